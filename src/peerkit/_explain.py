@@ -1,0 +1,67 @@
+"""Reason: the unit of every explanation peerkit gives."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+from peerkit._validate import check_float, check_str
+from peerkit.errors import InvalidInputError
+
+__all__ = ["Reason"]
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+
+
+def _check_code(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not _CODE.match(value):
+        raise InvalidInputError(
+            attr.name, value, "a dotted lower-case code such as 'stage.close'"
+        )
+
+
+def _check_weight(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_float(attr.name, value)
+
+
+def _check_message(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_str(attr.name, value)
+
+
+def _to_float(value: float) -> float:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+@attrs.frozen
+class Reason:
+    """
+    One reason behind a decision: a stable code, its weight, plain words.
+
+    Reasons are what peerkit shows a coordinator or a member to explain a
+    score, a placement, a pairing or a flag. Their messages are written to
+    be member-safe: they never name another member or reveal another
+    member's experiences or traits, only counts ("shares a focus with 3
+    members").
+
+    Attributes:
+        code: Stable, machine-readable, dotted and lower-case
+            (``"stage.close"``, ``"blocked"``). Safe to branch on.
+        weight: How much the reason counted, signed: positive for, negative
+            against. Its scale is the decision's own (a score component's
+            contribution, a hard rule's ``-1.0``).
+        message: One plain-language sentence a member may read.
+
+    Example:
+        >>> Reason("stage.close", 0.3, "At a similar point in the journey.").code
+        'stage.close'
+
+    Added in 0.1.
+    """
+
+    code: str = attrs.field(validator=_check_code)
+    weight: float = attrs.field(converter=_to_float, validator=_check_weight)
+    message: str = attrs.field(validator=_check_message)

@@ -1,0 +1,61 @@
+"""An immutable, hashable mapping for the mapping fields of frozen values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenDict(Mapping[K, V]):
+    """
+    A read-only mapping with value equality and a hash.
+
+    Keys keep a canonical (sorted by ``repr``) order, so two mappings built
+    from the same items in a different order iterate identically.
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    _data: dict[K, V]
+    _hash: int | None
+
+    def __init__(self, items: Mapping[K, V] | None = None) -> None:
+        data = dict(items) if items is not None else {}
+        try:
+            order = sorted(data, key=_sort_key)
+        except TypeError:  # pragma: no cover - keys are str in every peerkit type
+            order = list(data)
+        self._data = {k: data[k] for k in order}
+        self._hash = None
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (self._data,))
+
+
+def _sort_key(key: object) -> tuple[str, str]:
+    return (type(key).__name__, repr(key) if not isinstance(key, str) else key)

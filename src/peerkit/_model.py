@@ -1,0 +1,452 @@
+"""The core domain model: journey scales, members, groups, cohorts."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from peerkit._time import WeeklyAvailability, timezone_field
+from peerkit._validate import (
+    check_str,
+    instance_of,
+    non_empty_str,
+    non_empty_str_set,
+    non_negative_int,
+    set_map,
+    str_map,
+    str_set,
+    to_frozenset,
+    to_set_map,
+    to_str_map,
+    to_tuple,
+    tuple_of,
+)
+from peerkit.errors import InvalidInputError, UnknownStageError
+
+__all__ = [
+    "STAGES_OF_CHANGE",
+    "STAGES_OF_RECOVERY",
+    "Cohort",
+    "Group",
+    "JourneyScale",
+    "Member",
+]
+
+
+# --- journey scales ----------------------------------------------------------
+
+
+def _check_stages(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or not value:
+        raise InvalidInputError(attr.name, value, "a non-empty sequence of stage names")
+    seen: set[str] = set()
+    for i, stage in enumerate(value):
+        check_str(f"{attr.name}[{i}]", stage)
+        if stage in seen:
+            raise InvalidInputError(f"{attr.name}[{i}]", stage, "stage names that are unique")
+        seen.add(stage)
+
+
+@functools.lru_cache(maxsize=256)
+def _positions(stages: tuple[str, ...]) -> dict[str, int]:
+    return {stage: i for i, stage in enumerate(stages)}
+
+
+@attrs.frozen
+class JourneyScale:
+    """
+    An ordered scale of stages a member moves along: their journey.
+
+    Members connect best with peers at a similar stage; one a step ahead
+    gives hope; members far apart struggle to connect. A scale turns stage
+    names into positions and distances so the rest of peerkit can reason
+    about that. Programmes define their own; two are ready-made:
+    `STAGES_OF_CHANGE` and `STAGES_OF_RECOVERY`.
+
+    Attributes:
+        name: What the scale is called.
+        stages: Stage names from the start of the journey to its end.
+
+    Example:
+        >>> STAGES_OF_CHANGE.distance("contemplation", "action")
+        0.5
+        >>> "action" in STAGES_OF_CHANGE
+        True
+
+    Added in 0.1.
+    """
+
+    name: str = attrs.field(validator=non_empty_str)
+    stages: tuple[str, ...] = attrs.field(converter=to_tuple, validator=_check_stages)
+
+    def __contains__(self, stage: object) -> bool:
+        return isinstance(stage, str) and stage in _positions(self.stages)
+
+    def __len__(self) -> int:
+        return len(self.stages)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.stages)
+
+    def index(self, stage: str, *, path: str = "stage") -> int:
+        """
+        The position of *stage*, 0 for the first.
+
+        Args:
+            stage: A stage name.
+            path: How to name the value in an error.
+
+        Raises:
+            peerkit.errors.UnknownStageError: If *stage* is not on the scale.
+        """
+        try:
+            return _positions(self.stages)[stage]
+        except (KeyError, TypeError):
+            raise UnknownStageError(path, stage, self.stages) from None
+
+    def check(self, stage: str, *, path: str = "stage") -> str:
+        """Return *stage* if it is on the scale; raise `UnknownStageError` if not."""
+        self.index(stage, path=path)
+        return stage
+
+    def steps(self, a: str, b: str) -> int:
+        """
+        How many stages *b* is ahead of *a* (negative when behind).
+
+        Example:
+            >>> STAGES_OF_CHANGE.steps("preparation", "action")
+            1
+        """
+        return self.index(b, path="b") - self.index(a, path="a")
+
+    def distance(self, a: str, b: str) -> float:
+        """
+        How far apart two stages are, from 0 (the same) to 1 (the two ends).
+
+        Raises:
+            peerkit.errors.UnknownStageError: If either stage is not on the scale.
+        """
+        span = len(self.stages) - 1
+        steps = abs(self.steps(a, b))
+        return steps / span if span else 0.0
+
+    def check_band(self, band: tuple[str, str], *, path: str = "stage_band") -> None:
+        """
+        Check a ``(lowest, highest)`` stage band against the scale.
+
+        Raises:
+            peerkit.errors.UnknownStageError: If either end is not on the scale.
+            peerkit.errors.InvalidInputError: If the band runs backwards.
+        """
+        low = self.index(band[0], path=f"{path}[0]")
+        high = self.index(band[1], path=f"{path}[1]")
+        if high < low:
+            raise InvalidInputError(
+                path, band, "a band from a lower stage to the same or a higher one"
+            )
+
+    def in_band(self, stage: str, band: tuple[str, str]) -> bool:
+        """Whether *stage* lies within the inclusive *band*."""
+        return self.index(band[0]) <= self.index(stage) <= self.index(band[1])
+
+
+STAGES_OF_CHANGE = JourneyScale(
+    "stages of change",
+    ("precontemplation", "contemplation", "preparation", "action", "maintenance"),
+)
+"""
+The transtheoretical model's stages of change (Prochaska & DiClemente).
+
+The common scale in behaviour change and addiction recovery:
+precontemplation, contemplation, preparation, action, maintenance.
+"""
+
+STAGES_OF_RECOVERY = JourneyScale(
+    "stages of recovery",
+    ("moratorium", "awareness", "preparation", "rebuilding", "growth"),
+)
+"""
+The five stages of psychological recovery from serious mental illness
+(Andresen, Oades & Caputi, 2003; measured by the STORI instrument):
+moratorium, awareness, preparation, rebuilding, growth.
+"""
+
+
+# --- members -----------------------------------------------------------------
+
+
+def _default_languages() -> frozenset[str]:
+    return frozenset({"en"})
+
+
+@attrs.frozen(kw_only=True)
+class Member:
+    """
+    One person in a programme, as peerkit needs to see them.
+
+    Set fields accept any iterable of strings (a list from JSON is fine)
+    and are kept as frozensets.
+
+    Attributes:
+        id: Stable identifier, unique within a cohort.
+        stage: The member's stage on the programme's journey scale. It is
+            checked against a scale where one is in play (`Cohort`, group
+            fit), not on its own.
+        experiences: Lived experiences the member is willing to share with
+            peers (``{"bereavement", "caring"}``).
+        goals: What the member is working on (``{"sleep", "routine"}``).
+        timezone: IANA zone the member lives in.
+        availability: When the member is free each week, in their own time.
+            Defaults to always: no constraint given.
+        languages: Languages the member can take part in; at least one.
+        max_partners: How many accountability partners the member can hold
+            at once. 0 is a boundary (sitting this round out), not a failure.
+        traits: Facts used by eligibility rules (``{"age_band": "18-25"}``).
+            Never shown to other members.
+
+    Example:
+        >>> ada = Member("ada", "action", goals=["sleep"], timezone="Europe/London")
+        >>> sorted(ada.goals)
+        ['sleep']
+
+    Added in 0.1.
+    """
+
+    id: str = attrs.field(kw_only=False, validator=non_empty_str)
+    stage: str = attrs.field(kw_only=False, validator=non_empty_str)
+    experiences: frozenset[str] = attrs.field(
+        default=frozenset(), converter=to_frozenset, validator=str_set
+    )
+    goals: frozenset[str] = attrs.field(
+        default=frozenset(), converter=to_frozenset, validator=str_set
+    )
+    timezone: str = timezone_field()
+    availability: WeeklyAvailability = attrs.field(
+        factory=WeeklyAvailability.always,
+        validator=instance_of(WeeklyAvailability, "a WeeklyAvailability"),
+    )
+    languages: frozenset[str] = attrs.field(
+        factory=_default_languages, converter=to_frozenset, validator=non_empty_str_set
+    )
+    max_partners: int = attrs.field(default=1, validator=non_negative_int)
+    traits: Mapping[str, str] = attrs.field(
+        factory=dict, converter=to_str_map, validator=str_map
+    )
+
+
+# --- groups ------------------------------------------------------------------
+
+
+def _sorted_members(value: Any) -> Any:
+    members = to_tuple(value)
+    if isinstance(members, tuple) and all(isinstance(m, Member) for m in members):
+        return tuple(sorted(members, key=lambda m: m.id))
+    return members
+
+
+def _check_band(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise InvalidInputError(attr.name, value, "None or a (lowest, highest) stage pair")
+    for i, stage in enumerate(value):
+        check_str(f"{attr.name}[{i}]", stage)
+
+
+def _to_band(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Group:
+    """
+    A peer-support group: who is in it, how big it may get, when it meets.
+
+    Members are kept sorted by id, so two groups with the same people are
+    equal however they were listed.
+
+    Attributes:
+        id: Stable identifier, unique within a cohort.
+        members: The people in the group now, ids unique.
+        capacity: The most members the group takes; at least ``len(members)``.
+        focus: What the group is about (``{"grief", "caring"}``).
+        languages: Languages the group runs in; empty means no restriction.
+        timezone: IANA zone the group's meeting times are given in.
+        meets: When the group meets each week, in its own zone. Empty means
+            no fixed meeting time.
+        stage_band: ``(lowest, highest)`` stages the group is for, inclusive,
+            or ``None`` for any stage.
+        requires: Trait rules a member must meet to join: each trait maps to
+            the values accepted (``{"age_band": {"18-25"}}``).
+
+    Example:
+        >>> g = Group("tuesday-circle", (), 8, focus=["grief"], timezone="Europe/Paris")
+        >>> g.free_places
+        8
+
+    Added in 0.1.
+    """
+
+    id: str = attrs.field(kw_only=False, validator=non_empty_str)
+    members: tuple[Member, ...] = attrs.field(
+        kw_only=False, converter=_sorted_members, validator=tuple_of(Member, "a Member")
+    )
+    capacity: int = attrs.field(kw_only=False, validator=non_negative_int)
+    focus: frozenset[str] = attrs.field(
+        default=frozenset(), converter=to_frozenset, validator=str_set
+    )
+    languages: frozenset[str] = attrs.field(
+        default=frozenset(), converter=to_frozenset, validator=str_set
+    )
+    timezone: str = timezone_field()
+    meets: WeeklyAvailability = attrs.field(
+        factory=WeeklyAvailability,
+        validator=instance_of(WeeklyAvailability, "a WeeklyAvailability"),
+    )
+    stage_band: tuple[str, str] | None = attrs.field(
+        default=None, converter=_to_band, validator=_check_band
+    )
+    requires: Mapping[str, frozenset[str]] = attrs.field(
+        factory=dict, converter=to_set_map, validator=set_map
+    )
+
+    def __attrs_post_init__(self) -> None:
+        seen: set[str] = set()
+        for i, member in enumerate(self.members):
+            if member.id in seen:
+                raise InvalidInputError(
+                    f"members[{i}].id", member.id, "member ids unique within the group"
+                )
+            seen.add(member.id)
+        if len(self.members) > self.capacity:
+            raise InvalidInputError(
+                "capacity",
+                self.capacity,
+                f"at least the number of members ({len(self.members)})",
+            )
+
+    @property
+    def size(self) -> int:
+        """How many members the group has."""
+        return len(self.members)
+
+    @property
+    def free_places(self) -> int:
+        """How many more members the group can take."""
+        return self.capacity - len(self.members)
+
+    @property
+    def is_full(self) -> bool:
+        """Whether the group is at capacity."""
+        return len(self.members) >= self.capacity
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        """Ids of the members, sorted."""
+        return tuple(m.id for m in self.members)
+
+
+# --- cohorts -----------------------------------------------------------------
+
+
+def _sorted_by_id(value: Any) -> Any:
+    items = to_tuple(value)
+    if isinstance(items, tuple) and all(isinstance(getattr(x, "id", None), str) for x in items):
+        return tuple(sorted(items, key=lambda x: x.id))
+    return items
+
+
+@attrs.frozen(kw_only=True)
+class Cohort:
+    """
+    Everyone in a programme, the groups they are in, and the journey scale.
+
+    A cohort is checked as a whole: member ids are unique, every stage is
+    on the scale, every group member is one of the cohort's members (the
+    same value), and group ids are unique. Members and groups are kept
+    sorted by id.
+
+    Attributes:
+        members: Every member of the programme, in a group or not.
+        groups: The programme's groups.
+        scale: The journey scale members' stages are on.
+
+    Example:
+        >>> from peerkit import Member
+        >>> cohort = Cohort(members=[Member("ada", "action"), Member("ben", "preparation")])
+        >>> [m.id for m in cohort.unplaced]
+        ['ada', 'ben']
+
+    Added in 0.1.
+    """
+
+    members: tuple[Member, ...] = attrs.field(
+        kw_only=False, converter=_sorted_by_id, validator=tuple_of(Member, "a Member")
+    )
+    groups: tuple[Group, ...] = attrs.field(
+        default=(), converter=_sorted_by_id, validator=tuple_of(Group, "a Group")
+    )
+    scale: JourneyScale = attrs.field(
+        default=STAGES_OF_CHANGE, validator=instance_of(JourneyScale, "a JourneyScale")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        by_id: dict[str, Member] = {}
+        for i, member in enumerate(self.members):
+            if member.id in by_id:
+                raise InvalidInputError(
+                    f"members[{i}].id", member.id, "member ids unique within the cohort"
+                )
+            by_id[member.id] = member
+            self.scale.check(member.stage, path=f"members[{i}].stage")
+        group_ids: set[str] = set()
+        for g, group in enumerate(self.groups):
+            if group.id in group_ids:
+                raise InvalidInputError(
+                    f"groups[{g}].id", group.id, "group ids unique within the cohort"
+                )
+            group_ids.add(group.id)
+            if group.stage_band is not None:
+                self.scale.check_band(group.stage_band, path=f"groups[{g}].stage_band")
+            for i, member in enumerate(group.members):
+                if by_id.get(member.id) != member:
+                    raise InvalidInputError(
+                        f"groups[{g}].members[{i}]",
+                        member.id,
+                        "a member listed in the cohort's members, with the same details",
+                    )
+
+    def member(self, member_id: str) -> Member:
+        """
+        The member with this id.
+
+        Raises:
+            peerkit.errors.InvalidInputError: If there is none.
+        """
+        for member in self.members:
+            if member.id == member_id:
+                return member
+        raise InvalidInputError("member_id", member_id, "the id of a cohort member")
+
+    def group(self, group_id: str) -> Group:
+        """
+        The group with this id.
+
+        Raises:
+            peerkit.errors.InvalidInputError: If there is none.
+        """
+        for group in self.groups:
+            if group.id == group_id:
+                return group
+        raise InvalidInputError("group_id", group_id, "the id of a cohort group")
+
+    @property
+    def unplaced(self) -> tuple[Member, ...]:
+        """Members who are in no group, sorted by id."""
+        placed = {m.id for g in self.groups for m in g.members}
+        return tuple(m for m in self.members if m.id not in placed)

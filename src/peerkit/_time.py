@@ -1,0 +1,754 @@
+"""
+Time zones, instants and the weekly-window algebra every capability shares.
+
+Internally, concrete intervals are pairs of integer POSIX seconds: exact,
+hashable and cheap to intersect. They become `Interval` values (pendulum
+instants in UTC) only at the public boundary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+import pendulum
+
+from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from typing import Self
+
+__all__ = [
+    "WEEKDAYS",
+    "Interval",
+    "WeeklyAvailability",
+    "Window",
+    "as_instant",
+    "check_timezone",
+    "common_intervals",
+    "intersect_intervals",
+    "is_timezone",
+    "local_instant",
+    "merge_intervals",
+    "overlap_minutes",
+    "timezone_field",
+    "total_minutes",
+    "week_span",
+]
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Weekday names as peerkit spells them; index 0 is Monday, as in `date.weekday()`."""
+
+_DAY_NAMES: dict[str, int] = {}
+for _i, _full in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+):
+    _DAY_NAMES[_full] = _i
+    _DAY_NAMES[_full[:3]] = _i
+    _DAY_NAMES[_full[:2]] = _i  # RFC 5545 spelling: MO, TU, ...
+
+MINUTES_PER_DAY = 24 * 60
+
+# --- time zones --------------------------------------------------------------
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) | frozenset(pendulum.timezones())
+
+
+def is_timezone(name: object) -> bool:
+    """Return whether *name* is an IANA time zone name peerkit can use."""
+    return isinstance(name, str) and name in _known_zones()
+
+
+def check_timezone(path: str, value: object) -> str:
+    """Return *value* if it is a known IANA time zone name, else raise."""
+    if not is_timezone(value):
+        raise InvalidInputError(
+            path, value, "an IANA time zone name such as 'Europe/London'"
+        )
+    return value  # type: ignore[return-value]  # is_timezone checked it is a str
+
+
+@functools.lru_cache(maxsize=2048)
+def zone(name: str) -> pendulum.Timezone:
+    """The pendulum time zone for a validated IANA name (cached)."""
+    return pendulum.timezone(name)  # type: ignore[return-value]  # never fixed for a name
+
+
+def _timezone_validator(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_timezone(attr.name, value)
+
+
+def timezone_field(default: str = "UTC") -> Any:
+    """An attrs field holding a validated IANA zone name."""
+    return attrs.field(default=default, validator=_timezone_validator)
+
+
+# --- instants ----------------------------------------------------------------
+
+
+def as_instant(path: str, value: object) -> pendulum.DateTime:
+    """
+    Return *value* as a pendulum instant; refuse anything that is not aware.
+
+    A naive datetime is an error, never a guess.
+    """
+    if not isinstance(value, dt.datetime):
+        raise InvalidInputError(path, value, "a timezone-aware datetime")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInputError(
+            path, value, "a timezone-aware datetime (naive datetimes are never guessed)"
+        )
+    if isinstance(value, pendulum.DateTime):
+        return value
+    return pendulum.instance(value)
+
+
+def _to_utc(value: object) -> object:
+    """attrs converter: an aware datetime becomes a pendulum instant in UTC."""
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        return pendulum.instance(value).in_timezone(pendulum.UTC)
+    return value  # the validator rejects it
+
+
+def _local_seconds(day: dt.date, minute: int, tzinfo: dt.tzinfo) -> int:
+    """
+    POSIX seconds of local wall time *minute* past midnight of *day*.
+
+    RFC 5545 §3.3.5: a wall time in a spring-forward gap is read with the
+    offset before the gap (02:30 becomes 03:30); an ambiguous fall-back time
+    is its first occurrence. Python's ``fold=0`` is exactly that reading.
+    """
+    naive = dt.datetime(day.year, day.month, day.day) + dt.timedelta(minutes=minute)
+    return int(naive.replace(tzinfo=tzinfo, fold=0).timestamp())
+
+
+def local_instant(day: dt.date, at: dt.time, timezone: str) -> pendulum.DateTime:
+    """
+    The instant a local date and wall time denote, read as RFC 5545 reads them.
+
+    A time in a spring-forward gap is read with the offset before the gap,
+    so it lands as far after the gap as it was into it (02:30 becomes 03:30
+    on a one-hour gap); an ambiguous fall-back time is the first occurrence.
+    pendulum's own default for ambiguous times is the second one: peerkit
+    never relies on it.
+
+    Args:
+        day: The local calendar date.
+        at: The local wall time; its ``tzinfo`` and ``fold`` are ignored.
+        timezone: IANA zone name.
+
+    Returns:
+        The instant, in *timezone*.
+
+    Example:
+        >>> import datetime as dt
+        >>> str(local_instant(dt.date(2024, 3, 10), dt.time(2, 30), "America/New_York"))
+        '2024-03-10 03:30:00-04:00'
+    """
+    check_timezone("timezone", timezone)
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+        raise InvalidInputError("day", day, "a date")
+    if not isinstance(at, dt.time):
+        raise InvalidInputError("at", at, "a time of day")
+    minute = at.hour * 60 + at.minute
+    seconds = _local_seconds(day, minute, zone(timezone)) + at.second
+    return pendulum.from_timestamp(seconds, tz=zone(timezone)).add(
+        microseconds=at.microsecond
+    )
+
+
+def _instant(seconds: int) -> pendulum.DateTime:
+    return pendulum.from_timestamp(seconds, tz=pendulum.UTC)
+
+
+# --- intervals -----------------------------------------------------------------
+
+
+def _aware(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    as_instant(attr.name, value)
+
+
+@attrs.frozen(order=True)
+class Interval:
+    """
+    A half-open span of time ``[start, end)`` between two instants.
+
+    Both ends are kept as pendulum instants in UTC; aware stdlib datetimes
+    are accepted and converted. Use ``interval.start.in_tz(zone)`` to show
+    one in a person's own time.
+
+    Attributes:
+        start: The first instant in the span.
+        end: The first instant after it; strictly later than *start*.
+
+    Example:
+        >>> import pendulum
+        >>> span = Interval(
+        ...     pendulum.datetime(2024, 3, 11, 13), pendulum.datetime(2024, 3, 11, 14, 30)
+        ... )
+        >>> span.minutes
+        90.0
+
+    Added in 0.1.
+    """
+
+    start: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    end: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end <= self.start:
+            raise InvalidInputError("end", self.end, f"an instant after {self.start}")
+
+    @property
+    def minutes(self) -> float:
+        """Length of the span in minutes."""
+        return (self.end - self.start).total_seconds() / 60
+
+    def __contains__(self, instant: object) -> bool:
+        if not isinstance(instant, dt.datetime) or instant.utcoffset() is None:
+            return False
+        return self.start <= instant < self.end
+
+    def overlaps(self, other: Interval) -> bool:
+        """Return whether the two spans share at least one instant."""
+        return self.start < other.end and other.start < self.end
+
+    def intersection(self, other: Interval) -> Interval | None:
+        """The span both share, or ``None`` if they do not overlap."""
+        if not self.overlaps(other):
+            return None
+        return Interval(max(self.start, other.start), min(self.end, other.end))
+
+    @classmethod
+    def _from_seconds(cls, start: int, end: int) -> Self:
+        return cls(_instant(start), _instant(end))
+
+    def _seconds(self) -> tuple[int, int]:
+        return (int(self.start.timestamp()), int(self.end.timestamp()))
+
+
+Span = tuple[int, int]
+
+
+def _merge(spans: Iterable[Span]) -> list[Span]:
+    """Union of half-open integer spans, sorted, touching spans joined."""
+    out: list[Span] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _intersect(a: Sequence[Span], b: Sequence[Span]) -> list[Span]:
+    """Intersection of two merged, sorted span lists (linear sweep)."""
+    out: list[Span] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start = max(a[i][0], b[j][0])
+        end = min(a[i][1], b[j][1])
+        if start < end:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _check_intervals(path: str, intervals: object) -> list[Span]:
+    if isinstance(intervals, (str, bytes)) or not isinstance(intervals, Iterable):
+        raise InvalidInputError(path, intervals, "an iterable of Interval")
+    spans = []
+    for i, item in enumerate(intervals):
+        if not isinstance(item, Interval):
+            raise InvalidInputError(f"{path}[{i}]", item, "an Interval")
+        spans.append(item._seconds())  # noqa: SLF001
+    return spans
+
+
+def merge_intervals(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+    """
+    The union of *intervals*: sorted, with overlapping or touching spans joined.
+
+    Args:
+        intervals: Any intervals, in any order.
+
+    Example:
+        >>> import pendulum
+        >>> a = Interval(pendulum.datetime(2024, 1, 1, 9), pendulum.datetime(2024, 1, 1, 10))
+        >>> b = Interval(pendulum.datetime(2024, 1, 1, 10), pendulum.datetime(2024, 1, 1, 11))
+        >>> [span.minutes for span in merge_intervals([b, a])]
+        [120.0]
+
+    Added in 0.1.
+    """
+    spans = _merge(_check_intervals("intervals", intervals))
+    return tuple(Interval._from_seconds(s, e) for s, e in spans)  # noqa: SLF001
+
+
+def intersect_intervals(*interval_sets: Iterable[Interval]) -> tuple[Interval, ...]:
+    """
+    The instants that lie in every one of the given sets of intervals.
+
+    Each set is read as the union of its intervals; the result is merged
+    and sorted.
+
+    Args:
+        *interval_sets: One or more iterables of intervals.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If no set is given.
+
+    Added in 0.1.
+    """
+    if not interval_sets:
+        raise InvalidInputError("interval_sets", (), "at least one set of intervals")
+    merged = [
+        _merge(_check_intervals(f"interval_sets[{i}]", s))
+        for i, s in enumerate(interval_sets)
+    ]
+    result = merged[0]
+    for other in merged[1:]:
+        result = _intersect(result, other)
+    return tuple(Interval._from_seconds(s, e) for s, e in result)  # noqa: SLF001
+
+
+def total_minutes(intervals: Iterable[Interval]) -> float:
+    """
+    Minutes covered by the union of *intervals* (overlaps counted once).
+
+    Added in 0.1.
+    """
+    return sum(e - s for s, e in _merge(_check_intervals("intervals", intervals))) / 60
+
+
+# --- weekly windows ----------------------------------------------------------
+
+
+def _check_day(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        raise InvalidInputError(attr.name, value, "a weekday number 0 (Monday) to 6")
+
+
+def _check_start(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1440:
+        raise InvalidInputError(attr.name, value, "a minute of the day, 0 to 1439")
+
+
+def _check_end(inst: Window, attr: attrs.Attribute[Any], value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not isinstance(inst.start, int)
+        or not inst.start < value <= MINUTES_PER_DAY
+    ):
+        raise InvalidInputError(
+            attr.name, value, f"a minute of the day after start ({inst.start}), <= 1440"
+        )
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@attrs.frozen(order=True)
+class Window:
+    """
+    One stretch of a weekday, in local wall time: ``day start-end``.
+
+    A window never crosses midnight: `WeeklyAvailability.parse` splits
+    ``fri 22:00-01:00`` into ``fri 22:00-24:00`` and ``sat 00:00-01:00``.
+
+    Attributes:
+        day: Weekday, 0 for Monday to 6 for Sunday.
+        start: Minutes after local midnight, 0 to 1439.
+        end: Minutes after local midnight, after *start*, at most 1440 (24:00).
+
+    Example:
+        >>> str(Window(0, 18 * 60, 21 * 60))
+        'mon 18:00-21:00'
+
+    Added in 0.1.
+    """
+
+    day: int = attrs.field(validator=_check_day)
+    start: int = attrs.field(validator=_check_start)
+    end: int = attrs.field(validator=_check_end)
+
+    @property
+    def minutes(self) -> int:
+        """Nominal length in minutes (wall-clock, before any DST change)."""
+        return self.end - self.start
+
+    def __str__(self) -> str:
+        return f"{WEEKDAYS[self.day]} {_hhmm(self.start)}-{_hhmm(self.end)}"
+
+
+def _normalize_windows(value: Iterable[Window]) -> tuple[Window, ...]:
+    """attrs converter: sort and merge windows; pass anything odd on unchanged."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return value  # type: ignore[return-value]  # the validator rejects it
+    items = tuple(value)
+    if not all(isinstance(w, Window) for w in items):
+        return items
+    merged: list[Window] = []
+    for w in sorted(items):
+        last = merged[-1] if merged else None
+        if last is not None and last.day == w.day and w.start <= last.end:
+            if w.end > last.end:
+                merged[-1] = Window(last.day, last.start, w.end)
+        else:
+            merged.append(w)
+    return tuple(merged)
+
+
+def _check_windows(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple):
+        raise InvalidInputError(attr.name, value, "a sequence of Window")
+    for i, w in enumerate(value):
+        if not isinstance(w, Window):
+            raise InvalidInputError(f"{attr.name}[{i}]", w, "a Window")
+
+
+_SPEC = re.compile(
+    r"^\s*(?P<days>[a-z,\- ]+?)\s+(?P<sh>\d{1,2}):(?P<sm>\d{2})\s*-\s*"
+    r"(?P<eh>\d{1,2}):(?P<em>\d{2})\s*$",
+    re.IGNORECASE,
+)
+_SPEC_HELP = (
+    "a window such as 'mon 18:00-21:00', 'mon-fri 12:00-13:00', "
+    "'sat,sun 09:00-12:00', 'weekdays 07:00-08:00' or 'daily 21:00-22:00'"
+)
+
+
+def _parse_days(text: str) -> list[int] | None:
+    text = text.strip().lower()
+    if text in {"daily", "every day", "everyday"}:
+        return list(range(7))
+    if text == "weekdays":
+        return list(range(5))
+    if text == "weekends":
+        return [5, 6]
+    days: list[int] = []
+    for part in text.split(","):
+        bounds = [b.strip() for b in part.split("-")]
+        if len(bounds) == 1 and bounds[0] in _DAY_NAMES:
+            days.append(_DAY_NAMES[bounds[0]])
+        elif len(bounds) == 2 and bounds[0] in _DAY_NAMES and bounds[1] in _DAY_NAMES:
+            first, last = _DAY_NAMES[bounds[0]], _DAY_NAMES[bounds[1]]
+            span = (last - first) % 7
+            days.extend((first + k) % 7 for k in range(span + 1))
+        else:
+            return None
+    return days
+
+
+def _parse_window(path: str, spec: object) -> list[Window]:
+    if not isinstance(spec, str):
+        raise InvalidInputError(path, spec, _SPEC_HELP)
+    m = _SPEC.match(spec)
+    days = _parse_days(m["days"]) if m else None
+    if m is None or days is None:
+        raise InvalidInputError(path, spec, _SPEC_HELP)
+    sh, sm, eh, em = (int(m[k]) for k in ("sh", "sm", "eh", "em"))
+    if sh > 23 or sm > 59 or em > 59 or eh > 24 or (eh == 24 and em != 0):
+        raise InvalidInputError(path, spec, "times from 00:00 to 24:00")
+    start, end = sh * 60 + sm, eh * 60 + em
+    if start == end:
+        raise InvalidInputError(
+            path, spec, "a window whose end differs from its start (00:00-24:00 is a whole day)"
+        )
+    out: list[Window] = []
+    for day in days:
+        if end > start:
+            out.append(Window(day, start, end))
+        else:  # crosses midnight into the next day
+            out.append(Window(day, start, MINUTES_PER_DAY))
+            if end > 0:
+                out.append(Window((day + 1) % 7, 0, end))
+    return out
+
+
+@attrs.frozen
+class WeeklyAvailability:
+    """
+    When someone is free (or a group meets) each week, in local wall time.
+
+    A value holds no time zone: the member's or group's own zone turns it
+    into concrete instants, week by week, so a window stays at 18:00 local
+    through every daylight-saving change. The windows are kept sorted and
+    merged, so two availabilities that cover the same times are equal.
+
+    Attributes:
+        windows: The weekly windows, sorted and merged, none crossing midnight.
+
+    Example:
+        >>> week = WeeklyAvailability.parse(["mon 18:00-21:00", "fri 22:00-01:00"])
+        >>> week.specs()
+        ('mon 18:00-21:00', 'fri 22:00-24:00', 'sat 00:00-01:00')
+        >>> week.minutes_per_week
+        300
+        >>> WeeklyAvailability().is_empty
+        True
+
+    Added in 0.1.
+    """
+
+    windows: tuple[Window, ...] = attrs.field(
+        default=(), converter=_normalize_windows, validator=_check_windows
+    )
+
+    @classmethod
+    def parse(cls, specs: str | Iterable[str]) -> Self:
+        """
+        Build availability from readable window specs.
+
+        Each spec is ``DAYS HH:MM-HH:MM``. *DAYS* is a weekday (``mon`` or
+        ``monday``), a range (``mon-fri``), a list (``sat,sun``), or one of
+        ``daily``, ``weekdays``, ``weekends``. An end at or before the start
+        crosses midnight (``fri 22:00-01:00``); ``24:00`` ends at midnight.
+
+        Args:
+            specs: One spec or an iterable of specs.
+
+        Raises:
+            peerkit.errors.InvalidInputError: If a spec cannot be read; the
+                path names its position, e.g. ``specs[2]``.
+        """
+        if isinstance(specs, str):
+            return cls(tuple(_parse_window("specs", specs)))
+        if not isinstance(specs, Iterable):
+            raise InvalidInputError("specs", specs, "a window spec or a list of them")
+        windows: list[Window] = []
+        for i, spec in enumerate(specs):
+            windows.extend(_parse_window(f"specs[{i}]", spec))
+        return cls(tuple(windows))
+
+    @classmethod
+    def always(cls) -> Self:
+        """Availability at every hour of every day."""
+        return cls(tuple(Window(d, 0, MINUTES_PER_DAY) for d in range(7)))
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether no time at all is available."""
+        return not self.windows
+
+    @property
+    def minutes_per_week(self) -> int:
+        """Nominal minutes per week, counted on the wall clock."""
+        return sum(w.minutes for w in self.windows)
+
+    def specs(self) -> tuple[str, ...]:
+        """The windows as specs that `parse` reads back to an equal value."""
+        return tuple(str(w) for w in self.windows)
+
+    def __or__(self, other: WeeklyAvailability) -> WeeklyAvailability:
+        if not isinstance(other, WeeklyAvailability):
+            return NotImplemented
+        return WeeklyAvailability(self.windows + other.windows)
+
+    def __and__(self, other: WeeklyAvailability) -> WeeklyAvailability:
+        if not isinstance(other, WeeklyAvailability):
+            return NotImplemented
+        out = []
+        for a in self.windows:
+            for b in other.windows:
+                if a.day == b.day and max(a.start, b.start) < min(a.end, b.end):
+                    out.append(Window(a.day, max(a.start, b.start), min(a.end, b.end)))
+        return WeeklyAvailability(tuple(out))
+
+    def intervals(self, *, week_of: dt.date, timezone: str) -> tuple[Interval, ...]:
+        """
+        This week's windows as concrete instants.
+
+        The week is the local Monday-to-Sunday week that contains
+        *week_of*; each window is placed on its own calendar date in
+        *timezone*, so the result is right across daylight-saving changes.
+
+        Args:
+            week_of: Any date in the wanted week.
+            timezone: IANA zone the windows are read in.
+
+        Example:
+            >>> import datetime as dt
+            >>> week = WeeklyAvailability.parse(["mon 09:00-10:00"])
+            >>> [str(i.start) for i in week.intervals(week_of=dt.date(2024, 3, 13),
+            ...                                       timezone="Europe/London")]
+            ['2024-03-11 09:00:00+00:00']
+        """
+        span = week_span(week_of, timezone=timezone)
+        return self.intervals_between(span.start, span.end, timezone=timezone)
+
+    def intervals_between(
+        self, start: dt.datetime, end: dt.datetime, *, timezone: str
+    ) -> tuple[Interval, ...]:
+        """
+        Every window instance that falls between two instants, clipped to them.
+
+        Args:
+            start: First instant of the range (aware).
+            end: End of the range (aware, after *start*).
+            timezone: IANA zone the windows are read in.
+        """
+        check_timezone("timezone", timezone)
+        lo = int(as_instant("start", start).timestamp())
+        hi = int(as_instant("end", end).timestamp())
+        if hi <= lo:
+            raise InvalidInputError("end", end, "an instant after start")
+        spans = _materialize(self.windows, timezone, lo, hi)
+        return tuple(Interval._from_seconds(s, e) for s, e in spans)  # noqa: SLF001
+
+
+@functools.lru_cache(maxsize=65536)
+def _materialize(
+    windows: tuple[Window, ...], timezone: str, lo: int, hi: int
+) -> tuple[Span, ...]:
+    """Merged integer spans of *windows* in *timezone*, clipped to [lo, hi)."""
+    if not windows:
+        return ()
+    tz = zone(timezone)
+    by_day: list[list[Window]] = [[] for _ in range(7)]
+    for w in windows:
+        by_day[w.day].append(w)
+    first = dt.datetime.fromtimestamp(lo, tz).date() - dt.timedelta(days=1)
+    last = dt.datetime.fromtimestamp(hi, tz).date() + dt.timedelta(days=1)
+    spans: list[Span] = []
+    day = first
+    while day <= last:
+        for w in by_day[day.weekday()]:
+            s = max(_local_seconds(day, w.start, tz), lo)
+            e = min(_local_seconds(day, w.end, tz), hi)
+            if s < e:
+                spans.append((s, e))
+        day += dt.timedelta(days=1)
+    return tuple(_merge(spans))
+
+
+def week_span(week_of: dt.date, *, timezone: str = "UTC") -> Interval:
+    """
+    The local Monday-00:00-to-next-Monday-00:00 week that contains *week_of*.
+
+    In a week with a daylight-saving change the span is 167 or 169 hours
+    long, not 168.
+
+    Args:
+        week_of: Any date in the week.
+        timezone: The zone whose Mondays bound the week.
+
+    Example:
+        >>> import datetime as dt
+        >>> week_span(dt.date(2024, 3, 13), timezone="America/New_York").minutes / 60
+        167.0
+
+    Added in 0.1.
+    """
+    if not isinstance(week_of, dt.date) or isinstance(week_of, dt.datetime):
+        raise InvalidInputError("week_of", week_of, "a date")
+    tz = zone(check_timezone("timezone", timezone))
+    monday = week_of - dt.timedelta(days=week_of.weekday())
+    start = _local_seconds(monday, 0, tz)
+    end = _local_seconds(monday + dt.timedelta(days=7), 0, tz)
+    return Interval._from_seconds(start, end)  # noqa: SLF001
+
+
+class Scheduled(Protocol):
+    """Anything with a weekly schedule in a time zone: a `Member` or a `Group`."""
+
+    @property
+    def timezone(self) -> str: ...  # noqa: D102
+
+
+def _schedule_of(path: str, party: object) -> tuple[tuple[Window, ...], str]:
+    availability = getattr(party, "availability", None)
+    if availability is None:
+        availability = getattr(party, "meets", None)
+    tz = getattr(party, "timezone", None)
+    if not isinstance(availability, WeeklyAvailability) or not is_timezone(tz):
+        raise InvalidInputError(path, party, "a Member or a Group")
+    return availability.windows, tz  # type: ignore[return-value]  # checked above
+
+
+def _common_spans(
+    parties: Iterable[Scheduled], week_of: dt.date, timezone: str
+) -> list[Span]:
+    if isinstance(parties, (str, bytes)) or not isinstance(parties, Iterable):
+        raise InvalidInputError("parties", parties, "an iterable of Members or Groups")
+    schedules = [_schedule_of(f"parties[{i}]", p) for i, p in enumerate(parties)]
+    if not schedules:
+        raise InvalidInputError("parties", parties, "at least one Member or Group")
+    span = week_span(week_of, timezone=timezone)
+    lo, hi = span._seconds()  # noqa: SLF001
+    result: list[Span] = [(lo, hi)]
+    for windows, tz in sorted(set(schedules), key=lambda s: (len(s[0]), s)):
+        result = _intersect(result, _materialize(windows, tz, lo, hi))
+        if not result:
+            break
+    return result
+
+
+def common_intervals(
+    parties: Iterable[Scheduled],
+    *,
+    week_of: dt.date,
+    timezone: str = "UTC",
+) -> tuple[Interval, ...]:
+    """
+    The instants in one week when every party is available.
+
+    Each party's windows are read in its own time zone on the concrete
+    dates of that week, never by subtracting fixed offsets: a London-New
+    York pair overlaps differently in the March weeks when only one side
+    has changed its clocks.
+
+    Args:
+        parties: Members (their ``availability``) and groups (when they
+            ``meets``), each with its ``timezone``.
+        week_of: Any date in the reference week.
+        timezone: The zone whose Monday-to-Monday week is the reference span.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If *parties* is empty or holds
+            something other than members and groups.
+
+    Example:
+        >>> import datetime as dt
+        >>> from peerkit import Member, WeeklyAvailability
+        >>> evenings = WeeklyAvailability.parse(["mon 18:00-22:00"])
+        >>> ny = Member("ada", "action", timezone="America/New_York", availability=evenings)
+        >>> ldn = Member("ben", "action", timezone="Europe/London", availability=evenings)
+        >>> [i.minutes for i in common_intervals([ny, ldn], week_of=dt.date(2024, 3, 4))]
+        []
+
+    Added in 0.1.
+    """
+    spans = _common_spans(parties, week_of, check_timezone("timezone", timezone))
+    return tuple(Interval._from_seconds(s, e) for s, e in spans)  # noqa: SLF001
+
+
+def overlap_minutes(
+    parties: Iterable[Scheduled],
+    *,
+    week_of: dt.date,
+    timezone: str = "UTC",
+) -> float:
+    """
+    Minutes in one week when every party is available; see `common_intervals`.
+
+    Added in 0.1.
+    """
+    spans = _common_spans(parties, week_of, check_timezone("timezone", timezone))
+    return sum(e - s for s, e in spans) / 60

@@ -1,0 +1,119 @@
+"""
+The exceptions peerkit raises on purpose.
+
+Every failure peerkit can foresee is a `PeerkitError`; bad input is an
+`InvalidInputError`, which is also a `ValueError`, so code that already
+catches `ValueError` keeps working.
+
+Example:
+    >>> import peerkit
+    >>> try:
+    ...     peerkit.Member("ada", "action", timezone="Mars/Olympus_Mons")
+    ... except peerkit.InvalidInputError as e:
+    ...     print(e.path)
+    timezone
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["InvalidInputError", "PeerkitError", "UnknownStageError"]
+
+
+class PeerkitError(Exception):
+    """
+    Base class for every exception peerkit raises on purpose.
+
+    Added in 0.1.
+    """
+
+
+class InvalidInputError(PeerkitError, ValueError):
+    """
+    A value passed to peerkit is not what it expects.
+
+    The message names the offending field, the value and what was expected,
+    e.g. ``members[3].timezone: expected an IANA time zone name such as
+    'Europe/London', got 'Mars/Olympus_Mons'``.
+
+    Attributes:
+        path: Where the value sits in the input, e.g. ``members[3].timezone``.
+            A top-level argument is named by itself (``history``).
+        value: The offending value as given.
+        expected: What would have been accepted, in words.
+
+    Added in 0.1.
+    """
+
+    path: str
+    value: object
+    expected: str
+
+    def __init__(self, path: str, value: object, expected: str) -> None:
+        super().__init__(path, value, expected)
+        self.path = path
+        self.value = value
+        self.expected = expected
+
+    def __str__(self) -> str:
+        value = _short_repr(self.value)
+        if self.path:
+            return f"{self.path}: expected {self.expected}, got {value}"
+        return f"expected {self.expected}, got {value}"
+
+    def at(self, path: str) -> InvalidInputError:
+        """
+        Return a copy of this error whose path is prefixed with *path*.
+
+        Used when a value nested inside a larger one fails: a member's
+        ``timezone`` becomes ``members[3].timezone``.
+
+        Args:
+            path: The location of the enclosing value.
+        """
+        new = _copy_with_path(self, _join_path(path, self.path))
+        new.__cause__ = self.__cause__
+        return new
+
+
+class UnknownStageError(InvalidInputError):
+    """
+    A stage name is not on the journey scale it is checked against.
+
+    Attributes:
+        stages: The stages the scale has, in order.
+
+    Added in 0.1.
+    """
+
+    stages: tuple[str, ...]
+
+    def __init__(self, path: str, value: object, stages: Sequence[str]) -> None:
+        self.stages = tuple(stages)
+        listed = ", ".join(repr(s) for s in self.stages)
+        super().__init__(path, value, f"a stage on the scale ({listed})")
+
+
+def _join_path(prefix: str, path: str) -> str:
+    """Join two error paths: ``members`` + ``[3].id`` -> ``members[3].id``."""
+    if not prefix:
+        return path
+    if not path:
+        return prefix
+    if path.startswith("["):
+        return prefix + path
+    return f"{prefix}.{path}"
+
+
+def _copy_with_path(err: InvalidInputError, path: str) -> InvalidInputError:
+    if isinstance(err, UnknownStageError):
+        return UnknownStageError(path, err.value, err.stages)
+    return InvalidInputError(path, err.value, err.expected)
+
+
+def _short_repr(value: object, limit: int = 120) -> str:
+    text = repr(value)
+    if len(text) > limit:
+        return text[: limit - 3] + "..."
+    return text

@@ -1,0 +1,43 @@
+"""
+Hypothesis strategies for every public peerkit value type.
+
+Apps use them to property-test their own code on peerkit values; install
+with ``pip install "peerkit[testing]"``. Importing this module needs
+hypothesis; the rest of peerkit does not.
+
+Example:
+    >>> from hypothesis import given
+    >>> from peerkit.testing import members
+    >>> @given(members())
+    ... def test_member_has_a_language(member):
+    ...     assert member.languages
+    >>> test_member_has_a_language()
+"""
+
+from peerkit.testing._strategies import (
+    aware_datetimes,
+    cohorts,
+    groups,
+    intervals,
+    journey_scales,
+    members,
+    reasons,
+    stages,
+    timezones,
+    weekly_availabilities,
+    windows,
+)
+
+__all__ = [
+    "aware_datetimes",
+    "cohorts",
+    "groups",
+    "intervals",
+    "journey_scales",
+    "members",
+    "reasons",
+    "stages",
+    "timezones",
+    "weekly_availabilities",
+    "windows",
+]

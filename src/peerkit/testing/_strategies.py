@@ -1,0 +1,276 @@
+"""The strategies behind `peerkit.testing`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pendulum
+from hypothesis import strategies as st
+
+from peerkit._explain import Reason
+from peerkit._model import STAGES_OF_CHANGE, Cohort, Group, JourneyScale, Member
+from peerkit._time import Interval, WeeklyAvailability, Window, _known_zones, zone
+
+__all__ = [
+    "aware_datetimes",
+    "cohorts",
+    "groups",
+    "intervals",
+    "journey_scales",
+    "members",
+    "reasons",
+    "stages",
+    "timezones",
+    "weekly_availabilities",
+    "windows",
+]
+
+# Zones with the transitions that break naive code come first, so they are
+# drawn often and shrink towards UTC.
+_TRICKY_ZONES = (
+    "UTC",
+    "Europe/London",
+    "America/New_York",
+    "Australia/Lord_Howe",  # 30-minute DST shift
+    "Pacific/Apia",  # skipped 2011-12-30 entirely
+    "Asia/Kathmandu",  # +05:45
+    "America/St_Johns",  # -03:30 with DST
+    "America/Santiago",  # DST transitions at midnight
+    "Australia/Sydney",  # southern-hemisphere DST
+    "Asia/Tokyo",  # no DST
+)
+
+_IDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
+_TAGS = st.sampled_from(
+    ("grief", "caring", "alcohol", "anxiety", "sleep", "routine", "exercise", "work")
+) | st.text(alphabet="abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=10)
+_LANGUAGES = st.sampled_from(("en", "es", "fr", "de", "pt", "pl", "ar", "hi"))
+
+
+def timezones(*, tricky_only: bool = False) -> st.SearchStrategy[str]:
+    """
+    IANA zone names, favouring ones with awkward transitions.
+
+    Args:
+        tricky_only: Draw only from a short list of zones with half-hour
+            shifts, skipped days and midnight transitions.
+    """
+    if tricky_only:
+        return st.sampled_from(_TRICKY_ZONES)
+    rest = sorted(_known_zones() - set(_TRICKY_ZONES))
+    return st.sampled_from(_TRICKY_ZONES) | st.sampled_from(rest)
+
+
+def aware_datetimes(
+    *,
+    min_value: dt.datetime = dt.datetime(2000, 1, 1),  # noqa: DTZ001 - hypothesis bounds are naive
+    max_value: dt.datetime = dt.datetime(2040, 12, 31),  # noqa: DTZ001
+    zones: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[pendulum.DateTime]:
+    """
+    Timezone-aware pendulum instants; never naive, never imaginary.
+
+    Args:
+        min_value: Earliest local wall time (naive, as hypothesis takes it).
+        max_value: Latest local wall time.
+        zones: Zone names to draw from; `timezones()` by default.
+    """
+    tzinfos = (zones if zones is not None else timezones()).map(zone)
+    return st.datetimes(
+        min_value=min_value, max_value=max_value, timezones=tzinfos, allow_imaginary=False
+    ).map(pendulum.instance)
+
+
+@st.composite
+def intervals(draw: st.DrawFn, *, max_minutes: int = 7 * 24 * 60) -> Interval:
+    """Intervals of one minute to *max_minutes*, starting at an aware instant."""
+    start = draw(aware_datetimes())
+    minutes = draw(st.integers(min_value=1, max_value=max_minutes))
+    return Interval(start, start.add(minutes=minutes))
+
+
+@st.composite
+def windows(draw: st.DrawFn) -> Window:
+    """One weekday window, on the quarter hour (a few on any minute)."""
+    day = draw(st.integers(0, 6))
+    step = draw(st.sampled_from((15, 15, 15, 1)))
+    start = draw(st.integers(0, (1440 - step) // step)) * step
+    end = draw(st.integers(start // step + 1, 1440 // step)) * step
+    return Window(day, start, end)
+
+
+def weekly_availabilities(*, max_windows: int = 6) -> st.SearchStrategy[WeeklyAvailability]:
+    """Weekly availabilities: empty, always, or a handful of windows."""
+    return st.one_of(
+        st.just(WeeklyAvailability()),
+        st.just(WeeklyAvailability.always()),
+        st.lists(windows(), max_size=max_windows).map(lambda ws: WeeklyAvailability(tuple(ws))),
+    )
+
+
+def journey_scales(*, max_stages: int = 7) -> st.SearchStrategy[JourneyScale]:
+    """Journey scales with one to *max_stages* distinct stages."""
+    return st.builds(
+        JourneyScale,
+        _IDS,
+        st.lists(_IDS, min_size=1, max_size=max_stages, unique=True).map(tuple),
+    )
+
+
+def stages(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[str]:
+    """Stage names on *scale*."""
+    return st.sampled_from(scale.stages)
+
+
+def reasons() -> st.SearchStrategy[Reason]:
+    """Reasons with well-formed codes and finite weights."""
+    code = st.lists(
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8).filter(
+            lambda s: s[0] != "_"
+        ),
+        min_size=1,
+        max_size=3,
+    ).map(".".join)
+    weight = st.floats(min_value=-1.0, max_value=1.0, allow_nan=False)
+    message = st.text(min_size=1, max_size=60).map(str.strip).filter(bool)
+    return st.builds(Reason, code, weight, message)
+
+
+def _traits() -> st.SearchStrategy[dict[str, str]]:
+    return st.dictionaries(
+        st.sampled_from(("age_band", "gender", "region")),
+        st.sampled_from(("18-25", "26-40", "41-65", "65+", "woman", "man", "north")),
+        max_size=3,
+    )
+
+
+def members(
+    scale: JourneyScale = STAGES_OF_CHANGE,
+    *,
+    ids: st.SearchStrategy[str] = _IDS,
+    availability: st.SearchStrategy[WeeklyAvailability] | None = None,
+) -> st.SearchStrategy[Member]:
+    """
+    Members whose stage is on *scale*.
+
+    Args:
+        scale: The journey scale stages are drawn from.
+        ids: Strategy for member ids.
+        availability: Strategy for availability; `weekly_availabilities()`
+            by default.
+    """
+    return st.builds(
+        Member,
+        ids,
+        stages(scale),
+        experiences=st.frozensets(_TAGS, max_size=3),
+        goals=st.frozensets(_TAGS, max_size=3),
+        timezone=timezones(),
+        availability=availability if availability is not None else weekly_availabilities(),
+        languages=st.frozensets(_LANGUAGES, min_size=1, max_size=2),
+        max_partners=st.integers(0, 3),
+        traits=_traits(),
+    )
+
+
+@st.composite
+def _band(draw: st.DrawFn, scale: JourneyScale) -> tuple[str, str] | None:
+    if draw(st.booleans()):
+        return None
+    low = draw(st.integers(0, len(scale) - 1))
+    high = draw(st.integers(low, len(scale) - 1))
+    return (scale.stages[low], scale.stages[high])
+
+
+@st.composite
+def groups(
+    draw: st.DrawFn,
+    scale: JourneyScale = STAGES_OF_CHANGE,
+    *,
+    people: st.SearchStrategy[list[Member]] | None = None,
+    max_size: int = 8,
+) -> Group:
+    """
+    Groups with distinct member ids and room to spare or none.
+
+    Args:
+        scale: The journey scale of the members and the stage band.
+        people: Strategy for the group's member list; distinct-id lists of
+            `peerkit.testing.members` by default.
+        max_size: Most members drawn when *people* is not given.
+    """
+    inside = draw(
+        people
+        if people is not None
+        else st.lists(members(scale), max_size=max_size, unique_by=_id)
+    )
+    return Group(
+        draw(_IDS),
+        tuple(inside),
+        len(inside) + draw(st.integers(0, 4)),
+        focus=draw(st.frozensets(_TAGS, max_size=2)),
+        languages=draw(st.frozensets(_LANGUAGES, max_size=2)),
+        timezone=draw(timezones()),
+        meets=draw(weekly_availabilities(max_windows=2)),
+        stage_band=draw(_band(scale)),
+        requires=draw(
+            st.dictionaries(
+                st.sampled_from(("age_band", "gender")),
+                st.frozensets(st.sampled_from(("18-25", "26-40", "woman")), min_size=1),
+                max_size=1,
+            )
+        ),
+    )
+
+
+def _id(x: Any) -> str:
+    return str(x.id)
+
+
+@st.composite
+def cohorts(
+    draw: st.DrawFn,
+    *,
+    min_size: int = 0,
+    max_size: int = 20,
+    max_groups: int = 4,
+    scale: JourneyScale | None = None,
+) -> Cohort:
+    """
+    Whole cohorts: members with distinct ids, some of them placed in groups.
+
+    Args:
+        min_size: Fewest members.
+        max_size: Most members.
+        max_groups: Most groups.
+        scale: The journey scale; `STAGES_OF_CHANGE` unless given.
+    """
+    scale = scale if scale is not None else STAGES_OF_CHANGE
+    people: list[Member] = draw(
+        st.lists(members(scale), min_size=min_size, max_size=max_size, unique_by=_id)
+    )
+    n_groups = draw(st.integers(0, max_groups))
+    group_ids = draw(st.lists(_IDS, min_size=n_groups, max_size=n_groups, unique=True))
+    # Each member goes in one group or none.
+    slots = draw(
+        st.lists(
+            st.integers(-1, n_groups - 1), min_size=len(people), max_size=len(people)
+        )
+    )
+    made: list[Group] = []
+    for g, group_id in enumerate(group_ids):
+        inside = tuple(p for p, slot in zip(people, slots, strict=True) if slot == g)
+        made.append(
+            Group(
+                group_id,
+                inside,
+                len(inside) + draw(st.integers(0, 4)),
+                focus=draw(st.frozensets(_TAGS, max_size=2)),
+                timezone=draw(timezones()),
+                meets=draw(weekly_availabilities(max_windows=2)),
+                stage_band=draw(_band(scale)),
+            )
+        )
+    return Cohort(people, groups=made, scale=scale)
+
