@@ -26,7 +26,10 @@ NAMES = (
     "zainab", "zara", "zeynep", "zoe",
 )  # fmt: skip
 
-OUT = pathlib.Path(__file__).parent.parent / "src/peerkit/datasets/data/sample_cohort.json"
+OUT = (
+    pathlib.Path(__file__).parent.parent
+    / "src/peerkit/datasets/data/sample_cohort.json"
+)
 
 
 def main() -> None:

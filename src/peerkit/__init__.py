@@ -7,7 +7,7 @@ errors and serialization. The capabilities live in `peerkit.matching`,
 `peerkit.testing` has hypothesis strategies and `peerkit.datasets` sample data.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 
 from peerkit._explain import Reason
 from peerkit._model import (
@@ -35,8 +35,10 @@ from peerkit._time import (
 from peerkit.errors import InvalidInputError, PeerkitError, UnknownStageError
 
 try:
-    __version__ = version("peerkit")
-except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+    __version__ = _metadata.version("peerkit")
+except (
+    _metadata.PackageNotFoundError
+):  # pragma: no cover - running from a bare source tree
     __version__ = "0.0.0"
 
 __all__ = [

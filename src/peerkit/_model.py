@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -18,9 +18,10 @@ from peerkit._validate import (
     set_map,
     str_map,
     str_set,
-    to_frozenset,
     to_set_map,
     to_str_map,
+    to_str_set,
+    to_str_tuple,
     to_tuple,
     tuple_of,
 )
@@ -46,7 +47,9 @@ def _check_stages(_inst: object, attr: attrs.Attribute[Any], value: object) -> N
     for i, stage in enumerate(value):
         check_str(f"{attr.name}[{i}]", stage)
         if stage in seen:
-            raise InvalidInputError(f"{attr.name}[{i}]", stage, "stage names that are unique")
+            raise InvalidInputError(
+                f"{attr.name}[{i}]", stage, "stage names that are unique"
+            )
         seen.add(stage)
 
 
@@ -80,7 +83,9 @@ class JourneyScale:
     """
 
     name: str = attrs.field(validator=non_empty_str)
-    stages: tuple[str, ...] = attrs.field(converter=to_tuple, validator=_check_stages)
+    stages: tuple[str, ...] = attrs.field(
+        converter=to_str_tuple, validator=_check_stages
+    )
 
     def __contains__(self, stage: object) -> bool:
         return isinstance(stage, str) and stage in _positions(self.stages)
@@ -218,10 +223,10 @@ class Member:
     id: str = attrs.field(kw_only=False, validator=non_empty_str)
     stage: str = attrs.field(kw_only=False, validator=non_empty_str)
     experiences: frozenset[str] = attrs.field(
-        default=frozenset(), converter=to_frozenset, validator=str_set
+        default=frozenset(), converter=to_str_set, validator=str_set
     )
     goals: frozenset[str] = attrs.field(
-        default=frozenset(), converter=to_frozenset, validator=str_set
+        default=frozenset(), converter=to_str_set, validator=str_set
     )
     timezone: str = timezone_field()
     availability: WeeklyAvailability = attrs.field(
@@ -229,7 +234,7 @@ class Member:
         validator=instance_of(WeeklyAvailability, "a WeeklyAvailability"),
     )
     languages: frozenset[str] = attrs.field(
-        factory=_default_languages, converter=to_frozenset, validator=non_empty_str_set
+        factory=_default_languages, converter=to_str_set, validator=non_empty_str_set
     )
     max_partners: int = attrs.field(default=1, validator=non_negative_int)
     traits: Mapping[str, str] = attrs.field(
@@ -240,25 +245,28 @@ class Member:
 # --- groups ------------------------------------------------------------------
 
 
-def _sorted_members(value: Any) -> Any:
-    members = to_tuple(value)
-    if isinstance(members, tuple) and all(isinstance(m, Member) for m in members):
-        return tuple(sorted(members, key=lambda m: m.id))
-    return members
+def _to_members(value: Iterable[Member]) -> tuple[Member, ...]:
+    return to_tuple(value)
+
+
+def _by_id(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(sorted(items, key=lambda x: x.id))
 
 
 def _check_band(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
     if not isinstance(value, tuple) or len(value) != 2:
-        raise InvalidInputError(attr.name, value, "None or a (lowest, highest) stage pair")
+        raise InvalidInputError(
+            attr.name, value, "None or a (lowest, highest) stage pair"
+        )
     for i, stage in enumerate(value):
         check_str(f"{attr.name}[{i}]", stage)
 
 
-def _to_band(value: Any) -> Any:
+def _to_band(value: tuple[str, str] | list[str] | None) -> tuple[str, str] | None:
     if isinstance(value, list):
-        return tuple(value)
+        return tuple(value)  # type: ignore[return-value]  # the validator checks the length
     return value
 
 
@@ -294,14 +302,14 @@ class Group:
 
     id: str = attrs.field(kw_only=False, validator=non_empty_str)
     members: tuple[Member, ...] = attrs.field(
-        kw_only=False, converter=_sorted_members, validator=tuple_of(Member, "a Member")
+        kw_only=False, converter=_to_members, validator=tuple_of(Member, "a Member")
     )
     capacity: int = attrs.field(kw_only=False, validator=non_negative_int)
     focus: frozenset[str] = attrs.field(
-        default=frozenset(), converter=to_frozenset, validator=str_set
+        default=frozenset(), converter=to_str_set, validator=str_set
     )
     languages: frozenset[str] = attrs.field(
-        default=frozenset(), converter=to_frozenset, validator=str_set
+        default=frozenset(), converter=to_str_set, validator=str_set
     )
     timezone: str = timezone_field()
     meets: WeeklyAvailability = attrs.field(
@@ -316,6 +324,8 @@ class Group:
     )
 
     def __attrs_post_init__(self) -> None:
+        # Checked in the caller's order, so error paths point into their input;
+        # then kept sorted by id, so the value does not depend on that order.
         seen: set[str] = set()
         for i, member in enumerate(self.members):
             if member.id in seen:
@@ -329,6 +339,7 @@ class Group:
                 self.capacity,
                 f"at least the number of members ({len(self.members)})",
             )
+        object.__setattr__(self, "members", _by_id(self.members))
 
     @property
     def size(self) -> int:
@@ -354,11 +365,8 @@ class Group:
 # --- cohorts -----------------------------------------------------------------
 
 
-def _sorted_by_id(value: Any) -> Any:
-    items = to_tuple(value)
-    if isinstance(items, tuple) and all(isinstance(getattr(x, "id", None), str) for x in items):
-        return tuple(sorted(items, key=lambda x: x.id))
-    return items
+def _to_groups(value: Iterable[Group]) -> tuple[Group, ...]:
+    return to_tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -378,7 +386,9 @@ class Cohort:
 
     Example:
         >>> from peerkit import Member
-        >>> cohort = Cohort(members=[Member("ada", "action"), Member("ben", "preparation")])
+        >>> cohort = Cohort(
+        ...     members=[Member("ada", "action"), Member("ben", "preparation")]
+        ... )
         >>> [m.id for m in cohort.unplaced]
         ['ada', 'ben']
 
@@ -386,10 +396,10 @@ class Cohort:
     """
 
     members: tuple[Member, ...] = attrs.field(
-        kw_only=False, converter=_sorted_by_id, validator=tuple_of(Member, "a Member")
+        kw_only=False, converter=_to_members, validator=tuple_of(Member, "a Member")
     )
     groups: tuple[Group, ...] = attrs.field(
-        default=(), converter=_sorted_by_id, validator=tuple_of(Group, "a Group")
+        default=(), converter=_to_groups, validator=tuple_of(Group, "a Group")
     )
     scale: JourneyScale = attrs.field(
         default=STAGES_OF_CHANGE, validator=instance_of(JourneyScale, "a JourneyScale")
@@ -418,8 +428,10 @@ class Cohort:
                     raise InvalidInputError(
                         f"groups[{g}].members[{i}]",
                         member.id,
-                        "a member listed in the cohort's members, with the same details",
+                        "a member listed in the cohort's members, same details",
                     )
+        object.__setattr__(self, "members", _by_id(self.members))
+        object.__setattr__(self, "groups", _by_id(self.groups))
 
     def member(self, member_id: str) -> Member:
         """

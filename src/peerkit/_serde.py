@@ -88,7 +88,10 @@ def _unstructure_tuple(t: Any) -> Callable[[Any], list[Any]]:
         if len(args) == 2 and args[1] is Ellipsis:
             return [converter.unstructure(v, unstructure_as=args[0]) for v in value]
         if args and len(args) == len(value):
-            return [converter.unstructure(v, unstructure_as=a) for v, a in zip(value, args, strict=True)]
+            return [
+                converter.unstructure(v, unstructure_as=a)
+                for v, a in zip(value, args, strict=True)
+            ]
         return [converter.unstructure(v) for v in value]
 
     return hook
@@ -99,17 +102,22 @@ def _unstructure_mapping(t: Any) -> Callable[[Any], dict[Any, Any]]:
     val = args[1] if len(args) == 2 else Any
 
     def hook(value: Any) -> dict[Any, Any]:
-        return {k: converter.unstructure(value[k], unstructure_as=val) for k in sorted(value, key=_sort_key)}
+        return {
+            k: converter.unstructure(value[k], unstructure_as=val)
+            for k in sorted(value, key=_sort_key)
+        }
 
     return hook
 
 
-converter.register_unstructure_hook_factory(_is_origin(frozenset, set), _unstructure_set)
+converter.register_unstructure_hook_factory(
+    _is_origin(frozenset, set), _unstructure_set
+)
 converter.register_unstructure_hook_factory(_is_origin(tuple), _unstructure_tuple)
 converter.register_unstructure_hook_factory(
     _is_origin(Mapping, dict, FrozenDict), _unstructure_mapping
 )
-converter.register_unstructure_hook(FrozenDict, lambda v: _unstructure_mapping(Any)(v))
+converter.register_unstructure_hook(FrozenDict, _unstructure_mapping(Any))
 converter.register_unstructure_hook(dt.datetime, lambda v: v.isoformat())
 converter.register_unstructure_hook(pendulum.DateTime, lambda v: v.isoformat())
 converter.register_unstructure_hook(dt.date, lambda v: v.isoformat())
@@ -152,7 +160,9 @@ def _structure_datetime(value: Any, _t: Any) -> pendulum.DateTime:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError:
             raise InvalidInputError(
-                "", value, "an ISO 8601 date-time with an offset, e.g. '2024-03-10T09:00:00-04:00'"
+                "",
+                value,
+                "an ISO 8601 date-time with an offset, e.g. 2024-03-10T09:00:00-04:00",
             ) from None
         return as_instant("", parsed)
     return as_instant("", value)
@@ -282,7 +292,9 @@ converter.register_structure_hook(dt.datetime, _structure_datetime)
 converter.register_structure_hook(pendulum.DateTime, _structure_datetime)
 converter.register_structure_hook(dt.date, _structure_date)
 converter.register_structure_hook(WeeklyAvailability, _structure_availability)
-converter.register_structure_hook_factory(_is_origin(frozenset, set), _structure_set_factory)
+converter.register_structure_hook_factory(
+    _is_origin(frozenset, set), _structure_set_factory
+)
 converter.register_structure_hook_factory(_is_origin(tuple), _structure_tuple_factory)
 converter.register_structure_hook_factory(
     _is_origin(Mapping, dict, FrozenDict), _structure_mapping_factory
@@ -298,7 +310,7 @@ converter.register_structure_hook_factory(
 # --- errors --------------------------------------------------------------------
 
 
-def _translate(exc: BaseException) -> InvalidInputError:
+def _translate(exc: BaseException) -> InvalidInputError:  # noqa: PLR0911 - one branch per kind
     """Turn whatever structuring raised into one InvalidInputError with a path."""
     if isinstance(exc, InvalidInputError):
         return exc
@@ -322,7 +334,9 @@ def _translate(exc: BaseException) -> InvalidInputError:
         )
     if isinstance(exc, KeyError):
         return InvalidInputError("", _NOTHING, "a value (the field is required)")
-    return InvalidInputError("", _NOTHING, f"a valid value ({type(exc).__name__}: {exc})")
+    return InvalidInputError(
+        "", _NOTHING, f"a valid value ({type(exc).__name__}: {exc})"
+    )
 
 
 def _check_value_type(path: str, cls: object) -> None:

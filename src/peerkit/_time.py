@@ -1,8 +1,8 @@
 """
 Time zones, instants and the weekly-window algebra every capability shares.
 
-Internally, concrete intervals are pairs of integer POSIX seconds: exact,
-hashable and cheap to intersect. They become `Interval` values (pendulum
+Internally, concrete intervals are pairs of integer POSIX microseconds:
+exact, hashable and cheap to intersect. They become `Interval` values (pendulum
 instants in UTC) only at the public boundary.
 """
 
@@ -79,10 +79,12 @@ def check_timezone(path: str, value: object) -> str:
 @functools.lru_cache(maxsize=2048)
 def zone(name: str) -> pendulum.Timezone:
     """The pendulum time zone for a validated IANA name (cached)."""
-    return pendulum.timezone(name)  # type: ignore[return-value]  # never fixed for a name
+    return pendulum.timezone(name)
 
 
-def _timezone_validator(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+def _timezone_validator(
+    _inst: object, attr: attrs.Attribute[Any], value: object
+) -> None:
     check_timezone(attr.name, value)
 
 
@@ -111,23 +113,38 @@ def as_instant(path: str, value: object) -> pendulum.DateTime:
     return pendulum.instance(value)
 
 
-def _to_utc(value: object) -> object:
-    """attrs converter: an aware datetime becomes a pendulum instant in UTC."""
-    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
-        return pendulum.instance(value).in_timezone(pendulum.UTC)
-    return value  # the validator rejects it
+def _to_utc(value: dt.datetime) -> pendulum.DateTime:
+    """Attrs converter: an aware datetime becomes a pendulum instant in UTC."""
+    anything: Any = value
+    if isinstance(anything, dt.datetime) and anything.utcoffset() is not None:
+        return pendulum.instance(anything).in_timezone(pendulum.UTC)
+    return anything  # type: ignore[no-any-return]  # the validator rejects it
 
 
-def _local_seconds(day: dt.date, minute: int, tzinfo: dt.tzinfo) -> int:
+_US = 1_000_000
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _micros(value: dt.datetime) -> int:
+    """Exact POSIX microseconds of an aware datetime."""
+    utc = value.astimezone(dt.UTC)
+    days = utc.toordinal() - _EPOCH_ORDINAL
+    seconds = days * 86400 + utc.hour * 3600 + utc.minute * 60 + utc.second
+    return seconds * _US + utc.microsecond
+
+
+def _local_micros(day: dt.date, minute: int, tzinfo: dt.tzinfo) -> int:
     """
-    POSIX seconds of local wall time *minute* past midnight of *day*.
+    POSIX microseconds of local wall time *minute* past midnight of *day*.
 
     RFC 5545 §3.3.5: a wall time in a spring-forward gap is read with the
     offset before the gap (02:30 becomes 03:30); an ambiguous fall-back time
     is its first occurrence. Python's ``fold=0`` is exactly that reading.
     """
-    naive = dt.datetime(day.year, day.month, day.day) + dt.timedelta(minutes=minute)
-    return int(naive.replace(tzinfo=tzinfo, fold=0).timestamp())
+    # A wall time, given its zone below with fold=0.
+    midnight = dt.datetime(day.year, day.month, day.day)  # noqa: DTZ001
+    naive = midnight + dt.timedelta(minutes=minute)
+    return _micros(naive.replace(tzinfo=tzinfo, fold=0))
 
 
 def local_instant(day: dt.date, at: dt.time, timezone: str) -> pendulum.DateTime:
@@ -159,14 +176,15 @@ def local_instant(day: dt.date, at: dt.time, timezone: str) -> pendulum.DateTime
     if not isinstance(at, dt.time):
         raise InvalidInputError("at", at, "a time of day")
     minute = at.hour * 60 + at.minute
-    seconds = _local_seconds(day, minute, zone(timezone)) + at.second
-    return pendulum.from_timestamp(seconds, tz=zone(timezone)).add(
-        microseconds=at.microsecond
+    micros = (
+        _local_micros(day, minute, zone(timezone)) + at.second * _US + at.microsecond
     )
+    return _instant(micros).in_timezone(zone(timezone))
 
 
-def _instant(seconds: int) -> pendulum.DateTime:
-    return pendulum.from_timestamp(seconds, tz=pendulum.UTC)
+def _instant(micros: int) -> pendulum.DateTime:
+    seconds, rest = divmod(micros, _US)
+    return pendulum.from_timestamp(seconds, tz=pendulum.UTC).replace(microsecond=rest)
 
 
 # --- intervals -----------------------------------------------------------------
@@ -192,7 +210,8 @@ class Interval:
     Example:
         >>> import pendulum
         >>> span = Interval(
-        ...     pendulum.datetime(2024, 3, 11, 13), pendulum.datetime(2024, 3, 11, 14, 30)
+        ...     pendulum.datetime(2024, 3, 11, 13),
+        ...     pendulum.datetime(2024, 3, 11, 14, 30),
         ... )
         >>> span.minutes
         90.0
@@ -228,11 +247,11 @@ class Interval:
         return Interval(max(self.start, other.start), min(self.end, other.end))
 
     @classmethod
-    def _from_seconds(cls, start: int, end: int) -> Self:
+    def _from_micros(cls, start: int, end: int) -> Self:
         return cls(_instant(start), _instant(end))
 
-    def _seconds(self) -> tuple[int, int]:
-        return (int(self.start.timestamp()), int(self.end.timestamp()))
+    def _micros(self) -> tuple[int, int]:
+        return (_micros(self.start), _micros(self.end))
 
 
 Span = tuple[int, int]
@@ -275,7 +294,7 @@ def _check_intervals(path: str, intervals: object) -> list[Span]:
     for i, item in enumerate(intervals):
         if not isinstance(item, Interval):
             raise InvalidInputError(f"{path}[{i}]", item, "an Interval")
-        spans.append(item._seconds())  # noqa: SLF001
+        spans.append(item._micros())  # noqa: SLF001
     return spans
 
 
@@ -288,15 +307,19 @@ def merge_intervals(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
 
     Example:
         >>> import pendulum
-        >>> a = Interval(pendulum.datetime(2024, 1, 1, 9), pendulum.datetime(2024, 1, 1, 10))
-        >>> b = Interval(pendulum.datetime(2024, 1, 1, 10), pendulum.datetime(2024, 1, 1, 11))
+        >>> a = Interval(
+        ...     pendulum.datetime(2024, 1, 1, 9), pendulum.datetime(2024, 1, 1, 10)
+        ... )
+        >>> b = Interval(
+        ...     pendulum.datetime(2024, 1, 1, 10), pendulum.datetime(2024, 1, 1, 11)
+        ... )
         >>> [span.minutes for span in merge_intervals([b, a])]
         [120.0]
 
     Added in 0.1.
     """
     spans = _merge(_check_intervals("intervals", intervals))
-    return tuple(Interval._from_seconds(s, e) for s, e in spans)  # noqa: SLF001
+    return tuple(Interval._from_micros(s, e) for s, e in spans)  # noqa: SLF001
 
 
 def intersect_intervals(*interval_sets: Iterable[Interval]) -> tuple[Interval, ...]:
@@ -323,7 +346,7 @@ def intersect_intervals(*interval_sets: Iterable[Interval]) -> tuple[Interval, .
     result = merged[0]
     for other in merged[1:]:
         result = _intersect(result, other)
-    return tuple(Interval._from_seconds(s, e) for s, e in result)  # noqa: SLF001
+    return tuple(Interval._from_micros(s, e) for s, e in result)  # noqa: SLF001
 
 
 def total_minutes(intervals: Iterable[Interval]) -> float:
@@ -332,7 +355,9 @@ def total_minutes(intervals: Iterable[Interval]) -> float:
 
     Added in 0.1.
     """
-    return sum(e - s for s, e in _merge(_check_intervals("intervals", intervals))) / 60
+    return sum(e - s for s, e in _merge(_check_intervals("intervals", intervals))) / (
+        60 * _US
+    )
 
 
 # --- weekly windows ----------------------------------------------------------
@@ -397,11 +422,30 @@ class Window:
         return f"{WEEKDAYS[self.day]} {_hhmm(self.start)}-{_hhmm(self.end)}"
 
 
+def _format_days(days: list[int]) -> str:
+    """Weekday numbers as 'daily', 'mon-fri' or 'mon,wed' (ranges of 3+ joined)."""
+    if len(days) == 7:
+        return "daily"
+    runs: list[list[int]] = []
+    for day in sorted(days):
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ",".join(
+        f"{WEEKDAYS[r[0]]}-{WEEKDAYS[r[-1]]}"
+        if len(r) >= 3
+        else ",".join(WEEKDAYS[d] for d in r)
+        for r in runs
+    )
+
+
 def _normalize_windows(value: Iterable[Window]) -> tuple[Window, ...]:
-    """attrs converter: sort and merge windows; pass anything odd on unchanged."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        return value  # type: ignore[return-value]  # the validator rejects it
-    items = tuple(value)
+    """Attrs converter: sort and merge windows; pass anything odd on unchanged."""
+    anything: Any = value
+    if isinstance(anything, (str, bytes)) or not isinstance(anything, Iterable):
+        return anything  # type: ignore[return-value]  # the validator rejects it
+    items = tuple(anything)
     if not all(isinstance(w, Window) for w in items):
         return items
     merged: list[Window] = []
@@ -469,7 +513,9 @@ def _parse_window(path: str, spec: object) -> list[Window]:
     start, end = sh * 60 + sm, eh * 60 + em
     if start == end:
         raise InvalidInputError(
-            path, spec, "a window whose end differs from its start (00:00-24:00 is a whole day)"
+            path,
+            spec,
+            "a window whose end differs from its start (00:00-24:00 is a whole day)",
         )
     out: list[Window] = []
     for day in days:
@@ -500,7 +546,7 @@ class WeeklyAvailability:
         >>> week.specs()
         ('mon 18:00-21:00', 'fri 22:00-24:00', 'sat 00:00-01:00')
         >>> week.minutes_per_week
-        300
+        360
         >>> WeeklyAvailability().is_empty
         True
 
@@ -556,6 +602,29 @@ class WeeklyAvailability:
         """The windows as specs that `parse` reads back to an equal value."""
         return tuple(str(w) for w in self.windows)
 
+    def __str__(self) -> str:
+        """
+        A compact, readable form: days with the same hours are grouped.
+
+        Example:
+            >>> str(
+            ...     WeeklyAvailability.parse(["mon-fri 18:00-21:00", "sat 10:00-12:00"])
+            ... )
+            'mon-fri 18:00-21:00; sat 10:00-12:00'
+            >>> str(WeeklyAvailability())
+            'never'
+        """
+        if not self.windows:
+            return "never"
+        days_by_hours: dict[tuple[int, int], list[int]] = {}
+        for w in self.windows:
+            days_by_hours.setdefault((w.start, w.end), []).append(w.day)
+        parts = sorted(
+            (days[0], f"{_format_days(days)} {_hhmm(start)}-{_hhmm(end)}")
+            for (start, end), days in days_by_hours.items()
+        )
+        return "; ".join(text for _, text in parts)
+
     def __or__(self, other: WeeklyAvailability) -> WeeklyAvailability:
         if not isinstance(other, WeeklyAvailability):
             return NotImplemented
@@ -564,11 +633,12 @@ class WeeklyAvailability:
     def __and__(self, other: WeeklyAvailability) -> WeeklyAvailability:
         if not isinstance(other, WeeklyAvailability):
             return NotImplemented
-        out = []
-        for a in self.windows:
-            for b in other.windows:
-                if a.day == b.day and max(a.start, b.start) < min(a.end, b.end):
-                    out.append(Window(a.day, max(a.start, b.start), min(a.end, b.end)))
+        out = [
+            Window(a.day, max(a.start, b.start), min(a.end, b.end))
+            for a in self.windows
+            for b in other.windows
+            if a.day == b.day and max(a.start, b.start) < min(a.end, b.end)
+        ]
         return WeeklyAvailability(tuple(out))
 
     def intervals(self, *, week_of: dt.date, timezone: str) -> tuple[Interval, ...]:
@@ -586,8 +656,12 @@ class WeeklyAvailability:
         Example:
             >>> import datetime as dt
             >>> week = WeeklyAvailability.parse(["mon 09:00-10:00"])
-            >>> [str(i.start) for i in week.intervals(week_of=dt.date(2024, 3, 13),
-            ...                                       timezone="Europe/London")]
+            >>> [
+            ...     str(i.start)
+            ...     for i in week.intervals(
+            ...         week_of=dt.date(2024, 3, 13), timezone="Europe/London"
+            ...     )
+            ... ]
             ['2024-03-11 09:00:00+00:00']
         """
         span = week_span(week_of, timezone=timezone)
@@ -605,12 +679,12 @@ class WeeklyAvailability:
             timezone: IANA zone the windows are read in.
         """
         check_timezone("timezone", timezone)
-        lo = int(as_instant("start", start).timestamp())
-        hi = int(as_instant("end", end).timestamp())
+        lo = _micros(as_instant("start", start))
+        hi = _micros(as_instant("end", end))
         if hi <= lo:
             raise InvalidInputError("end", end, "an instant after start")
         spans = _materialize(self.windows, timezone, lo, hi)
-        return tuple(Interval._from_seconds(s, e) for s, e in spans)  # noqa: SLF001
+        return tuple(Interval._from_micros(s, e) for s, e in spans)  # noqa: SLF001
 
 
 @functools.lru_cache(maxsize=65536)
@@ -624,14 +698,14 @@ def _materialize(
     by_day: list[list[Window]] = [[] for _ in range(7)]
     for w in windows:
         by_day[w.day].append(w)
-    first = dt.datetime.fromtimestamp(lo, tz).date() - dt.timedelta(days=1)
-    last = dt.datetime.fromtimestamp(hi, tz).date() + dt.timedelta(days=1)
+    first = _instant(lo).astimezone(tz).date() - dt.timedelta(days=1)
+    last = _instant(hi).astimezone(tz).date() + dt.timedelta(days=1)
     spans: list[Span] = []
     day = first
     while day <= last:
         for w in by_day[day.weekday()]:
-            s = max(_local_seconds(day, w.start, tz), lo)
-            e = min(_local_seconds(day, w.end, tz), hi)
+            s = max(_local_micros(day, w.start, tz), lo)
+            e = min(_local_micros(day, w.end, tz), hi)
             if s < e:
                 spans.append((s, e))
         day += dt.timedelta(days=1)
@@ -651,7 +725,7 @@ def week_span(week_of: dt.date, *, timezone: str = "UTC") -> Interval:
 
     Example:
         >>> import datetime as dt
-        >>> week_span(dt.date(2024, 3, 13), timezone="America/New_York").minutes / 60
+        >>> week_span(dt.date(2024, 3, 10), timezone="America/New_York").minutes / 60
         167.0
 
     Added in 0.1.
@@ -660,16 +734,16 @@ def week_span(week_of: dt.date, *, timezone: str = "UTC") -> Interval:
         raise InvalidInputError("week_of", week_of, "a date")
     tz = zone(check_timezone("timezone", timezone))
     monday = week_of - dt.timedelta(days=week_of.weekday())
-    start = _local_seconds(monday, 0, tz)
-    end = _local_seconds(monday + dt.timedelta(days=7), 0, tz)
-    return Interval._from_seconds(start, end)  # noqa: SLF001
+    start = _local_micros(monday, 0, tz)
+    end = _local_micros(monday + dt.timedelta(days=7), 0, tz)
+    return Interval._from_micros(start, end)  # noqa: SLF001
 
 
 class Scheduled(Protocol):
     """Anything with a weekly schedule in a time zone: a `Member` or a `Group`."""
 
     @property
-    def timezone(self) -> str: ...  # noqa: D102
+    def timezone(self) -> str: ...
 
 
 def _schedule_of(path: str, party: object) -> tuple[tuple[Window, ...], str]:
@@ -685,13 +759,14 @@ def _schedule_of(path: str, party: object) -> tuple[tuple[Window, ...], str]:
 def _common_spans(
     parties: Iterable[Scheduled], week_of: dt.date, timezone: str
 ) -> list[Span]:
-    if isinstance(parties, (str, bytes)) or not isinstance(parties, Iterable):
-        raise InvalidInputError("parties", parties, "an iterable of Members or Groups")
-    schedules = [_schedule_of(f"parties[{i}]", p) for i, p in enumerate(parties)]
+    given: Any = parties
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise InvalidInputError("parties", given, "an iterable of Members or Groups")
+    schedules = [_schedule_of(f"parties[{i}]", p) for i, p in enumerate(given)]
     if not schedules:
         raise InvalidInputError("parties", parties, "at least one Member or Group")
     span = week_span(week_of, timezone=timezone)
-    lo, hi = span._seconds()  # noqa: SLF001
+    lo, hi = span._micros()  # noqa: SLF001
     result: list[Span] = [(lo, hi)]
     for windows, tz in sorted(set(schedules), key=lambda s: (len(s[0]), s)):
         result = _intersect(result, _materialize(windows, tz, lo, hi))
@@ -728,15 +803,22 @@ def common_intervals(
         >>> import datetime as dt
         >>> from peerkit import Member, WeeklyAvailability
         >>> evenings = WeeklyAvailability.parse(["mon 18:00-22:00"])
-        >>> ny = Member("ada", "action", timezone="America/New_York", availability=evenings)
-        >>> ldn = Member("ben", "action", timezone="Europe/London", availability=evenings)
-        >>> [i.minutes for i in common_intervals([ny, ldn], week_of=dt.date(2024, 3, 4))]
+        >>> ny = Member(
+        ...     "ada", "action", timezone="America/New_York", availability=evenings
+        ... )
+        >>> ldn = Member(
+        ...     "ben", "action", timezone="Europe/London", availability=evenings
+        ... )
+        >>> [
+        ...     i.minutes
+        ...     for i in common_intervals([ny, ldn], week_of=dt.date(2024, 3, 4))
+        ... ]
         []
 
     Added in 0.1.
     """
     spans = _common_spans(parties, week_of, check_timezone("timezone", timezone))
-    return tuple(Interval._from_seconds(s, e) for s, e in spans)  # noqa: SLF001
+    return tuple(Interval._from_micros(s, e) for s, e in spans)  # noqa: SLF001
 
 
 def overlap_minutes(
@@ -751,4 +833,4 @@ def overlap_minutes(
     Added in 0.1.
     """
     spans = _common_spans(parties, week_of, check_timezone("timezone", timezone))
-    return sum(e - s for s, e in spans) / 60
+    return sum(e - s for s, e in spans) / (60 * _US)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
-
-import attrs
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from peerkit._frozendict import FrozenDict
 from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import attrs
 
 T = TypeVar("T")
 
@@ -20,29 +21,49 @@ T = TypeVar("T")
 # raises a precise InvalidInputError.
 
 
-def to_frozenset(value: Iterable[T]) -> frozenset[T]:
-    """Convert an iterable (not a string) to a frozenset; pass anything else on."""
+# The public converters are typed for attrs' mypy plugin (it reads a
+# converter's parameter type as the __init__ parameter type); the work is
+# done untyped, because at run time anything may arrive.
+
+
+def _frozenset(value: Any) -> Any:
     if isinstance(value, frozenset):
         return value
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        return value  # type: ignore[return-value]  # the validator rejects it
+        return value  # the validator rejects it
     try:
         return frozenset(value)
     except TypeError:  # unhashable elements
-        return value  # type: ignore[return-value]
+        return value
 
 
-def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
-    """Convert an iterable (not a string or mapping) to a tuple."""
+def _tuple(value: Any) -> Any:
     if isinstance(value, tuple):
         return value
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        return value  # type: ignore[return-value]
+        return value
     return tuple(value)
 
 
-def to_str_map(value: Mapping[str, str]) -> Mapping[str, str]:
-    """Freeze a mapping; pass anything else on."""
+def to_str_set(value: Iterable[str]) -> frozenset[str]:
+    """Convert an iterable of strings (not a string) to a frozenset."""
+    result: frozenset[str] = _frozenset(value)
+    return result
+
+
+def to_str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    """Convert an iterable of strings (not a string) to a tuple."""
+    result: tuple[str, ...] = _tuple(value)
+    return result
+
+
+def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
+    """Convert an iterable (not a string or mapping) to a tuple, for non-attrs use."""
+    result: tuple[T, ...] = _tuple(value)
+    return result
+
+
+def _str_map(value: Any) -> Any:
     if isinstance(value, FrozenDict):
         return value
     if isinstance(value, Mapping):
@@ -50,11 +71,22 @@ def to_str_map(value: Mapping[str, str]) -> Mapping[str, str]:
     return value
 
 
+def _set_map(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return FrozenDict({k: _frozenset(v) for k, v in value.items()})
+    return value
+
+
+def to_str_map(value: Mapping[str, str]) -> Mapping[str, str]:
+    """Freeze a mapping; pass anything else on."""
+    result: Mapping[str, str] = _str_map(value)
+    return result
+
+
 def to_set_map(value: Mapping[str, Iterable[str]]) -> Mapping[str, frozenset[str]]:
     """Freeze a mapping whose values are sets; pass anything else on."""
-    if isinstance(value, Mapping):
-        return FrozenDict({k: to_frozenset(v) for k, v in value.items()})
-    return value
+    result: Mapping[str, frozenset[str]] = _set_map(value)
+    return result
 
 
 # --- checks -----------------------------------------------------------------
@@ -110,39 +142,39 @@ def check_str_set(path: str, value: object, *, non_empty: bool = False) -> None:
 
 
 def non_empty_str(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """attrs validator: a non-empty string."""
+    """Attrs validator: a non-empty string."""
     check_str(attr.name, value)
 
 
 def str_set(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """attrs validator: a frozenset of non-empty strings."""
+    """Attrs validator: a frozenset of non-empty strings."""
     check_str_set(attr.name, value)
 
 
 def non_empty_str_set(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """attrs validator: a non-empty frozenset of non-empty strings."""
+    """Attrs validator: a non-empty frozenset of non-empty strings."""
     check_str_set(attr.name, value, non_empty=True)
 
 
 def non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """attrs validator: an int >= 0."""
+    """Attrs validator: an int >= 0."""
     check_int(attr.name, value, minimum=0)
 
 
 def finite_float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """attrs validator: a finite real number."""
+    """Attrs validator: a finite real number."""
     check_float(attr.name, value)
 
 
 def unit_float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """attrs validator: a number in [0, 1]."""
+    """Attrs validator: a number in [0, 1]."""
     check_float(attr.name, value, low=0.0, high=1.0)
 
 
 def instance_of(
     cls: type[Any] | tuple[type[Any], ...], expected: str
 ) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """attrs validator factory: *value* is an instance of *cls*."""
+    """Attrs validator factory: *value* is an instance of *cls*."""
 
     def _check(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, cls):
@@ -154,7 +186,7 @@ def instance_of(
 def tuple_of(
     cls: type[Any], expected: str
 ) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """attrs validator factory: a tuple whose items are all instances of *cls*."""
+    """Attrs validator factory: a tuple whose items are all instances of *cls*."""
 
     def _check(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
@@ -167,7 +199,7 @@ def tuple_of(
 
 
 def str_map(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """attrs validator: a mapping of non-empty strings to non-empty strings."""
+    """Attrs validator: a mapping of non-empty strings to non-empty strings."""
     if not isinstance(value, FrozenDict):
         raise InvalidInputError(attr.name, value, "a mapping of strings to strings")
     for key, item in value.items():
@@ -176,7 +208,7 @@ def str_map(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
 
 
 def set_map(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """attrs validator: a mapping of strings to non-empty sets of strings."""
+    """Attrs validator: a mapping of strings to non-empty sets of strings."""
     if not isinstance(value, FrozenDict):
         raise InvalidInputError(
             attr.name, value, "a mapping of strings to sets of strings"

@@ -16,7 +16,10 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["InvalidInputError", "PeerkitError", "UnknownStageError"]
 

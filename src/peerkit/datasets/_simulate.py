@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from peerkit._model import STAGES_OF_CHANGE, Cohort, Group, JourneyScale, Member
 from peerkit._time import WeeklyAvailability
 from peerkit._validate import check_int
 from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["simulate_cohort"]
 
@@ -114,7 +117,9 @@ def _member(rng: random.Random, ident: str, scale: JourneyScale) -> tuple[Member
         shared.add(rng.choice(other))
     rhythm = rng.choices([r for r, _ in _RHYTHMS], weights=[w for _, w in _RHYTHMS])[0]
     if rng.random() < 0.25:
-        extra = rng.choices([r for r, _ in _RHYTHMS], weights=[w for _, w in _RHYTHMS])[0]
+        extra = rng.choices([r for r, _ in _RHYTHMS], weights=[w for _, w in _RHYTHMS])[
+            0
+        ]
         rhythm = tuple(sorted(set(rhythm) | set(extra)))
     roll = rng.random()
     max_partners = 0 if roll < 0.08 else (2 if roll > 0.9 else 1)

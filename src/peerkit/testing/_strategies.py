@@ -41,7 +41,9 @@ _TRICKY_ZONES = (
     "Asia/Tokyo",  # no DST
 )
 
-_IDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
+_IDS = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8
+)
 _TAGS = st.sampled_from(
     ("grief", "caring", "alcohol", "anxiety", "sleep", "routine", "exercise", "work")
 ) | st.text(alphabet="abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=10)
@@ -78,7 +80,10 @@ def aware_datetimes(
     """
     tzinfos = (zones if zones is not None else timezones()).map(zone)
     return st.datetimes(
-        min_value=min_value, max_value=max_value, timezones=tzinfos, allow_imaginary=False
+        min_value=min_value,
+        max_value=max_value,
+        timezones=tzinfos,
+        allow_imaginary=False,
     ).map(pendulum.instance)
 
 
@@ -100,12 +105,16 @@ def windows(draw: st.DrawFn) -> Window:
     return Window(day, start, end)
 
 
-def weekly_availabilities(*, max_windows: int = 6) -> st.SearchStrategy[WeeklyAvailability]:
+def weekly_availabilities(
+    *, max_windows: int = 6
+) -> st.SearchStrategy[WeeklyAvailability]:
     """Weekly availabilities: empty, always, or a handful of windows."""
     return st.one_of(
         st.just(WeeklyAvailability()),
         st.just(WeeklyAvailability.always()),
-        st.lists(windows(), max_size=max_windows).map(lambda ws: WeeklyAvailability(tuple(ws))),
+        st.lists(windows(), max_size=max_windows).map(
+            lambda ws: WeeklyAvailability(tuple(ws))
+        ),
     )
 
 
@@ -167,7 +176,9 @@ def members(
         experiences=st.frozensets(_TAGS, max_size=3),
         goals=st.frozensets(_TAGS, max_size=3),
         timezone=timezones(),
-        availability=availability if availability is not None else weekly_availabilities(),
+        availability=availability
+        if availability is not None
+        else weekly_availabilities(),
         languages=st.frozensets(_LANGUAGES, min_size=1, max_size=2),
         max_partners=st.integers(0, 3),
         traits=_traits(),
@@ -195,6 +206,7 @@ def groups(
     Groups with distinct member ids and room to spare or none.
 
     Args:
+        draw: Supplied by hypothesis; call as ``groups(...)`` without it.
         scale: The journey scale of the members and the stage band.
         people: Strategy for the group's member list; distinct-id lists of
             `peerkit.testing.members` by default.
@@ -241,6 +253,7 @@ def cohorts(
     Whole cohorts: members with distinct ids, some of them placed in groups.
 
     Args:
+        draw: Supplied by hypothesis; call as ``cohorts(...)`` without it.
         min_size: Fewest members.
         max_size: Most members.
         max_groups: Most groups.
@@ -273,4 +286,3 @@ def cohorts(
             )
         )
     return Cohort(people, groups=made, scale=scale)
-

@@ -1,0 +1,274 @@
+"""Serialization: exact round-trips, strict structuring, errors with paths."""
+
+import contextlib
+import datetime as dt
+import json
+from typing import Any
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import peerkit
+from peerkit import (
+    Cohort,
+    Group,
+    Interval,
+    InvalidInputError,
+    JourneyScale,
+    Member,
+    Reason,
+    WeeklyAvailability,
+    Window,
+    from_dict,
+    from_json,
+    to_dict,
+    to_json,
+)
+from peerkit import testing as pst
+
+# Every public value type and a strategy for it. Later capabilities add rows.
+VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
+    JourneyScale: pst.journey_scales(),
+    Window: pst.windows(),
+    WeeklyAvailability: pst.weekly_availabilities(),
+    Interval: pst.intervals(),
+    Reason: pst.reasons(),
+    Member: pst.members(),
+    Group: pst.groups(),
+    Cohort: pst.cohorts(max_size=6),
+}
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def test_every_public_value_type_has_a_strategy() -> None:
+    """The round-trip and fuzz tests cover every attrs class peerkit exports."""
+    import attrs
+
+    exported = {
+        obj
+        for name in peerkit.__all__
+        if isinstance(obj := getattr(peerkit, name), type) and attrs.has(obj)
+    }
+    assert exported == set(VALUE_STRATEGIES)
+
+
+@pytest.mark.parametrize("cls", list(VALUE_STRATEGIES), ids=lambda c: c.__name__)
+@given(data=st.data())
+def test_round_trip_through_dict_and_json(cls: type, data: st.DataObject) -> None:
+    """For all values of every public type, from_dict(to_dict(x)) == x and from_json(to_json(x)) == x."""
+    value = data.draw(VALUE_STRATEGIES[cls])
+    as_dict = to_dict(value)
+    assert from_dict(cls, as_dict) == value
+    text = to_json(value)
+    assert from_json(cls, text) == value
+    assert json.loads(text) == as_dict  # plain JSON types only
+    assert (
+        to_json(from_json(cls, text)) == text
+    )  # canonical: a second trip is identical
+
+
+@pytest.mark.parametrize("cls", list(VALUE_STRATEGIES), ids=lambda c: c.__name__)
+@given(data=JSON)
+def test_fuzzed_from_dict_raises_only_invalid_input(cls: type, data: object) -> None:
+    """For all JSON-like data, from_dict either builds a value or raises InvalidInputError."""
+    try:
+        from_dict(cls, data)
+    except InvalidInputError as err:
+        assert err.path
+        assert str(err)
+
+
+def _leaves(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(data, dict):
+        out = [path] if path else []
+        for k, v in data.items():
+            out += _leaves(v, (*path, k))
+        return out
+    if isinstance(data, list):
+        out = [path] if path else []
+        for i, v in enumerate(data):
+            out += _leaves(v, (*path, i))
+        return out
+    return [path]
+
+
+def _replace(data: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(data, dict):
+        return {**data, head: _replace(data[head], rest, new)}
+    copy = list(data)
+    copy[head] = _replace(copy[head], rest, new)
+    return copy
+
+
+@pytest.mark.parametrize("cls", list(VALUE_STRATEGIES), ids=lambda c: c.__name__)
+@given(data=st.data())
+def test_mutated_valid_data_raises_only_invalid_input(
+    cls: type, data: st.DataObject
+) -> None:
+    """For all valid values with one field replaced by random JSON, from_dict builds a value or raises InvalidInputError."""
+    original = to_dict(data.draw(VALUE_STRATEGIES[cls]))
+    leaves = _leaves(original)
+    if not leaves:
+        return
+    where = data.draw(st.sampled_from(leaves))
+    mutated = _replace(original, where, data.draw(JSON))
+    snapshot = json.dumps(mutated, sort_keys=True, default=str)
+    with contextlib.suppress(InvalidInputError):
+        from_dict(cls, mutated)
+    assert (
+        json.dumps(mutated, sort_keys=True, default=str) == snapshot
+    )  # input untouched
+
+
+def _cohort_data() -> dict[str, Any]:
+    members = [
+        {"id": f"m{i}", "stage": "action", "timezone": "Europe/London"}
+        for i in range(5)
+    ]
+    return {
+        "members": members,
+        "groups": [],
+        "scale": to_dict(peerkit.STAGES_OF_CHANGE),
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d["members"][3].update(timezone="Mars/Base"), "members[3].timezone"),
+        (lambda d: d["members"][1].update(stage="flying"), "members[1].stage"),
+        (lambda d: d["members"][2].update(max_partners="2"), "members[2].max_partners"),
+        (lambda d: d["members"][2].update(max_partners=2.0), "members[2].max_partners"),
+        (lambda d: d["members"][0].update(goals="sleep"), "members[0].goals"),
+        (lambda d: d["members"][0].update(goals=["sleep", 3]), "members[0].goals[1]"),
+        (
+            lambda d: d["members"][4].update(availability=["mon 9-10"]),
+            "members[4].availability[0]",
+        ),
+        (
+            lambda d: d["members"][4].update(traits={"age": 5}),
+            "members[4].traits['age']",
+        ),
+        (lambda d: d["members"][4].pop("id"), "members[4].id"),
+        (lambda d: d["members"][4].update(colour="blue"), "members[4].colour"),
+        (
+            lambda d: d.update(groups=[{"id": "g", "members": [], "capacity": -2}]),
+            "groups[0].capacity",
+        ),
+        (lambda d: d.update(groups={"id": "g"}), "groups"),
+        (lambda d: d.update(scale={"name": "x", "stages": []}), "scale.stages"),
+        (lambda d: d["members"].append(d["members"][0]), "members[5].id"),
+    ],
+)
+def test_errors_name_the_offending_field(change: Any, path: str) -> None:
+    """Malformed input raises InvalidInputError whose path names the field, not a cattrs exception group."""
+    data = _cohort_data()
+    change(data)
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(Cohort, data)
+    assert info.value.path == path
+    assert str(info.value).startswith(path + ": expected ")
+    assert info.value.__cause__ is None or isinstance(
+        info.value.__cause__, InvalidInputError
+    )
+
+
+def test_top_level_errors_name_the_type() -> None:
+    """A non-mapping at the top is named by the type it should have been."""
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(Member, [1, 2])
+    assert info.value.path == "Member"
+
+
+def test_datetimes_are_iso_with_offset_and_naive_is_refused() -> None:
+    """Instants are written as ISO 8601 with an offset; a naive string is refused."""
+    span = Interval(
+        pendulum.datetime(2024, 3, 10, 7, 30), pendulum.datetime(2024, 3, 10, 8)
+    )
+    assert to_dict(span) == {
+        "start": "2024-03-10T07:30:00+00:00",
+        "end": "2024-03-10T08:00:00+00:00",
+    }
+    assert (
+        from_dict(
+            Interval,
+            {"start": "2024-03-10T03:30:00-04:00", "end": "2024-03-10T08:00:00Z"},
+        )
+        == span
+    )
+    with pytest.raises(InvalidInputError, match="naive") as info:
+        from_dict(
+            Interval, {"start": "2024-03-10T07:30:00", "end": "2024-03-10T08:00:00Z"}
+        )
+    assert info.value.path == "start"
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(Interval, {"start": "yesterday", "end": "2024-03-10T08:00:00Z"})
+    assert info.value.path == "start"
+
+
+def test_aware_datetime_objects_are_accepted_by_from_dict() -> None:
+    """from_dict accepts aware datetime objects where strings are expected."""
+    start = dt.datetime(2024, 1, 1, 9, tzinfo=dt.UTC)
+    span = from_dict(Interval, {"start": start, "end": start + dt.timedelta(hours=1)})
+    assert span.minutes == 60
+
+
+def test_sets_are_sorted_lists() -> None:
+    """Frozensets are written as sorted lists, so output is stable."""
+    member = Member("ada", "action", goals={"sleep", "exercise", "routine"})
+    assert to_dict(member)["goals"] == ["exercise", "routine", "sleep"]
+
+
+def test_from_json_refuses_bad_json() -> None:
+    """Text that is not JSON is an InvalidInputError naming the text."""
+    with pytest.raises(InvalidInputError) as info:
+        from_json(Member, "{not json")
+    assert info.value.path == "text"
+    with pytest.raises(InvalidInputError):
+        from_json(Member, 5)  # type: ignore[arg-type]
+    assert from_json(Member, b'{"id": "a", "stage": "action"}').id == "a"
+
+
+def test_only_value_types_are_accepted() -> None:
+    """to_dict and from_dict refuse things that are not peerkit values."""
+    with pytest.raises(InvalidInputError) as info:
+        to_dict({"id": "a"})
+    assert info.value.path == "obj"
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(dict, {})
+    assert info.value.path == "cls"
+    with pytest.raises(InvalidInputError):
+        from_json(int, "5")
+
+
+def test_window_and_reason_strictness() -> None:
+    """Primitive fields are strict: a bool is not an int, an int is not a string."""
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(Window, {"day": True, "start": 0, "end": 10})
+    assert info.value.path == "day"
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(Reason, {"code": "a", "weight": "1", "message": "m"})
+    assert info.value.path == "weight"
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(Reason, {"code": "a", "weight": float("nan"), "message": "m"})
+    assert info.value.path == "weight"
+    assert from_dict(Reason, {"code": "a", "weight": 1, "message": "m"}).weight == 1.0
+
+
+def test_mapping_keys_must_be_strings() -> None:
+    """A trait name that is not a string is refused."""
+    with pytest.raises(InvalidInputError):
+        from_dict(Member, {"id": "a", "stage": "s", "traits": {1: "x"}})
