@@ -357,3 +357,35 @@ def test_values_are_exported_from_the_root() -> None:
     """The model types are reachable as peerkit.X."""
     assert peerkit.Member is Member
     assert peerkit.Cohort is Cohort
+
+
+def test_frozen_mappings_compare_with_dicts_and_pickle() -> None:
+    """A member's traits equal a plain dict with the same items, hash stably and pickle."""
+    import pickle
+
+    m = Member("a", "action", traits={"b": "2", "a": "1"})
+    assert m.traits == {"a": "1", "b": "2"}
+    assert list(m.traits) == ["a", "b"]
+    assert m.traits != ["a", "b"]  # type: ignore[comparison-overlap]
+    assert repr(m.traits) == "{'a': '1', 'b': '2'}"
+    assert hash(m.traits) == hash(
+        Member("a", "action", traits={"a": "1", "b": "2"}).traits
+    )
+    assert pickle.loads(pickle.dumps(m)) == m  # noqa: S301 - our own bytes
+
+
+@pytest.mark.parametrize(
+    ("args", "path"),
+    [
+        (("Stage.Close", 0.5, "m"), "code"),
+        (("a", float("inf"), "m"), "weight"),
+        (("a", 0.5, " "), "message"),
+    ],
+)
+def test_bad_reasons_are_refused(
+    args: tuple[object, object, object], path: str
+) -> None:
+    """A reason needs a dotted lower-case code, a finite weight and a message."""
+    with pytest.raises(InvalidInputError) as info:
+        peerkit.Reason(*args)  # type: ignore[arg-type]
+    assert info.value.path == path

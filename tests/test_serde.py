@@ -272,3 +272,60 @@ def test_mapping_keys_must_be_strings() -> None:
     """A trait name that is not a string is refused."""
     with pytest.raises(InvalidInputError):
         from_dict(Member, {"id": "a", "stage": "s", "traits": {1: "x"}})
+
+
+def test_values_pickle_for_multiprocessing() -> None:
+    """Values survive pickling (process pools, Dask and Spark ship them that way)."""
+    import pickle
+
+    from peerkit.datasets import sample_cohort
+
+    cohort = sample_cohort()
+    assert pickle.loads(pickle.dumps(cohort)) == cohort  # noqa: S301 - our own bytes
+
+
+def test_dates_structure_from_iso_strings() -> None:
+    """Dates (used by policies' reference weeks) read ISO strings and refuse others."""
+    from peerkit._serde import converter
+
+    assert converter.structure("2024-03-10", dt.date) == dt.date(2024, 3, 10)
+    assert converter.structure(dt.date(2024, 3, 10), dt.date) == dt.date(2024, 3, 10)
+    assert converter.unstructure(dt.date(2024, 3, 10)) == "2024-03-10"
+    for bad in ["10/03/2024", 5, dt.datetime(2024, 3, 10, tzinfo=dt.UTC)]:
+        with pytest.raises(InvalidInputError):
+            converter.structure(bad, dt.date)
+
+
+def test_fixed_tuples_and_untyped_collections() -> None:
+    """Fixed-length tuples check their length; bare collections still round-trip."""
+    from peerkit._serde import converter
+
+    assert converter.structure(["a", 1], tuple[str, int]) == ("a", 1)
+    with pytest.raises(InvalidInputError):
+        converter.structure(["a"], tuple[str, int])
+    assert converter.unstructure(("a", 1), unstructure_as=tuple[str, int]) == ["a", 1]
+    assert converter.unstructure(("a", 1), unstructure_as=tuple) == ["a", 1]
+    assert converter.structure({"b": 1}, dict[str, int]) == {"b": 1}
+    with pytest.raises(InvalidInputError):
+        converter.structure({1: 1}, dict[str, int])
+
+
+def test_unexpected_exceptions_become_invalid_input() -> None:
+    """Whatever a constructor raises, from_dict reports an InvalidInputError."""
+    import attrs
+
+    from peerkit._serde import _translate
+
+    @attrs.frozen
+    class Odd:
+        x: int = attrs.field()
+
+        @x.validator
+        def _check(self, _attr: object, value: int) -> None:
+            if value == 13:
+                raise ArithmeticError("unlucky")
+
+    with pytest.raises(InvalidInputError, match="unlucky") as info:
+        from_dict(Odd, {"x": 13})
+    assert info.value.path == "Odd"
+    assert _translate(KeyError("x")).expected.startswith("a value")

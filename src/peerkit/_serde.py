@@ -20,11 +20,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 import pendulum
-from cattrs.errors import (
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-)
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn
 
 from peerkit._frozendict import FrozenDict
@@ -113,7 +109,7 @@ def _unstructure_mapping(t: Any) -> Callable[[Any], dict[Any, Any]]:
 converter.register_unstructure_hook_factory(
     _is_origin(frozenset, set), _unstructure_set
 )
-converter.register_unstructure_hook_factory(_is_origin(tuple), _unstructure_tuple)
+converter.register_unstructure_hook_factory(_is_origin(tuple, list), _unstructure_tuple)
 converter.register_unstructure_hook_factory(
     _is_origin(Mapping, dict, FrozenDict), _unstructure_mapping
 )
@@ -208,11 +204,15 @@ def _structure_set_factory(t: Any) -> Callable[[Any, Any], frozenset[Any]]:
     return hook
 
 
-def _structure_tuple_factory(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+def _structure_tuple_factory(t: Any) -> Callable[[Any, Any], Any]:
     args = _element_types(t)
     homogeneous = len(args) == 2 and args[1] is Ellipsis
 
-    def hook(value: Any, _t: Any) -> tuple[Any, ...]:
+    def hook(value: Any, t: Any) -> Any:
+        if typing.get_origin(t) is list or t is list:
+            return _each(
+                _sequence(value, "a list"), lambda _i: args[0] if args else Any
+            )
         if homogeneous:
             items = _sequence(value, "a list")
             return tuple(_each(items, lambda _i: args[0]))
@@ -295,7 +295,9 @@ converter.register_structure_hook(WeeklyAvailability, _structure_availability)
 converter.register_structure_hook_factory(
     _is_origin(frozenset, set), _structure_set_factory
 )
-converter.register_structure_hook_factory(_is_origin(tuple), _structure_tuple_factory)
+converter.register_structure_hook_factory(
+    _is_origin(tuple, list), _structure_tuple_factory
+)
 converter.register_structure_hook_factory(
     _is_origin(Mapping, dict, FrozenDict), _structure_mapping_factory
 )
@@ -310,7 +312,7 @@ converter.register_structure_hook_factory(
 # --- errors --------------------------------------------------------------------
 
 
-def _translate(exc: BaseException) -> InvalidInputError:  # noqa: PLR0911 - one branch per kind
+def _translate(exc: BaseException) -> InvalidInputError:
     """Turn whatever structuring raised into one InvalidInputError with a path."""
     if isinstance(exc, InvalidInputError):
         return exc
@@ -320,12 +322,6 @@ def _translate(exc: BaseException) -> InvalidInputError:  # noqa: PLR0911 - one 
             sub, note = with_notes[0]
             return _translate(sub).at(note.name)
         return _translate(others[0])
-    if isinstance(exc, IterableValidationError):
-        with_notes_i, others_i = exc.group_exceptions()
-        if with_notes_i:
-            sub, inote = with_notes_i[0]
-            return _translate(sub).at(f"[{inote.index}]")
-        return _translate(others_i[0])
     if isinstance(exc, ForbiddenExtraKeysError):
         extra = sorted(map(str, exc.extra_fields))
         known = ", ".join(a.name for a in attrs.fields(exc.cl))
