@@ -10,8 +10,6 @@ import attrs
 from peerkit._validate import check_float, check_str
 from peerkit.errors import InvalidInputError
 
-__all__ = ["Reason"]
-
 _CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -26,16 +27,6 @@ from peerkit._validate import (
     tuple_of,
 )
 from peerkit.errors import InvalidInputError, UnknownStageError
-
-__all__ = [
-    "STAGES_OF_CHANGE",
-    "STAGES_OF_RECOVERY",
-    "Cohort",
-    "Group",
-    "JourneyScale",
-    "Member",
-]
-
 
 # --- journey scales ----------------------------------------------------------
 
@@ -365,6 +356,17 @@ class Group:
 # --- cohorts -----------------------------------------------------------------
 
 
+_WithId = TypeVar("_WithId", Member, Group)
+
+
+def _find(items: tuple[_WithId, ...], key: str, path: str, expected: str) -> _WithId:
+    """Binary search in a tuple sorted by id."""
+    i = bisect.bisect_left(items, key, key=lambda x: x.id)
+    if i < len(items) and items[i].id == key:
+        return items[i]
+    raise InvalidInputError(path, key, expected)
+
+
 def _to_groups(value: Iterable[Group]) -> tuple[Group, ...]:
     return to_tuple(value)
 
@@ -440,10 +442,7 @@ class Cohort:
         Raises:
             peerkit.errors.InvalidInputError: If there is none.
         """
-        for member in self.members:
-            if member.id == member_id:
-                return member
-        raise InvalidInputError("member_id", member_id, "the id of a cohort member")
+        return _find(self.members, member_id, "member_id", "the id of a cohort member")
 
     def group(self, group_id: str) -> Group:
         """
@@ -452,10 +451,7 @@ class Cohort:
         Raises:
             peerkit.errors.InvalidInputError: If there is none.
         """
-        for group in self.groups:
-            if group.id == group_id:
-                return group
-        raise InvalidInputError("group_id", group_id, "the id of a cohort group")
+        return _find(self.groups, group_id, "group_id", "the id of a cohort group")
 
     @property
     def unplaced(self) -> tuple[Member, ...]:

@@ -27,8 +27,6 @@ from peerkit._frozendict import FrozenDict
 from peerkit._time import WeeklyAvailability, as_instant
 from peerkit.errors import InvalidInputError
 
-__all__ = ["converter", "from_dict", "from_json", "to_dict", "to_json"]
-
 T = TypeVar("T")
 
 

@@ -23,23 +23,6 @@ from peerkit.errors import InvalidInputError
 if TYPE_CHECKING:
     from typing import Self
 
-__all__ = [
-    "WEEKDAYS",
-    "Interval",
-    "WeeklyAvailability",
-    "Window",
-    "as_instant",
-    "check_timezone",
-    "common_intervals",
-    "intersect_intervals",
-    "is_timezone",
-    "local_instant",
-    "merge_intervals",
-    "overlap_minutes",
-    "timezone_field",
-    "total_minutes",
-    "week_span",
-]
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday names as peerkit spells them; index 0 is Monday, as in `date.weekday()`."""

@@ -8,8 +8,6 @@ from importlib import resources
 from peerkit._model import Cohort
 from peerkit._serde import from_json
 
-__all__ = ["sample_cohort"]
-
 
 @functools.cache
 def sample_cohort() -> Cohort:

@@ -14,7 +14,6 @@ from peerkit.errors import InvalidInputError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["simulate_cohort"]
 
 # (zone, weight, languages a member there may speak besides English, share
 # who speak English). Weights are loosely those of an English-led online

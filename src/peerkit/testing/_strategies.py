@@ -12,20 +12,6 @@ from peerkit._explain import Reason
 from peerkit._model import STAGES_OF_CHANGE, Cohort, Group, JourneyScale, Member
 from peerkit._time import Interval, WeeklyAvailability, Window, _known_zones, zone
 
-__all__ = [
-    "aware_datetimes",
-    "cohorts",
-    "groups",
-    "intervals",
-    "journey_scales",
-    "members",
-    "reasons",
-    "stages",
-    "timezones",
-    "weekly_availabilities",
-    "windows",
-]
-
 # Zones with the transitions that break naive code come first, so they are
 # drawn often and shrink towards UTC.
 _TRICKY_ZONES = (
