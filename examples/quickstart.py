@@ -45,7 +45,9 @@ def meeting_options(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
     for group in cohort.groups:
         if group.is_full or group.meets.is_empty:
             continue
-        shared = peerkit.common_intervals([newcomer, group], week_of=WEEK_OF)
+        shared = peerkit.common_intervals(
+            [newcomer, group], week_of=WEEK_OF, timezone=group.timezone
+        )
         meets = group.meets
         header = (
             f"  {group.id} ({group.free_places} places, meets {meets} {group.timezone})"
@@ -68,7 +70,8 @@ def main() -> None:
         cohort.unplaced,
         key=lambda m: (
             sum(
-                peerkit.overlap_minutes([m, g], week_of=WEEK_OF) > 0
+                peerkit.overlap_minutes([m, g], week_of=WEEK_OF, timezone=g.timezone)
+                > 0
                 for g in cohort.groups
                 if not g.meets.is_empty
             ),

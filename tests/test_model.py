@@ -389,3 +389,18 @@ def test_bad_reasons_are_refused(
     with pytest.raises(InvalidInputError) as info:
         peerkit.Reason(*args)  # type: ignore[arg-type]
     assert info.value.path == path
+
+
+def test_lookups_and_bands_refuse_wrong_types() -> None:
+    """Lookups by a non-string id and malformed bands are InvalidInputError, not TypeError."""
+    cohort = Cohort([Member("a", "action")])
+    for bad in (3, None):
+        with pytest.raises(InvalidInputError):
+            cohort.member(bad)  # type: ignore[arg-type]
+        with pytest.raises(InvalidInputError):
+            cohort.group(bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError):
+        STAGES_OF_CHANGE.check_band(None)  # type: ignore[arg-type]
+    with pytest.raises(UnknownStageError) as info:
+        STAGES_OF_CHANGE.in_band("action", ("action", "growth"))
+    assert info.value.path == "band[1]"

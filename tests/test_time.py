@@ -466,7 +466,7 @@ def test_common_intervals_are_the_intersection_and_order_invariant(
         for i, w in enumerate(weeks)
     ]
     day = data.draw(st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))
-    common = common_intervals(parties, week_of=day)
+    common = common_intervals(parties, week_of=day, timezone="UTC")
     span = week_span(day)
     expected = intersect_intervals(
         [span],
@@ -477,8 +477,10 @@ def test_common_intervals_are_the_intersection_and_order_invariant(
     )
     assert common == expected
     shuffled = data.draw(st.permutations(parties))
-    assert common_intervals(shuffled, week_of=day) == common
-    assert overlap_minutes(parties, week_of=day) == total_minutes(common)
+    assert common_intervals(shuffled, week_of=day, timezone="UTC") == common
+    assert overlap_minutes(parties, week_of=day, timezone="UTC") == total_minutes(
+        common
+    )
 
 
 def test_common_intervals_take_groups_by_meeting_time() -> None:
@@ -492,7 +494,9 @@ def test_common_intervals_take_groups_by_meeting_time() -> None:
         timezone="Europe/Paris",
         availability=WeeklyAvailability.parse("tue 20:00-23:00"),
     )
-    (span,) = common_intervals([group, member], week_of=dt.date(2024, 5, 7))
+    (span,) = common_intervals(
+        [group, member], week_of=dt.date(2024, 5, 7), timezone=LONDON
+    )
     assert span.minutes == 90
     assert span.start.in_tz(LONDON).hour == 19
 
@@ -500,13 +504,17 @@ def test_common_intervals_take_groups_by_meeting_time() -> None:
 def test_common_intervals_refuse_bad_parties() -> None:
     """No parties, or something that is not a member or group, are named errors."""
     with pytest.raises(InvalidInputError) as info:
-        common_intervals([], week_of=dt.date(2024, 1, 1))
+        common_intervals([], week_of=dt.date(2024, 1, 1), timezone="UTC")
     assert info.value.path == "parties"
     with pytest.raises(InvalidInputError) as info:
-        common_intervals([Member("a", "action"), "b"], week_of=dt.date(2024, 1, 1))  # type: ignore[list-item]
+        common_intervals(
+            [Member("a", "action"), "b"],  # type: ignore[list-item]
+            week_of=dt.date(2024, 1, 1),
+            timezone="UTC",
+        )
     assert info.value.path == "parties[1]"
     with pytest.raises(InvalidInputError):
-        common_intervals(5, week_of=dt.date(2024, 1, 1))  # type: ignore[arg-type]
+        common_intervals(5, week_of=dt.date(2024, 1, 1), timezone="UTC")  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError):
         common_intervals(
             [Member("a", "action")], week_of=dt.date(2024, 1, 1), timezone="Nope"

@@ -53,7 +53,7 @@ class Reason:
             contribution, a hard rule's ``-1.0``).
         message: One plain-language sentence a member may read.
 
-    Example:
+    Examples:
         >>> Reason("stage.close", 0.3, "At a similar point in the journey.").code
         'stage.close'
 

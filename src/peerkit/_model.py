@@ -64,7 +64,7 @@ class JourneyScale:
         name: What the scale is called.
         stages: Stage names from the start of the journey to its end.
 
-    Example:
+    Examples:
         >>> STAGES_OF_CHANGE.distance("contemplation", "action")
         0.5
         >>> "action" in STAGES_OF_CHANGE
@@ -112,7 +112,7 @@ class JourneyScale:
         """
         How many stages *b* is ahead of *a* (negative when behind).
 
-        Example:
+        Examples:
             >>> STAGES_OF_CHANGE.steps("preparation", "action")
             1
         """
@@ -137,6 +137,8 @@ class JourneyScale:
             peerkit.errors.UnknownStageError: If either end is not on the scale.
             peerkit.errors.InvalidInputError: If the band runs backwards.
         """
+        if not isinstance(band, tuple) or len(band) != 2:
+            raise InvalidInputError(path, band, "a (lowest, highest) pair of stages")
         low = self.index(band[0], path=f"{path}[0]")
         high = self.index(band[1], path=f"{path}[1]")
         if high < low:
@@ -145,7 +147,15 @@ class JourneyScale:
             )
 
     def in_band(self, stage: str, band: tuple[str, str]) -> bool:
-        """Whether *stage* lies within the inclusive *band*."""
+        """
+        Whether *stage* lies within the inclusive *band*.
+
+        Raises:
+            peerkit.errors.UnknownStageError: If the stage or either end of
+                the band is not on the scale.
+            peerkit.errors.InvalidInputError: If *band* is not a pair.
+        """
+        self.check_band(band, path="band")
         return self.index(band[0]) <= self.index(stage) <= self.index(band[1])
 
 
@@ -203,7 +213,7 @@ class Member:
         traits: Facts used by eligibility rules (``{"age_band": "18-25"}``).
             Never shown to other members.
 
-    Example:
+    Examples:
         >>> ada = Member("ada", "action", goals=["sleep"], timezone="Europe/London")
         >>> sorted(ada.goals)
         ['sleep']
@@ -283,7 +293,7 @@ class Group:
         requires: Trait rules a member must meet to join: each trait maps to
             the values accepted (``{"age_band": {"18-25"}}``).
 
-    Example:
+    Examples:
         >>> g = Group("tuesday-circle", (), 8, focus=["grief"], timezone="Europe/Paris")
         >>> g.free_places
         8
@@ -361,6 +371,8 @@ _WithId = TypeVar("_WithId", Member, Group)
 
 def _find(items: tuple[_WithId, ...], key: str, path: str, expected: str) -> _WithId:
     """Binary search in a tuple sorted by id."""
+    if not isinstance(key, str):
+        raise InvalidInputError(path, key, expected)
     i = bisect.bisect_left(items, key, key=lambda x: x.id)
     if i < len(items) and items[i].id == key:
         return items[i]
@@ -386,7 +398,7 @@ class Cohort:
         groups: The programme's groups.
         scale: The journey scale members' stages are on.
 
-    Example:
+    Examples:
         >>> from peerkit import Member
         >>> cohort = Cohort(
         ...     members=[Member("ada", "action"), Member("ben", "preparation")]

@@ -351,7 +351,7 @@ def to_dict(obj: object) -> dict[str, Any]:
     Args:
         obj: Any peerkit value (a frozen attrs instance).
 
-    Example:
+    Examples:
         >>> import peerkit
         >>> peerkit.to_dict(peerkit.Member("ada", "action"))["languages"]
         ['en']
@@ -376,7 +376,7 @@ def from_dict(cls: type[T], data: Any) -> T:
             *cls*; ``.path`` names the offending field, e.g.
             ``members[3].timezone``.
 
-    Example:
+    Examples:
         >>> import peerkit
         >>> peerkit.from_dict(peerkit.Member, {"id": "ada", "stage": "action"}).id
         'ada'

@@ -13,7 +13,7 @@ import functools
 import re
 import zoneinfo
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -22,6 +22,8 @@ from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
     from typing import Self
+
+    from peerkit._model import Group, Member
 
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -148,7 +150,7 @@ def local_instant(day: dt.date, at: dt.time, timezone: str) -> pendulum.DateTime
     Returns:
         The instant, in *timezone*.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> str(local_instant(dt.date(2024, 3, 10), dt.time(2, 30), "America/New_York"))
         '2024-03-10 03:30:00-04:00'
@@ -190,7 +192,7 @@ class Interval:
         start: The first instant in the span.
         end: The first instant after it; strictly later than *start*.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> span = Interval(
         ...     pendulum.datetime(2024, 3, 11, 13),
@@ -288,7 +290,7 @@ def merge_intervals(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     Args:
         intervals: Any intervals, in any order.
 
-    Example:
+    Examples:
         >>> import pendulum
         >>> a = Interval(
         ...     pendulum.datetime(2024, 1, 1, 9), pendulum.datetime(2024, 1, 1, 10)
@@ -385,7 +387,7 @@ class Window:
         start: Minutes after local midnight, 0 to 1439.
         end: Minutes after local midnight, after *start*, at most 1440 (24:00).
 
-    Example:
+    Examples:
         >>> str(Window(0, 18 * 60, 21 * 60))
         'mon 18:00-21:00'
 
@@ -524,7 +526,7 @@ class WeeklyAvailability:
     Attributes:
         windows: The weekly windows, sorted and merged, none crossing midnight.
 
-    Example:
+    Examples:
         >>> week = WeeklyAvailability.parse(["mon 18:00-21:00", "fri 22:00-01:00"])
         >>> week.specs()
         ('mon 18:00-21:00', 'fri 22:00-24:00', 'sat 00:00-01:00')
@@ -589,7 +591,7 @@ class WeeklyAvailability:
         """
         A compact, readable form: days with the same hours are grouped.
 
-        Example:
+        Examples:
             >>> str(
             ...     WeeklyAvailability.parse(["mon-fri 18:00-21:00", "sat 10:00-12:00"])
             ... )
@@ -636,7 +638,7 @@ class WeeklyAvailability:
             week_of: Any date in the wanted week.
             timezone: IANA zone the windows are read in.
 
-        Example:
+        Examples:
             >>> import datetime as dt
             >>> week = WeeklyAvailability.parse(["mon 09:00-10:00"])
             >>> [
@@ -706,7 +708,7 @@ def week_span(week_of: dt.date, *, timezone: str = "UTC") -> Interval:
         week_of: Any date in the week.
         timezone: The zone whose Mondays bound the week.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> week_span(dt.date(2024, 3, 10), timezone="America/New_York").minutes / 60
         167.0
@@ -722,13 +724,6 @@ def week_span(week_of: dt.date, *, timezone: str = "UTC") -> Interval:
     return Interval._from_micros(start, end)  # noqa: SLF001
 
 
-class Scheduled(Protocol):
-    """Anything with a weekly schedule in a time zone: a `Member` or a `Group`."""
-
-    @property
-    def timezone(self) -> str: ...
-
-
 def _schedule_of(path: str, party: object) -> tuple[tuple[Window, ...], str]:
     availability = getattr(party, "availability", None)
     if availability is None:
@@ -740,7 +735,7 @@ def _schedule_of(path: str, party: object) -> tuple[tuple[Window, ...], str]:
 
 
 def _common_spans(
-    parties: Iterable[Scheduled], week_of: dt.date, timezone: str
+    parties: Iterable[Member | Group], week_of: dt.date, timezone: str
 ) -> list[Span]:
     given: Any = parties
     if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
@@ -759,10 +754,10 @@ def _common_spans(
 
 
 def common_intervals(
-    parties: Iterable[Scheduled],
+    parties: Iterable[Member | Group],
     *,
     week_of: dt.date,
-    timezone: str = "UTC",
+    timezone: str,
 ) -> tuple[Interval, ...]:
     """
     The instants in one week when every party is available.
@@ -774,15 +769,20 @@ def common_intervals(
 
     Args:
         parties: Members (their ``availability``) and groups (when they
-            ``meets``), each with its ``timezone``.
+            ``meets``), each with its ``timezone``. A group with no fixed
+            meeting time (empty ``meets``) shares no instant with anyone.
         week_of: Any date in the reference week.
-        timezone: The zone whose Monday-to-Monday week is the reference span.
+        timezone: The zone whose local Monday-00:00-to-Monday-00:00 week is
+            the reference span. Required: which week "the week of 10 June"
+            is depends on where you stand (Monday morning in Auckland is
+            still Sunday in UTC). The group's or the first member's zone is
+            the usual choice.
 
     Raises:
         peerkit.errors.InvalidInputError: If *parties* is empty or holds
             something other than members and groups.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from peerkit import Member, WeeklyAvailability
         >>> evenings = WeeklyAvailability.parse(["mon 18:00-22:00"])
@@ -792,11 +792,9 @@ def common_intervals(
         >>> ldn = Member(
         ...     "ben", "action", timezone="Europe/London", availability=evenings
         ... )
-        >>> [
-        ...     i.minutes
-        ...     for i in common_intervals([ny, ldn], week_of=dt.date(2024, 3, 4))
-        ... ]
-        []
+        >>> week = dt.date(2024, 3, 4)
+        >>> common_intervals([ny, ldn], week_of=week, timezone="Europe/London")
+        ()
 
     Added in 0.1.
     """
@@ -805,10 +803,10 @@ def common_intervals(
 
 
 def overlap_minutes(
-    parties: Iterable[Scheduled],
+    parties: Iterable[Member | Group],
     *,
     week_of: dt.date,
-    timezone: str = "UTC",
+    timezone: str,
 ) -> float:
     """
     Minutes in one week when every party is available; see `common_intervals`.

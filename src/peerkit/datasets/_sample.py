@@ -14,12 +14,12 @@ def sample_cohort() -> Cohort:
     """
     The sample cohort shipped with peerkit: 60 members and 5 groups.
 
-    Members live in a dozen time zones across five continents and every
+    Members live in 15 time zones on five continents and are at every
     stage of `peerkit.STAGES_OF_CHANGE`; ids are first names. It is made
     up, resembles no real person, and is the same in every release unless
     the changelog says otherwise. The value is immutable, so it is cached.
 
-    Example:
+    Examples:
         >>> cohort = sample_cohort()
         >>> len(cohort.members), len(cohort.groups)
         (60, 5)

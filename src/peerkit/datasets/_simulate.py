@@ -219,7 +219,7 @@ def simulate_cohort(
         scale: Journey scale the stages are drawn from.
         groups: Whether to form groups as well.
 
-    Example:
+    Examples:
         >>> cohort = simulate_cohort(200, seed=7)
         >>> len(cohort.members), len(cohort.groups) > 0
         (200, True)

@@ -73,17 +73,22 @@ def aware_datetimes(
     ).map(pendulum.instance)
 
 
-@st.composite
-def intervals(draw: st.DrawFn, *, max_minutes: int = 7 * 24 * 60) -> Interval:
+def intervals(*, max_minutes: int = 7 * 24 * 60) -> st.SearchStrategy[Interval]:
     """Intervals of one minute to *max_minutes*, starting at an aware instant."""
-    start = draw(aware_datetimes())
-    minutes = draw(st.integers(min_value=1, max_value=max_minutes))
-    return Interval(start, start.add(minutes=minutes))
+    return st.builds(
+        lambda start, minutes: Interval(start, start.add(minutes=minutes)),
+        aware_datetimes(),
+        st.integers(min_value=1, max_value=max_minutes),
+    )
+
+
+def windows() -> st.SearchStrategy[Window]:
+    """One weekday window, on the quarter hour (a few on any minute)."""
+    return _windows()
 
 
 @st.composite
-def windows(draw: st.DrawFn) -> Window:
-    """One weekday window, on the quarter hour (a few on any minute)."""
+def _windows(draw: st.DrawFn) -> Window:
     day = draw(st.integers(0, 6))
     step = draw(st.sampled_from((15, 15, 15, 1)))
     start = draw(st.integers(0, (1440 - step) // step)) * step
@@ -143,7 +148,7 @@ def _traits() -> st.SearchStrategy[dict[str, str]]:
 def members(
     scale: JourneyScale = STAGES_OF_CHANGE,
     *,
-    ids: st.SearchStrategy[str] = _IDS,
+    ids: st.SearchStrategy[str] | None = None,
     availability: st.SearchStrategy[WeeklyAvailability] | None = None,
 ) -> st.SearchStrategy[Member]:
     """
@@ -151,13 +156,13 @@ def members(
 
     Args:
         scale: The journey scale stages are drawn from.
-        ids: Strategy for member ids.
+        ids: Strategy for member ids; short lower-case ids by default.
         availability: Strategy for availability; `weekly_availabilities()`
             by default.
     """
     return st.builds(
         Member,
-        ids,
+        ids if ids is not None else _IDS,
         stages(scale),
         experiences=st.frozensets(_TAGS, max_size=3),
         goals=st.frozensets(_TAGS, max_size=3),
@@ -180,24 +185,31 @@ def _band(draw: st.DrawFn, scale: JourneyScale) -> tuple[str, str] | None:
     return (scale.stages[low], scale.stages[high])
 
 
-@st.composite
 def groups(
-    draw: st.DrawFn,
     scale: JourneyScale = STAGES_OF_CHANGE,
     *,
     people: st.SearchStrategy[list[Member]] | None = None,
     max_size: int = 8,
-) -> Group:
+) -> st.SearchStrategy[Group]:
     """
     Groups with distinct member ids and room to spare or none.
 
     Args:
-        draw: Supplied by hypothesis; call as ``groups(...)`` without it.
         scale: The journey scale of the members and the stage band.
         people: Strategy for the group's member list; distinct-id lists of
             `peerkit.testing.members` by default.
         max_size: Most members drawn when *people* is not given.
     """
+    return _groups(scale, people, max_size)
+
+
+@st.composite
+def _groups(
+    draw: st.DrawFn,
+    scale: JourneyScale,
+    people: st.SearchStrategy[list[Member]] | None,
+    max_size: int,
+) -> Group:
     inside = draw(
         people
         if people is not None
@@ -226,26 +238,31 @@ def _id(x: Any) -> str:
     return str(x.id)
 
 
-@st.composite
 def cohorts(
-    draw: st.DrawFn,
     *,
     min_size: int = 0,
     max_size: int = 20,
     max_groups: int = 4,
-    scale: JourneyScale | None = None,
-) -> Cohort:
+    scale: JourneyScale = STAGES_OF_CHANGE,
+) -> st.SearchStrategy[Cohort]:
     """
     Whole cohorts: members with distinct ids, some of them placed in groups.
 
+    Each member is in one group or none.
+
     Args:
-        draw: Supplied by hypothesis; call as ``cohorts(...)`` without it.
         min_size: Fewest members.
         max_size: Most members.
         max_groups: Most groups.
-        scale: The journey scale; `STAGES_OF_CHANGE` unless given.
+        scale: The journey scale members' stages are on.
     """
-    scale = scale if scale is not None else STAGES_OF_CHANGE
+    return _cohorts(min_size, max_size, max_groups, scale)
+
+
+@st.composite
+def _cohorts(
+    draw: st.DrawFn, min_size: int, max_size: int, max_groups: int, scale: JourneyScale
+) -> Cohort:
     people: list[Member] = draw(
         st.lists(members(scale), min_size=min_size, max_size=max_size, unique_by=_id)
     )
