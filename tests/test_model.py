@@ -194,10 +194,11 @@ def test_member_does_not_keep_the_callers_mutable_objects() -> None:
         ({"languages": "en"}, "languages"),
         ({"experiences": "grief"}, "experiences"),
         ({"experiences": [["a"]]}, "experiences"),
-        ({"goals": [1]}, "goals[1]"),
+        ({"goals": [1]}, "goals"),
         ({"traits": {"age": 30}}, "traits['age']"),
         ({"traits": ["a"]}, "traits"),
-        ({"availability": ["mon 09:00-10:00"]}, "availability"),
+        ({"availability": ["mon 09:00-10:00", "mon 9-10"]}, "availability[1]"),
+        ({"availability": 5}, "availability"),
     ],
 )
 def test_bad_member_fields_name_the_field(kwargs: dict[str, object], path: str) -> None:
@@ -263,9 +264,10 @@ def test_group_member_ids_must_be_unique() -> None:
         ({"stage_band": ("action", "")}, "stage_band[1]"),
         ({"requires": {"age_band": []}}, "requires['age_band']"),
         ({"requires": {"age_band": "18-25"}}, "requires['age_band']"),
-        ({"meets": "mon 09:00-10:00"}, "meets"),
+        ({"meets": "mon 09:00"}, "meets"),
+        ({"meets": [1]}, "meets"),
         ({"timezone": "Nowhere"}, "timezone"),
-        ({"focus": [None]}, "focus[None]"),
+        ({"focus": [None]}, "focus"),
     ],
 )
 def test_bad_group_fields_name_the_field(kwargs: dict[str, object], path: str) -> None:
@@ -404,3 +406,28 @@ def test_lookups_and_bands_refuse_wrong_types() -> None:
     with pytest.raises(UnknownStageError) as info:
         STAGES_OF_CHANGE.in_band("action", ("action", "growth"))
     assert info.value.path == "band[1]"
+
+
+def test_availability_accepts_window_specs() -> None:
+    """Members and groups read window specs where an availability is expected, as JSON does."""
+    m = Member("a", "action", availability=["mon 18:00-21:00"])
+    g = Group("g", (), 4, meets="tue 19:00-20:30")
+    assert m.availability == WeeklyAvailability.parse("mon 18:00-21:00")
+    assert g.meets.specs() == ("tue 19:00-20:30",)
+
+
+def test_frozen_mapping_cannot_be_changed_after_construction() -> None:
+    """A member's traits cannot be re-initialised or assigned to."""
+    m = Member("a", "action", traits={"age_band": "26-40"})
+    with pytest.raises(AttributeError):
+        m.traits._data = {}  # type: ignore[attr-defined]
+    m.traits.__init__({"age_band": "65+"})  # type: ignore[misc]
+    assert m.traits == {"age_band": "26-40"}
+
+
+def test_counts_have_a_sane_upper_bound() -> None:
+    """A capacity or partner limit beyond a million is a mistake, named as such."""
+    with pytest.raises(InvalidInputError, match="<= 1000000"):
+        Member("a", "action", max_partners=10**5000)
+    with pytest.raises(InvalidInputError):
+        Group("g", (), 10**7)

@@ -329,3 +329,33 @@ def test_unexpected_exceptions_become_invalid_input() -> None:
         from_dict(Odd, {"x": 13})
     assert info.value.path == "Odd"
     assert _translate(KeyError("x")).expected.startswith("a value")
+
+
+def test_hostile_json_is_an_invalid_input() -> None:
+    """Deep nesting and over-long numbers are InvalidInputError, not RecursionError or ValueError."""
+    with pytest.raises(InvalidInputError):
+        from_json(Member, "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(InvalidInputError):
+        from_json(Member, '{"id":"a","stage":"b","max_partners":' + "1" * 5000 + "}")
+    deep: list[object] = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(Member, {"id": "a", "stage": "b", "goals": deep})
+    assert len(str(info.value)) < 300
+
+
+def test_huge_numbers_are_invalid_input() -> None:
+    """An integer too large for a float is refused by name."""
+    with pytest.raises(InvalidInputError) as info:
+        Reason("a", 10**400, "m")
+    assert info.value.path == "weight"
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(Reason, {"code": "a", "weight": 10**400, "message": "m"})
+    assert info.value.path == "weight"
+
+
+def test_reason_codes_are_matched_whole() -> None:
+    """A code with a trailing newline is not a code."""
+    with pytest.raises(InvalidInputError):
+        Reason("stage.close\n", 1, "m")

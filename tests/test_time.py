@@ -149,7 +149,9 @@ def test_merge_is_sorted_disjoint_and_covers_the_same_instants(
         assert any(m.start <= s.start and s.end <= m.end for m in merged)
     for m in merged:
         assert any(s.start == m.start for s in spans)
-    assert total_minutes(spans) == sum(m.minutes for m in merged)
+    assert total_minutes(spans) == pytest.approx(
+        sum(m.minutes for m in merged), rel=1e-12
+    )
     assert merge_intervals(reversed(spans)) == merged
 
 
@@ -330,14 +332,15 @@ def test_week_span_is_167_or_169_hours_in_dst_weeks() -> None:
     assert week_span(dt.date(2024, 11, 3), timezone=NY).minutes == 169 * 60
     assert week_span(dt.date(2024, 6, 5), timezone=NY).minutes == 168 * 60
     assert (
-        week_span(dt.date(2024, 6, 5)).start.isoformat() == "2024-06-03T00:00:00+00:00"
+        week_span(dt.date(2024, 6, 5), timezone="UTC").start.isoformat()
+        == "2024-06-03T00:00:00+00:00"
     )
 
 
 def test_week_span_refuses_datetime() -> None:
     """week_of is a date, not a datetime."""
     with pytest.raises(InvalidInputError):
-        week_span(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+        week_span(dt.datetime(2024, 1, 1, tzinfo=dt.UTC), timezone="UTC")
 
 
 def test_window_stays_at_local_time_through_dst() -> None:
@@ -467,7 +470,7 @@ def test_common_intervals_are_the_intersection_and_order_invariant(
     ]
     day = data.draw(st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))
     common = common_intervals(parties, week_of=day, timezone="UTC")
-    span = week_span(day)
+    span = week_span(day, timezone="UTC")
     expected = intersect_intervals(
         [span],
         *(
@@ -526,3 +529,101 @@ def test_intervals_between_refuses_backwards_range() -> None:
     t = pendulum.datetime(2024, 1, 1)
     with pytest.raises(InvalidInputError):
         WeeklyAvailability.always().intervals_between(t, t, timezone="UTC")
+
+
+# --- regressions from review ---------------------------------------------------
+
+
+def test_stdlib_gap_datetimes_keep_pythons_instant() -> None:
+    """An aware stdlib datetime in a gap means what Python says (offset before the gap), not pendulum's reading."""
+    from zoneinfo import ZoneInfo
+
+    d = dt.datetime(2024, 3, 10, 2, 30, tzinfo=ZoneInfo(NY))
+    span = Interval(d, d + dt.timedelta(hours=3))
+    assert span.start == d.astimezone(dt.UTC)
+    (first,) = WeeklyAvailability.always().intervals_between(
+        d, d + dt.timedelta(hours=2), timezone="UTC"
+    )
+    assert first.start == d.astimezone(dt.UTC)
+
+
+def test_sub_minute_wall_times_use_their_own_offset() -> None:
+    """A wall time with seconds is resolved as a whole (Monrovia moved by 44m30s in 1972)."""
+    instant = local_instant(dt.date(1972, 1, 7), dt.time(0, 44, 40), "Africa/Monrovia")
+    assert instant.in_tz("UTC").isoformat() == "1972-01-07T00:44:40+00:00"
+
+
+def test_sub_second_offsets_are_exact() -> None:
+    """A fixed offset with microseconds converts exactly."""
+    tz = dt.timezone(dt.timedelta(hours=5, seconds=17, microseconds=3))
+    d = dt.datetime(2024, 1, 1, 12, tzinfo=tz)
+    assert Interval(d, d + dt.timedelta(hours=1)).start == d.astimezone(dt.UTC)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: week_span(dt.date.max, timezone="UTC"),
+        lambda: week_span(dt.date.min, timezone="Asia/Tokyo"),
+        lambda: local_instant(dt.date.max, dt.time(23, 59), NY),
+        lambda: local_instant(dt.date.min, dt.time(0), "Asia/Tokyo"),
+        lambda: WeeklyAvailability.always().intervals(
+            week_of=dt.date(1, 1, 3), timezone="UTC"
+        ),
+        lambda: common_intervals(
+            [Member("a", "b")], week_of=dt.date(9999, 12, 31), timezone="UTC"
+        ),
+        lambda: Interval(
+            dt.datetime.min.replace(tzinfo=dt.timezone(dt.timedelta(hours=5))),
+            dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        ),
+    ],
+)
+def test_dates_at_the_ends_of_time_are_named_errors(call: object) -> None:
+    """Dates Python cannot do arithmetic around raise InvalidInputError, not OverflowError."""
+    assert callable(call)
+    with pytest.raises(InvalidInputError, match="between 0002-01-01 and 9998-12-31"):
+        call()
+
+
+def test_interval_methods_refuse_non_intervals_and_naive_instants() -> None:
+    """overlaps/intersection need an Interval; `in` refuses a naive datetime."""
+    t = pendulum.datetime(2024, 1, 1)
+    span = Interval(t, t.add(hours=1))
+    with pytest.raises(InvalidInputError):
+        span.overlaps(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError):
+        span.intersection("x")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="naive"):
+        _ = dt.datetime(2024, 1, 1) in span  # noqa: DTZ001
+
+
+def test_host_dependent_zone_names_are_refused() -> None:
+    """'localtime' and 'Factory' follow the host or mean nothing: they are not places."""
+    for name in ("localtime", "Factory", "posixrules", "posix/Europe/London"):
+        with pytest.raises(InvalidInputError):
+            Member("a", "action", timezone=name)
+
+
+def test_long_or_odd_specs_are_refused_quickly() -> None:
+    """Specs are short, ASCII, and a long one is refused without backtracking."""
+    for spec in ["mon" + " " * 20_000 + "x", "mon ١٠:00-11:00", "mon １0:00-11:00"]:  # noqa: RUF001 - the point of the test
+        with pytest.raises(InvalidInputError):
+            WeeklyAvailability.parse(spec)
+    with pytest.raises(InvalidInputError):
+        WeeklyAvailability.parse({"mon 10:00-11:00": 1})
+    with pytest.raises(InvalidInputError):
+        WeeklyAvailability.parse(b"mon 10:00-11:00")  # type: ignore[arg-type]
+    assert len(WeeklyAvailability.parse("weekdays,sat 10:00-11:00").windows) == 6
+
+
+def test_ranges_are_bounded() -> None:
+    """intervals_between refuses a range longer than 400 days."""
+    t = pendulum.datetime(2024, 1, 1)
+    with pytest.raises(InvalidInputError, match="400 days"):
+        WeeklyAvailability.always().intervals_between(
+            t, t.add(days=401), timezone="UTC"
+        )
+    assert WeeklyAvailability.always().intervals_between(
+        t, t.add(days=400), timezone="UTC"
+    )

@@ -10,11 +10,11 @@ import attrs
 from peerkit._validate import check_float, check_str
 from peerkit.errors import InvalidInputError
 
-_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+_CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
 
 
 def _check_code(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not _CODE.match(value):
+    if not isinstance(value, str) or not _CODE.fullmatch(value):
         raise InvalidInputError(
             attr.name, value, "a dotted lower-case code such as 'stage.close'"
         )
@@ -30,7 +30,10 @@ def _check_message(_inst: object, attr: attrs.Attribute[Any], value: object) -> 
 
 def _to_float(value: float) -> float:
     if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return value  # the validator says why
     return value
 
 

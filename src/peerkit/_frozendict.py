@@ -22,14 +22,19 @@ class FrozenDict(Mapping[K, V]):
     _data: dict[K, V]
     _hash: int | None
 
-    def __init__(self, items: Mapping[K, V] | None = None) -> None:
+    def __new__(cls, items: Mapping[K, V] | None = None) -> FrozenDict[K, V]:
         data = dict(items) if items is not None else {}
         try:
             order = sorted(data, key=_sort_key)
         except TypeError:  # pragma: no cover - keys are str in every peerkit type
             order = list(data)
-        self._data = {k: data[k] for k in order}
-        self._hash = None
+        self = super().__new__(cls)
+        object.__setattr__(self, "_data", {k: data[k] for k in order})
+        object.__setattr__(self, "_hash", None)
+        return self
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"FrozenDict is immutable; cannot set {name}")
 
     def __getitem__(self, key: K) -> V:
         return self._data[key]
@@ -41,9 +46,11 @@ class FrozenDict(Mapping[K, V]):
         return len(self._data)
 
     def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
-        return self._hash
+        cached = self._hash
+        if cached is None:
+            cached = hash(frozenset(self._data.items()))
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping):

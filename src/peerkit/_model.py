@@ -12,10 +12,10 @@ import attrs
 from peerkit._time import WeeklyAvailability, timezone_field
 from peerkit._validate import (
     check_str,
+    count,
     instance_of,
     non_empty_str,
     non_empty_str_set,
-    non_negative_int,
     set_map,
     str_map,
     str_set,
@@ -184,6 +184,34 @@ moratorium, awareness, preparation, rebuilding, growth.
 # --- members -----------------------------------------------------------------
 
 
+def _specs_to_availability(
+    value: WeeklyAvailability | str | Iterable[str], path: str
+) -> WeeklyAvailability:
+    """Read window specs ("mon 18:00-21:00") given where a value is expected."""
+    if isinstance(value, WeeklyAvailability):
+        return value
+    if isinstance(value, str) or (
+        isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+    ):
+        try:
+            return WeeklyAvailability.parse(value)
+        except InvalidInputError as exc:
+            raise InvalidInputError(
+                path + exc.path.removeprefix("specs"), exc.value, exc.expected
+            ) from None
+    return value  # type: ignore[return-value]  # the validator says why
+
+
+def _to_availability(
+    value: WeeklyAvailability | str | Iterable[str],
+) -> WeeklyAvailability:
+    return _specs_to_availability(value, "availability")
+
+
+def _to_meets(value: WeeklyAvailability | str | Iterable[str]) -> WeeklyAvailability:
+    return _specs_to_availability(value, "meets")
+
+
 def _default_languages() -> frozenset[str]:
     return frozenset({"en"})
 
@@ -232,12 +260,13 @@ class Member:
     timezone: str = timezone_field()
     availability: WeeklyAvailability = attrs.field(
         factory=WeeklyAvailability.always,
+        converter=_to_availability,
         validator=instance_of(WeeklyAvailability, "a WeeklyAvailability"),
     )
     languages: frozenset[str] = attrs.field(
         factory=_default_languages, converter=to_str_set, validator=non_empty_str_set
     )
-    max_partners: int = attrs.field(default=1, validator=non_negative_int)
+    max_partners: int = attrs.field(default=1, validator=count)
     traits: Mapping[str, str] = attrs.field(
         factory=dict, converter=to_str_map, validator=str_map
     )
@@ -305,7 +334,7 @@ class Group:
     members: tuple[Member, ...] = attrs.field(
         kw_only=False, converter=_to_members, validator=tuple_of(Member, "a Member")
     )
-    capacity: int = attrs.field(kw_only=False, validator=non_negative_int)
+    capacity: int = attrs.field(kw_only=False, validator=count)
     focus: frozenset[str] = attrs.field(
         default=frozenset(), converter=to_str_set, validator=str_set
     )
@@ -315,6 +344,7 @@ class Group:
     timezone: str = timezone_field()
     meets: WeeklyAvailability = attrs.field(
         factory=WeeklyAvailability,
+        converter=_to_meets,
         validator=instance_of(WeeklyAvailability, "a WeeklyAvailability"),
     )
     stage_band: tuple[str, str] | None = attrs.field(
@@ -437,10 +467,12 @@ class Cohort:
             group_ids.add(group.id)
             if group.stage_band is not None:
                 self.scale.check_band(group.stage_band, path=f"groups[{g}].stage_band")
-            for i, member in enumerate(group.members):
+            for member in group.members:
                 if by_id.get(member.id) != member:
+                    # The group keeps its members sorted by id, so the
+                    # member is named by id rather than by a position.
                     raise InvalidInputError(
-                        f"groups[{g}].members[{i}]",
+                        f"groups[{g}].members",
                         member.id,
                         "a member listed in the cohort's members, same details",
                     )

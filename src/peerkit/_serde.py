@@ -341,12 +341,14 @@ def _check_value_type(path: str, cls: object) -> None:
 # --- public --------------------------------------------------------------------
 
 
-def to_dict(obj: object) -> dict[str, Any]:
+def to_dict(obj: object) -> Any:
     """
     A peerkit value as plain JSON-ready data.
 
-    Datetimes become ISO 8601 strings with their offset, sets become sorted
-    lists, weekly availability becomes its window specs.
+    Every value becomes a dict of its fields, except `WeeklyAvailability`,
+    which becomes its list of window specs (``["mon 18:00-21:00"]``), as it
+    does inside a member. Datetimes become ISO 8601 strings with their
+    offset, sets become sorted lists.
 
     Args:
         obj: Any peerkit value (a frozen attrs instance).
@@ -359,8 +361,7 @@ def to_dict(obj: object) -> dict[str, Any]:
     Added in 0.1.
     """
     _check_value_type("obj", type(obj))
-    result: dict[str, Any] = converter.unstructure(obj)
-    return result
+    return converter.unstructure(obj)
 
 
 def from_dict(cls: type[T], data: Any) -> T:
@@ -386,6 +387,8 @@ def from_dict(cls: type[T], data: Any) -> T:
     _check_value_type("cls", cls)
     try:
         return converter.structure(data, cls)
+    except RecursionError:
+        raise InvalidInputError(cls.__name__, data, "data nested less deeply") from None
     except Exception as exc:  # noqa: BLE001 - every failure is translated
         err = _translate(exc)
         if not err.path:
@@ -421,6 +424,8 @@ def from_json(cls: type[T], text: str | bytes) -> T:
         raise InvalidInputError("text", text, "JSON text")
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except RecursionError:
+        raise InvalidInputError("text", text, "JSON nested less deeply") from None
+    except ValueError as exc:  # bad JSON, bad encoding, a number too long to read
         raise InvalidInputError("text", text, f"valid JSON ({exc})") from None
     return from_dict(cls, data)

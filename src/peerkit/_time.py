@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -42,9 +42,20 @@ MINUTES_PER_DAY = 24 * 60
 # --- time zones --------------------------------------------------------------
 
 
+# Names the zone database ships that are not places: they follow the host's
+# own clock setting ("localtime") or are placeholders. Accepting them would
+# make results depend on the machine.
+_NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @functools.cache
 def _known_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones()) | frozenset(pendulum.timezones())
+    names = frozenset(zoneinfo.available_timezones()) | frozenset(pendulum.timezones())
+    return frozenset(
+        n
+        for n in names
+        if n not in _NOT_PLACES and not n.startswith(("posix/", "right/"))
+    )
 
 
 def is_timezone(name: object) -> bool:
@@ -81,11 +92,29 @@ def timezone_field(default: str = "UTC") -> Any:
 # --- instants ----------------------------------------------------------------
 
 
+# peerkit works with dates whose week, and a day either side, Python can
+# represent: years 2 to 9998. Outside them datetime arithmetic overflows.
+MIN_DATE = dt.date(2, 1, 1)
+MAX_DATE = dt.date(9998, 12, 31)
+_DATE_RANGE = f"between {MIN_DATE} and {MAX_DATE}"
+
+
+def check_date(path: str, value: object) -> dt.date:
+    """Return *value* if it is a date (not a datetime) peerkit can work with."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidInputError(path, value, "a date")
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise InvalidInputError(path, value, f"a date {_DATE_RANGE}")
+    return value
+
+
 def as_instant(path: str, value: object) -> pendulum.DateTime:
     """
     Return *value* as a pendulum instant; refuse anything that is not aware.
 
-    A naive datetime is an error, never a guess.
+    A naive datetime is an error, never a guess. A standard-library datetime
+    is converted through UTC, so a wall time in a gap keeps the instant
+    Python gives it (pendulum alone would read it with the later offset).
     """
     if not isinstance(value, dt.datetime):
         raise InvalidInputError(path, value, "a timezone-aware datetime")
@@ -93,17 +122,23 @@ def as_instant(path: str, value: object) -> pendulum.DateTime:
         raise InvalidInputError(
             path, value, "a timezone-aware datetime (naive datetimes are never guessed)"
         )
+    if not MIN_DATE <= value.date() <= MAX_DATE:
+        raise InvalidInputError(path, value, f"a datetime {_DATE_RANGE}")
     if isinstance(value, pendulum.DateTime):
         return value
-    return pendulum.instance(value)
+    utc = pendulum.instance(value.astimezone(dt.UTC))
+    key = getattr(value.tzinfo, "key", None)
+    if isinstance(key, str) and is_timezone(key):
+        return utc.in_timezone(zone(key))
+    return utc
 
 
 def _to_utc(value: dt.datetime) -> pendulum.DateTime:
     """Attrs converter: an aware datetime becomes a pendulum instant in UTC."""
-    anything: Any = value
-    if isinstance(anything, dt.datetime) and anything.utcoffset() is not None:
-        return pendulum.instance(anything).in_timezone(pendulum.UTC)
-    return anything  # type: ignore[no-any-return]  # the validator rejects it
+    try:
+        return as_instant("", value).in_timezone(pendulum.UTC)
+    except InvalidInputError:
+        return value  # type: ignore[return-value]  # the validator says why
 
 
 _US = 1_000_000
@@ -118,18 +153,22 @@ def _micros(value: dt.datetime) -> int:
     return seconds * _US + utc.microsecond
 
 
-def _local_micros(day: dt.date, minute: int, tzinfo: dt.tzinfo) -> int:
+def _wall_micros(wall: dt.datetime, tzinfo: dt.tzinfo) -> int:
     """
-    POSIX microseconds of local wall time *minute* past midnight of *day*.
+    POSIX microseconds of a naive local wall time in *tzinfo*.
 
     RFC 5545 §3.3.5: a wall time in a spring-forward gap is read with the
     offset before the gap (02:30 becomes 03:30); an ambiguous fall-back time
     is its first occurrence. Python's ``fold=0`` is exactly that reading.
     """
-    # A wall time, given its zone below with fold=0.
+    return _micros(wall.replace(tzinfo=tzinfo, fold=0))
+
+
+def _local_micros(day: dt.date, minute: int, tzinfo: dt.tzinfo) -> int:
+    """POSIX microseconds of local wall time *minute* past midnight of *day*."""
+    # A wall time; _wall_micros gives it its zone with fold=0.
     midnight = dt.datetime(day.year, day.month, day.day)  # noqa: DTZ001
-    naive = midnight + dt.timedelta(minutes=minute)
-    return _micros(naive.replace(tzinfo=tzinfo, fold=0))
+    return _wall_micros(midnight + dt.timedelta(minutes=minute), tzinfo)
 
 
 def local_instant(day: dt.date, at: dt.time, timezone: str) -> pendulum.DateTime:
@@ -156,20 +195,23 @@ def local_instant(day: dt.date, at: dt.time, timezone: str) -> pendulum.DateTime
         '2024-03-10 03:30:00-04:00'
     """
     check_timezone("timezone", timezone)
-    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-        raise InvalidInputError("day", day, "a date")
+    check_date("day", day)
     if not isinstance(at, dt.time):
         raise InvalidInputError("at", at, "a time of day")
-    minute = at.hour * 60 + at.minute
-    micros = (
-        _local_micros(day, minute, zone(timezone)) + at.second * _US + at.microsecond
-    )
-    return _instant(micros).in_timezone(zone(timezone))
+    wall = dt.datetime.combine(day, at.replace(tzinfo=None, fold=0))
+    return _instant(_wall_micros(wall, zone(timezone))).in_timezone(zone(timezone))
+
+
+_EPOCH = dt.datetime(1970, 1, 1)  # noqa: DTZ001 - naive UTC, for arithmetic only
 
 
 def _instant(micros: int) -> pendulum.DateTime:
-    seconds, rest = divmod(micros, _US)
-    return pendulum.from_timestamp(seconds, tz=pendulum.UTC).replace(microsecond=rest)
+    """The UTC instant *micros* POSIX microseconds after the epoch."""
+    d = _EPOCH + dt.timedelta(microseconds=micros)
+    return pendulum.DateTime(
+        d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond,
+        tzinfo=pendulum.UTC,
+    )  # fmt: skip
 
 
 # --- intervals -----------------------------------------------------------------
@@ -217,12 +259,20 @@ class Interval:
         return (self.end - self.start).total_seconds() / 60
 
     def __contains__(self, instant: object) -> bool:
-        if not isinstance(instant, dt.datetime) or instant.utcoffset() is None:
+        """
+        Whether an instant lies in the span.
+
+        Raises:
+            peerkit.errors.InvalidInputError: If *instant* is a naive datetime.
+        """
+        if not isinstance(instant, dt.datetime):
             return False
-        return self.start <= instant < self.end
+        return self.start <= as_instant("instant", instant) < self.end
 
     def overlaps(self, other: Interval) -> bool:
         """Return whether the two spans share at least one instant."""
+        if not isinstance(other, Interval):
+            raise InvalidInputError("other", other, "an Interval")
         return self.start < other.end and other.start < self.end
 
     def intersection(self, other: Interval) -> Interval | None:
@@ -233,7 +283,11 @@ class Interval:
 
     @classmethod
     def _from_micros(cls, start: int, end: int) -> Self:
-        return cls(_instant(start), _instant(end))
+        """Build from exact microseconds already known to be valid (fast path)."""
+        span = object.__new__(cls)
+        object.__setattr__(span, "start", _instant(start))
+        object.__setattr__(span, "end", _instant(end))
+        return span
 
     def _micros(self) -> tuple[int, int]:
         return (_micros(self.start), _micros(self.end))
@@ -425,12 +479,17 @@ def _format_days(days: list[int]) -> str:
     )
 
 
+_ALWAYS = tuple(Window(d, 0, MINUTES_PER_DAY) for d in range(7))
+
+
 def _normalize_windows(value: Iterable[Window]) -> tuple[Window, ...]:
     """Attrs converter: sort and merge windows; pass anything odd on unchanged."""
     anything: Any = value
     if isinstance(anything, (str, bytes)) or not isinstance(anything, Iterable):
         return anything  # type: ignore[return-value]  # the validator rejects it
     items = tuple(anything)
+    if items is _ALWAYS or items == _ALWAYS:
+        return _ALWAYS
     if not all(isinstance(w, Window) for w in items):
         return items
     merged: list[Window] = []
@@ -453,10 +512,11 @@ def _check_windows(_inst: object, attr: attrs.Attribute[Any], value: object) -> 
 
 
 _SPEC = re.compile(
-    r"^\s*(?P<days>[a-z,\- ]+?)\s+(?P<sh>\d{1,2}):(?P<sm>\d{2})\s*-\s*"
-    r"(?P<eh>\d{1,2}):(?P<em>\d{2})\s*$",
-    re.IGNORECASE,
+    r"\s*(?P<days>every day|[a-z,\-]+)\s+"
+    r"(?P<sh>[0-9]{1,2}):(?P<sm>[0-9]{2})\s*-\s*(?P<eh>[0-9]{1,2}):(?P<em>[0-9]{2})\s*",
+    re.IGNORECASE | re.ASCII,
 )
+_SPEC_MAX = 80
 _SPEC_HELP = (
     "a window such as 'mon 18:00-21:00', 'mon-fri 12:00-13:00', "
     "'sat,sun 09:00-12:00', 'weekdays 07:00-08:00' or 'daily 21:00-22:00'"
@@ -467,14 +527,14 @@ def _parse_days(text: str) -> list[int] | None:
     text = text.strip().lower()
     if text in {"daily", "every day", "everyday"}:
         return list(range(7))
-    if text == "weekdays":
-        return list(range(5))
-    if text == "weekends":
-        return [5, 6]
     days: list[int] = []
     for part in text.split(","):
         bounds = [b.strip() for b in part.split("-")]
-        if len(bounds) == 1 and bounds[0] in _DAY_NAMES:
+        if part == "weekdays":
+            days.extend(range(5))
+        elif part == "weekends":
+            days.extend((5, 6))
+        elif len(bounds) == 1 and bounds[0] in _DAY_NAMES:
             days.append(_DAY_NAMES[bounds[0]])
         elif len(bounds) == 2 and bounds[0] in _DAY_NAMES and bounds[1] in _DAY_NAMES:
             first, last = _DAY_NAMES[bounds[0]], _DAY_NAMES[bounds[1]]
@@ -486,9 +546,9 @@ def _parse_days(text: str) -> list[int] | None:
 
 
 def _parse_window(path: str, spec: object) -> list[Window]:
-    if not isinstance(spec, str):
+    if not isinstance(spec, str) or len(spec) > _SPEC_MAX:
         raise InvalidInputError(path, spec, _SPEC_HELP)
-    m = _SPEC.match(spec)
+    m = _SPEC.fullmatch(spec)
     days = _parse_days(m["days"]) if m else None
     if m is None or days is None:
         raise InvalidInputError(path, spec, _SPEC_HELP)
@@ -561,7 +621,7 @@ class WeeklyAvailability:
         """
         if isinstance(specs, str):
             return cls(tuple(_parse_window("specs", specs)))
-        if not isinstance(specs, Iterable):
+        if not isinstance(specs, Iterable) or isinstance(specs, (bytes, Mapping)):
             raise InvalidInputError("specs", specs, "a window spec or a list of them")
         windows: list[Window] = []
         for i, spec in enumerate(specs):
@@ -571,7 +631,7 @@ class WeeklyAvailability:
     @classmethod
     def always(cls) -> Self:
         """Availability at every hour of every day."""
-        return cls(tuple(Window(d, 0, MINUTES_PER_DAY) for d in range(7)))
+        return cls(_ALWAYS)
 
     @property
     def is_empty(self) -> bool:
@@ -660,7 +720,8 @@ class WeeklyAvailability:
 
         Args:
             start: First instant of the range (aware).
-            end: End of the range (aware, after *start*).
+            end: End of the range (aware, after *start*, at most
+                `MAX_RANGE_DAYS` later: ask for a long stretch week by week).
             timezone: IANA zone the windows are read in.
         """
         check_timezone("timezone", timezone)
@@ -668,11 +729,19 @@ class WeeklyAvailability:
         hi = _micros(as_instant("end", end))
         if hi <= lo:
             raise InvalidInputError("end", end, "an instant after start")
+        if hi - lo > _MAX_RANGE:
+            raise InvalidInputError(
+                "end", end, f"an instant at most {_MAX_RANGE_DAYS} days after start"
+            )
         spans = _materialize(self.windows, timezone, lo, hi)
         return tuple(Interval._from_micros(s, e) for s, e in spans)  # noqa: SLF001
 
 
-@functools.lru_cache(maxsize=65536)
+_MAX_RANGE_DAYS = 400
+_MAX_RANGE = _MAX_RANGE_DAYS * 86400 * _US
+
+
+@functools.lru_cache(maxsize=16384)
 def _materialize(
     windows: tuple[Window, ...], timezone: str, lo: int, hi: int
 ) -> tuple[Span, ...]:
@@ -697,7 +766,7 @@ def _materialize(
     return tuple(_merge(spans))
 
 
-def week_span(week_of: dt.date, *, timezone: str = "UTC") -> Interval:
+def week_span(week_of: dt.date, *, timezone: str) -> Interval:
     """
     The local Monday-00:00-to-next-Monday-00:00 week that contains *week_of*.
 
@@ -706,7 +775,8 @@ def week_span(week_of: dt.date, *, timezone: str = "UTC") -> Interval:
 
     Args:
         week_of: Any date in the week.
-        timezone: The zone whose Mondays bound the week.
+        timezone: The zone whose Mondays bound the week. Required: where a
+            week starts depends on where you stand.
 
     Examples:
         >>> import datetime as dt
@@ -715,13 +785,18 @@ def week_span(week_of: dt.date, *, timezone: str = "UTC") -> Interval:
 
     Added in 0.1.
     """
-    if not isinstance(week_of, dt.date) or isinstance(week_of, dt.datetime):
-        raise InvalidInputError("week_of", week_of, "a date")
-    tz = zone(check_timezone("timezone", timezone))
+    check_date("week_of", week_of)
+    check_timezone("timezone", timezone)
+    return Interval._from_micros(*_week_bounds(week_of, timezone))  # noqa: SLF001
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_bounds(week_of: dt.date, timezone: str) -> Span:
+    tz = zone(timezone)
     monday = week_of - dt.timedelta(days=week_of.weekday())
     start = _local_micros(monday, 0, tz)
     end = _local_micros(monday + dt.timedelta(days=7), 0, tz)
-    return Interval._from_micros(start, end)  # noqa: SLF001
+    return (start, end)
 
 
 def _schedule_of(path: str, party: object) -> tuple[tuple[Window, ...], str]:
@@ -743,8 +818,8 @@ def _common_spans(
     schedules = [_schedule_of(f"parties[{i}]", p) for i, p in enumerate(given)]
     if not schedules:
         raise InvalidInputError("parties", parties, "at least one Member or Group")
-    span = week_span(week_of, timezone=timezone)
-    lo, hi = span._micros()  # noqa: SLF001
+    check_date("week_of", week_of)
+    lo, hi = _week_bounds(week_of, timezone)
     result: list[Span] = [(lo, hi)]
     for windows, tz in sorted(set(schedules), key=lambda s: (len(s[0]), s)):
         result = _intersect(result, _materialize(windows, tz, lo, hi))

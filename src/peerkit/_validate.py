@@ -101,12 +101,19 @@ def check_str(path: str, value: object) -> str:
     return value
 
 
-def check_int(path: str, value: object, *, minimum: int | None = None) -> int:
-    """Return *value* if it is an int (not a bool) at least *minimum*."""
+def check_int(
+    path: str, value: object, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Return *value* if it is an int (not a bool) within the bounds."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInputError(path, value, "an integer")
-    if minimum is not None and value < minimum:
-        raise InvalidInputError(path, value, f"an integer >= {minimum}")
+    if (minimum is not None and value < minimum) or (
+        maximum is not None and value > maximum
+    ):
+        low = "" if minimum is None else f" >= {minimum}"
+        high = "" if maximum is None else f" <= {maximum}"
+        both = " and" if low and high else ""
+        raise InvalidInputError(path, value, f"an integer{low}{both}{high}")
     return value
 
 
@@ -120,7 +127,10 @@ def check_float(
     """Return *value* as a float if it is a finite real number within bounds."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInputError(path, value, "a real number")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise InvalidInputError(path, value, "a finite number") from None
     if not math.isfinite(number):
         raise InvalidInputError(path, value, "a finite number")
     if (low is not None and number < low) or (high is not None and number > high):
@@ -134,8 +144,10 @@ def check_str_set(path: str, value: object, *, non_empty: bool = False) -> None:
         raise InvalidInputError(path, value, "a set or list of strings")
     if non_empty and not value:
         raise InvalidInputError(path, value, "at least one value")
+    # A set has no positions: a bad element is named by the field it is in.
+    # A set has no positions: a bad element is named by the field it is in.
     for item in sorted(value, key=repr):
-        check_str(f"{path}[{item!r}]", item)
+        check_str(path, item)
 
 
 # --- attrs validators (they get the field, so the path is its name) ---------
@@ -156,9 +168,13 @@ def non_empty_str_set(_inst: object, attr: attrs.Attribute[Any], value: object) 
     check_str_set(attr.name, value, non_empty=True)
 
 
-def non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: an int >= 0."""
-    check_int(attr.name, value, minimum=0)
+MAX_COUNT = 1_000_000
+"""The largest count a value may hold (a capacity, a partner limit)."""
+
+
+def count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a count of people, 0 to `MAX_COUNT`."""
+    check_int(attr.name, value, minimum=0, maximum=MAX_COUNT)
 
 
 def finite_float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -190,7 +206,7 @@ def tuple_of(
 
     def _check(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
-            raise InvalidInputError(attr.name, value, f"a sequence of {expected}")
+            raise InvalidInputError(attr.name, value, f"a sequence, each {expected}")
         for i, item in enumerate(value):
             if not isinstance(item, cls):
                 raise InvalidInputError(f"{attr.name}[{i}]", item, expected)

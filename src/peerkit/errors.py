@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import reprlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -115,8 +116,17 @@ def _copy_with_path(err: InvalidInputError, path: str) -> InvalidInputError:
     return InvalidInputError(path, err.value, err.expected)
 
 
+_REPR = reprlib.Repr()  # keyword arguments need Python 3.12
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 80, 80
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxset = _REPR.maxfrozenset = _REPR.maxdict = 6
+
+
 def _short_repr(value: object, limit: int = 120) -> str:
-    text = repr(value)
+    """A repr that stays short and safe for any value, however nested."""
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the error
+        text = f"<{type(value).__name__}>"
     if len(text) > limit:
         return text[: limit - 3] + "..."
     return text

@@ -228,6 +228,8 @@ def simulate_cohort(
     """
     check_int("n", n, minimum=0)
     check_int("seed", seed)
+    if not isinstance(groups, bool):
+        raise InvalidInputError("groups", groups, "True or False")
     if not isinstance(scale, JourneyScale):
         raise InvalidInputError("scale", scale, "a JourneyScale")
     rng = random.Random(f"peerkit-cohort-{seed}")
