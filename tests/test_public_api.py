@@ -8,7 +8,13 @@ import pytest
 
 import peerkit
 
-PACKAGES = ["peerkit", "peerkit.errors", "peerkit.testing", "peerkit.datasets"]
+PACKAGES = [
+    "peerkit",
+    "peerkit.errors",
+    "peerkit.testing",
+    "peerkit.datasets",
+    "peerkit.matching",
+]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

@@ -23,6 +23,7 @@ from peerkit import (
     Window,
     from_dict,
     from_json,
+    matching,
     to_dict,
     to_json,
 )
@@ -38,6 +39,8 @@ VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     Member: pst.members(),
     Group: pst.groups(),
     Cohort: pst.cohorts(max_size=6),
+    matching.FitPolicy: pst.fit_policies(),
+    matching.GroupFit: pst.group_fits(),
 }
 
 JSON = st.recursive(
@@ -56,8 +59,9 @@ def test_every_public_value_type_has_a_strategy() -> None:
 
     exported = {
         obj
-        for name in peerkit.__all__
-        if isinstance(obj := getattr(peerkit, name), type) and attrs.has(obj)
+        for module in (peerkit, matching)
+        for name in module.__all__
+        if isinstance(obj := getattr(module, name), type) and attrs.has(obj)
     }
     assert exported == set(VALUE_STRATEGIES)
 

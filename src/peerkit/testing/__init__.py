@@ -17,6 +17,8 @@ Example:
 from peerkit.testing._strategies import (
     aware_datetimes,
     cohorts,
+    fit_policies,
+    group_fits,
     groups,
     intervals,
     journey_scales,
@@ -31,6 +33,8 @@ from peerkit.testing._strategies import (
 __all__ = [
     "aware_datetimes",
     "cohorts",
+    "fit_policies",
+    "group_fits",
     "groups",
     "intervals",
     "journey_scales",

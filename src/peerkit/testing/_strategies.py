@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from peerkit._explain import Reason
 from peerkit._model import STAGES_OF_CHANGE, Cohort, Group, JourneyScale, Member
 from peerkit._time import Interval, WeeklyAvailability, Window, _known_zones, zone
+from peerkit.matching import FitPolicy, GroupFit, group_fit
 
 # Zones with the transitions that break naive code come first, so they are
 # drawn often and shrink towards UTC.
@@ -289,3 +290,45 @@ def _cohorts(
             )
         )
     return Cohort(people, groups=made, scale=scale)
+
+
+# --- matching --------------------------------------------------------------------
+
+
+def fit_policies(
+    scale: JourneyScale = STAGES_OF_CHANGE,
+) -> st.SearchStrategy[FitPolicy]:
+    """Group-fit policies with varied weights, stage tolerances and sizes."""
+    return _fit_policies(scale)
+
+
+@st.composite
+def _fit_policies(draw: st.DrawFn, scale: JourneyScale) -> FitPolicy:
+    weights = {
+        k: draw(st.floats(0.0, 1.0, allow_nan=False))
+        for k in ("stage", "experience", "goals", "schedule", "size")
+    }
+    if not sum(weights.values()):
+        weights["stage"] = 1.0
+    tolerance = draw(st.floats(0.0, 0.9, allow_nan=False))
+    low = draw(st.integers(1, 10))
+    return FitPolicy(
+        scale=scale,
+        weights=weights,
+        stage_tolerance=tolerance,
+        stage_limit=draw(st.floats(tolerance + 0.05, 1.0, allow_nan=False)),
+        one_ahead_counts=draw(st.booleans()),
+        week_of=draw(st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))),
+        ideal_size=(low, low + draw(st.integers(0, 8))),
+        meeting_minutes=draw(st.sampled_from((30, 60, 90))),
+    )
+
+
+def group_fits(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[GroupFit]:
+    """Group fits as `peerkit.matching.group_fit` makes them, eligible or not."""
+    return st.builds(
+        lambda member, group, policy: group_fit(member, group, policy=policy),
+        members(scale),
+        groups(scale),
+        fit_policies(scale),
+    )

@@ -1,0 +1,656 @@
+"""Group fit: how well one member suits one group, with reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from peerkit._explain import Reason
+from peerkit._frozendict import FrozenDict
+from peerkit._model import STAGES_OF_CHANGE, Group, JourneyScale, Member
+from peerkit._time import check_date, overlap_minutes
+from peerkit._validate import (
+    check_float,
+    check_int,
+    check_str,
+    instance_of,
+    non_empty_str,
+    tuple_of,
+    unit_float,
+)
+from peerkit.errors import InvalidInputError, _copy_with_path
+
+COMPONENTS: tuple[str, ...] = ("stage", "experience", "goals", "schedule", "size")
+"""The components of a fit, in the order they are reported."""
+
+NEUTRAL = 0.5
+"""A component's value when there is nothing to judge it by (no peers yet)."""
+
+
+# --- policy ------------------------------------------------------------------
+
+
+def _check_weights(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping) or set(value) != set(COMPONENTS):
+        raise InvalidInputError(
+            attr.name, value, f"a weight for each of {', '.join(COMPONENTS)}"
+        )
+    for key in COMPONENTS:
+        check_float(f"{attr.name}[{key!r}]", value[key], low=0.0)
+    if sum(value.values()) <= 0:
+        raise InvalidInputError(attr.name, value, "weights that are not all zero")
+
+
+def _check_size_range(path: str, value: object) -> None:
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise InvalidInputError(path, value, "a (smallest, largest) pair of sizes")
+    low = check_int(f"{path}[0]", value[0], minimum=1)
+    check_int(f"{path}[1]", value[1], minimum=low)
+
+
+def _check_ideal(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    _check_size_range(attr.name, value)
+
+
+def _check_comfort(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(attr.name, value, "a mapping of trait values to sizes")
+    for key, item in value.items():
+        check_str(attr.name, key)
+        _check_size_range(f"{attr.name}[{key!r}]", item)
+
+
+def _check_tolerance(
+    _inst: FitPolicy, attr: attrs.Attribute[Any], value: object
+) -> None:
+    check_float(attr.name, value, low=0.0, high=1.0)
+
+
+def _check_limit(inst: FitPolicy, attr: attrs.Attribute[Any], value: object) -> None:
+    limit = check_float(attr.name, value, low=0.0, high=1.0)
+    if not limit > inst.stage_tolerance:
+        raise InvalidInputError(
+            attr.name,
+            value,
+            f"a distance above stage_tolerance ({inst.stage_tolerance})",
+        )
+
+
+def _check_bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidInputError(attr.name, value, "True or False")
+
+
+def _check_week(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_date(attr.name, value)
+
+
+def _check_meeting(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    minutes = check_int(attr.name, value, minimum=15, maximum=720)
+    if minutes % 15:
+        raise InvalidInputError(attr.name, value, "a multiple of 15 minutes")
+
+
+def _to_float(value: float) -> float:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _to_weights(value: Mapping[str, float]) -> Mapping[str, float]:
+    given: Any = value
+    if isinstance(given, Mapping):
+        return FrozenDict({k: _to_float(v) for k, v in given.items()})
+    return given  # type: ignore[no-any-return]  # the validator says why
+
+
+def _to_pair(value: tuple[int, int] | list[int]) -> tuple[int, int]:
+    if isinstance(value, list):
+        return tuple(value)  # type: ignore[return-value]  # the validator checks it
+    return value
+
+
+def _to_comfort(
+    value: Mapping[str, tuple[int, int]],
+) -> Mapping[str, tuple[int, int]]:
+    given: Any = value
+    if isinstance(given, Mapping):
+        return FrozenDict({k: _to_pair(v) for k, v in given.items()})
+    return given  # type: ignore[no-any-return]  # the validator says why
+
+
+_DEFAULT_WEIGHTS = FrozenDict(
+    {"stage": 0.3, "experience": 0.25, "goals": 0.15, "schedule": 0.15, "size": 0.15}
+)
+_DEFAULT_COMFORT = FrozenDict({"small": (3, 6), "medium": (5, 9), "large": (8, 14)})
+
+
+@attrs.frozen(kw_only=True)
+class FitPolicy:
+    """
+    How group fit is judged; the defaults suit a typical programme.
+
+    Change one setting with `attrs.evolve`:
+    ``attrs.evolve(FitPolicy(), one_ahead_counts=False)``.
+
+    Attributes:
+        scale: The journey scale members' stages are on.
+        weights: Weight of each component in the score: ``stage``,
+            ``experience``, ``goals``, ``schedule``, ``size``. Non-negative,
+            not all zero; they need not sum to 1.
+        stage_tolerance: Stage distance (0 to 1 on the scale) up to which
+            two members count as at the same point. On a five-stage scale
+            0.25 is one step.
+        stage_limit: Stage distance at which closeness has fallen to 0;
+            between the two it falls linearly. Above *stage_tolerance*.
+        one_ahead_counts: Whether a peer exactly one stage ahead counts as
+            close whatever the distances: someone who has been where the
+            member is gives hope.
+        week_of: The reference week on which schedule overlap is computed
+            (a fixed date; peerkit never reads the clock). The default week
+            has no daylight-saving change in any zone.
+        ideal_size: Group sizes (members, the newcomer included) that are
+            comfortable when the member has not said.
+        size_trait: The member trait that says their size comfort.
+        size_comfort: Sizes for each value of *size_trait*.
+        meeting_minutes: How long a meeting `form_groups` proposes for a
+            new group, a multiple of 15.
+
+    Examples:
+        >>> policy = FitPolicy()
+        >>> policy.weights["stage"], policy.week_of.isoformat()
+        (0.3, '2026-01-12')
+
+    Added in 0.1.
+    """
+
+    scale: JourneyScale = attrs.field(
+        default=STAGES_OF_CHANGE, validator=instance_of(JourneyScale, "a JourneyScale")
+    )
+    weights: Mapping[str, float] = attrs.field(
+        default=_DEFAULT_WEIGHTS, converter=_to_weights, validator=_check_weights
+    )
+    stage_tolerance: float = attrs.field(
+        default=0.25, converter=_to_float, validator=_check_tolerance
+    )
+    stage_limit: float = attrs.field(
+        default=0.75, converter=_to_float, validator=_check_limit
+    )
+    one_ahead_counts: bool = attrs.field(default=True, validator=_check_bool)
+    week_of: dt.date = attrs.field(default=dt.date(2026, 1, 12), validator=_check_week)
+    ideal_size: tuple[int, int] = attrs.field(
+        default=(5, 9), converter=_to_pair, validator=_check_ideal
+    )
+    size_trait: str = attrs.field(default="size_comfort", validator=non_empty_str)
+    size_comfort: Mapping[str, tuple[int, int]] = attrs.field(
+        default=_DEFAULT_COMFORT, converter=_to_comfort, validator=_check_comfort
+    )
+    meeting_minutes: int = attrs.field(default=60, validator=_check_meeting)
+
+
+# --- the arithmetic, shared with group formation ---------------------------------
+
+
+def closeness(policy: FitPolicy, steps: int) -> float:
+    """How close two members are, 0 to 1, when one is *steps* stages ahead."""
+    if policy.one_ahead_counts and steps == 1:
+        return 1.0
+    span = len(policy.scale) - 1
+    distance = abs(steps) / span if span else 0.0
+    if distance <= policy.stage_tolerance:
+        return 1.0
+    if distance >= policy.stage_limit:
+        return 0.0
+    return (policy.stage_limit - distance) / (
+        policy.stage_limit - policy.stage_tolerance
+    )
+
+
+def size_range(policy: FitPolicy, member: Member) -> tuple[int, int]:
+    """The group sizes this member is comfortable with."""
+    said = member.traits.get(policy.size_trait)
+    if said is not None and said in policy.size_comfort:
+        return policy.size_comfort[said]
+    return policy.ideal_size
+
+
+def size_score(size: int, comfort: tuple[int, int]) -> float:
+    """1 within the comfortable range, falling off linearly outside it."""
+    low, high = comfort
+    if size < low:
+        return size / low
+    if size > high:
+        return max(0.0, 1.0 - (size - high) / high)
+    return 1.0
+
+
+def share_score(shared: int, peers: int) -> float:
+    """The share of peers who have something in common; neutral with no peers."""
+    return shared / peers if peers else NEUTRAL
+
+
+def weighted(policy: FitPolicy, components: Mapping[str, float]) -> float:
+    """The weighted mean of the components."""
+    total = sum(policy.weights.values())
+    value = sum(policy.weights[k] * components[k] for k in COMPONENTS) / total
+    return min(1.0, max(0.0, value))
+
+
+# --- results -------------------------------------------------------------------
+
+
+def _check_components(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping) or not set(COMPONENTS) <= set(value):
+        raise InvalidInputError(
+            attr.name, value, f"a mapping with {', '.join(COMPONENTS)}"
+        )
+    for key, item in value.items():
+        check_str(attr.name, key)
+        check_float(f"{attr.name}[{key!r}]", item, low=0.0, high=1.0)
+
+
+def _to_reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
+    if isinstance(value, list):
+        return tuple(value)
+    return value  # type: ignore[return-value]  # the validator checks it
+
+
+@attrs.frozen(kw_only=True)
+class GroupFit:
+    """
+    How well one member suits one group, and why.
+
+    Attributes:
+        member_id: The member judged.
+        group_id: The group judged.
+        score: 0 to 1, 1 best: the weighted mean of the components when the
+            member is eligible, 0 when a hard rule rules the group out.
+        components: Each component's value, 0 to 1: ``stage``,
+            ``experience``, ``goals``, ``schedule``, ``size``.
+        eligible: Whether every hard rule allows the member to join.
+        reasons: Why, hard rules first; member-safe plain language.
+
+    Examples:
+        >>> from peerkit import Group, Member
+        >>> fit = group_fit(Member("ada", "action"), Group("g", (), 8))
+        >>> fit.eligible, sorted(fit.components)
+        (True, ['experience', 'goals', 'schedule', 'size', 'stage'])
+
+    Added in 0.1.
+    """
+
+    member_id: str = attrs.field(validator=non_empty_str)
+    group_id: str = attrs.field(validator=non_empty_str)
+    score: float = attrs.field(converter=_to_float, validator=unit_float)
+    components: Mapping[str, float] = attrs.field(
+        converter=_to_weights, validator=_check_components
+    )
+    eligible: bool = attrs.field(validator=_check_bool)
+    reasons: tuple[Reason, ...] = attrs.field(
+        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not self.eligible and self.score != 0.0:
+            raise InvalidInputError("score", self.score, "0 when not eligible")
+
+
+# --- group_fit -------------------------------------------------------------------
+
+
+def _check_stages(policy: FitPolicy, member: Member, group: Group) -> None:
+    scale = policy.scale
+    scale.check(member.stage, path="member.stage")
+    for i, peer in enumerate(group.members):
+        scale.check(peer.stage, path=f"group.members[{i}].stage")
+    if group.stage_band is not None:
+        scale.check_band(group.stage_band, path="group.stage_band")
+
+
+def _hard_rules(
+    member: Member, group: Group, policy: FitPolicy, schedule: float
+) -> list[Reason]:
+    rules: list[Reason] = []
+    if member.id in group.member_ids:
+        rules.append(
+            Reason("rule.already_member", -1.0, "Already a member of this group.")
+        )
+    elif group.is_full:
+        rules.append(Reason("rule.full", -1.0, "The group is full."))
+    if group.languages and not member.languages & group.languages:
+        spoken = ", ".join(sorted(group.languages))
+        rules.append(
+            Reason(
+                "rule.language",
+                -1.0,
+                f"The group runs in {spoken}: not a language you listed.",
+            )
+        )
+    rules.extend(
+        Reason(
+            "rule.requires",
+            -1.0,
+            f"The group is for members with a particular {trait}.",
+        )
+        for trait in sorted(group.requires)
+        if member.traits.get(trait) not in group.requires[trait]
+    )
+    band = group.stage_band
+    if band is not None and not policy.scale.in_band(member.stage, band):
+        low, high = band
+        span = low if low == high else f"{low} to {high}"
+        rules.append(
+            Reason("rule.stage_band", -1.0, f"The group is for members at {span}.")
+        )
+    if schedule <= 0.0:
+        rules.append(
+            Reason("rule.schedule", -1.0, "Not free at any time the group meets.")
+        )
+    return rules
+
+
+def _members(n: int) -> str:
+    return "1 member" if n == 1 else f"{n} members"
+
+
+class _Explainer:
+    """Builds soft reasons; each component's contribution rides on its first reason."""
+
+    def __init__(self, policy: FitPolicy, components: Mapping[str, float]) -> None:
+        self._policy = policy
+        self._components = components
+        self._total = sum(policy.weights.values())
+        self._explained: set[str] = set()
+        self.reasons: list[Reason] = []
+
+    def add(self, code: str, key: str | None, message: str) -> None:
+        weight = 0.0
+        if key is not None and key not in self._explained:
+            weight = self._policy.weights[key] * self._components[key] / self._total
+            self._explained.add(key)
+        self.reasons.append(Reason(code, weight, message))
+
+
+def _explain_stage(out: _Explainer, stage: float, peers: int, ahead: int) -> None:
+    if not peers:
+        out.add("stage.no_peers", "stage", "No members yet to compare journeys with.")
+    elif stage >= 0.75:
+        out.add(
+            "stage.close",
+            "stage",
+            "At a similar point in the journey to most of the group.",
+        )
+    elif stage >= 0.4:
+        out.add(
+            "stage.mixed",
+            "stage",
+            "Some of the group are at a different point in the journey.",
+        )
+    else:
+        out.add(
+            "stage.far",
+            "stage",
+            "Most of the group are at a quite different point in the journey.",
+        )
+    if ahead:
+        out.add(
+            "stage.one_ahead",
+            None,
+            f"{_members(ahead)} one stage further along: "
+            "people who have been where you are.",
+        )
+
+
+def _explain_sharing(
+    out: _Explainer, member: Member, group: Group, counts: Mapping[str, int]
+) -> None:
+    peers = counts["peers"]
+    focus = sorted(member.experiences & group.focus)
+    if focus:
+        out.add(
+            "experience.focus",
+            "experience",
+            f"The group's focus includes {', '.join(focus)}.",
+        )
+    if not member.experiences:
+        out.add("experience.unknown", "experience", "No experiences listed to compare.")
+    elif peers:
+        shared = counts["experience"]
+        code = "experience.peers" if shared else "experience.none"
+        message = f"Shares an experience with {shared} of {_members(peers)}."
+        out.add(code, "experience", message)
+    if member.goals and peers:
+        shared = counts["goals"]
+        code = "goals.shared" if shared else "goals.none"
+        out.add(code, "goals", f"Shares a goal with {shared} of {_members(peers)}.")
+
+
+def _explain_schedule_and_size(
+    out: _Explainer, comfort: tuple[int, int], counts: Mapping[str, int]
+) -> None:
+    meeting, free = counts["meeting"], counts["free"]
+    if not meeting:
+        out.add("schedule.flexible", "schedule", "The group has no fixed meeting time.")
+    elif free >= meeting:
+        out.add("schedule.fits", "schedule", "Free for the whole weekly meeting.")
+    elif free > 0:
+        out.add(
+            "schedule.partial",
+            "schedule",
+            f"Free for {free} of the meeting's {meeting} minutes.",
+        )
+    size = counts["size"]
+    would = f"The group would have {_members(size)}"
+    if size < comfort[0]:
+        out.add("size.small", "size", f"{would}: smaller than is comfortable.")
+    elif size > comfort[1]:
+        out.add("size.large", "size", f"{would}: larger than is comfortable.")
+    else:
+        out.add("size.comfortable", "size", f"{would}: a comfortable size.")
+
+
+def _soft_reasons(
+    policy: FitPolicy,
+    member: Member,
+    group: Group,
+    components: Mapping[str, float],
+    counts: Mapping[str, int],
+) -> list[Reason]:
+    out = _Explainer(policy, components)
+    _explain_stage(out, components["stage"], counts["peers"], counts["ahead"])
+    _explain_sharing(out, member, group, counts)
+    _explain_schedule_and_size(out, size_range(policy, member), counts)
+    return out.reasons
+
+
+def _schedule(
+    member: Member, group: Group, policy: FitPolicy
+) -> tuple[float, int, int]:
+    """(component, meeting minutes, minutes free) in the reference week."""
+    if group.meets.is_empty:
+        return 1.0, 0, 0
+    week = policy.week_of
+    meeting = overlap_minutes([group], week_of=week, timezone=group.timezone)
+    if meeting <= 0:  # pragma: no cover - a non-empty weekly window always occurs
+        return 1.0, 0, 0
+    free = overlap_minutes([member, group], week_of=week, timezone=group.timezone)
+    return min(1.0, free / meeting), round(meeting), round(free)
+
+
+def _judge(member: Member, group: Group, policy: FitPolicy) -> GroupFit:
+    scale = policy.scale
+    me = scale.index(member.stage)
+    peers = [p for p in group.members if p.id != member.id]
+    if peers:
+        steps = [scale.index(p.stage) - me for p in peers]
+        stage = sum(closeness(policy, s) for s in steps) / len(peers)
+        ahead = sum(1 for s in steps if s == 1)
+    else:
+        stage = 1.0 if group.stage_band is not None else NEUTRAL
+        ahead = 0
+    shared_exp = sum(1 for p in peers if member.experiences & p.experiences)
+    shared_goals = sum(1 for p in peers if member.goals & p.goals)
+    if member.experiences:
+        parts = []
+        if group.focus:
+            parts.append(1.0 if member.experiences & group.focus else 0.0)
+        if peers:
+            parts.append(shared_exp / len(peers))
+        experience = sum(parts) / len(parts) if parts else NEUTRAL
+    else:
+        experience = NEUTRAL
+    goals = share_score(shared_goals, len(peers)) if member.goals else NEUTRAL
+    schedule, meeting, free = _schedule(member, group, policy)
+    size = len(peers) + 1
+    components = {
+        "stage": stage,
+        "experience": experience,
+        "goals": goals,
+        "schedule": schedule,
+        "size": size_score(size, size_range(policy, member)),
+    }
+    rules = _hard_rules(member, group, policy, schedule)
+    counts = {
+        "peers": len(peers),
+        "ahead": ahead,
+        "experience": shared_exp,
+        "goals": shared_goals,
+        "meeting": meeting,
+        "free": free,
+        "size": size,
+    }
+    soft = _soft_reasons(policy, member, group, components, counts)
+    return GroupFit(
+        member_id=member.id,
+        group_id=group.id,
+        score=0.0 if rules else weighted(policy, components),
+        components=components,
+        eligible=not rules,
+        reasons=(*rules, *soft),
+    )
+
+
+def _check_policy(policy: object) -> FitPolicy:
+    if not isinstance(policy, FitPolicy):
+        raise InvalidInputError("policy", policy, "a FitPolicy")
+    return policy
+
+
+def group_fit(
+    member: Member, group: Group, *, policy: FitPolicy = FitPolicy()
+) -> GroupFit:
+    """
+    How well *member* suits *group*, with the reasons.
+
+    Hard rules make the member ineligible (score 0), each with its own
+    reason code: ``rule.full``, ``rule.requires`` (a required trait is
+    missing), ``rule.language`` (no shared language), ``rule.stage_band``
+    (stage outside the group's band), ``rule.schedule`` (not free at any
+    time the group meets, in the policy's reference week) and
+    ``rule.already_member``. Otherwise the score is the weighted mean of
+    the components; no component can outweigh a hard rule.
+
+    Messages are member-safe: they give counts ("shares a goal with 2 of 6
+    members") and the group's own focus, never another member's id,
+    experiences, goals or traits.
+
+    Args:
+        member: The member looking for a group.
+        group: The group; its members are the member's would-be peers.
+        policy: How fit is judged; see `FitPolicy`.
+
+    Raises:
+        peerkit.errors.UnknownStageError: If a stage is not on the policy's
+            scale.
+
+    Examples:
+        >>> from peerkit import Group, Member
+        >>> ada = Member("ada", "action", goals=["sleep"])
+        >>> group = Group("g", [Member("ben", "action", goals=["sleep"])], 8)
+        >>> fit = group_fit(ada, group)
+        >>> fit.eligible, fit.components["goals"], fit.components["size"]
+        (True, 1.0, 0.4)
+        >>> fit.score == sum(r.weight for r in fit.reasons)
+        True
+        >>> [r.code for r in fit.reasons][:2]
+        ['stage.close', 'experience.unknown']
+
+    Added in 0.1.
+    """
+    _check_policy(policy)
+    if not isinstance(member, Member):
+        raise InvalidInputError("member", member, "a Member")
+    if not isinstance(group, Group):
+        raise InvalidInputError("group", group, "a Group")
+    _check_stages(policy, member, group)
+    return _judge(member, group, policy)
+
+
+def rank_groups(
+    member: Member,
+    groups: Iterable[Group],
+    *,
+    policy: FitPolicy = FitPolicy(),
+) -> tuple[GroupFit, ...]:
+    """
+    Every group judged for *member*: the eligible best first, then the rest.
+
+    Eligible groups come first by score, highest first; then the
+    ineligible ones, each with the hard rules that rule it out. Ties break
+    on group id, so the order does not depend on the order given.
+
+    Args:
+        member: The member looking for a group.
+        groups: The groups to consider, in any order; ids unique.
+        policy: How fit is judged; see `FitPolicy`.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If two groups share an id, or a
+            stage is not on the policy's scale.
+
+    Examples:
+        >>> from peerkit import Group, Member
+        >>> ada = Member("ada", "action")
+        >>> groups = [Group("full", [Member("b", "action")], 1), Group("open", (), 8)]
+        >>> [(f.group_id, f.eligible) for f in rank_groups(ada, groups)]
+        [('open', True), ('full', False)]
+
+    Added in 0.1.
+    """
+    _check_policy(policy)
+    if not isinstance(member, Member):
+        raise InvalidInputError("member", member, "a Member")
+    listed = _group_list(groups)
+    fits = []
+    for i, group in enumerate(listed):
+        try:
+            _check_stages(policy, member, group)
+        except InvalidInputError as exc:
+            if exc.path.startswith("group."):
+                raise _reroot(exc, f"groups[{i}]") from None
+            raise
+        fits.append(_judge(member, group, policy))
+    return tuple(sorted(fits, key=lambda f: (not f.eligible, -f.score, f.group_id)))
+
+
+def _reroot(exc: InvalidInputError, prefix: str) -> InvalidInputError:
+    """Re-root a path: ``group.members[2].stage`` -> ``groups[4].members[2].stage``."""
+    return _copy_with_path(exc, prefix + exc.path.removeprefix("group"))
+
+
+def _group_list(groups: Iterable[Group]) -> Sequence[Group]:
+    given: Any = groups
+    if isinstance(given, (str, bytes, Mapping)) or not isinstance(given, Iterable):
+        raise InvalidInputError("groups", given, "an iterable of Group")
+    listed = list(given)
+    seen: set[str] = set()
+    for i, group in enumerate(listed):
+        if not isinstance(group, Group):
+            raise InvalidInputError(f"groups[{i}]", group, "a Group")
+        if group.id in seen:
+            raise InvalidInputError(f"groups[{i}].id", group.id, "group ids unique")
+        seen.add(group.id)
+    return listed
