@@ -41,6 +41,9 @@ VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     Cohort: pst.cohorts(max_size=6),
     matching.FitPolicy: pst.fit_policies(),
     matching.GroupFit: pst.group_fits(),
+    matching.Grouping: pst.groupings(),
+    matching.FormedGroup: pst.formed_groups(),
+    matching.Unplaced: pst.unplaced_members(),
 }
 
 JSON = st.recursive(

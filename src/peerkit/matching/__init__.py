@@ -11,5 +11,15 @@ Examples:
 """
 
 from peerkit.matching._fit import FitPolicy, GroupFit, group_fit, rank_groups
+from peerkit.matching._formation import FormedGroup, Grouping, Unplaced, form_groups
 
-__all__ = ["FitPolicy", "GroupFit", "group_fit", "rank_groups"]
+__all__ = [
+    "FitPolicy",
+    "FormedGroup",
+    "GroupFit",
+    "Grouping",
+    "Unplaced",
+    "form_groups",
+    "group_fit",
+    "rank_groups",
+]

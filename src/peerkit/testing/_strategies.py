@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from peerkit._explain import Reason
 from peerkit._model import STAGES_OF_CHANGE, Cohort, Group, JourneyScale, Member
 from peerkit._time import Interval, WeeklyAvailability, Window, _known_zones, zone
-from peerkit.matching import FitPolicy, GroupFit, group_fit
+from peerkit.matching import (
+    FitPolicy,
+    FormedGroup,
+    GroupFit,
+    Grouping,
+    Unplaced,
+    form_groups,
+    group_fit,
+)
 
 # Zones with the transitions that break naive code come first, so they are
 # drawn often and shrink towards UTC.
@@ -331,4 +339,44 @@ def group_fits(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[Grou
         members(scale),
         groups(scale),
         fit_policies(scale),
+    )
+
+
+def groupings(max_members: int = 14) -> st.SearchStrategy[Grouping]:
+    """Groupings as `peerkit.matching.form_groups` makes them from sample members."""
+    from peerkit.datasets import sample_cohort  # noqa: PLC0415 - loads package data
+
+    people = st.lists(
+        st.sampled_from(sample_cohort().members),
+        max_size=max_members,
+        unique_by=lambda m: m.id,
+    )
+    sizes = st.integers(2, 4).flatmap(
+        lambda lo: st.tuples(st.just(lo), st.integers(lo, 6))
+    )
+    return st.builds(
+        lambda ms, size, seed: form_groups(
+            ms, min_size=size[0], max_size=size[1], seed=seed
+        ),
+        people,
+        sizes,
+        st.integers(0, 3),
+    )
+
+
+def formed_groups() -> st.SearchStrategy[FormedGroup]:
+    """Groups as `peerkit.matching.form_groups` proposes them."""
+    return (
+        groupings()
+        .filter(lambda g: bool(g.groups))
+        .flatmap(lambda g: st.sampled_from(g.groups))
+    )
+
+
+def unplaced_members() -> st.SearchStrategy[Unplaced]:
+    """Members `peerkit.matching.form_groups` could not place, with reasons."""
+    return (
+        groupings(max_members=8)
+        .filter(lambda g: bool(g.unplaced))
+        .flatmap(lambda g: st.sampled_from(g.unplaced))
     )

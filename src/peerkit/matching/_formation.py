@@ -1,0 +1,1056 @@
+"""
+Group formation: partition a cohort into new groups, worst-off member first.
+
+The search works on plain integers: members are indexes, a member's
+possible meeting starts are a bitset over the reference week (15-minute
+steps, UTC), and fits are kept as running sums so a move or a swap is
+judged in time proportional to the two groups it touches. The groups found
+are then turned into `Group` values and every member's fit is recomputed
+with the public `group_fit`, so what is reported is what a caller gets.
+
+Work is blocked by hard rules before it is scored: members are split by
+language, ordered by when in the day they are free and by stage, and cut
+into blocks of about a dozen groups that are solved independently. Nothing
+is quadratic in the cohort.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from peerkit._explain import Reason
+from peerkit._model import Group, Member
+from peerkit._time import (
+    MINUTES_PER_DAY,
+    WeeklyAvailability,
+    Window,
+    _instant,
+    _materialize,
+    _week_bounds,
+    zone,
+)
+from peerkit._validate import (
+    check_int,
+    check_str,
+    instance_of,
+    non_empty_str,
+    tuple_of,
+    unit_float,
+)
+from peerkit.errors import InvalidInputError
+from peerkit.matching._fit import (
+    NEUTRAL,
+    FitPolicy,
+    _check_policy,
+    _to_float,
+    _to_reasons,
+    closeness,
+    group_fit,
+    size_range,
+    size_score,
+)
+
+_STEP = 15  # minutes between candidate meeting starts
+_US_PER_MIN = 60 * 1_000_000
+_SLOTS = 7 * MINUTES_PER_DAY // _STEP
+_BLOCK_GROUPS = 12  # groups per independently solved block
+_EPS = 1e-12
+_EXACT_LIMIT = 12  # blocks this small are solved exactly
+_EXACT_NODES = 200_000  # search nodes the exact solver may visit before giving up
+_BUDGET_PER_MEMBER = 60  # candidate moves judged per member of a block, per restart
+
+
+# --- results -------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class FormedGroup:
+    """
+    One new group `form_groups` proposes.
+
+    Attributes:
+        group: The group: its members, ``capacity`` = the largest size
+            allowed, one shared language, a ``timezone`` (the one most of
+            its members live in) and, as ``meets``, a weekly meeting that
+            every member is free for in the policy's reference week.
+        score: The mean of its members' fits.
+        reasons: What holds the group together, in member-safe words.
+
+    Added in 0.1.
+    """
+
+    group: Group = attrs.field(validator=instance_of(Group, "a Group"))
+    score: float = attrs.field(converter=_to_float, validator=unit_float)
+    reasons: tuple[Reason, ...] = attrs.field(
+        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Unplaced:
+    """
+    A member `form_groups` could not place without breaking a hard rule.
+
+    Attributes:
+        member_id: Who.
+        reasons: Why, in words the member may read.
+
+    Added in 0.1.
+    """
+
+    member_id: str = attrs.field(validator=non_empty_str)
+    reasons: tuple[Reason, ...] = attrs.field(
+        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
+    )
+
+
+def _to_formed(value: Iterable[FormedGroup]) -> tuple[FormedGroup, ...]:
+    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+def _to_unplaced(value: Iterable[Unplaced]) -> tuple[Unplaced, ...]:
+    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+@attrs.frozen(kw_only=True)
+class Grouping:
+    """
+    A whole cohort partitioned into new groups, and who could not be placed.
+
+    Every member passed to `form_groups` is in exactly one group or in
+    ``unplaced``.
+
+    Attributes:
+        groups: The new groups, by id.
+        unplaced: Members who could not be placed, by id, each with reasons.
+        mean_fit: Mean fit over placed members (0 if nobody was placed).
+        min_fit: The worst placed member's fit (0 if nobody was placed).
+
+    Added in 0.1.
+    """
+
+    groups: tuple[FormedGroup, ...] = attrs.field(
+        converter=_to_formed, validator=tuple_of(FormedGroup, "a FormedGroup")
+    )
+    unplaced: tuple[Unplaced, ...] = attrs.field(
+        converter=_to_unplaced, validator=tuple_of(Unplaced, "an Unplaced")
+    )
+    mean_fit: float = attrs.field(converter=_to_float, validator=unit_float)
+    min_fit: float = attrs.field(converter=_to_float, validator=unit_float)
+
+    @property
+    def placed(self) -> int:
+        """How many members are in a group."""
+        return sum(fg.group.size for fg in self.groups)
+
+
+# --- preparation ------------------------------------------------------------------
+
+
+@attrs.define
+class _Job:
+    """What every step of one form_groups call shares."""
+
+    policy: FitPolicy
+    min_size: int
+    max_size: int
+    lo: int  # start of the reference week, UTC microseconds
+    rng: random.Random
+
+
+@attrs.frozen
+class _Person:
+    member: Member
+    stage: int
+    mask: int  # possible meeting starts in the reference week
+    phase: int  # when in the (UTC) day they are mostly free, 0..95
+    comfort: tuple[int, int]
+
+
+def _meeting_mask(member: Member, policy: FitPolicy, lo: int) -> int:
+    """Bit k set when the member is free for a whole meeting starting at slot k."""
+    length = policy.meeting_minutes * _US_PER_MIN
+    step = _STEP * _US_PER_MIN
+    hi = lo + _SLOTS * step + length
+    spans = _materialize(member.availability.windows, member.timezone, lo, hi)
+    mask = 0
+    for start, end in spans:
+        first = -((lo - start) // step)  # ceil((start - lo) / step)
+        last = min((end - length - lo) // step, _SLOTS - 1)
+        if last >= first:
+            mask |= ((1 << (last - first + 1)) - 1) << first
+    return mask
+
+
+def _phase(mask: int) -> int:
+    """Start of the longest stretch of the UTC day in which the person is free."""
+    per_day = MINUTES_PER_DAY // _STEP
+    day = 0
+    for d in range(7):
+        day |= (mask >> (d * per_day)) & ((1 << per_day) - 1)
+    best, best_len, run_start, run = 0, 0, 0, 0
+    for k in range(per_day):
+        if day >> k & 1:
+            if not run:
+                run_start = k
+            run += 1
+            if run > best_len:
+                best, best_len = run_start, run
+        else:
+            run = 0
+    return best
+
+
+# --- the block solver ----------------------------------------------------------------
+
+
+class _Block:
+    """
+    Members of one block, with every pair's term of the fit precomputed.
+
+    A member's fit in a group is ``pair_sum / peers + base(peers) + size``:
+    ``pair[i][j]`` holds the stage, experience and goal weight member *j*
+    adds to member *i*'s fit, so a fit is one sum and a move one addition.
+    """
+
+    def __init__(self, people: Sequence[_Person], job: _Job) -> None:
+        self.people = people
+        self.min_size, self.max_size = job.min_size, job.max_size
+        policy = job.policy
+        total = sum(policy.weights.values())
+        w = {k: v / total for k, v in policy.weights.items()}
+        self.w_size = w["size"]
+        exps = [p.member.experiences for p in people]
+        goals = [p.member.goals for p in people]
+        self.pair: list[list[float]] = []
+        self.alone: list[float] = []  # fit terms with no peers (all neutral)
+        self.neutral: list[float] = []  # the neutral terms when there are peers
+        for p, exp, goal in zip(people, exps, goals, strict=True):
+            we = w["experience"] if exp else 0.0
+            wg = w["goals"] if goal else 0.0
+            self.pair.append(
+                [
+                    w["stage"] * closeness(policy, q.stage - p.stage)
+                    + (we if exp & exps[k] else 0.0)
+                    + (wg if goal & goals[k] else 0.0)
+                    for k, q in enumerate(people)
+                ]
+            )
+            self.alone.append(
+                (w["stage"] + w["experience"] + w["goals"]) * NEUTRAL + w["schedule"]
+            )
+            self.neutral.append(
+                (0.0 if exp else w["experience"] * NEUTRAL)
+                + (0.0 if goal else w["goals"] * NEUTRAL)
+                + w["schedule"]
+            )
+        self.size_terms = [
+            [self.w_size * size_score(n, p.comfort) for n in range(job.max_size + 2)]
+            for p in people
+        ]
+
+    def value(self, i: int, pair_sum: float, size: int) -> float:
+        """Member *i*'s fit in a group of *size* whose pair terms sum to *pair_sum*."""
+        peers = size - 1
+        base = self.neutral[i] + pair_sum / peers if peers else self.alone[i]
+        return min(1.0, max(0.0, base + self.size_terms[i][size]))
+
+    def fit(self, i: int, group: Sequence[int]) -> float:
+        """Member *i*'s fit in *group* (which includes *i*), as group_fit has it."""
+        row = self.pair[i]
+        return self.value(i, sum(row[j] for j in group if j != i), len(group))
+
+    def mask_of(self, group: Iterable[int]) -> int:
+        mask = -1
+        for j in group:
+            mask &= self.people[j].mask
+        return mask
+
+    def affinity(self, i: int, group: Sequence[int]) -> float:
+        if not group:
+            return 0.3
+        row = self.pair[i]
+        return sum(row[j] for j in group) / len(group)
+
+
+def _group_count(n: int, job: _Job) -> int:
+    low, high = job.min_size, job.max_size
+    target = min(high, max(low, round(sum(job.policy.ideal_size) / 2)))
+    k = max(1, round(n / target), -(-n // high))
+    return min(k, n // low)
+
+
+def _construct(
+    block: _Block, order: Sequence[int], k: int
+) -> tuple[list[list[int]], list[int]]:
+    """Greedy: the hardest to place first, each into the most compatible group."""
+    groups: list[list[int]] = [[] for _ in range(k)]
+    masks = [-1] * k
+    leftover: list[int] = []
+    for i in order:
+        mask_i = block.people[i].mask
+        best, best_value = -1, -1.0
+        for g, group in enumerate(groups):
+            if len(group) >= block.max_size or not masks[g] & mask_i:
+                continue
+            value = block.affinity(i, group)
+            if value > best_value + _EPS:
+                best, best_value = g, value
+        if best < 0:
+            leftover.append(i)
+        else:
+            groups[best].append(i)
+            masks[best] &= mask_i
+    kept = [g for g in groups if len(g) >= block.min_size]
+    for small in groups:
+        if 0 < len(small) < block.min_size:
+            leftover.extend(small)
+    still = [i for i in sorted(leftover) if not _insert(block, kept, i)]
+    return kept, still
+
+
+def _insert(block: _Block, groups: list[list[int]], i: int) -> bool:
+    """Put *i* into the compatible group with room it fits best; False if none."""
+    mask_i = block.people[i].mask
+    best, best_value = -1, -1.0
+    for g, group in enumerate(groups):
+        if len(group) < block.max_size and block.mask_of(group) & mask_i:
+            value = block.fit(i, [*group, i])
+            if value > best_value + _EPS:
+                best, best_value = g, value
+    if best < 0:
+        return False
+    groups[best].append(i)
+    return True
+
+
+class _Search:
+    """
+    Local search on one block: moves and swaps, judged lexicographically.
+
+    The objective is (worst fit, total fit) over the block. Each member's
+    running pair sum and each group's worst and total fit are kept, so a
+    candidate change is judged in time proportional to the two groups.
+    """
+
+    def __init__(
+        self, block: _Block, groups: list[list[int]], rng: random.Random
+    ) -> None:
+        self.block = block
+        self.groups = groups
+        self.rng = rng
+        self.where: dict[int, int] = {}
+        self.sums: dict[int, float] = {}
+        self.fits: dict[int, float] = {}
+        self.low: list[float] = []
+        self.total: list[float] = []
+        self._lowest: list[tuple[float, int]] = []
+        self._all_total = 0.0
+        for g, grp in enumerate(groups):
+            for i in grp:
+                self.where[i] = g
+                row = block.pair[i]
+                self.sums[i] = sum(row[j] for j in grp if j != i)
+                self.fits[i] = block.value(i, self.sums[i], len(grp))
+            self.low.append(min((self.fits[i] for i in grp), default=1.0))
+            self.total.append(sum(self.fits[i] for i in grp))
+
+    def objective(self) -> tuple[float, float]:
+        """(worst fit, total fit) over the block."""
+        return (min(self.low, default=1.0), sum(self.total))
+
+    def _rest(self, a: int, b: int) -> tuple[float, float]:
+        """(worst, total) fit over the groups other than *a* and *b*."""
+        low = 1.0
+        for value, g in self._lowest:
+            if g not in (a, b):
+                low = value
+                break
+        return low, self._all_total - self.total[a] - self.total[b]
+
+    def _judge(  # noqa: PLR0913, PLR0917 - the hot loop: no objects allocated per call
+        self,
+        a: int,
+        b: int,
+        new_a: list[int],
+        new_b: list[int],
+        out: int,
+        into: int,
+        bar: float,
+    ) -> tuple[float, float] | None:
+        """
+        Objective if group *a* became *new_a* and *b* became *new_b*.
+
+        *out* leaves *a* for *b* and *into* (or -1) leaves *b* for *a*.
+        Returns None as soon as some member would fall below *bar*: such a
+        change cannot beat the best one found so far.
+        """
+        block = self.block
+        low, total = self._rest(a, b)
+        if low < bar:
+            return None
+        pair, neutral, size_terms, sums = (
+            block.pair,
+            block.neutral,
+            block.size_terms,
+            self.sums,
+        )
+        for grp, gone, came in ((new_a, out, into), (new_b, into, out)):
+            size = len(grp)
+            peers = size - 1
+            for i in grp:
+                row = pair[i]
+                if i == came:
+                    s = 0.0
+                    for j in grp:
+                        if j != i:
+                            s += row[j]
+                else:
+                    s = sums[i] - (row[gone] if gone >= 0 else 0.0)
+                    if came >= 0:
+                        s += row[came]
+                value = neutral[i] + s / peers + size_terms[i][size]
+                value = 1.0 if value > 1.0 else max(value, 0.0)
+                if value < bar:
+                    return None
+                total += value
+                low = min(low, value)
+        return low, total
+
+    @staticmethod
+    def _better(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        if a[0] > b[0] + _EPS:
+            return True
+        return abs(a[0] - b[0]) <= _EPS and a[1] > b[1] + _EPS
+
+    def improve(self, budget: int) -> None:
+        """Apply the best improving change for the worst-off member, repeatedly."""
+        current = self.objective()
+        spent = 0
+        while spent < budget:
+            order = sorted(self.fits, key=lambda i: (self.fits[i], self.rng.random()))
+            applied = False
+            for x in order:
+                best, spent = self._best_change(x, current, spent)
+                if best is not None:
+                    self._apply(*best)
+                    current = self.objective()
+                    applied = True
+                    break
+                if spent >= budget:
+                    break
+            if not applied:
+                return
+
+    def _best_change(
+        self, x: int, current: tuple[float, float], spent: int
+    ) -> tuple[_Change | None, int]:
+        """The best move or swap of *x* that beats *current*, and the new spend."""
+        block = self.block
+        self._lowest = sorted((value, g) for g, value in enumerate(self.low))[:3]
+        self._all_total = sum(self.total)
+        mask_x = block.people[x].mask
+        gx = self.where[x]
+        src = self.groups[gx]
+        src_without = [i for i in src if i != x]
+        mask_src = block.mask_of(src_without)
+        best: _Change | None = None
+        best_value = current
+        for gy, dst in enumerate(self.groups):
+            if gy == gx or not block.mask_of(dst) & mask_x:
+                continue
+            bar = best_value[0] - _EPS
+            if len(dst) < block.max_size and len(src) > block.min_size:
+                new_dst = [*dst, x]
+                value = self._judge(gx, gy, src_without, new_dst, x, -1, bar)
+                spent += 1
+                if value is not None and self._better(value, best_value):
+                    best, best_value = (gx, gy, src_without, new_dst), value
+                    bar = best_value[0] - _EPS
+            for y in dst:
+                if not mask_src & block.people[y].mask:
+                    continue
+                dst_without = [i for i in dst if i != y]
+                if not block.mask_of(dst_without) & mask_x:
+                    continue
+                new_src, new_dst = [*src_without, y], [*dst_without, x]
+                value = self._judge(gx, gy, new_src, new_dst, x, y, bar)
+                spent += 1
+                if value is not None and self._better(value, best_value):
+                    best, best_value = (gx, gy, new_src, new_dst), value
+                    bar = best_value[0] - _EPS
+        return best, spent
+
+    def _apply(self, a: int, b: int, new_a: list[int], new_b: list[int]) -> None:
+        block = self.block
+        for g, grp in ((a, new_a), (b, new_b)):
+            self.groups[g] = grp
+            for i in grp:
+                self.where[i] = g
+                row = block.pair[i]
+                self.sums[i] = sum(row[j] for j in grp if j != i)
+                self.fits[i] = block.value(i, self.sums[i], len(grp))
+            self.low[g] = min((self.fits[i] for i in grp), default=1.0)
+            self.total[g] = sum(self.fits[i] for i in grp)
+
+
+_Change = tuple[int, int, list[int], list[int]]  # groups a, b and what they become
+
+
+_Value = tuple[int, float, float]  # (placed, worst fit, total fit)
+
+
+def _better_value(a: _Value, b: _Value) -> bool:
+    if a[0] != b[0]:
+        return a[0] > b[0]
+    if a[1] > b[1] + _EPS:
+        return True
+    return abs(a[1] - b[1]) <= _EPS and a[2] > b[2] + _EPS
+
+
+def _solve_heuristic(block: _Block, job: _Job) -> tuple[list[list[int]], list[int]]:
+    """Greedy construction, then local search; a few restarts on small blocks."""
+    n = len(block.people)
+    k = _group_count(n, job)
+    if k < 1:
+        return [], list(range(n))
+    base = sorted(
+        range(n),
+        key=lambda i: (block.people[i].mask.bit_count(), block.people[i].stage, i),
+    )
+    restarts = 8 if n <= 4 * job.max_size else 2
+    best: tuple[_Value, list[list[int]], list[int]] | None = None
+    for attempt in range(restarts):
+        order = base if attempt == 0 else job.rng.sample(base, n)
+        groups, left = _construct(block, order, k)
+        search = _Search(block, groups, job.rng)
+        search.improve(_BUDGET_PER_MEMBER * n)
+        low, total = search.objective()
+        value = (n - len(left), low, total)
+        if best is None or _better_value(value, best[0]):
+            best = (value, [g for g in search.groups if g], left)
+    if best is None:  # pragma: no cover - restarts >= 1
+        raise AssertionError
+    return best[1], best[2]
+
+
+def _feasible_groups(
+    block: _Block, job: _Job
+) -> list[list[tuple[int, list[int], float, float]]]:
+    """Per member, the feasible groups it is the lowest member of.
+
+    Each is (bits, members, worst fit, total fit).
+    """
+    people = block.people
+    n = len(people)
+    by_first: list[list[tuple[int, list[int], float, float]]] = [[] for _ in range(n)]
+
+    def grow(members: list[int], mask: int, languages: frozenset[str]) -> None:
+        if job.min_size <= len(members):
+            fits = [block.fit(i, members) for i in members]
+            bits = sum(1 << i for i in members)
+            by_first[members[0]].append((bits, list(members), min(fits), sum(fits)))
+        if len(members) == job.max_size:
+            return
+        for j in range(members[-1] + 1, n):
+            m = mask & people[j].mask
+            shared = languages & people[j].member.languages
+            if m and shared:
+                members.append(j)
+                grow(members, m, shared)
+                members.pop()
+
+    for i in range(n):
+        grow([i], people[i].mask, people[i].member.languages)
+    for options in by_first:
+        options.sort(key=lambda o: (-o[2], -o[3], o[1]))
+    return by_first
+
+
+def _cannot_beat(value: _Value, left: int, incumbent: _Value) -> bool:
+    """Whether no completion of a partial grouping can beat *incumbent*."""
+    placed, low, total = value
+    can_place = placed + left
+    if can_place != incumbent[0]:
+        return can_place < incumbent[0]
+    if not placed:
+        return False
+    if low < incumbent[1] - _EPS:
+        return True
+    return low <= incumbent[1] + _EPS and total + left < incumbent[2] - _EPS
+
+
+def _solve_exact(block: _Block, job: _Job) -> tuple[list[list[int]], list[int]] | None:
+    """
+    The best grouping of a small block by branch and bound, or None if too costly.
+
+    Lexicographic: members placed, then the worst fit, then the total.
+    """
+    n = len(block.people)
+    options = _feasible_groups(block, job)
+    best: list[Any] = [(0, 0.0, 0.0), []]
+    nodes = [0]
+
+    def walk(remaining: int, chosen: list[list[int]], value: _Value) -> bool:
+        nodes[0] += 1
+        if nodes[0] > _EXACT_NODES:
+            return False
+        placed, low, total = value
+        incumbent = best[0]
+        if _cannot_beat(value, remaining.bit_count(), incumbent):
+            return True
+        if not remaining:
+            if _better_value(value, incumbent):
+                best[0], best[1] = value, [list(g) for g in chosen]
+            return True
+        first = (remaining & -remaining).bit_length() - 1
+        for bits, members, g_low, g_total in options[first]:
+            if bits & remaining == bits:
+                chosen.append(members)
+                fine = walk(
+                    remaining & ~bits,
+                    chosen,
+                    (placed + len(members), min(low, g_low), total + g_total),
+                )
+                chosen.pop()
+                if not fine:
+                    return False
+        return walk(remaining & ~(1 << first), chosen, value)
+
+    if not walk((1 << n) - 1, [], (0, 1.0, 0.0)):
+        return None
+    groups: list[list[int]] = best[1]
+    placed = {i for g in groups for i in g}
+    return groups, [i for i in range(n) if i not in placed]
+
+
+def _solve(
+    people: Sequence[_Person], job: _Job
+) -> tuple[list[list[_Person]], list[_Person]]:
+    """Solve one block: exactly when it is small, else by local search."""
+    if len(people) < job.min_size:
+        return [], list(people)
+    block = _Block(people, job)
+    found = _solve_exact(block, job) if len(people) <= _EXACT_LIMIT else None
+    groups, left = found if found is not None else _solve_heuristic(block, job)
+    return [[people[i] for i in g] for g in groups], [people[i] for i in left]
+
+
+# --- the whole cohort ---------------------------------------------------------
+
+
+def _common_language(people: Sequence[_Person]) -> str:
+    return min(frozenset.intersection(*(p.member.languages for p in people)))
+
+
+def _language_of(member: Member, counts: Counter[str]) -> str:
+    return max(sorted(member.languages), key=lambda lang: counts[lang])
+
+
+def _blocks(people: Sequence[_Person], size: int) -> list[list[_Person]]:
+    """Cut an ordered list into blocks of about *size*, the last one not tiny."""
+    n = len(people)
+    if n <= size * 3 // 2:
+        return [list(people)]
+    count = round(n / size)
+    return [list(people[b * n // count : (b + 1) * n // count]) for b in range(count)]
+
+
+def _by_time_and_stage(p: _Person) -> tuple[int, int, str]:
+    return (p.phase // 8, p.stage, p.member.id)
+
+
+def _check_members(members: Iterable[Member], policy: FitPolicy) -> list[Member]:
+    given: Any = members
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise InvalidInputError("members", given, "an iterable of Member")
+    listed = list(given)
+    seen: set[str] = set()
+    for i, member in enumerate(listed):
+        if not isinstance(member, Member):
+            raise InvalidInputError(f"members[{i}]", member, "a Member")
+        if member.id in seen:
+            raise InvalidInputError(f"members[{i}].id", member.id, "member ids unique")
+        seen.add(member.id)
+        policy.scale.check(member.stage, path=f"members[{i}].stage")
+    return sorted(listed, key=lambda m: m.id)
+
+
+def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
+    members: Iterable[Member],
+    *,
+    min_size: int,
+    max_size: int,
+    policy: FitPolicy = FitPolicy(),  # noqa: B008 - frozen value
+    seed: int = 0,
+    id_prefix: str = "new",
+) -> Grouping:
+    """
+    Partition a cohort into new groups, the worst-off member's fit first.
+
+    Each group has *min_size* to *max_size* members who share a language
+    and a weekly meeting time of ``policy.meeting_minutes`` that all of them
+    are free for in the policy's reference week. The objective is the
+    programme's, not the average's: place everyone who can be placed, then
+    make the worst placed member's fit as high as possible, then the mean
+    (a max-min objective, as CATME Team-Maker uses for student teams).
+    Nobody is given a poor group to make others' slightly better.
+
+    Small cohorts (a dozen people who can meet at all) are solved exactly;
+    larger ones are split by language, time of day and stage into blocks of
+    about a dozen groups, each improved by local search, so the work grows
+    in proportion to the cohort.
+
+    A member's fit in a formed group is exactly ``group_fit(member,
+    attrs.evolve(fg.group, members=<the others>), policy=policy)``, so a
+    caller recomputing it gets the same numbers. Members who cannot be
+    placed without breaking a hard rule are returned in ``unplaced`` with
+    the reason, never dropped.
+
+    Args:
+        members: The cohort, in any order; ids unique.
+        min_size: Smallest group, at least 2.
+        max_size: Largest group, at least *min_size*; also each group's
+            capacity.
+        policy: How fit is judged, the reference week and the meeting
+            length; see `FitPolicy`.
+        seed: Seeds the search's tie-breaks and restarts; the result is a
+            pure function of the inputs.
+        id_prefix: New groups are called ``{id_prefix}-1``, ``-2``, ...
+
+    Raises:
+        peerkit.errors.InvalidInputError: If member ids repeat, a stage is
+            not on the policy's scale, or the sizes are out of order.
+
+    Examples:
+        >>> from peerkit.datasets import sample_cohort
+        >>> grouping = form_groups(sample_cohort().members, min_size=4, max_size=7)
+        >>> grouping.placed + len(grouping.unplaced)
+        60
+        >>> 0 < grouping.min_fit <= grouping.mean_fit <= 1
+        True
+
+    Added in 0.1.
+    """
+    _check_policy(policy)
+    check_int("min_size", min_size, minimum=2, maximum=1000)
+    check_int("max_size", max_size, minimum=min_size, maximum=1000)
+    check_int("seed", seed)
+    check_str("id_prefix", id_prefix)
+    cohort = _check_members(members, policy)
+    lo, _ = _week_bounds(policy.week_of, "UTC")
+    rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
+    job = _Job(policy, min_size, max_size, lo, rng)
+    people = []
+    for m in cohort:
+        mask = _meeting_mask(m, policy, lo)
+        stage = policy.scale.index(m.stage)
+        people.append(_Person(m, stage, mask, _phase(mask), size_range(policy, m)))
+    able = [p for p in people if p.mask]
+    counts: Counter[str] = Counter(lang for p in able for lang in p.member.languages)
+
+    groups: list[tuple[str, list[_Person]]] = []
+    leftover: list[_Person] = []
+    whole = _solve_exact(_Block(able, job), job) if len(able) <= _EXACT_LIMIT else None
+    if whole is not None:
+        chosen, left = whole
+        groups = [
+            (_common_language([able[i] for i in g]), [able[i] for i in g])
+            for g in chosen
+        ]
+        leftover = [able[i] for i in left]
+    else:
+        by_language: dict[str, list[_Person]] = {}
+        for p in able:
+            by_language.setdefault(_language_of(p.member, counts), []).append(p)
+        for language in sorted(by_language):
+            pool = sorted(by_language[language], key=_by_time_and_stage)
+            for block in _blocks(pool, _BLOCK_GROUPS * max_size):
+                found, left_over = _solve(block, job)
+                groups.extend((language, g) for g in found)
+                leftover.extend(left_over)
+    unplaced = _place_leftovers(groups, leftover, job)
+    return _result(
+        groups, unplaced + [p for p in people if not p.mask], counts, job, id_prefix
+    )
+
+
+def _place_leftovers(
+    groups: list[tuple[str, list[_Person]]], leftover: list[_Person], job: _Job
+) -> list[_Person]:
+    """
+    Place everyone who can be placed; return the rest. Changes *groups*.
+
+    Leftovers first form groups among themselves, language by language;
+    then each joins a group with room if it can, or a new group with others
+    who share a meeting time, or one formed around them with members that
+    groups above the smallest size can spare.
+    """
+    pending = sorted(leftover, key=lambda p: p.member.id)
+    by_language: dict[str, list[_Person]] = {}
+    for p in pending:
+        for language in sorted(p.member.languages):
+            by_language.setdefault(language, []).append(p)
+    taken: set[str] = set()
+    for language in sorted(by_language):
+        pool = sorted(
+            (p for p in by_language[language] if p.member.id not in taken),
+            key=_by_time_and_stage,
+        )
+        for block in _blocks(pool, _BLOCK_GROUPS * job.max_size):
+            found, _ = _solve(block, job)
+            for g in found:
+                groups.append((language, g))
+                taken.update(p.member.id for p in g)
+    pending = [p for p in pending if p.member.id not in taken]
+    changed = True
+    while changed and pending:
+        still = [p for p in pending if not _join_existing(groups, p, job)]
+        changed = len(still) < len(pending)
+        pending = still
+        formed = _form_on_shared_slot(pending, job) or _recruit(groups, pending, job)
+        if formed is not None:
+            groups.append(formed)
+            ids = {p.member.id for p in formed[1]}
+            pending = [p for p in pending if p.member.id not in ids]
+            changed = True
+    return pending
+
+
+def _join_existing(
+    groups: list[tuple[str, list[_Person]]], p: _Person, job: _Job
+) -> bool:
+    best, best_value = -1, -1.0
+    for g, (language, group) in enumerate(groups):
+        if language not in p.member.languages or len(group) >= job.max_size:
+            continue
+        mask = p.mask
+        for q in group:
+            mask &= q.mask
+        if not mask:
+            continue
+        block = _Block([*group, p], job)
+        value = block.fit(len(group), list(range(len(group) + 1)))
+        if value > best_value + _EPS:
+            best, best_value = g, value
+    if best < 0:
+        return False
+    groups[best][1].append(p)
+    return True
+
+
+def _form_on_shared_slot(
+    pending: Sequence[_Person], job: _Job
+) -> tuple[str, list[_Person]] | None:
+    """A new group from unplaced members who share a language and a meeting slot."""
+    languages = sorted({lang for p in pending for lang in p.member.languages})
+    for language in languages:
+        speakers = [p for p in pending if language in p.member.languages]
+        if len(speakers) < job.min_size:
+            continue
+        slot_counts: Counter[int] = Counter()
+        for p in speakers:
+            mask = p.mask
+            while mask:
+                low = mask & -mask
+                slot_counts[low.bit_length() - 1] += 1
+                mask ^= low
+        slot, count = min(slot_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if count < job.min_size:
+            continue
+        free = [p for p in speakers if p.mask >> slot & 1]
+        chosen = sorted(free, key=lambda p: (p.stage, p.member.id))[: job.max_size]
+        return language, chosen
+    return None
+
+
+def _recruit(
+    groups: list[tuple[str, list[_Person]]], pending: Sequence[_Person], job: _Job
+) -> tuple[str, list[_Person]] | None:
+    """
+    A new group around an unplaced member, with members groups can spare.
+
+    Groups above the smallest size give up members who share the unplaced
+    member's language and a meeting time, so that more people are placed
+    in all. The donors are removed from their groups in place.
+    """
+    for u in pending:
+        for language in sorted(u.member.languages):
+            chosen, mask = [u], u.mask
+            taken: dict[int, list[_Person]] = {}
+            candidates = [
+                (0, abs(p.stage - u.stage), p.member.id, -1, p)
+                for p in pending
+                if p is not u and language in p.member.languages
+            ] + [
+                (1, abs(v.stage - u.stage), v.member.id, g, v)
+                for g, (lang, grp) in enumerate(groups)
+                if lang == language and len(grp) > job.min_size
+                for v in grp
+            ]
+            for _kind, _gap, _id, g, p in sorted(candidates, key=lambda c: c[:3]):
+                if len(chosen) >= job.min_size:
+                    break
+                if not p.mask & mask:
+                    continue
+                if g >= 0:
+                    spare = len(groups[g][1]) - len(taken.get(g, [])) - job.min_size
+                    if spare <= 0:
+                        continue
+                    taken.setdefault(g, []).append(p)
+                chosen.append(p)
+                mask &= p.mask
+            if len(chosen) >= job.min_size:  # u was unplaced: one more placed
+                for g, donors in taken.items():
+                    gone = {d.member.id for d in donors}
+                    kept = [q for q in groups[g][1] if q.member.id not in gone]
+                    groups[g] = (groups[g][0], kept)
+                return language, chosen
+    return None
+
+
+# --- building the answer ------------------------------------------------------
+
+
+def _group_zone(people: Sequence[_Person]) -> str:
+    zones = Counter(p.member.timezone for p in people)
+    return min(zones, key=lambda z: (-zones[z], z))
+
+
+def _slot_windows(slot: int, zone_name: str, job: _Job) -> WeeklyAvailability:
+    start = _instant(job.lo + slot * _STEP * _US_PER_MIN).in_timezone(zone(zone_name))
+    day, minute = start.weekday(), start.hour * 60 + start.minute
+    end = minute + job.policy.meeting_minutes
+    if end <= MINUTES_PER_DAY:
+        return WeeklyAvailability((Window(day, minute, end),))
+    return WeeklyAvailability(
+        (
+            Window(day, minute, MINUTES_PER_DAY),
+            Window((day + 1) % 7, 0, end - MINUTES_PER_DAY),
+        )
+    )
+
+
+def _candidate_slots(mask: int, zone_name: str, job: _Job) -> list[int]:
+    """Shared slots, on-the-hour local starts first, then half hours, then the rest."""
+    offset = _instant(job.lo).in_timezone(zone(zone_name)).utcoffset()
+    shift = int(offset.total_seconds() // 60) if offset is not None else 0
+    slots = []
+    k, m = 0, mask
+    while m:
+        if m & 1:
+            local = (k * _STEP + shift) % 60
+            slots.append((local != 0, local != 30, k))
+        m >>= 1
+        k += 1
+    return [k for *_, k in sorted(slots)]
+
+
+def _build(
+    language: str, people: Sequence[_Person], job: _Job, ident: str
+) -> tuple[Group, list[float]] | None:
+    mask = -1
+    for p in people:
+        mask &= p.mask
+    zone_name = _group_zone(people)
+    members = [p.member for p in people]
+    for slot in _candidate_slots(mask, zone_name, job)[:8]:
+        group = Group(
+            ident,
+            members,
+            job.max_size,
+            languages={language},
+            timezone=zone_name,
+            meets=_slot_windows(slot, zone_name, job),
+        )
+        fits = [
+            group_fit(
+                m, attrs.evolve(group, members=_others(members, m)), policy=job.policy
+            )
+            for m in members
+        ]
+        if all(f.eligible and f.components["schedule"] >= 1.0 for f in fits):
+            return group, [f.score for f in fits]
+    return None  # pragma: no cover - only where clocks change in the reference week
+
+
+def _others(members: Sequence[Member], member: Member) -> list[Member]:
+    return [o for o in members if o.id != member.id]
+
+
+def _group_reasons(group: Group, scores: Sequence[float]) -> tuple[Reason, ...]:
+    return (
+        Reason("group.size", 0.0, f"{group.size} members."),
+        Reason("group.language", 0.0, f"Runs in {', '.join(sorted(group.languages))}."),
+        Reason(
+            "group.meeting",
+            0.0,
+            f"Meets {group.meets} ({group.timezone} time), when every member is free.",
+        ),
+        Reason(
+            "group.worst_fit",
+            min(scores),
+            f"Every member's fit is at least {min(scores):.2f}.",
+        ),
+    )
+
+
+def _unplaced_reason(p: _Person, counts: Counter[str], job: _Job) -> Reason:
+    if not p.mask:
+        return Reason(
+            "unplaced.schedule",
+            -1.0,
+            f"No {job.policy.meeting_minutes}-minute stretch in your weekly "
+            "availability for a group meeting.",
+        )
+    if max(counts[lang] for lang in p.member.languages) < job.min_size:
+        return Reason(
+            "unplaced.language",
+            -1.0,
+            "Too few members share a language with you to form a group of "
+            f"{job.min_size}.",
+        )
+    return Reason(
+        "unplaced.no_group",
+        -1.0,
+        "No group could take you without breaking a rule: none with room shares "
+        "your language and a meeting time, and too few others do.",
+    )
+
+
+def _result(
+    groups: list[tuple[str, list[_Person]]],
+    unplaced: list[_Person],
+    counts: Counter[str],
+    job: _Job,
+    id_prefix: str,
+) -> Grouping:
+    ordered = sorted(groups, key=lambda lg: min(p.member.id for p in lg[1]))
+    width = len(str(len(ordered)))
+    formed: list[FormedGroup] = []
+    scores: list[float] = []
+    for n, (language, people) in enumerate(ordered, start=1):
+        built = _build(language, people, job, f"{id_prefix}-{n:0{width}d}")
+        if built is None:  # pragma: no cover - see _build
+            unplaced.extend(people)
+            continue
+        group, fits = built
+        score = sum(fits) / len(fits)
+        reasons = _group_reasons(group, fits)
+        formed.append(FormedGroup(group=group, score=score, reasons=reasons))
+        scores.extend(fits)
+    left = [
+        Unplaced(member_id=p.member.id, reasons=(_unplaced_reason(p, counts, job),))
+        for p in sorted(unplaced, key=lambda p: p.member.id)
+    ]
+    return Grouping(
+        groups=formed,
+        unplaced=left,
+        mean_fit=sum(scores) / len(scores) if scores else 0.0,
+        min_fit=min(scores) if scores else 0.0,
+    )

@@ -1,0 +1,106 @@
+"""
+An exhaustive group-formation solver: the optimum `form_groups` aims for.
+
+Test helper (and used by benchmarks/bench_groups.py). It enumerates every
+way to split a small cohort into feasible groups (one shared language, a
+common meeting start on the 15-minute grid of the reference week, sizes in
+range) plus unplaced members, and returns the best by (members placed,
+worst fit, mean fit). Written independently of peerkit's solver: it uses
+only public API for fits and availability.
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import cache
+from typing import TYPE_CHECKING
+
+import attrs
+
+from peerkit import Group, Member, intersect_intervals, week_span
+from peerkit.matching import FitPolicy, group_fit
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from peerkit import Interval
+
+STEP_MINUTES = 15
+
+
+def _free(member: Member, policy: FitPolicy) -> tuple[Interval, ...]:
+    week = week_span(policy.week_of, timezone="UTC")
+    end = week.end.add(minutes=policy.meeting_minutes)
+    return member.availability.intervals_between(
+        week.start, end, timezone=member.timezone
+    )
+
+
+def can_meet(people: Sequence[Member], policy: FitPolicy) -> bool:
+    """Whether all of *people* are free for one whole meeting starting on the grid."""
+    week = week_span(policy.week_of, timezone="UTC")
+    common = intersect_intervals(*(_free(m, policy) for m in people))
+    for span in common:
+        offset = (span.start - week.start).total_seconds() / 60
+        first = -(-offset // STEP_MINUTES) * STEP_MINUTES  # next grid point
+        start = week.start.add(minutes=int(first))
+        if start < week.end and start.add(minutes=policy.meeting_minutes) <= span.end:
+            return True
+    return False
+
+
+def fits_in(
+    people: Sequence[Member], language: str, policy: FitPolicy, max_size: int
+) -> list[float]:
+    """Each member's fit in a formed group of *people* (schedule: everyone attends)."""
+    group = Group("x", people, max_size, languages={language})
+    return [
+        group_fit(
+            m,
+            attrs.evolve(group, members=[o for o in people if o.id != m.id]),
+            policy=policy,
+        ).score
+        for m in people
+    ]
+
+
+def best_grouping(
+    members: Sequence[Member], *, min_size: int, max_size: int, policy: FitPolicy
+) -> tuple[int, float, float]:
+    """(placed, worst fit, mean fit) of the best grouping; (0, 0, 0) if none."""
+    people = tuple(sorted(members, key=lambda m: m.id))
+    n = len(people)
+
+    @cache
+    def group_value(idx: tuple[int, ...]) -> list[float] | None:
+        chosen = [people[i] for i in idx]
+        shared = frozenset.intersection(*(m.languages for m in chosen))
+        if not shared or not can_meet(chosen, policy):
+            return None
+        return max(
+            (fits_in(chosen, lang, policy, max_size) for lang in sorted(shared)),
+            key=lambda f: (min(f), sum(f)),
+        )
+
+    best: list[tuple[int, float, float]] = [(0, 0.0, 0.0)]
+
+    def walk(remaining: tuple[int, ...], placed: int, low: float, total: float) -> None:
+        if placed + len(remaining) < best[0][0]:
+            return
+        if not remaining:
+            if placed:
+                value = (placed, low, total / placed)
+                best[0] = max(best[0], value)
+            return
+        first, rest = remaining[0], remaining[1:]
+        for size in range(min_size - 1, max_size):
+            for others in itertools.combinations(rest, size):
+                fits = group_value((first, *others))
+                if fits is None:
+                    continue
+                left = tuple(i for i in rest if i not in others)
+                walk(left, placed + len(fits), min(low, *fits), total + sum(fits))
+        walk(rest, placed, low, total)  # first stays unplaced
+
+    walk(tuple(range(n)), 0, 1.0, 0.0)
+    return best[0]
