@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -13,8 +14,13 @@ from peerkit.errors import InvalidInputError
 _CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_code(value: str) -> bool:
+    return _CODE.fullmatch(value) is not None
+
+
 def _check_code(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not _CODE.fullmatch(value):
+    if not isinstance(value, str) or not _is_code(value):
         raise InvalidInputError(
             attr.name, value, "a dotted lower-case code such as 'stage.close'"
         )

@@ -11,7 +11,7 @@ import attrs
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
 from peerkit._model import STAGES_OF_CHANGE, Group, JourneyScale, Member
-from peerkit._time import check_date, overlap_minutes
+from peerkit._time import _intersect, _materialize, _week_bounds, check_date
 from peerkit._validate import (
     check_float,
     check_int,
@@ -466,17 +466,25 @@ def _soft_reasons(
     return out.reasons
 
 
+def _minutes(spans: Iterable[tuple[int, int]]) -> float:
+    return sum(end - start for start, end in spans) / 60_000_000
+
+
 def _schedule(
     member: Member, group: Group, policy: FitPolicy
 ) -> tuple[float, int, int]:
     """(component, meeting minutes, minutes free) in the reference week."""
     if group.meets.is_empty:
         return 1.0, 0, 0
-    week = policy.week_of
-    meeting = overlap_minutes([group], week_of=week, timezone=group.timezone)
+    # The group's own week, read from the cached concrete spans: the same
+    # numbers as overlap_minutes([member, group], ...), without re-checking.
+    lo, hi = _week_bounds(policy.week_of, group.timezone)
+    meets = _materialize(group.meets.windows, group.timezone, lo, hi)
+    meeting = _minutes(meets)
     if meeting <= 0:  # pragma: no cover - a non-empty weekly window always occurs
         return 1.0, 0, 0
-    free = overlap_minutes([member, group], week_of=week, timezone=group.timezone)
+    free_spans = _materialize(member.availability.windows, member.timezone, lo, hi)
+    free = _minutes(_intersect(meets, free_spans))
     return min(1.0, free / meeting), round(meeting), round(free)
 
 

@@ -922,10 +922,13 @@ def _group_zone(people: Sequence[_Person]) -> str:
     return min(zones, key=lambda z: (-zones[z], z))
 
 
-def _slot_windows(slot: int, zone_name: str, job: _Job) -> WeeklyAvailability:
-    start = _instant(job.lo + slot * _STEP * _US_PER_MIN).in_timezone(zone(zone_name))
+def _slot_windows(
+    slot: int, zone_name: str, lo: int, minutes: int
+) -> WeeklyAvailability:
+    """A weekly meeting of *minutes* starting at *slot*, in *zone_name*'s wall time."""
+    start = _instant(lo + slot * _STEP * _US_PER_MIN).in_timezone(zone(zone_name))
     day, minute = start.weekday(), start.hour * 60 + start.minute
-    end = minute + job.policy.meeting_minutes
+    end = minute + minutes
     if end <= MINUTES_PER_DAY:
         return WeeklyAvailability((Window(day, minute, end),))
     return WeeklyAvailability(
@@ -966,7 +969,7 @@ def _build(
             job.max_size,
             languages={language},
             timezone=zone_name,
-            meets=_slot_windows(slot, zone_name, job),
+            meets=_slot_windows(slot, zone_name, job.lo, job.policy.meeting_minutes),
         )
         fits = [
             group_fit(
