@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from peerkit import Group, Member
+from peerkit import Group, Member, WeeklyAvailability
 from peerkit._time import _week_bounds
 from peerkit.datasets import simulate_cohort
 from peerkit.matching import FitPolicy, form_groups, group_fit, rank_groups
@@ -116,7 +116,7 @@ def baseline(
                 _slot_windows(slot, zone, lo, minutes) if slots else "mon 00:00-00:15"
             )
             if waive_schedule:
-                meets = ()
+                meets = WeeklyAvailability()
             group = Group(
                 "baseline",
                 chunk,
