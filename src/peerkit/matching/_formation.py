@@ -62,6 +62,7 @@ _BLOCK_GROUPS = 12  # groups per independently solved block
 _EPS = 1e-12
 _EXACT_LIMIT = 12  # blocks this small are solved exactly
 _EXACT_NODES = 200_000  # search nodes the exact solver may visit before giving up
+_POLISH_PER_MEMBER = 15  # the same, for the last pass over all groups
 _BUDGET_PER_MEMBER = 60  # candidate moves judged per member of a block, per restart
 
 
@@ -775,6 +776,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
                 groups.extend((language, g) for g in found)
                 leftover.extend(left_over)
     unplaced = _place_leftovers(groups, leftover, job)
+    groups = _polish(groups, job)
     return _result(
         groups, unplaced + [p for p in people if not p.mask], counts, job, id_prefix
     )
@@ -820,6 +822,40 @@ def _place_leftovers(
             pending = [p for p in pending if p.member.id not in ids]
             changed = True
     return pending
+
+
+def _polish(
+    groups: list[tuple[str, list[_Person]]], job: _Job
+) -> list[tuple[str, list[_Person]]]:
+    """
+    A last local search over all groups, a dozen neighbouring groups at a time.
+
+    Groups made while placing leftovers were formed to place people, not to
+    fit them well; searching them together with their neighbours (by
+    language and time of day) lets the worst-off member trade places.
+    """
+    out: list[tuple[str, list[_Person]]] = []
+    by_language: dict[str, list[list[_Person]]] = {}
+    for language, group in groups:
+        by_language.setdefault(language, []).append(group)
+    for language in sorted(by_language):
+        ordered = sorted(
+            by_language[language],
+            key=lambda g: (min(p.phase for p in g) // 8, min(p.member.id for p in g)),
+        )
+        for start in range(0, len(ordered), _BLOCK_GROUPS):
+            chunk = ordered[start : start + _BLOCK_GROUPS]
+            people = [p for g in chunk for p in g]
+            block = _Block(people, job)
+            index = 0
+            local: list[list[int]] = []
+            for g in chunk:
+                local.append(list(range(index, index + len(g))))
+                index += len(g)
+            search = _Search(block, local, job.rng)
+            search.improve(_POLISH_PER_MEMBER * len(people))
+            out.extend((language, [people[i] for i in g]) for g in search.groups if g)
+    return out
 
 
 def _join_existing(
