@@ -19,27 +19,31 @@ are printed next to their id.
 from __future__ import annotations
 
 import collections
+from typing import TYPE_CHECKING
 
-import peerkit
 from peerkit.datasets import sample_cohort
-from peerkit.matching import FitPolicy, Grouping, form_groups, rank_groups
+from peerkit.matching import FitPolicy, form_groups, rank_groups
+
+if TYPE_CHECKING:
+    from peerkit import Cohort, Member
+    from peerkit.matching import Grouping
 
 POLICY = FitPolicy()  # the defaults; change one setting with attrs.evolve
 COMPONENTS = ("stage", "experience", "goals", "schedule", "size")
 MIN_SIZE, MAX_SIZE = 4, 7
 
 
-def choose_newcomer(cohort: peerkit.Cohort) -> peerkit.Member:
+def choose_newcomer(cohort: Cohort) -> Member:
     """The unplaced member with the most groups open to them; ties by id."""
 
-    def open_groups(member: peerkit.Member) -> int:
+    def open_groups(member: Member) -> int:
         fits = rank_groups(member, cohort.groups, policy=POLICY)
         return sum(fit.eligible for fit in fits)
 
     return min(cohort.unplaced, key=lambda m: (-open_groups(m), m.id))
 
 
-def show_ranking(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
+def show_ranking(cohort: Cohort, newcomer: Member) -> None:
     """Print every group for the newcomer: the open ones by score, then the rest."""
     fits = rank_groups(newcomer, cohort.groups, policy=POLICY)
     open_fits = [fit for fit in fits if fit.eligible]
@@ -54,7 +58,9 @@ def show_ranking(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
         print(f"\n  {rank}. {fit.group_id} (focus: {focus})  score {fit.score:.2f}")
         print(f"     {parts}")
         for reason in fit.reasons:
-            print(f"     {reason.weight:+.2f}  {reason.message}")
+            # The weight is what the reason adds to the score; 0 for detail lines.
+            weight = f"{reason.weight:+.2f}" if reason.weight else ""
+            print(f"     {weight:>5}  {reason.message}")
     print("\n  Ruled out:")
     for fit in fits[len(open_fits) :]:
         rules = [r for r in fit.reasons if r.code.startswith("rule.")]

@@ -1,12 +1,14 @@
 """
-Quickstart: look at a cohort, and find when a newcomer could meet each group.
+Quickstart: look at a cohort, and find when and where a newcomer could join.
 
 Runs on the sample cohort that ships with peerkit:
 
     python examples/quickstart.py
 
-It prints a short overview a coordinator can read. Nothing here reads the
-clock: the week is fixed, so the output is the same every run.
+It prints a short overview a coordinator can read: the cohort, when the
+newcomer could attend each group's meeting, and which group suits them
+best. Nothing here reads the clock: the week is fixed, so the output is the
+same every run.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from __future__ import annotations
 import collections
 import datetime as dt
 
+import attrs
+
 import peerkit
 from peerkit.datasets import sample_cohort
+from peerkit.matching import FitPolicy, rank_groups
 
 WEEK_OF = dt.date(
     2026, 3, 9
@@ -60,6 +65,20 @@ def meeting_options(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
         print(f"{header}: {total:.0f} min, {first.format('ddd HH:mm')} your time")
 
 
+def best_group(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
+    """Print the group that suits the newcomer best, and the reasons."""
+    # Judge schedules on the same week as above: the fit policy's own
+    # reference week is a fixed date too, changed here with attrs.evolve.
+    policy = attrs.evolve(FitPolicy(), week_of=WEEK_OF)
+    best = rank_groups(newcomer, cohort.groups, policy=policy)[0]
+    if not best.eligible:  # eligible groups come first, so there are none
+        print(f"\nNo group can take {newcomer.id} now: each breaks a hard rule.")
+        return
+    print(f"\nBest group for {newcomer.id}: {best.group_id}, fit {best.score:.2f}")
+    for reason in best.reasons:
+        print(f"  {reason.message}")
+
+
 def main() -> None:
     """Run the quickstart."""
     cohort = sample_cohort()
@@ -79,6 +98,7 @@ def main() -> None:
         ),
     )
     meeting_options(cohort, newcomer)
+    best_group(cohort, newcomer)
     restored = peerkit.from_json(peerkit.Member, peerkit.to_json(newcomer))
     print(
         f"\nValues are plain data: {newcomer.id} survives a JSON round trip: "
