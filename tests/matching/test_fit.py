@@ -322,3 +322,13 @@ def test_a_fit_cannot_claim_a_score_when_ineligible() -> None:
             eligible=False,
             reasons=(),
         )
+
+
+@given(members(), groups(), fit_policies())
+def test_reason_weights_add_up_to_the_score(
+    member: Member, group: Group, policy: FitPolicy
+) -> None:
+    """For all eligible fits, every component is explained and the reasons' weights add up to the score."""
+    fit = group_fit(member, group, policy=policy)
+    if fit.eligible:
+        assert sum(r.weight for r in fit.reasons) == pytest.approx(fit.score, abs=1e-9)

@@ -234,3 +234,13 @@ def test_empty_cohort_gives_an_empty_grouping() -> None:
     assert form_groups([], min_size=2, max_size=3) == Grouping(
         groups=(), unplaced=(), mean_fit=0.0, min_fit=0.0
     )
+
+
+def test_members_are_recruited_across_group_languages() -> None:
+    """A bilingual member in an English group can move to form a Spanish group with three unplaced Spanish speakers."""
+    policy = attrs.evolve(FitPolicy(), meeting_minutes=30)
+    grouping = form_groups(
+        sample_cohort().unplaced, min_size=4, max_size=7, policy=policy
+    )
+    unplaced = {u.member_id for u in grouping.unplaced}
+    assert not {"ana", "carlos", "nadia"} & unplaced

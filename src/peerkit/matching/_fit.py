@@ -271,7 +271,8 @@ class GroupFit:
         components: Each component's value, 0 to 1: ``stage``,
             ``experience``, ``goals``, ``schedule``, ``size``.
         eligible: Whether every hard rule allows the member to join.
-        reasons: Why, hard rules first; member-safe plain language.
+        reasons: Why, hard rules first; member-safe plain language. For an
+            eligible member the weights of the reasons add up to the score.
 
     Examples:
         >>> from peerkit import Group, Member
@@ -374,8 +375,13 @@ class _Explainer:
         self.reasons.append(Reason(code, weight, message))
 
 
-def _explain_stage(out: _Explainer, stage: float, peers: int, ahead: int) -> None:
-    if not peers:
+def _explain_stage(
+    out: _Explainer, stage: float, counts: Mapping[str, int], banded: bool
+) -> None:
+    peers, ahead = counts["peers"], counts["ahead"]
+    if not peers and banded:
+        out.add("stage.in_band", "stage", "The group is for members at your stage.")
+    elif not peers:
         out.add("stage.no_peers", "stage", "No members yet to compare journeys with.")
     elif stage >= 0.75:
         out.add(
@@ -422,10 +428,20 @@ def _explain_sharing(
         code = "experience.peers" if shared else "experience.none"
         message = f"Shares an experience with {shared} of {_members(peers)}."
         out.add(code, "experience", message)
-    if member.goals and peers:
+    elif group.focus and not focus:
+        message = "The group's focus is not among the experiences you listed."
+        out.add("experience.not_focus", "experience", message)
+    elif not group.focus:
+        message = "No members yet to share experiences with."
+        out.add("experience.no_peers", "experience", message)
+    if not member.goals:
+        out.add("goals.unknown", "goals", "No goals listed to compare.")
+    elif peers:
         shared = counts["goals"]
         code = "goals.shared" if shared else "goals.none"
         out.add(code, "goals", f"Shares a goal with {shared} of {_members(peers)}.")
+    else:
+        out.add("goals.no_peers", "goals", "No members yet to share goals with.")
 
 
 def _explain_schedule_and_size(
@@ -460,7 +476,7 @@ def _soft_reasons(
     counts: Mapping[str, int],
 ) -> list[Reason]:
     out = _Explainer(policy, components)
-    _explain_stage(out, components["stage"], counts["peers"], counts["ahead"])
+    _explain_stage(out, components["stage"], counts, group.stage_band is not None)
     _explain_sharing(out, member, group, counts)
     _explain_schedule_and_size(out, size_range(policy, member), counts)
     return out.reasons

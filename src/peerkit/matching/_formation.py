@@ -722,7 +722,8 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
             length; see `FitPolicy`.
         seed: Seeds the search's tie-breaks and restarts; the result is a
             pure function of the inputs.
-        id_prefix: New groups are called ``{id_prefix}-1``, ``-2``, ...
+        id_prefix: New groups are called ``{id_prefix}-1``, ``-2``, ...,
+            zero-padded to one width (``new-01`` ... ``new-12``).
 
     Raises:
         peerkit.errors.InvalidInputError: If member ids repeat, a stage is
@@ -912,8 +913,9 @@ def _recruit(
     A new group around an unplaced member, with members groups can spare.
 
     Groups above the smallest size give up members who share the unplaced
-    member's language and a meeting time, so that more people are placed
-    in all. The donors are removed from their groups in place.
+    member's language (whatever language their own group runs in) and a
+    meeting time, so that more people are placed in all. The donors are
+    removed from their groups in place.
     """
     for u in pending:
         for language in sorted(u.member.languages):
@@ -925,9 +927,10 @@ def _recruit(
                 if p is not u and language in p.member.languages
             ] + [
                 (1, abs(v.stage - u.stage), v.member.id, g, v)
-                for g, (lang, grp) in enumerate(groups)
-                if lang == language and len(grp) > job.min_size
+                for g, (_lang, grp) in enumerate(groups)
+                if len(grp) > job.min_size
                 for v in grp
+                if language in v.member.languages
             ]
             for _kind, _gap, _id, g, p in sorted(candidates, key=lambda c: c[:3]):
                 if len(chosen) >= job.min_size:
