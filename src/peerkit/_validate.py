@@ -232,3 +232,23 @@ def set_map(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     for key, item in value.items():
         check_str(f"{attr.name}", key)
         check_str_set(f"{attr.name}[{key!r}]", item, non_empty=True)
+
+
+def unique_by_id(path: str, items: object, cls: type[T], what: str) -> list[T]:
+    """
+    *items* as a list, each an instance of *cls* with an ``id`` not seen before.
+
+    Errors name positions in the caller's input: ``members[3].id``.
+    """
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
+        raise InvalidInputError(path, items, f"an iterable of {what}")
+    listed = list(items)
+    seen: set[str] = set()
+    for i, item in enumerate(listed):
+        if not isinstance(item, cls):
+            raise InvalidInputError(f"{path}[{i}]", item, f"a {what}")
+        ident = item.id  # type: ignore[attr-defined]  # every such class has an id
+        if ident in seen:
+            raise InvalidInputError(f"{path}[{i}].id", ident, f"{what} ids unique")
+        seen.add(ident)
+    return listed

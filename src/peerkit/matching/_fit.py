@@ -19,6 +19,7 @@ from peerkit._validate import (
     instance_of,
     non_empty_str,
     tuple_of,
+    unique_by_id,
     unit_float,
 )
 from peerkit.errors import InvalidInputError, _copy_with_path
@@ -666,15 +667,4 @@ def _reroot(exc: InvalidInputError, prefix: str) -> InvalidInputError:
 
 
 def _group_list(groups: Iterable[Group]) -> Sequence[Group]:
-    given: Any = groups
-    if isinstance(given, (str, bytes, Mapping)) or not isinstance(given, Iterable):
-        raise InvalidInputError("groups", given, "an iterable of Group")
-    listed = list(given)
-    seen: set[str] = set()
-    for i, group in enumerate(listed):
-        if not isinstance(group, Group):
-            raise InvalidInputError(f"groups[{i}]", group, "a Group")
-        if group.id in seen:
-            raise InvalidInputError(f"groups[{i}].id", group.id, "group ids unique")
-        seen.add(group.id)
-    return listed
+    return unique_by_id("groups", groups, Group, "Group")

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -40,9 +39,9 @@ from peerkit._validate import (
     instance_of,
     non_empty_str,
     tuple_of,
+    unique_by_id,
     unit_float,
 )
-from peerkit.errors import InvalidInputError
 from peerkit.matching._fit import (
     NEUTRAL,
     FitPolicy,
@@ -54,6 +53,9 @@ from peerkit.matching._fit import (
     size_range,
     size_score,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 _STEP = 15  # minutes between candidate meeting starts
 _US_PER_MIN = 60 * 1_000_000
@@ -667,17 +669,8 @@ def _by_time_and_stage(p: _Person) -> tuple[int, int, str]:
 
 
 def _check_members(members: Iterable[Member], policy: FitPolicy) -> list[Member]:
-    given: Any = members
-    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
-        raise InvalidInputError("members", given, "an iterable of Member")
-    listed = list(given)
-    seen: set[str] = set()
+    listed = unique_by_id("members", members, Member, "Member")
     for i, member in enumerate(listed):
-        if not isinstance(member, Member):
-            raise InvalidInputError(f"members[{i}]", member, "a Member")
-        if member.id in seen:
-            raise InvalidInputError(f"members[{i}].id", member.id, "member ids unique")
-        seen.add(member.id)
         policy.scale.check(member.stage, path=f"members[{i}].stage")
     return sorted(listed, key=lambda m: m.id)
 
