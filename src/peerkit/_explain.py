@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from peerkit._validate import check_float, check_str
+from peerkit._validate import check_float, check_str, to_float
 from peerkit.errors import InvalidInputError
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
@@ -32,15 +32,6 @@ def _check_weight(_inst: object, attr: attrs.Attribute[Any], value: object) -> N
 
 def _check_message(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     check_str(attr.name, value)
-
-
-def _to_float(value: float) -> float:
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            return float(value)
-        except OverflowError:
-            return value  # the validator says why
-    return value
 
 
 @attrs.frozen
@@ -70,5 +61,5 @@ class Reason:
     """
 
     code: str = attrs.field(validator=_check_code)
-    weight: float = attrs.field(converter=_to_float, validator=_check_weight)
+    weight: float = attrs.field(converter=to_float, validator=_check_weight)
     message: str = attrs.field(validator=_check_message)

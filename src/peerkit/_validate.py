@@ -45,6 +45,16 @@ def _tuple(value: Any) -> Any:
     return tuple(value)
 
 
+def to_float(value: float) -> float:
+    """An int becomes a float; anything else (or an int too large) passes on."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            return value  # the validator says why
+    return value
+
+
 def to_str_set(value: Iterable[str]) -> frozenset[str]:
     """Convert an iterable of strings (not a string) to a frozenset."""
     result: frozenset[str] = _frozenset(value)
@@ -175,11 +185,6 @@ MAX_COUNT = 1_000_000
 def count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     """Attrs validator: a count of people, 0 to `MAX_COUNT`."""
     check_int(attr.name, value, minimum=0, maximum=MAX_COUNT)
-
-
-def finite_float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a finite real number."""
-    check_float(attr.name, value)
 
 
 def unit_float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:

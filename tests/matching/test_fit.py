@@ -332,3 +332,10 @@ def test_reason_weights_add_up_to_the_score(
     fit = group_fit(member, group, policy=policy)
     if fit.eligible:
         assert sum(r.weight for r in fit.reasons) == pytest.approx(fit.score, abs=1e-9)
+
+
+def test_huge_numbers_in_a_policy_are_named() -> None:
+    """An integer too large for a float is an InvalidInputError naming the setting."""
+    with pytest.raises(InvalidInputError) as info:
+        FitPolicy(stage_tolerance=10**400)
+    assert info.value.path == "stage_tolerance"

@@ -18,6 +18,7 @@ from peerkit._validate import (
     check_str,
     instance_of,
     non_empty_str,
+    to_float,
     tuple_of,
     unique_by_id,
     unit_float,
@@ -95,16 +96,10 @@ def _check_meeting(_inst: object, attr: attrs.Attribute[Any], value: object) -> 
         raise InvalidInputError(attr.name, value, "a multiple of 15 minutes")
 
 
-def _to_float(value: float) -> float:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value
-
-
 def _to_weights(value: Mapping[str, float]) -> Mapping[str, float]:
     given: Any = value
     if isinstance(given, Mapping):
-        return FrozenDict({k: _to_float(v) for k, v in given.items()})
+        return FrozenDict({k: to_float(v) for k, v in given.items()})
     return given  # type: ignore[no-any-return]  # the validator says why
 
 
@@ -175,10 +170,10 @@ class FitPolicy:
         default=_DEFAULT_WEIGHTS, converter=_to_weights, validator=_check_weights
     )
     stage_tolerance: float = attrs.field(
-        default=0.25, converter=_to_float, validator=_check_tolerance
+        default=0.25, converter=to_float, validator=_check_tolerance
     )
     stage_limit: float = attrs.field(
-        default=0.75, converter=_to_float, validator=_check_limit
+        default=0.75, converter=to_float, validator=_check_limit
     )
     one_ahead_counts: bool = attrs.field(default=True, validator=_check_bool)
     week_of: dt.date = attrs.field(default=dt.date(2026, 1, 12), validator=_check_week)
@@ -286,7 +281,7 @@ class GroupFit:
 
     member_id: str = attrs.field(validator=non_empty_str)
     group_id: str = attrs.field(validator=non_empty_str)
-    score: float = attrs.field(converter=_to_float, validator=unit_float)
+    score: float = attrs.field(converter=to_float, validator=unit_float)
     components: Mapping[str, float] = attrs.field(
         converter=_to_weights, validator=_check_components
     )

@@ -38,6 +38,7 @@ from peerkit._validate import (
     check_str,
     instance_of,
     non_empty_str,
+    to_float,
     tuple_of,
     unique_by_id,
     unit_float,
@@ -46,7 +47,6 @@ from peerkit.matching._fit import (
     NEUTRAL,
     FitPolicy,
     _check_policy,
-    _to_float,
     _to_reasons,
     closeness,
     group_fit,
@@ -88,7 +88,7 @@ class FormedGroup:
     """
 
     group: Group = attrs.field(validator=instance_of(Group, "a Group"))
-    score: float = attrs.field(converter=_to_float, validator=unit_float)
+    score: float = attrs.field(converter=to_float, validator=unit_float)
     reasons: tuple[Reason, ...] = attrs.field(
         converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
     )
@@ -143,8 +143,8 @@ class Grouping:
     unplaced: tuple[Unplaced, ...] = attrs.field(
         converter=_to_unplaced, validator=tuple_of(Unplaced, "an Unplaced")
     )
-    mean_fit: float = attrs.field(converter=_to_float, validator=unit_float)
-    min_fit: float = attrs.field(converter=_to_float, validator=unit_float)
+    mean_fit: float = attrs.field(converter=to_float, validator=unit_float)
+    min_fit: float = attrs.field(converter=to_float, validator=unit_float)
 
     @property
     def placed(self) -> int:
