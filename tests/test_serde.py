@@ -44,6 +44,12 @@ VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     matching.Grouping: pst.groupings(),
     matching.FormedGroup: pst.formed_groups(),
     matching.Unplaced: pst.unplaced_members(),
+    matching.PartnerPolicy: pst.partner_policies(),
+    matching.PairFit: pst.pair_fits(),
+    matching.Trio: pst.trios(),
+    matching.PartnerMatching: pst.partner_matchings(),
+    matching.MentorAssignment: pst.mentor_assignments(),
+    matching.MentorMatching: pst.mentor_matchings(),
 }
 
 JSON = st.recursive(

@@ -1,5 +1,5 @@
 """
-Matching: which group suits a member, forming groups, pairing partners.
+Matching: group fit and formation, accountability partners, mentors.
 
 Examples:
     >>> from peerkit.matching import rank_groups
@@ -12,14 +12,32 @@ Examples:
 
 from peerkit.matching._fit import FitPolicy, GroupFit, group_fit, rank_groups
 from peerkit.matching._formation import FormedGroup, Grouping, Unplaced, form_groups
+from peerkit.matching._mentors import (
+    MentorAssignment,
+    MentorMatching,
+    blocking_pairs,
+    match_mentors,
+)
+from peerkit.matching._pairs import PairFit, PartnerPolicy, partner_fit
+from peerkit.matching._partners import PartnerMatching, Trio, match_partners
 
 __all__ = [
     "FitPolicy",
     "FormedGroup",
     "GroupFit",
     "Grouping",
+    "MentorAssignment",
+    "MentorMatching",
+    "PairFit",
+    "PartnerMatching",
+    "PartnerPolicy",
+    "Trio",
     "Unplaced",
+    "blocking_pairs",
     "form_groups",
     "group_fit",
+    "match_mentors",
+    "match_partners",
+    "partner_fit",
     "rank_groups",
 ]

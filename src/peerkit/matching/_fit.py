@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -35,15 +35,22 @@ NEUTRAL = 0.5
 # --- policy ------------------------------------------------------------------
 
 
-def _check_weights(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping) or set(value) != set(COMPONENTS):
-        raise InvalidInputError(
-            attr.name, value, f"a weight for each of {', '.join(COMPONENTS)}"
-        )
-    for key in COMPONENTS:
-        check_float(f"{attr.name}[{key!r}]", value[key], low=0.0)
-    if sum(value.values()) <= 0:
-        raise InvalidInputError(attr.name, value, "weights that are not all zero")
+def weights_validator(
+    components: tuple[str, ...],
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Attrs validator factory: a non-negative weight for each component."""
+
+    def _check(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, Mapping) or set(value) != set(components):
+            raise InvalidInputError(
+                attr.name, value, f"a weight for each of {', '.join(components)}"
+            )
+        for key in components:
+            check_float(f"{attr.name}[{key!r}]", value[key], low=0.0)
+        if sum(value.values()) <= 0:
+            raise InvalidInputError(attr.name, value, "weights that are not all zero")
+
+    return _check
 
 
 def _check_size_range(path: str, value: object) -> None:
@@ -65,13 +72,13 @@ def _check_comfort(_inst: object, attr: attrs.Attribute[Any], value: object) -> 
         _check_size_range(f"{attr.name}[{key!r}]", item)
 
 
-def _check_tolerance(
-    _inst: FitPolicy, attr: attrs.Attribute[Any], value: object
-) -> None:
+def check_tolerance(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a stage distance, 0 to 1."""
     check_float(attr.name, value, low=0.0, high=1.0)
 
 
-def _check_limit(inst: FitPolicy, attr: attrs.Attribute[Any], value: object) -> None:
+def check_limit(inst: Any, attr: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a stage distance above the policy's ``stage_tolerance``."""
     limit = check_float(attr.name, value, low=0.0, high=1.0)
     if not limit > inst.stage_tolerance:
         raise InvalidInputError(
@@ -81,12 +88,14 @@ def _check_limit(inst: FitPolicy, attr: attrs.Attribute[Any], value: object) -> 
         )
 
 
-def _check_bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+def check_bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: True or False, nothing truthy."""
     if not isinstance(value, bool):
         raise InvalidInputError(attr.name, value, "True or False")
 
 
-def _check_week(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+def check_week(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a reference date peerkit can work with."""
     check_date(attr.name, value)
 
 
@@ -96,7 +105,8 @@ def _check_meeting(_inst: object, attr: attrs.Attribute[Any], value: object) -> 
         raise InvalidInputError(attr.name, value, "a multiple of 15 minutes")
 
 
-def _to_weights(value: Mapping[str, float]) -> Mapping[str, float]:
+def to_weights(value: Mapping[str, float]) -> Mapping[str, float]:
+    """Converter: a mapping of names to numbers, frozen, ints made floats."""
     given: Any = value
     if isinstance(given, Mapping):
         return FrozenDict({k: to_float(v) for k, v in given.items()})
@@ -167,16 +177,18 @@ class FitPolicy:
         default=STAGES_OF_CHANGE, validator=instance_of(JourneyScale, "a JourneyScale")
     )
     weights: Mapping[str, float] = attrs.field(
-        default=_DEFAULT_WEIGHTS, converter=_to_weights, validator=_check_weights
+        default=_DEFAULT_WEIGHTS,
+        converter=to_weights,
+        validator=weights_validator(COMPONENTS),
     )
     stage_tolerance: float = attrs.field(
-        default=0.25, converter=to_float, validator=_check_tolerance
+        default=0.25, converter=to_float, validator=check_tolerance
     )
     stage_limit: float = attrs.field(
-        default=0.75, converter=to_float, validator=_check_limit
+        default=0.75, converter=to_float, validator=check_limit
     )
-    one_ahead_counts: bool = attrs.field(default=True, validator=_check_bool)
-    week_of: dt.date = attrs.field(default=dt.date(2026, 1, 12), validator=_check_week)
+    one_ahead_counts: bool = attrs.field(default=True, validator=check_bool)
+    week_of: dt.date = attrs.field(default=dt.date(2026, 1, 12), validator=check_week)
     ideal_size: tuple[int, int] = attrs.field(
         default=(5, 9), converter=_to_pair, validator=_check_ideal
     )
@@ -194,15 +206,24 @@ def closeness(policy: FitPolicy, steps: int) -> float:
     """How close two members are, 0 to 1, when one is *steps* stages ahead."""
     if policy.one_ahead_counts and steps == 1:
         return 1.0
-    span = len(policy.scale) - 1
-    distance = abs(steps) / span if span else 0.0
-    if distance <= policy.stage_tolerance:
-        return 1.0
-    if distance >= policy.stage_limit:
-        return 0.0
-    return (policy.stage_limit - distance) / (
-        policy.stage_limit - policy.stage_tolerance
+    return stage_closeness(
+        len(policy.scale), policy.stage_tolerance, policy.stage_limit, steps
     )
+
+
+def stage_closeness(stages: int, tolerance: float, limit: float, steps: int) -> float:
+    """
+    1 up to *tolerance* of the scale apart, 0 from *limit*, linear between.
+
+    *stages* is the length of the scale, *steps* how many stages apart.
+    """
+    span = stages - 1
+    distance = abs(steps) / span if span else 0.0
+    if distance <= tolerance:
+        return 1.0
+    if distance >= limit:
+        return 0.0
+    return (limit - distance) / (limit - tolerance)
 
 
 def size_range(policy: FitPolicy, member: Member) -> tuple[int, int]:
@@ -283,9 +304,9 @@ class GroupFit:
     group_id: str = attrs.field(validator=non_empty_str)
     score: float = attrs.field(converter=to_float, validator=unit_float)
     components: Mapping[str, float] = attrs.field(
-        converter=_to_weights, validator=_check_components
+        converter=to_weights, validator=_check_components
     )
-    eligible: bool = attrs.field(validator=_check_bool)
+    eligible: bool = attrs.field(validator=check_bool)
     reasons: tuple[Reason, ...] = attrs.field(
         converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
     )

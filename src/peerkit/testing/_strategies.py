@@ -16,9 +16,18 @@ from peerkit.matching import (
     FormedGroup,
     GroupFit,
     Grouping,
+    MentorAssignment,
+    MentorMatching,
+    PairFit,
+    PartnerMatching,
+    PartnerPolicy,
+    Trio,
     Unplaced,
     form_groups,
     group_fit,
+    match_mentors,
+    match_partners,
+    partner_fit,
 )
 
 # Zones with the transitions that break naive code come first, so they are
@@ -379,4 +388,103 @@ def unplaced_members() -> st.SearchStrategy[Unplaced]:
         groupings(max_members=8)
         .filter(lambda g: bool(g.unplaced))
         .flatmap(lambda g: st.sampled_from(g.unplaced))
+    )
+
+
+# --- partners and mentors -------------------------------------------------------------
+
+
+def partner_policies(
+    scale: JourneyScale = STAGES_OF_CHANGE,
+) -> st.SearchStrategy[PartnerPolicy]:
+    """Partner policies with varied weights, thresholds and reference weeks."""
+    return _partner_policies(scale)
+
+
+@st.composite
+def _partner_policies(draw: st.DrawFn, scale: JourneyScale) -> PartnerPolicy:
+    weights = {
+        k: draw(st.floats(0.0, 1.0, allow_nan=False))
+        for k in ("stage", "goals", "experience", "schedule")
+    }
+    if not sum(weights.values()):
+        weights["stage"] = 1.0
+    tolerance = draw(st.floats(0.0, 0.9, allow_nan=False))
+    least = draw(st.sampled_from((1, 15, 30, 60)))
+    return PartnerPolicy(
+        scale=scale,
+        weights=weights,
+        stage_tolerance=tolerance,
+        stage_limit=draw(st.floats(tolerance + 0.05, 1.0, allow_nan=False)),
+        min_score=draw(st.sampled_from((0.0, 0.2, 0.4, 0.6))),
+        no_repeat_rounds=draw(st.integers(0, 4)),
+        trios=draw(st.booleans()),
+        week_of=draw(st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))),
+        min_overlap_minutes=least,
+        ample_overlap_minutes=least + draw(st.integers(0, 600)),
+    )
+
+
+def pair_fits(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[PairFit]:
+    """Pair fits as `peerkit.matching.partner_fit` makes them, eligible or not."""
+    return st.builds(
+        lambda a, b, policy: partner_fit(a, b, policy=policy),
+        members(scale, ids=st.just("a")),
+        members(scale, ids=st.just("b")),
+        partner_policies(scale),
+    )
+
+
+def _sample_people(max_members: int) -> st.SearchStrategy[list[Member]]:
+    from peerkit.datasets import sample_cohort  # noqa: PLC0415 - loads package data
+
+    return st.lists(
+        st.sampled_from(sample_cohort().members),
+        max_size=max_members,
+        unique_by=lambda m: m.id,
+    )
+
+
+def partner_matchings(max_members: int = 24) -> st.SearchStrategy[PartnerMatching]:
+    """Rounds as `peerkit.matching.match_partners` makes them from sample members."""
+    return st.builds(
+        lambda ms, objective, seed: match_partners(ms, objective=objective, seed=seed),
+        _sample_people(max_members),
+        st.sampled_from(("participation", "score", "fair")),
+        st.integers(0, 3),
+    )
+
+
+def trios() -> st.SearchStrategy[Trio]:
+    """Trios as `peerkit.matching.match_partners` forms them for an odd count."""
+    from peerkit.datasets import sample_cohort  # noqa: PLC0415 - loads package data
+
+    loose = PartnerPolicy(min_score=0.0, min_overlap_minutes=1)
+    people = [
+        m for m in sample_cohort().members if m.max_partners and "en" in m.languages
+    ]
+    return (
+        st.lists(
+            st.sampled_from(people), min_size=3, max_size=9, unique_by=lambda m: m.id
+        )
+        .filter(lambda ms: len(ms) % 2 == 1)
+        .map(lambda ms: match_partners(ms, policy=loose))
+        .filter(lambda m: bool(m.trios))
+        .map(lambda m: m.trios[0])
+    )
+
+
+def mentor_matchings(max_members: int = 24) -> st.SearchStrategy[MentorMatching]:
+    """Mentor rounds as `peerkit.matching.match_mentors` makes them."""
+    return _sample_people(max_members).flatmap(
+        lambda ms: st.integers(0, len(ms)).map(lambda k: match_mentors(ms[:k], ms[k:]))
+    )
+
+
+def mentor_assignments() -> st.SearchStrategy[MentorAssignment]:
+    """Single mentor assignments, fit and all."""
+    return (
+        mentor_matchings()
+        .filter(lambda m: bool(m.assignments))
+        .flatmap(lambda m: st.sampled_from(m.assignments))
     )

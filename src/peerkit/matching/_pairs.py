@@ -1,0 +1,634 @@
+"""
+Partner fit: how well two members suit each other as accountability partners.
+
+Scoring one pair and scoring a million use the same code: members are
+turned into a `_Table` of numpy arrays (stage index, goal, experience and
+language sets as bit masks, the reference week as a bit mask of whole UTC
+minutes) and `_Table.score` judges any number of pairs at once.
+`partner_fit` is that function on a table of two, so a pair's score in a
+matching is, to the last bit, the score `partner_fit` gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from peerkit._explain import Reason
+from peerkit._frozendict import FrozenDict
+from peerkit._model import STAGES_OF_CHANGE, JourneyScale, Member
+from peerkit._time import MINUTES_PER_DAY, _materialize
+from peerkit._validate import (
+    check_float,
+    check_int,
+    check_str,
+    count,
+    instance_of,
+    to_float,
+    tuple_of,
+    unit_float,
+)
+from peerkit.errors import InvalidInputError
+from peerkit.matching._fit import (
+    NEUTRAL,
+    _to_reasons,
+    check_bool,
+    check_limit,
+    check_tolerance,
+    check_week,
+    stage_closeness,
+    to_weights,
+    weights_validator,
+)
+
+PAIR_COMPONENTS: tuple[str, ...] = ("stage", "goals", "experience", "schedule")
+"""The components of a partner fit, in the order they are reported."""
+
+_WEEK_MINUTES = 7 * MINUTES_PER_DAY
+_WORDS = -(-_WEEK_MINUTES // 64)  # 64-bit words per week mask
+_US_PER_MIN = 60_000_000
+_BATCH = 16_384  # pairs whose week masks are compared in one numpy step
+
+# --- policy ------------------------------------------------------------------
+
+
+def _check_min_overlap(
+    _inst: object, attr: attrs.Attribute[Any], value: object
+) -> None:
+    check_int(attr.name, value, minimum=1, maximum=_WEEK_MINUTES)
+
+
+def _check_ample(inst: Any, attr: attrs.Attribute[Any], value: object) -> None:
+    minutes = check_int(attr.name, value, minimum=1, maximum=_WEEK_MINUTES)
+    if minutes < inst.min_overlap_minutes:
+        raise InvalidInputError(
+            attr.name,
+            value,
+            f"at least min_overlap_minutes ({inst.min_overlap_minutes})",
+        )
+
+
+def _check_rounds(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_int(attr.name, value, minimum=0, maximum=10_000)
+
+
+_DEFAULT_WEIGHTS = FrozenDict(
+    {"stage": 0.3, "goals": 0.3, "experience": 0.2, "schedule": 0.2}
+)
+
+
+@attrs.frozen(kw_only=True)
+class PartnerPolicy:
+    """
+    How accountability partners are judged and paired; sensible defaults.
+
+    Change one setting with `attrs.evolve`:
+    ``attrs.evolve(PartnerPolicy(), no_repeat_rounds=6)``.
+
+    Attributes:
+        scale: The journey scale members' stages are on.
+        weights: Weight of each component in a pair's score: ``stage``,
+            ``goals``, ``experience``, ``schedule``. Non-negative, not all
+            zero; they need not sum to 1.
+        stage_tolerance: Stage distance (0 to 1 on the scale) up to which
+            two members count as at the same point. On a five-stage scale
+            0.25 is one step.
+        stage_limit: Stage distance at which closeness has fallen to 0;
+            between the two it falls linearly. Above *stage_tolerance*.
+        min_score: The lowest score of a pair worth making. A pair below it
+            is never matched: leaving someone for the next round beats a
+            partnership that is set up to fail.
+        no_repeat_rounds: How many past rounds a partner may not be repeated
+            in. 0 allows any repeat.
+        trios: Whether, when an odd number of members take part, the one
+            left over joins a pair as a trio (only where all three pairs
+            keep every rule).
+        week_of: The reference week for schedule overlap: Monday 00:00 to
+            Monday 00:00 UTC of the week containing this date (a fixed date;
+            peerkit never reads the clock). The default week has no
+            daylight-saving change in any zone.
+        min_overlap_minutes: Fewer minutes a week free at the same time than
+            this, and a pair is not possible: there is no time to check in.
+        ample_overlap_minutes: Minutes a week free at the same time at which
+            the schedule component reaches 1.
+
+    Examples:
+        >>> policy = PartnerPolicy()
+        >>> policy.min_score, policy.no_repeat_rounds, policy.trios
+        (0.4, 3, True)
+
+    Added in 0.1.
+    """
+
+    scale: JourneyScale = attrs.field(
+        default=STAGES_OF_CHANGE, validator=instance_of(JourneyScale, "a JourneyScale")
+    )
+    weights: Mapping[str, float] = attrs.field(
+        default=_DEFAULT_WEIGHTS,
+        converter=to_weights,
+        validator=weights_validator(PAIR_COMPONENTS),
+    )
+    stage_tolerance: float = attrs.field(
+        default=0.25, converter=to_float, validator=check_tolerance
+    )
+    stage_limit: float = attrs.field(
+        default=0.75, converter=to_float, validator=check_limit
+    )
+    min_score: float = attrs.field(
+        default=0.4, converter=to_float, validator=unit_float
+    )
+    no_repeat_rounds: int = attrs.field(default=3, validator=_check_rounds)
+    trios: bool = attrs.field(default=True, validator=check_bool)
+    week_of: dt.date = attrs.field(default=dt.date(2026, 1, 12), validator=check_week)
+    min_overlap_minutes: int = attrs.field(default=30, validator=_check_min_overlap)
+    ample_overlap_minutes: int = attrs.field(default=180, validator=_check_ample)
+
+
+def check_policy(policy: object) -> PartnerPolicy:
+    """*policy* if it is a `PartnerPolicy`, else a clear error."""
+    if not isinstance(policy, PartnerPolicy):
+        raise InvalidInputError("policy", policy, "a PartnerPolicy")
+    return policy
+
+
+# --- result --------------------------------------------------------------------
+
+
+def _check_ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise InvalidInputError(attr.name, value, "a pair of member ids")
+    for i, ident in enumerate(value):
+        check_str(f"{attr.name}[{i}]", ident)
+    if not value[0] < value[1]:
+        raise InvalidInputError(attr.name, value, "two different ids, sorted")
+
+
+def _check_components(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping) or not set(PAIR_COMPONENTS) <= set(value):
+        raise InvalidInputError(
+            attr.name, value, f"a mapping with {', '.join(PAIR_COMPONENTS)}"
+        )
+    for key, item in value.items():
+        check_str(attr.name, key)
+        check_float(f"{attr.name}[{key!r}]", item, low=0.0, high=1.0)
+
+
+def to_ids(value: Iterable[str]) -> tuple[str, ...]:
+    """Converter: a list of ids becomes a tuple; anything else passes on."""
+    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+@attrs.frozen(kw_only=True)
+class PairFit:
+    """
+    How well two members suit each other as partners, and why.
+
+    Symmetric: the same value whichever member is named first.
+
+    Attributes:
+        member_ids: The two members, sorted.
+        score: 0 to 1, 1 best: the weighted mean of the components when the
+            pair is eligible, 0 when a hard rule rules it out.
+        components: Each component's value, 0 to 1: ``stage``, ``goals``,
+            ``experience``, ``schedule``.
+        overlap_minutes: Whole minutes a week both are free at the same
+            time, in the policy's reference week (daylight-saving changes
+            that week included).
+        eligible: Whether every hard rule allows the pair: a shared
+            language, enough time free together, neither sitting out.
+        reasons: Why, hard rules first; member-safe plain language addressed
+            to both. For an eligible pair the weights of the reasons add up
+            to the score.
+
+    Examples:
+        >>> from peerkit import Member
+        >>> fit = partner_fit(Member("bo", "action"), Member("ada", "action"))
+        >>> fit.member_ids, fit.eligible, fit.overlap_minutes
+        (('ada', 'bo'), True, 10080)
+
+    Added in 0.1.
+    """
+
+    member_ids: tuple[str, str] = attrs.field(converter=to_ids, validator=_check_ids)
+    score: float = attrs.field(converter=to_float, validator=unit_float)
+    components: Mapping[str, float] = attrs.field(
+        converter=to_weights, validator=_check_components
+    )
+    overlap_minutes: int = attrs.field(validator=count)
+    eligible: bool = attrs.field(validator=check_bool)
+    reasons: tuple[Reason, ...] = attrs.field(
+        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not self.eligible and self.score != 0.0:
+            raise InvalidInputError("score", self.score, "0 when not eligible")
+
+
+# --- the feature table -----------------------------------------------------------
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def _set_bits(sets: Sequence[frozenset[str]]) -> tuple[NDArray[np.uint64], IntArray]:
+    """Each set as a row of 64-bit words over the sets' joint vocabulary."""
+    vocab = {word: k for k, word in enumerate(sorted(set().union(*sets)))}
+    words = max(1, -(-len(vocab) // 64))
+    out = np.zeros((len(sets), words), dtype=np.uint64)
+    sizes = np.zeros(len(sets), dtype=np.int64)
+    mask = (1 << 64) - 1
+    for i, items in enumerate(sets):
+        value = 0
+        for item in items:
+            value |= 1 << vocab[item]
+        sizes[i] = len(items)
+        if value:
+            out[i] = [(value >> (64 * w)) & mask for w in range(words)]
+    return out, sizes
+
+
+def _week_mask(member: Member, lo: int) -> NDArray[np.uint64]:
+    """The whole UTC minutes of the reference week in which *member* is free."""
+    hi = lo + _WEEK_MINUTES * _US_PER_MIN
+    spans = _materialize(member.availability.windows, member.timezone, lo, hi)
+    bits = np.zeros(_WORDS * 64, dtype=np.bool_)
+    for start, end in spans:
+        first = -((lo - start) // _US_PER_MIN)  # round in: whole minutes only
+        last = (end - lo) // _US_PER_MIN
+        bits[first:last] = True
+    return np.packbits(bits, bitorder="little").view(np.uint64)
+
+
+def _shared(bits: NDArray[np.uint64], u: IntArray, v: IntArray) -> IntArray:
+    counts: IntArray = np.bitwise_count(bits[u] & bits[v]).sum(axis=1, dtype=np.int64)
+    return counts
+
+
+@attrs.define
+class Scores:
+    """Everything `_Table.score` works out for a batch of pairs, as arrays."""
+
+    stage: FloatArray
+    goals: FloatArray
+    experience: FloatArray
+    schedule: FloatArray
+    score: FloatArray
+    eligible: BoolArray
+    steps: IntArray
+    shared_goals: IntArray
+    goals_known: BoolArray
+    shared_experiences: IntArray
+    experiences_known: BoolArray
+    minutes: IntArray
+    language: BoolArray
+    active: BoolArray
+    min_score: float
+
+    @property
+    def allowed(self) -> BoolArray:
+        """Eligible and not below the policy's minimum score."""
+        return self.eligible & (self.score >= self.min_score)
+
+
+class Table:
+    """Members' features as arrays: the input every bulk scorer shares."""
+
+    def __init__(self, members: Sequence[Member], policy: PartnerPolicy) -> None:
+        self.policy = policy
+        self.members = members
+        self.ids = [m.id for m in members]
+        self.index = {ident: i for i, ident in enumerate(self.ids)}
+        scale = policy.scale
+        self.stage = np.array([scale.index(m.stage) for m in members], dtype=np.int64)
+        self.closeness = np.array(
+            [
+                stage_closeness(
+                    len(scale), policy.stage_tolerance, policy.stage_limit, k
+                )
+                for k in range(len(scale))
+            ],
+            dtype=np.float64,
+        )
+        self.goals, self.goal_counts = _set_bits([m.goals for m in members])
+        self.experiences, self.experience_counts = _set_bits(
+            [m.experiences for m in members]
+        )
+        self.languages, _ = _set_bits([m.languages for m in members])
+        self.active = np.array([m.max_partners > 0 for m in members], dtype=np.bool_)
+        monday = policy.week_of - dt.timedelta(days=policy.week_of.weekday())
+        lo = int(dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp()) * 1_000_000
+        keys: dict[tuple[object, ...], int] = {}
+        pattern = np.zeros(len(members), dtype=np.int64)
+        masks: list[NDArray[np.uint64]] = []
+        for i, m in enumerate(members):
+            key = (m.timezone, m.availability.windows)
+            k = keys.get(key)
+            if k is None:
+                k = keys[key] = len(masks)
+                masks.append(_week_mask(m, lo))
+            pattern[i] = k
+        self.pattern = pattern
+        self.masks = (
+            np.stack(masks) if masks else np.zeros((0, _WORDS), dtype=np.uint64)
+        )
+        self._overlaps: dict[int, int] = {}
+        weights = policy.weights
+        self._weights = tuple(weights[k] for k in PAIR_COMPONENTS)
+        self._total = sum(self._weights)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def overlap(self, u: IntArray, v: IntArray) -> IntArray:
+        """Whole minutes a week members *u* and *v* are both free, pair by pair."""
+        pu, pv = self.pattern[u], self.pattern[v]
+        n = len(self.masks)
+        keys = np.minimum(pu, pv) * n + np.maximum(pu, pv)
+        unique, inverse = np.unique(keys, return_inverse=True)
+        cache = self._overlaps
+        todo = np.array([k for k in unique.tolist() if k not in cache], dtype=np.int64)
+        for at in range(0, len(todo), _BATCH):
+            batch = todo[at : at + _BATCH]
+            a, b = batch // n, batch % n
+            counts = np.bitwise_count(self.masks[a] & self.masks[b]).sum(
+                axis=1, dtype=np.int64
+            )
+            cache.update(zip(batch.tolist(), counts.tolist(), strict=True))
+        values = np.array([cache[k] for k in unique.tolist()], dtype=np.int64)
+        return values[inverse.reshape(-1)]
+
+    def _share(
+        self, bits: NDArray[np.uint64], sizes: IntArray, u: IntArray, v: IntArray
+    ) -> tuple[FloatArray, IntArray, BoolArray]:
+        """(component, how many shared, whether both listed any) per pair."""
+        shared = _shared(bits, u, v)
+        known = (sizes[u] > 0) & (sizes[v] > 0)
+        fewer = np.maximum(np.minimum(sizes[u], sizes[v]), 1)
+        return np.where(known, shared / fewer, NEUTRAL), shared, known
+
+    def _mean(
+        self,
+        stage: FloatArray,
+        goals: FloatArray,
+        experience: FloatArray,
+        schedule: FloatArray | float,
+    ) -> FloatArray:
+        w = self._weights
+        mean: FloatArray = (
+            w[0] * stage + w[1] * goals + w[2] * experience + w[3] * schedule
+        ) / self._total
+        return mean
+
+    def bound(self, x: int, others: IntArray) -> FloatArray:
+        """
+        An upper bound on the score of *x* with each of *others*, cheaply.
+
+        The schedule is taken to be ample and not checked; pairs with no
+        language in common or someone sitting out get -1.
+        """
+        u = np.full(len(others), x, dtype=np.int64)
+        stage = self.closeness[np.abs(self.stage[u] - self.stage[others])]
+        goals, _, _ = self._share(self.goals, self.goal_counts, u, others)
+        exp, _, _ = self._share(self.experiences, self.experience_counts, u, others)
+        possible = (_shared(self.languages, u, others) > 0) & self.active[others]
+        if not self.active[x]:
+            possible[:] = False
+        return np.where(possible, self._mean(stage, goals, exp, 1.0), -1.0)
+
+    def score(self, u: IntArray, v: IntArray) -> Scores:
+        """Score the pairs ``(u[k], v[k])``: every component, every rule."""
+        policy = self.policy
+        steps = np.abs(self.stage[u] - self.stage[v])
+        stage = self.closeness[steps]
+        goals, shared_goals, goals_known = self._share(
+            self.goals, self.goal_counts, u, v
+        )
+        experience, shared_exp, exp_known = self._share(
+            self.experiences, self.experience_counts, u, v
+        )
+        minutes = self.overlap(u, v)
+        schedule = np.minimum(1.0, minutes / policy.ample_overlap_minutes)
+        language = _shared(self.languages, u, v) > 0
+        active = self.active[u] & self.active[v]
+        eligible = active & language & (minutes >= policy.min_overlap_minutes)
+        mean = self._mean(stage, goals, experience, schedule)
+        score = np.where(eligible, np.clip(mean, 0.0, 1.0), 0.0)
+        return Scores(
+            stage=stage,
+            goals=goals,
+            experience=experience,
+            schedule=schedule,
+            score=score,
+            eligible=eligible,
+            steps=steps,
+            shared_goals=shared_goals,
+            goals_known=goals_known,
+            shared_experiences=shared_exp,
+            experiences_known=exp_known,
+            minutes=minutes,
+            language=language,
+            active=active,
+            min_score=policy.min_score,
+        )
+
+    def fits(self, u: IntArray, v: IntArray) -> list[PairFit]:
+        """The pairs ``(u[k], v[k])`` as `PairFit` values, reasons and all."""
+        s = self.score(u, v)
+        return [
+            _pair_fit(self, s, k, int(a), int(b))
+            for k, (a, b) in enumerate(zip(u.tolist(), v.tolist(), strict=True))
+        ]
+
+
+# --- reasons -----------------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def duration(minutes: int) -> str:
+    """``95`` -> ``'1 hour 35 minutes'``."""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(_plural(hours, "hour"))
+    if rest or not hours:
+        parts.append(_plural(rest, "minute"))
+    return " ".join(parts)
+
+
+def _rules(
+    s: Scores, k: int, policy: PartnerPolicy, pair: tuple[Member, ...]
+) -> list[Reason]:
+    rules = []
+    if not s.active[k]:
+        out = sum(1 for m in pair if m.max_partners == 0)
+        who = "Both of you are" if out == 2 else "One of you is"
+        rules.append(Reason("rule.sitting_out", -1.0, f"{who} sitting this round out."))
+    if not s.language[k]:
+        rules.append(Reason("rule.language", -1.0, "No language in common."))
+    minutes = int(s.minutes[k])
+    if minutes == 0:
+        rules.append(
+            Reason("rule.schedule", -1.0, "Never free at the same time in the week.")
+        )
+    elif minutes < policy.min_overlap_minutes:
+        rules.append(
+            Reason(
+                "rule.schedule",
+                -1.0,
+                f"Free at the same time for only {duration(minutes)} a week; "
+                f"a check-in needs {duration(policy.min_overlap_minutes)}.",
+            )
+        )
+    return rules
+
+
+def _soft(s: Scores, k: int, table: Table) -> list[Reason]:
+    share = [w / table._total for w in table._weights]  # noqa: SLF001
+    steps = int(s.steps[k])
+    stage = float(s.stage[k])
+    if steps == 0:
+        code, message = "stage.same", "At the same stage of the journey."
+    elif stage >= 1.0:
+        code = "stage.close"
+        message = f"{_plural(steps, 'stage')} apart in the journey: close enough."
+    elif stage > 0.0:
+        code = "stage.apart"
+        message = f"{_plural(steps, 'stage')} apart in the journey."
+    else:
+        code = "stage.far"
+        message = f"{_plural(steps, 'stage')} apart: far apart in the journey."
+    reasons = [Reason(code, share[0] * stage, message)]
+    for i, (what, known, shared, value) in enumerate(
+        (
+            ("goal", s.goals_known[k], s.shared_goals[k], s.goals[k]),
+            (
+                "lived experience",
+                s.experiences_known[k],
+                s.shared_experiences[k],
+                s.experience[k],
+            ),
+        ),
+        start=1,
+    ):
+        head = "goals" if i == 1 else "experience"
+        weight = share[i] * float(value)
+        if not known:
+            reasons.append(
+                Reason(
+                    f"{head}.unknown",
+                    weight,
+                    f"Not both of you listed a {what}: no comparison made.",
+                )
+            )
+        elif shared:
+            reasons.append(
+                Reason(
+                    f"{head}.shared", weight, f"{_plural(int(shared), what)} in common."
+                )
+            )
+        else:
+            reasons.append(Reason(f"{head}.none", weight, f"No {what}s in common."))
+    minutes = int(s.minutes[k])
+    if minutes < table.policy.min_overlap_minutes:
+        return reasons  # the hard rule has said it
+    code = "schedule.ample" if s.schedule[k] >= 1.0 else "schedule.some"
+    reasons.append(
+        Reason(
+            code,
+            share[3] * float(s.schedule[k]),
+            f"Free at the same time for {duration(minutes)} a week.",
+        )
+    )
+    return reasons
+
+
+def _pair_fit(table: Table, s: Scores, k: int, a: int, b: int) -> PairFit:
+    pair = (table.members[a], table.members[b])
+    ids = tuple(sorted((pair[0].id, pair[1].id)))
+    components = {
+        "stage": float(s.stage[k]),
+        "goals": float(s.goals[k]),
+        "experience": float(s.experience[k]),
+        "schedule": float(s.schedule[k]),
+    }
+    return PairFit(
+        member_ids=ids,
+        score=float(s.score[k]),
+        components=components,
+        overlap_minutes=int(s.minutes[k]),
+        eligible=bool(s.eligible[k]),
+        reasons=(*_rules(s, k, table.policy, pair), *_soft(s, k, table)),
+    )
+
+
+# --- partner_fit -------------------------------------------------------------------
+
+
+def partner_fit(
+    a: Member, b: Member, *, policy: PartnerPolicy = PartnerPolicy()
+) -> PairFit:
+    """
+    How well *a* and *b* suit each other as accountability partners.
+
+    Symmetric: ``partner_fit(a, b) == partner_fit(b, a)``.
+
+    Hard rules make a pair ineligible (score 0), each with its own reason
+    code: ``rule.language`` (no language in common), ``rule.schedule``
+    (fewer than the policy's ``min_overlap_minutes`` a week free at the
+    same time, daylight-saving changes in the reference week included) and
+    ``rule.sitting_out`` (either member's ``max_partners`` is 0: a boundary,
+    not a failure). Otherwise the score is the weighted mean of four
+    components:
+
+    - ``stage``: closeness on the journey scale;
+    - ``goals`` and ``experience``: the share of the shorter list the two
+      have in common (0.5, neutral, when either has listed none);
+    - ``schedule``: minutes a week free together, reaching 1 at the
+      policy's ``ample_overlap_minutes``.
+
+    Messages are member-safe: counts only ("2 goals in common"), never
+    which goals, experiences or traits.
+
+    Args:
+        a: One member.
+        b: The other.
+        policy: How pairs are judged; see `PartnerPolicy`.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If *a* and *b* are the same member.
+        peerkit.errors.UnknownStageError: If a stage is not on the policy's
+            scale.
+
+    Examples:
+        >>> from peerkit import Member
+        >>> ada = Member("ada", "action", goals=["sleep", "walks"])
+        >>> bo = Member("bo", "maintenance", goals=["sleep"], timezone="Europe/Paris")
+        >>> fit = partner_fit(ada, bo)
+        >>> fit.eligible, fit.components["goals"], fit.components["stage"]
+        (True, 1.0, 1.0)
+        >>> [r.message for r in fit.reasons][:2]
+        ['1 stage apart in the journey: close enough.', '1 goal in common.']
+        >>> fit == partner_fit(bo, ada)
+        True
+
+    Added in 0.1.
+    """
+    check_policy(policy)
+    for path, member in (("a", a), ("b", b)):
+        if not isinstance(member, Member):
+            raise InvalidInputError(path, member, "a Member")
+        policy.scale.check(member.stage, path=f"{path}.stage")
+    if a.id == b.id:
+        raise InvalidInputError("b.id", b.id, f"a member other than {a.id!r}")
+    table = Table((a, b), policy)
+    return table.fits(np.array([0]), np.array([1]))[0]

@@ -1,0 +1,893 @@
+"""
+Partner matching: pair a whole round, hard rules first, exactly where it can.
+
+Hard rules shape the graph before anything is scored: a pair that breaks
+one (a block, a recent repeat, no language or time in common, someone
+sitting out, a score below the policy's minimum) is never an edge, so no
+objective can trade it for a better total. On that graph the matching is
+solved exactly with rustworkx's blossom implementation (integer weights:
+the score in units of 2**-30, with a seeded tie-break far below one unit).
+
+Above `_EXACT_LIMIT` members in play the round is solved in blocks: by
+language, then by when in the UTC day people are free, cut into chunks
+that are solved exactly on each member's best candidate pairs; then the
+seams between chunks are re-solved, everyone left over is matched among
+themselves, and short augmenting paths bring in anyone a maximum-cardinality
+matching would still place. `benchmarks/bench_partners.py` measures the
+result against the exact optimum of the same candidate graph.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import numpy as np
+import rustworkx as rx
+
+from peerkit._explain import Reason
+from peerkit._model import Member
+from peerkit._validate import (
+    check_float,
+    check_int,
+    check_str,
+    to_float,
+    tuple_of,
+    unique_by_id,
+    unit_float,
+)
+from peerkit.errors import InvalidInputError
+from peerkit.matching._fit import _to_reasons
+from peerkit.matching._formation import Unplaced, _to_unplaced
+from peerkit.matching._pairs import (
+    PairFit,
+    PartnerPolicy,
+    Scores,
+    Table,
+    check_policy,
+    to_ids,
+)
+
+if TYPE_CHECKING:
+    from peerkit.matching._pairs import IntArray
+
+Objective = Literal["participation", "score", "fair"]
+OBJECTIVES: tuple[str, ...] = ("participation", "score", "fair")
+
+_EXACT_LIMIT = 700  # members in play up to which the whole graph is solved exactly
+_CHUNK = 1200  # members per block above it
+_KEEP = 48  # best candidate partners kept per member in a block
+_REACH = 2  # alternating steps the final repair looks out from the unmatched
+_REGION_LIMIT = 1500  # members the final repair may re-solve at once
+_UNIT = 1 << 30  # score resolution of the integer weights
+_TIE = 1 << 32  # room below one score unit for the seeded tie-break
+
+# --- results ---------------------------------------------------------------------
+
+
+def _check_trio_ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or len(value) != 3:
+        raise InvalidInputError(attr.name, value, "three member ids")
+    for i, ident in enumerate(value):
+        check_str(f"{attr.name}[{i}]", ident)
+    if not value[0] < value[1] < value[2]:
+        raise InvalidInputError(attr.name, value, "three different ids, sorted")
+
+
+def _to_fits(value: Iterable[PairFit]) -> tuple[PairFit, ...]:
+    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+def _check_trio_fits(inst: Trio, attr: attrs.Attribute[Any], value: object) -> None:
+    tuple_of(PairFit, "a PairFit")(inst, attr, value)
+    got = sorted(f.member_ids for f in value)  # type: ignore[attr-defined]  # checked
+    a, b, c = inst.member_ids
+    if got != [(a, b), (a, c), (b, c)]:
+        raise InvalidInputError(attr.name, value, "the fits of the trio's three pairs")
+
+
+@attrs.frozen(kw_only=True)
+class Trio:
+    """
+    Three members partnered together: the odd one out joined a pair.
+
+    Attributes:
+        member_ids: The three members, sorted.
+        score: The mean of the three pairs' scores.
+        fits: The fit of each of the three pairs, by ids; every one keeps
+            every rule.
+        reasons: Why a trio, in member-safe words.
+
+    Added in 0.1.
+    """
+
+    member_ids: tuple[str, str, str] = attrs.field(
+        converter=to_ids, validator=_check_trio_ids
+    )
+    score: float = attrs.field(converter=to_float, validator=unit_float)
+    fits: tuple[PairFit, PairFit, PairFit] = attrs.field(
+        converter=_to_fits, validator=_check_trio_fits
+    )
+    reasons: tuple[Reason, ...] = attrs.field(
+        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
+    )
+
+
+def _check_objective(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value not in OBJECTIVES:
+        raise InvalidInputError(attr.name, value, f"one of {', '.join(OBJECTIVES)}")
+
+
+def _check_total(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_float(attr.name, value, low=0.0)
+
+
+def _to_trios(value: Iterable[Trio]) -> tuple[Trio, ...]:
+    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+@attrs.frozen(kw_only=True)
+class PartnerMatching:
+    """
+    One round of accountability partners: every member accounted for.
+
+    Every member passed to `match_partners` is in exactly one pair, one
+    trio or ``unmatched``.
+
+    Attributes:
+        pairs: The pairs, by ids.
+        trios: At most one trio, when an odd number took part.
+        unmatched: Members without a partner this round, by id, each with
+            the reasons.
+        total: The sum of the pairs' and trios' scores: what the
+            ``"score"`` objective maximises.
+        min_score: The lowest pair or trio score (0 when there are none):
+            what the ``"fair"`` objective maximises.
+        objective: The objective the round was matched for.
+
+    Examples:
+        >>> from peerkit import Member
+        >>> matching = match_partners([Member("ada", "action"), Member("bo", "action")])
+        >>> [f.member_ids for f in matching.pairs], matching.partners_of("bo")
+        ([('ada', 'bo')], ('ada',))
+
+    Added in 0.1.
+    """
+
+    pairs: tuple[PairFit, ...] = attrs.field(
+        converter=_to_fits, validator=tuple_of(PairFit, "a PairFit")
+    )
+    trios: tuple[Trio, ...] = attrs.field(
+        default=(), converter=_to_trios, validator=tuple_of(Trio, "a Trio")
+    )
+    unmatched: tuple[Unplaced, ...] = attrs.field(
+        default=(), converter=_to_unplaced, validator=tuple_of(Unplaced, "an Unplaced")
+    )
+    total: float = attrs.field(default=0.0, converter=to_float, validator=_check_total)
+    min_score: float = attrs.field(
+        default=0.0, converter=to_float, validator=unit_float
+    )
+    objective: str = attrs.field(default="participation", validator=_check_objective)
+
+    def __attrs_post_init__(self) -> None:
+        seen: set[str] = set()
+        for ids in (*self.teams, *((u.member_id,) for u in self.unmatched)):
+            for ident in ids:
+                if ident in seen:
+                    raise InvalidInputError(
+                        "member_ids", ident, "each member in one place only"
+                    )
+                seen.add(ident)
+
+    @property
+    def teams(self) -> tuple[tuple[str, ...], ...]:
+        """
+        Every pair and trio as a tuple of ids: one round of ``history``.
+
+        Examples:
+            >>> PartnerMatching(pairs=()).teams
+            ()
+        """
+        return (
+            *(f.member_ids for f in self.pairs),
+            *(t.member_ids for t in self.trios),
+        )
+
+    def partners_of(self, member_id: str) -> tuple[str, ...]:
+        """
+        The partners of *member_id* this round (none when unmatched).
+
+        Raises:
+            peerkit.errors.InvalidInputError: If *member_id* is not in the
+                round.
+        """
+        for team in self.teams:
+            if member_id in team:
+                return tuple(i for i in team if i != member_id)
+        if any(u.member_id == member_id for u in self.unmatched):
+            return ()
+        raise InvalidInputError("member_id", member_id, "a member of this round")
+
+
+# --- rules: blocked pairs, history, pins -----------------------------------------
+
+
+def _id_tuple(path: str, value: object, sizes: tuple[int, ...]) -> tuple[str, ...]:
+    expected = " or ".join(str(s) for s in sizes) + " member ids"
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidInputError(path, value, expected)
+    ids = tuple(value)
+    if len(ids) not in sizes:
+        raise InvalidInputError(path, value, expected)
+    for i, ident in enumerate(ids):
+        check_str(f"{path}[{i}]", ident)
+    if len(set(ids)) != len(ids):
+        raise InvalidInputError(path, value, "different member ids")
+    return ids
+
+
+def _sequence(path: str, value: object, what: str) -> Sequence[Any]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidInputError(path, value, what)
+    return value if isinstance(value, Sequence) else list(value)
+
+
+def _pairs_in(team: tuple[str, ...]) -> list[frozenset[str]]:
+    return [frozenset((a, b)) for i, a in enumerate(team) for b in team[i + 1 :]]
+
+
+def _round_teams(path: str, round_: object) -> list[tuple[str, ...]]:
+    teams = getattr(round_, "teams", None)
+    if isinstance(teams, tuple) and attrs.has(type(round_)):
+        return list(teams)
+    items = _sequence(path, round_, "a matching, or a sequence of pairs and trios")
+    return [_id_tuple(f"{path}[{i}]", t, (2, 3)) for i, t in enumerate(items)]
+
+
+@attrs.frozen
+class Rules:
+    """The pairs a round may not make, and why, keyed by frozenset of two ids."""
+
+    blocked: frozenset[frozenset[str]]
+    recent: frozenset[frozenset[str]]
+    earlier: frozenset[frozenset[str]]
+    rounds: int
+
+
+def read_rules(blocked: object, history: object, policy: PartnerPolicy) -> Rules:
+    """Check ``blocked`` and ``history`` and return the pairs they rule out."""
+    listed = _sequence("blocked", blocked, "a sequence of pairs of member ids")
+    block = frozenset(
+        frozenset(_id_tuple(f"blocked[{i}]", pair, (2,)))
+        for i, pair in enumerate(listed)
+    )
+    rounds = _sequence("history", history, "a sequence of past rounds, oldest first")
+    n = policy.no_repeat_rounds
+    cut = len(rounds) - n
+    recent: set[frozenset[str]] = set()
+    earlier: set[frozenset[str]] = set()
+    for r, round_ in enumerate(rounds):
+        target = recent if r >= cut else earlier
+        for team in _round_teams(f"history[{r}]", round_):
+            target.update(_pairs_in(team))
+    return Rules(block, frozenset(recent), frozenset(earlier - recent), n)
+
+
+# --- the round: table, rules, objective ----------------------------------------------
+
+
+def _mix(x: IntArray) -> IntArray:
+    """splitmix64 finaliser: a well-spread hash of each integer."""
+    z = x.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return z.astype(np.int64) & np.int64((1 << 62) - 1)
+
+
+class Round:
+    """One `match_partners` call: the table, what is ruled out, the objective."""
+
+    def __init__(
+        self,
+        table: Table,
+        rules: Rules,
+        objective: str,
+        seed: int,
+    ) -> None:
+        self.table = table
+        self.rules = rules
+        self.objective = objective
+        self.seed = seed
+        n = len(table)
+        self.n = n
+        index = table.index
+
+        def keys(pairs: Iterable[frozenset[str]]) -> IntArray:
+            out = []
+            for pair in pairs:
+                a, b = sorted(pair)
+                if a in index and b in index:
+                    out.append(index[a] * n + index[b])
+            return np.unique(np.array(out, dtype=np.int64))
+
+        self.blocked_keys = keys(rules.blocked)
+        self.recent_keys = keys(rules.recent) if rules.rounds else keys(())
+        self.forbidden_keys = np.union1d(self.blocked_keys, self.recent_keys)
+        self.candidates: list[tuple[IntArray, IntArray]] = []  # for the benchmark
+
+    def key(self, u: IntArray, v: IntArray) -> IntArray:
+        """One integer per unordered pair of members."""
+        return np.minimum(u, v) * self.n + np.maximum(u, v)
+
+    def allowed(self, u: IntArray, v: IntArray) -> tuple[Scores, np.ndarray[Any, Any]]:
+        """Scores of the pairs and whether each may be made this round."""
+        s = self.table.score(u, v)
+        ok = s.allowed & ~np.isin(self.key(u, v), self.forbidden_keys)
+        return s, ok
+
+    def weights(
+        self, u: IntArray, v: IntArray, score: np.ndarray[Any, Any]
+    ) -> IntArray:
+        """Integer weights: the score, then a seeded tie-break below one unit."""
+        base = np.rint(score * _UNIT).astype(np.int64)
+        nodes = len(np.unique(np.concatenate((u, v))))
+        room = max(1, _TIE // (nodes // 2 + 1))
+        tie = _mix(self.key(u, v) * np.int64(1_000_003) + np.int64(self.seed)) % room
+        weights: IntArray = base * _TIE + tie
+        return weights
+
+    # --- solving ---------------------------------------------------------------
+
+    def edges(self, idx: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+        """Every allowed pair among *idx*, with its integer weight."""
+        iu, iv = np.triu_indices(len(idx), 1)
+        u, v = idx[iu], idx[iv]
+        s, ok = self.allowed(u, v)
+        u, v = u[ok], v[ok]
+        return u, v, self.weights(u, v, s.score[ok])
+
+    def solve(self, u: IntArray, v: IntArray, w: IntArray) -> list[tuple[int, int]]:
+        """The best matching on these edges for the round's objective."""
+        self.candidates.append((u, v))
+        if not len(u):
+            return []
+        if self.objective == "score":
+            return _matching(u, v, w, cardinality=False)
+        if self.objective == "participation":
+            return _matching(u, v, w, cardinality=True)
+        return _fair(u, v, w)
+
+    def solve_members(self, idx: IntArray) -> list[tuple[int, int]]:
+        """Match the members *idx* among themselves."""
+        if len(idx) <= _EXACT_LIMIT:
+            return self.solve(*self.edges(idx))
+        return _Blocks(self, idx).run()
+
+
+def _matching(
+    u: IntArray, v: IntArray, w: IntArray, *, cardinality: bool, unit: bool = False
+) -> list[tuple[int, int]]:
+    nodes, local = np.unique(np.concatenate((u, v)), return_inverse=True)
+    lu, lv = local[: len(u)], local[len(u) :]
+    graph = rx.PyGraph(multigraph=False)
+    graph.add_nodes_from(range(len(nodes)))
+    graph.add_edges_from(list(zip(lu.tolist(), lv.tolist(), w.tolist(), strict=True)))
+    found = rx.max_weight_matching(
+        graph, max_cardinality=cardinality, weight_fn=None if unit else int
+    )
+    ids = nodes.tolist()
+    return sorted((min(ids[a], ids[b]), max(ids[a], ids[b])) for a, b in found)
+
+
+def _fair(u: IntArray, v: IntArray, w: IntArray) -> list[tuple[int, int]]:
+    """Most members paired, then the best worst pair, then the highest total."""
+    target = len(_matching(u, v, w, cardinality=True, unit=True))
+    levels = np.unique(w // _TIE)
+    lo, hi = 0, len(levels) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        keep = w // _TIE >= levels[mid]
+        found = _matching(u[keep], v[keep], w[keep], cardinality=True, unit=True)
+        if len(found) == target:
+            lo = mid
+        else:
+            hi = mid - 1
+    keep = w // _TIE >= levels[lo]
+    return _matching(u[keep], v[keep], w[keep], cardinality=True)
+
+
+# --- large rounds: blocks, seams, leftovers, short augmenting paths -------------------
+
+
+def _phase(table: Table) -> np.ndarray[Any, Any]:
+    """For each member, when in the UTC day they are mostly free (radians)."""
+    bits = np.unpackbits(table.masks.view(np.uint8), axis=1, bitorder="little")
+    per_minute = bits[:, : 7 * 1440].reshape(len(bits), 7, 1440).sum(axis=1)
+    angle = np.arange(1440) * (2 * np.pi / 1440)
+    x = per_minute @ np.cos(angle)
+    y = per_minute @ np.sin(angle)
+    return np.arctan2(y, x)[table.pattern]  # type: ignore[no-any-return]
+
+
+class _Blocks:
+    def __init__(self, round_: Round, idx: IntArray) -> None:
+        self.round = round_
+        self.idx = idx
+        table = round_.table
+        langs = [sorted(table.members[i].languages) for i in idx.tolist()]
+        counts: dict[str, int] = defaultdict(int)
+        for spoken in langs:
+            for lang in spoken:
+                counts[lang] += 1
+        phase = _phase(table)
+        pools: dict[str, list[int]] = defaultdict(list)
+        for i, spoken in zip(idx.tolist(), langs, strict=True):
+            pools[max(spoken, key=lambda lang: (counts[lang], lang))].append(i)
+        self.pools = [
+            sorted(members, key=lambda i: (phase[i], table.stage[i], i))
+            for _, members in sorted(pools.items())
+        ]
+        self.mate: dict[int, int] = {}
+
+    def _pair(self, pairs: Iterable[tuple[int, int]]) -> None:
+        for a, b in pairs:
+            self.mate[a] = b
+            self.mate[b] = a
+
+    def _sparse(
+        self, idx: IntArray, keep_pairs: Sequence[tuple[int, int]] = ()
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        """Allowed pairs among *idx*: each member's best `_KEEP`, and *keep_pairs*."""
+        round_ = self.round
+        u, v, w = round_.edges(idx)
+        m = len(idx)
+        if m <= _KEEP + 1 or not len(u):
+            return u, v, w
+        pos = np.empty(round_.n, dtype=np.int64)
+        pos[idx] = np.arange(m)
+        pu, pv = pos[u], pos[v]
+        dense = np.full((m, m), -1, dtype=np.int64)
+        dense[pu, pv] = w
+        dense[pv, pu] = w
+        nth = np.partition(dense, m - _KEEP, axis=1)[:, m - _KEEP]
+        keep = (w >= nth[pu]) | (w >= nth[pv])
+        if keep_pairs:
+            a = np.array([x for x, _ in keep_pairs], dtype=np.int64)
+            b = np.array([y for _, y in keep_pairs], dtype=np.int64)
+            keep |= np.isin(round_.key(u, v), round_.key(a, b))
+        return u[keep], v[keep], w[keep]
+
+    def run(self) -> list[tuple[int, int]]:
+        round_ = self.round
+        for pool in self.pools:
+            chunks = max(1, round(len(pool) / _CHUNK))
+            bounds = [len(pool) * c // chunks for c in range(chunks + 1)]
+            for c in range(chunks):
+                idx = np.array(pool[bounds[c] : bounds[c + 1]], dtype=np.int64)
+                self._pair(round_.solve(*self._sparse(idx)))
+            for c in range(1, chunks):
+                half = (bounds[c] - bounds[c - 1]) // 2
+                window = pool[bounds[c] - half : bounds[c] + half]
+                inside = set(window)
+                free = [i for i in window if self.mate.get(i, i) in inside]
+                current = [
+                    (i, self.mate[i])
+                    for i in free
+                    if i in self.mate and i < self.mate[i]
+                ]
+                for i in free:
+                    self.mate.pop(i, None)
+                idx = np.array(sorted(free), dtype=np.int64)
+                self._pair(round_.solve(*self._sparse(idx, current)))
+        left = np.array(
+            sorted(i for i in self.idx.tolist() if i not in self.mate), dtype=np.int64
+        )
+        if 0 < len(left) < len(self.idx):
+            self._pair(round_.solve_members(left))
+        if round_.objective != "score":
+            self._augment()
+        return sorted({(min(a, b), max(a, b)) for a, b in self.mate.items()})
+
+    def _augment(self) -> None:
+        """
+        Re-solve the neighbourhood of everyone left over, exactly.
+
+        Vertices reachable from an unmatched member along alternating paths
+        (a neighbour, its partner, a neighbour of that partner, ...) up to
+        `_REACH` steps are matched again from scratch, the rest kept: every
+        augmenting path that short is found, and the score can only rise.
+        """
+        round_ = self.round
+        everyone = self.idx
+        lonely = [i for i in everyone.tolist() if i not in self.mate]
+        if len(lonely) < 2:
+            return
+        self._short_paths(lonely)
+        lonely = [i for i in lonely if i not in self.mate]
+        if len(lonely) < 2:
+            return
+        region = set(lonely)
+        frontier = list(lonely)
+        for _ in range(_REACH):
+            grown: list[int] = []
+            for x in frontier:
+                s, ok = _options(round_, x, everyone)
+                best = np.argsort(-s.score[ok], kind="stable")[:_KEEP]
+                for a in everyone[ok][best].tolist():
+                    for y in (a, self.mate.get(a)):
+                        if y is not None and y not in region:
+                            region.add(y)
+                            grown.append(y)
+            frontier = grown
+            if not frontier or len(region) > _REGION_LIMIT:
+                break
+        current = [(a, b) for a, b in self.mate.items() if a < b and a in region]
+        for a, b in current:
+            del self.mate[a], self.mate[b]
+        idx = np.array(sorted(region), dtype=np.int64)
+        self._pair(round_.solve(*self._sparse(idx, current)))
+
+    def _short_paths(self, lonely: list[int]) -> None:
+        """Every augmenting path x - a = b - y, whoever a and b are."""
+        round_ = self.round
+        everyone = self.idx
+        near: dict[int, list[int]] = {}  # lonely member -> matched neighbours
+        ends: dict[int, set[int]] = defaultdict(set)  # matched member -> lonely ones
+        for x in lonely:
+            _, ok = _options(round_, x, everyone)
+            neighbours = everyone[ok]
+            round_.candidates.append((np.full(len(neighbours), x), neighbours))
+            near[x] = [a for a in neighbours.tolist() if a in self.mate]
+            for a in near[x]:
+                ends[a].add(x)
+        left = set(lonely)
+        changed = True
+        while changed:
+            changed = False
+            for x in sorted(left):
+                if x not in left:  # paired earlier in this sweep
+                    continue
+                for a in near[x]:
+                    b = self.mate[a]
+                    ys = sorted(y for y in ends[b] if y in left and y != x)
+                    if ys:
+                        self._pair([(x, a), (b, ys[0])])
+                        left -= {x, ys[0]}
+                        changed = True
+                        break
+
+
+# --- match_partners ----------------------------------------------------------------
+
+
+def check_members(
+    members: object, policy: PartnerPolicy, path: str = "members"
+) -> list[Member]:
+    """The members, each checked, ids unique, stages on the policy's scale."""
+    listed = unique_by_id(path, members, Member, "Member")
+    for i, member in enumerate(listed):
+        policy.scale.check(member.stage, path=f"{path}[{i}].stage")
+    return sorted(listed, key=lambda m: m.id)
+
+
+def _pins(pinned: object, round_: Round) -> list[tuple[int, int]]:
+    listed = _sequence("pinned", pinned, "a sequence of pairs of member ids")
+    index = round_.table.index
+    out: list[tuple[int, int]] = []
+    used: set[str] = set()
+    for i, pair in enumerate(listed):
+        ids = _id_tuple(f"pinned[{i}]", pair, (2,))
+        for j, ident in enumerate(ids):
+            if ident not in index:
+                raise InvalidInputError(
+                    f"pinned[{i}][{j}]", ident, "a member of this round"
+                )
+            if ident in used:
+                raise InvalidInputError(
+                    f"pinned[{i}][{j}]", ident, "a member pinned once only"
+                )
+            used.add(ident)
+        a, b = sorted(index[x] for x in ids)
+        broken = _broken(round_, a, b)
+        if broken:
+            raise InvalidInputError(
+                f"pinned[{i}]", pair, f"a pair that breaks no rule ({broken})"
+            )
+        out.append((a, b))
+    return out
+
+
+def _broken(round_: Round, a: int, b: int) -> str:
+    u, v = np.array([a]), np.array([b])
+    s = round_.table.score(u, v)
+    key = round_.key(u, v)
+    if np.isin(key, round_.blocked_keys)[0]:
+        return "the pair is blocked"
+    if np.isin(key, round_.recent_keys)[0]:
+        return f"partners within the last {round_.rules.rounds} rounds"
+    if not s.eligible[0]:
+        return "a hard rule rules it out: " + ", ".join(
+            r.code for r in round_.table.fits(u, v)[0].reasons if r.weight < 0
+        )
+    if not s.allowed[0]:
+        return f"score {float(s.score[0]):.2f} below min_score"
+    return ""
+
+
+def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only options
+    members: Iterable[Member],
+    *,
+    policy: PartnerPolicy = PartnerPolicy(),
+    objective: Objective = "participation",
+    blocked: Iterable[Sequence[str]] = (),
+    history: Sequence[object] = (),
+    pinned: Iterable[Sequence[str]] = (),
+    seed: int = 0,
+) -> PartnerMatching:
+    """
+    Pair accountability partners for one round, every member accounted for.
+
+    Hard rules first: a pair is only made when `partner_fit` finds it
+    eligible, its score is at least ``policy.min_score``, it is not in
+    *blocked*, and the two were not partners (in a pair or a trio) in the
+    last ``policy.no_repeat_rounds`` rounds of *history*. No objective
+    trades a rule for a better score. Then, on the pairs that remain:
+
+    - ``"participation"`` (default): the most members paired, then the
+      highest total score;
+    - ``"score"``: the highest total score, even if fewer are paired;
+    - ``"fair"``: the most members paired, then the best worst pair, then
+      the highest total.
+
+    Up to several hundred members in play the optimum is exact. Larger
+    rounds are solved in blocks and repaired along the seams; see
+    the partner-matching explanation for what that costs.
+
+    When an odd number of members take part and ``policy.trios`` is set,
+    the member left over joins the pair where all three pairs keep every
+    rule and the trio fits best. Every other member without a partner is
+    in ``unmatched`` with the reason: sitting out, no compatible partner,
+    every compatible partner blocked or a recent partner, or all taken.
+
+    Args:
+        members: The members taking part, in any order; ids unique.
+        policy: How pairs are judged; see `PartnerPolicy`.
+        objective: What "best" means, as above.
+        blocked: Pairs of member ids never to match (a member's block list,
+            a moderator's decision). Ids not in *members* are ignored.
+        history: Past rounds, oldest first: each a `PartnerMatching`, a
+            `MentorMatching` or a sequence of pairs and trios of ids.
+        pinned: Pairs of member ids the coordinator has fixed; the rest are
+            matched around them.
+        seed: Breaks ties between equally good matchings; the same seed
+            gives the same round.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If an input is malformed, or a
+            pinned pair itself breaks a rule.
+        peerkit.errors.UnknownStageError: If a stage is not on the policy's
+            scale.
+
+    Examples:
+        >>> from peerkit.datasets import sample_cohort
+        >>> members = sample_cohort().members
+        >>> first = match_partners(members)
+        >>> second = match_partners(members, history=[first])
+        >>> repeats = set(first.teams) & set(second.teams)
+        >>> len(first.pairs), len(first.unmatched), repeats
+        (26, 8, set())
+
+    Added in 0.1.
+    """
+    check_policy(policy)
+    if objective not in OBJECTIVES:
+        raise InvalidInputError(
+            "objective", objective, f"one of {', '.join(OBJECTIVES)}"
+        )
+    check_int("seed", seed, minimum=0, maximum=(1 << 62) - 1)
+    people = check_members(members, policy)
+    rules = read_rules(blocked, history, policy)
+    round_ = Round(Table(people, policy), rules, objective, seed)
+    pins = _pins(pinned, round_)
+    pinned_ids = {i for pair in pins for i in pair}
+    table = round_.table
+    in_play = np.array(
+        [i for i in range(len(people)) if table.active[i] and i not in pinned_ids],
+        dtype=np.int64,
+    )
+    pairs = sorted(pins + round_.solve_members(in_play))
+    return _result(round_, pairs, set(pins))
+
+
+# --- the result: trio, reasons, totals ---------------------------------------------
+
+
+def _options(
+    round_: Round, x: int, others: IntArray
+) -> tuple[Scores, np.ndarray[Any, Any]]:
+    return round_.allowed(np.full(len(others), x, dtype=np.int64), others)
+
+
+def _trio(
+    round_: Round,
+    pairs: list[tuple[int, int]],
+    left: list[int],
+    pinned: set[tuple[int, int]],
+) -> tuple[int, int, int] | None:
+    """The best pair for the odd one out to join, all three pairs allowed."""
+    mate = dict(pairs) | {b: a for a, b in pairs}
+    best: tuple[float, tuple[int, int, int]] | None = None
+    others = np.array(sorted(mate), dtype=np.int64)
+    for x in left:
+        s, ok = _options(round_, x, others)
+        score = dict(zip(others[ok].tolist(), s.score[ok].tolist(), strict=True))
+        for a in sorted(score):
+            b = mate[a]
+            if a < b and b in score and (a, b) not in pinned:
+                value = score[a] + score[b]
+                p, q, r = sorted((x, a, b))
+                if best is None or value > best[0]:
+                    best = (value, (p, q, r))
+    return None if best is None else best[1]
+
+
+def _why_unmatched(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, ...]:
+    """Why *x* has no partner; empty when partners were possible but taken."""
+    table = round_.table
+    if not table.active[x]:
+        return (
+            Reason(
+                "unmatched.sitting_out",
+                0.0,
+                "Sitting this round out, as you chose: a boundary, not a mismatch.",
+            ),
+        )
+    others = everyone[everyone != x]
+    s = round_.table.score(np.full(len(others), x, dtype=np.int64), others)
+    compatible = s.allowed
+    if not compatible.any():
+        return (_no_compatible(s, table.policy.min_score),)
+    keys = round_.key(
+        np.full(int(compatible.sum()), x, dtype=np.int64), others[compatible]
+    )
+    blocked = np.isin(keys, round_.blocked_keys)
+    recent = np.isin(keys, round_.recent_keys)
+    if (blocked | recent).all():
+        reasons = []
+        if blocked.any():
+            reasons.append(
+                Reason(
+                    "unmatched.blocked",
+                    -1.0,
+                    f"{_of(int(blocked.sum()), len(keys))} compatible "
+                    "this round are ruled out by a block.",
+                )
+            )
+        if recent.any():
+            reasons.append(
+                Reason(
+                    "unmatched.repeat",
+                    -1.0,
+                    f"{_of(int(recent.sum()), len(keys))} compatible this "
+                    f"round were matched with you in the last "
+                    f"{round_.rules.rounds} rounds.",
+                )
+            )
+        return tuple(reasons)
+    return ()
+
+
+def _taken(policy_trios: bool, odd_one: bool) -> Reason:
+    if odd_one and policy_trios:
+        message = (
+            "An odd number took part, and no pair could take a third "
+            "without breaking a rule."
+        )
+        return Reason("unmatched.odd_one_out", 0.0, message)
+    if odd_one:
+        message = "An odd number took part, and this round has no trios."
+        return Reason("unmatched.odd_one_out", 0.0, message)
+    return Reason(
+        "unmatched.taken",
+        0.0,
+        "Everyone compatible was paired with someone else this round.",
+    )
+
+
+def _of(part: int, whole: int) -> str:
+    return (
+        ("The only one" if whole == 1 else f"All {whole}")
+        if part == whole
+        else f"{part} of {whole}"
+    )
+
+
+def _no_compatible(s: Scores, min_score: float) -> Reason:
+    if not s.language.any():
+        message = "Nobody else this round speaks a language you listed."
+    elif not (s.language & (s.minutes > 0)).any():
+        message = "Nobody who shares a language is free at the same time as you."
+    elif not s.eligible.any():
+        message = "Nobody who shares a language is free long enough at the same time."
+    else:
+        message = (
+            "Nobody this round is a close enough fit "
+            f"(a pair needs a score of {min_score:.2f})."
+        )
+    return Reason("unmatched.no_compatible", -1.0, message)
+
+
+def _annotate(fit: PairFit, extra: list[Reason]) -> PairFit:
+    return attrs.evolve(fit, reasons=(*extra, *fit.reasons)) if extra else fit
+
+
+def _result(
+    round_: Round, pairs: list[tuple[int, int]], pinned: set[tuple[int, int]]
+) -> PartnerMatching:
+    table = round_.table
+    n = len(table)
+    everyone = np.arange(n, dtype=np.int64)
+    placed = {i for pair in pairs for i in pair}
+    active = [i for i in range(n) if table.active[i]]
+    left = [i for i in active if i not in placed]
+    trio = None
+    odd = len(active) % 2 == 1
+    if odd and table.policy.trios and left:
+        trio = _trio(round_, pairs, left, pinned)
+    if trio is not None:
+        a, b, c = trio
+        pairs = [p for p in pairs if not set(p) <= set(trio)]
+        left = [i for i in left if i not in trio]
+    u = np.array([a for a, _ in pairs], dtype=np.int64)
+    v = np.array([b for _, b in pairs], dtype=np.int64)
+    fits = []
+    for (a, b), fit in zip(pairs, table.fits(u, v), strict=True):
+        extra = []
+        if (a, b) in pinned:
+            extra.append(Reason("pair.pinned", 0.0, "Paired by your coordinator."))
+        if frozenset(fit.member_ids) in round_.rules.earlier:
+            extra.append(
+                Reason("pair.again", 0.0, "Partners before, in an earlier round.")
+            )
+        fits.append(_annotate(fit, extra))
+    trios = []
+    if trio is not None:
+        a, b, c = trio
+        tf = table.fits(np.array([a, a, b]), np.array([b, c, c]))
+        trios.append(
+            Trio(
+                member_ids=(table.ids[a], table.ids[b], table.ids[c]),
+                score=sum(f.score for f in tf) / 3,
+                fits=tf,
+                reasons=(
+                    Reason(
+                        "trio.odd_one_out",
+                        0.0,
+                        "An odd number took part: three partners this round, "
+                        "every pair a good fit.",
+                    ),
+                ),
+            )
+        )
+    why = {
+        i: _why_unmatched(round_, i, everyone)
+        for i in sorted(set(range(n)) - placed - set(trio or ()))
+    }
+    taken = [i for i, reasons in why.items() if not reasons]
+    odd_one = odd and len(taken) == 1
+    for i in taken:
+        why[i] = (_taken(table.policy.trios, odd_one),)
+    unmatched = [Unplaced(member_id=table.ids[i], reasons=why[i]) for i in why]
+    scores = [f.score for f in fits] + [t.score for t in trios]
+    return PartnerMatching(
+        pairs=sorted(fits, key=lambda f: f.member_ids),
+        trios=trios,
+        unmatched=unmatched,
+        total=sum(scores),
+        min_score=min(scores, default=0.0),
+        objective=round_.objective,
+    )
