@@ -1,14 +1,15 @@
 """
-Quickstart: look at a cohort, and find when and where a newcomer could join.
+Quickstart: look at a cohort, place a newcomer, pair accountability partners.
 
 Runs on the sample cohort that ships with peerkit:
 
     python examples/quickstart.py
 
 It prints a short overview a coordinator can read: the cohort, when the
-newcomer could attend each group's meeting, and which group suits them
-best. Nothing here reads the clock: the week is fixed, so the output is the
-same every run.
+newcomer could attend each group's meeting, which group suits them best,
+and who their accountability partner is this round and next. Nothing
+here reads the clock: the week is fixed, so the output is the same every
+run.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import attrs
 
 import peerkit
 from peerkit.datasets import sample_cohort
-from peerkit.matching import FitPolicy, rank_groups
+from peerkit.matching import FitPolicy, match_partners, rank_groups
 
 WEEK_OF = dt.date(
     2026, 3, 9
@@ -79,6 +80,28 @@ def best_group(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
         print(f"  {reason.message}")
 
 
+def accountability_partners(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
+    """Pair the whole cohort for this round and show the newcomer's partner."""
+    round_one = match_partners(cohort.members)
+    print(
+        f"\nAccountability partners this round: {len(round_one.pairs)} pairs, "
+        f"{len(round_one.unmatched)} without a partner (each with the reason)"
+    )
+    partners = round_one.partners_of(newcomer.id)
+    if not partners:
+        unmatched = next(u for u in round_one.unmatched if u.member_id == newcomer.id)
+        print(f"  {newcomer.id}: {unmatched.reasons[0].message}")
+        return
+    fit = next(f for f in round_one.pairs if newcomer.id in f.member_ids)
+    print(f"  {newcomer.id} + {partners[0]}, fit {fit.score:.2f}:")
+    for reason in fit.reasons:
+        print(f"    {reason.message}")
+    round_two = match_partners(cohort.members, history=[round_one])
+    print(
+        f"  Next round, with this one as history: {round_two.partners_of(newcomer.id)}"
+    )
+
+
 def main() -> None:
     """Run the quickstart."""
     cohort = sample_cohort()
@@ -99,6 +122,7 @@ def main() -> None:
     )
     meeting_options(cohort, newcomer)
     best_group(cohort, newcomer)
+    accountability_partners(cohort, newcomer)
     restored = peerkit.from_json(peerkit.Member, peerkit.to_json(newcomer))
     print(
         f"\nValues are plain data: {newcomer.id} survives a JSON round trip: "

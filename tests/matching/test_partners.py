@@ -298,8 +298,8 @@ def test_unmatched_reasons_name_the_cause() -> None:
     messages = {u.member_id: u.reasons[0].message for u in result.unmatched}
     assert messages["alone"] == "Nobody else this round speaks a language you listed."
     assert (
-        messages["c"]
-        == "The only one compatible this round were matched with you in the last 3 rounds."
+        messages["c"] == "The one member compatible with you this round was matched "
+        "with you in the last 3 rounds."
     )
 
 
@@ -535,3 +535,12 @@ def test_blocking_pairs_refuses_other_members() -> None:
         blocking_pairs(result, [*ms, Member("c", "action")])
     with pytest.raises(InvalidInputError, match="matching"):
         blocking_pairs("x", ms)  # type: ignore[arg-type]
+
+
+def test_the_seed_only_chooses_among_equally_good_rounds() -> None:
+    """Four interchangeable members: seeds pick different pairings, every one with the same total."""
+    ms = [Member(i, "action") for i in "abcd"]
+    rounds_by_seed = [match_partners(ms, seed=seed) for seed in range(8)]
+    assert len({r.teams for r in rounds_by_seed}) > 1
+    assert len({r.total for r in rounds_by_seed}) == 1
+    assert match_partners(ms, seed=3) == rounds_by_seed[3]

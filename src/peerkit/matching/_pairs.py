@@ -12,6 +12,7 @@ matching is, to the last bit, the score `partner_fit` gives.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -53,6 +54,7 @@ _WEEK_MINUTES = 7 * MINUTES_PER_DAY
 _WORDS = -(-_WEEK_MINUTES // 64)  # 64-bit words per week mask
 _US_PER_MIN = 60_000_000
 _BATCH = 16_384  # pairs whose week masks are compared in one numpy step
+_GRID_LIMIT = 2_048  # distinct weeks up to which every overlap is worked out at once
 
 # --- policy ------------------------------------------------------------------
 
@@ -338,7 +340,17 @@ class Table:
         self.masks = (
             np.stack(masks) if masks else np.zeros((0, _WORDS), dtype=np.uint64)
         )
+        # One bit per hour with any free minute: most pairs of weeks that
+        # share nothing are told apart in 3 words instead of 158.
+        hours = np.unpackbits(self.masks.view(np.uint8), axis=1, bitorder="little")
+        hours = hours[:, :_WEEK_MINUTES].reshape(len(self.masks), 168, 60).any(axis=2)
+        self.hours = np.packbits(
+            np.pad(hours, ((0, 0), (0, 192 - hours.shape[1]))),
+            axis=1,
+            bitorder="little",
+        ).view(np.uint64)
         self._overlaps: dict[int, int] = {}
+        self._grid: IntArray | None = None
         weights = policy.weights
         self._weights = tuple(weights[k] for k in PAIR_COMPONENTS)
         self._total = sum(self._weights)
@@ -350,19 +362,42 @@ class Table:
         """Whole minutes a week members *u* and *v* are both free, pair by pair."""
         pu, pv = self.pattern[u], self.pattern[v]
         n = len(self.masks)
+        if n <= _GRID_LIMIT:  # few distinct weeks: a table of them all
+            if self._grid is None:
+                a, b = np.triu_indices(n)
+                counts = self._count(a, b)
+                self._grid = np.zeros((n, n), dtype=np.int64)
+                self._grid[a, b] = counts
+                self._grid[b, a] = counts
+            grid: IntArray = self._grid[pu, pv]
+            return grid
         keys = np.minimum(pu, pv) * n + np.maximum(pu, pv)
         unique, inverse = np.unique(keys, return_inverse=True)
         cache = self._overlaps
         todo = np.array([k for k in unique.tolist() if k not in cache], dtype=np.int64)
-        for at in range(0, len(todo), _BATCH):
-            batch = todo[at : at + _BATCH]
-            a, b = batch // n, batch % n
-            counts = np.bitwise_count(self.masks[a] & self.masks[b]).sum(
-                axis=1, dtype=np.int64
-            )
-            cache.update(zip(batch.tolist(), counts.tolist(), strict=True))
+        counts = self._count(todo // n, todo % n)
+        cache.update(zip(todo.tolist(), counts.tolist(), strict=True))
         values = np.array([cache[k] for k in unique.tolist()], dtype=np.int64)
         return values[inverse.reshape(-1)]
+
+    def _count(self, a: IntArray, b: IntArray) -> IntArray:
+        """Shared free minutes of week masks *a* and *b*, pair by pair."""
+        out = np.zeros(len(a), dtype=np.int64)
+        some = (self.hours[a] & self.hours[b]).any(axis=1)
+        a, b, at_some = a[some], b[some], np.flatnonzero(some)
+        for at in range(0, len(a), _BATCH):
+            end = at + _BATCH
+            out[at_some[at:end]] = np.bitwise_count(
+                self.masks[a[at:end]] & self.masks[b[at:end]]
+            ).sum(axis=1, dtype=np.int64)
+        return out
+
+    def possible(self, u: IntArray, v: IntArray) -> BoolArray:
+        """Whether each pair passes the hard rules (cheaper than `score`)."""
+        ok = self.active[u] & self.active[v]
+        ok &= _shared(self.languages, u, v) > 0
+        ok[ok] = self.overlap(u[ok], v[ok]) >= self.policy.min_overlap_minutes
+        return ok
 
     def _share(
         self, bits: NDArray[np.uint64], sizes: IntArray, u: IntArray, v: IntArray
@@ -450,6 +485,12 @@ class Table:
 # --- reasons -----------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _reason(code: str, weight: float, message: str) -> Reason:
+    """A `Reason`, shared: the same few reasons recur across many pairs."""
+    return Reason(code, weight, message)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -472,17 +513,19 @@ def _rules(
     if not s.active[k]:
         out = sum(1 for m in pair if m.max_partners == 0)
         who = "Both of you are" if out == 2 else "One of you is"
-        rules.append(Reason("rule.sitting_out", -1.0, f"{who} sitting this round out."))
+        rules.append(
+            _reason("rule.sitting_out", -1.0, f"{who} sitting this round out.")
+        )
     if not s.language[k]:
-        rules.append(Reason("rule.language", -1.0, "No language in common."))
+        rules.append(_reason("rule.language", -1.0, "No language in common."))
     minutes = int(s.minutes[k])
     if minutes == 0:
         rules.append(
-            Reason("rule.schedule", -1.0, "Never free at the same time in the week.")
+            _reason("rule.schedule", -1.0, "Never free at the same time in the week.")
         )
     elif minutes < policy.min_overlap_minutes:
         rules.append(
-            Reason(
+            _reason(
                 "rule.schedule",
                 -1.0,
                 f"Free at the same time for only {duration(minutes)} a week; "
@@ -507,7 +550,7 @@ def _soft(s: Scores, k: int, table: Table) -> list[Reason]:
     else:
         code = "stage.far"
         message = f"{_plural(steps, 'stage')} apart: far apart in the journey."
-    reasons = [Reason(code, share[0] * stage, message)]
+    reasons = [_reason(code, share[0] * stage, message)]
     for i, (what, known, shared, value) in enumerate(
         (
             ("goal", s.goals_known[k], s.shared_goals[k], s.goals[k]),
@@ -524,7 +567,7 @@ def _soft(s: Scores, k: int, table: Table) -> list[Reason]:
         weight = share[i] * float(value)
         if not known:
             reasons.append(
-                Reason(
+                _reason(
                     f"{head}.unknown",
                     weight,
                     f"Not both of you listed a {what}: no comparison made.",
@@ -532,18 +575,18 @@ def _soft(s: Scores, k: int, table: Table) -> list[Reason]:
             )
         elif shared:
             reasons.append(
-                Reason(
+                _reason(
                     f"{head}.shared", weight, f"{_plural(int(shared), what)} in common."
                 )
             )
         else:
-            reasons.append(Reason(f"{head}.none", weight, f"No {what}s in common."))
+            reasons.append(_reason(f"{head}.none", weight, f"No {what}s in common."))
     minutes = int(s.minutes[k])
     if minutes < table.policy.min_overlap_minutes:
         return reasons  # the hard rule has said it
     code = "schedule.ample" if s.schedule[k] >= 1.0 else "schedule.some"
     reasons.append(
-        Reason(
+        _reason(
             code,
             share[3] * float(s.schedule[k]),
             f"Free at the same time for {duration(minutes)} a week.",

@@ -6,7 +6,8 @@ one (a block, a recent repeat, no language or time in common, someone
 sitting out, a score below the policy's minimum) is never an edge, so no
 objective can trade it for a better total. On that graph the matching is
 solved exactly with rustworkx's blossom implementation (integer weights:
-the score in units of 2**-30, with a seeded tie-break far below one unit).
+the score in units of 2**-30). Among equally good matchings the seed picks
+one, by shuffling the order the solver sees the members in.
 
 Above `_EXACT_LIMIT` members in play the round is solved in blocks: by
 language, then by when in the UTC day people are free, cut into chunks
@@ -62,7 +63,6 @@ _KEEP = 48  # best candidate partners kept per member in a block
 _REACH = 2  # alternating steps the final repair looks out from the unmatched
 _REGION_LIMIT = 1500  # members the final repair may re-solve at once
 _UNIT = 1 << 30  # score resolution of the integer weights
-_TIE = 1 << 32  # room below one score unit for the seeded tie-break
 
 # --- results ---------------------------------------------------------------------
 
@@ -278,16 +278,6 @@ def read_rules(blocked: object, history: object, policy: PartnerPolicy) -> Rules
 # --- the round: table, rules, objective ----------------------------------------------
 
 
-def _mix(x: IntArray) -> IntArray:
-    """splitmix64 finaliser: a well-spread hash of each integer."""
-    z = x.astype(np.uint64)
-    with np.errstate(over="ignore"):
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z ^= z >> np.uint64(31)
-    return z.astype(np.int64) & np.int64((1 << 62) - 1)
-
-
 class Round:
     """One `match_partners` call: the table, what is ruled out, the objective."""
 
@@ -329,15 +319,10 @@ class Round:
         ok = s.allowed & ~np.isin(self.key(u, v), self.forbidden_keys)
         return s, ok
 
-    def weights(
-        self, u: IntArray, v: IntArray, score: np.ndarray[Any, Any]
-    ) -> IntArray:
-        """Integer weights: the score, then a seeded tie-break below one unit."""
-        base = np.rint(score * _UNIT).astype(np.int64)
-        nodes = len(np.unique(np.concatenate((u, v))))
-        room = max(1, _TIE // (nodes // 2 + 1))
-        tie = _mix(self.key(u, v) * np.int64(1_000_003) + np.int64(self.seed)) % room
-        weights: IntArray = base * _TIE + tie
+    @staticmethod
+    def weights(score: np.ndarray[Any, Any]) -> IntArray:
+        """Integer weights for the blossom solver: the score in units of 2**-30."""
+        weights: IntArray = np.rint(score * _UNIT).astype(np.int64)
         return weights
 
     # --- solving ---------------------------------------------------------------
@@ -346,9 +331,11 @@ class Round:
         """Every allowed pair among *idx*, with its integer weight."""
         iu, iv = np.triu_indices(len(idx), 1)
         u, v = idx[iu], idx[iv]
+        maybe = self.table.possible(u, v)
+        u, v = u[maybe], v[maybe]
         s, ok = self.allowed(u, v)
         u, v = u[ok], v[ok]
-        return u, v, self.weights(u, v, s.score[ok])
+        return u, v, self.weights(s.score[ok])
 
     def solve(self, u: IntArray, v: IntArray, w: IntArray) -> list[tuple[int, int]]:
         """The best matching on these edges for the round's objective."""
@@ -356,10 +343,10 @@ class Round:
         if not len(u):
             return []
         if self.objective == "score":
-            return _matching(u, v, w, cardinality=False)
+            return _matching(u, v, w, cardinality=False, seed=self.seed)
         if self.objective == "participation":
-            return _matching(u, v, w, cardinality=True)
-        return _fair(u, v, w)
+            return _matching(u, v, w, cardinality=True, seed=self.seed)
+        return _fair(u, v, w, self.seed)
 
     def solve_members(self, idx: IntArray) -> list[tuple[int, int]]:
         """Match the members *idx* among themselves."""
@@ -368,10 +355,27 @@ class Round:
         return _Blocks(self, idx).run()
 
 
-def _matching(
-    u: IntArray, v: IntArray, w: IntArray, *, cardinality: bool, unit: bool = False
+def _matching(  # noqa: PLR0913 - the graph plus keyword-only options
+    u: IntArray,
+    v: IntArray,
+    w: IntArray,
+    *,
+    cardinality: bool,
+    unit: bool = False,
+    seed: int = 0,
 ) -> list[tuple[int, int]]:
+    """
+    The exact matching (rustworkx) of the edges ``(u[k], v[k])`` weighing ``w[k]``.
+
+    Among equally good matchings the solver's choice follows the order of
+    the nodes; a non-zero *seed* shuffles that order (the same way every
+    time), so the seed chooses among ties and nothing else.
+    """
     nodes, local = np.unique(np.concatenate((u, v)), return_inverse=True)
+    if seed:
+        order = np.random.default_rng(seed).permutation(len(nodes))
+        local = order[local]
+        nodes = nodes[np.argsort(order)]
     lu, lv = local[: len(u)], local[len(u) :]
     graph = rx.PyGraph(multigraph=False)
     graph.add_nodes_from(range(len(nodes)))
@@ -383,21 +387,21 @@ def _matching(
     return sorted((min(ids[a], ids[b]), max(ids[a], ids[b])) for a, b in found)
 
 
-def _fair(u: IntArray, v: IntArray, w: IntArray) -> list[tuple[int, int]]:
+def _fair(u: IntArray, v: IntArray, w: IntArray, seed: int) -> list[tuple[int, int]]:
     """Most members paired, then the best worst pair, then the highest total."""
     target = len(_matching(u, v, w, cardinality=True, unit=True))
-    levels = np.unique(w // _TIE)
+    levels = np.unique(w)
     lo, hi = 0, len(levels) - 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        keep = w // _TIE >= levels[mid]
+        keep = w >= levels[mid]
         found = _matching(u[keep], v[keep], w[keep], cardinality=True, unit=True)
         if len(found) == target:
             lo = mid
         else:
             hi = mid - 1
-    keep = w // _TIE >= levels[lo]
-    return _matching(u[keep], v[keep], w[keep], cardinality=True)
+    keep = w >= levels[lo]
+    return _matching(u[keep], v[keep], w[keep], cardinality=True, seed=seed)
 
 
 # --- large rounds: blocks, seams, leftovers, short augmenting paths -------------------
@@ -763,8 +767,7 @@ def _why_unmatched(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, .
                 Reason(
                     "unmatched.blocked",
                     -1.0,
-                    f"{_of(int(blocked.sum()), len(keys))} compatible "
-                    "this round are ruled out by a block.",
+                    f"{_of(int(blocked.sum()), len(keys))} ruled out by a block.",
                 )
             )
         if recent.any():
@@ -772,9 +775,8 @@ def _why_unmatched(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, .
                 Reason(
                     "unmatched.repeat",
                     -1.0,
-                    f"{_of(int(recent.sum()), len(keys))} compatible this "
-                    f"round were matched with you in the last "
-                    f"{round_.rules.rounds} rounds.",
+                    f"{_of(int(recent.sum()), len(keys))} matched with you in "
+                    f"the last {round_.rules.rounds} rounds.",
                 )
             )
         return tuple(reasons)
@@ -799,11 +801,12 @@ def _taken(policy_trios: bool, odd_one: bool) -> Reason:
 
 
 def _of(part: int, whole: int) -> str:
-    return (
-        ("The only one" if whole == 1 else f"All {whole}")
-        if part == whole
-        else f"{part} of {whole}"
-    )
+    """The start of a sentence about *part* of the *whole* compatible members."""
+    if whole == 1:
+        return "The one member compatible with you this round was"
+    if part == whole:
+        return f"All {whole} members compatible with you this round were"
+    return f"{part} of the {whole} members compatible with you this round were"
 
 
 def _no_compatible(s: Scores, min_score: float) -> Reason:

@@ -1,0 +1,247 @@
+"""
+Benchmark accountability-partner matching (issue: partner matching).
+
+    python benchmarks/bench_partners.py           # the full run (about ten minutes)
+    python benchmarks/bench_partners.py --quick   # tiny sizes, as the tests run it
+
+Prints, in one run:
+
+1. Exact matching beside networkx: on the scored graph of a simulated
+   cohort of 500, `match_partners` end to end (scoring included) against
+   networkx's `max_weight_matching` and rustworkx's on the same graph,
+   with the totals side by side.
+2. Greedy beside the optimum: how many members a greedy pass (best pair
+   first) leaves out on 2,000 members, against `match_partners`.
+3. Scale: `simulate_cohort(n)` matched from 1,000 to 10,000 members, scoring
+   included, and how the time grows.
+4. Quality of the block solver at 10,000: its total and pair count against
+   the exact optimum (rustworkx, maximum cardinality then weight) of the
+   candidate graph it solved.
+
+Times are medians of several runs on this machine; they are not asserted
+anywhere (machines are shared and noisy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import statistics
+import time
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import numpy as np
+import rustworkx as rx
+
+from peerkit.datasets import simulate_cohort
+from peerkit.matching import PartnerPolicy, match_partners
+from peerkit.matching import _partners as internals
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from peerkit import Member
+
+POLICY = PartnerPolicy(trios=False)  # pairs only: comparable with the peers
+
+
+class _Recording(internals.Round):
+    """The solver's own round object, kept so its candidate graph can be read."""
+
+    last: internals.Round | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _Recording.last = self
+
+
+internals.Round = _Recording  # type: ignore[misc]  # benchmark-only instrumentation
+
+
+def _last_round() -> internals.Round:
+    if _Recording.last is None:  # pragma: no cover - match_partners always makes one
+        raise RuntimeError("match_partners made no round")
+    return _Recording.last
+
+
+def median_time(run: Callable[[], object], repeats: int) -> float:
+    """Median wall time of *run* over *repeats* runs, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def scored_graph(
+    members: Sequence[Member],
+) -> tuple[list[str], list[tuple[int, int, float]]]:
+    """The graph match_partners solves: every allowed pair and its score."""
+    match_partners(members, policy=POLICY)
+    round_ = _last_round()
+    active = np.flatnonzero(round_.table.active)
+    iu, iv = np.triu_indices(len(active), 1)
+    u, v = active[iu], active[iv]
+    s, ok = round_.allowed(u, v)
+    edges = list(zip(u[ok].tolist(), v[ok].tolist(), s.score[ok].tolist(), strict=True))
+    return round_.table.ids, edges
+
+
+def exact_beside_networkx(n: int, repeats: int, nx_repeats: int) -> None:
+    """match_partners against networkx and rustworkx on the same scored graph."""
+    members = simulate_cohort(n, seed=1).members
+    _, edges = scored_graph(members)
+    graph: nx.Graph[int] = nx.Graph()
+    graph.add_weighted_edges_from(edges)
+    ours = match_partners(members, policy=POLICY)
+    t_ours = median_time(lambda: match_partners(members, policy=POLICY), repeats)
+    found: list[set[tuple[int, int]]] = []
+    t_nx = median_time(
+        lambda: found.append(nx.max_weight_matching(graph, maxcardinality=True)),
+        nx_repeats,
+    )
+    nx_total = sum(graph[a][b]["weight"] for a, b in found[0])
+    rgraph = rx.PyGraph()
+    rgraph.add_nodes_from(range(len(members)))
+    rgraph.add_edges_from([(a, b, round(w * 2**30)) for a, b, w in edges])
+    t_rx = median_time(
+        lambda: rx.max_weight_matching(rgraph, max_cardinality=True, weight_fn=int),
+        repeats,
+    )
+    print(
+        f"\n## 1. Exact matching on a scored graph of {n} members "
+        f"({len(edges):,} allowed pairs)\n"
+    )
+    print("| solver | median s | pairs | total | ratio to networkx |")
+    print("|---|---:|---:|---:|---:|")
+    print(
+        f"| networkx max_weight_matching (graph given) | {t_nx:.2f} | {len(found[0])} "
+        f"| {nx_total:.4f} | 1.0x |"
+    )
+    print(
+        f"| rustworkx max_weight_matching (graph given) | {t_rx:.3f} "
+        f"| {len(ours.pairs)} "
+        f"| - | {t_nx / t_rx:.0f}x faster |"
+    )
+    print(
+        f"| peerkit match_partners (scoring included) | {t_ours:.3f} "
+        f"| {len(ours.pairs)} "
+        f"| {ours.total:.4f} | {t_nx / t_ours:.0f}x faster |"
+    )
+    same = len(found[0]) == len(ours.pairs) and abs(nx_total - ours.total) < 1e-6
+    print(f"\nSame pair count and total as networkx: {'yes' if same else 'NO'}")
+
+
+def greedy_beside_optimum(n: int) -> None:
+    """A best-pair-first pass against match_partners, on the same graph."""
+    members = simulate_cohort(n, seed=2).members
+    _, edges = scored_graph(members)
+    taken: set[int] = set()
+    greedy = []
+    for a, b, w in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+        if a not in taken and b not in taken:
+            taken |= {a, b}
+            greedy.append(w)
+    ours = match_partners(members, policy=POLICY)
+    could = len({a for a, _, _ in edges} | {b for _, b, _ in edges})
+    print(f"\n## 2. Greedy (best pair first) beside match_partners, {n} members\n")
+    print("| method | paired | left out, of those with a possible partner | total |")
+    print("|---|---:|---:|---:|")
+    print(
+        f"| greedy | {2 * len(greedy)} | {could - 2 * len(greedy)} "
+        f"| {sum(greedy):.2f} |"
+    )
+    print(
+        f"| match_partners | {2 * len(ours.pairs)} | {could - 2 * len(ours.pairs)} "
+        f"| {ours.total:.2f} |"
+    )
+
+
+def scale(sizes: Sequence[int], repeats: int) -> None:
+    """Time to match simulate_cohort(n), scoring included, and its growth."""
+    print("\n## 3. match_partners on simulate_cohort(n), scoring included\n")
+    print("| members | median s | pairs | unmatched, not sitting out | growth |")
+    print("|---:|---:|---:|---:|---:|")
+    previous: tuple[int, float] | None = None
+    for n in sizes:
+        members = simulate_cohort(n, seed=3).members
+        result = match_partners(members)
+        seconds = median_time(functools.partial(match_partners, members), repeats)
+        left = sum(
+            1 for u in result.unmatched if u.reasons[0].code != "unmatched.sitting_out"
+        )
+        growth = "-"
+        if previous is not None:
+            growth = (
+                f"{seconds / previous[1]:.1f}x time for {n / previous[0]:.1f}x members"
+            )
+        print(f"| {n:,} | {seconds:.2f} | {len(result.pairs):,} | {left} | {growth} |")
+        previous = (n, seconds)
+
+
+def block_quality(n: int) -> None:
+    """The block solver's result against the exact optimum of its candidate graph."""
+    members = simulate_cohort(n, seed=3).members
+    start = time.perf_counter()
+    ours = match_partners(members, policy=POLICY)
+    seconds = time.perf_counter() - start
+    round_ = _last_round()
+    u = np.concatenate([c[0] for c in round_.candidates])
+    v = np.concatenate([c[1] for c in round_.candidates])
+    keys = np.unique(round_.key(u, v))
+    u, v = keys // round_.n, keys % round_.n
+    s, ok = round_.allowed(u, v)
+    u, v, score = u[ok], v[ok], s.score[ok]
+    weights = round_.weights(score)
+    start = time.perf_counter()
+    best = internals._matching(u, v, weights, cardinality=True)  # noqa: SLF001
+    exact_seconds = time.perf_counter() - start
+    by_pair = dict(
+        zip(zip(u.tolist(), v.tolist(), strict=True), score.tolist(), strict=True)
+    )
+    best_total = sum(by_pair[p] for p in best)
+    print(
+        f"\n## 4. Block solver at {n:,} members against the exact optimum "
+        "of its candidate graph\n"
+    )
+    print("| | pairs | total | seconds |")
+    print("|---|---:|---:|---:|")
+    print(
+        f"| candidate graph: {len(u):,} pairs, exact (rustworkx) | {len(best):,} "
+        f"| {best_total:.3f} | {exact_seconds:.1f} |"
+    )
+    print(
+        f"| match_partners | {len(ours.pairs):,} | {ours.total:.3f} | {seconds:.1f} |"
+    )
+    print(
+        f"\nTotal: {100 * ours.total / best_total:.3f}% of the optimum; "
+        f"left out whom a maximum-cardinality matching would place: "
+        f"{2 * (len(best) - len(ours.pairs))}"
+    )
+
+
+def main() -> None:
+    """Run every section at full or quick size."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes, for the tests"
+    )
+    quick = parser.parse_args().quick
+    if quick:
+        exact_beside_networkx(60, repeats=1, nx_repeats=1)
+        greedy_beside_optimum(120)
+        # Make the block solver take over at a size a test can afford.
+        internals._EXACT_LIMIT, internals._CHUNK, internals._KEEP = 40, 30, 8  # noqa: SLF001
+        scale([50, 100], repeats=1)
+        block_quality(150)
+    else:
+        exact_beside_networkx(500, repeats=5, nx_repeats=3)
+        greedy_beside_optimum(2_000)
+        scale([1_000, 2_000, 5_000, 10_000], repeats=3)
+        block_quality(10_000)
+
+
+if __name__ == "__main__":
+    main()
