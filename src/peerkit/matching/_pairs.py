@@ -342,8 +342,8 @@ class Table:
         )
         # One bit per hour with any free minute: most pairs of weeks that
         # share nothing are told apart in 3 words instead of 158.
-        hours = np.unpackbits(self.masks.view(np.uint8), axis=1, bitorder="little")
-        hours = hours[:, :_WEEK_MINUTES].reshape(len(self.masks), 168, 60).any(axis=2)
+        bits = np.unpackbits(self.masks.view(np.uint8), axis=1, bitorder="little")
+        hours = bits[:, :_WEEK_MINUTES].reshape(len(self.masks), 168, 60).any(axis=2)
         self.hours = np.packbits(
             np.pad(hours, ((0, 0), (0, 192 - hours.shape[1]))),
             axis=1,
