@@ -250,3 +250,17 @@ def test_always_available_pairs_have_the_whole_week() -> None:
     )
     assert fit.overlap_minutes == 7 * 24 * 60
     assert fit.components["schedule"] == 1.0
+
+
+def test_many_distinct_weeks_give_the_same_overlaps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above the grid limit overlaps are worked out pair by pair, to the same minutes."""
+    from peerkit.datasets import simulate_cohort
+    from peerkit.matching import match_partners
+    from peerkit.matching import _pairs
+
+    ms = simulate_cohort(80, seed=4).members
+    with_grid = match_partners(ms)
+    monkeypatch.setattr(_pairs, "_GRID_LIMIT", 0)
+    assert match_partners(ms) == with_grid

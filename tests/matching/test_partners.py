@@ -544,3 +544,13 @@ def test_the_seed_only_chooses_among_equally_good_rounds() -> None:
     assert len({r.teams for r in rounds_by_seed}) > 1
     assert len({r.total for r in rounds_by_seed}) == 1
     assert match_partners(ms, seed=3) == rounds_by_seed[3]
+
+
+def test_after_a_trio_nobody_is_called_the_odd_one_out() -> None:
+    """When a trio has taken the odd one, a member left without a partner is 'taken', not 'odd one out'."""
+    ms = [m for m in sample_cohort().members if "es" in m.languages]
+    result = match_partners(ms)
+    assert result.trios
+    codes = {u.reasons[0].code for u in result.unmatched}
+    assert "unmatched.odd_one_out" not in codes
+    assert "unmatched.taken" in codes

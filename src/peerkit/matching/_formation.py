@@ -97,11 +97,17 @@ class FormedGroup:
 @attrs.frozen(kw_only=True)
 class Unplaced:
     """
-    A member `form_groups` could not place without breaking a hard rule.
+    A member who could not be placed without breaking a hard rule.
+
+    `form_groups` returns one for each member it could not put in a group;
+    `match_partners` and `match_mentors` for each member without a partner
+    or mentor this round (a member sitting out included: a boundary, not a
+    failure).
 
     Attributes:
         member_id: Who.
-        reasons: Why, in words the member may read.
+        reasons: Why, in words the member may read; ``code`` says which rule
+            (``unplaced.language``, ``unmatched.sitting_out``, ...).
 
     Added in 0.1.
     """

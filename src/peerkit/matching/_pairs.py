@@ -433,8 +433,7 @@ class Table:
         goals, _, _ = self._share(self.goals, self.goal_counts, u, others)
         exp, _, _ = self._share(self.experiences, self.experience_counts, u, others)
         possible = (_shared(self.languages, u, others) > 0) & self.active[others]
-        if not self.active[x]:
-            possible[:] = False
+        possible &= self.active[x]
         return np.where(possible, self._mean(stage, goals, exp, 1.0), -1.0)
 
     def score(self, u: IntArray, v: IntArray) -> Scores:

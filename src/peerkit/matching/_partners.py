@@ -881,7 +881,7 @@ def _result(
         for i in sorted(set(range(n)) - placed - set(trio or ()))
     }
     taken = [i for i, reasons in why.items() if not reasons]
-    odd_one = odd and len(taken) == 1
+    odd_one = odd and trio is None and len(taken) == 1
     for i in taken:
         why[i] = (_taken(table.policy.trios, odd_one),)
     unmatched = [Unplaced(member_id=table.ids[i], reasons=why[i]) for i in why]
