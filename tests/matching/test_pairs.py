@@ -257,8 +257,7 @@ def test_many_distinct_weeks_give_the_same_overlaps(
 ) -> None:
     """Above the grid limit overlaps are worked out pair by pair, to the same minutes."""
     from peerkit.datasets import simulate_cohort
-    from peerkit.matching import match_partners
-    from peerkit.matching import _pairs
+    from peerkit.matching import _pairs, match_partners
 
     ms = simulate_cohort(80, seed=4).members
     with_grid = match_partners(ms)
