@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
+from _timing import median_time
 
 from peerkit import Group, Member, WeeklyAvailability
 from peerkit._time import _week_bounds
@@ -41,16 +42,6 @@ from exhaustive import best_grouping
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-
-
-def median_time(run: Callable[[], object], repeats: int) -> float:
-    """Median wall time of *run* over *repeats* runs, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def exactness(seeds: int) -> None:

@@ -26,20 +26,20 @@ from __future__ import annotations
 
 import argparse
 import functools
-import statistics
 import time
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 import rustworkx as rx
+from _timing import median_time
 
 from peerkit.datasets import simulate_cohort
 from peerkit.matching import PartnerPolicy, match_partners
 from peerkit.matching import _partners as internals
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from peerkit import Member
 
@@ -63,16 +63,6 @@ def _last_round() -> internals.Round:
     if _Recording.last is None:  # pragma: no cover - match_partners always makes one
         raise RuntimeError("match_partners made no round")
     return _Recording.last
-
-
-def median_time(run: Callable[[], object], repeats: int) -> float:
-    """Median wall time of *run* over *repeats* runs, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def scored_graph(

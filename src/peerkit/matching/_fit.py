@@ -128,6 +128,30 @@ def _to_comfort(
     return given  # type: ignore[no-any-return]  # the validator says why
 
 
+def scale_field() -> Any:
+    """A policy's journey scale: the stages of change unless set."""
+    return attrs.field(
+        default=STAGES_OF_CHANGE, validator=instance_of(JourneyScale, "a JourneyScale")
+    )
+
+
+def weights_field(default: Mapping[str, float], components: tuple[str, ...]) -> Any:
+    """A policy's component weights: one non-negative weight per component."""
+    return attrs.field(
+        default=default, converter=to_weights, validator=weights_validator(components)
+    )
+
+
+def stage_tolerance_field() -> Any:
+    """A policy's stage distance up to which members count as close (0.25)."""
+    return attrs.field(default=0.25, converter=to_float, validator=check_tolerance)
+
+
+def stage_limit_field() -> Any:
+    """A policy's stage distance at which closeness has fallen to 0 (0.75)."""
+    return attrs.field(default=0.75, converter=to_float, validator=check_limit)
+
+
 _DEFAULT_WEIGHTS = FrozenDict(
     {"stage": 0.3, "experience": 0.25, "goals": 0.15, "schedule": 0.15, "size": 0.15}
 )
@@ -173,20 +197,10 @@ class FitPolicy:
     Added in 0.1.
     """
 
-    scale: JourneyScale = attrs.field(
-        default=STAGES_OF_CHANGE, validator=instance_of(JourneyScale, "a JourneyScale")
-    )
-    weights: Mapping[str, float] = attrs.field(
-        default=_DEFAULT_WEIGHTS,
-        converter=to_weights,
-        validator=weights_validator(COMPONENTS),
-    )
-    stage_tolerance: float = attrs.field(
-        default=0.25, converter=to_float, validator=check_tolerance
-    )
-    stage_limit: float = attrs.field(
-        default=0.75, converter=to_float, validator=check_limit
-    )
+    scale: JourneyScale = scale_field()  # noqa: RUF009 - an attrs field definition
+    weights: Mapping[str, float] = weights_field(_DEFAULT_WEIGHTS, COMPONENTS)
+    stage_tolerance: float = stage_tolerance_field()
+    stage_limit: float = stage_limit_field()
     one_ahead_counts: bool = attrs.field(default=True, validator=check_bool)
     week_of: dt.date = attrs.field(default=dt.date(2026, 1, 12), validator=check_week)
     ideal_size: tuple[int, int] = attrs.field(
@@ -259,14 +273,21 @@ def weighted(policy: FitPolicy, components: Mapping[str, float]) -> float:
 # --- results -------------------------------------------------------------------
 
 
-def _check_components(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping) or not set(COMPONENTS) <= set(value):
-        raise InvalidInputError(
-            attr.name, value, f"a mapping with {', '.join(COMPONENTS)}"
-        )
-    for key, item in value.items():
-        check_str(attr.name, key)
-        check_float(f"{attr.name}[{key!r}]", item, low=0.0, high=1.0)
+def components_validator(
+    components: tuple[str, ...],
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Attrs validator factory: a value in [0, 1] for at least each component."""
+
+    def _check(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, Mapping) or not set(components) <= set(value):
+            raise InvalidInputError(
+                attr.name, value, f"a mapping with {', '.join(components)}"
+            )
+        for key, item in value.items():
+            check_str(attr.name, key)
+            check_float(f"{attr.name}[{key!r}]", item, low=0.0, high=1.0)
+
+    return _check
 
 
 def _to_reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
@@ -304,7 +325,7 @@ class GroupFit:
     group_id: str = attrs.field(validator=non_empty_str)
     score: float = attrs.field(converter=to_float, validator=unit_float)
     components: Mapping[str, float] = attrs.field(
-        converter=to_weights, validator=_check_components
+        converter=to_weights, validator=components_validator(COMPONENTS)
     )
     eligible: bool = attrs.field(validator=check_bool)
     reasons: tuple[Reason, ...] = attrs.field(

@@ -22,14 +22,12 @@ from numpy.typing import NDArray
 
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
-from peerkit._model import STAGES_OF_CHANGE, JourneyScale, Member
+from peerkit._model import JourneyScale, Member
 from peerkit._time import MINUTES_PER_DAY, _materialize
 from peerkit._validate import (
-    check_float,
     check_int,
     check_str,
     count,
-    instance_of,
     to_float,
     tuple_of,
     unit_float,
@@ -39,12 +37,14 @@ from peerkit.matching._fit import (
     NEUTRAL,
     _to_reasons,
     check_bool,
-    check_limit,
-    check_tolerance,
     check_week,
+    components_validator,
+    scale_field,
     stage_closeness,
+    stage_limit_field,
+    stage_tolerance_field,
     to_weights,
-    weights_validator,
+    weights_field,
 )
 
 PAIR_COMPONENTS: tuple[str, ...] = ("stage", "goals", "experience", "schedule")
@@ -127,20 +127,10 @@ class PartnerPolicy:
     Added in 0.1.
     """
 
-    scale: JourneyScale = attrs.field(
-        default=STAGES_OF_CHANGE, validator=instance_of(JourneyScale, "a JourneyScale")
-    )
-    weights: Mapping[str, float] = attrs.field(
-        default=_DEFAULT_WEIGHTS,
-        converter=to_weights,
-        validator=weights_validator(PAIR_COMPONENTS),
-    )
-    stage_tolerance: float = attrs.field(
-        default=0.25, converter=to_float, validator=check_tolerance
-    )
-    stage_limit: float = attrs.field(
-        default=0.75, converter=to_float, validator=check_limit
-    )
+    scale: JourneyScale = scale_field()  # noqa: RUF009 - an attrs field definition
+    weights: Mapping[str, float] = weights_field(_DEFAULT_WEIGHTS, PAIR_COMPONENTS)
+    stage_tolerance: float = stage_tolerance_field()
+    stage_limit: float = stage_limit_field()
     min_score: float = attrs.field(
         default=0.4, converter=to_float, validator=unit_float
     )
@@ -168,16 +158,6 @@ def _check_ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None
         check_str(f"{attr.name}[{i}]", ident)
     if not value[0] < value[1]:
         raise InvalidInputError(attr.name, value, "two different ids, sorted")
-
-
-def _check_components(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping) or not set(PAIR_COMPONENTS) <= set(value):
-        raise InvalidInputError(
-            attr.name, value, f"a mapping with {', '.join(PAIR_COMPONENTS)}"
-        )
-    for key, item in value.items():
-        check_str(attr.name, key)
-        check_float(f"{attr.name}[{key!r}]", item, low=0.0, high=1.0)
 
 
 def to_ids(value: Iterable[str]) -> tuple[str, ...]:
@@ -219,7 +199,7 @@ class PairFit:
     member_ids: tuple[str, str] = attrs.field(converter=to_ids, validator=_check_ids)
     score: float = attrs.field(converter=to_float, validator=unit_float)
     components: Mapping[str, float] = attrs.field(
-        converter=to_weights, validator=_check_components
+        converter=to_weights, validator=components_validator(PAIR_COMPONENTS)
     )
     overlap_minutes: int = attrs.field(validator=count)
     eligible: bool = attrs.field(validator=check_bool)

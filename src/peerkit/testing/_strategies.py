@@ -319,21 +319,29 @@ def fit_policies(
     return _fit_policies(scale)
 
 
-@st.composite
-def _fit_policies(draw: st.DrawFn, scale: JourneyScale) -> FitPolicy:
-    weights = {
-        k: draw(st.floats(0.0, 1.0, allow_nan=False))
-        for k in ("stage", "experience", "goals", "schedule", "size")
-    }
+def _weights_and_tolerance(
+    draw: st.DrawFn, components: tuple[str, ...]
+) -> tuple[dict[str, float], float, float]:
+    """Weights (not all zero) and a stage tolerance with a limit above it."""
+    weights = {k: draw(st.floats(0.0, 1.0, allow_nan=False)) for k in components}
     if not sum(weights.values()):
         weights["stage"] = 1.0
     tolerance = draw(st.floats(0.0, 0.9, allow_nan=False))
+    limit = draw(st.floats(tolerance + 0.05, 1.0, allow_nan=False))
+    return weights, tolerance, limit
+
+
+@st.composite
+def _fit_policies(draw: st.DrawFn, scale: JourneyScale) -> FitPolicy:
+    weights, tolerance, limit = _weights_and_tolerance(
+        draw, ("stage", "experience", "goals", "schedule", "size")
+    )
     low = draw(st.integers(1, 10))
     return FitPolicy(
         scale=scale,
         weights=weights,
         stage_tolerance=tolerance,
-        stage_limit=draw(st.floats(tolerance + 0.05, 1.0, allow_nan=False)),
+        stage_limit=limit,
         one_ahead_counts=draw(st.booleans()),
         week_of=draw(st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))),
         ideal_size=(low, low + draw(st.integers(0, 8))),
@@ -403,19 +411,15 @@ def partner_policies(
 
 @st.composite
 def _partner_policies(draw: st.DrawFn, scale: JourneyScale) -> PartnerPolicy:
-    weights = {
-        k: draw(st.floats(0.0, 1.0, allow_nan=False))
-        for k in ("stage", "goals", "experience", "schedule")
-    }
-    if not sum(weights.values()):
-        weights["stage"] = 1.0
-    tolerance = draw(st.floats(0.0, 0.9, allow_nan=False))
+    weights, tolerance, limit = _weights_and_tolerance(
+        draw, ("stage", "goals", "experience", "schedule")
+    )
     least = draw(st.sampled_from((1, 15, 30, 60)))
     return PartnerPolicy(
         scale=scale,
         weights=weights,
         stage_tolerance=tolerance,
-        stage_limit=draw(st.floats(tolerance + 0.05, 1.0, allow_nan=False)),
+        stage_limit=limit,
         min_score=draw(st.sampled_from((0.0, 0.2, 0.4, 0.6))),
         no_repeat_rounds=draw(st.integers(0, 4)),
         trios=draw(st.booleans()),
