@@ -187,7 +187,7 @@ def test_hard_rules_are_never_broken(
     by_id = {m.id: m for m in ms}
     banned = {frozenset(p) for p in blocked}
     recent = (
-        history[len(history) - policy.no_repeat_rounds :]
+        history[max(0, len(history) - policy.no_repeat_rounds) :]
         if policy.no_repeat_rounds
         else []
     )
@@ -515,7 +515,7 @@ def test_blocking_pairs_are_exactly_the_pairs_both_would_prefer(
     current = {u.member_id: -1.0 for u in result.unmatched}
     current |= {i: f.score for f in result.pairs for i in f.member_ids}
     current |= {i: t.score for t in result.trios for i in t.member_ids}
-    recent = history[len(history) - policy.no_repeat_rounds :]
+    recent = history[max(0, len(history) - policy.no_repeat_rounds) :]
     banned = {frozenset(p) for p in blocked} | {frozenset(p) for r in recent for p in r}
     graph = allowed_graph(ms, policy, frozenset(banned))
     expected = sorted(
