@@ -81,6 +81,19 @@ def nx_total(graph: "nx.Graph[str]", matching: set[tuple[str, str]]) -> float:
     return float(sum(graph[a][b]["weight"] for a, b in matching))
 
 
+def banned_pairs(
+    blocked: list[tuple[str, str]],
+    history: list[list[tuple[str, str]]],
+    policy: PartnerPolicy,
+) -> frozenset[frozenset[str]]:
+    """The pairs a round may not make: blocked, or partners in the last rounds."""
+    n = policy.no_repeat_rounds
+    recent = history[max(0, len(history) - n) :] if n else []
+    return frozenset(
+        {frozenset(p) for p in blocked} | {frozenset(p) for r in recent for p in r}
+    )
+
+
 def no_trios(policy: PartnerPolicy) -> PartnerPolicy:
     return attrs.evolve(policy, trios=False)
 
@@ -185,13 +198,7 @@ def test_hard_rules_are_never_broken(
         ms, policy=policy, objective=objective, blocked=blocked, history=history
     )
     by_id = {m.id: m for m in ms}
-    banned = {frozenset(p) for p in blocked}
-    recent = (
-        history[max(0, len(history) - policy.no_repeat_rounds) :]
-        if policy.no_repeat_rounds
-        else []
-    )
-    banned |= {frozenset(p) for r in recent for p in r}
+    banned = banned_pairs(blocked, history, policy)
     fits = [*result.pairs, *(f for t in result.trios for f in t.fits)]
     for fit in fits:
         a, b = fit.member_ids
@@ -515,9 +522,8 @@ def test_blocking_pairs_are_exactly_the_pairs_both_would_prefer(
     current = {u.member_id: -1.0 for u in result.unmatched}
     current |= {i: f.score for f in result.pairs for i in f.member_ids}
     current |= {i: t.score for t in result.trios for i in t.member_ids}
-    recent = history[max(0, len(history) - policy.no_repeat_rounds) :]
-    banned = {frozenset(p) for p in blocked} | {frozenset(p) for r in recent for p in r}
-    graph = allowed_graph(ms, policy, frozenset(banned))
+    banned = banned_pairs(blocked, history, policy)
+    graph = allowed_graph(ms, policy, banned)
     expected = sorted(
         tuple(sorted((a, b)))
         for a, b in graph.edges

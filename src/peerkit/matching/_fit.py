@@ -290,6 +290,12 @@ def components_validator(
     return _check
 
 
+def check_ineligible_scores_zero(fit: Any) -> None:
+    """A fit that a hard rule rules out scores 0, whatever its components say."""
+    if not fit.eligible and fit.score != 0.0:
+        raise InvalidInputError("score", fit.score, "0 when not eligible")
+
+
 def _to_reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
     if isinstance(value, list):
         return tuple(value)
@@ -333,8 +339,7 @@ class GroupFit:
     )
 
     def __attrs_post_init__(self) -> None:
-        if not self.eligible and self.score != 0.0:
-            raise InvalidInputError("score", self.score, "0 when not eligible")
+        check_ineligible_scores_zero(self)
 
 
 # --- group_fit -------------------------------------------------------------------

@@ -37,6 +37,7 @@ from peerkit.matching._fit import (
     NEUTRAL,
     _to_reasons,
     check_bool,
+    check_ineligible_scores_zero,
     check_week,
     components_validator,
     scale_field,
@@ -208,8 +209,7 @@ class PairFit:
     )
 
     def __attrs_post_init__(self) -> None:
-        if not self.eligible and self.score != 0.0:
-            raise InvalidInputError("score", self.score, "0 when not eligible")
+        check_ineligible_scores_zero(self)
 
 
 # --- the feature table -----------------------------------------------------------
