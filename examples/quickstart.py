@@ -1,5 +1,5 @@
 """
-Quickstart: look at a cohort, place a newcomer, pair accountability partners.
+Quickstart: look at a cohort, place a newcomer, pair partners, schedule check-ins.
 
 Runs on the sample cohort that ships with peerkit:
 
@@ -7,7 +7,8 @@ Runs on the sample cohort that ships with peerkit:
 
 It prints a short overview a coordinator can read: the cohort, when the
 newcomer could attend each group's meeting, which group suits them best,
-and who their accountability partner is this round and next. Nothing
+who their accountability partner is this round and next, and when the
+pair's weekly check-ins fall in each of their own time zones. Nothing
 here reads the clock: the week is fixed, so the output is the same every
 run.
 """
@@ -22,6 +23,7 @@ import attrs
 import peerkit
 from peerkit.datasets import sample_cohort
 from peerkit.matching import FitPolicy, match_partners, rank_groups
+from peerkit.scheduling import Cadence, common_slots, occurrences
 
 WEEK_OF = dt.date(
     2026, 3, 9
@@ -80,8 +82,10 @@ def best_group(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
         print(f"  {reason.message}")
 
 
-def accountability_partners(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
-    """Pair the whole cohort for this round and show the newcomer's partner."""
+def accountability_partners(
+    cohort: peerkit.Cohort, newcomer: peerkit.Member
+) -> str | None:
+    """Pair the whole cohort for this round; show and return the newcomer's partner."""
     round_one = match_partners(cohort.members)
     print(
         f"\nAccountability partners this round: {len(round_one.pairs)} pairs, "
@@ -91,7 +95,7 @@ def accountability_partners(cohort: peerkit.Cohort, newcomer: peerkit.Member) ->
     if not partners:
         unmatched = next(u for u in round_one.unmatched if u.member_id == newcomer.id)
         print(f"  {newcomer.id}: {unmatched.reasons[0].message}")
-        return
+        return None
     fit = next(f for f in round_one.pairs if newcomer.id in f.member_ids)
     print(f"  {newcomer.id} + {partners[0]}, fit {fit.score:.2f}:")
     for reason in fit.reasons:
@@ -100,6 +104,35 @@ def accountability_partners(cohort: peerkit.Cohort, newcomer: peerkit.Member) ->
     print(
         f"  Next round, with this one as history: {round_two.partners_of(newcomer.id)}"
     )
+    return partners[0]
+
+
+def partner_checkins(
+    cohort: peerkit.Cohort, newcomer: peerkit.Member, partner_id: str
+) -> None:
+    """Choose a weekly check-in time for the pair and show their next check-ins."""
+    pair = [newcomer, cohort.member(partner_id)]
+    slots = common_slots(pair, duration=dt.timedelta(minutes=30), week_of=WEEK_OF)
+    if not slots:
+        print(f"\n{newcomer.id} and {partner_id} share no free half hour this week.")
+        return
+    # The earliest slot that suits both, kept on the newcomer's clock.
+    first, _ = slots[0].local(newcomer.id)
+    cadence = Cadence.weekly(
+        on=first.format("ddd").lower(), at=first.time(), tz=newcomer.timezone
+    )
+    print(
+        f"\nWeekly check-in for {newcomer.id} + {partner_id}: {cadence}; "
+        f"{len(slots)} half-hour slots suit both this week"
+    )
+    for checkin in occurrences(
+        cadence, start=slots[0].start, count=4, quiet_hours=pair
+    ):
+        local = [
+            f"{m.id} {checkin.in_tz(m.timezone).format('ddd D MMM HH:mm')}"
+            for m in pair
+        ]
+        print(f"  {', '.join(local)}")
 
 
 def main() -> None:
@@ -122,7 +155,9 @@ def main() -> None:
     )
     meeting_options(cohort, newcomer)
     best_group(cohort, newcomer)
-    accountability_partners(cohort, newcomer)
+    partner = accountability_partners(cohort, newcomer)
+    if partner is not None:
+        partner_checkins(cohort, newcomer, partner)
     restored = peerkit.from_json(peerkit.Member, peerkit.to_json(newcomer))
     print(
         f"\nValues are plain data: {newcomer.id} survives a JSON round trip: "

@@ -14,6 +14,7 @@ PACKAGES = [
     "peerkit.testing",
     "peerkit.datasets",
     "peerkit.matching",
+    "peerkit.scheduling",
 ]
 
 

@@ -24,6 +24,7 @@ from peerkit import (
     from_dict,
     from_json,
     matching,
+    scheduling,
     to_dict,
     to_json,
 )
@@ -50,6 +51,11 @@ VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     matching.PartnerMatching: pst.partner_matchings(),
     matching.MentorAssignment: pst.mentor_assignments(),
     matching.MentorMatching: pst.mentor_matchings(),
+    scheduling.Cadence: pst.cadences(),
+    scheduling.AdaptPolicy: pst.adapt_policies(),
+    scheduling.CheckinStatus: pst.checkin_statuses(),
+    scheduling.Slot: pst.slots(),
+    scheduling.SlotConflict: pst.slot_conflicts(),
 }
 
 JSON = st.recursive(
@@ -68,7 +74,7 @@ def test_every_public_value_type_has_a_strategy() -> None:
 
     exported = {
         obj
-        for module in (peerkit, matching)
+        for module in (peerkit, matching, scheduling)
         for name in module.__all__
         if isinstance(obj := getattr(module, name), type) and attrs.has(obj)
     }

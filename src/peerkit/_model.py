@@ -208,6 +208,12 @@ def _to_availability(
     return _specs_to_availability(value, "availability")
 
 
+def _to_quiet_hours(
+    value: WeeklyAvailability | str | Iterable[str],
+) -> WeeklyAvailability:
+    return _specs_to_availability(value, "quiet_hours")
+
+
 def _to_meets(value: WeeklyAvailability | str | Iterable[str]) -> WeeklyAvailability:
     return _specs_to_availability(value, "meets")
 
@@ -238,6 +244,10 @@ class Member:
         languages: Languages the member can take part in; at least one.
         max_partners: How many accountability partners the member can hold
             at once. 0 is a boundary (sitting this round out), not a failure.
+        quiet_hours: When the member wants no check-ins, in their own time
+            (``"daily 21:00-08:00"`` crosses midnight). A boundary:
+            `peerkit.scheduling` never places a check-in or a common slot
+            inside it. Defaults to none.
         traits: Facts used by eligibility rules (``{"age_band": "18-25"}``).
             Never shown to other members.
 
@@ -267,6 +277,11 @@ class Member:
         factory=_default_languages, converter=to_str_set, validator=non_empty_str_set
     )
     max_partners: int = attrs.field(default=1, validator=count)
+    quiet_hours: WeeklyAvailability = attrs.field(
+        factory=WeeklyAvailability,
+        converter=_to_quiet_hours,
+        validator=instance_of(WeeklyAvailability, "a WeeklyAvailability"),
+    )
     traits: Mapping[str, str] = attrs.field(
         factory=dict, converter=to_str_map, validator=str_map
     )

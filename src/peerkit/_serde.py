@@ -117,6 +117,7 @@ converter.register_unstructure_hook(pendulum.DateTime, lambda v: v.isoformat())
 converter.register_unstructure_hook(dt.date, lambda v: v.isoformat())
 converter.register_unstructure_hook(pendulum.Date, lambda v: v.isoformat())
 converter.register_unstructure_hook(WeeklyAvailability, lambda v: list(v.specs()))
+converter.register_unstructure_hook(dt.time, lambda v: v.isoformat(timespec="minutes"))
 
 
 # --- structuring ---------------------------------------------------------------
@@ -160,6 +161,17 @@ def _structure_datetime(value: Any, _t: Any) -> pendulum.DateTime:
             ) from None
         return as_instant("", parsed)
     return as_instant("", value)
+
+
+def _structure_time(value: Any, _t: Any) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInputError("", value, "a wall time of day, e.g. '09:00'")
 
 
 def _structure_date(value: Any, _t: Any) -> dt.date:
@@ -289,6 +301,7 @@ converter.register_structure_hook(bool, _structure_bool)
 converter.register_structure_hook(dt.datetime, _structure_datetime)
 converter.register_structure_hook(pendulum.DateTime, _structure_datetime)
 converter.register_structure_hook(dt.date, _structure_date)
+converter.register_structure_hook(dt.time, _structure_time)
 converter.register_structure_hook(WeeklyAvailability, _structure_availability)
 converter.register_structure_hook_factory(
     _is_origin(frozenset, set), _structure_set_factory

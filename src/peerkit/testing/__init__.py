@@ -15,7 +15,10 @@ Example:
 """
 
 from peerkit.testing._strategies import (
+    adapt_policies,
     aware_datetimes,
+    cadences,
+    checkin_statuses,
     cohorts,
     fit_policies,
     formed_groups,
@@ -31,6 +34,8 @@ from peerkit.testing._strategies import (
     partner_matchings,
     partner_policies,
     reasons,
+    slot_conflicts,
+    slots,
     stages,
     timezones,
     trios,
@@ -40,7 +45,10 @@ from peerkit.testing._strategies import (
 )
 
 __all__ = [
+    "adapt_policies",
     "aware_datetimes",
+    "cadences",
+    "checkin_statuses",
     "cohorts",
     "fit_policies",
     "formed_groups",
@@ -56,6 +64,8 @@ __all__ = [
     "partner_matchings",
     "partner_policies",
     "reasons",
+    "slot_conflicts",
+    "slots",
     "stages",
     "timezones",
     "trios",

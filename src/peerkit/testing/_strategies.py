@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from peerkit._explain import Reason
 from peerkit._model import STAGES_OF_CHANGE, Cohort, Group, JourneyScale, Member
-from peerkit._time import Interval, WeeklyAvailability, Window, _known_zones, zone
+from peerkit._time import (
+    WEEKDAYS,
+    Interval,
+    WeeklyAvailability,
+    Window,
+    _known_zones,
+    zone,
+)
 from peerkit.matching import (
     FitPolicy,
     FormedGroup,
@@ -28,6 +35,17 @@ from peerkit.matching import (
     match_mentors,
     match_partners,
     partner_fit,
+)
+from peerkit.scheduling import (
+    FREQUENCIES,
+    AdaptPolicy,
+    Cadence,
+    CheckinStatus,
+    Slot,
+    SlotConflict,
+    checkin_status,
+    common_slots,
+    recurring_slot_conflicts,
 )
 
 # Zones with the transitions that break naive code come first, so they are
@@ -190,6 +208,9 @@ def members(
         else weekly_availabilities(),
         languages=st.frozensets(_LANGUAGES, min_size=1, max_size=2),
         max_partners=st.integers(0, 3),
+        quiet_hours=st.one_of(
+            st.just(WeeklyAvailability()), weekly_availabilities(max_windows=3)
+        ),
         traits=_traits(),
     )
 
@@ -442,11 +463,19 @@ def pair_fits(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[PairF
 def _sample_people(max_members: int) -> st.SearchStrategy[list[Member]]:
     from peerkit.datasets import sample_cohort  # noqa: PLC0415 - loads package data
 
+    return _some_of(sample_cohort().members, max_size=max_members)
+
+
+def _some_of(
+    people: tuple[Member, ...] | list[Member], *, min_size: int = 0, max_size: int
+) -> st.SearchStrategy[list[Member]]:
+    """Distinct members drawn by index, so reprs stay short."""
     return st.lists(
-        st.sampled_from(sample_cohort().members),
-        max_size=max_members,
-        unique_by=lambda m: m.id,
-    )
+        st.integers(0, len(people) - 1),
+        min_size=min_size,
+        max_size=max_size,
+        unique=True,
+    ).map(lambda picks: [people[i] for i in picks])
 
 
 def partner_matchings(max_members: int = 24) -> st.SearchStrategy[PartnerMatching]:
@@ -468,9 +497,7 @@ def trios() -> st.SearchStrategy[Trio]:
         m for m in sample_cohort().members if m.max_partners and "en" in m.languages
     ]
     return (
-        st.lists(
-            st.sampled_from(people), min_size=3, max_size=9, unique_by=lambda m: m.id
-        )
+        _some_of(people, min_size=3, max_size=9)
         .filter(lambda ms: len(ms) % 2 == 1)
         .map(lambda ms: match_partners(ms, policy=loose))
         .filter(lambda m: bool(m.trios))
@@ -492,3 +519,177 @@ def mentor_assignments() -> st.SearchStrategy[MentorAssignment]:
         .filter(lambda m: bool(m.assignments))
         .flatmap(lambda m: st.sampled_from(m.assignments))
     )
+
+
+# --- scheduling -------------------------------------------------------------------
+
+
+@st.composite
+def _times(draw: st.DrawFn) -> tuple[dt.time, ...]:
+    hours = draw(st.lists(st.integers(0, 23), min_size=1, max_size=2, unique=True))
+    minutes = draw(
+        st.lists(
+            st.sampled_from((0, 15, 30, 45, 7)), min_size=1, max_size=2, unique=True
+        )
+    )
+    return tuple(dt.time(h, m) for h in hours for m in minutes)
+
+
+def cadences(
+    *, zones: st.SearchStrategy[str] | None = None, max_interval: int = 4
+) -> st.SearchStrategy[Cadence]:
+    """
+    Cadences across the whole supported RFC 5545 subset.
+
+    Args:
+        zones: Strategy for the cadence's zone; `timezones()` by default.
+        max_interval: Largest ``every``.
+    """
+    return _cadences(zones if zones is not None else timezones(), max_interval)
+
+
+@st.composite
+def _cadences(
+    draw: st.DrawFn, zones: st.SearchStrategy[str], max_interval: int
+) -> Cadence:
+    frequency = draw(st.sampled_from(FREQUENCIES))
+    weekdays = st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=4, unique=True)
+    days: list[str] = []
+    month_days: list[int] = []
+    if frequency == "weekly":
+        days = draw(weekdays)
+    elif frequency == "daily":
+        days = draw(st.one_of(st.just([]), weekdays))
+    elif draw(st.booleans()):
+        ordinal = st.sampled_from((1, 2, 3, 4, 5, -1, -2))
+        days = [
+            f"{n}{d}"
+            for n, d in draw(
+                st.lists(
+                    st.tuples(ordinal, st.sampled_from(WEEKDAYS)),
+                    min_size=1,
+                    max_size=3,
+                    unique=True,
+                )
+            )
+        ]
+    else:
+        month_days = draw(
+            st.lists(
+                st.integers(1, 31) | st.integers(-31, -1),
+                min_size=1,
+                max_size=3,
+                unique=True,
+            )
+        )
+    return Cadence(
+        frequency=frequency,
+        times=draw(_times()),
+        timezone=draw(zones),
+        interval=draw(st.integers(1, max_interval)),
+        weekdays=days,
+        month_days=month_days,
+    )
+
+
+def adapt_policies() -> st.SearchStrategy[AdaptPolicy]:
+    """Adaptation policies with varied bounds and thresholds."""
+    return _adapt_policies()
+
+
+@st.composite
+def _adapt_policies(draw: st.DrawFn) -> AdaptPolicy:
+    least = draw(st.sampled_from((0.2, 0.25, 0.5, 1.0, 2.0)))
+    most = least * draw(st.sampled_from((1.0, 2.0, 4.0, 10.0, 35.0)))
+    lighten = draw(st.sampled_from((0.0, 0.1, 0.2, 0.3)))
+    return AdaptPolicy(
+        least_per_week=least,
+        most_per_week=most,
+        lighten_below=lighten,
+        tighten_from=lighten + draw(st.sampled_from((0.0, 0.2, 0.4))),
+        max_steps=draw(st.integers(1, 4)),
+    )
+
+
+def checkin_statuses() -> st.SearchStrategy[CheckinStatus]:
+    """Check-in statuses as `peerkit.scheduling.checkin_status` makes them."""
+    return _checkin_statuses()
+
+
+@st.composite
+def _checkin_statuses(draw: st.DrawFn) -> CheckinStatus:
+    cadence = draw(cadences(zones=timezones(tricky_only=True), max_interval=2))
+    start = draw(aware_datetimes(min_value=dt.datetime(2020, 1, 1)))  # noqa: DTZ001
+    now = start + dt.timedelta(days=draw(st.integers(0, 90)))
+    done = draw(
+        st.lists(
+            st.integers(0, 90 * 24).map(lambda h: start + dt.timedelta(hours=h)),
+            max_size=12,
+        )
+    )
+    return checkin_status(cadence, start=start, done=done, now=now)
+
+
+def slots() -> st.SearchStrategy[Slot]:
+    """Slots as `peerkit.scheduling.common_slots` makes them."""
+    return _slot_pairs().flatmap(lambda found: st.sampled_from(found[0]))
+
+
+@st.composite
+def _slot_pairs(draw: st.DrawFn) -> tuple[tuple[Slot, ...], list[Member]]:
+    people = draw(
+        st.lists(
+            members(
+                availability=st.lists(windows(), min_size=1, max_size=6).map(
+                    lambda ws: WeeklyAvailability(tuple(ws))
+                )
+            ),
+            min_size=1,
+            max_size=3,
+            unique_by=lambda m: m.id,
+        ).filter(lambda ms: all(not m.availability.is_empty for m in ms))
+    )
+    week = draw(st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31)))
+    found = common_slots(
+        people,
+        duration=dt.timedelta(minutes=15),
+        week_of=week,
+        step=dt.timedelta(hours=2),
+    )
+    if not found:
+        found = common_slots(
+            [Member("solo", "action")], duration=dt.timedelta(minutes=30), week_of=week
+        )
+        people = [Member("solo", "action")]
+    return found, people
+
+
+def slot_conflicts() -> st.SearchStrategy[SlotConflict]:
+    """Slot conflicts as `peerkit.scheduling.recurring_slot_conflicts` finds them."""
+    from peerkit.datasets import sample_cohort  # noqa: PLC0415 - loads package data
+
+    people = sample_cohort().members
+
+    @st.composite
+    def _one(draw: st.DrawFn) -> SlotConflict:
+        pair = draw(_some_of(people, min_size=2, max_size=2))
+        start = draw(aware_datetimes(min_value=dt.datetime(2020, 1, 1)))  # noqa: DTZ001
+        slot = Slot(
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            timezones={m.id: m.timezone for m in pair},
+        )
+        found = recurring_slot_conflicts(slot, pair, weeks=8)
+        if not found:
+            return SlotConflict(
+                week_of=start.date(),
+                member_id=pair[0].id,
+                start=start,
+                end=start + dt.timedelta(hours=1),
+                reason=Reason(
+                    "slot.unavailable", -1.0, "Outside the times they are free."
+                ),
+            )
+        return draw(st.sampled_from(found))
+
+    return _one()

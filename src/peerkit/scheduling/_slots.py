@@ -1,0 +1,387 @@
+"""Common slots in a concrete week, and the weeks a chosen slot stops fitting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+import pendulum
+
+from peerkit._explain import Reason
+from peerkit._model import Member
+from peerkit._time import (
+    _aware,
+    _instant,
+    _materialize,
+    _merge,
+    _micros,
+    _to_utc,
+    _week_bounds,
+    as_instant,
+    check_date,
+    check_timezone,
+    is_timezone,
+    local_instant,
+    zone,
+)
+from peerkit._validate import (
+    check_int,
+    check_str,
+    instance_of,
+    str_map,
+    to_str_map,
+    unique_by_id,
+)
+from peerkit.errors import InvalidInputError
+
+_US = 1_000_000
+_MINUTE = 60 * _US
+_MAX_WEEKS = 520
+
+
+def _check_zones(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    str_map(inst, attr, value)
+    for key, tz in value.items():  # type: ignore[attr-defined]  # a FrozenDict: checked
+        if not is_timezone(tz):
+            raise InvalidInputError(
+                f"{attr.name}[{key!r}]", tz, "an IANA time zone name"
+            )
+
+
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    return f"{start.strftime('%a %d %b %H:%M')}-{end.strftime('%H:%M')}"
+
+
+@attrs.frozen(kw_only=True, order=False)
+class Slot:
+    """
+    A stretch of one concrete week that suits everyone in it.
+
+    Attributes:
+        start: First instant (UTC).
+        end: First instant after it (UTC).
+        timezones: Each member's id and IANA zone, for their local view.
+
+    Examples:
+        >>> import pendulum
+        >>> slot = Slot(
+        ...     start=pendulum.datetime(2024, 3, 12, 13),
+        ...     end=pendulum.datetime(2024, 3, 12, 14),
+        ...     timezones={"ada": "America/New_York", "ben": "Europe/London"},
+        ... )
+        >>> slot.describe("ada")
+        'Tue 12 Mar 09:00-10:00 (America/New_York)'
+        >>> str(slot.local("ben")[0])
+        '2024-03-12 13:00:00+00:00'
+
+    Added in 0.1.
+    """
+
+    start: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    end: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    timezones: Mapping[str, str] = attrs.field(
+        factory=dict, converter=to_str_map, validator=_check_zones
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.end <= self.start:
+            raise InvalidInputError("end", self.end, f"an instant after {self.start}")
+
+    @property
+    def minutes(self) -> float:
+        """Length in minutes."""
+        return (self.end - self.start).total_seconds() / 60
+
+    def local(self, member_id: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+        """Start and end in one member's own zone."""
+        tz = self.timezones.get(member_id) if isinstance(member_id, str) else None
+        if tz is None:
+            raise InvalidInputError(
+                "member_id", member_id, f"one of {sorted(self.timezones)}"
+            )
+        return self.start.in_timezone(zone(tz)), self.end.in_timezone(zone(tz))
+
+    def describe(self, member_id: str) -> str:
+        """The slot as one member reads it: ``'Tue 12 Mar 09:00-10:00 (zone)'``."""
+        start, end = self.local(member_id)
+        return f"{_span(start, end)} ({self.timezones[member_id]})"
+
+
+@attrs.frozen(kw_only=True)
+class SlotConflict:
+    """
+    One week in which a recurring slot no longer suits one member.
+
+    Attributes:
+        week_of: The date of that week's meeting in the slot's zone.
+        member_id: Whose time it is.
+        start: That week's meeting start (UTC).
+        end: That week's meeting end (UTC).
+        reason: Why, in plain words (``slot.unavailable``, ``slot.quiet``).
+            The words name neither the member nor anyone else, so an app
+            may show them to the member whose time it is.
+
+    Added in 0.1.
+    """
+
+    week_of: dt.date = attrs.field(validator=instance_of(dt.date, "a date"))
+    member_id: str = attrs.field(validator=lambda _i, a, v: check_str(a.name, v))
+    start: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    end: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    reason: Reason = attrs.field(validator=instance_of(Reason, "a Reason"))
+
+
+def _members(value: object) -> list[Member]:
+    people = unique_by_id("members", value, Member, "a Member")
+    if not people:
+        raise InvalidInputError("members", value, "at least one Member")
+    return sorted(people, key=lambda m: m.id)
+
+
+def _duration(value: object, path: str = "duration") -> int:
+    if not isinstance(value, dt.timedelta) or not (
+        dt.timedelta(minutes=1) <= value <= dt.timedelta(days=1)
+    ):
+        raise InvalidInputError(path, value, "a timedelta from 1 minute to 1 day")
+    return int(value.total_seconds() * _US)
+
+
+def _free(member: Member, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The member's available, non-quiet spans in ``[lo, hi)``."""
+    free = list(_materialize(member.availability.windows, member.timezone, lo, hi))
+    quiet = _materialize(member.quiet_hours.windows, member.timezone, lo, hi)
+    return _subtract(free, quiet)
+
+
+def _subtract(
+    spans: list[tuple[int, int]], holes: Iterable[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    out = spans
+    for hs, he in holes:
+        nxt: list[tuple[int, int]] = []
+        for s, e in out:
+            if he <= s or e <= hs:
+                nxt.append((s, e))
+                continue
+            if s < hs:
+                nxt.append((s, hs))
+            if he < e:
+                nxt.append((he, e))
+        out = nxt
+    return out
+
+
+def _intersect_all(lists: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    result = _merge(lists[0])
+    for other in lists[1:]:
+        merged = _merge(other)
+        out = []
+        i = j = 0
+        while i < len(result) and j < len(merged):
+            s = max(result[i][0], merged[j][0])
+            e = min(result[i][1], merged[j][1])
+            if s < e:
+                out.append((s, e))
+            if result[i][1] < merged[j][1]:
+                i += 1
+            else:
+                j += 1
+        result = out
+    return result
+
+
+def common_slots(  # noqa: PLR0913 - the domain input plus keyword-only options
+    members: Iterable[Member],
+    *,
+    duration: dt.timedelta,
+    week_of: dt.date,
+    earliest: dt.datetime | None = None,
+    latest: dt.datetime | None = None,
+    step: dt.timedelta = dt.timedelta(minutes=30),
+) -> tuple[Slot, ...]:
+    """
+    Every meeting slot of *duration* in one week that suits all *members*.
+
+    A slot lies inside every member's availability and outside every
+    member's quiet hours, each read in their own zone on that week's real
+    dates. Slots start at the beginning of each common stretch and then
+    every *step*; the result is sorted by start.
+
+    Args:
+        members: The people who would meet (any order, unique ids).
+        duration: How long the meeting is.
+        week_of: Any date in the week: the UTC Monday-00:00-to-Monday week
+            holding it, the same reference week partner matching uses.
+        earliest: No slot starts before this instant (aware), e.g. now.
+        latest: No slot ends after this instant (aware).
+        step: Spacing of slot starts within a common stretch.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If *members* is empty or repeats
+            an id, or a duration, step or bound is not what is expected.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from peerkit import Member
+        >>> ada = Member(
+        ...     "ada",
+        ...     "action",
+        ...     timezone="America/New_York",
+        ...     availability="tue 09:00-11:00",
+        ... )
+        >>> ben = Member(
+        ...     "ben",
+        ...     "action",
+        ...     timezone="Europe/London",
+        ...     availability="tue 13:00-15:00",
+        ...     quiet_hours="daily 14:30-24:00",
+        ... )
+        >>> slots = common_slots(
+        ...     [ada, ben], duration=dt.timedelta(hours=1), week_of=dt.date(2024, 3, 12)
+        ... )
+        >>> for slot in slots:
+        ...     print(slot.describe("ada"), "=", slot.describe("ben")[:22])
+        Tue 12 Mar 09:00-10:00 (America/New_York) = Tue 12 Mar 13:00-14:00
+        Tue 12 Mar 09:30-10:30 (America/New_York) = Tue 12 Mar 13:30-14:30
+
+    Added in 0.1.
+    """
+    people = _members(members)
+    length = _duration(duration)
+    stride = _duration(step, "step")
+    check_date("week_of", week_of)
+    lo, hi = _week_bounds(week_of, "UTC")
+    if earliest is not None:
+        lo = max(lo, _micros(as_instant("earliest", earliest)))
+    if latest is not None:
+        hi = min(hi, _micros(as_instant("latest", latest)))
+    if hi <= lo:
+        return ()
+    spans = _intersect_all([_free(m, lo, hi) for m in people])
+    zones = {m.id: m.timezone for m in people}
+    slots = []
+    for s, e in spans:
+        t = s
+        while t + length <= e:
+            slots.append(
+                Slot(start=_instant(t), end=_instant(t + length), timezones=zones)
+            )
+            t += stride
+    return tuple(slots)
+
+
+def recurring_slot_conflicts(
+    slot: Slot,
+    members: Iterable[Member],
+    *,
+    weeks: int,
+    timezone: str | None = None,
+) -> tuple[SlotConflict, ...]:
+    """
+    The weeks in which a slot chosen once stops suiting someone.
+
+    A weekly meeting keeps its wall-clock time in one zone; everyone else's
+    local time for it moves whenever their clocks change on a different
+    date. (A New York 09:00 meeting is 14:00 in London most of the year and
+    13:00 for the weeks of March when only New York has moved.) This
+    checks each of the next *weeks* meetings against each member's
+    availability and quiet hours.
+
+    Args:
+        slot: The chosen slot (its first meeting).
+        members: The people who meet (any order, unique ids).
+        weeks: How many weekly meetings to check, the first one included.
+        timezone: The zone whose wall clock the meeting keeps (the
+            organiser's calendar). None keeps the UTC time: the meeting
+            recurs every 168 hours exactly.
+
+    Returns:
+        One `SlotConflict` per week and member that does not fit, by date
+        then member id. Empty when the slot holds for all of them.
+
+    Examples:
+        >>> import datetime as dt, pendulum
+        >>> from peerkit import Member
+        >>> ada = Member(
+        ...     "ada",
+        ...     "action",
+        ...     timezone="America/New_York",
+        ...     availability="mon-fri 08:00-10:00",
+        ... )
+        >>> ben = Member(
+        ...     "ben",
+        ...     "action",
+        ...     timezone="Europe/London",
+        ...     availability="mon-fri 13:30-15:00",
+        ... )
+        >>> slot = Slot(
+        ...     start=pendulum.datetime(2024, 3, 5, 14),
+        ...     end=pendulum.datetime(2024, 3, 5, 15),
+        ...     timezones={"ada": ada.timezone, "ben": ben.timezone},
+        ... )
+        >>> clashes = recurring_slot_conflicts(
+        ...     slot, [ada, ben], weeks=6, timezone="America/New_York"
+        ... )
+        >>> [(str(c.week_of), c.member_id) for c in clashes]
+        [('2024-03-12', 'ben'), ('2024-03-19', 'ben'), ('2024-03-26', 'ben')]
+        >>> print(clashes[0].reason.message)  # doctest: +NORMALIZE_WHITESPACE
+        That week the meeting is at Tue 12 Mar 13:00-14:00 their time
+        (Europe/London), outside the times they are free.
+
+    Added in 0.1.
+    """
+    if not isinstance(slot, Slot):
+        raise InvalidInputError("slot", slot, "a Slot")
+    people = _members(members)
+    check_int("weeks", weeks, minimum=1, maximum=_MAX_WEEKS)
+    anchor = "UTC" if timezone is None else check_timezone("timezone", timezone)
+    start = slot.start.in_timezone(zone(anchor))
+    length = _micros(slot.end) - _micros(slot.start)
+    wall = dt.time(start.hour, start.minute, start.second, start.microsecond)
+    found: list[SlotConflict] = []
+    for k in range(weeks):
+        day = start.date() + dt.timedelta(weeks=k)
+        begin = _micros(local_instant(day, wall, anchor))
+        end = begin + length
+        for member in people:
+            problem = _problem(member, begin, end)
+            if problem is None:
+                continue
+            s, e = _instant(begin), _instant(end)
+            local = _span(
+                s.in_timezone(zone(member.timezone)),
+                e.in_timezone(zone(member.timezone)),
+            )
+            code, words = problem
+            found.append(
+                SlotConflict(
+                    week_of=dt.date(day.year, day.month, day.day),
+                    member_id=member.id,
+                    start=s,
+                    end=e,
+                    reason=Reason(
+                        code,
+                        -1.0,
+                        f"That week the meeting is at {local} their time "
+                        f"({member.timezone}), {words}.",
+                    ),
+                )
+            )
+    return tuple(found)
+
+
+def _problem(member: Member, begin: int, end: int) -> tuple[str, str] | None:
+    pad = 2 * 86_400 * _US
+    free = _materialize(
+        member.availability.windows, member.timezone, begin - pad, end + pad
+    )
+    if not any(s <= begin and end <= e for s, e in free):
+        return ("slot.unavailable", "outside the times they are free")
+    quiet = _materialize(
+        member.quiet_hours.windows, member.timezone, begin - pad, end + pad
+    )
+    if any(s < end and begin < e for s, e in quiet):
+        return ("slot.quiet", "inside their quiet hours")
+    return None

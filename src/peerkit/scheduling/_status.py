@@ -1,0 +1,205 @@
+"""Where a member stands with their cadence: next due, overdue, streak, rate."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pendulum
+
+from peerkit._time import _to_utc, as_instant
+from peerkit._validate import check_int, tuple_of
+from peerkit.errors import InvalidInputError
+from peerkit.scheduling._occurrences import (
+    QuietHours,
+    QuietPolicy,
+    check_cadence,
+    micros,
+    occurrences,
+)
+
+if TYPE_CHECKING:
+    from peerkit.scheduling._cadence import Cadence
+
+_US = 1_000_000
+
+
+def _optional_instant(value: object) -> object:
+    return None if value is None else _to_utc(value)  # type: ignore[arg-type]  # the validator checks
+
+
+def _check_optional_instant(
+    _inst: object, attr: attrs.Attribute[Any], value: object
+) -> None:
+    if value is not None:
+        as_instant(attr.name, value)
+
+
+def _to_instants(value: Iterable[dt.datetime]) -> tuple[pendulum.DateTime, ...]:
+    given: Any = value
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        return given  # type: ignore[return-value]  # the validator says why
+    return tuple(_to_utc(v) for v in given)
+
+
+def _check_rate(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 <= value <= 1
+    ):
+        raise InvalidInputError(attr.name, value, "None or a number in [0, 1]")
+
+
+def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_int(attr.name, value, minimum=0)
+
+
+@attrs.frozen(kw_only=True)
+class CheckinStatus:
+    """
+    Where one member stands with their check-ins at a moment.
+
+    A check-in is *kept* when a done check-in lies within the tolerance of
+    its due time (each done check-in keeps one due time), *missed* when
+    its tolerance has passed without one, and *open* while it still may
+    be kept. Instants are in UTC.
+
+    Attributes:
+        next_due: The earliest due time not yet kept whose tolerance has not
+            passed (possibly a moment ago), or None if the series has ended.
+        overdue: Due times that were missed, oldest first.
+        streak: Kept check-ins in a row, counting back from the latest
+            decided one (kept or missed).
+        kept: How many due times were kept.
+        due: How many due times are decided (kept or missed).
+        completion_rate: ``kept / due``, or None while nothing is decided.
+
+    Added in 0.1.
+    """
+
+    next_due: pendulum.DateTime | None = attrs.field(
+        converter=_optional_instant, validator=_check_optional_instant
+    )
+    overdue: tuple[pendulum.DateTime, ...] = attrs.field(
+        converter=_to_instants,
+        validator=tuple_of(pendulum.DateTime, "a tuple of instants"),
+    )
+    streak: int = attrs.field(validator=_count)
+    kept: int = attrs.field(validator=_count)
+    due: int = attrs.field(validator=_count)
+    completion_rate: float | None = attrs.field(validator=_check_rate)
+
+    @property
+    def missed(self) -> int:
+        """How many due times were missed (``len(overdue)``)."""
+        return len(self.overdue)
+
+
+def _match(
+    dues: Iterable[pendulum.DateTime], times: list[int], slack: int, moment: int
+) -> tuple[list[bool], list[pendulum.DateTime], pendulum.DateTime | None]:
+    """Kept or missed for each decided due time; the missed ones; the next open one."""
+    used = [False] * len(times)
+    outcomes: list[bool] = []
+    overdue: list[pendulum.DateTime] = []
+    next_due = None
+    for due in dues:
+        at = micros(due)
+        if at - slack > moment:
+            return outcomes, overdue, next_due or due
+        i = bisect.bisect_left(times, at - slack)
+        while i < len(times) and used[i]:
+            i += 1
+        if i < len(times) and times[i] <= at + slack:
+            used[i] = True
+            outcomes.append(True)
+        elif at + slack < moment:
+            outcomes.append(False)
+            overdue.append(due)
+        elif next_due is None:
+            next_due = due
+    return outcomes, overdue, next_due
+
+
+def checkin_status(  # noqa: PLR0913 - the domain input plus keyword-only options
+    cadence: Cadence,
+    *,
+    start: dt.datetime,
+    done: Iterable[dt.datetime],
+    now: dt.datetime,
+    tolerance: dt.timedelta = dt.timedelta(days=1),
+    quiet_hours: QuietHours = None,
+    skip: Iterable[dt.date] = (),
+    policy: QuietPolicy = "defer",
+) -> CheckinStatus:
+    """
+    Match done check-ins to due times and say where the member stands.
+
+    Due times are ``occurrences(cadence, start=start, ...)``; a done
+    check-in within *tolerance* either side of a due time keeps it. Each
+    done check-in keeps at most one due time, and as many as possible are
+    kept (earliest due first, earliest done first, which is optimal for
+    windows of equal length). Done check-ins are taken in any order; ones
+    that keep nothing are ignored.
+
+    Args:
+        cadence: The member's cadence.
+        start: When the series began (aware).
+        done: When check-ins were done (aware datetimes).
+        now: The moment to judge at (aware). Nothing later counts.
+        tolerance: How early or late a check-in may be and still count.
+        quiet_hours: As for `occurrences`.
+        skip: As for `occurrences`: a day off is never a miss.
+        policy: As for `occurrences`.
+
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.scheduling import Cadence
+        >>> weekly = Cadence.weekly(on="mon", at="09:00", tz="Europe/London")
+        >>> start = pendulum.datetime(2024, 3, 4, tz="Europe/London")
+        >>> done = [pendulum.datetime(2024, 3, 4, 9, 20, tz="Europe/London")]
+        >>> status = checkin_status(
+        ...     weekly, start=start, done=done, now=pendulum.datetime(2024, 3, 20)
+        ... )
+        >>> status.kept, status.missed, status.streak, f"{status.completion_rate:.2f}"
+        (1, 2, 0, '0.33')
+        >>> str(status.next_due)
+        '2024-03-25 09:00:00+00:00'
+
+    Added in 0.1.
+    """
+    check_cadence(cadence)
+    moment = micros(as_instant("now", now))
+    if not isinstance(tolerance, dt.timedelta) or tolerance < dt.timedelta(0):
+        raise InvalidInputError("tolerance", tolerance, "a timedelta >= 0")
+    slack = int(tolerance.total_seconds() * _US)
+    given: Any = done
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise InvalidInputError("done", done, "an iterable of aware datetimes")
+    times = sorted(
+        t
+        for t in (micros(as_instant(f"done[{i}]", d)) for i, d in enumerate(done))
+        if t <= moment
+    )
+    dues = occurrences(
+        cadence, start=start, quiet_hours=quiet_hours, skip=skip, policy=policy
+    )
+    outcomes, overdue, next_due = _match(dues, times, slack, moment)
+    streak = 0
+    for kept in reversed(outcomes):
+        if not kept:
+            break
+        streak += 1
+    kept_count = sum(outcomes)
+    return CheckinStatus(
+        next_due=next_due,
+        overdue=tuple(overdue),
+        streak=streak,
+        kept=kept_count,
+        due=len(outcomes),
+        completion_rate=kept_count / len(outcomes) if outcomes else None,
+    )

@@ -1,0 +1,141 @@
+"""Cadence values: constructors, RRULE text both ways, refusals that name the part."""
+
+import datetime as dt
+
+import pytest
+from dateutil import rrule as du
+from hypothesis import given
+
+from peerkit import InvalidInputError
+from peerkit.scheduling import Cadence
+from peerkit.testing import cadences
+
+
+def test_constructors_and_words() -> None:
+    """Each constructor builds the cadence its words describe."""
+    assert str(Cadence.daily(at=("08:00", "20:00"), tz="UTC")) == (
+        "every day at 08:00 and 20:00 (UTC)"
+    )
+    assert str(Cadence.weekly(on="mon-fri", at="07:30", tz="UTC", every=2)) == (
+        "every 2 weeks on Mon, Tue, Wed, Thu and Fri at 07:30 (UTC)"
+    )
+    assert str(Cadence.monthly(day=(1, -1), at="09:00", tz="UTC")) == (
+        "every month on day 1 and the last day at 09:00 (UTC)"
+    )
+    assert str(Cadence.monthly(on="-2sun", at="09:00", tz="UTC")) == (
+        "every month on the 2nd-to-last Sun at 09:00 (UTC)"
+    )
+
+
+def test_spellings_normalise_to_one_value() -> None:
+    """'MO', 'mon', 'Monday' and a list in any order give equal cadences."""
+    a = Cadence.weekly(on=("thu", "mon"), at="9:00", tz="UTC")
+    b = Cadence.weekly(on=["Monday", "TH"], at=dt.time(9), tz="UTC")
+    assert a == b
+    assert a.weekdays == ("mon", "thu")
+    assert Cadence.monthly(on="+2TU", at="09:00", tz="UTC").weekdays == ("2tue",)
+
+
+@given(cadences())
+def test_rrule_round_trip(cadence: Cadence) -> None:
+    """For all cadences, from_rrule(c.to_rrule(), tz=c.timezone) == c."""
+    assert Cadence.from_rrule(cadence.to_rrule(), tz=cadence.timezone) == cadence
+
+
+@given(cadences())
+def test_rrule_text_is_read_by_dateutil(cadence: Cadence) -> None:
+    """For all cadences, the RRULE text is valid for dateutil's RFC 5545 parser."""
+    rule = du.rrulestr(cadence.to_rrule(), dtstart=dt.datetime(2024, 1, 1))  # noqa: DTZ001
+    assert isinstance(rule, du.rrule)
+
+
+def test_from_rrule_reads_the_usual_spellings() -> None:
+    """An RRULE: prefix, lower case and BYSECOND=0/WKST=MO are fine."""
+    c = Cadence.from_rrule(
+        "RRULE:freq=weekly;byday=mo,th;byhour=9;byminute=0;bysecond=0;wkst=mo",
+        tz="Europe/London",
+    )
+    assert c == Cadence.weekly(on=("mon", "thu"), at="09:00", tz="Europe/London")
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("FREQ=HOURLY;BYHOUR=9;BYMINUTE=0", "FREQ"),
+        ("FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0;COUNT=3", "COUNT"),
+        ("FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0;UNTIL=20240101T000000Z", "UNTIL"),
+        ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1;BYHOUR=9;BYMINUTE=0", "BYSETPOS"),
+        ("FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0;BYSECOND=30", "BYSECOND"),
+        ("FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0;WKST=SU", "WKST"),
+        ("FREQ=WEEKLY;BYDAY=MO", "BYHOUR"),
+        ("FREQ=WEEKLY;BYDAY=XX;BYHOUR=9;BYMINUTE=0", "BYDAY"),
+        ("FREQ=WEEKLY;BYDAY=MO;BYHOUR=25;BYMINUTE=0", "BYHOUR"),
+        ("FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0;BYHOUR=10", "each name once"),
+        ("FREQ=WEEKLY;INTERVAL=x;BYDAY=MO;BYHOUR=9;BYMINUTE=0", "whole numbers"),
+        ("not a rule", "NAME=VALUE"),
+    ],
+)
+def test_from_rrule_refuses_what_it_cannot_keep(rule: str, words: str) -> None:
+    """Outside the subset: a clear InvalidInputError, never an approximation."""
+    with pytest.raises(InvalidInputError, match=words):
+        Cadence.from_rrule(rule, tz="UTC")
+
+
+@pytest.mark.parametrize(
+    ("rule", "path"),
+    [
+        ("FREQ=WEEKLY;BYDAY=2MO;BYHOUR=9;BYMINUTE=0", "weekdays"),
+        ("FREQ=WEEKLY;BYMONTHDAY=1;BYDAY=MO;BYHOUR=9;BYMINUTE=0", "month_days"),
+        ("FREQ=WEEKLY;BYHOUR=9;BYMINUTE=0", "weekdays"),
+        ("FREQ=MONTHLY;BYHOUR=9;BYMINUTE=0", "month_days"),
+        ("FREQ=MONTHLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", "weekdays"),
+        ("FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=1;BYHOUR=9;BYMINUTE=0", "month_days"),
+        ("FREQ=DAILY;INTERVAL=0;BYHOUR=9;BYMINUTE=0", "interval"),
+    ],
+)
+def test_rules_a_cadence_cannot_be(rule: str, path: str) -> None:
+    """Readable rules that make no cadence name the field that is wrong."""
+    with pytest.raises(InvalidInputError) as err:
+        Cadence.from_rrule(rule, tz="UTC")
+    assert err.value.path == path
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"times": ("09:00", "17:30")}, "times"),
+        ({"times": (dt.time(9, 0, 30),)}, "times[0]"),
+        ({"times": (dt.time(9, tzinfo=dt.UTC),)}, "times[0]"),
+        ({"times": ()}, "times"),
+        ({"times": "9am"}, "times[0]"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"interval": 0}, "interval"),
+        ({"interval": True}, "interval"),
+        ({"weekdays": ("funday",)}, "weekdays[0]"),
+        ({"frequency": "yearly"}, "frequency"),
+        ({"month_days": (0,)}, "month_days[0]"),
+    ],
+)
+def test_bad_fields_name_themselves(kwargs: dict[str, object], path: str) -> None:
+    """Each bad field is refused with its own name."""
+    fields: dict[str, object] = {
+        "frequency": "daily",
+        "times": "09:00",
+        "timezone": "UTC",
+        **kwargs,
+    }
+    with pytest.raises(InvalidInputError) as err:
+        Cadence(**fields)  # type: ignore[arg-type]
+    assert err.value.path == path
+
+
+def test_per_week() -> None:
+    """Nominal check-ins per week for each shape."""
+    assert Cadence.daily(at="09:00", tz="UTC").per_week == 7
+    assert Cadence.daily(at="09:00", on="mon-fri", tz="UTC").per_week == 5
+    assert (
+        Cadence.weekly(on="mon", at=("09:00", "21:00"), tz="UTC", every=2).per_week == 1
+    )
+    assert Cadence.monthly(day=1, at="09:00", tz="UTC").per_week == pytest.approx(
+        12 / (365.2425 / 7)
+    )
