@@ -163,26 +163,26 @@ def _structure_datetime(value: Any, _t: Any) -> pendulum.DateTime:
     return as_instant("", value)
 
 
-def _structure_time(value: Any, _t: Any) -> dt.time:
-    if isinstance(value, dt.time):
+def _iso(value: Any, cls: type[dt.date | dt.time], expected: str) -> Any:
+    """*value* if it is a *cls* already, else read from ISO text, else an error."""
+    if isinstance(value, cls) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, str):
         try:
-            return dt.time.fromisoformat(value)
+            return cls.fromisoformat(value)
         except ValueError:
             pass
-    raise InvalidInputError("", value, "a wall time of day, e.g. '09:00'")
+    raise InvalidInputError("", value, expected)
+
+
+def _structure_time(value: Any, _t: Any) -> dt.time:
+    result: dt.time = _iso(value, dt.time, "a wall time of day, e.g. '09:00'")
+    return result
 
 
 def _structure_date(value: Any, _t: Any) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InvalidInputError("", value, "an ISO 8601 date, e.g. '2024-03-10'")
+    result: dt.date = _iso(value, dt.date, "an ISO 8601 date, e.g. '2024-03-10'")
+    return result
 
 
 def _sequence(value: Any, what: str) -> list[Any] | tuple[Any, ...]:

@@ -14,6 +14,7 @@ from peerkit._model import Member
 from peerkit._time import (
     _aware,
     _instant,
+    _intersect,
     _materialize,
     _merge,
     _micros,
@@ -176,19 +177,7 @@ def _subtract(
 def _intersect_all(lists: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
     result = _merge(lists[0])
     for other in lists[1:]:
-        merged = _merge(other)
-        out = []
-        i = j = 0
-        while i < len(result) and j < len(merged):
-            s = max(result[i][0], merged[j][0])
-            e = min(result[i][1], merged[j][1])
-            if s < e:
-                out.append((s, e))
-            if result[i][1] < merged[j][1]:
-                i += 1
-            else:
-                j += 1
-        result = out
+        result = _intersect(result, _merge(other))
     return result
 
 
