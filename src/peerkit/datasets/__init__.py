@@ -7,7 +7,20 @@ Example:
     'abebe'
 """
 
+from peerkit.datasets._engagement import (
+    DriftTruth,
+    SimulatedEngagement,
+    sample_engagement,
+    simulate_engagement,
+)
 from peerkit.datasets._sample import sample_cohort
 from peerkit.datasets._simulate import simulate_cohort
 
-__all__ = ["sample_cohort", "simulate_cohort"]
+__all__ = [
+    "DriftTruth",
+    "SimulatedEngagement",
+    "sample_cohort",
+    "sample_engagement",
+    "simulate_cohort",
+    "simulate_engagement",
+]

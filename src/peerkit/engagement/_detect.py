@@ -1,0 +1,269 @@
+"""detect_drift (batch) and outreach_queue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from peerkit.engagement._engine import MIXED, NONE, Member, run_batch
+from peerkit.engagement._policy import DriftPolicy
+from peerkit.engagement._report import DriftReport, DriftStatus, report_of
+from peerkit.engagement._touchpoint import (
+    EXCUSED,
+    Activity,
+    Event,
+    Touchpoint,
+    as_datetime,
+    check_now,
+)
+from peerkit._validate import check_int
+from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from numpy.typing import NDArray
+
+_KEY = attrgetter("_key")
+_ID = attrgetter("member_id")
+_KIND = attrgetter("kind")
+
+
+def split_events(
+    events: object, path: str = "touchpoints"
+) -> tuple[list[Touchpoint], list[Activity]]:
+    """*events* as touchpoints and activities; anything else is an error."""
+    if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
+        raise InvalidInputError(path, events, "an iterable of Touchpoint or Activity")
+    listed: list[object] = list(events)
+    types = set(map(type, listed))
+    if types <= {Touchpoint}:
+        return listed, []  # type: ignore[return-value]  # checked just above
+    touchpoints: list[Touchpoint] = []
+    activities: list[Activity] = []
+    for i, item in enumerate(listed):
+        if isinstance(item, Touchpoint):
+            touchpoints.append(item)
+        elif isinstance(item, Activity):
+            activities.append(item)
+        else:
+            raise InvalidInputError(f"{path}[{i}]", item, "a Touchpoint or an Activity")
+    return touchpoints, activities
+
+
+def check_policy(policy: object) -> DriftPolicy:
+    """*policy* if it is a DriftPolicy."""
+    if not isinstance(policy, DriftPolicy):
+        raise InvalidInputError("policy", policy, "a DriftPolicy")
+    return policy
+
+
+def _late(events: list[Touchpoint] | list[Activity], at: NDArray[np.int64], now: int) -> None:
+    if at.size and int(at.max()) > now:
+        i = int(np.argmax(at > now))
+        late = events[i]
+        field = "due" if isinstance(late, Touchpoint) else "at"
+        raise InvalidInputError(
+            f"touchpoints[{i}].{field}",
+            getattr(late, field),
+            "no later than now (a touchpoint after now has not happened yet)",
+        )
+
+
+def _kinds(
+    touchpoints: list[Touchpoint], codes: NDArray[np.int64], members: int
+) -> list[str | None]:
+    """Each member's one kind of touchpoint, MIXED for several, None for none."""
+    kinds = list(map(_KIND, touchpoints))
+    distinct = sorted(set(kinds))
+    present = np.bincount(codes, minlength=members) > 0
+    if len(distinct) == 1:
+        return [distinct[0] if p else None for p in present.tolist()]
+    index = {kind: i for i, kind in enumerate(distinct)}
+    kind_codes = np.fromiter(map(index.__getitem__, kinds), np.int64, len(kinds))
+    low = np.full(members, len(distinct), np.int64)
+    high = np.full(members, -1, np.int64)
+    np.minimum.at(low, codes, kind_codes)
+    np.maximum.at(high, codes, kind_codes)
+    return [
+        None if hi < 0 else distinct[lo] if lo == hi else MIXED
+        for lo, hi in zip(low.tolist(), high.tolist(), strict=True)
+    ]
+
+
+def member_states(
+    touchpoints: list[Touchpoint],
+    activities: list[Activity],
+    *,
+    now: int,
+    policy: DriftPolicy,
+) -> tuple[list[str], list[Member]]:
+    """Every member's id (sorted) and state after all their events."""
+    keys = np.fromiter(map(_KEY, touchpoints), np.int64, len(touchpoints))
+    _late(touchpoints, keys >> 2, now)
+    activity_at = np.fromiter(
+        (a._us for a in activities),  # noqa: SLF001 - our own cached field
+        np.int64,
+        len(activities),
+    )
+    _late(activities, activity_at, now)
+    ids = list(map(_ID, touchpoints))
+    activity_ids = list(map(_ID, activities))
+    members = sorted(set(ids).union(activity_ids))
+    index = {ident: i for i, ident in enumerate(members)}
+    codes = np.fromiter(map(index.__getitem__, ids), np.int64, len(ids))
+    order = np.lexsort((keys, codes))
+    codes_sorted = codes[order]
+    keys_sorted = keys[order]
+    decided = (keys_sorted & 3) != EXCUSED
+    excused = np.bincount(codes_sorted[~decided], minlength=len(members))
+    codes_d = codes_sorted[decided]
+    keys_d = keys_sorted[decided]
+    states = [Member() for _ in members]
+    if codes_d.size:
+        starts = np.flatnonzero(np.r_[True, codes_d[1:] != codes_d[:-1]])
+        lengths = np.diff(np.r_[starts, codes_d.size])
+        who = codes_d[starts].tolist()
+        ran = run_batch(policy, keys_d & 1, keys_d >> 2, starts, lengths)
+        for i, state in zip(who, ran, strict=True):
+            states[i] = state
+    if touchpoints:
+        for state, kind, n in zip(
+            states, _kinds(touchpoints, codes, len(members)), excused.tolist(), strict=True
+        ):
+            state.kind = kind
+            state.excused = n
+    if activities:
+        latest = np.full(len(members), NONE, np.int64)
+        activity_codes = np.fromiter(
+            map(index.__getitem__, activity_ids), np.int64, len(activity_ids)
+        )
+        np.maximum.at(latest, activity_codes, activity_at)
+        for state, at in zip(states, latest.tolist(), strict=True):
+            state.last_activity = at
+    return members, states
+
+
+def detect_drift(
+    touchpoints: Iterable[Event],
+    *,
+    now: dt.datetime,
+    policy: DriftPolicy = DriftPolicy(),
+) -> tuple[DriftReport, ...]:
+    """
+    Compare each member's recent engagement with their own baseline.
+
+    For each member, a Bernoulli CUSUM of their kept and missed
+    touchpoints against their own usual rate (shrunk toward the cohort's
+    while their history is short) raises a flag when the evidence that
+    they now show up at ``policy.drop`` of that rate passes a threshold set
+    by the false-flag budget. The run of evidence is never folded into the
+    baseline, so the baseline does not absorb the drop it detects.
+    Excused touchpoints are never misses. Activity, where given, keeps a
+    member who is still in touch from being called disengaged.
+
+    Args:
+        touchpoints: Touchpoints (and any `Activity`) of any number of
+            members, in any order.
+        now: The moment of the reports; timezone-aware. Nothing may be
+            later.
+        policy: Budget, minimum history and hysteresis; see `DriftPolicy`.
+
+    Returns:
+        One report per member in the input, in member-id order.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If an item is not a touchpoint or
+            an activity, or one is later than *now*, or *now* is naive.
+
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.engagement import Touchpoint
+        >>> start = pendulum.datetime(2024, 1, 1)
+        >>> record = ["kept"] * 12 + ["missed", "kept", "missed", "missed", "missed"]
+        >>> touchpoints = [
+        ...     Touchpoint("ada", start.add(weeks=i), outcome)
+        ...     for i, outcome in enumerate(record)
+        ... ]
+        >>> [report] = detect_drift(touchpoints, now=start.add(weeks=17))
+        >>> report.status, str(report.onset.date())
+        (<DriftStatus.DRIFTING: 'drifting'>, '2024-03-25')
+        >>> [reason.message for reason in report.evidence][:2]
+        ['Kept 1 of 5 check-ins since 25 March, usually about 5 of 5.', 'Missed the last 3 in a row; last kept one on 1 April.']
+
+    Added in 0.1.
+    """
+    check_policy(policy)
+    now_us = check_now(now)
+    as_of = as_datetime(now)
+    touchpoint_list, activities = split_events(touchpoints)
+    members, states = member_states(
+        touchpoint_list, activities, now=now_us, policy=policy
+    )
+    prior = policy.cohort_rate * policy.prior_strength
+    return tuple(
+        report_of(
+            ident,
+            state,
+            as_of,
+            prior=prior,
+            strength=policy.prior_strength,
+            disengaged_after=policy.disengaged_after,
+            min_history=policy.min_history,
+        )
+        for ident, state in zip(members, states, strict=True)
+    )
+
+
+def outreach_queue(
+    reports: Iterable[DriftReport], *, limit: int | None = None
+) -> tuple[DriftReport, ...]:
+    """
+    Who to reach out to first: flagged members, most urgent first.
+
+    Disengaged and drifting members, by severity, then by how long ago the
+    drift began (earlier first), then by id. Each report carries its
+    `DriftReport.evidence` to open the conversation with.
+
+    Args:
+        reports: Reports from `detect_drift` or `DriftMonitor`.
+        limit: At most this many (None: all flagged members).
+
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.engagement import Touchpoint
+        >>> start = pendulum.datetime(2024, 1, 1)
+        >>> record = {"ada": ["kept"] * 14, "ben": ["kept"] * 8 + ["missed"] * 6}
+        >>> touchpoints = [
+        ...     Touchpoint(who, start.add(weeks=i), outcome)
+        ...     for who, outcomes in record.items()
+        ...     for i, outcome in enumerate(outcomes)
+        ... ]
+        >>> queue = outreach_queue(detect_drift(touchpoints, now=start.add(weeks=14)))
+        >>> [(r.member_id, r.status.value) for r in queue]
+        [('ben', 'disengaged')]
+
+    Added in 0.1.
+    """
+    if limit is not None:
+        check_int("limit", limit, minimum=0)
+    if isinstance(reports, (str, bytes, Mapping)) or not isinstance(reports, Iterable):
+        raise InvalidInputError("reports", reports, "an iterable of DriftReport")
+    flagged: list[DriftReport] = []
+    for i, report in enumerate(reports):
+        if not isinstance(report, DriftReport):
+            raise InvalidInputError(f"reports[{i}]", report, "a DriftReport")
+        if report.status in (DriftStatus.DRIFTING, DriftStatus.DISENGAGED):
+            flagged.append(report)
+    flagged.sort(
+        key=lambda r: (
+            -r.severity,
+            r.status is not DriftStatus.DISENGAGED,
+            r.onset.timestamp() if r.onset is not None else 0.0,
+            r.member_id,
+        )
+    )
+    return tuple(flagged if limit is None else flagged[:limit])

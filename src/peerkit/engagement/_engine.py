@@ -1,0 +1,359 @@
+"""
+The drift statistic: a Bernoulli CUSUM against each member's own baseline.
+
+One step per decided (kept or missed) touchpoint, in the member's time
+order. The baseline is the member's kept rate shrunk toward the cohort's,
+read only from touchpoints *before* the current run of evidence (a run
+starts when the statistic leaves zero): the drop it is meant to detect is
+never folded into it. While flagged the statistic is capped at its
+threshold, and the flag is released only when it falls to ``release``
+times the threshold (hysteresis). The drift's onset is the run's start,
+the change point the CUSUM's own likelihood points to.
+
+`step` is the statistic for one member (the online monitor); `run_batch`
+is the same arithmetic for many members at once with numpy, one step
+across every member per touchpoint index. Both use only exactly rounded
+operations (+, -, *, /, comparisons, round) and table look-ups, so they
+agree bit for bit: replaying a history online gives batch's reports.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from peerkit.engagement._policy import (
+    FREQ_MAX,
+    FREQ_STEPS,
+    RATE_GRID,
+    WEEK_US,
+    DriftPolicy,
+    tables,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+WEEK = float(WEEK_US)
+NONE = -1  # "no instant" in the integer microsecond fields
+DEFAULT_FREQ = FREQ_STEPS  # one a week until two touchpoints say otherwise
+
+
+class Member:
+    """Mutable per-member state of the statistic (internal; see `MemberState`)."""
+
+    __slots__ = (
+        "excused",
+        "first",
+        "flagged",
+        "h",
+        "kb",
+        "kept",
+        "kind",
+        "kr",
+        "last_activity",
+        "last_key",
+        "last_kept",
+        "miss_run",
+        "miss_start",
+        "n",
+        "nb",
+        "nr",
+        "onset",
+        "reeng",
+        "run_start",
+        "s",
+        "win",
+        "wn",
+    )
+
+    def __init__(self) -> None:
+        self.kb = self.nb = self.kr = self.nr = 0
+        self.s = 0.0
+        self.h = math.inf
+        self.run_start = self.onset = NONE
+        self.flagged = False
+        self.reeng = 0
+        self.n = 0
+        self.first = NONE
+        self.last_key = NONE
+        self.win = self.wn = 0
+        self.miss_run = 0
+        self.miss_start = NONE
+        self.kept = 0
+        self.excused = 0
+        self.last_kept = NONE
+        self.last_activity = NONE
+        self.kind: str | None = None
+
+
+MIXED = "*"  # Member.kind when a member has touchpoints of several kinds
+
+
+class Stepper:
+    """`step` with a policy's constants bound (one per policy, cached)."""
+
+    __slots__ = (
+        "drift_kept",
+        "drift_missed",
+        "la",
+        "lb",
+        "lm",
+        "mask",
+        "min_history",
+        "prior",
+        "prior_missed",
+        "release",
+        "reengaged_for",
+        "strength",
+        "thresholds",
+        "window",
+    )
+
+    def __init__(self, policy: DriftPolicy) -> None:
+        self.drift_kept, self.drift_missed, self.thresholds = tables(policy)
+        self.prior = policy.cohort_rate * policy.prior_strength
+        self.prior_missed = policy.prior_strength - self.prior
+        self.strength = policy.prior_strength
+        # log(x + prior kept), log(x + prior missed), log(x + prior strength)
+        # for counts x: grown on demand, shared by the online and batch paths.
+        self.la: list[float] = []
+        self.lb: list[float] = []
+        self.lm: list[float] = []
+        self.grow(256)
+        self.release = policy.release
+        self.min_history = policy.min_history
+        self.reengaged_for = policy.reengaged_for
+        self.window = policy.window
+        self.mask = (1 << policy.window) - 1
+
+    def grow(self, size: int) -> None:
+        """Extend the log tables to cover counts below *size*."""
+        for x in range(len(self.la), size):
+            self.la.append(math.log(x + self.prior))
+            self.lb.append(math.log(x + self.prior_missed))
+            self.lm.append(math.log(x + self.strength))
+
+    def step(self, m: Member, kept: int, at: int) -> None:  # noqa: PLR0915 - one recursion
+        """Advance *m* by one decided touchpoint (*kept* 1 or 0) due *at*."""
+        n = m.n + 1
+        m.n = n
+        if m.first == NONE:
+            m.first = at
+        span = at - m.first
+        if span > 0:
+            q = math.floor(float(n - 1) * WEEK / float(span) * FREQ_STEPS + 0.5)
+            q = min(max(q, 1), FREQ_MAX)
+        else:
+            q = DEFAULT_FREQ
+        h = self.thresholds[q]
+        m.h = h
+        # The log-likelihood ratio of this touchpoint: under the drift (the
+        # baseline's rate times `drop`) against the member's own predictive
+        # rate (beta-binomial: baseline, the run so far, and the prior).
+        g = round((m.kb + self.prior) / (m.nb + self.strength) * RATE_GRID)
+        total = m.nb + m.nr
+        if total + 1 >= len(self.lm):
+            self.grow(2 * (total + 1))
+        if kept:
+            inc = self.drift_kept[g] - (self.la[m.kb + m.kr] - self.lm[total])
+        else:
+            inc = self.drift_missed[g] - (
+                self.lb[(m.nb - m.kb) + (m.nr - m.kr)] - self.lm[total]
+            )
+        s = m.s + inc
+        if m.flagged:
+            s = min(s, h)
+            if s <= self.release * h:
+                m.flagged = False
+                m.onset = m.run_start = NONE
+                m.kr = m.nr = 0
+                m.reeng = self.reengaged_for
+                s = 0.0
+            else:
+                m.kr += kept
+                m.nr += 1
+        else:
+            if m.reeng > 0:
+                m.reeng -= 1
+            if s <= 0:
+                m.kb += m.kr + kept
+                m.nb += m.nr + 1
+                m.kr = m.nr = 0
+                m.run_start = NONE
+                s = 0.0
+            else:
+                if m.nr == 0:
+                    m.run_start = at
+                m.kr += kept
+                m.nr += 1
+                if s >= h and n >= self.min_history:
+                    m.flagged = True
+                    m.onset = m.run_start
+                    m.reeng = 0
+        m.s = s
+        m.win = ((m.win << 1) | kept) & self.mask
+        m.wn = min(m.wn + 1, self.window)
+        if kept:
+            m.kept += 1
+            m.miss_run = 0
+            m.last_kept = at
+        else:
+            if m.miss_run == 0:
+                m.miss_start = at
+            m.miss_run += 1
+
+
+_STEPPERS: dict[DriftPolicy, Stepper] = {}
+
+
+def stepper(policy: DriftPolicy) -> Stepper:
+    """The cached `Stepper` for *policy*."""
+    found = _STEPPERS.get(policy)
+    if found is None:
+        if len(_STEPPERS) > 64:  # noqa: PLR2004 - a small cache
+            _STEPPERS.clear()
+        found = _STEPPERS[policy] = Stepper(policy)
+    return found
+
+
+def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
+    policy: DriftPolicy,
+    outcome: NDArray[np.int64],
+    at: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+) -> list[Member]:
+    """
+    Run `Stepper.step` over many members at once.
+
+    Args:
+        policy: The policy.
+        outcome: 1 kept, 0 missed, member by member, each in time order.
+        at: POSIX microseconds of each, aligned with *outcome*.
+        starts: Where each member's touchpoints start in the arrays.
+        lengths: How many each member has (at least one).
+
+    Returns:
+        Each member's state after their last touchpoint, in input order
+        (the fields `detect_drift` reports from; the online-only ones are
+        left at their defaults).
+    """
+    st = stepper(policy)
+    st.grow(int(lengths.max(initial=0)) + 2)
+    drift_kept = np.array(st.drift_kept)
+    drift_missed = np.array(st.drift_missed)
+    la, lb, lm = np.array(st.la), np.array(st.lb), np.array(st.lm)
+    h_tab = np.array(st.thresholds)
+    order = np.argsort(-lengths, kind="stable")
+    begin = starts[order]
+    size = lengths[order]
+    k = len(order)
+    i64 = np.int64
+    kb = np.zeros(k, i64)
+    nb = np.zeros(k, i64)
+    kr = np.zeros(k, i64)
+    nr = np.zeros(k, i64)
+    s = np.zeros(k)
+    h = np.full(k, math.inf)
+    run_start = np.full(k, NONE, i64)
+    onset = np.full(k, NONE, i64)
+    flagged = np.zeros(k, bool)
+    reeng = np.zeros(k, i64)
+    first = at[begin]
+    win = np.zeros(k, i64)
+    kept_total = np.zeros(k, i64)
+    miss_run = np.zeros(k, i64)
+    miss_start = np.full(k, NONE, i64)
+    last_kept = np.full(k, NONE, i64)
+    # size is sorted descending: the members still going at step j are a prefix.
+    steps = int(size[0]) if k else 0
+    active = np.searchsorted(-size, -np.arange(steps), side="left").tolist()
+    for j in range(steps):
+        a = active[j]
+        idx = begin[:a] + j
+        x = outcome[idx]
+        t = at[idx]
+        n = j + 1
+        span = t - first[:a]
+        if n > 1:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                f = float(n - 1) * WEEK / span.astype(np.float64) * FREQ_STEPS + 0.5
+            q = np.where(span > 0, np.clip(np.floor(f), 1, FREQ_MAX), DEFAULT_FREQ)
+            q = q.astype(i64)
+        else:
+            q = np.full(a, DEFAULT_FREQ, i64)
+        hh = h_tab[q]
+        h[:a] = hh
+        kba, nba, kra, nra = kb[:a], nb[:a], kr[:a], nr[:a]
+        grid = np.rint((kba + st.prior) / (nba + st.strength) * RATE_GRID).astype(i64)
+        total = nba + nra
+        inc = np.where(
+            x == 1,
+            drift_kept[grid] - (la[kba + kra] - lm[total]),
+            drift_missed[grid] - (lb[(nba - kba) + (nra - kra)] - lm[total]),
+        )
+        sa = s[:a] + inc
+        fl = flagged[:a]
+        # flagged members
+        sa = np.where(fl, np.minimum(sa, hh), sa)
+        released = fl & (sa <= st.release * hh)
+        held = fl & ~released
+        # unflagged members
+        free = ~fl
+        reset = free & (sa <= 0)
+        going = free & ~reset
+        reeng_a = reeng[:a]
+        reeng_a[free & (reeng_a > 0)] -= 1
+        kba[reset] += kra[reset] + x[reset]
+        nba[reset] += nra[reset] + 1
+        starting = going & (nra == 0)
+        run_a = run_start[:a]
+        run_a[starting] = t[starting]
+        grow = held | going
+        kra[grow] += x[grow]
+        nra[grow] += 1
+        cleared = released | reset
+        kra[cleared] = 0
+        nra[cleared] = 0
+        run_a[cleared] = NONE
+        sa[cleared] = 0.0
+        flag_now = going & (sa >= hh) & (n >= st.min_history)
+        onset_a = onset[:a]
+        onset_a[flag_now] = run_a[flag_now]
+        onset_a[released] = NONE
+        reeng_a[flag_now] = 0
+        reeng_a[released] = st.reengaged_for
+        fl[flag_now] = True
+        fl[released] = False
+        s[:a] = sa
+        win[:a] = ((win[:a] << 1) | x) & st.mask
+        kept_total[:a] += x
+        ms = miss_start[:a]
+        mr = miss_run[:a]
+        newly = (x == 0) & (mr == 0)
+        ms[newly] = t[newly]
+        mr[x == 1] = 0
+        mr[x == 0] += 1
+        lk = last_kept[:a]
+        lk[x == 1] = t[x == 1]
+    states: list[Member] = [Member() for _ in range(k)]
+    back = np.empty(k, i64)
+    back[order] = np.arange(k)
+    columns = (
+        kb.tolist(), nb.tolist(), kr.tolist(), nr.tolist(), s.tolist(), h.tolist(),
+        run_start.tolist(), onset.tolist(), flagged.tolist(), reeng.tolist(),
+        size.tolist(), first.tolist(), win.tolist(), kept_total.tolist(),
+        miss_run.tolist(), miss_start.tolist(), last_kept.tolist(),
+    )  # fmt: skip
+    window = st.window
+    for pos, (kb_, nb_, kr_, nr_, s_, h_, rs_, on_, fl_, re_, n_, fi_, wi_, ke_,
+              mr_, ms_, lk_) in enumerate(zip(*columns, strict=True)):  # fmt: skip
+        m = states[pos]
+        m.kb, m.nb, m.kr, m.nr, m.s, m.h = kb_, nb_, kr_, nr_, s_, h_
+        m.run_start, m.onset, m.flagged, m.reeng = rs_, on_, fl_, re_
+        m.n, m.first, m.win, m.wn, m.kept = n_, fi_, wi_, min(n_, window), ke_
+        m.miss_run, m.miss_start, m.last_kept = mr_, ms_, lk_
+    return [states[i] for i in back.tolist()]

@@ -1,0 +1,321 @@
+"""DriftMonitor: the same statistic online, with its state as plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from peerkit._time import _instant
+from peerkit._validate import check_float, check_int, non_empty_str, tuple_of
+from peerkit.engagement._detect import check_policy
+from peerkit.engagement._engine import MIXED, NONE, Member, stepper
+from peerkit.engagement._policy import DriftPolicy
+from peerkit.engagement._report import DriftReport, moment, report_of
+from peerkit.engagement._touchpoint import (
+    EXCUSED,
+    Activity,
+    Event,
+    Touchpoint,
+    check_now,
+)
+from peerkit.errors import InvalidInputError
+
+_INTS = (
+    "kb", "nb", "kr", "nr", "run_start", "onset", "reeng", "n", "first",
+    "last_key", "win", "wn", "miss_run", "miss_start", "kept", "excused",
+    "last_kept", "last_activity",
+)  # fmt: skip
+
+
+def _int(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_int(attr.name, value, minimum=NONE)
+
+
+def _float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_float(attr.name, value, low=0.0)
+
+
+def _optional_float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_float(attr.name, value, low=0.0)
+
+
+def _bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidInputError(attr.name, value, "True or False")
+
+
+def _optional_str(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        non_empty_str(_inst, attr, value)
+
+
+def _int_field() -> Any:
+    return attrs.field(validator=_int)
+
+
+@attrs.frozen(kw_only=True)
+class MemberState:
+    """
+    One member's drift statistic, as plain numbers (part of `DriftState`).
+
+    Instants are POSIX microseconds and -1 means "none". The fields are the
+    statistic's own; treat them as opaque, store and restore them whole.
+
+    Added in 0.1.
+    """
+
+    member_id: str = attrs.field(validator=non_empty_str)
+    kb: int = _int_field()
+    nb: int = _int_field()
+    kr: int = _int_field()
+    nr: int = _int_field()
+    s: float = attrs.field(validator=_float)
+    h: float | None = attrs.field(validator=_optional_float)
+    run_start: int = _int_field()
+    onset: int = _int_field()
+    flagged: bool = attrs.field(validator=_bool)
+    reeng: int = _int_field()
+    n: int = _int_field()
+    first: int = _int_field()
+    last_key: int = _int_field()
+    win: int = _int_field()
+    wn: int = _int_field()
+    miss_run: int = _int_field()
+    miss_start: int = _int_field()
+    kept: int = _int_field()
+    excused: int = _int_field()
+    last_kept: int = _int_field()
+    last_activity: int = _int_field()
+    kind: str | None = attrs.field(validator=_optional_str)
+
+
+@attrs.frozen(kw_only=True)
+class DriftState:
+    """
+    A `DriftMonitor`'s whole state: its policy and every member's statistic.
+
+    Plain data: ``peerkit.to_json(monitor.state)`` stores it, and
+    ``DriftMonitor.from_state(peerkit.from_json(DriftState, text))``
+    resumes exactly where it stopped.
+
+    Attributes:
+        policy: The monitor's policy.
+        members: Each member's statistic, in member-id order.
+
+    Added in 0.1.
+    """
+
+    policy: DriftPolicy = attrs.field()
+    members: tuple[MemberState, ...] = attrs.field(
+        converter=tuple, validator=tuple_of(MemberState, "a MemberState")
+    )
+
+    @policy.validator
+    def _check_policy(self, _attr: attrs.Attribute[Any], value: object) -> None:
+        check_policy(value)
+
+    @members.validator
+    def _check_unique(self, _attr: attrs.Attribute[Any], value: object) -> None:
+        seen: set[str] = set()
+        for i, member in enumerate(self.members):
+            if member.member_id in seen:
+                raise InvalidInputError(
+                    f"members[{i}].member_id", member.member_id, "member ids unique"
+                )
+            seen.add(member.member_id)
+
+
+class DriftMonitor:
+    """
+    Drift detection online: feed events as they arrive, ask at any moment.
+
+    The statistic is `detect_drift`'s, step for step: replaying a history
+    in time order gives the same reports as detecting on the whole of it.
+    Each member's touchpoints must arrive in time order (at one instant:
+    missed, kept, excused); activity may arrive in any order. The monitor
+    is the one mutable object in peerkit; its `state` is a frozen, plain
+    value to store between runs.
+
+    Args:
+        policy: See `DriftPolicy`.
+
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.engagement import Touchpoint
+        >>> monitor = DriftMonitor()
+        >>> start = pendulum.datetime(2024, 1, 1)
+        >>> for week in range(8):
+        ...     report = monitor.observe(Touchpoint("ada", start.add(weeks=week), "kept"))
+        >>> report.status.value
+        'steady'
+
+    Added in 0.1.
+    """
+
+    __slots__ = ("_members", "_policy", "_step")
+
+    def __init__(self, policy: DriftPolicy = DriftPolicy()) -> None:
+        self._policy = check_policy(policy)
+        self._step = stepper(policy)
+        self._members: dict[str, Member] = {}
+
+    @property
+    def policy(self) -> DriftPolicy:
+        """The monitor's policy."""
+        return self._policy
+
+    def observe(self, event: Event) -> DriftReport:
+        """
+        Take one touchpoint or activity; return that member's report.
+
+        The report is as of the event's own time.
+
+        Raises:
+            peerkit.errors.InvalidInputError: If *event* is neither, or is
+                a touchpoint earlier than that member's last one.
+        """
+        members = self._members
+        if type(event) is Touchpoint or isinstance(event, Touchpoint):
+            ident = event.member_id
+            m = members.get(ident)
+            if m is None:
+                m = members[ident] = Member()
+            key = event._key  # noqa: SLF001 - our own cached field
+            if key < m.last_key:
+                raise InvalidInputError(
+                    "touchpoint.due",
+                    event.due,
+                    "no earlier than this member's last touchpoint "
+                    f"({_instant(m.last_key >> 2)}): the monitor takes each "
+                    "member's touchpoints in time order; use detect_drift for a "
+                    "history in any order",
+                )
+            m.last_key = key
+            kind = event.kind
+            if m.kind is None:
+                m.kind = kind
+            elif m.kind != kind:
+                m.kind = MIXED
+            code = key & 3
+            if code == EXCUSED:
+                m.excused += 1
+            else:
+                self._step.step(m, code, key >> 2)
+            at = key >> 2
+        elif isinstance(event, Activity):
+            ident = event.member_id
+            m = members.get(ident)
+            if m is None:
+                m = members[ident] = Member()
+            at = event._us  # noqa: SLF001
+            m.last_activity = max(m.last_activity, at)
+        else:
+            raise InvalidInputError("event", event, "a Touchpoint or an Activity")
+        return self._report(ident, m, moment(max(at, m.last_key >> 2)))
+
+    def observe_many(self, events: list[Event]) -> None:
+        """
+        Take many events in order, without building a report for each.
+
+        Raises:
+            peerkit.errors.InvalidInputError: As `observe`; the events
+                before the bad one have been taken.
+        """
+        for event in events:
+            self.observe(event)
+
+    def _report(self, ident: str, m: Member, as_of: Any) -> DriftReport:
+        policy = self._policy
+        return report_of(
+            ident,
+            m,
+            as_of,
+            prior=self._step.prior,
+            strength=policy.prior_strength,
+            disengaged_after=policy.disengaged_after,
+            min_history=policy.min_history,
+        )
+
+    def _check_now(self, m: Member, now: dt.datetime) -> Any:
+        at = check_now(now)
+        latest = max(m.last_key >> 2, m.last_activity)
+        if at < latest:
+            raise InvalidInputError(
+                "now",
+                now,
+                f"no earlier than the member's latest event ({_instant(latest)})",
+            )
+        return moment(at)
+
+    def report(self, member_id: str, *, now: dt.datetime) -> DriftReport:
+        """
+        One member's report at *now*.
+
+        Raises:
+            peerkit.errors.InvalidInputError: If the monitor has not seen
+                *member_id*, or *now* is before their latest event.
+        """
+        m = self._members.get(member_id)  # type: ignore[arg-type]  # checked below
+        if m is None:
+            raise InvalidInputError("member_id", member_id, "a member the monitor has seen")
+        return self._report(member_id, m, self._check_now(m, now))
+
+    def reports(self, *, now: dt.datetime) -> tuple[DriftReport, ...]:
+        """
+        Every member's report at *now*, in member-id order.
+
+        Equal to `detect_drift` on every event observed so far.
+
+        Raises:
+            peerkit.errors.InvalidInputError: If *now* is before any event.
+        """
+        as_of = moment(check_now(now))
+        result = []
+        for ident in sorted(self._members):
+            m = self._members[ident]
+            self._check_now(m, now)
+            result.append(self._report(ident, m, as_of))
+        return tuple(result)
+
+    @property
+    def state(self) -> DriftState:
+        """The monitor's whole state as a frozen, plain value."""
+        return DriftState(
+            policy=self._policy,
+            members=tuple(
+                MemberState(
+                    member_id=ident,
+                    s=m.s,
+                    h=None if m.h == float("inf") else m.h,
+                    flagged=m.flagged,
+                    kind=m.kind,
+                    **{name: getattr(m, name) for name in _INTS},
+                )
+                for ident, m in sorted(self._members.items())
+            ),
+        )
+
+    @classmethod
+    def from_state(cls, state: DriftState) -> DriftMonitor:
+        """
+        A monitor that resumes exactly where *state* was taken.
+
+        Raises:
+            peerkit.errors.InvalidInputError: If *state* is not a DriftState.
+        """
+        if not isinstance(state, DriftState):
+            raise InvalidInputError("state", state, "a DriftState")
+        monitor = cls(state.policy)
+        for saved in state.members:
+            m = Member()
+            for name in _INTS:
+                setattr(m, name, getattr(saved, name))
+            m.s = saved.s
+            m.h = float("inf") if saved.h is None else saved.h
+            m.flagged = saved.flagged
+            m.kind = saved.kind
+            monitor._members[saved.member_id] = m  # noqa: SLF001 - our own
+        return monitor

@@ -1,0 +1,359 @@
+"""DriftStatus and DriftReport: where a member stands, and why."""
+
+from __future__ import annotations
+
+import enum
+import functools
+import math
+from typing import Any
+
+import attrs
+import pendulum
+
+from peerkit._explain import Reason
+from peerkit._time import _instant
+from peerkit._validate import check_float, check_int, non_empty_str, unit_float
+from peerkit.engagement._engine import MIXED, NONE, Member
+from peerkit.engagement._touchpoint import as_datetime
+from peerkit.errors import InvalidInputError
+
+
+class DriftStatus(enum.StrEnum):
+    """
+    Where a member stands with their engagement.
+
+    Attributes:
+        NEW: Too little history to judge yet.
+        STEADY: In line with their own baseline.
+        DRIFTING: Showing up clearly less than they used to.
+        DISENGAGED: Drifting, missing every recent touchpoint, and not in
+            touch otherwise.
+        RE_ENGAGED: Back after a drift (for a few touchpoints, then steady).
+
+    Added in 0.1.
+    """
+
+    NEW = "new"
+    STEADY = "steady"
+    DRIFTING = "drifting"
+    DISENGAGED = "disengaged"
+    RE_ENGAGED = "re-engaged"
+
+
+_NOUNS = {"checkin": "check-ins", "meeting": "meetings", "call": "calls"}
+
+
+def _optional_instant(value: object) -> object:
+    if value is None:
+        return None
+    try:
+        return as_datetime(value)  # type: ignore[arg-type]  # the validator checks
+    except InvalidInputError:
+        return value
+
+
+def _check_optional_instant(
+    _inst: object, attr: attrs.Attribute[Any], value: object
+) -> None:
+    if value is not None and not isinstance(value, pendulum.DateTime):
+        raise InvalidInputError(attr.name, value, "None or a timezone-aware datetime")
+
+
+def _check_instant(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, pendulum.DateTime):
+        raise InvalidInputError(attr.name, value, "a timezone-aware datetime")
+
+
+def _optional_rate(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_float(attr.name, value, low=0.0, high=1.0)
+
+
+def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_int(attr.name, value, minimum=0)
+
+
+def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_float(attr.name, value, low=0.0)
+
+
+def _threshold(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_float(attr.name, value, low=0.0)
+
+
+def _status(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, DriftStatus):
+        raise InvalidInputError(attr.name, value, "a DriftStatus")
+
+
+def _optional_kind(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        non_empty_str(_inst, attr, value)
+
+
+def _to_status(value: object) -> object:
+    try:
+        return DriftStatus(value)
+    except ValueError:
+        return value
+
+
+def _day(at: pendulum.DateTime, as_of: pendulum.DateTime) -> str:
+    text = f"{at.day} {at.format('MMMM')}"
+    return text if at.year == as_of.year else f"{text} {at.year}"
+
+
+def _of(kept: int, due: int) -> str:
+    return f"{kept} of {due}"
+
+
+@attrs.frozen(kw_only=True)
+class DriftReport:
+    """
+    One member's engagement against their own baseline, at a moment.
+
+    Everything in a report is about that member alone: no other member's
+    touchpoints change it (the cohort enters only through
+    `DriftPolicy.cohort_rate`, fixed beforehand).
+
+    Attributes:
+        member_id: Whose report it is.
+        status: `DriftStatus`.
+        onset: When the drift started (the first touchpoint of the run of
+            evidence that raised the flag), while drifting or disengaged.
+        severity: How worrying, in [0, 1]: how close the statistic is to
+            its threshold, weighted by how far the recent rate fell. At
+            least 0.5 while drifting or disengaged.
+        baseline_rate: The member's usual kept rate, shrunk toward the
+            cohort's while their history is short; it leaves out the run
+            of evidence being judged.
+        recent_rate: Kept rate since the onset while flagged, else over the
+            last `DriftPolicy.window` touchpoints; None with no history.
+        recent_kept: Kept touchpoints behind *recent_rate*.
+        recent_due: Decided touchpoints behind *recent_rate*.
+        missed_in_a_row: Missed touchpoints since the last kept one.
+        last_kept: When the member last kept a touchpoint.
+        last_activity: Their latest unscheduled activity, if any was given.
+        touchpoints: Decided (kept or missed) touchpoints so far.
+        excused: Excused touchpoints so far (never counted as misses).
+        kind: The member's touchpoint kind, or None if they have several.
+        statistic: The CUSUM statistic (evidence of a drop, in nats).
+        threshold: The value at which the statistic raises a flag (it
+            follows the member's touchpoints a week); None with no history.
+        as_of: The moment of the report.
+
+    Added in 0.1.
+    """
+
+    member_id: str = attrs.field(validator=non_empty_str)
+    status: DriftStatus = attrs.field(converter=_to_status, validator=_status)
+    onset: pendulum.DateTime | None = attrs.field(
+        converter=_optional_instant, validator=_check_optional_instant
+    )
+    severity: float = attrs.field(validator=unit_float)
+    baseline_rate: float = attrs.field(validator=unit_float)
+    recent_rate: float | None = attrs.field(validator=_optional_rate)
+    recent_kept: int = attrs.field(validator=_count)
+    recent_due: int = attrs.field(validator=_count)
+    missed_in_a_row: int = attrs.field(validator=_count)
+    last_kept: pendulum.DateTime | None = attrs.field(
+        converter=_optional_instant, validator=_check_optional_instant
+    )
+    last_activity: pendulum.DateTime | None = attrs.field(
+        converter=_optional_instant, validator=_check_optional_instant
+    )
+    touchpoints: int = attrs.field(validator=_count)
+    excused: int = attrs.field(validator=_count)
+    kind: str | None = attrs.field(validator=_optional_kind)
+    statistic: float = attrs.field(validator=_non_negative)
+    threshold: float | None = attrs.field(validator=_threshold)
+    as_of: pendulum.DateTime = attrs.field(
+        converter=_optional_instant, validator=_check_instant
+    )
+
+    @property
+    def flagged(self) -> bool:
+        """True while drifting or disengaged: someone should reach out."""
+        return self.status in (DriftStatus.DRIFTING, DriftStatus.DISENGAGED)
+
+    @functools.cached_property
+    def evidence(self) -> tuple[Reason, ...]:
+        """
+        The report in plain words a coordinator can act on.
+
+        Messages are about this member only, and name no one.
+        """
+        return _evidence(self)
+
+
+def _noun(kind: str | None) -> str:
+    if kind is None:
+        return "touchpoints"
+    return _NOUNS.get(kind, f"{kind} touchpoints")
+
+
+def _evidence(r: DriftReport) -> tuple[Reason, ...]:
+    noun = _noun(r.kind)
+    usual = round(r.baseline_rate * r.recent_due)
+    reasons: list[Reason] = []
+    if r.status is DriftStatus.NEW:
+        return (
+            Reason(
+                "drift.new",
+                0.0,
+                f"Only {r.touchpoints} {noun} so far: too few to judge against "
+                "their own usual rate yet.",
+            ),
+        )
+    if r.flagged and r.onset is not None:
+        reasons.append(
+            Reason(
+                "drift.recent",
+                r.severity,
+                f"Kept {_of(r.recent_kept, r.recent_due)} {noun} since "
+                f"{_day(r.onset, r.as_of)}, usually about {_of(usual, r.recent_due)}.",
+            )
+        )
+    elif r.recent_due:
+        reasons.append(
+            Reason(
+                "drift.recent",
+                r.severity,
+                f"Kept {r.recent_kept} of the last {r.recent_due} {noun}, "
+                f"usually about {_of(usual, r.recent_due)}.",
+            )
+        )
+    if r.status is DriftStatus.RE_ENGAGED:
+        reasons.append(
+            Reason("drift.back", 1.0, "Back after a drift: showing up as usual again.")
+        )
+    if r.missed_in_a_row >= 2 and r.flagged:  # noqa: PLR2004 - "in a row" needs two
+        since = (
+            f"; last kept one on {_day(r.last_kept, r.as_of)}"
+            if r.last_kept is not None
+            else ""
+        )
+        reasons.append(
+            Reason(
+                "drift.missed_in_a_row",
+                float(r.missed_in_a_row),
+                f"Missed the last {r.missed_in_a_row} in a row{since}.",
+            )
+        )
+    if r.last_activity is not None and r.flagged:
+        if r.status is DriftStatus.DRIFTING and (
+            r.last_kept is None or r.last_activity > r.last_kept
+        ):
+            reasons.append(
+                Reason(
+                    "drift.in_touch",
+                    -0.5,
+                    f"Still in touch: last active on {_day(r.last_activity, r.as_of)}.",
+                )
+            )
+    elif r.status is DriftStatus.DISENGAGED:
+        reasons.append(
+            Reason("drift.no_activity", 0.5, "No other activity since the misses began.")
+        )
+    if r.excused:
+        reasons.append(
+            Reason(
+                "drift.excused",
+                0.0,
+                f"{r.excused} excused {'touchpoint' if r.excused == 1 else 'touchpoints'}"
+                " not counted as missed.",
+            )
+        )
+    return tuple(reasons)
+
+
+def status_of(m: Member, disengaged_after: int, min_history: int) -> DriftStatus:
+    """The status a member's state stands for."""
+    if m.flagged:
+        if m.miss_run >= disengaged_after and m.last_activity < m.miss_start:
+            return DriftStatus.DISENGAGED
+        return DriftStatus.DRIFTING
+    if m.n < min_history:
+        return DriftStatus.NEW
+    if m.reeng > 0:
+        return DriftStatus.RE_ENGAGED
+    return DriftStatus.STEADY
+
+
+_moment = functools.lru_cache(maxsize=1 << 16)(_instant)
+
+
+def _when(us: int) -> pendulum.DateTime | None:
+    return None if us == NONE else _moment(us)
+
+
+def moment(us: int) -> pendulum.DateTime:
+    """The UTC instant of *us* POSIX microseconds (cached: due times repeat)."""
+    return _moment(us)
+
+
+_FIELDS = tuple(field.name for field in attrs.fields(DriftReport))
+_SETTERS = tuple(getattr(DriftReport, name).__set__ for name in _FIELDS)
+_new = object.__new__
+
+
+def _trusted(*values: Any) -> DriftReport:
+    """
+    A DriftReport from values that are valid by construction.
+
+    The statistic builds a report per observed event; its values are
+    already checked, so the field validators are not run again (the
+    public constructor still runs them).
+    """
+    report: DriftReport = _new(DriftReport)
+    for setter, value in zip(_SETTERS, values, strict=True):
+        setter(report, value)
+    return report
+
+
+def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
+    member_id: str,
+    m: Member,
+    as_of: pendulum.DateTime,
+    *,
+    prior: float,
+    strength: float,
+    disengaged_after: int,
+    min_history: int,
+) -> DriftReport:
+    """The report *m*'s state stands for at *as_of*."""
+    status = status_of(m, disengaged_after, min_history)
+    baseline = (m.kb + prior) / (m.nb + strength)
+    if m.flagged:
+        kept, due = m.kr, m.nr
+    else:
+        kept, due = m.win.bit_count(), m.wn
+    recent = kept / due if due else None
+    if m.h == math.inf or m.s <= 0:
+        evidence = 0.0
+    else:
+        evidence = min(1.0, m.s / m.h)
+    fall = 0.0 if recent is None else max(0.0, 1.0 - recent / baseline)
+    severity = min(1.0, evidence * (0.5 + 0.5 * min(fall, 1.0)))
+    if m.flagged:
+        severity = max(severity, 0.5)
+    return _trusted(
+        member_id,
+        status,
+        _when(m.onset) if m.flagged else None,
+        severity,
+        baseline,
+        recent,
+        kept,
+        due,
+        m.miss_run,
+        _when(m.last_kept),
+        _when(m.last_activity),
+        m.n,
+        m.excused,
+        None if m.kind == MIXED else m.kind,
+        m.s,
+        None if m.h == math.inf else m.h,
+        as_of,
+    )

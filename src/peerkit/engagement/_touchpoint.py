@@ -1,0 +1,137 @@
+"""Touchpoints (expected opportunities and what happened) and activity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+import attrs
+import pendulum
+
+from peerkit._time import _micros, as_instant
+from peerkit._validate import check_str, non_empty_str
+from peerkit.errors import InvalidInputError
+
+Outcome = Literal["kept", "missed", "excused"]
+"""What happened to a touchpoint: kept, missed, or excused (not a miss)."""
+
+OUTCOMES: tuple[Outcome, ...] = ("kept", "missed", "excused")
+"""Every outcome, in the order peerkit breaks ties between equal due times."""
+
+# A touchpoint's key is ``micros * 4 + code``: one integer orders a member's
+# touchpoints (at one instant: missed, kept, excused) and its lowest bit is
+# 1 for kept, 0 for missed; excused is 2.
+_CODES: dict[str, int] = {"missed": 0, "kept": 1, "excused": 2}
+EXCUSED = 2
+
+
+def _instant(value: object) -> object:
+    try:
+        return as_instant("", value)
+    except InvalidInputError:
+        return value  # the validator names the field
+
+
+def _aware(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    as_instant(attr.name, value)
+
+
+def _outcome(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or value not in _CODES:
+        raise InvalidInputError(attr.name, value, "'kept', 'missed' or 'excused'")
+
+
+def _kind(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_str(attr.name, value)
+
+
+@attrs.frozen
+class Touchpoint:
+    """
+    One expected opportunity to show up, and what happened.
+
+    A touchpoint is a check-in that was due, a meeting that was held, a
+    call that was booked. *Excused* is neither kept nor missed: a
+    cancelled meeting, a holiday, an agreed pause never counts against
+    anyone.
+
+    Attributes:
+        member_id: Whose touchpoint it is.
+        due: When it was due; timezone-aware (naive datetimes are refused).
+        outcome: ``"kept"``, ``"missed"`` or ``"excused"``.
+        kind: What it was, in your app's words (``"checkin"``,
+            ``"meeting"``); evidence says "check-ins" or "meetings" by it.
+
+    Examples:
+        >>> import pendulum
+        >>> t = Touchpoint("ada", pendulum.datetime(2024, 3, 4, 18), "kept")
+        >>> t.outcome, t.kind
+        ('kept', 'checkin')
+
+    Added in 0.1.
+    """
+
+    member_id: str = attrs.field(validator=non_empty_str)
+    due: pendulum.DateTime = attrs.field(converter=_instant, validator=_aware)
+    outcome: Outcome = attrs.field(validator=_outcome)
+    kind: str = attrs.field(default="checkin", validator=_kind)
+    # POSIX microseconds * 4 + outcome code: the one number batch detection
+    # sorts and reads (computed once here, not per call).
+    _key: int = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    @_key.default
+    def _compute_key(self) -> int:
+        return _micros(self.due) * 4 + _CODES[self.outcome]
+
+
+@attrs.frozen
+class Activity:
+    """
+    An unscheduled sign of engagement: a message sent, a reply, a post.
+
+    Activity is never required. Where given, it keeps a member who misses
+    check-ins but is still in touch from being called disengaged (they are
+    drifting, not gone), and it shows in the evidence.
+
+    Attributes:
+        member_id: Whose activity it is.
+        at: When it happened; timezone-aware.
+        kind: What it was, in your app's words (``"message"``).
+
+    Examples:
+        >>> import pendulum
+        >>> Activity("ada", pendulum.datetime(2024, 3, 5, 9)).kind
+        'message'
+
+    Added in 0.1.
+    """
+
+    member_id: str = attrs.field(validator=non_empty_str)
+    at: pendulum.DateTime = attrs.field(converter=_instant, validator=_aware)
+    kind: str = attrs.field(default="message", validator=_kind)
+    _us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    @_us.default
+    def _compute_us(self) -> int:
+        return _micros(self.at)
+
+
+Event = Touchpoint | Activity
+"""What the detectors take: touchpoints, and activity where you have it."""
+
+
+def event_micros(event: Event) -> int:
+    """POSIX microseconds of a touchpoint's due time or an activity's time."""
+    if isinstance(event, Touchpoint):
+        return event._key >> 2  # noqa: SLF001 - our own cached field
+    return event._us  # noqa: SLF001
+
+
+def check_now(now: object) -> int:
+    """*now* as POSIX microseconds, refusing naive datetimes."""
+    return _micros(as_instant("now", now))
+
+
+def as_datetime(value: dt.datetime) -> pendulum.DateTime:
+    """An aware datetime as a pendulum instant in UTC (for reports)."""
+    return as_instant("", value).in_timezone(pendulum.UTC)
