@@ -15,6 +15,7 @@ PACKAGES = [
     "peerkit.datasets",
     "peerkit.matching",
     "peerkit.scheduling",
+    "peerkit.engagement",
 ]
 
 

@@ -21,6 +21,7 @@ from peerkit import (
     Reason,
     WeeklyAvailability,
     Window,
+    engagement,
     from_dict,
     from_json,
     matching,
@@ -56,6 +57,27 @@ VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     scheduling.CheckinStatus: pst.checkin_statuses(),
     scheduling.Slot: pst.slots(),
     scheduling.SlotConflict: pst.slot_conflicts(),
+    engagement.Touchpoint: pst.touchpoints(max_size=3)
+    .filter(bool)
+    .map(
+        lambda events: next(
+            (e for e in events if isinstance(e, engagement.Touchpoint)),
+            engagement.Touchpoint("a", pendulum.datetime(2024, 1, 1), "kept"),
+        )
+    ),
+    engagement.Activity: pst.touchpoints(max_size=3).map(
+        lambda events: next(
+            (e for e in events if isinstance(e, engagement.Activity)),
+            engagement.Activity("a", pendulum.datetime(2024, 1, 1)),
+        )
+    ),
+    engagement.DriftPolicy: pst.drift_policies(),
+    engagement.DriftReport: pst.drift_reports(),
+    engagement.DriftState: pst.drift_states(),
+    engagement.MemberState: pst.member_states(),
+    engagement.Milestone: pst.milestone_values(),
+    engagement.GroupEngagement: pst.group_engagements(),
+    engagement.WeeklyAttendance: pst.weekly_attendances(),
 }
 
 JSON = st.recursive(
@@ -74,7 +96,7 @@ def test_every_public_value_type_has_a_strategy() -> None:
 
     exported = {
         obj
-        for module in (peerkit, matching, scheduling)
+        for module in (peerkit, matching, scheduling, engagement)
         for name in module.__all__
         if isinstance(obj := getattr(module, name), type) and attrs.has(obj)
     }

@@ -205,7 +205,7 @@ def instance_of(
 
 
 def tuple_of(
-    cls: type[Any], expected: str
+    cls: type[Any] | tuple[type[Any], ...], expected: str
 ) -> Callable[[object, attrs.Attribute[Any], object], None]:
     """Attrs validator factory: a tuple whose items are all instances of *cls*."""
 

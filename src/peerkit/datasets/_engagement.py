@@ -12,9 +12,15 @@ import pendulum
 
 from peerkit._model import Member
 from peerkit._time import as_instant
-from peerkit._validate import check_float, check_int, non_empty_str, tuple_of, unit_float
+from peerkit._validate import (
+    check_float,
+    check_int,
+    non_empty_str,
+    tuple_of,
+    unit_float,
+)
 from peerkit.datasets._sample import sample_cohort
-from peerkit.engagement import Activity, Touchpoint
+from peerkit.engagement import Activity, Outcome, Touchpoint
 from peerkit.errors import InvalidInputError
 
 # One touchpoint a week is a partner check-in; three are the group's
@@ -27,9 +33,7 @@ _SHAPES: dict[int, tuple[tuple[int, str], ...]] = {
 _HOUR = 18  # local time of every touchpoint
 
 
-def _optional_instant(
-    _inst: object, attr: attrs.Attribute[Any], value: object
-) -> None:
+def _optional_instant(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
         as_instant(attr.name, value)
 
@@ -149,7 +153,9 @@ def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-onl
     check_float("excused_rate", excused_rate, low=0.0, high=0.5)
     check_float("activity_rate", activity_rate, low=0.0, high=1.0)
     check_int("seed", seed)
-    first = pendulum.datetime(2024, 1, 1) if start is None else as_instant("start", start)
+    first = (
+        pendulum.datetime(2024, 1, 1) if start is None else as_instant("start", start)
+    )
     first = first.in_timezone("UTC").start_of("week")
     rng = random.Random(f"peerkit-engagement-{seed}")
     shape = _SHAPES[per_week]
@@ -177,6 +183,7 @@ def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-onl
             for due, kind in slots:
                 if week == week0 and onset is None:
                     onset = due
+                outcome: Outcome
                 if rng.random() < excused_rate:
                     outcome = "excused"
                 else:

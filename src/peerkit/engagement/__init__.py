@@ -8,7 +8,11 @@ milestones worth celebrating and how a group is doing.
 """
 
 from peerkit.engagement._detect import detect_drift, outreach_queue
-from peerkit.engagement._group import GroupEngagement, WeeklyAttendance, group_engagement
+from peerkit.engagement._group import (
+    GroupEngagement,
+    WeeklyAttendance,
+    group_engagement,
+)
 from peerkit.engagement._milestones import Milestone, MilestoneKind, milestones
 from peerkit.engagement._monitor import DriftMonitor, DriftState, MemberState
 from peerkit.engagement._policy import DriftPolicy

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -17,6 +15,10 @@ from peerkit.engagement._policy import WEEK_US, DriftPolicy
 from peerkit.engagement._report import DriftStatus, moment
 from peerkit.engagement._touchpoint import EXCUSED, Event, check_now
 from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
 
 _Z95 = 1.959963984540054
 
@@ -104,7 +106,7 @@ def _trend(
     """Weighted least-squares slope of weekly rates, with a 95% interval."""
     points = [(i, kept / n, n) for i, (kept, n) in enumerate(weeks) if n]
     total = sum(n for _, _, n in points)
-    if len(points) < 2:  # noqa: PLR2004 - a slope needs two weeks
+    if len(points) < 2:
         return None, None, None
     mean_x = sum(i * n for i, _, n in points) / total
     pooled = sum(r * n for _, r, n in points) / total
@@ -142,7 +144,11 @@ def group_engagement(
         >>> from peerkit.engagement import Touchpoint
         >>> start = pendulum.datetime(2024, 1, 1)
         >>> touchpoints = [
-        ...     Touchpoint(who, start.add(weeks=w), "kept" if w < 6 or who == "ada" else "missed")
+        ...     Touchpoint(
+        ...         who,
+        ...         start.add(weeks=w),
+        ...         "kept" if w < 6 or who == "ada" else "missed",
+        ...     )
         ...     for who in ("ada", "ben", "cy")
         ...     for w in range(10)
         ... ]
@@ -176,7 +182,9 @@ def group_engagement(
     rate = kept / decided if decided else None
     slope, low, high = _trend([(k, n) for k, n in counts])
     statuses = [r.status for r in reports if r.touchpoints or r.excused]
-    drifting = sum(s in (DriftStatus.DRIFTING, DriftStatus.DISENGAGED) for s in statuses)
+    drifting = sum(
+        s in (DriftStatus.DRIFTING, DriftStatus.DISENGAGED) for s in statuses
+    )
     disengaged = sum(s is DriftStatus.DISENGAGED for s in statuses)
     back = sum(s is DriftStatus.RE_ENGAGED for s in statuses)
     falling = high is not None and high < 0
@@ -200,9 +208,7 @@ def group_engagement(
             )
         )
     if back:
-        reasons.append(
-            Reason("group.back", float(back), f"{back} back after a drift.")
-        )
+        reasons.append(Reason("group.back", float(back), f"{back} back after a drift."))
     return GroupEngagement(
         members=len(statuses),
         weeks=attendance,

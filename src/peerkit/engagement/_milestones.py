@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -15,8 +13,12 @@ from peerkit.engagement._detect import check_policy, split_events
 from peerkit.engagement._engine import Member, stepper
 from peerkit.engagement._policy import DriftPolicy
 from peerkit.engagement._report import moment
-from peerkit.engagement._touchpoint import EXCUSED, Event, Touchpoint, check_now
+from peerkit.engagement._touchpoint import EXCUSED, Event, check_now
 from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
 
 _MONTH_US = 28 * 24 * 3600 * 1_000_000
 STREAKS = (4, 8, 12, 26, 52)
@@ -57,6 +59,8 @@ def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
 
 
 def _to_kind(value: object) -> object:
+    if not isinstance(value, str):
+        return value
     try:
         return MilestoneKind(value)
     except ValueError:
@@ -152,7 +156,9 @@ def _member_milestones(
                     kind=MilestoneKind.CAME_BACK,
                     at=when,
                     count=run,
-                    message=f"Back in the rhythm: {run} kept in a row after a quieter spell.",
+                    message=(
+                        f"Back in the rhythm: {run} kept in a row after a quiet spell."
+                    ),
                 )
             )
     return found

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from peerkit._time import _instant
-from peerkit._validate import check_float, check_int, non_empty_str, tuple_of
+from peerkit._validate import (
+    check_float,
+    check_int,
+    non_empty_str,
+    to_tuple,
+    tuple_of,
+)
 from peerkit.engagement._detect import check_policy
 from peerkit.engagement._engine import MIXED, NONE, Member, stepper
 from peerkit.engagement._policy import DriftPolicy
@@ -21,6 +26,9 @@ from peerkit.engagement._touchpoint import (
     check_now,
 )
 from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 _INTS = (
     "kb", "nb", "kr", "nr", "run_start", "onset", "reeng", "n", "first",
@@ -110,7 +118,7 @@ class DriftState:
 
     policy: DriftPolicy = attrs.field()
     members: tuple[MemberState, ...] = attrs.field(
-        converter=tuple, validator=tuple_of(MemberState, "a MemberState")
+        converter=to_tuple, validator=tuple_of(MemberState, "a MemberState")
     )
 
     @policy.validator
@@ -118,7 +126,7 @@ class DriftState:
         check_policy(value)
 
     @members.validator
-    def _check_unique(self, _attr: attrs.Attribute[Any], value: object) -> None:
+    def _check_unique(self, _attr: attrs.Attribute[Any], _value: object) -> None:
         seen: set[str] = set()
         for i, member in enumerate(self.members):
             if member.member_id in seen:
@@ -148,7 +156,9 @@ class DriftMonitor:
         >>> monitor = DriftMonitor()
         >>> start = pendulum.datetime(2024, 1, 1)
         >>> for week in range(8):
-        ...     report = monitor.observe(Touchpoint("ada", start.add(weeks=week), "kept"))
+        ...     report = monitor.observe(
+        ...         Touchpoint("ada", start.add(weeks=week), "kept")
+        ...     )
         >>> report.status.value
         'steady'
 
@@ -258,9 +268,11 @@ class DriftMonitor:
             peerkit.errors.InvalidInputError: If the monitor has not seen
                 *member_id*, or *now* is before their latest event.
         """
-        m = self._members.get(member_id)  # type: ignore[arg-type]  # checked below
+        m = self._members.get(member_id) if isinstance(member_id, str) else None
         if m is None:
-            raise InvalidInputError("member_id", member_id, "a member the monitor has seen")
+            raise InvalidInputError(
+                "member_id", member_id, "a member the monitor has seen"
+            )
         return self._report(member_id, m, self._check_now(m, now))
 
     def reports(self, *, now: dt.datetime) -> tuple[DriftReport, ...]:
@@ -283,20 +295,20 @@ class DriftMonitor:
     @property
     def state(self) -> DriftState:
         """The monitor's whole state as a frozen, plain value."""
-        return DriftState(
-            policy=self._policy,
-            members=tuple(
+        saved: list[MemberState] = []
+        for ident, m in sorted(self._members.items()):
+            numbers: dict[str, Any] = {name: getattr(m, name) for name in _INTS}
+            saved.append(
                 MemberState(
                     member_id=ident,
                     s=m.s,
                     h=None if m.h == float("inf") else m.h,
                     flagged=m.flagged,
                     kind=m.kind,
-                    **{name: getattr(m, name) for name in _INTS},
+                    **numbers,
                 )
-                for ident, m in sorted(self._members.items())
-            ),
-        )
+            )
+        return DriftState(policy=self._policy, members=tuple(saved))
 
     @classmethod
     def from_state(cls, state: DriftState) -> DriftMonitor:
@@ -317,5 +329,5 @@ class DriftMonitor:
             m.h = float("inf") if saved.h is None else saved.h
             m.flagged = saved.flagged
             m.kind = saved.kind
-            monitor._members[saved.member_id] = m  # noqa: SLF001 - our own
+            monitor._members[saved.member_id] = m
         return monitor

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from peerkit._validate import check_float, check_int, to_float
 from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 WEEK_US = 7 * 24 * 3600 * 1_000_000
 WEEKS_PER_YEAR = 365.2425 / 7
@@ -34,7 +36,7 @@ CALIBRATION = -1.625
 
 def _budget(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     number = check_float(attr.name, value, low=0.0, high=100.0)
-    if not 0 < number < 100:  # noqa: PLR2004 - a per-100 rate
+    if not 0 < number < 100:
         raise InvalidInputError(attr.name, value, "a number above 0 and below 100")
 
 
@@ -130,7 +132,9 @@ class DriftPolicy:
             >>> import pendulum
             >>> from peerkit.engagement import Touchpoint
             >>> at = pendulum.datetime(2024, 1, 1)
-            >>> past = [Touchpoint("a", at, "kept")] * 3 + [Touchpoint("b", at, "missed")]
+            >>> past = [Touchpoint("a", at, "kept")] * 3 + [
+            ...     Touchpoint("b", at, "missed")
+            ... ]
             >>> DriftPolicy().with_cohort_rate(past).cohort_rate
             0.75
 

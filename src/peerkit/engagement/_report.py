@@ -93,6 +93,8 @@ def _optional_kind(_inst: object, attr: attrs.Attribute[Any], value: object) -> 
 
 
 def _to_status(value: object) -> object:
+    if not isinstance(value, str):
+        return value
     try:
         return DriftStatus(value)
     except ValueError:
@@ -228,7 +230,7 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
         reasons.append(
             Reason("drift.back", 1.0, "Back after a drift: showing up as usual again.")
         )
-    if r.missed_in_a_row >= 2 and r.flagged:  # noqa: PLR2004 - "in a row" needs two
+    if r.missed_in_a_row >= 2 and r.flagged:
         since = (
             f"; last kept one on {_day(r.last_kept, r.as_of)}"
             if r.last_kept is not None
@@ -254,15 +256,16 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
             )
     elif r.status is DriftStatus.DISENGAGED:
         reasons.append(
-            Reason("drift.no_activity", 0.5, "No other activity since the misses began.")
+            Reason(
+                "drift.no_activity", 0.5, "No other activity since the misses began."
+            )
         )
     if r.excused:
         reasons.append(
             Reason(
                 "drift.excused",
                 0.0,
-                f"{r.excused} excused {'touchpoint' if r.excused == 1 else 'touchpoints'}"
-                " not counted as missed.",
+                f"{r.excused} excused, not counted as missed.",
             )
         )
     return tuple(reasons)
@@ -330,10 +333,7 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     else:
         kept, due = m.win.bit_count(), m.wn
     recent = kept / due if due else None
-    if m.h == math.inf or m.s <= 0:
-        evidence = 0.0
-    else:
-        evidence = min(1.0, m.s / m.h)
+    evidence = 0.0 if m.h == math.inf or m.s <= 0 else min(1.0, m.s / m.h)
     fall = 0.0 if recent is None else max(0.0, 1.0 - recent / baseline)
     severity = min(1.0, evidence * (0.5 + 0.5 * min(fall, 1.0)))
     if m.flagged:

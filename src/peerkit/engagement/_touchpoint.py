@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Literal
+import functools
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import pendulum
@@ -11,6 +11,9 @@ import pendulum
 from peerkit._time import _micros, as_instant
 from peerkit._validate import check_str, non_empty_str
 from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 Outcome = Literal["kept", "missed", "excused"]
 """What happened to a touchpoint: kept, missed, or excused (not a miss)."""
@@ -25,10 +28,18 @@ _CODES: dict[str, int] = {"missed": 0, "kept": 1, "excused": 2}
 EXCUSED = 2
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _utc(value: dt.datetime) -> tuple[pendulum.DateTime, int]:
+    """An aware datetime as a UTC instant and its POSIX microseconds."""
+    utc = as_instant("", value).in_timezone(pendulum.UTC)
+    return utc, _micros(utc)
+
+
 def _instant(value: object) -> object:
+    """Attrs converter: an aware datetime becomes its UTC instant."""
     try:
-        return as_instant("", value)
-    except InvalidInputError:
+        return _utc(value)[0]  # anything may arrive; the validator checks
+    except (InvalidInputError, TypeError):  # TypeError: unhashable
         return value  # the validator names the field
 
 
@@ -57,7 +68,8 @@ class Touchpoint:
 
     Attributes:
         member_id: Whose touchpoint it is.
-        due: When it was due; timezone-aware (naive datetimes are refused).
+        due: When it was due; timezone-aware (naive datetimes are refused),
+            kept as the UTC instant.
         outcome: ``"kept"``, ``"missed"`` or ``"excused"``.
         kind: What it was, in your app's words (``"checkin"``,
             ``"meeting"``); evidence says "check-ins" or "meetings" by it.
@@ -81,7 +93,7 @@ class Touchpoint:
 
     @_key.default
     def _compute_key(self) -> int:
-        return _micros(self.due) * 4 + _CODES[self.outcome]
+        return _utc(self.due)[1] * 4 + _CODES[self.outcome]
 
 
 @attrs.frozen
@@ -95,7 +107,7 @@ class Activity:
 
     Attributes:
         member_id: Whose activity it is.
-        at: When it happened; timezone-aware.
+        at: When it happened; timezone-aware, kept as the UTC instant.
         kind: What it was, in your app's words (``"message"``).
 
     Examples:
@@ -113,7 +125,7 @@ class Activity:
 
     @_us.default
     def _compute_us(self) -> int:
-        return _micros(self.at)
+        return _utc(self.at)[1]
 
 
 Event = Touchpoint | Activity

@@ -18,6 +18,22 @@ from peerkit._time import (
     _known_zones,
     zone,
 )
+from peerkit.engagement import (
+    Activity,
+    DriftMonitor,
+    DriftPolicy,
+    DriftReport,
+    DriftState,
+    GroupEngagement,
+    MemberState,
+    Milestone,
+    Outcome,
+    Touchpoint,
+    WeeklyAttendance,
+    detect_drift,
+    group_engagement,
+    milestones,
+)
 from peerkit.matching import (
     FitPolicy,
     FormedGroup,
@@ -693,3 +709,163 @@ def slot_conflicts() -> st.SearchStrategy[SlotConflict]:
         return draw(st.sampled_from(found))
 
     return _one()
+
+
+# --- engagement ---------------------------------------------------------------
+
+_HISTORY_START = pendulum.datetime(2024, 1, 1)
+_OUTCOMES = st.sampled_from(("kept", "kept", "kept", "missed", "excused"))
+
+
+def touchpoints(
+    *,
+    member_ids: st.SearchStrategy[str] | None = None,
+    max_size: int = 60,
+) -> st.SearchStrategy[list[Touchpoint | Activity]]:
+    """
+    Histories: touchpoints (and a little activity) of a few members.
+
+    Due times are whole hours over about a year from 1 January 2024, in
+    tricky zones, so members share instants and records run long enough
+    to drift. Outcomes lean to kept, as real attendance does.
+
+    Args:
+        member_ids: Ids to draw from; a handful of short ones by default.
+        max_size: Most events in a history.
+    """
+    ids = (
+        member_ids if member_ids is not None else st.sampled_from(("a", "b", "c", "d"))
+    )
+    zones = timezones(tricky_only=True).map(zone)
+    hours = st.integers(0, 52 * 7 * 24)
+
+    def _at(hour: int, tz: Any) -> pendulum.DateTime:
+        return _HISTORY_START.add(hours=hour).in_timezone(tz)
+
+    touchpoint = st.builds(
+        lambda who, hour, tz, outcome, kind: Touchpoint(
+            who, _at(hour, tz), outcome, kind
+        ),
+        ids,
+        hours,
+        zones,
+        _OUTCOMES,
+        st.sampled_from(("checkin", "checkin", "meeting")),
+    )
+    activity = st.builds(lambda who, hour: Activity(who, _at(hour, "UTC")), ids, hours)
+    return st.lists(touchpoint | activity, max_size=max_size)
+
+
+def weekly_runs(
+    *, weeks: int = 52, member_ids: tuple[str, ...] = ("a", "b", "c")
+) -> st.SearchStrategy[list[Touchpoint]]:
+    """
+    Histories with one touchpoint a member a week: the shape drift needs.
+
+    Each member keeps at a drawn rate, and may drop to a lower one from a
+    drawn week, so drifting, steady and re-engaged records all appear.
+    """
+    return _weekly_runs(weeks, member_ids)
+
+
+@st.composite
+def _weekly_runs(
+    draw: st.DrawFn, weeks: int, member_ids: tuple[str, ...]
+) -> list[Touchpoint]:
+    events = []
+    for ident in member_ids:
+        length = draw(st.integers(0, weeks))
+        change = draw(st.integers(0, weeks))
+        bits = draw(st.lists(st.integers(0, 9), min_size=length, max_size=length))
+        before = draw(st.integers(5, 10))
+        after = draw(st.integers(0, 10))
+        for week, bit in enumerate(bits):
+            rate = before if week < change else after
+            outcome: Outcome = "kept" if bit < rate else "missed"
+            if bit == 9 and draw(st.booleans()):
+                outcome = "excused"
+            events.append(Touchpoint(ident, _HISTORY_START.add(weeks=week), outcome))
+    return events
+
+
+def drift_policies() -> st.SearchStrategy[DriftPolicy]:
+    """Drift policies across the budget, history, prior and hysteresis knobs."""
+    return st.builds(
+        DriftPolicy,
+        false_flags_per_100_members_per_year=st.sampled_from(
+            (0.5, 1.0, 5.0, 20.0, 60.0)
+        ),
+        min_history=st.integers(1, 12),
+        cohort_rate=st.sampled_from((0.3, 0.6, 0.8, 0.95)),
+        prior_strength=st.sampled_from((0.5, 2.0, 8.0, 30.0)),
+        drop=st.sampled_from((0.2, 0.4, 0.6, 0.8)),
+        release=st.sampled_from((0.0, 0.25, 0.5, 0.9)),
+        disengaged_after=st.integers(1, 8),
+        reengaged_for=st.integers(1, 12),
+        window=st.integers(1, 20),
+    )
+
+
+def _now() -> pendulum.DateTime:
+    return _HISTORY_START.add(weeks=60)
+
+
+def drift_reports() -> st.SearchStrategy[DriftReport]:
+    """Drift reports as `peerkit.engagement.detect_drift` makes them."""
+    return (
+        st.tuples(weekly_runs(), touchpoints(max_size=20), drift_policies())
+        .map(lambda t: detect_drift([*t[0], *t[1]], now=_now(), policy=t[2]))
+        .filter(bool)
+        .flatmap(st.sampled_from)
+    )
+
+
+def drift_states() -> st.SearchStrategy[DriftState]:
+    """Monitor states after a drawn history (`DriftMonitor.state`)."""
+
+    def _state(events: list[Touchpoint | Activity], policy: DriftPolicy) -> DriftState:
+        monitor = DriftMonitor(policy)
+        for event in sorted(events, key=_event_order):
+            monitor.observe(event)
+        return monitor.state
+
+    return st.builds(_state, touchpoints(max_size=30), drift_policies())
+
+
+def _event_order(event: Touchpoint | Activity) -> tuple[int, int]:
+    if isinstance(event, Touchpoint):
+        return (event._key >> 2, event._key & 3)  # noqa: SLF001 - the monitor's order
+    return (event._us, 9)  # noqa: SLF001
+
+
+def member_states() -> st.SearchStrategy[MemberState]:
+    """Single members' drift statistics, from `drift_states`."""
+    return (
+        drift_states()
+        .filter(lambda s: bool(s.members))
+        .flatmap(lambda s: st.sampled_from(s.members))
+    )
+
+
+def milestone_values() -> st.SearchStrategy[Milestone]:
+    """Milestones as `peerkit.engagement.milestones` finds them."""
+    return (
+        weekly_runs()
+        .map(lambda events: milestones(events, now=_now()))
+        .filter(bool)
+        .flatmap(st.sampled_from)
+    )
+
+
+def group_engagements() -> st.SearchStrategy[GroupEngagement]:
+    """Group summaries as `peerkit.engagement.group_engagement` makes them."""
+    return st.builds(
+        lambda events, weeks: group_engagement(events, now=_now(), weeks=weeks),
+        weekly_runs(),
+        st.integers(1, 12),
+    )
+
+
+def weekly_attendances() -> st.SearchStrategy[WeeklyAttendance]:
+    """Weeks of attendance, from `group_engagements`."""
+    return group_engagements().flatmap(lambda g: st.sampled_from(g.weeks))
