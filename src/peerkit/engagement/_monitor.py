@@ -29,6 +29,7 @@ from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterable
 
 _INTS = (
     "kb", "nb", "kr", "nr", "run_start", "onset", "reeng", "n", "first",
@@ -100,6 +101,10 @@ class MemberState:
     kind: str | None = attrs.field(validator=_optional_str)
 
 
+def _to_members(value: Iterable[MemberState]) -> tuple[MemberState, ...]:
+    return to_tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class DriftState:
     """
@@ -118,7 +123,7 @@ class DriftState:
 
     policy: DriftPolicy = attrs.field()
     members: tuple[MemberState, ...] = attrs.field(
-        converter=to_tuple, validator=tuple_of(MemberState, "a MemberState")
+        converter=_to_members, validator=tuple_of(MemberState, "a MemberState")
     )
 
     @policy.validator
