@@ -56,6 +56,7 @@ class Member:
         "last_activity",
         "last_kept",
         "last_key",
+        "last_seen",
         "miss_run",
         "miss_start",
         "n",
@@ -86,6 +87,7 @@ class Member:
         self.excused = 0
         self.last_kept = NONE
         self.last_activity = NONE
+        self.last_seen = NONE  # the latest event of any kind (the monitor's clock)
         self.kind: str | None = None
 
 

@@ -203,7 +203,7 @@ def milestones(
     """
     check_policy(policy)
     now_us = check_now(now)
-    since_us = None if since is None else check_now(since)
+    since_us = None if since is None else check_now(since, "since")
     listed, _ = split_events(touchpoints)
     by_member: dict[str, list[tuple[int, str]]] = {}
     for i, touchpoint in enumerate(listed):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 _INTS = (
     "kb", "nb", "kr", "nr", "run_start", "onset", "reeng", "n", "first",
     "last_key", "win", "wn", "miss_run", "miss_start", "kept", "excused",
-    "last_kept", "last_activity",
+    "last_kept", "last_activity", "last_seen",
 )  # fmt: skip
 
 
@@ -98,6 +98,7 @@ class MemberState:
     excused: int = _int_field()
     last_kept: int = _int_field()
     last_activity: int = _int_field()
+    last_seen: int = _int_field()
     kind: str | None = attrs.field(validator=_optional_str)
 
 
@@ -147,8 +148,9 @@ class DriftMonitor:
 
     The statistic is `detect_drift`'s, step for step: replaying a history
     in time order gives the same reports as detecting on the whole of it.
-    Each member's touchpoints must arrive in time order (at one instant:
-    missed, kept, excused); activity may arrive in any order. The monitor
+    Each member's kept and missed touchpoints must arrive in time order (at
+    one instant, a missed one before a kept one); excused touchpoints and
+    activity may arrive in any order. The monitor
     is the one mutable object in peerkit; its `state` is a frozen, plain
     value to store between runs.
 
@@ -199,27 +201,28 @@ class DriftMonitor:
             if m is None:
                 m = members[ident] = Member()
             key = event._key  # noqa: SLF001 - our own cached field
-            if key < m.last_key:
-                raise InvalidInputError(
-                    "touchpoint.due",
-                    event.due,
-                    "no earlier than this member's last touchpoint "
-                    f"({_instant(m.last_key >> 2)}): the monitor takes each "
-                    "member's touchpoints in time order; use detect_drift for a "
-                    "history in any order",
-                )
-            m.last_key = key
+            code = key & 3
+            at = key >> 2
+            if code != EXCUSED:  # excused ones never move the statistic
+                if key < m.last_key:
+                    raise InvalidInputError(
+                        "touchpoint.due",
+                        event.due,
+                        "no earlier than this member's last kept or missed one "
+                        f"({_instant(m.last_key >> 2)}; at one instant, missed before "
+                        "kept): the monitor takes each member's touchpoints in time "
+                        "order; use detect_drift for a history in any order",
+                    )
+                m.last_key = key
             kind = event.kind
             if m.kind is None:
                 m.kind = kind
             elif m.kind != kind:
                 m.kind = MIXED
-            code = key & 3
             if code == EXCUSED:
                 m.excused += 1
             else:
-                self._step.step(m, code, key >> 2)
-            at = key >> 2
+                self._step.step(m, code, at)
         elif isinstance(event, Activity):
             ident = event.member_id
             m = members.get(ident)
@@ -229,7 +232,8 @@ class DriftMonitor:
             m.last_activity = max(m.last_activity, at)
         else:
             raise InvalidInputError("event", event, "a Touchpoint or an Activity")
-        return self._report(ident, m, moment(max(at, m.last_key >> 2)))
+        m.last_seen = max(m.last_seen, at)
+        return self._report(ident, m, moment(m.last_seen))
 
     def observe_many(self, events: list[Event]) -> None:
         """
@@ -256,7 +260,7 @@ class DriftMonitor:
 
     def _check_now(self, m: Member, now: dt.datetime) -> Any:
         at = check_now(now)
-        latest = max(m.last_key >> 2, m.last_activity)
+        latest = m.last_seen
         if at < latest:
             raise InvalidInputError(
                 "now",

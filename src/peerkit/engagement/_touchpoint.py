@@ -91,9 +91,8 @@ class Touchpoint:
     # sorts and reads (computed once here, not per call).
     _key: int = attrs.field(init=False, repr=False, eq=False, hash=False)
 
-    @_key.default
-    def _compute_key(self) -> int:
-        return _utc(self.due)[1] * 4 + _CODES[self.outcome]
+    def __attrs_post_init__(self) -> None:  # after the validators
+        object.__setattr__(self, "_key", _utc(self.due)[1] * 4 + _CODES[self.outcome])
 
 
 @attrs.frozen
@@ -123,9 +122,8 @@ class Activity:
     kind: str = attrs.field(default="message", validator=_kind)
     _us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
 
-    @_us.default
-    def _compute_us(self) -> int:
-        return _utc(self.at)[1]
+    def __attrs_post_init__(self) -> None:  # after the validators
+        object.__setattr__(self, "_us", _utc(self.at)[1])
 
 
 Event = Touchpoint | Activity
@@ -139,9 +137,9 @@ def event_micros(event: Event) -> int:
     return event._us  # noqa: SLF001
 
 
-def check_now(now: object) -> int:
+def check_now(now: object, path: str = "now") -> int:
     """*now* as POSIX microseconds, refusing naive datetimes."""
-    return _micros(as_instant("now", now))
+    return _micros(as_instant(path, now))
 
 
 def as_datetime(value: dt.datetime) -> pendulum.DateTime:
