@@ -88,7 +88,7 @@ def test_milestones_bad_input() -> None:
     with pytest.raises(InvalidInputError, match="now"):
         milestones([], now=dt.datetime(2024, 1, 1))  # noqa: DTZ001
     with pytest.raises(InvalidInputError, match="since"):
-        milestones([], now=NOW, since=dt.datetime(2024, 1, 1))  # type: ignore[arg-type]  # noqa: DTZ001
+        milestones([], now=NOW, since=dt.datetime(2024, 1, 1))  # noqa: DTZ001
     with pytest.raises(InvalidInputError, match="policy"):
         milestones([], now=NOW, policy=None)  # type: ignore[arg-type]
     assert milestones([Activity("ada", START)], now=NOW) == ()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -75,25 +77,55 @@ def _late(
         )
 
 
+def _codes(items: list[str], into: defaultdict[str, int]) -> NDArray[np.int64]:
+    """Integer codes of *items*, numbered in first-seen order into *into*."""
+    return np.fromiter(map(into.__getitem__, items), np.int64, len(items))
+
+
+def _numbering() -> defaultdict[str, int]:
+    # A dict that numbers each new key as it is first looked up, all in C.
+    return defaultdict(itertools.count().__next__)
+
+
 def _kinds(
     touchpoints: list[Touchpoint], codes: NDArray[np.int64], members: int
 ) -> list[str | None]:
     """Each member's one kind of touchpoint, MIXED for several, None for none."""
-    kinds = list(map(_KIND, touchpoints))
-    distinct = sorted(set(kinds))
+    numbering = _numbering()
+    kind_codes = _codes(list(map(_KIND, touchpoints)), numbering)
+    names = list(numbering)
     present = np.bincount(codes, minlength=members) > 0
-    if len(distinct) == 1:
-        return [distinct[0] if p else None for p in present.tolist()]
-    index = {kind: i for i, kind in enumerate(distinct)}
-    kind_codes = np.fromiter(map(index.__getitem__, kinds), np.int64, len(kinds))
-    low = np.full(members, len(distinct), np.int64)
+    if len(names) == 1:
+        return [names[0] if p else None for p in present.tolist()]
+    low = np.full(members, len(names), np.int64)
     high = np.full(members, -1, np.int64)
     np.minimum.at(low, codes, kind_codes)
     np.maximum.at(high, codes, kind_codes)
     return [
-        None if hi < 0 else distinct[lo] if lo == hi else MIXED
+        None if hi < 0 else names[lo] if lo == hi else MIXED
         for lo, hi in zip(low.tolist(), high.tolist(), strict=True)
     ]
+
+
+def _in_order(codes: NDArray[np.int64], keys: NDArray[np.int64]) -> bool:
+    same = codes[1:] == codes[:-1]
+    return bool(
+        np.all(codes[1:] >= codes[:-1]) and np.all(keys[1:][same] >= keys[:-1][same])
+    )
+
+
+def _by_member(
+    codes: NDArray[np.int64], keys: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Codes and keys ordered by member, then key (cheaply when nearly so)."""
+    if _in_order(codes, keys):  # a log kept member by member
+        return codes, keys
+    order = np.argsort(codes, kind="stable")
+    codes, keys = codes[order], keys[order]
+    if _in_order(codes, keys):  # a log kept in time order
+        return codes, keys
+    order = np.lexsort((keys, codes))
+    return codes[order], keys[order]
 
 
 def member_states(
@@ -112,14 +144,17 @@ def member_states(
         len(activities),
     )
     _late(activities, activity_at, now)
-    ids = list(map(_ID, touchpoints))
+    numbering = _numbering()
+    first_seen = _codes(list(map(_ID, touchpoints)), numbering)
     activity_ids = list(map(_ID, activities))
-    members = sorted(set(ids).union(activity_ids))
-    index = {ident: i for i, ident in enumerate(members)}
-    codes = np.fromiter(map(index.__getitem__, ids), np.int64, len(ids))
-    order = np.lexsort((keys, codes))
-    codes_sorted = codes[order]
-    keys_sorted = keys[order]
+    activity_first_seen = _codes(activity_ids, numbering)
+    # Renumber in id order: reports come out sorted by member id.
+    members = sorted(numbering, key=numbering.__getitem__)
+    rank = np.empty(len(members), np.int64)
+    members.sort()
+    rank[[numbering[m] for m in members]] = np.arange(len(members))
+    codes = rank[first_seen]
+    codes_sorted, keys_sorted = _by_member(codes, keys)
     decided = (keys_sorted & 3) != EXCUSED
     excused = np.bincount(codes_sorted[~decided], minlength=len(members))
     codes_d = codes_sorted[decided]
@@ -143,10 +178,7 @@ def member_states(
             state.excused = n
     if activities:
         latest = np.full(len(members), NONE, np.int64)
-        activity_codes = np.fromiter(
-            map(index.__getitem__, activity_ids), np.int64, len(activity_ids)
-        )
-        np.maximum.at(latest, activity_codes, activity_at)
+        np.maximum.at(latest, rank[activity_first_seen], activity_at)
         for state, at in zip(states, latest.tolist(), strict=True):
             state.last_activity = at
     return members, states
