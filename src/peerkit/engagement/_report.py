@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -16,6 +16,9 @@ from peerkit._validate import check_float, check_int, non_empty_str, unit_float
 from peerkit.engagement._engine import MIXED, NONE, Member
 from peerkit.engagement._touchpoint import as_datetime
 from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class DriftStatus(enum.StrEnum):
@@ -296,23 +299,28 @@ def moment(us: int) -> pendulum.DateTime:
     return _moment(us)
 
 
-_FIELDS = tuple(field.name for field in attrs.fields(DriftReport))
-_SETTERS = tuple(getattr(DriftReport, name).__set__ for name in _FIELDS)
-_new = object.__new__
-
-
-def _trusted(*values: Any) -> DriftReport:
+def _make_trusted() -> Callable[..., DriftReport]:
     """
-    A DriftReport from values that are valid by construction.
+    A constructor for DriftReports whose values are valid by construction.
 
-    The statistic builds a report per observed event; its values are
-    already checked, so the field validators are not run again (the
-    public constructor still runs them).
+    The online monitor builds a report per observed event, and its values
+    are already checked, so the field validators are not run again (the
+    public constructor still runs them). Like attrs' own ``__init__``, the
+    function is generated, each slot set directly.
     """
-    report: DriftReport = _new(DriftReport)
-    for setter, value in zip(_SETTERS, values, strict=True):
-        setter(report, value)
-    return report
+    names = [field.name for field in attrs.fields(DriftReport)]
+    scope: dict[str, Any] = {"new": object.__new__, "cls": DriftReport}
+    lines = [f"def trusted({', '.join(names)}):", "    r = new(cls)"]
+    for name in names:
+        scope[f"set_{name}"] = getattr(DriftReport, name).__set__
+        lines.append(f"    set_{name}(r, {name})")
+    lines.append("    return r")
+    exec("\n".join(lines), scope)  # noqa: S102 - generated from our own field names
+    trusted: Callable[..., DriftReport] = scope["trusted"]
+    return trusted
+
+
+_trusted = _make_trusted()
 
 
 def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
