@@ -1,5 +1,5 @@
 """
-Quickstart: look at a cohort, place a newcomer, pair partners, schedule check-ins.
+Quickstart: place a newcomer, pair partners, schedule check-ins, spot drift.
 
 Runs on the sample cohort that ships with peerkit:
 
@@ -7,10 +7,10 @@ Runs on the sample cohort that ships with peerkit:
 
 It prints a short overview a coordinator can read: the cohort, when the
 newcomer could attend each group's meeting, which group suits them best,
-who their accountability partner is this round and next, and when the
-pair's weekly check-ins fall in each of their own time zones. Nothing
-here reads the clock: the week is fixed, so the output is the same every
-run.
+who their accountability partner is this round and next, when the
+pair's weekly check-ins fall in each of their own time zones, and who to
+reach out to first because they are drifting away. Nothing here reads
+the clock: the week is fixed, so the output is the same every run.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import datetime as dt
 import attrs
 
 import peerkit
-from peerkit.datasets import sample_cohort
+from peerkit.datasets import sample_cohort, sample_engagement
+from peerkit.engagement import detect_drift, outreach_queue
 from peerkit.matching import FitPolicy, match_partners, rank_groups
 from peerkit.scheduling import Cadence, common_slots, occurrences
 
@@ -135,6 +136,22 @@ def partner_checkins(
         print(f"  {', '.join(local)}")
 
 
+def drifting() -> None:
+    """Print who to reach out to first on the sample's 26-week record, and why."""
+    sample = sample_engagement()
+    reports = detect_drift(sample.touchpoints, now=sample.now)
+    queue = outreach_queue(reports)
+    print(
+        f"\nOn {sample.now:%d %b %Y}, {len(queue)} of {len(reports)} members are "
+        "drifting from their own usual rate; reach out first to:"
+    )
+    for report in queue[:3]:
+        print(
+            f"  {report.member_id} ({report.status.value}, severity "
+            f"{report.severity:.2f}): {report.evidence[0].message}"
+        )
+
+
 def main() -> None:
     """Run the quickstart."""
     cohort = sample_cohort()
@@ -158,6 +175,7 @@ def main() -> None:
     partner = accountability_partners(cohort, newcomer)
     if partner is not None:
         partner_checkins(cohort, newcomer, partner)
+    drifting()
     restored = peerkit.from_json(peerkit.Member, peerkit.to_json(newcomer))
     print(
         f"\nValues are plain data: {newcomer.id} survives a JSON round trip: "

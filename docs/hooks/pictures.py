@@ -17,6 +17,8 @@ from xml.sax.saxutils import escape
 
 import pendulum
 
+from peerkit.datasets import simulate_engagement
+from peerkit.engagement import DriftMonitor, DriftPolicy, Touchpoint
 from peerkit.scheduling import Cadence, occurrences
 
 if TYPE_CHECKING:
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 
 CHECKINS_MARCH = "assets/pictures/checkins-march-2024.svg"
 """Where the picture of a pair's March check-ins lives in the site."""
+
+DRIFT_MEMBER = "assets/pictures/drift-one-member.svg"
+"""Where the picture of one member's drift statistic lives in the site."""
 
 # The pair's check-in: every Tuesday at 09:00 on the New York member's clock.
 _KEPT = ("America/New_York", "New York")
@@ -282,9 +287,380 @@ def checkins_march_svg() -> str:
     return "\n".join(parts) + "\n"
 
 
+# The drift picture: one simulated member who drifts, replayed through the
+# online monitor so that the statistic is known after every touchpoint.
+_DRIFT_SEED = 0
+_DRIFT_MEMBERS = 12
+_DRIFT_WEEKS = 52
+_DRIFT_ID = "m03"  # keeps about 87% of weekly check-ins, then about 31%
+
+# Layout of the drift picture, in SVG user units.
+_D_WIDTH, _D_HEIGHT = 760, 520
+_D_LEFT, _D_RIGHT = 80, 40
+_D_RECORD_Y = 112  # the row of kept and missed marks
+_D_TOP, _D_BOTTOM = 170, 450  # the statistic's panel
+_SHADE = "#f3e7da"  # the weeks a member is flagged
+_WEEK_SECONDS = 7 * 24 * 3600
+
+
+class _Step(NamedTuple):
+    """One touchpoint and the monitor's report right after it."""
+
+    week: float
+    outcome: str
+    statistic: float
+    threshold: float | None
+    flagged: bool
+
+
+class _Drift(NamedTuple):
+    """One member's record, the statistic after each touchpoint, and the truth."""
+
+    member_id: str
+    start: pendulum.DateTime
+    steps: list[_Step]
+    true_onset: pendulum.DateTime | None
+    onset: pendulum.DateTime | None
+    flagged_at: pendulum.DateTime | None
+    baseline_rate: float
+    drift_rate: float | None
+
+
+def _drift() -> _Drift:
+    """Replay one simulated member through `DriftMonitor`, keeping every report."""
+    sim = simulate_engagement(_DRIFT_MEMBERS, weeks=_DRIFT_WEEKS, seed=_DRIFT_SEED)
+    truth = next(t for t in sim.truth if t.member_id == _DRIFT_ID)
+    monitor = DriftMonitor()
+    steps = []
+    onset = flagged_at = None
+    for event in sim.touchpoints:
+        if not isinstance(event, Touchpoint) or event.member_id != _DRIFT_ID:
+            continue
+        report = monitor.observe(event)
+        week = (event.due - sim.start).total_seconds() / _WEEK_SECONDS
+        steps.append(
+            _Step(
+                week,
+                event.outcome,
+                report.statistic,
+                report.threshold,
+                report.flagged,
+            )
+        )
+        if report.flagged and flagged_at is None:
+            flagged_at, onset = event.due, report.onset
+    return _Drift(
+        _DRIFT_ID,
+        sim.start,
+        steps,
+        truth.onset,
+        onset,
+        flagged_at,
+        truth.baseline_rate,
+        truth.drift_rate,
+    )
+
+
+class _DriftScale:
+    """Weeks since the start to x, the statistic (in nats) to y."""
+
+    def __init__(self, drift: _Drift) -> None:
+        self.start = drift.start
+        highest = max(
+            *(s.statistic for s in drift.steps),
+            *(s.threshold or 0.0 for s in drift.steps),
+        )
+        self.top = float(int(highest) + 2)
+
+    @staticmethod
+    def x(week: float) -> float:
+        return _D_LEFT + week / _DRIFT_WEEKS * (_D_WIDTH - _D_LEFT - _D_RIGHT)
+
+    def x_at(self, when: pendulum.DateTime) -> float:
+        return self.x((when - self.start).total_seconds() / _WEEK_SECONDS)
+
+    def y(self, value: float) -> float:
+        return _D_BOTTOM - value / self.top * (_D_BOTTOM - _D_TOP)
+
+
+def _day_month(when: pendulum.DateTime) -> str:
+    return f"{when.day} {when:%b}"
+
+
+def _drift_heading(drift: _Drift) -> list[str]:
+    usual = f"about {drift.baseline_rate:.0%} of their weekly check-ins"
+    if drift.true_onset is not None and drift.drift_rate is not None:
+        usual += (
+            f" until {_day_month(drift.true_onset)}, then about {drift.drift_rate:.0%}"
+        )
+    found = "It never crosses the threshold."
+    if drift.flagged_at is not None and drift.onset is not None:
+        found = (
+            f"It crosses the threshold on {_day_month(drift.flagged_at)}, and the "
+            f"detected onset of the drift is {_day_month(drift.onset)}; the statistic "
+            "then stays at the threshold while the member keeps missing."
+        )
+    description = (
+        f"One simulated member keeps {usual}. Below their weekly record of kept "
+        "and missed check-ins, the drift statistic stays at or near zero, rising "
+        "briefly after a single miss and falling back after kept check-ins, until "
+        f"the misses after the drift begins. {found}"
+    )
+    return [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_D_WIDTH} '
+            f'{_D_HEIGHT}" width="{_D_WIDTH}" height="{_D_HEIGHT}" role="img" '
+            'aria-labelledby="drift-title drift-desc" '
+            f'font-family="system-ui, sans-serif" font-size="14" fill="{_INK}">'
+        ),
+        (
+            '<title id="drift-title">'
+            "One member drifting, and when the flag went up</title>"
+        ),
+        f'<desc id="drift-desc">{escape(description)}</desc>',
+        f'<rect width="{_D_WIDTH}" height="{_D_HEIGHT}" fill="#ffffff"/>',
+        _text(
+            _D_LEFT,
+            30,
+            "One simulated member drifting, and when the flag went up",
+            font_size="18",
+            font_weight="bold",
+        ),
+    ]
+
+
+def _drift_legend() -> list[str]:
+    y = 60
+    return [
+        _line(_D_LEFT, y - 5, _D_LEFT + 28, y - 5, stroke=_BLUE, stroke_width="3"),
+        _text(_D_LEFT + 36, y, "drift statistic"),
+        _line(
+            _D_LEFT + 170,
+            y - 5,
+            _D_LEFT + 198,
+            y - 5,
+            stroke=_INK,
+            stroke_width="2",
+            stroke_dasharray="7 4",
+        ),
+        _text(_D_LEFT + 206, y, "threshold (from the false-flag budget)"),
+        (
+            f'<rect x="{_D_LEFT + 490}" y="{y - 12}" width="22" height="14" '
+            f'fill="{_SHADE}"/>'
+        ),
+        _text(_D_LEFT + 520, y, "flagged"),
+    ]
+
+
+def _record(drift: _Drift, scale: _DriftScale) -> list[str]:
+    """The row of kept (dot), missed (cross) and excused (ring) touchpoints."""
+    y = _D_RECORD_Y
+    label = y - 24
+    parts = [
+        _text(_D_LEFT, label, "Weekly check-ins:", font_weight="bold"),
+        f'<circle cx="{_D_LEFT + 150}" cy="{label - 5}" r="4.5" fill="{_BLUE}"/>',
+        _text(_D_LEFT + 160, label, "kept"),
+        *_cross(_D_LEFT + 210, label - 5),
+        _text(_D_LEFT + 220, label, "missed"),
+        _ring(_D_LEFT + 290, label - 5),
+        _text(_D_LEFT + 300, label, "excused"),
+    ]
+    for step in drift.steps:
+        x = scale.x(step.week)
+        if step.outcome == "kept":
+            parts.append(f'<circle cx="{x:.1f}" cy="{y}" r="4.5" fill="{_BLUE}"/>')
+        elif step.outcome == "missed":
+            parts.extend(_cross(x, y))
+        else:
+            parts.append(_ring(x, y))
+    return parts
+
+
+def _cross(x: float, y: float) -> list[str]:
+    return [
+        _line(x - 4, y - 4, x + 4, y + 4, stroke=_ORANGE, stroke_width="2.5"),
+        _line(x - 4, y + 4, x + 4, y - 4, stroke=_ORANGE, stroke_width="2.5"),
+    ]
+
+
+def _ring(x: float, y: float) -> str:
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="none" stroke="{_GREY}" '
+        'stroke-width="1.5"/>'
+    )
+
+
+def _drift_axes(scale: _DriftScale) -> list[str]:
+    parts = []
+    for value in range(int(scale.top) + 1):
+        y = scale.y(value)
+        parts.append(_line(_D_LEFT, y, _D_WIDTH - _D_RIGHT, y, stroke="#dddddd"))
+        parts.append(_text(_D_LEFT - 10, y + 5, str(value), text_anchor="end"))
+    middle = (_D_TOP + _D_BOTTOM) / 2
+    parts.append(
+        f'<text transform="translate(24 {middle:.1f}) rotate(-90)" '
+        'text-anchor="middle">Evidence of a drop (nats)</text>'
+    )
+    parts.append(_line(_D_LEFT, _D_BOTTOM, _D_WIDTH - _D_RIGHT, _D_BOTTOM, stroke=_INK))
+    for month in range(1, 13):
+        first = pendulum.datetime(scale.start.year, month, 1)
+        x = scale.x_at(first)
+        parts.append(_line(x, _D_BOTTOM, x, _D_BOTTOM + 6, stroke=_INK))
+        parts.append(_text(x + 4, _D_BOTTOM + 22, f"{first:%b}"))
+    parts.append(
+        _text(
+            (_D_LEFT + _D_WIDTH - _D_RIGHT) / 2,
+            _D_HEIGHT - 20,
+            f"{scale.start.year}: one check-in a week, each member judged against "
+            "their own usual rate",
+            text_anchor="middle",
+        )
+    )
+    return parts
+
+
+def _flagged_span(drift: _Drift, scale: _DriftScale) -> list[str]:
+    """Shade the weeks the member was flagged, in both the record and the panel."""
+    parts = []
+    starts = [
+        s
+        for before, s in zip([None, *drift.steps], drift.steps, strict=False)
+        if s.flagged and (before is None or not before.flagged)
+    ]
+    for first in starts:
+        later = [s for s in drift.steps if s.week > first.week and not s.flagged]
+        end = scale.x(later[0].week) if later else _D_WIDTH - _D_RIGHT
+        x0 = scale.x(first.week)
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{_D_RECORD_Y - 12}" width="{end - x0:.1f}" '
+            f'height="{_D_BOTTOM - _D_RECORD_Y + 12}" fill="{_SHADE}"/>'
+        )
+    return parts
+
+
+def _held(values: list[tuple[float, float]], scale: _DriftScale, style: str) -> str:
+    """A line through (week, value) points, each value held until the next week."""
+    ends = [week for week, _ in values[1:]] + [float(_DRIFT_WEEKS)]
+    points = []
+    for (week, value), until in zip(values, ends, strict=True):
+        y = scale.y(value)
+        points += [(scale.x(week), y), (scale.x(until), y)]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    return f'<polyline points="{path}" fill="none" {style}/>'
+
+
+def _statistic(drift: _Drift, scale: _DriftScale) -> list[str]:
+    """The threshold, then the statistic over it, after every touchpoint."""
+    thresholds = [(s.week, s.threshold) for s in drift.steps if s.threshold is not None]
+    statistic = [(s.week, s.statistic) for s in drift.steps]
+    return [
+        _held(
+            thresholds,
+            scale,
+            f'stroke="{_INK}" stroke-width="2" stroke-dasharray="7 4"',
+        ),
+        _held(statistic, scale, f'stroke="{_BLUE}" stroke-width="3"'),
+    ]
+
+
+def _release(drift: _Drift, scale: _DriftScale) -> list[str]:
+    """The level the statistic must fall to before a flag is released."""
+    flagged = [s for s in drift.steps if s.flagged and s.threshold is not None]
+    if not flagged:
+        return []
+    share = DriftPolicy().release
+    level = scale.y(share * (flagged[-1].threshold or 0.0))
+    x0 = scale.x(flagged[0].week)
+    x1 = _D_WIDTH - _D_RIGHT
+    return [
+        _line(
+            x0,
+            level,
+            x1,
+            level,
+            stroke=_GREY,
+            stroke_width="1.5",
+            stroke_dasharray="2 3",
+        ),
+        _text(
+            x1 - 4,
+            level + 18,
+            "released only below this",
+            text_anchor="end",
+            fill=_GREY,
+            font_size="12",
+        ),
+    ]
+
+
+def _onsets(drift: _Drift, scale: _DriftScale) -> list[str]:
+    """Mark the true onset, the detected onset and the moment the flag went up."""
+    parts = []
+    if drift.true_onset is not None:
+        x = scale.x_at(drift.true_onset)
+        parts.append(
+            _line(x, _D_TOP - 10, x, _D_BOTTOM, stroke=_GREY, stroke_dasharray="2 4")
+        )
+        parts.append(
+            _text(
+                x - 6,
+                _D_TOP + 4,
+                f"true onset {_day_month(drift.true_onset)}",
+                text_anchor="end",
+                fill=_GREY,
+            )
+        )
+    if drift.onset is not None:
+        x = scale.x_at(drift.onset)
+        parts.append(
+            _line(x, _D_TOP - 10, x, _D_BOTTOM, stroke=_INK, stroke_width="1.5")
+        )
+        parts.append(
+            _text(x + 6, _D_TOP + 4, f"detected onset {_day_month(drift.onset)}")
+        )
+    if drift.flagged_at is not None:
+        first = next(s for s in drift.steps if s.flagged)
+        x, y = scale.x(first.week), scale.y(first.statistic)
+        parts.append(
+            f'<path d="M {x:.1f} {y - 8:.1f} L {x + 8:.1f} {y:.1f} L {x:.1f} '
+            f'{y + 8:.1f} L {x - 8:.1f} {y:.1f} Z" fill="{_ORANGE}"/>'
+        )
+        parts.append(
+            _text(x + 12, y - 10, f"flag raised {_day_month(drift.flagged_at)}")
+        )
+    return parts
+
+
+def drift_member_svg() -> str:
+    """
+    One simulated member's record, drift statistic and threshold over a year.
+
+    The member comes from `peerkit.datasets.simulate_engagement` with a fixed
+    seed; their touchpoints are replayed through `DriftMonitor`, so the
+    statistic and threshold drawn are the reports' own, after every
+    touchpoint. The true onset is the simulator's; the detected onset and
+    the moment the flag went up are the monitor's.
+    """
+    drift = _drift()
+    scale = _DriftScale(drift)
+    parts = [
+        *_drift_heading(drift),
+        *_drift_legend(),
+        *_flagged_span(drift, scale),
+        *_record(drift, scale),
+        *_drift_axes(scale),
+        *_release(drift, scale),
+        *_statistic(drift, scale),
+        *_onsets(drift, scale),
+        "</svg>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pictures to the site (an mkdocs hook)."""
     from mkdocs.structure.files import File  # noqa: PLC0415 - needed only while building
 
     files.append(File.generated(config, CHECKINS_MARCH, content=checkins_march_svg()))
+    files.append(File.generated(config, DRIFT_MEMBER, content=drift_member_svg()))
     return files

@@ -180,6 +180,10 @@ def test_with_cohort_rate() -> None:
     past = record("a", "kkkm") + record("b", "kmxx")
     assert DriftPolicy().with_cohort_rate(past).cohort_rate == pytest.approx(4 / 6)
     assert DriftPolicy().with_cohort_rate(record("a", "xx")) == DriftPolicy()
+    with_activity = [*past, Activity("a", START)]
+    assert DriftPolicy().with_cohort_rate(with_activity).cohort_rate == pytest.approx(
+        4 / 6
+    )
     with pytest.raises(InvalidInputError, match=r"touchpoints\[0\]"):
         DriftPolicy().with_cohort_rate(["kept"])
 

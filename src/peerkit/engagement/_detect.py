@@ -220,18 +220,19 @@ def detect_drift(
         >>> import pendulum
         >>> from peerkit.engagement import Touchpoint
         >>> start = pendulum.datetime(2024, 1, 1)
-        >>> record = ["kept"] * 12 + ["missed", "kept", "missed", "missed", "missed"]
+        >>> record = ["kept"] * 12 + ["missed", "kept"] + ["missed"] * 4
         >>> touchpoints = [
         ...     Touchpoint("ada", start.add(weeks=i), outcome)
         ...     for i, outcome in enumerate(record)
         ... ]
-        >>> [report] = detect_drift(touchpoints, now=start.add(weeks=17))
+        >>> [report] = detect_drift(touchpoints, now=start.add(weeks=18))
         >>> report.status, str(report.onset.date())
-        (<DriftStatus.DRIFTING: 'drifting'>, '2024-03-25')
+        (<DriftStatus.DISENGAGED: 'disengaged'>, '2024-03-25')
         >>> for reason in report.evidence:
         ...     print(reason.message)
-        Kept 1 of 5 check-ins since 25 March, usually about 5 of 5.
-        Missed the last 3 in a row; last kept one on 1 April.
+        Kept 1 of 6 check-ins since 25 March, usually about 6 of 6.
+        Missed the last 4 in a row; last kept one on 1 April.
+        No other activity since the misses began.
 
     Added in 0.1.
     """
@@ -263,8 +264,9 @@ def outreach_queue(
     """
     Who to reach out to first: flagged members, most urgent first.
 
-    Disengaged and drifting members, by severity, then by how long ago the
-    drift began (earlier first), then by id. Each report carries its
+    Disengaged and drifting members, by severity, then disengaged before
+    drifting, then by how long ago the drift began (earlier first), then by
+    id. Each report carries its
     `DriftReport.evidence` to open the conversation with.
 
     Args:

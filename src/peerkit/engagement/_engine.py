@@ -94,19 +94,28 @@ class Member:
 MIXED = "*"  # Member.kind when a member has touchpoints of several kinds
 
 
+# The drift's own rate is learned from the run, starting from the drifted
+# baseline with the weight of this many touchpoints; no rate is assumed.
+RUN_PRIOR = 2.0
+
+
 class Stepper:
-    """`step` with a policy's constants bound (one per policy, cached)."""
+    """`step` with a policy's constants and log tables bound (one per policy)."""
 
     __slots__ = (
-        "drift_kept",
-        "drift_missed",
-        "la",
-        "lb",
-        "lm",
+        "a1",
+        "b1",
+        "dk",
+        "dm",
+        "l0a",
+        "l0b",
+        "l0m",
+        "m1",
         "mask",
         "min_history",
         "prior",
         "prior_missed",
+        "rates",
         "reengaged_for",
         "release",
         "strength",
@@ -115,28 +124,42 @@ class Stepper:
     )
 
     def __init__(self, policy: DriftPolicy) -> None:
-        self.drift_kept, self.drift_missed, self.thresholds = tables(policy)
+        self.rates, self.thresholds = tables(policy)
+        self.dk = [math.log(r) for r in self.rates]
+        self.dm = [math.log(1 - r) for r in self.rates]
         self.prior = policy.cohort_rate * policy.prior_strength
         self.prior_missed = policy.prior_strength - self.prior
         self.strength = policy.prior_strength
-        # log(x + prior kept), log(x + prior missed), log(x + prior strength)
-        # for counts x: grown on demand, shared by the online and batch paths.
-        self.la: list[float] = []
-        self.lb: list[float] = []
-        self.lm: list[float] = []
-        self.grow(256)
         self.release = policy.release
         self.min_history = policy.min_history
         self.reengaged_for = policy.reengaged_for
         self.window = policy.window
         self.mask = (1 << policy.window) - 1
+        # Log tables, grown on demand and shared by the online and batch
+        # paths. "No drift" reads half counts (the run weighs half):
+        # log(x/2 + prior kept | prior missed | prior strength). "Drift"
+        # reads run counts against its own prior, by baseline grid step.
+        self.l0a: list[float] = []
+        self.l0b: list[float] = []
+        self.l0m: list[float] = []
+        self.a1: list[list[float]] = [[] for _ in self.rates]
+        self.b1: list[list[float]] = [[] for _ in self.rates]
+        self.m1: list[float] = []
+        self.grow(128)
 
     def grow(self, size: int) -> None:
-        """Extend the log tables to cover counts below *size*."""
-        for x in range(len(self.la), size):
-            self.la.append(math.log(x + self.prior))
-            self.lb.append(math.log(x + self.prior_missed))
-            self.lm.append(math.log(x + self.strength))
+        """Extend the log tables to cover run and baseline counts below *size*."""
+        for x in range(len(self.l0m), 2 * size):
+            self.l0a.append(math.log(x / 2 + self.prior))
+            self.l0b.append(math.log(x / 2 + self.prior_missed))
+            self.l0m.append(math.log(x / 2 + self.strength))
+        start = len(self.m1)
+        for x in range(start, size):
+            self.m1.append(math.log(x + RUN_PRIOR))
+        for rate, a1, b1 in zip(self.rates, self.a1, self.b1, strict=True):
+            for x in range(start, size):
+                a1.append(math.log(x + rate * RUN_PRIOR))
+                b1.append(math.log(x + (1 - rate) * RUN_PRIOR))
 
     def step(  # noqa: C901, PLR0912, PLR0915 - one recursion, kept flat for speed
         self, m: Member, kept: int, at: int
@@ -154,19 +177,21 @@ class Stepper:
             q = DEFAULT_FREQ
         h = self.thresholds[q]
         m.h = h
-        # The log-likelihood ratio of this touchpoint: under the drift (the
-        # baseline's rate times `drop`) against the member's own predictive
-        # rate (beta-binomial: baseline, the run so far, and the prior).
-        g = round((m.kb + self.prior) / (m.nb + self.strength) * RATE_GRID)
-        total = m.nb + m.nr
-        if total + 1 >= len(self.lm):
-            self.grow(2 * (total + 1))
+        # The log-likelihood ratio of this touchpoint. Drift: the run has its
+        # own rate, at most `drop` times the baseline's, learned from the
+        # run. No drift: one rate for the baseline and the run, the run
+        # weighing half, so a long run cannot argue the drop away.
+        kb, nb, kr, nr = m.kb, m.nb, m.kr, m.nr
+        g = round((kb + self.prior) / (nb + self.strength) * RATE_GRID)
+        if nb + nr + 1 >= len(self.m1):
+            self.grow(2 * (nb + nr + 1))
+        capped = kr >= self.rates[g] * nr
         if kept:
-            inc = self.drift_kept[g] - (self.la[m.kb + m.kr] - self.lm[total])
+            drift = self.dk[g] if capped else self.a1[g][kr] - self.m1[nr]
+            inc = drift - (self.l0a[2 * kb + kr] - self.l0m[2 * nb + nr])
         else:
-            inc = self.drift_missed[g] - (
-                self.lb[(m.nb - m.kb) + (m.nr - m.kr)] - self.lm[total]
-            )
+            drift = self.dm[g] if capped else self.b1[g][nr - kr] - self.m1[nr]
+            inc = drift - (self.l0b[2 * (nb - kb) + (nr - kr)] - self.l0m[2 * nb + nr])
         s = m.s + inc
         if m.flagged:
             s = min(s, h)
@@ -247,9 +272,10 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
     """
     st = stepper(policy)
     st.grow(int(lengths.max(initial=0)) + 2)
-    drift_kept = np.array(st.drift_kept)
-    drift_missed = np.array(st.drift_missed)
-    la, lb, lm = np.array(st.la), np.array(st.lb), np.array(st.lm)
+    rates = np.array(st.rates)
+    dk, dm = np.array(st.dk), np.array(st.dm)
+    l0a, l0b, l0m = np.array(st.l0a), np.array(st.l0b), np.array(st.l0m)
+    a1, b1, m1 = np.array(st.a1), np.array(st.b1), np.array(st.m1)
     h_tab = np.array(st.thresholds)
     order = np.argsort(-lengths, kind="stable")
     begin = starts[order]
@@ -293,13 +319,19 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         h[:a] = hh
         kba, nba, kra, nra = kb[:a], nb[:a], kr[:a], nr[:a]
         grid = np.rint((kba + st.prior) / (nba + st.strength) * RATE_GRID).astype(i64)
-        total = nba + nra
-        inc = np.where(
-            x == 1,
-            drift_kept[grid] - (la[kba + kra] - lm[total]),
-            drift_missed[grid] - (lb[(nba - kba) + (nra - kra)] - lm[total]),
+        capped = kra >= rates[grid] * nra
+        kept_now = x == 1
+        drift = np.where(
+            kept_now,
+            np.where(capped, dk[grid], a1[grid, kra] - m1[nra]),
+            np.where(capped, dm[grid], b1[grid, nra - kra] - m1[nra]),
         )
-        sa = s[:a] + inc
+        none = np.where(
+            kept_now,
+            l0a[2 * kba + kra] - l0m[2 * nba + nra],
+            l0b[2 * (nba - kba) + (nra - kra)] - l0m[2 * nba + nra],
+        )
+        sa = s[:a] + (drift - none)
         fl = flagged[:a]
         # flagged members
         sa = np.where(fl, np.minimum(sa, hh), sa)

@@ -12,7 +12,7 @@ from peerkit._validate import check_int, non_empty_str
 from peerkit.engagement._detect import check_policy, split_events
 from peerkit.engagement._engine import Member, stepper
 from peerkit.engagement._policy import DriftPolicy
-from peerkit.engagement._report import moment
+from peerkit.engagement._report import moment, noun_for
 from peerkit.engagement._touchpoint import EXCUSED, Event, check_now
 from peerkit.errors import InvalidInputError
 
@@ -90,9 +90,6 @@ class Milestone:
     message: str = attrs.field(validator=non_empty_str)
 
 
-_NOUN = {"checkin": "check-ins", "meeting": "meetings"}
-
-
 def _member_milestones(
     ident: str, keyed: list[tuple[int, str]], policy: DriftPolicy
 ) -> list[Milestone]:
@@ -100,7 +97,7 @@ def _member_milestones(
     m = Member()
     found: list[Milestone] = []
     kinds = {kind for _, kind in keyed}
-    noun = _NOUN.get(next(iter(kinds)), "check-ins") if len(kinds) == 1 else "check-ins"
+    noun = noun_for(kinds.pop() if len(kinds) == 1 else None)
     first = keyed[0][0] >> 2
     month = False
     run = best = kept = 0

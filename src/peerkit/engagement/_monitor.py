@@ -237,7 +237,9 @@ class DriftMonitor:
 
     def observe_many(self, events: list[Event]) -> None:
         """
-        Take many events in order, without building a report for each.
+        Take many events in order, as `observe` does one by one.
+
+        Ask for `reports` afterwards.
 
         Raises:
             peerkit.errors.InvalidInputError: As `observe`; the events

@@ -31,7 +31,7 @@ RATE_FLOOR, RATE_CEILING = 0.02, 0.98
 # log(ARL0) bound suggests. Calibrated so that the default budget of 5
 # flags about 5% of steady members in a year, at one and at three
 # touchpoints a week (benchmarks/bench_drift.py measures it).
-CALIBRATION = -1.625
+CALIBRATION = -1.0
 
 
 def _budget(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -86,7 +86,7 @@ class DriftPolicy:
             the data it judges, so no member's report depends on another's.
         prior_strength: How many touchpoints the cohort rate is worth.
         drop: The drift worth catching: a fall to this share of the
-            member's own rate (0.4: from 8 in 10 to about 3 in 10).
+            member's own rate (0.5: half their usual).
         release: Hysteresis. A flag is released only when the statistic
             falls to this share of its threshold, so a status never
             flickers on one kept check-in.
@@ -114,7 +114,7 @@ class DriftPolicy:
     prior_strength: float = attrs.field(
         default=8.0, converter=to_float, validator=_strength
     )
-    drop: float = attrs.field(default=0.4, converter=to_float, validator=_open_unit)
+    drop: float = attrs.field(default=0.5, converter=to_float, validator=_open_unit)
     release: float = attrs.field(default=0.5, converter=to_float, validator=_release)
     disengaged_after: int = attrs.field(default=4, validator=_positive_count)
     reengaged_for: int = attrs.field(default=8, validator=_positive_count)
@@ -125,7 +125,8 @@ class DriftPolicy:
         This policy with `cohort_rate` set to the kept rate of *touchpoints*.
 
         Use a past period of your programme (last quarter), not the data you
-        are about to judge. Excused touchpoints do not count; without any
+        are about to judge. Excused touchpoints and activity do not count;
+        without any
         decided touchpoint the policy is returned unchanged.
 
         Examples:
@@ -140,12 +141,16 @@ class DriftPolicy:
 
         Added in 0.1.
         """
-        from peerkit.engagement._touchpoint import Touchpoint  # noqa: PLC0415
+        from peerkit.engagement._touchpoint import Activity, Touchpoint  # noqa: PLC0415
 
         kept = decided = 0
         for i, item in enumerate(touchpoints):
+            if isinstance(item, Activity):
+                continue
             if not isinstance(item, Touchpoint):
-                raise InvalidInputError(f"touchpoints[{i}]", item, "a Touchpoint")
+                raise InvalidInputError(
+                    f"touchpoints[{i}]", item, "a Touchpoint or an Activity"
+                )
             if item.outcome != "excused":
                 decided += 1
                 kept += item.outcome == "kept"
@@ -156,24 +161,19 @@ class DriftPolicy:
 
 
 @functools.lru_cache(maxsize=64)
-def tables(
-    policy: DriftPolicy,
-) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+def tables(policy: DriftPolicy) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """
     The statistic's constants for *policy*.
 
     Returns:
-        The log-likelihood of a kept and of a missed touchpoint under the
-        drift (by baseline-rate grid step), and the threshold by
-        touchpoints-a-week step.
+        The drifted rate (``drop`` times the baseline) by baseline-rate
+        grid step, and the threshold by touchpoints-a-week step.
     """
     drop = policy.drop
-    kept = []
-    missed = []
+    rates = []
     for i in range(RATE_GRID + 1):
         p = min(max(i / RATE_GRID, RATE_FLOOR), RATE_CEILING)
-        kept.append(math.log(drop * p))
-        missed.append(math.log(1 - drop * p))
+        rates.append(drop * p)
     # A year's false-flag probability b gives a false-flag hazard of
     # -log(1 - b) a year, so an average run length of this many touchpoints.
     hazard = -math.log1p(-policy.false_flags_per_100_members_per_year / 100)
@@ -182,4 +182,4 @@ def tables(
         per_week = q / FREQ_STEPS
         arl = per_week * WEEKS_PER_YEAR / hazard
         thresholds.append(max(math.log(arl) + CALIBRATION, 1.0))
-    return tuple(kept), tuple(missed), tuple(thresholds)
+    return tuple(rates), tuple(thresholds)

@@ -192,14 +192,15 @@ class DriftReport:
         return _evidence(self)
 
 
-def _noun(kind: str | None) -> str:
+def noun_for(kind: str | None) -> str:
+    """How evidence and milestones call touchpoints of *kind* (None: mixed)."""
     if kind is None:
         return "touchpoints"
     return _NOUNS.get(kind, f"{kind} touchpoints")
 
 
 def _evidence(r: DriftReport) -> tuple[Reason, ...]:
-    noun = _noun(r.kind)
+    noun = noun_for(r.kind)
     usual = round(r.baseline_rate * r.recent_due)
     reasons: list[Reason] = []
     if r.status is DriftStatus.NEW:
