@@ -1,4 +1,4 @@
-"""What every benchmark script shares: timing by the median of several runs."""
+"""What every benchmark script shares: median timing, the targets table."""
 
 from __future__ import annotations
 
@@ -18,3 +18,13 @@ def median_time(run: Callable[[], object], repeats: int) -> float:
         run()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def print_targets(targets: list[tuple[str, str, bool]], *, judged: bool) -> None:
+    """The issue's targets beside what was measured (judged at full size only)."""
+    print("\n## Targets\n")
+    print("| target | measured | met |")
+    print("|---|---|---|")
+    for target, measured, met in targets:
+        verdict = ("yes" if met else "no") if judged else "not judged (--quick)"
+        print(f"| {target} | {measured} | {verdict} |")

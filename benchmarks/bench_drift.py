@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pendulum
-from _timing import median_time
+from _timing import median_time, print_targets
 
 from peerkit.datasets import simulate_engagement
 from peerkit.engagement import DriftMonitor, DriftPolicy, Touchpoint, detect_drift
@@ -1205,16 +1205,6 @@ def header() -> None:
     )
 
 
-def targets(*, judged: bool) -> None:
-    """The issue's targets beside what was measured (judged at full size only)."""
-    print("\n## Targets\n")
-    print("| target | measured | met |")
-    print("|---|---|---|")
-    for target, measured, met in TARGETS:
-        verdict = ("yes" if met else "no") if judged else "not judged (--quick)"
-        print(f"| {target} | {measured} | {verdict} |")
-
-
 def grid(*, quick: bool) -> list[PHConfig]:
     """The PageHinkley settings tried in tuning."""
     if quick:
@@ -1249,7 +1239,7 @@ def main() -> None:
     else:
         speed(100_000, 2_000, repeats=3)
     print(f"\nSection time: {time.perf_counter() - tic:.0f} s")
-    targets(judged=not quick)
+    print_targets(TARGETS, judged=not quick)
     print(f"\nTotal run time: {time.perf_counter() - start:.0f} s")
 
 

@@ -40,7 +40,7 @@ import zoneinfo
 from typing import TYPE_CHECKING, Literal
 
 import pendulum
-from _timing import median_time
+from _timing import median_time, print_targets
 from dateutil import rrule as rr
 
 from peerkit import WeeklyAvailability
@@ -546,16 +546,6 @@ def header() -> None:
     )
 
 
-def targets(*, judged: bool) -> None:
-    """The issue's targets beside what was measured (judged at full size only)."""
-    print("\n## Targets\n")
-    print("| target | measured | met |")
-    print("|---|---|---|")
-    for target, measured, met in TARGETS:
-        verdict = ("yes" if met else "no") if judged else "not judged (--quick)"
-        print(f"| {target} | {measured} | {verdict} |")
-
-
 def main() -> None:
     """Run every section at full or quick size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
@@ -570,7 +560,7 @@ def main() -> None:
         throughput(years=10, repeats=15)
         next_call(repeats=201)
         cohort_year(100_000, repeats=3, check_every=10)
-    targets(judged=not quick)
+    print_targets(TARGETS, judged=not quick)
 
 
 if __name__ == "__main__":

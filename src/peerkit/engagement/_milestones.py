@@ -113,51 +113,41 @@ def _member_milestones(
             continue
         run += 1
         kept += 1
-        when = moment(at)
+        reached: list[tuple[MilestoneKind, int, str]] = []
         if not month and at - first >= _MONTH_US:
             month = True
-            found.append(
-                Milestone(
-                    member_id=ident,
-                    kind=MilestoneKind.FIRST_MONTH,
-                    at=when,
-                    count=0,
-                    message="A month with the programme, and still showing up.",
+            reached.append(
+                (
+                    MilestoneKind.FIRST_MONTH,
+                    0,
+                    "A month with the programme, and still showing up.",
                 )
             )
         if run > best and run in STREAKS:
-            found.append(
-                Milestone(
-                    member_id=ident,
-                    kind=MilestoneKind.STREAK,
-                    at=when,
-                    count=run,
-                    message=f"{run} {noun} in a row: the longest run yet.",
+            reached.append(
+                (
+                    MilestoneKind.STREAK,
+                    run,
+                    f"{run} {noun} in a row: the longest run yet.",
                 )
             )
         best = max(best, run)
         if kept in COUNTS:
-            found.append(
-                Milestone(
-                    member_id=ident,
-                    kind=MilestoneKind.KEPT,
-                    at=when,
-                    count=kept,
-                    message=f"{kept} {noun} kept in all.",
-                )
-            )
+            reached.append((MilestoneKind.KEPT, kept, f"{kept} {noun} kept in all."))
         if was_flagged and not m.flagged:
-            found.append(
-                Milestone(
-                    member_id=ident,
-                    kind=MilestoneKind.CAME_BACK,
-                    at=when,
-                    count=run,
-                    message=(
-                        f"Back in the rhythm: {run} kept in a row after a quiet spell."
-                    ),
+            reached.append(
+                (
+                    MilestoneKind.CAME_BACK,
+                    run,
+                    f"Back in the rhythm: {run} kept in a row after a quiet spell.",
                 )
             )
+        found.extend(
+            Milestone(
+                member_id=ident, kind=kind, at=moment(at), count=count, message=text
+            )
+            for kind, count, text in reached
+        )
     return found
 
 

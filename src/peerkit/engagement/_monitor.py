@@ -8,7 +8,6 @@ import attrs
 
 from peerkit._time import _instant
 from peerkit._validate import (
-    check_float,
     check_int,
     non_empty_str,
     to_tuple,
@@ -17,7 +16,14 @@ from peerkit._validate import (
 from peerkit.engagement._detect import check_policy
 from peerkit.engagement._engine import MIXED, NONE, Member, stepper
 from peerkit.engagement._policy import DriftPolicy
-from peerkit.engagement._report import DriftReport, moment, report_of
+from peerkit.engagement._report import (
+    DriftReport,
+    moment,
+    non_negative,
+    optional_non_negative,
+    optional_str,
+    report_of,
+)
 from peerkit.engagement._touchpoint import (
     EXCUSED,
     Activity,
@@ -42,23 +48,9 @@ def _int(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     check_int(attr.name, value, minimum=NONE)
 
 
-def _float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_float(attr.name, value, low=0.0)
-
-
-def _optional_float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_float(attr.name, value, low=0.0)
-
-
 def _bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
         raise InvalidInputError(attr.name, value, "True or False")
-
-
-def _optional_str(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        non_empty_str(_inst, attr, value)
 
 
 def _int_field() -> Any:
@@ -81,8 +73,8 @@ class MemberState:
     nb: int = _int_field()
     kr: int = _int_field()
     nr: int = _int_field()
-    s: float = attrs.field(validator=_float)
-    h: float | None = attrs.field(validator=_optional_float)
+    s: float = attrs.field(validator=non_negative)
+    h: float | None = attrs.field(validator=optional_non_negative)
     run_start: int = _int_field()
     onset: int = _int_field()
     flagged: bool = attrs.field(validator=_bool)
@@ -99,7 +91,7 @@ class MemberState:
     last_kept: int = _int_field()
     last_activity: int = _int_field()
     last_seen: int = _int_field()
-    kind: str | None = attrs.field(validator=_optional_str)
+    kind: str | None = attrs.field(validator=optional_str)
 
 
 def _to_members(value: Iterable[MemberState]) -> tuple[MemberState, ...]:

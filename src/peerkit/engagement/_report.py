@@ -76,11 +76,15 @@ def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     check_int(attr.name, value, minimum=0)
 
 
-def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+def non_negative(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a finite number, 0 or more."""
     check_float(attr.name, value, low=0.0)
 
 
-def _threshold(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+def optional_non_negative(
+    _inst: object, attr: attrs.Attribute[Any], value: object
+) -> None:
+    """Attrs validator: None or a finite number, 0 or more."""
     if value is not None:
         check_float(attr.name, value, low=0.0)
 
@@ -90,7 +94,8 @@ def _status(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         raise InvalidInputError(attr.name, value, "a DriftStatus")
 
 
-def _optional_kind(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+def optional_str(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: None or a non-empty string."""
     if value is not None:
         non_empty_str(_inst, attr, value)
 
@@ -170,9 +175,9 @@ class DriftReport:
     )
     touchpoints: int = attrs.field(validator=_count)
     excused: int = attrs.field(validator=_count)
-    kind: str | None = attrs.field(validator=_optional_kind)
-    statistic: float = attrs.field(validator=_non_negative)
-    threshold: float | None = attrs.field(validator=_threshold)
+    kind: str | None = attrs.field(validator=optional_str)
+    statistic: float = attrs.field(validator=non_negative)
+    threshold: float | None = attrs.field(validator=optional_non_negative)
     as_of: pendulum.DateTime = attrs.field(
         converter=_optional_instant, validator=_check_instant
     )
