@@ -84,3 +84,108 @@ def test_simulator_refuses_bad_arguments(kwargs: dict[str, object], path: str) -
     with pytest.raises(InvalidInputError) as info:
         simulate_cohort(**kwargs)  # type: ignore[arg-type]
     assert info.value.path == path
+
+
+# --- outcomes -----------------------------------------------------------------
+
+
+def _kept_share(touchpoints: object) -> dict[str, float]:
+    from peerkit.engagement import Touchpoint
+
+    counts: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    for t in touchpoints:  # type: ignore[attr-defined]
+        if isinstance(t, Touchpoint) and t.outcome != "excused":
+            counts[t.member_id][0] += t.outcome == "kept"
+            counts[t.member_id][1] += 1
+    return {who: k / n for who, (k, n) in counts.items()}
+
+
+def test_sample_outcomes_follow_engagement_and_attrition_is_selective() -> None:
+    """Members who engaged more improve more, and those who drift skip the follow-up."""
+    from peerkit.datasets import sample_engagement, sample_outcomes
+    from peerkit.outcomes import PHQ9, WEMWBS, programme_outcomes
+
+    sample = sample_outcomes()
+    shares = _kept_share(sample_engagement().touchpoints)
+    summary = programme_outcomes(
+        sample.of(PHQ9),
+        instrument=PHQ9,
+        baseline_window=sample.baseline_window,
+        followup_window=sample.followup_window,
+    )
+    assert summary.cohort == 60
+    assert 0.6 < (summary.described or 0) < 0.95
+    ranked = sorted(summary.changes, key=lambda c: shares[str(c.member_id)])
+    third = len(ranked) // 3
+    low = sum(c.difference for c in ranked[:third]) / third
+    high = sum(c.difference for c in ranked[-third:]) / third
+    assert high < low - 2  # the most engaged fall further on the PHQ-9
+    lost = [shares[m] for m in summary.lost]
+    stayed = [shares[str(c.member_id)] for c in summary.changes]
+    assert sum(lost) / len(lost) < sum(stayed) / len(stayed) - 0.1
+    assert {m.instrument for m in sample.measurements} >= {PHQ9, WEMWBS}
+    assert all(
+        m.at in sample.baseline_window or m.at in sample.followup_window
+        for m in sample.measurements
+    )
+
+
+def test_sample_feedback_has_a_falling_group() -> None:
+    """The sample's group g3 is the one whose feedback falls."""
+    import pendulum
+
+    from peerkit.datasets import sample_outcomes
+    from peerkit.outcomes import feedback_trend
+
+    sample = sample_outcomes()
+    trends = feedback_trend(
+        sample.ratings,
+        now=sample.followup_window.end,
+        window=pendulum.duration(weeks=12),
+    )
+    assert [t.group_id for t in trends if t.falling] == ["g3"]
+    assert [t.group_id for t in trends] == ["g1", "g2", "g3", "g4"]
+
+
+def test_simulate_outcomes_is_deterministic_and_seed_sensitive() -> None:
+    """The same arguments give the same record; another seed another one."""
+    from peerkit.datasets import simulate_engagement, simulate_outcomes
+
+    engagement = simulate_engagement(30, weeks=12, per_week=2)
+    groups = {
+        "a": [f"m{i:02d}" for i in range(15)],
+        "b": [f"m{i:02d}" for i in range(15, 30)],
+    }
+    one = simulate_outcomes(engagement, groups=groups, seed=1)
+    assert one == simulate_outcomes(engagement, groups=groups, seed=1)
+    assert one != simulate_outcomes(engagement, groups=groups, seed=2)
+    assert {r.group_id for r in one.ratings} == {"a", "b"}
+    assert simulate_outcomes(engagement, seed=1).ratings == ()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"engagement": "record"}, "engagement"),
+        ({"groups": ["a"]}, "groups"),
+        ({"groups": {"a": "m00"}}, "groups['a']"),
+        ({"groups": {"a": ["m00", ""]}}, "groups['a'][1]"),
+        ({"followup_loss": 1.5}, "followup_loss"),
+        ({"falling_group": "zz"}, "falling_group"),
+        ({"seed": "1"}, "seed"),
+    ],
+)
+def test_simulate_outcomes_refuses_bad_arguments(
+    kwargs: dict[str, object], path: str
+) -> None:
+    """Every argument is checked and named."""
+    from peerkit.datasets import simulate_engagement, simulate_outcomes
+
+    arguments: dict[str, object] = {
+        "engagement": simulate_engagement(3, weeks=4),
+        **kwargs,
+    }
+    engagement = arguments.pop("engagement")
+    with pytest.raises(InvalidInputError) as err:
+        simulate_outcomes(engagement, **arguments)  # type: ignore[arg-type]
+    assert err.value.path == path

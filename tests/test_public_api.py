@@ -16,6 +16,7 @@ PACKAGES = [
     "peerkit.matching",
     "peerkit.scheduling",
     "peerkit.engagement",
+    "peerkit.outcomes",
 ]
 
 

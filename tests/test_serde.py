@@ -25,6 +25,7 @@ from peerkit import (
     from_dict,
     from_json,
     matching,
+    outcomes,
     scheduling,
     to_dict,
     to_json,
@@ -78,6 +79,14 @@ VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     engagement.Milestone: pst.milestone_values(),
     engagement.GroupEngagement: pst.group_engagements(),
     engagement.WeeklyAttendance: pst.weekly_attendances(),
+    outcomes.Instrument: pst.instruments(),
+    outcomes.Measurement: pst.measurements(max_size=3)
+    .filter(bool)
+    .map(lambda ms: ms[0]),
+    outcomes.Change: pst.changes(),
+    outcomes.OutcomeSummary: pst.outcome_summaries(),
+    outcomes.Rating: pst.ratings(max_size=3).filter(bool).map(lambda rs: rs[0]),
+    outcomes.FeedbackTrend: pst.feedback_trends(),
 }
 
 JSON = st.recursive(
@@ -96,7 +105,7 @@ def test_every_public_value_type_has_a_strategy() -> None:
 
     exported = {
         obj
-        for module in (peerkit, matching, scheduling, engagement)
+        for module in (peerkit, matching, scheduling, engagement, outcomes)
         for name in module.__all__
         if isinstance(obj := getattr(module, name), type) and attrs.has(obj)
     }

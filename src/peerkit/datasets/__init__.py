@@ -13,14 +13,22 @@ from peerkit.datasets._engagement import (
     sample_engagement,
     simulate_engagement,
 )
+from peerkit.datasets._outcomes import (
+    SimulatedOutcomes,
+    sample_outcomes,
+    simulate_outcomes,
+)
 from peerkit.datasets._sample import sample_cohort
 from peerkit.datasets._simulate import simulate_cohort
 
 __all__ = [
     "DriftTruth",
     "SimulatedEngagement",
+    "SimulatedOutcomes",
     "sample_cohort",
     "sample_engagement",
+    "sample_outcomes",
     "simulate_cohort",
     "simulate_engagement",
+    "simulate_outcomes",
 ]

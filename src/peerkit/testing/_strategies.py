@@ -52,6 +52,20 @@ from peerkit.matching import (
     match_partners,
     partner_fit,
 )
+from peerkit.outcomes import (
+    GAD7,
+    PHQ9,
+    WEMWBS,
+    Change,
+    FeedbackTrend,
+    Instrument,
+    Measurement,
+    OutcomeSummary,
+    Rating,
+    feedback_trend,
+    programme_outcomes,
+    reliable_change,
+)
 from peerkit.scheduling import (
     FREQUENCIES,
     AdaptPolicy,
@@ -869,3 +883,159 @@ def group_engagements() -> st.SearchStrategy[GroupEngagement]:
 def weekly_attendances() -> st.SearchStrategy[WeeklyAttendance]:
     """Weeks of attendance, from `group_engagements`."""
     return group_engagements().flatmap(lambda g: st.sampled_from(g.weeks))
+
+
+# --- outcomes -----------------------------------------------------------------
+
+_BASELINE = Interval(_HISTORY_START, _HISTORY_START.add(weeks=2))
+_FOLLOWUP = Interval(_HISTORY_START.add(weeks=10), _HISTORY_START.add(weeks=14))
+
+
+def instruments() -> st.SearchStrategy[Instrument]:
+    """Questionnaires: the ready ones and made-up ones of either direction."""
+    return st.sampled_from((PHQ9, GAD7, WEMWBS)) | _instruments()
+
+
+@st.composite
+def _instruments(draw: st.DrawFn) -> Instrument:
+    integer = draw(st.booleans())
+    base = draw(st.integers(-10, 20))
+    span = draw(st.integers(1, 80))
+    scale = 1.0 if integer else 0.25
+    low, high = base * scale, (base + span) * scale
+    cutoff = draw(
+        st.none()
+        | st.floats(low, high, allow_nan=False).map(lambda c: round(c * 2) / 2)
+    )
+    if cutoff is not None and not low <= cutoff <= high:
+        cutoff = None
+    return Instrument(
+        name=draw(st.sampled_from(("Mood", "K-10", "Coping", "Sleep"))),
+        low=low,
+        high=high,
+        higher_is_better=draw(st.booleans()),
+        reliability=draw(st.floats(0.5, 0.98, allow_nan=False)),
+        sd=draw(st.floats(0.2, (high - low) / 2 + 0.5, allow_nan=False)),
+        cutoff=cutoff,
+        integer_scores=integer,
+    )
+
+
+def scores(instrument: Instrument) -> st.SearchStrategy[float]:
+    """Possible scores on *instrument*: whole numbers where it sums items."""
+    if instrument.integer_scores:
+        return st.integers(int(instrument.low), int(instrument.high)).map(float)
+    return st.floats(instrument.low, instrument.high, allow_nan=False)
+
+
+def measurements(
+    instrument: Instrument | None = None,
+    *,
+    member_ids: st.SearchStrategy[str] | None = None,
+    max_size: int = 40,
+) -> st.SearchStrategy[list[Measurement]]:
+    """
+    Scores of a few members on one questionnaire, before, during and after.
+
+    Times fall mostly in weeks 0-1 (baseline) and 10-13 (follow-up) from
+    1 January 2024, some in between and after, so members have a baseline,
+    a follow-up, both or neither. Each member has one score per instant.
+
+    Args:
+        instrument: The questionnaire; drawn from `instruments` if None.
+        member_ids: Ids to draw from; a handful of short ones by default.
+        max_size: Most measurements in a list.
+    """
+    ids = (
+        member_ids
+        if member_ids is not None
+        else st.sampled_from(("a", "b", "c", "d", "e", "f"))
+    )
+    chosen = st.just(instrument) if instrument is not None else instruments()
+    return chosen.flatmap(lambda ins: _measurements(ins, ids, max_size))
+
+
+@st.composite
+def _measurements(
+    draw: st.DrawFn,
+    instrument: Instrument,
+    ids: st.SearchStrategy[str],
+    max_size: int,
+) -> list[Measurement]:
+    hours = (
+        st.integers(0, 2 * 7 * 24 - 1)
+        | st.integers(10 * 7 * 24, 14 * 7 * 24 - 1)
+        | st.integers(0, 20 * 7 * 24)
+    )
+    drawn = draw(
+        st.lists(
+            st.tuples(ids, hours, scores(instrument)),
+            max_size=max_size,
+            unique_by=lambda t: (t[0], t[1]),
+        )
+    )
+    return [
+        Measurement(who, instrument, _HISTORY_START.add(hours=hour), score)
+        for who, hour, score in drawn
+    ]
+
+
+def changes() -> st.SearchStrategy[Change]:
+    """Reliable changes between two drawn scores on a drawn questionnaire."""
+    return instruments().flatmap(
+        lambda ins: st.builds(
+            lambda pre, post: reliable_change(pre, post, instrument=ins),
+            scores(ins),
+            scores(ins),
+        )
+    )
+
+
+def outcome_summaries() -> st.SearchStrategy[OutcomeSummary]:
+    """Programme summaries over `measurements` (baseline weeks 0-1, follow-up 10-13)."""
+    return instruments().flatmap(
+        lambda ins: measurements(ins).map(
+            lambda ms: programme_outcomes(
+                ms,
+                instrument=ins,
+                baseline_window=_BASELINE,
+                followup_window=_FOLLOWUP,
+            )
+        )
+    )
+
+
+def ratings(
+    *,
+    group_ids: st.SearchStrategy[str] | None = None,
+    max_size: int = 60,
+) -> st.SearchStrategy[list[Rating]]:
+    """
+    Session ratings (0-10) of a few groups over 12 weeks from 1 January 2024.
+
+    Sessions are weekly at 18:00 UTC, so several ratings share a session.
+    """
+    ids = group_ids if group_ids is not None else st.sampled_from(("g1", "g2", "g3"))
+    rating = st.builds(
+        lambda group, week, score: Rating(
+            group, _HISTORY_START.add(weeks=week, hours=18), score
+        ),
+        ids,
+        st.integers(0, 11),
+        st.integers(0, 10),
+    )
+    return st.lists(rating, max_size=max_size)
+
+
+def feedback_trends() -> st.SearchStrategy[FeedbackTrend]:
+    """Feedback trends as `peerkit.outcomes.feedback_trend` makes them."""
+    return (
+        ratings()
+        .map(
+            lambda rs: feedback_trend(
+                rs, now=_HISTORY_START.add(weeks=12), window=dt.timedelta(weeks=8)
+            )
+        )
+        .filter(bool)
+        .flatmap(st.sampled_from)
+    )

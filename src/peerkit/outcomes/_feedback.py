@@ -1,0 +1,294 @@
+"""feedback_trend: how a group's session feedback is moving."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+import pendulum
+
+from peerkit._explain import Reason
+from peerkit._time import _to_utc, as_instant
+from peerkit._validate import (
+    check_float,
+    check_int,
+    non_empty_str,
+    to_float,
+    tuple_of,
+)
+from peerkit.errors import InvalidInputError
+from peerkit.outcomes._instrument import score_text
+from peerkit.outcomes._stats import line_fit, mean_interval
+
+_WEEK_SECONDS = 7 * 24 * 3600
+
+
+def _number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_float(attr.name, value)
+
+
+def _high(inst: Rating, attr: attrs.Attribute[Any], value: object) -> None:
+    check_float(attr.name, value)
+    if not value > inst.low:  # type: ignore[operator]  # checked just above
+        raise InvalidInputError(attr.name, value, f"a number above low ({inst.low:g})")
+
+
+def _score(inst: Rating, attr: attrs.Attribute[Any], value: object) -> None:
+    # The scale comes after the score in the fields; check it first here.
+    low, high = check_float("low", inst.low), check_float("high", inst.high)
+    if not high > low:
+        raise InvalidInputError("high", high, f"a number above low ({low:g})")
+    number = check_float(attr.name, value)
+    if not inst.low <= number <= inst.high:
+        raise InvalidInputError(
+            attr.name,
+            value,
+            f"a rating from {score_text(inst.low)} to {score_text(inst.high)}",
+        )
+
+
+def _aware(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    as_instant(attr.name, value)
+
+
+@attrs.frozen
+class Rating:
+    """
+    One member's rating of one session, such as 0-10 after a meeting.
+
+    A rating names the group and the session, not the member: feedback is
+    read per group, and ratings of one session are averaged before the
+    trend is fitted (they move together, so counting each rater as a
+    separate observation would overstate how sure the trend is).
+
+    Attributes:
+        group_id: The group whose session it was.
+        session: When the session was held; timezone-aware, kept as the UTC
+            instant. Ratings with the same session instant are one session.
+        score: The rating, from *low* to *high*.
+        low: The scale's lowest rating.
+        high: The scale's highest rating.
+
+    Examples:
+        >>> import pendulum
+        >>> Rating("g1", pendulum.datetime(2024, 3, 4, 18), 8).score
+        8.0
+
+    Added in 0.1.
+    """
+
+    group_id: str = attrs.field(validator=non_empty_str)
+    session: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    score: float = attrs.field(converter=to_float, validator=_score)
+    low: float = attrs.field(default=0.0, converter=to_float, validator=_number)
+    high: float = attrs.field(default=10.0, converter=to_float, validator=_high)
+
+
+def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_int(attr.name, value, minimum=0)
+
+
+def _optional_number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_float(attr.name, value)
+
+
+def _optional_float(value: float | None) -> float | None:
+    return None if value is None else to_float(value)
+
+
+def _stat() -> Any:
+    return attrs.field(converter=_optional_float, validator=_optional_number)
+
+
+@attrs.frozen(kw_only=True)
+class FeedbackTrend:
+    """
+    A group's session feedback over a window: its level and its trend.
+
+    Attributes:
+        group_id: The group.
+        sessions: Sessions with ratings in the window.
+        ratings: Ratings in the window.
+        low: The rating scale's lowest value.
+        high: The rating scale's highest value.
+        mean: Mean of the session means, or None without sessions.
+        mean_low: Lower end of its 95% t interval (needs two sessions).
+        mean_high: Upper end.
+        slope: Change in the session mean per week (least squares), or
+            None with fewer than three sessions.
+        slope_low: Lower end of its 95% t interval.
+        slope_high: Upper end.
+        falling: True when even the interval's upper end is below zero.
+        reasons: The same in plain words, counts only.
+
+    Added in 0.1.
+    """
+
+    group_id: str = attrs.field(validator=non_empty_str)
+    sessions: int = attrs.field(validator=_count)
+    ratings: int = attrs.field(validator=_count)
+    low: float = attrs.field(converter=to_float, validator=_number)
+    high: float = attrs.field(converter=to_float, validator=_number)
+    mean: float | None = _stat()
+    mean_low: float | None = _stat()
+    mean_high: float | None = _stat()
+    slope: float | None = _stat()
+    slope_low: float | None = _stat()
+    slope_high: float | None = _stat()
+    falling: bool = attrs.field()
+    reasons: tuple[Reason, ...] = attrs.field(validator=tuple_of(Reason, "a Reason"))
+
+
+def _window(value: object) -> dt.timedelta:
+    if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
+        raise InvalidInputError("window", value, "a positive timedelta")
+    return value
+
+
+def _weeks(window: dt.timedelta) -> str:
+    weeks = window.total_seconds() / _WEEK_SECONDS
+    if weeks == int(weeks):
+        return f"{int(weeks)} week" + ("" if weeks == 1 else "s")
+    days = window.total_seconds() / 86400
+    return f"{days:g} days"
+
+
+def feedback_trend(
+    ratings: Iterable[Rating],
+    *,
+    now: dt.datetime,
+    window: dt.timedelta = dt.timedelta(weeks=8),
+) -> tuple[FeedbackTrend, ...]:
+    """
+    Each group's session feedback over the last *window*: level and trend.
+
+    Ratings of one session are averaged; the trend is the least-squares
+    slope of the session means against time, per week, with a 95% t
+    interval. A group is flagged ``falling`` only when the whole interval
+    is below zero, so a single bad evening does not flag a group.
+
+    Args:
+        ratings: Ratings, any order, any groups.
+        now: The end of the window; timezone-aware. Ratings after it are
+            refused.
+        window: How far back to look.
+
+    Returns:
+        One `FeedbackTrend` per group in the input, in group-id order
+        (groups with no ratings in the window have ``sessions == 0``).
+
+    Raises:
+        peerkit.errors.InvalidInputError: For a rating after *now*, a naive
+            *now*, or a group whose ratings use different scales.
+
+    Examples:
+        >>> import pendulum
+        >>> start = pendulum.datetime(2024, 1, 1, 18)
+        >>> ratings = [
+        ...     Rating("g1", start.add(weeks=w), score)
+        ...     for w in range(8)
+        ...     for score in (9 - w / 2, 8 - w / 2, 9 - w / 3)
+        ... ]
+        >>> (trend,) = feedback_trend(ratings, now=start.add(weeks=7, hours=2))
+        >>> trend.sessions, round(trend.slope, 2), trend.falling
+        (8, -0.44, True)
+
+    Added in 0.1.
+    """
+    end = as_instant("now", now)
+    span = _window(window)
+    begin = end - span
+    if isinstance(ratings, (str, bytes, Mapping)) or not isinstance(ratings, Iterable):
+        raise InvalidInputError("ratings", ratings, "an iterable of Rating")
+    scales: dict[str, tuple[float, float]] = {}
+    sessions: dict[str, dict[pendulum.DateTime, list[float]]] = {}
+    for i, rating in enumerate(ratings):
+        if not isinstance(rating, Rating):
+            raise InvalidInputError(f"ratings[{i}]", rating, "a Rating")
+        if rating.session > end:
+            raise InvalidInputError(
+                f"ratings[{i}].session", rating.session, f"no later than now ({end})"
+            )
+        scale = scales.setdefault(rating.group_id, (rating.low, rating.high))
+        if scale != (rating.low, rating.high):
+            raise InvalidInputError(
+                f"ratings[{i}]",
+                rating,
+                f"the scale {score_text(scale[0])}-{score_text(scale[1])} "
+                f"of group {rating.group_id!r}'s other ratings",
+            )
+        own = sessions.setdefault(rating.group_id, {})
+        if rating.session > begin:
+            own.setdefault(rating.session, []).append(rating.score)
+    return tuple(
+        _trend(group, scales[group], sessions[group], end, span)
+        for group in sorted(sessions)
+    )
+
+
+def _trend(
+    group: str,
+    scale: tuple[float, float],
+    sessions: dict[pendulum.DateTime, list[float]],
+    end: pendulum.DateTime,
+    window: dt.timedelta,
+) -> FeedbackTrend:
+    points = sorted(
+        (
+            (at - end).total_seconds() / _WEEK_SECONDS,
+            math.fsum(scores) / len(scores),
+        )
+        for at, scores in sessions.items()
+    )
+    count = sum(len(scores) for scores in sessions.values())
+    means = [y for _, y in points]
+    mean = mean_low = mean_high = None
+    slope = slope_low = slope_high = None
+    if means:
+        mean = math.fsum(means) / len(means)
+    if len(means) >= 2:
+        _, _, mean_low, mean_high = mean_interval(means)
+    if len(points) >= 3:
+        slope, slope_low, slope_high = line_fit(points)
+    falling = slope_high is not None and slope_high < 0
+    reasons = []
+    top = score_text(scale[1])
+    span = _weeks(window)
+    if mean is None:
+        reasons.append(
+            Reason("feedback.none", 0.0, f"No session feedback in the last {span}.")
+        )
+    else:
+        plural = "" if len(means) == 1 else "s"
+        text = (
+            f"Feedback averaged {mean:.1f} out of {top} over {len(means)} "
+            f"session{plural} in the last {span}"
+        )
+        if slope is not None and falling:
+            text += f", falling by about {-slope:.2f} a week"
+        elif slope is not None and slope_low is not None and slope_low > 0:
+            text += f", rising by about {slope:.2f} a week"
+        reasons.append(
+            Reason(
+                "feedback.falling" if falling else "feedback.level", mean, text + "."
+            )
+        )
+    return FeedbackTrend(
+        group_id=group,
+        sessions=len(means),
+        ratings=count,
+        low=scale[0],
+        high=scale[1],
+        mean=mean,
+        mean_low=mean_low,
+        mean_high=mean_high,
+        slope=slope,
+        slope_low=slope_low,
+        slope_high=slope_high,
+        falling=falling,
+        reasons=tuple(reasons),
+    )

@@ -1,0 +1,329 @@
+"""Instruments (standard questionnaires) and measurements taken with them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import pendulum
+
+from peerkit._time import _to_utc, as_instant
+from peerkit._validate import (
+    check_float,
+    non_empty_str,
+    str_map,
+    to_float,
+    to_str_map,
+)
+from peerkit.errors import InvalidInputError
+from peerkit.outcomes._stats import Z95
+
+SOURCE_KEYS = frozenset({"range", "cutoff", "reliability", "sd"})
+"""The numbers of an `Instrument` whose sources it can name."""
+
+
+def _number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    check_float(attr.name, value)
+
+
+def _high(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None:
+    check_float(attr.name, value)
+    if not value > inst.low:  # type: ignore[operator]  # checked just above
+        raise InvalidInputError(attr.name, value, f"a number above low ({inst.low:g})")
+
+
+def _reliability(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    number = check_float(attr.name, value)
+    if not 0.0 < number < 1.0:
+        raise InvalidInputError(attr.name, value, "a reliability between 0 and 1")
+
+
+def _sd(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if check_float(attr.name, value) <= 0.0:
+        raise InvalidInputError(attr.name, value, "a standard deviation above 0")
+
+
+def _cutoff(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    number = check_float(attr.name, value)
+    if not inst.low <= number <= inst.high:
+        raise InvalidInputError(
+            attr.name, value, f"None or a score in [{inst.low:g}, {inst.high:g}]"
+        )
+
+
+def _optional_float(value: float | None) -> float | None:
+    return None if value is None else to_float(value)
+
+
+def _sources(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None:
+    str_map(inst, attr, value)
+    assert isinstance(value, Mapping)  # noqa: S101 - str_map checked it
+    for key in value:
+        if key not in SOURCE_KEYS:
+            raise InvalidInputError(
+                attr.name, key, f"one of {', '.join(sorted(SOURCE_KEYS))}"
+            )
+
+
+def _bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidInputError(attr.name, value, "True or False")
+
+
+def _integer_scores(
+    inst: Instrument, attr: attrs.Attribute[Any], value: object
+) -> None:
+    _bool(inst, attr, value)
+    if value:
+        for name in ("low", "high"):
+            bound = getattr(inst, name)
+            if bound != math.floor(bound):
+                raise InvalidInputError(
+                    name, bound, "a whole number, as integer_scores is True"
+                )
+
+
+def score_text(score: float) -> str:
+    """A score as people write it: 17, not 17.0; 3.5 stays 3.5."""
+    return f"{score:g}" if score != int(score) else str(int(score))
+
+
+@attrs.frozen(kw_only=True)
+class Instrument:
+    """
+    A standard questionnaire: its score range, direction and psychometrics.
+
+    Reliable change (Jacobson and Truax 1991) needs two numbers about the
+    questionnaire: how reliable it is and how widely scores spread in the
+    reference sample. From them, ``reliable_difference`` is the smallest
+    change that measurement error alone would produce less than 5% of the
+    time. peerkit ships `PHQ9`, `GAD7` and `WEMWBS`, each number with its
+    source in ``sources``; your own questionnaire is just a new value.
+
+    Attributes:
+        name: Short name used in messages (``"PHQ-9"``).
+        low: Lowest possible score.
+        high: Highest possible score.
+        higher_is_better: True for wellbeing scales, False for symptom
+            scales such as the PHQ-9.
+        reliability: The reliability coefficient used for reliable change
+            (test-retest or internal consistency), strictly between 0 and 1.
+        sd: The standard deviation of scores in the reference sample.
+        cutoff: The clinical cutoff, or None if the questionnaire has none.
+            A score is in the clinical range when it is at the cutoff or on
+            its worse side: ``score >= cutoff`` when lower is better,
+            ``score <= cutoff`` when higher is better.
+        integer_scores: Whether scores are whole numbers (sums of items).
+        sources: Where each number comes from, keyed by ``"range"``,
+            ``"cutoff"``, ``"reliability"`` and ``"sd"``.
+
+    Examples:
+        >>> from peerkit.outcomes import PHQ9
+        >>> PHQ9.name, PHQ9.low, PHQ9.high, PHQ9.cutoff
+        ('PHQ-9', 0.0, 27.0, 10.0)
+        >>> mood = Instrument(
+        ...     name="Mood",
+        ...     low=0,
+        ...     high=40,
+        ...     higher_is_better=True,
+        ...     reliability=0.8,
+        ...     sd=6.0,
+        ...     cutoff=15,
+        ... )
+        >>> round(mood.reliable_difference, 2)
+        7.44
+
+    Added in 0.1.
+    """
+
+    name: str = attrs.field(validator=non_empty_str)
+    low: float = attrs.field(converter=to_float, validator=_number)
+    high: float = attrs.field(converter=to_float, validator=_high)
+    higher_is_better: bool = attrs.field(validator=_bool)
+    reliability: float = attrs.field(converter=to_float, validator=_reliability)
+    sd: float = attrs.field(converter=to_float, validator=_sd)
+    cutoff: float | None = attrs.field(
+        default=None, converter=_optional_float, validator=_cutoff
+    )
+    integer_scores: bool = attrs.field(default=True, validator=_integer_scores)
+    sources: Mapping[str, str] = attrs.field(
+        factory=dict, converter=to_str_map, validator=_sources
+    )
+
+    @property
+    def difference_error(self) -> float:
+        """
+        The standard error of a difference between two scores.
+
+        ``sd * sqrt(2 * (1 - reliability))``: the spread of a change that
+        measurement error alone produces (Jacobson and Truax 1991).
+        """
+        return self.sd * math.sqrt(2.0 * (1.0 - self.reliability))
+
+    @property
+    def reliable_difference(self) -> float:
+        """A change must be larger than this, in points, to be reliable."""
+        return Z95 * self.difference_error
+
+    def is_clinical(self, score: float) -> bool | None:
+        """Whether *score* is in the clinical range, or None without a cutoff."""
+        if self.cutoff is None:
+            return None
+        if self.higher_is_better:
+            return score <= self.cutoff
+        return score >= self.cutoff
+
+    def check_score(self, path: str, value: object) -> float:
+        """*value* as a float if it is a possible score, else `InvalidInputError`."""
+        number = check_float(path, value)
+        if not self.low <= number <= self.high or (
+            self.integer_scores and number != math.floor(number)
+        ):
+            kind = "a whole number" if self.integer_scores else "a score"
+            raise InvalidInputError(
+                path,
+                value,
+                f"{kind} from {score_text(self.low)} to {score_text(self.high)} "
+                f"on the {self.name}",
+            )
+        return number
+
+
+def _instrument(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Instrument):
+        raise InvalidInputError(attr.name, value, "an Instrument")
+
+
+def _aware(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    as_instant(attr.name, value)
+
+
+def _score(inst: Measurement, attr: attrs.Attribute[Any], value: object) -> None:
+    inst.instrument.check_score(attr.name, value)
+
+
+@attrs.frozen
+class Measurement:
+    """
+    One completed questionnaire: whose, which, when, and the total score.
+
+    Attributes:
+        member_id: Whose score it is.
+        instrument: The questionnaire; the score is checked against its
+            range (and whole numbers where its scores are sums of items).
+        at: When it was completed; timezone-aware (naive datetimes are
+            refused), kept as the UTC instant.
+        score: The total score.
+
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.outcomes import PHQ9
+        >>> m = Measurement("ada", PHQ9, pendulum.datetime(2024, 1, 8, 18), 17)
+        >>> m.score
+        17.0
+
+    Added in 0.1.
+    """
+
+    member_id: str = attrs.field(validator=non_empty_str)
+    instrument: Instrument = attrs.field(validator=_instrument)
+    at: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    score: float = attrs.field(converter=to_float, validator=_score)
+
+
+_KROENKE_2001 = (
+    "Kroenke, Spitzer and Williams (2001), The PHQ-9: validity of a brief "
+    "depression severity measure, J Gen Intern Med 16(9):606-613"
+)
+_SPITZER_2006 = (
+    "Spitzer, Kroenke, Williams and Löwe (2006), A brief measure for assessing "
+    "generalized anxiety disorder: the GAD-7, Arch Intern Med 166(10):1092-1097"
+)
+_NHS_TT_2023 = (
+    "NHS Talking Therapies annual report 2022-23 (NHS Digital): scores at the "
+    "start of treatment of referrals at caseness"
+)
+_TENNANT_2007 = (
+    "Tennant et al. (2007), The Warwick-Edinburgh Mental Well-being Scale "
+    "(WEMWBS): development and UK validation, Health Qual Life Outcomes 5:63"
+)
+
+PHQ9 = Instrument(
+    name="PHQ-9",
+    low=0,
+    high=27,
+    higher_is_better=False,
+    reliability=0.89,
+    sd=5.5,
+    cutoff=10,
+    sources={
+        "range": _KROENKE_2001 + ": nine items scored 0 to 3",
+        "cutoff": _KROENKE_2001
+        + ": 10 or more, 88% sensitivity and 88% specificity for major "
+        "depression; also NHS Talking Therapies' caseness threshold",
+        "reliability": _KROENKE_2001 + ": Cronbach's alpha 0.89 (primary care)",
+        "sd": _NHS_TT_2023 + ": mean 15.4, SD 5.5",
+    },
+)
+"""
+The Patient Health Questionnaire-9 (depression), 0-27, lower is better.
+
+Reliable change is more than 5.06 points, so 6 points or more: the same
+rule as NHS Talking Therapies' "reliable improvement". See
+`Instrument.sources` and the explanation page for every number's source.
+"""
+
+GAD7 = Instrument(
+    name="GAD-7",
+    low=0,
+    high=21,
+    higher_is_better=False,
+    reliability=0.92,
+    sd=4.5,
+    cutoff=10,
+    sources={
+        "range": _SPITZER_2006 + ": seven items scored 0 to 3",
+        "cutoff": _SPITZER_2006
+        + ": 10 or more, 89% sensitivity and 82% specificity for generalized "
+        "anxiety disorder (NHS Talking Therapies uses 8 for caseness)",
+        "reliability": _SPITZER_2006 + ": Cronbach's alpha 0.92",
+        "sd": _NHS_TT_2023 + ": mean 14, SD 4.5",
+    },
+)
+"""
+The Generalized Anxiety Disorder-7 (anxiety), 0-21, lower is better.
+
+Reliable change is more than 3.53 points, so 4 points or more: NHS Talking
+Therapies' rule. Its cutoff is the original paper's 10; for NHS Talking
+Therapies' caseness use ``attrs.evolve(GAD7, cutoff=8)``.
+"""
+
+WEMWBS = Instrument(
+    name="WEMWBS",
+    low=14,
+    high=70,
+    higher_is_better=True,
+    reliability=0.91,
+    sd=8.96,
+    cutoff=None,
+    sources={
+        "range": _TENNANT_2007 + ": fourteen items scored 1 to 5",
+        "cutoff": "None: WEMWBS was not developed to detect mental illness and "
+        "its developers advise against using it for screening (WEMWBS user "
+        "guide, version 2, 2015)",
+        "reliability": _TENNANT_2007 + ": Cronbach's alpha 0.91 (population sample)",
+        "sd": "Scottish Health Survey 2018 (revised 2020), Table 1.2: adults "
+        "16 and over, mean 49.4, SD 8.96, n = 4,299",
+    },
+)
+"""
+The Warwick-Edinburgh Mental Wellbeing Scale, 14-70, higher is better.
+
+Reliable change is more than 7.45 points, so 8 points or more. It has no
+clinical cutoff, so nobody "recovers" on it: members improve, stay the
+same or deteriorate.
+"""
