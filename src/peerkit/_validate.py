@@ -187,6 +187,44 @@ def count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     check_int(attr.name, value, minimum=0, maximum=MAX_COUNT)
 
 
+def number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: a finite real number."""
+    check_float(attr.name, value)
+
+
+def optional_number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: None or a finite real number."""
+    if value is not None:
+        check_float(attr.name, value)
+
+
+def optional_str(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator: None or a non-empty string."""
+    if value is not None:
+        check_str(attr.name, value)
+
+
+def to_optional_float(value: float | None) -> float | None:
+    """Attrs converter: None stays None; an int becomes a float."""
+    return None if value is None else to_float(value)
+
+
+def above(
+    field: str,
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Attrs validator factory: a finite number above the value of *field*."""
+
+    def _check(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        number = check_float(attr.name, value)
+        bound = getattr(inst, field)
+        if not number > bound:
+            raise InvalidInputError(
+                attr.name, value, f"a number above {field} ({bound:g})"
+            )
+
+    return _check
+
+
 def unit_float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     """Attrs validator: a number in [0, 1]."""
     check_float(attr.name, value, low=0.0, high=1.0)

@@ -5,12 +5,18 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from peerkit._time import Interval
-from peerkit._validate import check_float, check_int, check_str, tuple_of
+from peerkit._validate import (
+    check_float,
+    check_int,
+    check_str,
+    instance_of,
+    tuple_of,
+)
 from peerkit.datasets._engagement import SimulatedEngagement, sample_engagement
 from peerkit.datasets._sample import sample_cohort
 from peerkit.engagement import Touchpoint
@@ -19,11 +25,6 @@ from peerkit.outcomes import GAD7, PHQ9, WEMWBS, Instrument, Measurement, Rating
 
 if TYPE_CHECKING:
     import pendulum
-
-
-def _interval(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Interval):
-        raise InvalidInputError(attr.name, value, "an Interval")
 
 
 @attrs.frozen(kw_only=True)
@@ -46,8 +47,12 @@ class SimulatedOutcomes:
         validator=tuple_of(Measurement, "a Measurement")
     )
     ratings: tuple[Rating, ...] = attrs.field(validator=tuple_of(Rating, "a Rating"))
-    baseline_window: Interval = attrs.field(validator=_interval)
-    followup_window: Interval = attrs.field(validator=_interval)
+    baseline_window: Interval = attrs.field(
+        validator=instance_of(Interval, "an Interval")
+    )
+    followup_window: Interval = attrs.field(
+        validator=instance_of(Interval, "an Interval")
+    )
 
     def of(self, instrument: Instrument) -> tuple[Measurement, ...]:
         """The measurements on one questionnaire (`programme_outcomes` takes one)."""

@@ -9,7 +9,7 @@ import attrs
 import pendulum
 
 from peerkit._explain import Reason
-from peerkit._validate import check_float, check_int, tuple_of
+from peerkit._validate import check_int, optional_number, tuple_of
 from peerkit.engagement._detect import check_policy, detect_drift, split_events
 from peerkit.engagement._policy import WEEK_US, DriftPolicy
 from peerkit.engagement._report import DriftStatus, moment
@@ -30,11 +30,6 @@ def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
 def _instant(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, pendulum.DateTime):
         raise InvalidInputError(attr.name, value, "a timezone-aware datetime")
-
-
-def _optional_number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_float(attr.name, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -89,10 +84,10 @@ class GroupEngagement:
     weeks: tuple[WeeklyAttendance, ...] = attrs.field(
         validator=tuple_of(WeeklyAttendance, "a WeeklyAttendance")
     )
-    rate: float | None = attrs.field(validator=_optional_number)
-    trend: float | None = attrs.field(validator=_optional_number)
-    trend_low: float | None = attrs.field(validator=_optional_number)
-    trend_high: float | None = attrs.field(validator=_optional_number)
+    rate: float | None = attrs.field(validator=optional_number)
+    trend: float | None = attrs.field(validator=optional_number)
+    trend_low: float | None = attrs.field(validator=optional_number)
+    trend_high: float | None = attrs.field(validator=optional_number)
     falling: bool = attrs.field()
     drifting: int = attrs.field(validator=_count)
     disengaged: int = attrs.field(validator=_count)

@@ -10,6 +10,7 @@ from peerkit._time import _instant
 from peerkit._validate import (
     check_int,
     non_empty_str,
+    optional_str,
     to_tuple,
     tuple_of,
 )
@@ -21,7 +22,6 @@ from peerkit.engagement._report import (
     moment,
     non_negative,
     optional_non_negative,
-    optional_str,
     report_of,
 )
 from peerkit.engagement._touchpoint import (

@@ -12,7 +12,13 @@ import pendulum
 
 from peerkit._explain import Reason
 from peerkit._time import _instant
-from peerkit._validate import check_float, check_int, non_empty_str, unit_float
+from peerkit._validate import (
+    check_float,
+    check_int,
+    non_empty_str,
+    optional_str,
+    unit_float,
+)
 from peerkit.engagement._engine import MIXED, NONE, Member
 from peerkit.engagement._touchpoint import as_datetime
 from peerkit.errors import InvalidInputError
@@ -92,12 +98,6 @@ def optional_non_negative(
 def _status(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, DriftStatus):
         raise InvalidInputError(attr.name, value, "a DriftStatus")
-
-
-def optional_str(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: None or a non-empty string."""
-    if value is not None:
-        non_empty_str(_inst, attr, value)
 
 
 def _to_status(value: object) -> object:

@@ -9,7 +9,13 @@ from typing import Any
 import attrs
 
 from peerkit._explain import Reason
-from peerkit._validate import check_float, non_empty_str, to_float, tuple_of
+from peerkit._validate import (
+    non_empty_str,
+    number,
+    optional_str,
+    to_float,
+    tuple_of,
+)
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes._instrument import Instrument, Measurement, score_text
 from peerkit.outcomes._stats import Z95
@@ -36,15 +42,6 @@ class ChangeCategory(enum.StrEnum):
     IMPROVED = "improved"
     UNCHANGED = "unchanged"
     DETERIORATED = "deteriorated"
-
-
-def _number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_float(attr.name, value)
-
-
-def _optional_str(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        non_empty_str(_inst, attr, value)
 
 
 def _optional_bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -87,10 +84,10 @@ class Change:
     """
 
     instrument: str = attrs.field(validator=non_empty_str)
-    member_id: str | None = attrs.field(validator=_optional_str)
-    pre: float = attrs.field(converter=to_float, validator=_number)
-    post: float = attrs.field(converter=to_float, validator=_number)
-    rci: float = attrs.field(converter=to_float, validator=_number)
+    member_id: str | None = attrs.field(validator=optional_str)
+    pre: float = attrs.field(converter=to_float, validator=number)
+    post: float = attrs.field(converter=to_float, validator=number)
+    rci: float = attrs.field(converter=to_float, validator=number)
     category: ChangeCategory = attrs.field(converter=_to_category, validator=_category)
     clinical_before: bool | None = attrs.field(validator=_optional_bool)
     clinical_after: bool | None = attrs.field(validator=_optional_bool)
@@ -132,7 +129,7 @@ def _score(
                 f"a measurement with the {instrument.name} given as instrument",
             )
         return value.score, value
-    return instrument.check_score(path, value), None
+    return instrument.check_score(value, field=path), None
 
 
 def _side(instrument: Instrument, score: float) -> str:

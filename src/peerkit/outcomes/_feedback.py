@@ -13,10 +13,14 @@ import pendulum
 from peerkit._explain import Reason
 from peerkit._time import _to_utc, as_instant
 from peerkit._validate import (
+    above,
     check_float,
-    check_int,
+    count,
     non_empty_str,
+    number,
+    optional_number,
     to_float,
+    to_optional_float,
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
@@ -24,16 +28,6 @@ from peerkit.outcomes._instrument import score_text
 from peerkit.outcomes._stats import line_fit, mean_interval
 
 _WEEK_SECONDS = 7 * 24 * 3600
-
-
-def _number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_float(attr.name, value)
-
-
-def _high(inst: Rating, attr: attrs.Attribute[Any], value: object) -> None:
-    check_float(attr.name, value)
-    if not value > inst.low:  # type: ignore[operator]  # checked just above
-        raise InvalidInputError(attr.name, value, f"a number above low ({inst.low:g})")
 
 
 def _score(inst: Rating, attr: attrs.Attribute[Any], value: object) -> None:
@@ -83,25 +77,12 @@ class Rating:
     group_id: str = attrs.field(validator=non_empty_str)
     session: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
     score: float = attrs.field(converter=to_float, validator=_score)
-    low: float = attrs.field(default=0.0, converter=to_float, validator=_number)
-    high: float = attrs.field(default=10.0, converter=to_float, validator=_high)
-
-
-def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=0)
-
-
-def _optional_number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_float(attr.name, value)
-
-
-def _optional_float(value: float | None) -> float | None:
-    return None if value is None else to_float(value)
+    low: float = attrs.field(default=0.0, converter=to_float, validator=number)
+    high: float = attrs.field(default=10.0, converter=to_float, validator=above("low"))
 
 
 def _stat() -> Any:
-    return attrs.field(converter=_optional_float, validator=_optional_number)
+    return attrs.field(converter=to_optional_float, validator=optional_number)
 
 
 @attrs.frozen(kw_only=True)
@@ -129,10 +110,10 @@ class FeedbackTrend:
     """
 
     group_id: str = attrs.field(validator=non_empty_str)
-    sessions: int = attrs.field(validator=_count)
-    ratings: int = attrs.field(validator=_count)
-    low: float = attrs.field(converter=to_float, validator=_number)
-    high: float = attrs.field(converter=to_float, validator=_number)
+    sessions: int = attrs.field(validator=count)
+    ratings: int = attrs.field(validator=count)
+    low: float = attrs.field(converter=to_float, validator=number)
+    high: float = attrs.field(converter=to_float, validator=number)
     mean: float | None = _stat()
     mean_low: float | None = _stat()
     mean_high: float | None = _stat()

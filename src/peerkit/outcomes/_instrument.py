@@ -11,10 +11,13 @@ import pendulum
 
 from peerkit._time import _to_utc, as_instant
 from peerkit._validate import (
+    above,
     check_float,
     non_empty_str,
+    number,
     str_map,
     to_float,
+    to_optional_float,
     to_str_map,
 )
 from peerkit.errors import InvalidInputError
@@ -22,16 +25,6 @@ from peerkit.outcomes._stats import Z95
 
 SOURCE_KEYS = frozenset({"range", "cutoff", "reliability", "sd"})
 """The numbers of an `Instrument` whose sources it can name."""
-
-
-def _number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_float(attr.name, value)
-
-
-def _high(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None:
-    check_float(attr.name, value)
-    if not value > inst.low:  # type: ignore[operator]  # checked just above
-        raise InvalidInputError(attr.name, value, f"a number above low ({inst.low:g})")
 
 
 def _reliability(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -53,10 +46,6 @@ def _cutoff(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None
         raise InvalidInputError(
             attr.name, value, f"None or a score in [{inst.low:g}, {inst.high:g}]"
         )
-
-
-def _optional_float(value: float | None) -> float | None:
-    return None if value is None else to_float(value)
 
 
 def _sources(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None:
@@ -141,13 +130,13 @@ class Instrument:
     """
 
     name: str = attrs.field(validator=non_empty_str)
-    low: float = attrs.field(converter=to_float, validator=_number)
-    high: float = attrs.field(converter=to_float, validator=_high)
+    low: float = attrs.field(converter=to_float, validator=number)
+    high: float = attrs.field(converter=to_float, validator=above("low"))
     higher_is_better: bool = attrs.field(validator=_bool)
     reliability: float = attrs.field(converter=to_float, validator=_reliability)
     sd: float = attrs.field(converter=to_float, validator=_sd)
     cutoff: float | None = attrs.field(
-        default=None, converter=_optional_float, validator=_cutoff
+        default=None, converter=to_optional_float, validator=_cutoff
     )
     integer_scores: bool = attrs.field(default=True, validator=_integer_scores)
     sources: Mapping[str, str] = attrs.field(
@@ -177,8 +166,23 @@ class Instrument:
             return score <= self.cutoff
         return score >= self.cutoff
 
-    def check_score(self, path: str, value: object) -> float:
-        """*value* as a float if it is a possible score, else `InvalidInputError`."""
+    def check_score(self, score: object, *, field: str = "score") -> float:
+        """
+        *score* as a float if the questionnaire can give it.
+
+        Use it to check a score as it is entered, before you build a
+        `Measurement` (which checks the same).
+
+        Raises:
+            peerkit.errors.InvalidInputError: Naming *field*, if *score* is
+                not a number in range (or not whole, where scores are sums).
+
+        Examples:
+            >>> from peerkit.outcomes import PHQ9
+            >>> PHQ9.check_score(17)
+            17.0
+        """
+        path, value = field, score
         number = check_float(path, value)
         if not self.low <= number <= self.high or (
             self.integer_scores and number != math.floor(number)
@@ -203,7 +207,7 @@ def _aware(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
 
 
 def _score(inst: Measurement, attr: attrs.Attribute[Any], value: object) -> None:
-    inst.instrument.check_score(attr.name, value)
+    inst.instrument.check_score(value, field=attr.name)
 
 
 @attrs.frozen

@@ -11,35 +11,18 @@ import attrs
 from peerkit._explain import Reason
 from peerkit._time import Interval
 from peerkit._validate import (
-    check_float,
-    check_int,
     check_str,
+    count,
+    instance_of,
     non_empty_str,
-    to_float,
+    optional_number,
+    to_optional_float,
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes._change import Change, ChangeCategory, change_of, limit_words
 from peerkit.outcomes._instrument import Instrument, Measurement
 from peerkit.outcomes._stats import mean_interval, standardised_mean_interval
-
-
-def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=0)
-
-
-def _optional_number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_float(attr.name, value)
-
-
-def _optional_float(value: float | None) -> float | None:
-    return None if value is None else to_float(value)
-
-
-def _interval(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Interval):
-        raise InvalidInputError(attr.name, value, "an Interval")
 
 
 def _ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -50,7 +33,7 @@ def _ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
 
 
 def _stat() -> Any:
-    return attrs.field(converter=_optional_float, validator=_optional_number)
+    return attrs.field(converter=to_optional_float, validator=optional_number)
 
 
 @attrs.frozen(kw_only=True)
@@ -96,19 +79,23 @@ class OutcomeSummary:
     """
 
     instrument: str = attrs.field(validator=non_empty_str)
-    baseline_window: Interval = attrs.field(validator=_interval)
-    followup_window: Interval = attrs.field(validator=_interval)
-    cohort: int = attrs.field(validator=_count)
-    with_baseline: int = attrs.field(validator=_count)
-    completed: int = attrs.field(validator=_count)
+    baseline_window: Interval = attrs.field(
+        validator=instance_of(Interval, "an Interval")
+    )
+    followup_window: Interval = attrs.field(
+        validator=instance_of(Interval, "an Interval")
+    )
+    cohort: int = attrs.field(validator=count)
+    with_baseline: int = attrs.field(validator=count)
+    completed: int = attrs.field(validator=count)
     lost: tuple[str, ...] = attrs.field(validator=_ids)
     no_baseline: tuple[str, ...] = attrs.field(validator=_ids)
     described: float | None = _stat()
     changes: tuple[Change, ...] = attrs.field(validator=tuple_of(Change, "a Change"))
-    recovered: int = attrs.field(validator=_count)
-    improved: int = attrs.field(validator=_count)
-    unchanged: int = attrs.field(validator=_count)
-    deteriorated: int = attrs.field(validator=_count)
+    recovered: int = attrs.field(validator=count)
+    improved: int = attrs.field(validator=count)
+    unchanged: int = attrs.field(validator=count)
+    deteriorated: int = attrs.field(validator=count)
     baseline_mean: float | None = _stat()
     followup_mean: float | None = _stat()
     lost_baseline_mean: float | None = _stat()
