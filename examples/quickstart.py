@@ -1,5 +1,5 @@
 """
-Quickstart: place a newcomer, pair partners, schedule check-ins, spot drift.
+Quickstart: place a newcomer, pair, schedule check-ins, spot drift, see outcomes.
 
 Runs on the sample cohort that ships with peerkit:
 
@@ -8,9 +8,10 @@ Runs on the sample cohort that ships with peerkit:
 It prints a short overview a coordinator can read: the cohort, when the
 newcomer could attend each group's meeting, which group suits them best,
 who their accountability partner is this round and next, when the
-pair's weekly check-ins fall in each of their own time zones, and who to
-reach out to first because they are drifting away. Nothing here reads
-the clock: the week is fixed, so the output is the same every run.
+pair's weekly check-ins fall in each of their own time zones, who to
+reach out to first because they are drifting away, and what the
+programme's questionnaires show, with whom they leave out. Nothing here
+reads the clock: the week is fixed, so the output is the same every run.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import datetime as dt
 import attrs
 
 import peerkit
-from peerkit.datasets import sample_cohort, sample_engagement
+from peerkit.datasets import sample_cohort, sample_engagement, sample_outcomes
 from peerkit.engagement import detect_drift, outreach_queue
 from peerkit.matching import FitPolicy, match_partners, rank_groups
+from peerkit.outcomes import PHQ9, programme_outcomes
 from peerkit.scheduling import Cadence, common_slots, occurrences
 
 WEEK_OF = dt.date(
@@ -152,6 +154,20 @@ def drifting() -> None:
         )
 
 
+def outcomes() -> None:
+    """Print what the sample's PHQ-9 scores show, and whom they leave out."""
+    sample = sample_outcomes()
+    summary = programme_outcomes(
+        sample.of(PHQ9),
+        instrument=PHQ9,
+        baseline_window=sample.baseline_window,
+        followup_window=sample.followup_window,
+    )
+    print(f"\nOutcomes on the {summary.instrument} over the same 26 weeks:")
+    for reason in summary.reasons:
+        print(f"  {reason.message}")
+
+
 def main() -> None:
     """Run the quickstart."""
     cohort = sample_cohort()
@@ -176,6 +192,7 @@ def main() -> None:
     if partner is not None:
         partner_checkins(cohort, newcomer, partner)
     drifting()
+    outcomes()
     restored = peerkit.from_json(peerkit.Member, peerkit.to_json(newcomer))
     print(
         f"\nValues are plain data: {newcomer.id} survives a JSON round trip: "

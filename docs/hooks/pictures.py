@@ -17,8 +17,9 @@ from xml.sax.saxutils import escape
 
 import pendulum
 
-from peerkit.datasets import simulate_engagement
+from peerkit.datasets import sample_outcomes, simulate_engagement
 from peerkit.engagement import DriftMonitor, DriftPolicy, Touchpoint
+from peerkit.outcomes import PHQ9, ChangeCategory, OutcomeSummary, programme_outcomes
 from peerkit.scheduling import Cadence, occurrences
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ CHECKINS_MARCH = "assets/pictures/checkins-march-2024.svg"
 
 DRIFT_MEMBER = "assets/pictures/drift-one-member.svg"
 """Where the picture of one member's drift statistic lives in the site."""
+
+PHQ9_CHANGES = "assets/pictures/phq9-before-after.svg"
+"""Where the picture of the sample's PHQ-9 changes lives in the site."""
 
 # The pair's check-in: every Tuesday at 09:00 on the New York member's clock.
 _KEPT = ("America/New_York", "New York")
@@ -657,10 +661,270 @@ def drift_member_svg() -> str:
     return "\n".join(parts) + "\n"
 
 
+# The outcomes picture: the sample's PHQ-9 before and after, member by
+# member, against the reliable-change band and the cutoff.
+_O_WIDTH, _O_HEIGHT = 760, 620
+_O_LEFT, _O_TOP, _O_SIZE = 90, 110, 420  # the square plot
+_O_LEGEND = _O_LEFT + _O_SIZE + 40
+_RECOVERED_SHADE = "#dcebf5"
+
+# Each category's marker: colour, filled, shape; told apart without colour.
+_CATEGORY_STYLE = {
+    ChangeCategory.RECOVERED: (_BLUE, True, "circle"),
+    ChangeCategory.IMPROVED: (_BLUE, False, "circle"),
+    ChangeCategory.UNCHANGED: (_GREY, False, "square"),
+    ChangeCategory.DETERIORATED: (_ORANGE, True, "triangle"),
+}
+
+
+def _phq9_summary() -> OutcomeSummary:
+    sample = sample_outcomes()
+    return programme_outcomes(
+        sample.of(PHQ9),
+        instrument=PHQ9,
+        baseline_window=sample.baseline_window,
+        followup_window=sample.followup_window,
+    )
+
+
+def _ox(score: float) -> float:
+    return _O_LEFT + score / PHQ9.high * _O_SIZE
+
+
+def _oy(score: float) -> float:
+    return _O_TOP + _O_SIZE - score / PHQ9.high * _O_SIZE
+
+
+def _category_marker(x: float, y: float, category: ChangeCategory) -> str:
+    colour, filled, shape = _CATEGORY_STYLE[category]
+    paint = f'fill="{colour}"' if filled else f'fill="#ffffff" stroke="{colour}"'
+    paint += ' stroke-width="2"' if not filled else ""
+    if shape == "square":
+        return (
+            f'<rect x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" height="9" {paint}/>'
+        )
+    if shape == "triangle":
+        return (
+            f'<path d="M {x:.1f} {y - 6:.1f} L {x + 6:.1f} {y + 5:.1f} '
+            f'L {x - 6:.1f} {y + 5:.1f} Z" {paint}/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5.5" {paint}/>'
+
+
+def _phq9_heading(summary: OutcomeSummary) -> list[str]:
+    description = (
+        f"Each of the {summary.completed} sample members with both PHQ-9 scores is "
+        "a mark at their baseline score across and their follow-up score up. Marks "
+        "below the diagonal fell. Marks below the lower dashed line fell by more "
+        f"than {PHQ9.reliable_difference:.2f} points, a reliable improvement; the "
+        "shaded corner is where a reliable improvement starts at or above the "
+        f"cutoff of 10 and ends below it: {summary.recovered} recovered. "
+        f"{summary.improved} improved without recovering, {summary.unchanged} are "
+        f"within measurement error, {summary.deteriorated} deteriorated. "
+        f"{len(summary.lost)} members with a baseline have no follow-up and are not "
+        "in the picture."
+    )
+    return [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_O_WIDTH} '
+            f'{_O_HEIGHT}" width="{_O_WIDTH}" height="{_O_HEIGHT}" role="img" '
+            'aria-labelledby="phq9-title phq9-desc" '
+            f'font-family="system-ui, sans-serif" font-size="14" fill="{_INK}">'
+        ),
+        '<title id="phq9-title">The sample\'s PHQ-9, before and after</title>',
+        f'<desc id="phq9-desc">{escape(description)}</desc>',
+        f'<rect width="{_O_WIDTH}" height="{_O_HEIGHT}" fill="#ffffff"/>',
+        _text(
+            _O_LEFT,
+            30,
+            "The sample's PHQ-9, before and after: who reliably changed",
+            font_size="18",
+            font_weight="bold",
+        ),
+        _text(
+            _O_LEFT,
+            56,
+            "One mark per member with both scores; lower is better. The dashed "
+            "lines are",
+            fill=_GREY,
+        ),
+        _text(
+            _O_LEFT,
+            76,
+            f"{PHQ9.reliable_difference:.2f} points either side of no change: "
+            "beyond them, a change is reliable.",
+            fill=_GREY,
+        ),
+    ]
+
+
+def _phq9_frame() -> list[str]:
+    """Axes, the recovered corner, the no-change diagonal, the band and cutoffs."""
+    low, high, cutoff = PHQ9.low, PHQ9.high, PHQ9.cutoff or 0.0
+    band = PHQ9.reliable_difference
+    corner = [
+        (cutoff, low),
+        (high, low),
+        (high, cutoff),
+        (cutoff + band, cutoff),
+        (cutoff, cutoff - band),
+    ]
+    path = " ".join(f"{_ox(x):.1f},{_oy(y):.1f}" for x, y in corner)
+    parts = [f'<polygon points="{path}" fill="{_RECOVERED_SHADE}"/>']
+    for score in (0, 5, 10, 15, 20, 25, 27):
+        parts.append(_line(_ox(score), _oy(low), _ox(score), _oy(low) + 6, stroke=_INK))
+        parts.append(_text(_ox(score), _oy(low) + 22, str(score), text_anchor="middle"))
+        parts.append(_line(_ox(low) - 6, _oy(score), _ox(low), _oy(score), stroke=_INK))
+        parts.append(
+            _text(_ox(low) - 10, _oy(score) + 5, str(score), text_anchor="end")
+        )
+    parts.append(
+        f'<rect x="{_O_LEFT}" y="{_O_TOP}" width="{_O_SIZE}" height="{_O_SIZE}" '
+        f'fill="none" stroke="{_INK}"/>'
+    )
+    for x in (cutoff,):
+        parts.append(
+            _line(
+                _ox(x),
+                _oy(low),
+                _ox(x),
+                _oy(high),
+                stroke=_GREY,
+                stroke_dasharray="2 4",
+            )
+        )
+        parts.append(
+            _line(
+                _ox(low),
+                _oy(x),
+                _ox(high),
+                _oy(x),
+                stroke=_GREY,
+                stroke_dasharray="2 4",
+            )
+        )
+    parts.append(_text(_ox(cutoff) + 4, _O_TOP + 16, "cutoff 10", fill=_GREY))
+    parts.append(_line(_ox(low), _oy(low), _ox(high), _oy(high), stroke=_INK))
+    for shift in (-band, band):
+        start = max(low, low - shift)
+        end = min(high, high - shift)
+        parts.append(
+            _line(
+                _ox(start),
+                _oy(start + shift),
+                _ox(end),
+                _oy(end + shift),
+                stroke=_INK,
+                stroke_dasharray="7 4",
+            )
+        )
+    for along, shift, gap, words in (
+        (22.0, -band, 26, "reliably better below"),
+        (6.0, band, -8, "reliably worse above"),
+        (21.5, 0.0, -8, "no change"),
+    ):
+        x, y = _ox(along), _oy(along + shift)
+        parts.append(
+            f'<text transform="translate({x:.1f} {y:.1f}) rotate(-45) '
+            f'translate(0 {gap})" text-anchor="middle" fill="{_GREY}">'
+            f"{escape(words)}</text>"
+        )
+    parts.append(
+        _text(
+            _ox(high) - 6,
+            _oy(low) - 10,
+            "recovered",
+            text_anchor="end",
+            fill=_BLUE,
+            font_weight="bold",
+        )
+    )
+    middle = _O_TOP + _O_SIZE / 2
+    parts.append(
+        f'<text transform="translate(30 {middle:.1f}) rotate(-90)" '
+        'text-anchor="middle">PHQ-9 at follow-up (weeks 25-26)</text>'
+    )
+    parts.append(
+        _text(
+            _O_LEFT + _O_SIZE / 2,
+            _oy(low) + 50,
+            "PHQ-9 at baseline (weeks 1-2)",
+            text_anchor="middle",
+        )
+    )
+    return parts
+
+
+def _phq9_marks(summary: OutcomeSummary) -> list[str]:
+    """One mark per completer; members with the same two scores side by side."""
+    at: dict[tuple[float, float], list[ChangeCategory]] = {}
+    for change in summary.changes:
+        at.setdefault((change.pre, change.post), []).append(change.category)
+    parts = []
+    for (pre, post), categories in sorted(at.items()):
+        for i, category in enumerate(categories):
+            offset = (i - (len(categories) - 1) / 2) * 7
+            parts.append(_category_marker(_ox(pre) + offset, _oy(post), category))
+    return parts
+
+
+def _phq9_legend(summary: OutcomeSummary) -> list[str]:
+    counts = {
+        ChangeCategory.RECOVERED: summary.recovered,
+        ChangeCategory.IMPROVED: summary.improved,
+        ChangeCategory.UNCHANGED: summary.unchanged,
+        ChangeCategory.DETERIORATED: summary.deteriorated,
+    }
+    y = _O_TOP + 10
+    parts = [
+        _text(
+            _O_LEGEND, y, f"{summary.completed} with both scores:", font_weight="bold"
+        )
+    ]
+    for category, count in counts.items():
+        y += 26
+        parts.append(_category_marker(_O_LEGEND + 8, y - 5, category))
+        parts.append(_text(_O_LEGEND + 24, y, f"{category.value} ({count})"))
+    y += 44
+    lines = [
+        f"Not in the picture: {len(summary.lost)}",
+        "with a baseline and no",
+        f"follow-up, and {len(summary.no_baseline)} with no",
+        "baseline. They started",
+        f"at {summary.lost_baseline_mean or 0:.1f} on average, those",
+        f"pictured at {summary.baseline_mean or 0:.1f}.",
+    ]
+    for line in lines:
+        parts.append(_text(_O_LEGEND, y, line))
+        y += 20
+    return parts
+
+
+def phq9_changes_svg() -> str:
+    """
+    The sample's PHQ-9 before and after, member by member, with their category.
+
+    The scores are `peerkit.datasets.sample_outcomes`'s and the categories
+    `programme_outcomes`'s; the band is `PHQ9.reliable_difference` either
+    side of no change, and the corner where a reliable improvement crosses
+    the cutoff is shaded. Members lost to follow-up are counted, not drawn.
+    """
+    summary = _phq9_summary()
+    parts = [
+        *_phq9_heading(summary),
+        *_phq9_frame(),
+        *_phq9_marks(summary),
+        *_phq9_legend(summary),
+        "</svg>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pictures to the site (an mkdocs hook)."""
     from mkdocs.structure.files import File  # noqa: PLC0415 - needed only while building
 
     files.append(File.generated(config, CHECKINS_MARCH, content=checkins_march_svg()))
     files.append(File.generated(config, DRIFT_MEMBER, content=drift_member_svg()))
+    files.append(File.generated(config, PHQ9_CHANGES, content=phq9_changes_svg()))
     return files

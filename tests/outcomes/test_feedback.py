@@ -164,3 +164,17 @@ def test_bad_input_raises_invalid_input(call: object, path: str) -> None:
     with pytest.raises(InvalidInputError) as err:
         call()  # type: ignore[operator]
     assert err.value.path == path
+
+
+def test_a_list_of_groups_shows_groups_with_no_ratings_at_all() -> None:
+    """Given every group's id, a group nobody rated still appears, with no sessions."""
+    rated = weekly("g1", [[8.0]] * 4)
+    window = dt.timedelta(weeks=12)
+    trends = feedback_trend(rated, now=NOW, window=window, groups=["g1", "g2"])
+    assert [(t.group_id, t.sessions) for t in trends] == [("g1", 4), ("g2", 0)]
+    with pytest.raises(InvalidInputError) as err:
+        feedback_trend(rated, now=NOW, groups=["g2"])
+    assert err.value.path == "ratings[0].group_id"
+    with pytest.raises(InvalidInputError) as err:
+        feedback_trend(rated, now=NOW, groups="g1")
+    assert err.value.path == "groups"

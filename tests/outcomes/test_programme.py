@@ -340,3 +340,26 @@ def test_custom_cutoff_by_evolve() -> None:
         reliable_change(13, 9, instrument=talking).category is ChangeCategory.IMPROVED
     )
     assert reliable_change(13, 9, instrument=GAD7).category is ChangeCategory.RECOVERED
+
+
+def test_measurements_can_be_read_with_another_cutoff() -> None:
+    """Scores taken with GAD7 are read with an evolved GAD7; the cutoff is the evolved one."""
+    talking = attrs.evolve(GAD7, cutoff=8)
+    ms = [
+        Measurement("ada", GAD7, START.add(days=1), 13),
+        Measurement("ada", GAD7, START.add(weeks=11), 9),
+    ]
+    summary = summarise(ms, talking)
+    assert summary.improved == 1
+    assert summarise(ms, GAD7).recovered == 1
+    assert reliable_change(*ms, instrument=talking).category is ChangeCategory.IMPROVED
+    with pytest.raises(InvalidInputError) as err:
+        summarise(ms, attrs.evolve(GAD7, high=20))
+    assert err.value.path == "measurements[0].instrument"
+
+
+def test_the_lost_baseline_weight_is_positive_when_those_lost_started_worse() -> None:
+    """On any scale, the weight is positive when those lost were worse off at baseline."""
+    summary = summarise(pairs({"ada": (10, 8), "ben": (20, None)}))
+    (lost,) = [r for r in summary.reasons if r.code == "outcomes.lost_baseline"]
+    assert lost.weight == 10

@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import Any
 
 import attrs
+import pendulum
 
-from peerkit._time import Interval
+from peerkit._time import Interval, _to_utc, as_instant
 from peerkit._validate import (
     check_float,
     check_int,
@@ -23,8 +24,9 @@ from peerkit.engagement import Touchpoint
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes import GAD7, PHQ9, WEMWBS, Instrument, Measurement, Rating
 
-if TYPE_CHECKING:
-    import pendulum
+
+def _aware(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    as_instant(attr.name, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -39,6 +41,8 @@ class SimulatedOutcomes:
             came.
         baseline_window: When baseline questionnaires were taken.
         followup_window: When follow-up questionnaires were taken.
+        now: The end of the record (the follow-up window's end): the
+            moment to judge it at.
 
     Added in 0.1.
     """
@@ -53,10 +57,13 @@ class SimulatedOutcomes:
     followup_window: Interval = attrs.field(
         validator=instance_of(Interval, "an Interval")
     )
+    now: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
 
     def of(self, instrument: Instrument) -> tuple[Measurement, ...]:
         """The measurements on one questionnaire (`programme_outcomes` takes one)."""
-        return tuple(m for m in self.measurements if m.instrument == instrument)
+        return tuple(
+            m for m in self.measurements if instrument.same_questionnaire(m.instrument)
+        )
 
 
 # Per instrument: baseline mean and spread, the change for a member who
@@ -196,6 +203,7 @@ def simulate_outcomes(
         ratings=tuple(ratings),
         baseline_window=baseline,
         followup_window=followup,
+        now=end,
     )
 
 

@@ -122,11 +122,12 @@ def _score(
     path: str, value: object, instrument: Instrument
 ) -> tuple[float, Measurement | None]:
     if isinstance(value, Measurement):
-        if value.instrument != instrument:
+        if not instrument.same_questionnaire(value.instrument):
             raise InvalidInputError(
                 f"{path}.instrument",
                 value.instrument.name,
-                f"a measurement with the {instrument.name} given as instrument",
+                f"a measurement on the {instrument.name} (the same name, "
+                "range and direction)",
             )
         return value.score, value
     return instrument.check_score(value, field=path), None

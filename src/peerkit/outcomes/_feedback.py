@@ -15,6 +15,7 @@ from peerkit._time import _to_utc, as_instant
 from peerkit._validate import (
     above,
     check_float,
+    check_str,
     count,
     non_empty_str,
     number,
@@ -130,6 +131,14 @@ def _window(value: object) -> dt.timedelta:
     return value
 
 
+def _roster(groups: object) -> set[str] | None:
+    if groups is None:
+        return None
+    if isinstance(groups, (str, bytes, Mapping)) or not isinstance(groups, Iterable):
+        raise InvalidInputError("groups", groups, "an iterable of group ids")
+    return {check_str(f"groups[{i}]", group) for i, group in enumerate(groups)}
+
+
 def _weeks(window: dt.timedelta) -> str:
     weeks = window.total_seconds() / _WEEK_SECONDS
     if weeks == int(weeks):
@@ -143,6 +152,7 @@ def feedback_trend(
     *,
     now: dt.datetime,
     window: dt.timedelta = dt.timedelta(weeks=8),
+    groups: Iterable[str] | None = None,
 ) -> tuple[FeedbackTrend, ...]:
     """
     Each group's session feedback over the last *window*: level and trend.
@@ -157,14 +167,18 @@ def feedback_trend(
         now: The end of the window; timezone-aware. Ratings after it are
             refused.
         window: How far back to look.
+        groups: Every group's id, if you have the list: a group with no
+            ratings at all then still gets a trend (with no sessions).
 
     Returns:
-        One `FeedbackTrend` per group in the input, in group-id order
-        (groups with no ratings in the window have ``sessions == 0``).
+        One `FeedbackTrend` per group in the input (and in *groups*), in
+        group-id order; groups with no ratings in the window have
+        ``sessions == 0``.
 
     Raises:
         peerkit.errors.InvalidInputError: For a rating after *now*, a naive
-            *now*, or a group whose ratings use different scales.
+            *now*, a group whose ratings use different scales, or a rating
+            of a group missing from *groups*.
 
     Examples:
         >>> import pendulum
@@ -185,11 +199,18 @@ def feedback_trend(
     begin = end - span
     if isinstance(ratings, (str, bytes, Mapping)) or not isinstance(ratings, Iterable):
         raise InvalidInputError("ratings", ratings, "an iterable of Rating")
+    roster = _roster(groups)
     scales: dict[str, tuple[float, float]] = {}
-    sessions: dict[str, dict[pendulum.DateTime, list[float]]] = {}
+    sessions: dict[str, dict[pendulum.DateTime, list[float]]] = {
+        group: {} for group in roster or ()
+    }
     for i, rating in enumerate(ratings):
         if not isinstance(rating, Rating):
             raise InvalidInputError(f"ratings[{i}]", rating, "a Rating")
+        if roster is not None and rating.group_id not in roster:
+            raise InvalidInputError(
+                f"ratings[{i}].group_id", rating.group_id, "a group in groups"
+            )
         if rating.session > end:
             raise InvalidInputError(
                 f"ratings[{i}].session", rating.session, f"no later than now ({end})"
@@ -206,7 +227,7 @@ def feedback_trend(
         if rating.session > begin:
             own.setdefault(rating.session, []).append(rating.score)
     return tuple(
-        _trend(group, scales[group], sessions[group], end, span)
+        _trend(group, scales.get(group, (0.0, 10.0)), sessions[group], end, span)
         for group in sorted(sessions)
     )
 

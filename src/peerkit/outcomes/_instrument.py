@@ -158,6 +158,37 @@ class Instrument:
         """A change must be larger than this, in points, to be reliable."""
         return Z95 * self.difference_error
 
+    def same_questionnaire(self, other: object) -> bool:
+        """
+        Whether *other* is this questionnaire, however it is interpreted.
+
+        Two instruments are the same questionnaire when their name, score
+        range, direction and scoring agree; the cutoff, reliability, SD and
+        sources may differ. So scores recorded with `GAD7` can be read with
+        ``attrs.evolve(GAD7, cutoff=8)``.
+
+        Examples:
+            >>> import attrs
+            >>> from peerkit.outcomes import GAD7, PHQ9
+            >>> GAD7.same_questionnaire(attrs.evolve(GAD7, cutoff=8))
+            True
+            >>> GAD7.same_questionnaire(PHQ9)
+            False
+        """
+        return isinstance(other, Instrument) and (
+            self.name,
+            self.low,
+            self.high,
+            self.higher_is_better,
+            self.integer_scores,
+        ) == (
+            other.name,
+            other.low,
+            other.high,
+            other.higher_is_better,
+            other.integer_scores,
+        )
+
     def is_clinical(self, score: float) -> bool | None:
         """Whether *score* is in the clinical range, or None without a cutoff."""
         if self.cutoff is None:
@@ -248,8 +279,9 @@ _SPITZER_2006 = (
     "generalized anxiety disorder: the GAD-7, Arch Intern Med 166(10):1092-1097"
 )
 _NHS_TT_2023 = (
-    "NHS Talking Therapies annual report 2022-23 (NHS Digital): scores at the "
-    "start of treatment of referrals at caseness"
+    "NHS Talking Therapies 2022-23 (NHS Digital), scores at the start of "
+    "treatment of referrals at caseness, as quoted by M. Scott (cbtwatch.com; "
+    "a secondary source)"
 )
 _TENNANT_2007 = (
     "Tennant et al. (2007), The Warwick-Edinburgh Mental Well-being Scale "
@@ -269,7 +301,8 @@ PHQ9 = Instrument(
         "cutoff": _KROENKE_2001
         + ": 10 or more, 88% sensitivity and 88% specificity for major "
         "depression; also NHS Talking Therapies' caseness threshold",
-        "reliability": _KROENKE_2001 + ": Cronbach's alpha 0.89 (primary care)",
+        "reliability": _KROENKE_2001
+        + ": Cronbach's alpha 0.89 (primary care), as reported by secondary sources",
         "sd": _NHS_TT_2023 + ": mean 15.4, SD 5.5",
     },
 )
@@ -294,7 +327,8 @@ GAD7 = Instrument(
         "cutoff": _SPITZER_2006
         + ": 10 or more, 89% sensitivity and 82% specificity for generalized "
         "anxiety disorder (NHS Talking Therapies uses 8 for caseness)",
-        "reliability": _SPITZER_2006 + ": Cronbach's alpha 0.92",
+        "reliability": _SPITZER_2006
+        + ": Cronbach's alpha 0.92, as reported by secondary sources",
         "sd": _NHS_TT_2023 + ": mean 14, SD 4.5",
     },
 )

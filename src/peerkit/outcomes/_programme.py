@@ -151,11 +151,12 @@ def _pick(
     for i, item in enumerate(measurements):
         if not isinstance(item, Measurement):
             raise InvalidInputError(f"measurements[{i}]", item, "a Measurement")
-        if item.instrument != instrument:
+        if not instrument.same_questionnaire(item.instrument):
             raise InvalidInputError(
                 f"measurements[{i}].instrument",
                 item.instrument.name,
-                f"the {instrument.name} given as instrument",
+                f"a measurement on the {instrument.name} (the same name, "
+                "range and direction)",
             )
         if roster is not None and item.member_id not in roster:
             raise InvalidInputError(
@@ -429,10 +430,16 @@ def _reasons(  # noqa: PLR0913 - the pieces of one summary
         )
     lost_mean, kept_mean = stats["lost_baseline_mean"], stats["baseline_mean"]
     if lost_mean is not None and kept_mean is not None:
+        # Weighed like the others: positive when those lost started worse off.
+        worse = (
+            kept_mean - lost_mean
+            if instrument.higher_is_better
+            else lost_mean - kept_mean
+        )
         reasons.append(
             Reason(
                 "outcomes.lost_baseline",
-                lost_mean - kept_mean,
+                worse,
                 f"Those without a follow-up started at {lost_mean:.1f} on average, "
                 f"those with one at {kept_mean:.1f}; if those lost fared "
                 "differently, so would the results.",
