@@ -454,3 +454,27 @@ def test_reports_can_be_built_and_checked_by_hand() -> None:
         attrs.evolve(report, status="fine")
     assert attrs.evolve(report, status="steady").status is DriftStatus.STEADY
     assert isinstance(report, DriftReport)
+
+
+@given(weekly_runs(), st.randoms())
+def test_observe_many_takes_a_batch_in_any_order(
+    events: list[Touchpoint], rnd: random.Random
+) -> None:
+    """For all histories and orders, observe_many equals observing in time order."""
+    shuffled = list(events)
+    rnd.shuffle(shuffled)
+    batch = DriftMonitor()
+    batch.observe_many(shuffled)
+    assert batch.state == replay(events, DriftPolicy()).state
+
+
+def test_observe_many_refuses_what_is_not_an_event() -> None:
+    """A non-event anywhere in the batch is refused before anything is taken."""
+    monitor = DriftMonitor()
+    with pytest.raises(InvalidInputError) as err:
+        monitor.observe_many([*record("ada", "kk"), "kept"])  # type: ignore[list-item]
+    assert err.value.path == "events[2]"
+    assert monitor.state.members == ()
+    with pytest.raises(InvalidInputError) as err:
+        monitor.observe_many(3)  # type: ignore[arg-type]
+    assert err.value.path == "events"

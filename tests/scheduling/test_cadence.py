@@ -139,3 +139,56 @@ def test_per_week() -> None:
     assert Cadence.monthly(day=1, at="09:00", tz="UTC").per_week == pytest.approx(
         12 / (365.2425 / 7)
     )
+
+
+def test_a_common_slot_becomes_a_weekly_cadence_in_either_partners_zone() -> None:
+    """Cadence.for_slot keeps the slot's weekday and wall time in the chosen zone."""
+    from peerkit import Member
+    from peerkit.scheduling import common_slots, occurrences
+
+    ada = Member(
+        "ada", "action", timezone="Europe/London", availability=["tue 18:00-20:00"]
+    )
+    ben = Member(
+        "ben", "action", timezone="America/New_York", availability=["tue 13:00-15:00"]
+    )
+    slot = common_slots(
+        [ada, ben], duration=dt.timedelta(minutes=30), week_of=dt.date(2024, 1, 8)
+    )[0]
+    for who, at in (("ada", "18:00"), ("ben", "13:00")):
+        cadence = Cadence.for_slot(slot, member_id=who)
+        assert cadence.timezone == slot.timezones[who]
+        (first,) = occurrences(cadence, start=slot.start, count=1)
+        assert first == slot.start
+        assert first.in_timezone(cadence.timezone).format("HH:mm") == at
+    with pytest.raises(InvalidInputError) as err:
+        Cadence.for_slot(slot, member_id="cy")
+    assert err.value.path == "member_id"
+    with pytest.raises(InvalidInputError) as err:
+        Cadence.for_slot("tue 18:00", member_id="ada")  # type: ignore[arg-type]
+    assert err.value.path == "slot"
+
+
+def test_a_group_meeting_becomes_a_weekly_cadence() -> None:
+    """Cadence.for_group recurs on the group's days at its start time, in its zone."""
+    from peerkit import Group
+
+    group = Group(
+        "g1",
+        [],
+        8,
+        timezone="Europe/Paris",
+        meets=["mon 19:00-20:30", "thu 19:00-20:00"],
+    )
+    cadence = Cadence.for_group(group, every=2)
+    assert (cadence.timezone, cadence.interval) == ("Europe/Paris", 2)
+    assert (
+        cadence.to_rrule() == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;BYHOUR=19;BYMINUTE=0"
+    )
+    for meets in (["mon 19:00-20:00", "thu 18:00-19:00"], []):
+        with pytest.raises(InvalidInputError) as err:
+            Cadence.for_group(Group("g2", [], 8, meets=meets))
+        assert err.value.path == "group.meets"
+    with pytest.raises(InvalidInputError) as err:
+        Cadence.for_group("g1")  # type: ignore[arg-type]
+    assert err.value.path == "group"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import random
 from collections.abc import Iterable, Mapping
@@ -133,7 +134,8 @@ def simulate_outcomes(
     Questionnaires and session feedback for a simulated engagement record.
 
     Every member takes the PHQ-9, GAD-7 and WEMWBS in the record's first
-    two weeks (a few miss it) and again in its last two. How much a
+    two weeks (a few miss it) and again in its last two (half the record
+    each, if it is shorter than four weeks). How much a
     member's scores improve follows how much they engaged: a member who
     kept every touchpoint improves by about 5.5 PHQ-9 points on average, one
     who kept none not at all, with wide individual spread. Members who
@@ -170,11 +172,13 @@ def simulate_outcomes(
     check_int("seed", seed)
     rng = random.Random(f"peerkit-outcomes-{seed}")
     start, end = engagement.start, engagement.now
-    baseline = Interval(start, start.add(weeks=2))
-    followup = Interval(end.subtract(weeks=2), end)
+    # Two weeks each, or half a record shorter than four weeks.
+    span = min(dt.timedelta(weeks=2), (end - start) / 2)
+    baseline = Interval(start, start + span)
+    followup = Interval(end - span, end)
     weeks = max(1, round((end - start).total_seconds() / (7 * 86400)))
     shares = _kept_shares(engagement.touchpoints, min(8, weeks), end)
-    hours = int(baseline.minutes // 60)
+    hours = max(1, int(baseline.minutes // 60))
     measurements: list[Measurement] = []
     for member in sorted(shares):
         overall, recent = shares[member]

@@ -134,6 +134,13 @@ class DriftState:
             seen.add(member.member_id)
 
 
+def _order(event: Event) -> tuple[int, int]:
+    """The monitor's order: by time, and at one instant missed, kept, excused."""
+    if isinstance(event, Touchpoint):
+        return (event._key >> 2, event._key & 3)  # noqa: SLF001 - our own field
+    return (event._us, 3)  # noqa: SLF001
+
+
 class DriftMonitor:
     """
     Drift detection online: feed events as they arrive, ask at any moment.
@@ -227,17 +234,45 @@ class DriftMonitor:
         m.last_seen = max(m.last_seen, at)
         return self._report(ident, m, moment(m.last_seen))
 
-    def observe_many(self, events: list[Event]) -> None:
+    def observe_many(self, events: Iterable[Event]) -> None:
         """
-        Take many events in order, as `observe` does one by one.
+        Take a batch of events, in any order: they are observed in time order.
 
-        Ask for `reports` afterwards.
+        A week's check-ins and meetings can be handed over as they are
+        collected; within the batch they are put in the monitor's order (by
+        time, and at one instant missed before kept) and observed one by
+        one, as `observe` does. Ask for `reports` afterwards.
 
         Raises:
-            peerkit.errors.InvalidInputError: As `observe`; the events
-                before the bad one have been taken.
+            peerkit.errors.InvalidInputError: If an item is not an event
+                (nothing is taken then), or, as `observe`, if an event is
+                earlier than one already taken for its member (the events
+                before it have been taken).
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.engagement import Touchpoint
+            >>> monday = pendulum.datetime(2024, 3, 4, 18)
+            >>> monitor = DriftMonitor()
+            >>> monitor.observe_many(
+            ...     [
+            ...         Touchpoint("ada", monday.add(days=3), "kept"),
+            ...         Touchpoint("ada", monday, "kept", kind="meeting"),
+            ...         Touchpoint("ada", monday, "missed"),
+            ...     ]
+            ... )
+            >>> monitor.report("ada", now=monday.add(days=7)).touchpoints
+            3
         """
-        for event in events:
+        listed: object = to_tuple(events)
+        if not isinstance(listed, tuple):
+            raise InvalidInputError("events", events, "an iterable of events")
+        for i, event in enumerate(listed):
+            if not isinstance(event, (Touchpoint, Activity)):
+                raise InvalidInputError(
+                    f"events[{i}]", event, "a Touchpoint or an Activity"
+                )
+        for event in sorted(listed, key=_order):
             self.observe(event)
 
     def _report(self, ident: str, m: Member, as_of: Any) -> DriftReport:

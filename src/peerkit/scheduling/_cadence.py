@@ -17,6 +17,9 @@ from peerkit.errors import InvalidInputError
 if TYPE_CHECKING:
     from typing import Self
 
+    from peerkit._model import Group
+    from peerkit.scheduling._slots import Slot
+
 Frequency = Literal["daily", "weekly", "monthly"]
 """How often a cadence's period repeats: ``"daily"``, ``"weekly"`` or ``"monthly"``."""
 
@@ -355,6 +358,104 @@ class Cadence:
             interval=every,
             weekdays=on,
             month_days=day,
+        )
+
+    @classmethod
+    def for_slot(cls, slot: Slot, *, member_id: str, every: int = 1) -> Self:
+        """
+        Weekly at a common slot's time, read in one member's own zone.
+
+        A slot from `common_slots` is one instant; as a recurring check-in
+        it is the same weekday and wall-clock time each week in the zone of
+        the member whose calendar it lives in (their partner sees it at
+        whatever that is in theirs, across each clock change).
+
+        Args:
+            slot: A slot from `common_slots`.
+            member_id: Whose zone the check-in is kept in; one of the
+                slot's members.
+            every: Every how many weeks.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from peerkit import Member
+            >>> from peerkit.scheduling import common_slots
+            >>> ada = Member(
+            ...     "ada",
+            ...     "action",
+            ...     timezone="Europe/London",
+            ...     availability=["tue 18:00-20:00"],
+            ... )
+            >>> ben = Member(
+            ...     "ben",
+            ...     "action",
+            ...     timezone="America/New_York",
+            ...     availability=["tue 13:00-15:00"],
+            ... )
+            >>> slot = common_slots(
+            ...     [ada, ben],
+            ...     duration=dt.timedelta(minutes=30),
+            ...     week_of=dt.date(2024, 1, 8),
+            ... )[0]
+            >>> Cadence.for_slot(slot, member_id="ada").to_rrule()
+            'FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;BYMINUTE=0'
+        """
+        from peerkit.scheduling._slots import Slot  # noqa: PLC0415 - no cycle at import
+
+        if not isinstance(slot, Slot):
+            raise InvalidInputError("slot", slot, "a Slot")
+        start, _ = slot.local(member_id)
+        return cls.weekly(
+            on=WEEKDAYS[start.weekday()],
+            at=start.time().replace(tzinfo=None),
+            tz=slot.timezones[member_id],
+            every=every,
+        )
+
+    @classmethod
+    def for_group(cls, group: Group, *, every: int = 1) -> Self:
+        """
+        Weekly at the start of each window the group meets in, in its zone.
+
+        Args:
+            group: A group with ``meets`` (its windows must all start at the
+                same time of day, as one cadence has one time a day).
+            every: Every how many weeks.
+
+        Raises:
+            peerkit.errors.InvalidInputError: If the group meets at no time,
+                or at different times on different days.
+
+        Examples:
+            >>> from peerkit import Group
+            >>> group = Group(
+            ...     "g1",
+            ...     [],
+            ...     8,
+            ...     timezone="Europe/Paris",
+            ...     meets=["mon 19:00-20:30", "thu 19:00-20:30"],
+            ... )
+            >>> Cadence.for_group(group).to_rrule()
+            'FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=19;BYMINUTE=0'
+        """
+        from peerkit._model import Group  # noqa: PLC0415 - keeps the import light
+
+        if not isinstance(group, Group):
+            raise InvalidInputError("group", group, "a Group")
+        windows = group.meets.windows
+        starts = {w.start for w in windows}
+        if len(starts) != 1:
+            raise InvalidInputError(
+                "group.meets",
+                str(group.meets) or "never",
+                "windows that all start at the same time of day",
+            )
+        (start,) = starts
+        return cls.weekly(
+            on=[WEEKDAYS[d] for d in sorted({w.day for w in windows})],
+            at=dt.time(start // 60, start % 60),
+            tz=group.timezone,
+            every=every,
         )
 
     @classmethod
