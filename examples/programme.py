@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
+from peerkit import Interval
 from peerkit.datasets import (
     DriftTruth,
     SimulatedEngagement,
@@ -49,7 +50,13 @@ from peerkit.engagement import (
 )
 from peerkit.matching import Grouping, PartnerMatching, form_groups, match_partners
 from peerkit.outcomes import PHQ9, OutcomeSummary, programme_outcomes
-from peerkit.scheduling import Cadence, adapt_cadence, common_slots, occurrences
+from peerkit.scheduling import (
+    Cadence,
+    adapt_cadence,
+    common_slots,
+    occurrences,
+    recurring_slot_conflicts,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -67,7 +74,9 @@ class Team:
     """A partner pair or trio and when they check in."""
 
     member_ids: tuple[str, ...]
-    cadence: Cadence | None  # None: no common time this round
+    base: Cadence | None  # the round's weekly check-in; None: no common time
+    cadence: Cadence | None  # the base, adapted to how the team is doing
+    since: pendulum.DateTime  # where the current cadence's series starts
 
 
 @dataclass(frozen=True)
@@ -110,12 +119,28 @@ def kept_chance(truth: DriftTruth, due: pendulum.DateTime, reached: bool) -> flo
     return (low + truth.baseline_rate) / 2 if reached else low
 
 
-def team_of(ids: Sequence[str], people: dict[str, Member], week_of: dt.date) -> Team:
-    """A team's weekly check-in: the first slot they are all free for."""
-    slots = common_slots([people[i] for i in ids], duration=CHECKIN, week_of=week_of)
-    if not slots:
-        return Team(tuple(ids), None)
-    return Team(tuple(ids), Cadence.for_slot(slots[0], member_id=ids[0]))
+def team_of(
+    ids: Sequence[str],
+    people: dict[str, Member],
+    meetings: dict[str, Interval],
+    begin: pendulum.DateTime,
+) -> Team:
+    """
+    A team's weekly check-in: the first slot that suits them all round.
+
+    The slot must be free for everyone, clear of each one's group meeting,
+    and stay free through the round's clock changes.
+    """
+    team = [people[i] for i in ids]
+    for slot in common_slots(team, duration=CHECKIN, week_of=begin.date()):
+        span = Interval(slot.start, slot.end)
+        if any(span.overlaps(meetings[i]) for i in ids if i in meetings):
+            continue
+        if recurring_slot_conflicts(slot, team, weeks=ROUND_WEEKS):
+            continue
+        cadence = Cadence.for_slot(slot, member_id=ids[0])
+        return Team(tuple(ids), cadence, cadence, begin)
+    return Team(tuple(ids), None, None, begin)
 
 
 def new_pairings(rounds: Sequence[PartnerMatching]) -> tuple[int, int]:
@@ -212,7 +237,12 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
         if week % ROUND_WEEKS == 0:
             matching = match_partners(placed, history=rounds, seed=seed + week)
             rounds.append(matching)
-            teams = [team_of(ids, people, begin.date()) for ids in matching.teams]
+            booked = {  # each member's group meeting this week
+                m.id: Interval(at, at.add(hours=1))
+                for m in placed
+                for at in occurrences(meetings[group_of[m.id]], start=begin, until=last)
+            }
+            teams = [team_of(ids, people, booked, begin) for ids in matching.teams]
             say(
                 f"Week {week}: partner round {len(rounds)}: {len(matching.pairs)} "
                 f"pairs, {len(matching.trios)} trios, "
@@ -222,8 +252,10 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
         due: list[tuple[pendulum.DateTime, str, str]] = []
         for team in teams:
             if team.cadence is not None:
-                for at in occurrences(team.cadence, start=begin, until=last):
-                    due += [(at, who, "checkin") for who in team.member_ids]
+                # A cadence counts its weeks from the start of its series.
+                for at in occurrences(team.cadence, start=team.since, until=last):
+                    if at >= begin:
+                        due += [(at, who, "checkin") for who in team.member_ids]
         for member in placed:
             cadence = meetings[group_of[member.id]]
             for at in occurrences(cadence, start=begin, until=last):
@@ -239,16 +271,18 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
             reports[report.member_id] = report
             if report.status in FLAGGED and report.member_id not in first_flags:
                 first_flags[report.member_id] = end
-        # Adapt each team's cadence to the most concerning of its members.
+        # Adapt each team's check-ins to the most concerning of its members,
+        # from the round's cadence (not compounding week on week); a changed
+        # cadence starts its series next week.
         adapted = []
         for team in teams:
-            if team.cadence is None:
+            if team.base is None:
                 adapted.append(team)
                 continue
             severity = max(reports[m].severity for m in team.member_ids if m in reports)
-            adapted.append(
-                Team(team.member_ids, adapt_cadence(team.cadence, severity=severity))
-            )
+            cadence = adapt_cadence(team.base, severity=severity)
+            since = team.since if cadence == team.cadence else end
+            adapted.append(Team(team.member_ids, team.base, cadence, since))
         teams = adapted
         queue = outreach_queue(list(reports.values()), limit=3)
         found = milestones(record, now=end, since=begin)

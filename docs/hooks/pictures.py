@@ -6,23 +6,38 @@ with peerkit while the site builds and added to it as a generated file,
 so a picture cannot disagree with the library: nothing here is drawn by
 hand or committed as an image. The SVG is written as plain XML text, so
 the docs need no plotting library.
+
+The tutorial's pictures (the programme's groups by stage, its pair's
+check-ins, its member's drift) are drawn from the tutorial itself: the
+hook runs the page's code blocks, as the test suite does, and draws
+what they computed, so a picture cannot disagree with its page either.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
+import math
+import pathlib
+import re
 import zoneinfo
-from typing import TYPE_CHECKING, NamedTuple
+from collections import Counter
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from xml.sax.saxutils import escape
 
 import pendulum
 
-from peerkit.datasets import sample_outcomes, simulate_engagement
-from peerkit.engagement import DriftMonitor, DriftPolicy, Touchpoint
+from peerkit import Cohort, JourneyScale, Member
+from peerkit.datasets import DriftTruth, sample_outcomes, simulate_engagement
+from peerkit.engagement import DriftMonitor, DriftPolicy, DriftReport, Touchpoint
+from peerkit.matching import Grouping
 from peerkit.outcomes import PHQ9, ChangeCategory, OutcomeSummary, programme_outcomes
 from peerkit.scheduling import Cadence, occurrences
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
 
@@ -35,10 +50,22 @@ DRIFT_MEMBER = "assets/pictures/drift-one-member.svg"
 PHQ9_CHANGES = "assets/pictures/phq9-before-after.svg"
 """Where the picture of the sample's PHQ-9 changes lives in the site."""
 
+TUTORIAL_PAGE = "tutorial/programme.md"
+"""The tutorial whose code the programme's pictures are drawn from."""
+
+PROGRAMME_GROUPS = "assets/pictures/programme-groups-by-stage.svg"
+"""Where the picture of the tutorial's groups, by stage, lives in the site."""
+
+PROGRAMME_PAIR = "assets/pictures/programme-pair-checkins.svg"
+"""Where the picture of the tutorial's pair's March check-ins lives."""
+
+PROGRAMME_DRIFT = "assets/pictures/programme-drift-member.svg"
+"""Where the picture of the tutorial's drifting member lives in the site."""
+
 # The pair's check-in: every Tuesday at 09:00 on the New York member's clock.
-_KEPT = ("America/New_York", "New York")
-_OTHER = ("Europe/London", "London")
-_FIRST = pendulum.datetime(2024, 2, 27, tz=_KEPT[0])
+_NEW_YORK = "America/New_York"
+_LONDON = "Europe/London"
+_FIRST = pendulum.datetime(2024, 2, 27, tz=_NEW_YORK)
 _WEEKS = 7
 
 # Okabe-Ito colours, told apart with the common colour-vision deficiencies;
@@ -51,7 +78,6 @@ _INK = "#222222"
 # Layout, in SVG user units.
 _WIDTH, _HEIGHT = 760, 440
 _LEFT, _RIGHT, _TOP, _BOTTOM = 80, 40, 96, 80
-_LOW_HOUR, _HIGH_HOUR = 7, 15
 
 
 class _Week(NamedTuple):
@@ -62,6 +88,30 @@ class _Week(NamedTuple):
     other: pendulum.DateTime
 
 
+class _Side(NamedTuple):
+    """One member of a pair, as the picture names them."""
+
+    zone: str
+    place: str  # "New York"
+    who: str  # in sentences: "The New York member", "m90"
+    label: str  # in the legend
+
+
+class _PairChart(NamedTuple):
+    """A pair's weekly check-ins, kept on one member's clock."""
+
+    name: str  # "One pair", "m90 and m86"
+    kept: _Side  # whose clock the check-in keeps
+    other: _Side
+    weeks: list[_Week]
+    ids: str  # prefix of the SVG title and description ids
+
+
+def _side(zone: str, who: str, label: str | None = None) -> _Side:
+    place = zone.rsplit("/", 1)[-1].replace("_", " ")
+    return _Side(zone, place, who, label or f"{who} ({zone})")
+
+
 def _hour(t: pendulum.DateTime) -> float:
     return t.hour + t.minute / 60
 
@@ -69,16 +119,19 @@ def _hour(t: pendulum.DateTime) -> float:
 class _Scale:
     """Dates to x and hours of the day to y."""
 
-    def __init__(self, first: dt.date, last: dt.date) -> None:
-        self.first, self.days = first, (last - first).days
+    def __init__(self, chart: _PairChart) -> None:
+        weeks = chart.weeks
+        self.first, self.days = weeks[0].day, (weeks[-1].day - weeks[0].day).days
+        hours = [_hour(t) for w in weeks for t in (w.kept, w.other)]
+        # Two hours below the earliest, one above the latest (its labels).
+        self.low, self.high = math.floor(min(hours)) - 2, math.ceil(max(hours)) + 1
 
     def x(self, day: dt.date) -> float:
         share = (day - self.first).days / self.days
         return _LEFT + share * (_WIDTH - _LEFT - _RIGHT)
 
-    @staticmethod
-    def y(hour: float) -> float:
-        share = (hour - _LOW_HOUR) / (_HIGH_HOUR - _LOW_HOUR)
+    def y(self, hour: float) -> float:
+        share = (hour - self.low) / (self.high - self.low)
         return _HEIGHT - _BOTTOM - share * (_HEIGHT - _TOP - _BOTTOM)
 
 
@@ -105,6 +158,15 @@ def _marker(x: float, y: float, colour: str, *, square: bool) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}"/>'
 
 
+def _svg_open(width: int, height: int, ids: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="{ids}title {ids}desc" '
+        f'font-family="system-ui, sans-serif" font-size="14" fill="{_INK}">'
+    )
+
+
 def _clock_change(zone: str, first: dt.date, last: dt.date) -> dt.date | None:
     """The first day after *first*, up to *last*, whose midday offset is new."""
     tz = zoneinfo.ZoneInfo(zone)
@@ -119,48 +181,81 @@ def _clock_change(zone: str, first: dt.date, last: dt.date) -> dt.date | None:
     return None
 
 
-def _weeks() -> list[_Week]:
-    """The pair's check-ins, computed by peerkit, in each member's time."""
-    cadence = Cadence.weekly(on="tue", at="09:00", tz=_KEPT[0])
-    return [
-        _Week(dt.date(t.year, t.month, t.day), t.in_tz(_KEPT[0]), t.in_tz(_OTHER[0]))
-        for t in occurrences(cadence, start=_FIRST, count=_WEEKS)
+def _pair_weeks(
+    checkins: Iterable[pendulum.DateTime], kept: str, other: str
+) -> list[_Week]:
+    """Each check-in's date (on the kept clock) and its time for each member."""
+    weeks = []
+    for t in checkins:
+        local = t.in_tz(kept)
+        weeks.append(
+            _Week(dt.date(local.year, local.month, local.day), local, t.in_tz(other))
+        )
+    return weeks
+
+
+def _first_change(chart: _PairChart) -> tuple[_Side, dt.date] | None:
+    """The member whose clocks change first in the picture's span, and when."""
+    first, last = chart.weeks[0].day, chart.weeks[-1].day
+    changes = [
+        (change, side)
+        for side in (chart.kept, chart.other)
+        if (change := _clock_change(side.zone, first, last)) is not None
     ]
+    if not changes:
+        return None
+    change, side = min(changes, key=lambda pair: pair[0])
+    return side, change
 
 
-def _heading(weeks: list[_Week]) -> list[str]:
+def _odd_weeks(chart: _PairChart) -> list[dt.date]:
+    """The check-ins whose gap between the two local times is not the first one's."""
+    weeks = chart.weeks
+    usual = _hour(weeks[0].other) - _hour(weeks[0].kept)
+    return [w.day for w in weeks if _hour(w.other) - _hour(w.kept) != usual]
+
+
+def _heading(chart: _PairChart) -> list[str]:
+    weeks, kept, other = chart.weeks, chart.kept, chart.other
+    at = f"{weeks[0].kept:%H:%M}"
     times = ", ".join(f"{w.other:%H:%M} on {w.day.day} {w.day:%B}" for w in weeks)
     description = (
-        f"A check-in kept at 09:00 {_KEPT[1]} time every Tuesday. The {_KEPT[1]} "
-        f"member's local time stays at 09:00. The {_OTHER[1]} member's is {times}: "
-        f"an hour earlier while only {_KEPT[1]} has changed its clocks."
+        f"A check-in kept at {at} {kept.place} time every {weeks[0].kept:%A}. "
+        f"{kept.who}'s local time stays at {at}. {other.who}'s is {times}"
     )
+    odd, first = _odd_weeks(chart), _first_change(chart)
+    if odd and first is not None:
+        shift = _hour(next(w for w in weeks if w.day == odd[0]).other) - _hour(
+            weeks[0].other
+        )
+        way = "earlier" if shift < 0 else "later"
+        description += (
+            f": an hour {way} while only {first[0].place} has changed its clocks"
+        )
+    period = f"{first[1]:%B %Y}" if first is not None else f"{weeks[0].day:%B %Y}"
     return [
+        _svg_open(_WIDTH, _HEIGHT, chart.ids),
         (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
-            f'width="{_WIDTH}" height="{_HEIGHT}" role="img" '
-            'aria-labelledby="title desc" font-family="system-ui, sans-serif" '
-            f'font-size="14" fill="{_INK}">'
+            f'<title id="{chart.ids}title">{escape(chart.name)}\'s weekly check-in '
+            f"across {period}</title>"
         ),
-        '<title id="title">One pair\'s weekly check-in across March 2024</title>',
-        f'<desc id="desc">{escape(description)}</desc>',
+        f'<desc id="{chart.ids}desc">{escape(description)}.</desc>',
         # An opaque background keeps the picture legible in dark mode.
         f'<rect width="{_WIDTH}" height="{_HEIGHT}" fill="#ffffff"/>',
         _text(
             _LEFT,
             30,
-            f"One pair's weekly check-in, kept at 09:00 {_KEPT[1]} time",
+            f"{chart.name}'s weekly check-in, kept at {at} {kept.place} time",
             font_size="18",
             font_weight="bold",
         ),
     ]
 
 
-def _shifted_weeks(weeks: list[_Week], scale: _Scale) -> list[str]:
+def _shifted_weeks(chart: _PairChart, scale: _Scale) -> list[str]:
     """Shade the weeks whose gap between the two local times is not the usual one."""
-    usual = _hour(weeks[0].other) - _hour(weeks[0].kept)
-    odd = [w.day for w in weeks if _hour(w.other) - _hour(w.kept) != usual]
-    if not odd:
+    weeks, odd, first = chart.weeks, _odd_weeks(chart), _first_change(chart)
+    if not odd or first is None:
         return []
     half = (scale.x(weeks[1].day) - scale.x(weeks[0].day)) / 2
     x0, x1 = scale.x(odd[0]) - half, scale.x(odd[-1]) + half
@@ -172,17 +267,17 @@ def _shifted_weeks(weeks: list[_Week], scale: _Scale) -> list[str]:
         _text(
             (x0 + x1) / 2,
             _TOP + 18,
-            f"Only {_KEPT[1]} has changed its clocks",
+            f"Only {first[0].place} has changed its clocks",
             text_anchor="middle",
             fill=_GREY,
         ),
     ]
 
 
-def _axes(weeks: list[_Week], scale: _Scale) -> list[str]:
+def _axes(chart: _PairChart, scale: _Scale) -> list[str]:
     base = _HEIGHT - _BOTTOM
     parts = []
-    for hour in range(_LOW_HOUR, _HIGH_HOUR + 1):
+    for hour in range(scale.low, scale.high + 1):
         y = scale.y(hour)
         parts.append(_line(_LEFT, y, _WIDTH - _RIGHT, y, stroke="#dddddd"))
         parts.append(_text(_LEFT - 10, y + 5, f"{hour:02d}:00", text_anchor="end"))
@@ -191,7 +286,7 @@ def _axes(weeks: list[_Week], scale: _Scale) -> list[str]:
         'text-anchor="middle">Local time of the check-in</text>'
     )
     parts.append(_line(_LEFT, base, _WIDTH - _RIGHT, base, stroke=_INK))
-    for week in weeks:
+    for week in chart.weeks:
         x = scale.x(week.day)
         parts.append(_line(x, base, x, base + 6, stroke=_INK))
         label = f"{week.day:%a} {week.day.day} {week.day:%b}"
@@ -200,31 +295,32 @@ def _axes(weeks: list[_Week], scale: _Scale) -> list[str]:
         _text(
             (_LEFT + _WIDTH - _RIGHT) / 2,
             _HEIGHT - 20,
-            "Date of the weekly check-in (2024)",
+            f"Date of the weekly check-in ({chart.weeks[0].day.year})",
             text_anchor="middle",
         )
     )
     return parts
 
 
-def _clock_changes(weeks: list[_Week], scale: _Scale) -> list[str]:
+def _clock_changes(chart: _PairChart, scale: _Scale) -> list[str]:
     """Mark the day each zone changes its clocks, labelled away from the other."""
     base = _HEIGHT - _BOTTOM
+    first, last = chart.weeks[0].day, chart.weeks[-1].day
     parts = []
-    for (zone, place), side in ((_KEPT, 1), (_OTHER, -1)):
-        change = _clock_change(zone, weeks[0].day, weeks[-1].day)
+    for side, direction in ((chart.kept, 1), (chart.other, -1)):
+        change = _clock_change(side.zone, first, last)
         if change is None:
             continue
         x = scale.x(change)
         parts.append(_line(x, _TOP + 28, x, base, stroke=_GREY, stroke_dasharray="2 4"))
-        anchor = "start" if side > 0 else "end"
+        anchor = "start" if direction > 0 else "end"
         for dy, words in (
-            (-24, f"{place} clocks change"),
+            (-24, f"{side.place} clocks change"),
             (-9, f"{change:%a} {change.day} {change:%b}"),
         ):
             parts.append(
                 _text(
-                    x + 5 * side,
+                    x + 5 * direction,
                     base + dy,
                     words,
                     text_anchor=anchor,
@@ -235,7 +331,8 @@ def _clock_changes(weeks: list[_Week], scale: _Scale) -> list[str]:
     return parts
 
 
-def _series(weeks: list[_Week], scale: _Scale) -> list[str]:
+def _series(chart: _PairChart, scale: _Scale) -> list[str]:
+    weeks = chart.weeks
     parts = []
     for kept, colour in ((True, _BLUE), (False, _ORANGE)):
         times = [w.kept if kept else w.other for w in weeks]
@@ -257,14 +354,28 @@ def _series(weeks: list[_Week], scale: _Scale) -> list[str]:
     return parts
 
 
-def _legend() -> list[str]:
+def _legend(chart: _PairChart) -> list[str]:
     y = 62
-    entries = ((_KEPT, _BLUE, False, 0), (_OTHER, _ORANGE, True, 330))
+    entries = ((chart.kept, _BLUE, False, 0), (chart.other, _ORANGE, True, 330))
     parts = []
-    for (zone, place), colour, square, dx in entries:
+    for side, colour, square, dx in entries:
         parts.append(_marker(_LEFT + dx + 6, y - 5, colour, square=square))
-        parts.append(_text(_LEFT + dx + 18, y, f"{place} member ({zone})"))
+        parts.append(_text(_LEFT + dx + 18, y, side.label))
     return parts
+
+
+def _pair_svg(chart: _PairChart) -> str:
+    scale = _Scale(chart)
+    parts = [
+        *_heading(chart),
+        *_shifted_weeks(chart, scale),
+        *_axes(chart, scale),
+        *_clock_changes(chart, scale),
+        *_series(chart, scale),
+        *_legend(chart),
+        "</svg>",
+    ]
+    return "\n".join(parts) + "\n"
 
 
 def checkins_march_svg() -> str:
@@ -277,18 +388,18 @@ def checkins_march_svg() -> str:
     `peerkit.scheduling.occurrences`, the clock changes from the zone
     database.
     """
-    weeks = _weeks()
-    scale = _Scale(weeks[0].day, weeks[-1].day)
-    parts = [
-        *_heading(weeks),
-        *_shifted_weeks(weeks, scale),
-        *_axes(weeks, scale),
-        *_clock_changes(weeks, scale),
-        *_series(weeks, scale),
-        *_legend(),
-        "</svg>",
-    ]
-    return "\n".join(parts) + "\n"
+    cadence = Cadence.weekly(on="tue", at="09:00", tz=_NEW_YORK)
+    checkins = occurrences(cadence, start=_FIRST, count=_WEEKS)
+    chart = _PairChart(
+        name="One pair",
+        kept=_side(
+            _NEW_YORK, "The New York member", "New York member (America/New_York)"
+        ),
+        other=_side(_LONDON, "The London member", "London member (Europe/London)"),
+        weeks=_pair_weeks(checkins, _NEW_YORK, _LONDON),
+        ids="",
+    )
+    return _pair_svg(chart)
 
 
 # The drift picture: one simulated member who drifts, replayed through the
@@ -298,13 +409,24 @@ _DRIFT_MEMBERS = 12
 _DRIFT_WEEKS = 52
 _DRIFT_ID = "m03"  # keeps about 87% of weekly check-ins, then about 31%
 
-# Layout of the drift picture, in SVG user units.
-_D_WIDTH, _D_HEIGHT = 760, 520
+# Layout of the drift pictures, in SVG user units.
+_D_WIDTH = 760
 _D_LEFT, _D_RIGHT = 80, 40
-_D_RECORD_Y = 112  # the row of kept and missed marks
-_D_TOP, _D_BOTTOM = 170, 450  # the statistic's panel
 _SHADE = "#f3e7da"  # the weeks a member is flagged
 _WEEK_SECONDS = 7 * 24 * 3600
+
+
+class _DriftLayout(NamedTuple):
+    """Where a drift picture's parts go, and how many weeks it spans."""
+
+    height: int
+    record_y: int  # the row of kept and missed marks
+    top: int  # the statistic's panel
+    bottom: int
+    weeks: int
+
+
+_YEAR = _DriftLayout(height=520, record_y=112, top=170, bottom=450, weeks=52)
 
 
 class _Step(NamedTuple):
@@ -330,18 +452,24 @@ class _Drift(NamedTuple):
     drift_rate: float | None
 
 
-def _drift() -> _Drift:
-    """Replay one simulated member through `DriftMonitor`, keeping every report."""
-    sim = simulate_engagement(_DRIFT_MEMBERS, weeks=_DRIFT_WEEKS, seed=_DRIFT_SEED)
-    truth = next(t for t in sim.truth if t.member_id == _DRIFT_ID)
+def _replay(
+    member_id: str,
+    events: Iterable[object],
+    start: pendulum.DateTime,
+    truth: DriftTruth,
+) -> _Drift:
+    """Replay one member's touchpoints through `DriftMonitor`, keeping every report."""
+    mine = sorted(
+        (e for e in events if isinstance(e, Touchpoint) and e.member_id == member_id),
+        # The monitor's order: by time, and at one instant missed before kept.
+        key=lambda e: (e.due, e.outcome != "missed"),
+    )
     monitor = DriftMonitor()
     steps = []
     onset = flagged_at = None
-    for event in sim.touchpoints:
-        if not isinstance(event, Touchpoint) or event.member_id != _DRIFT_ID:
-            continue
+    for event in mine:
         report = monitor.observe(event)
-        week = (event.due - sim.start).total_seconds() / _WEEK_SECONDS
+        week = (event.due - start).total_seconds() / _WEEK_SECONDS
         steps.append(
             _Step(
                 week,
@@ -354,8 +482,8 @@ def _drift() -> _Drift:
         if report.flagged and flagged_at is None:
             flagged_at, onset = event.due, report.onset
     return _Drift(
-        _DRIFT_ID,
-        sim.start,
+        member_id,
+        start,
         steps,
         truth.onset,
         onset,
@@ -365,26 +493,33 @@ def _drift() -> _Drift:
     )
 
 
+def _drift() -> _Drift:
+    """Replay one simulated member through `DriftMonitor`, keeping every report."""
+    sim = simulate_engagement(_DRIFT_MEMBERS, weeks=_DRIFT_WEEKS, seed=_DRIFT_SEED)
+    truth = next(t for t in sim.truth if t.member_id == _DRIFT_ID)
+    return _replay(_DRIFT_ID, sim.touchpoints, sim.start, truth)
+
+
 class _DriftScale:
     """Weeks since the start to x, the statistic (in nats) to y."""
 
-    def __init__(self, drift: _Drift) -> None:
-        self.start = drift.start
+    def __init__(self, drift: _Drift, layout: _DriftLayout) -> None:
+        self.start, self.layout = drift.start, layout
         highest = max(
             *(s.statistic for s in drift.steps),
             *(s.threshold or 0.0 for s in drift.steps),
         )
         self.top = float(int(highest) + 2)
 
-    @staticmethod
-    def x(week: float) -> float:
-        return _D_LEFT + week / _DRIFT_WEEKS * (_D_WIDTH - _D_LEFT - _D_RIGHT)
+    def x(self, week: float) -> float:
+        return _D_LEFT + week / self.layout.weeks * (_D_WIDTH - _D_LEFT - _D_RIGHT)
 
     def x_at(self, when: pendulum.DateTime) -> float:
         return self.x((when - self.start).total_seconds() / _WEEK_SECONDS)
 
     def y(self, value: float) -> float:
-        return _D_BOTTOM - value / self.top * (_D_BOTTOM - _D_TOP)
+        low, high = self.layout.bottom, self.layout.top
+        return low - value / self.top * (low - high)
 
 
 def _day_month(when: pendulum.DateTime) -> str:
@@ -411,18 +546,13 @@ def _drift_heading(drift: _Drift) -> list[str]:
         f"the misses after the drift begins. {found}"
     )
     return [
-        (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_D_WIDTH} '
-            f'{_D_HEIGHT}" width="{_D_WIDTH}" height="{_D_HEIGHT}" role="img" '
-            'aria-labelledby="drift-title drift-desc" '
-            f'font-family="system-ui, sans-serif" font-size="14" fill="{_INK}">'
-        ),
+        _svg_open(_D_WIDTH, _YEAR.height, "drift-"),
         (
             '<title id="drift-title">'
             "One member drifting, and when the flag went up</title>"
         ),
         f'<desc id="drift-desc">{escape(description)}</desc>',
-        f'<rect width="{_D_WIDTH}" height="{_D_HEIGHT}" fill="#ffffff"/>',
+        f'<rect width="{_D_WIDTH}" height="{_YEAR.height}" fill="#ffffff"/>',
         _text(
             _D_LEFT,
             30,
@@ -456,12 +586,12 @@ def _drift_legend() -> list[str]:
     ]
 
 
-def _record(drift: _Drift, scale: _DriftScale) -> list[str]:
+def _record(drift: _Drift, scale: _DriftScale, title: str) -> list[str]:
     """The row of kept (dot), missed (cross) and excused (ring) touchpoints."""
-    y = _D_RECORD_Y
+    y = scale.layout.record_y
     label = y - 24
     parts = [
-        _text(_D_LEFT, label, "Weekly check-ins:", font_weight="bold"),
+        _text(_D_LEFT, label, title, font_weight="bold"),
         f'<circle cx="{_D_LEFT + 150}" cy="{label - 5}" r="4.5" fill="{_BLUE}"/>',
         _text(_D_LEFT + 160, label, "kept"),
         *_cross(_D_LEFT + 210, label - 5),
@@ -494,27 +624,35 @@ def _ring(x: float, y: float) -> str:
     )
 
 
-def _drift_axes(scale: _DriftScale) -> list[str]:
+def _statistic_grid(scale: _DriftScale) -> list[str]:
+    """The statistic's gridlines, values and axis title."""
+    top, bottom = scale.layout.top, scale.layout.bottom
     parts = []
     for value in range(int(scale.top) + 1):
         y = scale.y(value)
         parts.append(_line(_D_LEFT, y, _D_WIDTH - _D_RIGHT, y, stroke="#dddddd"))
         parts.append(_text(_D_LEFT - 10, y + 5, str(value), text_anchor="end"))
-    middle = (_D_TOP + _D_BOTTOM) / 2
+    middle = (top + bottom) / 2
     parts.append(
         f'<text transform="translate(24 {middle:.1f}) rotate(-90)" '
         'text-anchor="middle">Evidence of a drop (nats)</text>'
     )
-    parts.append(_line(_D_LEFT, _D_BOTTOM, _D_WIDTH - _D_RIGHT, _D_BOTTOM, stroke=_INK))
+    parts.append(_line(_D_LEFT, bottom, _D_WIDTH - _D_RIGHT, bottom, stroke=_INK))
+    return parts
+
+
+def _drift_axes(scale: _DriftScale) -> list[str]:
+    bottom = scale.layout.bottom
+    parts = _statistic_grid(scale)
     for month in range(1, 13):
         first = pendulum.datetime(scale.start.year, month, 1)
         x = scale.x_at(first)
-        parts.append(_line(x, _D_BOTTOM, x, _D_BOTTOM + 6, stroke=_INK))
-        parts.append(_text(x + 4, _D_BOTTOM + 22, f"{first:%b}"))
+        parts.append(_line(x, bottom, x, bottom + 6, stroke=_INK))
+        parts.append(_text(x + 4, bottom + 22, f"{first:%b}"))
     parts.append(
         _text(
             (_D_LEFT + _D_WIDTH - _D_RIGHT) / 2,
-            _D_HEIGHT - 20,
+            scale.layout.height - 20,
             f"{scale.start.year}: one check-in a week, each member judged against "
             "their own usual rate",
             text_anchor="middle",
@@ -523,28 +661,33 @@ def _drift_axes(scale: _DriftScale) -> list[str]:
     return parts
 
 
+def _flag_spans(drift: _Drift) -> list[tuple[_Step, _Step | None]]:
+    """Each run of flagged steps: its first step and the step that released it."""
+    spans = []
+    for before, step in zip([None, *drift.steps], drift.steps, strict=False):
+        if step.flagged and (before is None or not before.flagged):
+            later = [s for s in drift.steps if s.week > step.week and not s.flagged]
+            spans.append((step, later[0] if later else None))
+    return spans
+
+
 def _flagged_span(drift: _Drift, scale: _DriftScale) -> list[str]:
     """Shade the weeks the member was flagged, in both the record and the panel."""
+    top, bottom = scale.layout.record_y - 12, scale.layout.bottom
     parts = []
-    starts = [
-        s
-        for before, s in zip([None, *drift.steps], drift.steps, strict=False)
-        if s.flagged and (before is None or not before.flagged)
-    ]
-    for first in starts:
-        later = [s for s in drift.steps if s.week > first.week and not s.flagged]
-        end = scale.x(later[0].week) if later else _D_WIDTH - _D_RIGHT
+    for first, released in _flag_spans(drift):
+        end = scale.x(released.week) if released else _D_WIDTH - _D_RIGHT
         x0 = scale.x(first.week)
         parts.append(
-            f'<rect x="{x0:.1f}" y="{_D_RECORD_Y - 12}" width="{end - x0:.1f}" '
-            f'height="{_D_BOTTOM - _D_RECORD_Y + 12}" fill="{_SHADE}"/>'
+            f'<rect x="{x0:.1f}" y="{top}" width="{end - x0:.1f}" '
+            f'height="{bottom - top}" fill="{_SHADE}"/>'
         )
     return parts
 
 
 def _held(values: list[tuple[float, float]], scale: _DriftScale, style: str) -> str:
     """A line through (week, value) points, each value held until the next week."""
-    ends = [week for week, _ in values[1:]] + [float(_DRIFT_WEEKS)]
+    ends = [week for week, _ in values[1:]] + [float(scale.layout.weeks)]
     points = []
     for (week, value), until in zip(values, ends, strict=True):
         y = scale.y(value)
@@ -599,16 +742,17 @@ def _release(drift: _Drift, scale: _DriftScale) -> list[str]:
 
 def _onsets(drift: _Drift, scale: _DriftScale) -> list[str]:
     """Mark the true onset, the detected onset and the moment the flag went up."""
+    top, bottom = scale.layout.top, scale.layout.bottom
     parts = []
     if drift.true_onset is not None:
         x = scale.x_at(drift.true_onset)
         parts.append(
-            _line(x, _D_TOP - 10, x, _D_BOTTOM, stroke=_GREY, stroke_dasharray="2 4")
+            _line(x, top - 10, x, bottom, stroke=_GREY, stroke_dasharray="2 4")
         )
         parts.append(
             _text(
                 x - 6,
-                _D_TOP + 4,
+                top + 4,
                 f"true onset {_day_month(drift.true_onset)}",
                 text_anchor="end",
                 fill=_GREY,
@@ -616,12 +760,8 @@ def _onsets(drift: _Drift, scale: _DriftScale) -> list[str]:
         )
     if drift.onset is not None:
         x = scale.x_at(drift.onset)
-        parts.append(
-            _line(x, _D_TOP - 10, x, _D_BOTTOM, stroke=_INK, stroke_width="1.5")
-        )
-        parts.append(
-            _text(x + 6, _D_TOP + 4, f"detected onset {_day_month(drift.onset)}")
-        )
+        parts.append(_line(x, top - 10, x, bottom, stroke=_INK, stroke_width="1.5"))
+        parts.append(_text(x + 6, top + 4, f"detected onset {_day_month(drift.onset)}"))
     if drift.flagged_at is not None:
         first = next(s for s in drift.steps if s.flagged)
         x, y = scale.x(first.week), scale.y(first.statistic)
@@ -646,12 +786,12 @@ def drift_member_svg() -> str:
     the moment the flag went up are the monitor's.
     """
     drift = _drift()
-    scale = _DriftScale(drift)
+    scale = _DriftScale(drift, _YEAR)
     parts = [
         *_drift_heading(drift),
         *_drift_legend(),
         *_flagged_span(drift, scale),
-        *_record(drift, scale),
+        *_record(drift, scale, "Weekly check-ins:"),
         *_drift_axes(scale),
         *_release(drift, scale),
         *_statistic(drift, scale),
@@ -920,6 +1060,415 @@ def phq9_changes_svg() -> str:
     return "\n".join(parts) + "\n"
 
 
+# The tutorial's pictures. The hook runs the tutorial's code blocks, as
+# tests/test_docs.py does, and draws what they computed.
+_FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
+_T = TypeVar("_T")
+
+
+class _Tutorial(NamedTuple):
+    """What the tutorial computed that its pictures show."""
+
+    scale: JourneyScale
+    grouping: Grouping
+    unplaced: dict[str, str]  # member id to stage, of those not placed
+    pair: tuple[Member, ...]
+    cadence: Cadence
+    march: list[pendulum.DateTime]
+    start: pendulum.DateTime
+    weeks: int
+    record: list[Touchpoint]
+    truth: dict[str, DriftTruth]
+    flag: DriftReport
+
+
+def _value(namespace: Mapping[str, object], name: str, kind: type[_T]) -> _T:
+    value = namespace.get(name)
+    if not isinstance(value, kind):
+        msg = (
+            f"{TUTORIAL_PAGE} should define {name} as a {kind.__name__} for the "
+            f"pictures drawn from it; it has {type(value).__name__}"
+        )
+        raise TypeError(msg)
+    return value
+
+
+def _items(namespace: Mapping[str, object], name: str, kind: type[_T]) -> list[_T]:
+    values = _value(namespace, name, list)
+    return [_value({name: item}, name, kind) for item in values]
+
+
+def _run_tutorial(docs_dir: pathlib.Path) -> _Tutorial:
+    """Run the tutorial's python blocks in one namespace, their output unused."""
+    page = docs_dir / TUTORIAL_PAGE
+    namespace: dict[str, object] = {"__name__": "__docs__"}
+    for block in _FENCE.finditer(page.read_text(encoding="utf-8")):
+        if block.group(1) == "python":
+            code = compile(block.group(2), str(page), "exec")
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(code, namespace)  # noqa: S102 - our own docs, as the tests run them
+    grouping = _value(namespace, "grouping", Grouping)
+    people = _value(namespace, "people", dict)
+    pair = _value(namespace, "pair", tuple)
+    truth = _value(namespace, "truth", dict)
+    return _Tutorial(
+        scale=_value(namespace, "cohort", Cohort).scale,
+        grouping=grouping,
+        unplaced={
+            u.member_id: _value(people, u.member_id, Member).stage
+            for u in grouping.unplaced
+        },
+        pair=tuple(_value(people, member_id, Member) for member_id in pair),
+        cadence=_value(namespace, "cadence", Cadence),
+        march=_items(namespace, "march", pendulum.DateTime),
+        start=_value(namespace, "START", pendulum.DateTime),
+        weeks=_value(namespace, "WEEKS", int),
+        record=_items(namespace, "record", Touchpoint),
+        truth={key: _value(truth, key, DriftTruth) for key in truth},
+        flag=_value(namespace, "flag", DriftReport),
+    )
+
+
+# The groups picture: one column per group, one square per member.
+_STAGE_COLOURS = ("#D55E00", "#E69F00", "#F0E442", "#009E73", "#0072B2")
+_STAGE_INK = ("#222222", "#222222", "#222222", "#222222", "#ffffff")
+_G_WIDTH, _G_LEFT, _G_PLOT_RIGHT = 760, 80, 540
+_G_TOP, _G_CELL, _G_GAP = 100, 24, 4
+
+
+def _stage_mix(members: Iterable[str], scale: JourneyScale) -> str:
+    counts = Counter(members)
+    return ", ".join(f"{counts[s]} {s}" for s in scale if counts[s])
+
+
+def _groups_heading(tutorial: _Tutorial, height: int) -> list[str]:
+    groups = [g.group for g in tutorial.grouping.groups]
+    sizes = sorted(g.size for g in groups)
+    each = " ".join(
+        f"{g.id}: {_stage_mix((m.stage for m in g.members), tutorial.scale)}."
+        for g in groups
+    )
+    description = (
+        f"{len(groups)} groups of {sizes[0]} to {sizes[-1]} members formed from "
+        f"{tutorial.grouping.placed + len(tutorial.unplaced)} "
+        "simulated members, one column per group and one square per member, "
+        "stacked from the earliest stage of change at the bottom to the latest "
+        f"at the top. {each} {len(tutorial.unplaced)} members could not be placed "
+        f"and are not drawn: {_stage_mix(tutorial.unplaced.values(), tutorial.scale)}."
+    )
+    return [
+        _svg_open(_G_WIDTH, height, "groups-"),
+        '<title id="groups-title">The programme\'s groups, by stage of change</title>',
+        f'<desc id="groups-desc">{escape(description)}</desc>',
+        f'<rect width="{_G_WIDTH}" height="{height}" fill="#ffffff"/>',
+        _text(
+            _G_LEFT,
+            30,
+            "The programme's groups, by each member's stage",
+            font_size="18",
+            font_weight="bold",
+        ),
+        _text(
+            _G_LEFT,
+            56,
+            "One column per group formed, one square per member, stacked from "
+            "the earliest stage up",
+            fill=_GREY,
+        ),
+    ]
+
+
+def programme_groups_svg(tutorial: _Tutorial) -> str:
+    """
+    The tutorial's groups, one column each, its members coloured by stage.
+
+    The groups are the ones the tutorial's `form_groups` call made; each
+    square is one member, coloured and numbered by their stage on the
+    cohort's journey scale (the number makes the picture readable without
+    colour). Members who could not be placed are counted beside it.
+    """
+    stages = list(tutorial.scale)
+    if len(stages) > len(_STAGE_COLOURS):
+        msg = f"the groups picture has colours for {len(_STAGE_COLOURS)} stages"
+        raise ValueError(msg)
+    groups = [g.group for g in tutorial.grouping.groups]
+    most = max(g.capacity for g in groups)
+    pitch = min(40.0, (_G_PLOT_RIGHT - _G_LEFT) / len(groups))
+    base = _G_TOP + most * (_G_CELL + _G_GAP)
+    height = base + 80
+    parts = _groups_heading(tutorial, height)
+    for size in sorted({min(g.size for g in groups), most}):
+        y = base - size * (_G_CELL + _G_GAP) + _G_GAP / 2
+        parts.append(
+            _line(
+                _G_LEFT - 6,
+                y,
+                _G_PLOT_RIGHT,
+                y,
+                stroke="#bbbbbb",
+                stroke_dasharray="4 4",
+            )
+        )
+        parts.append(_text(_G_LEFT - 10, y + 5, str(size), text_anchor="end"))
+    parts.append(
+        f'<text transform="translate(30 {(_G_TOP + base) / 2:.1f}) rotate(-90)" '
+        'text-anchor="middle">Members in the group</text>'
+    )
+    parts.append(_line(_G_LEFT - 6, base, _G_PLOT_RIGHT, base, stroke=_INK))
+    for i, group in enumerate(groups):
+        x = _G_LEFT + i * pitch + (pitch - _G_CELL) / 2
+        ranked = sorted(stages.index(m.stage) for m in group.members)
+        for level, stage in enumerate(ranked):
+            y = base - (level + 1) * (_G_CELL + _G_GAP) + _G_GAP
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{_G_CELL}" height="{_G_CELL}" '
+                f'rx="3" fill="{_STAGE_COLOURS[stage]}"/>'
+            )
+            parts.append(
+                _text(
+                    x + _G_CELL / 2,
+                    y + _G_CELL / 2 + 5,
+                    str(stage + 1),
+                    text_anchor="middle",
+                    fill=_STAGE_INK[stage],
+                    font_weight="bold",
+                    font_size="13",
+                )
+            )
+        label = group.id.rsplit("-", 1)[-1]
+        parts.append(_text(x + _G_CELL / 2, base + 20, label, text_anchor="middle"))
+    first, last = groups[0].id, groups[-1].id
+    parts.append(
+        _text(
+            (_G_LEFT + _G_PLOT_RIGHT) / 2,
+            base + 50,
+            f"Group ({first} to {last})",
+            text_anchor="middle",
+        )
+    )
+    parts += _stage_legend(tutorial, stages)
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _stage_legend(tutorial: _Tutorial, stages: list[str]) -> list[str]:
+    x, y = _G_PLOT_RIGHT + 40, _G_TOP + 6
+    parts = [_text(x, y, "Stage of change", font_weight="bold")]
+    for i, stage in reversed(list(enumerate(stages))):
+        y += 32
+        parts.append(
+            f'<rect x="{x}" y="{y - 17}" width="{_G_CELL}" height="{_G_CELL}" '
+            f'rx="3" fill="{_STAGE_COLOURS[i]}"/>'
+        )
+        parts.append(
+            _text(
+                x + _G_CELL / 2,
+                y,
+                str(i + 1),
+                text_anchor="middle",
+                fill=_STAGE_INK[i],
+                font_weight="bold",
+                font_size="13",
+            )
+        )
+        parts.append(_text(x + _G_CELL + 10, y, stage))
+    y += 48
+    for line in (
+        f"Not placed: {len(tutorial.unplaced)}",
+        "members (not drawn;",
+        "the tutorial gives",
+        "the reasons)",
+    ):
+        parts.append(_text(x, y, line, fill=_GREY))
+        y += 20
+    return parts
+
+
+def programme_pair_svg(tutorial: _Tutorial) -> str:
+    """
+    The tutorial's pair's check-ins, in each member's own time, across March.
+
+    The check-ins are the tutorial's own (`occurrences` of the cadence it
+    built with `Cadence.for_slot`), kept on the clock of the member whose
+    zone the cadence is in.
+    """
+    kept = next(m for m in tutorial.pair if m.timezone == tutorial.cadence.timezone)
+    other = next(m for m in tutorial.pair if m is not kept)
+
+    def side(member: Member) -> _Side:
+        place = member.timezone.rsplit("/", 1)[-1].replace("_", " ")
+        return _side(
+            member.timezone, member.id, f"{member.id}, {place} ({member.timezone})"
+        )
+
+    chart = _PairChart(
+        name=f"{kept.id} and {other.id}",
+        kept=side(kept),
+        other=side(other),
+        weeks=_pair_weeks(tutorial.march, kept.timezone, other.timezone),
+        ids="pair-",
+    )
+    return _pair_svg(chart)
+
+
+# The tutorial's member: their record, the share kept each week, and the
+# statistic, over the programme's weeks.
+_SHARE_TOP, _SHARE_BOTTOM = 172, 262
+
+
+def _programme_layout(weeks: int) -> _DriftLayout:
+    return _DriftLayout(height=660, record_y=112, top=330, bottom=580, weeks=weeks)
+
+
+def _weekly_shares(tutorial: _Tutorial, member_id: str) -> list[tuple[int, int, int]]:
+    """Each week's number, touchpoints kept and touchpoints decided."""
+    shares = []
+    for week in range(tutorial.weeks):
+        begin, end = tutorial.start.add(weeks=week), tutorial.start.add(weeks=week + 1)
+        mine = [
+            t
+            for t in tutorial.record
+            if t.member_id == member_id and begin <= t.due < end
+        ]
+        decided = [t for t in mine if t.outcome != "excused"]
+        kept = sum(t.outcome == "kept" for t in decided)
+        shares.append((week, kept, len(decided)))
+    return shares
+
+
+def _programme_drift_heading(
+    drift: _Drift, shares: list[tuple[int, int, int]], height: int
+) -> list[str]:
+    who = drift.member_id
+    weekly = "; ".join(
+        f"week {week + 1}: {kept} of {due}" for week, kept, due in shares if due
+    )
+    truth = f"about {drift.baseline_rate:.0%}"
+    if drift.true_onset is not None and drift.drift_rate is not None:
+        truth += (
+            f" until {_day_month(drift.true_onset)}, then about "
+            f"{drift.drift_rate:.0%} before any outreach"
+        )
+    found = "The statistic never crosses the threshold."
+    if drift.flagged_at is not None and drift.onset is not None:
+        found = (
+            f"The statistic rises after the misses, crosses the threshold on "
+            f"{_day_month(drift.flagged_at)}, with the drift's detected onset "
+            f"{_day_month(drift.onset)}"
+        )
+        released = [r for _, r in _flag_spans(drift) if r is not None]
+        if released:
+            when = drift.start.add(seconds=int(released[0].week * _WEEK_SECONDS))
+            found += (
+                f", and falls back below the release level on {_day_month(when)}, "
+                "when the flag is released"
+            )
+        found += "."
+    description = (
+        f"{who}'s touchpoints, check-ins and group meetings, over the programme's "
+        f"{len(shares)} weeks, kept or missed. Kept each week, {weekly}. The "
+        f"simulator's truth: {who} keeps {truth}. {found}"
+    )
+    return [
+        _svg_open(_D_WIDTH, height, "member-"),
+        (
+            f'<title id="member-title">{escape(who)} over the programme, and when '
+            "the flag went up</title>"
+        ),
+        f'<desc id="member-desc">{escape(description)}</desc>',
+        f'<rect width="{_D_WIDTH}" height="{height}" fill="#ffffff"/>',
+        _text(
+            _D_LEFT,
+            30,
+            f"{who} over the programme, and when the flag went up",
+            font_size="18",
+            font_weight="bold",
+        ),
+    ]
+
+
+def _share_panel(shares: list[tuple[int, int, int]], scale: _DriftScale) -> list[str]:
+    """Each week's share of touchpoints kept, a dot and a line through them."""
+
+    def y(share: float) -> float:
+        return _SHARE_BOTTOM - share * (_SHARE_BOTTOM - _SHARE_TOP)
+
+    parts = [
+        _text(_D_LEFT, _SHARE_TOP - 18, "Share kept each week:", font_weight="bold")
+    ]
+    for share in (0.0, 0.5, 1.0):
+        parts.append(
+            _line(_D_LEFT, y(share), _D_WIDTH - _D_RIGHT, y(share), stroke="#dddddd")
+        )
+        parts.append(
+            _text(_D_LEFT - 10, y(share) + 5, f"{share:.0%}", text_anchor="end")
+        )
+    points = [(scale.x(week + 0.5), y(kept / due)) for week, kept, due in shares if due]
+    path = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in points)
+    parts.append(
+        f'<polyline points="{path}" fill="none" stroke="{_BLUE}" stroke-width="2.5"/>'
+    )
+    parts += [
+        f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="4.5" fill="{_BLUE}"/>'
+        for x, yy in points
+    ]
+    return parts
+
+
+def _programme_axes(scale: _DriftScale, who: str) -> list[str]:
+    bottom = scale.layout.bottom
+    parts = _statistic_grid(scale)
+    for week in range(scale.layout.weeks + 1):
+        monday = scale.start.add(weeks=week)
+        x = scale.x(week)
+        parts.append(_line(x, bottom, x, bottom + 6, stroke=_INK))
+        parts.append(
+            _text(
+                x, bottom + 22, _day_month(monday), text_anchor="middle", font_size="12"
+            )
+        )
+    parts.append(
+        _text(
+            (_D_LEFT + _D_WIDTH - _D_RIGHT) / 2,
+            scale.layout.height - 20,
+            f"{scale.start.year}, week by week: every check-in and group meeting, "
+            f"judged against {who}'s own usual rate",
+            text_anchor="middle",
+        )
+    )
+    return parts
+
+
+def programme_drift_svg(tutorial: _Tutorial) -> str:
+    """
+    The tutorial's flagged member: record, weekly share kept and statistic.
+
+    The member is the one whose first flag the tutorial looks at; their
+    touchpoints are the tutorial's record, replayed through a fresh
+    `DriftMonitor` so the statistic and threshold are known after every
+    one. The true onset is the simulator's; the detected onset and the
+    flag are the monitor's.
+    """
+    who = tutorial.flag.member_id
+    drift = _replay(who, tutorial.record, tutorial.start, tutorial.truth[who])
+    layout = _programme_layout(tutorial.weeks)
+    scale = _DriftScale(drift, layout)
+    shares = _weekly_shares(tutorial, who)
+    parts = [
+        *_programme_drift_heading(drift, shares, layout.height),
+        *_drift_legend(),
+        *_flagged_span(drift, scale),
+        *_record(drift, scale, "Touchpoints:"),
+        *_share_panel(shares, scale),
+        *_programme_axes(scale, who),
+        *_release(drift, scale),
+        *_statistic(drift, scale),
+        *_onsets(drift, scale),
+        "</svg>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pictures to the site (an mkdocs hook)."""
     from mkdocs.structure.files import File  # noqa: PLC0415 - needed only while building
@@ -927,4 +1476,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, CHECKINS_MARCH, content=checkins_march_svg()))
     files.append(File.generated(config, DRIFT_MEMBER, content=drift_member_svg()))
     files.append(File.generated(config, PHQ9_CHANGES, content=phq9_changes_svg()))
+    tutorial = _run_tutorial(pathlib.Path(config.docs_dir))
+    for path, draw in (
+        (PROGRAMME_GROUPS, programme_groups_svg),
+        (PROGRAMME_PAIR, programme_pair_svg),
+        (PROGRAMME_DRIFT, programme_drift_svg),
+    ):
+        files.append(File.generated(config, path, content=draw(tutorial)))
     return files

@@ -97,6 +97,11 @@ class JourneyScale:
 
         Raises:
             peerkit.errors.UnknownStageError: If *stage* is not on the scale.
+
+        Examples:
+            >>> from peerkit import STAGES_OF_CHANGE
+            >>> STAGES_OF_CHANGE.index("precontemplation")
+            0
         """
         try:
             return _positions(self.stages)[stage]
@@ -104,7 +109,14 @@ class JourneyScale:
             raise UnknownStageError(path, stage, self.stages) from None
 
     def check(self, stage: str, *, path: str = "stage") -> str:
-        """Return *stage* if it is on the scale; raise `UnknownStageError` if not."""
+        """
+        Return *stage* if it is on the scale; raise `UnknownStageError` if not.
+
+        Examples:
+            >>> from peerkit import STAGES_OF_RECOVERY
+            >>> STAGES_OF_RECOVERY.check("rebuilding")
+            'rebuilding'
+        """
         self.index(stage, path=path)
         return stage
 
@@ -124,6 +136,13 @@ class JourneyScale:
 
         Raises:
             peerkit.errors.UnknownStageError: If either stage is not on the scale.
+
+        Examples:
+            >>> from peerkit import STAGES_OF_CHANGE
+            >>> STAGES_OF_CHANGE.distance("precontemplation", "maintenance")
+            1.0
+            >>> STAGES_OF_CHANGE.distance("action", "preparation")
+            0.25
         """
         span = len(self.stages) - 1
         steps = abs(self.steps(a, b))
@@ -136,6 +155,14 @@ class JourneyScale:
         Raises:
             peerkit.errors.UnknownStageError: If either end is not on the scale.
             peerkit.errors.InvalidInputError: If the band runs backwards.
+
+        Examples:
+            >>> from peerkit import STAGES_OF_CHANGE
+            >>> STAGES_OF_CHANGE.check_band(("contemplation", "action"))
+            >>> STAGES_OF_CHANGE.check_band(("action", "contemplation"))
+            Traceback (most recent call last):
+            ...
+            peerkit.errors.InvalidInputError: stage_band: expected a band from a ...
         """
         if not isinstance(band, tuple) or len(band) != 2:
             raise InvalidInputError(path, band, "a (lowest, highest) pair of stages")
@@ -154,6 +181,11 @@ class JourneyScale:
             peerkit.errors.UnknownStageError: If the stage or either end of
                 the band is not on the scale.
             peerkit.errors.InvalidInputError: If *band* is not a pair.
+
+        Examples:
+            >>> from peerkit import STAGES_OF_RECOVERY
+            >>> STAGES_OF_RECOVERY.in_band("preparation", ("awareness", "rebuilding"))
+            True
         """
         self.check_band(band, path="band")
         return self.index(band[0]) <= self.index(stage) <= self.index(band[1])
@@ -389,22 +421,52 @@ class Group:
 
     @property
     def size(self) -> int:
-        """How many members the group has."""
+        """
+        How many members the group has.
+
+        Examples:
+            >>> from peerkit import Group, Member
+            >>> Group("g1", [Member("ada", "action"), Member("ben", "action")], 8).size
+            2
+        """
         return len(self.members)
 
     @property
     def free_places(self) -> int:
-        """How many more members the group can take."""
+        """
+        How many more members the group can take.
+
+        Examples:
+            >>> from peerkit import Group, Member
+            >>> Group("g1", [Member("ada", "action")], 8).free_places
+            7
+        """
         return self.capacity - len(self.members)
 
     @property
     def is_full(self) -> bool:
-        """Whether the group is at capacity."""
+        """
+        Whether the group is at capacity.
+
+        Examples:
+            >>> from peerkit import Group, Member
+            >>> Group("g1", [Member("ada", "action")], 1).is_full
+            True
+        """
         return len(self.members) >= self.capacity
 
     @property
     def member_ids(self) -> tuple[str, ...]:
-        """Ids of the members, sorted."""
+        """
+        Ids of the members, sorted.
+
+        Examples:
+            >>> from peerkit import Group, Member
+            >>> Group(
+            ...     "g1", [Member("ben", "action"), Member("ada", "action")], 8
+            ... ).member_ids
+            ('ada', 'ben')
+        """
         return tuple(m.id for m in self.members)
 
 
@@ -500,6 +562,11 @@ class Cohort:
 
         Raises:
             peerkit.errors.InvalidInputError: If there is none.
+
+        Examples:
+            >>> from peerkit.datasets import sample_cohort
+            >>> sample_cohort().member("ada").timezone
+            'Australia/Sydney'
         """
         return _find(self.members, member_id, "member_id", "the id of a cohort member")
 
@@ -509,11 +576,23 @@ class Cohort:
 
         Raises:
             peerkit.errors.InvalidInputError: If there is none.
+
+        Examples:
+            >>> from peerkit.datasets import sample_cohort
+            >>> sample_cohort().group("g1").member_ids[:3]
+            ('ada', 'chen', 'emeka')
         """
         return _find(self.groups, group_id, "group_id", "the id of a cohort group")
 
     @property
     def unplaced(self) -> tuple[Member, ...]:
-        """Members who are in no group, sorted by id."""
+        """
+        Members who are in no group, sorted by id.
+
+        Examples:
+            >>> from peerkit.datasets import sample_cohort
+            >>> len(sample_cohort().unplaced)
+            35
+        """
         placed = {m.id for g in self.groups for m in g.members}
         return tuple(m for m in self.members if m.id not in placed)

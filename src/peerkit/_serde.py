@@ -417,6 +417,11 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
         obj: Any peerkit value.
         indent: Pretty-print with this indent; compact by default.
 
+    Examples:
+        >>> import peerkit
+        >>> peerkit.to_json(peerkit.Window(0, 18 * 60, 21 * 60))
+        '{"day": 0, "start": 1080, "end": 1260}'
+
     Added in 0.1.
     """
     return json.dumps(to_dict(obj), ensure_ascii=False, allow_nan=False, indent=indent)
@@ -429,6 +434,12 @@ def from_json(cls: type[T], text: str | bytes) -> T:
     Raises:
         peerkit.errors.InvalidInputError: If *text* is not JSON or does not
             describe a valid *cls*.
+
+    Examples:
+        >>> import peerkit
+        >>> ada = peerkit.Member("ada", "action", timezone="Europe/London")
+        >>> peerkit.from_json(peerkit.Member, peerkit.to_json(ada)) == ada
+        True
 
     Added in 0.1.
     """

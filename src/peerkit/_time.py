@@ -255,7 +255,16 @@ class Interval:
 
     @property
     def minutes(self) -> float:
-        """Length of the span in minutes."""
+        """
+        Length of the span in minutes.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit import Interval
+            >>> start = pendulum.datetime(2024, 3, 9, 12, tz="America/New_York")
+            >>> Interval(start, start.add(days=1)).minutes  # a DST night
+            1380.0
+        """
         return (self.end - self.start).total_seconds() / 60
 
     def __contains__(self, instant: object) -> bool:
@@ -270,13 +279,43 @@ class Interval:
         return self.start <= as_instant("instant", instant) < self.end
 
     def overlaps(self, other: Interval) -> bool:
-        """Return whether the two spans share at least one instant."""
+        """
+        Return whether the two spans share at least one instant.
+
+        Spans are half-open: one that ends as another starts does not
+        overlap it.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit import Interval
+            >>> nine, ten, eleven = (
+            ...     pendulum.datetime(2024, 1, 1, h) for h in (9, 10, 11)
+            ... )
+            >>> Interval(nine, ten).overlaps(Interval(ten, eleven))
+            False
+            >>> Interval(nine, eleven).overlaps(Interval(ten, eleven))
+            True
+        """
         if not isinstance(other, Interval):
             raise InvalidInputError("other", other, "an Interval")
         return self.start < other.end and other.start < self.end
 
     def intersection(self, other: Interval) -> Interval | None:
-        """The span both share, or ``None`` if they do not overlap."""
+        """
+        The span both share, or ``None`` if they do not overlap.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit import Interval
+            >>> a = Interval(
+            ...     pendulum.datetime(2024, 1, 1, 9), pendulum.datetime(2024, 1, 1, 11)
+            ... )
+            >>> b = Interval(
+            ...     pendulum.datetime(2024, 1, 1, 10), pendulum.datetime(2024, 1, 1, 12)
+            ... )
+            >>> a.intersection(b).minutes
+            60.0
+        """
         if not self.overlaps(other):
             return None
         return Interval(max(self.start, other.start), min(self.end, other.end))
@@ -374,6 +413,16 @@ def intersect_intervals(*interval_sets: Iterable[Interval]) -> tuple[Interval, .
     Raises:
         peerkit.errors.InvalidInputError: If no set is given.
 
+    Examples:
+        >>> import pendulum
+        >>> from peerkit import Interval, intersect_intervals
+        >>> def at(hour):
+        ...     return pendulum.datetime(2024, 1, 1, hour)
+        >>> ada = [Interval(at(9), at(11)), Interval(at(14), at(16))]
+        >>> ben = [Interval(at(10), at(15))]
+        >>> [(str(i.start.time()), i.minutes) for i in intersect_intervals(ada, ben)]
+        [('10:00:00', 60.0), ('14:00:00', 60.0)]
+
     Added in 0.1.
     """
     if not interval_sets:
@@ -391,6 +440,14 @@ def intersect_intervals(*interval_sets: Iterable[Interval]) -> tuple[Interval, .
 def total_minutes(intervals: Iterable[Interval]) -> float:
     """
     Minutes covered by the union of *intervals* (overlaps counted once).
+
+    Examples:
+        >>> import pendulum
+        >>> from peerkit import Interval, total_minutes
+        >>> def at(hour):
+        ...     return pendulum.datetime(2024, 1, 1, hour)
+        >>> total_minutes([Interval(at(9), at(11)), Interval(at(10), at(12))])
+        180.0
 
     Added in 0.1.
     """
@@ -444,6 +501,9 @@ class Window:
     Examples:
         >>> str(Window(0, 18 * 60, 21 * 60))
         'mon 18:00-21:00'
+        >>> from peerkit import WEEKDAYS
+        >>> WEEKDAYS[Window(6, 9 * 60, 10 * 60).day]
+        'sun'
 
     Added in 0.1.
     """
@@ -454,7 +514,14 @@ class Window:
 
     @property
     def minutes(self) -> int:
-        """Nominal length in minutes (wall-clock, before any DST change)."""
+        """
+        Nominal length in minutes (wall-clock, before any DST change).
+
+        Examples:
+            >>> from peerkit import Window
+            >>> Window(4, 22 * 60, 24 * 60).minutes
+            120
+        """
         return self.end - self.start
 
     def __str__(self) -> str:
@@ -618,6 +685,14 @@ class WeeklyAvailability:
         Raises:
             peerkit.errors.InvalidInputError: If a spec cannot be read; the
                 path names its position, e.g. ``specs[2]``.
+
+        Examples:
+            >>> from peerkit import WeeklyAvailability
+            >>> week = WeeklyAvailability.parse(
+            ...     ["weekends 10:00-12:00", "mon 23:00-01:00"]
+            ... )
+            >>> week.specs()
+            ('mon 23:00-24:00', 'tue 00:00-01:00', 'sat 10:00-12:00', 'sun 10:00-12:00')
         """
         if isinstance(specs, str):
             return cls(tuple(_parse_window("specs", specs)))
@@ -630,21 +705,54 @@ class WeeklyAvailability:
 
     @classmethod
     def always(cls) -> Self:
-        """Availability at every hour of every day."""
+        """
+        Availability at every hour of every day.
+
+        Examples:
+            >>> from peerkit import WeeklyAvailability
+            >>> str(WeeklyAvailability.always())
+            'daily 00:00-24:00'
+        """
         return cls(_ALWAYS)
 
     @property
     def is_empty(self) -> bool:
-        """Whether no time at all is available."""
+        """
+        Whether no time at all is available.
+
+        Examples:
+            >>> from peerkit import WeeklyAvailability
+            >>> WeeklyAvailability.parse("mon 09:00-10:00").is_empty
+            False
+            >>> WeeklyAvailability().is_empty
+            True
+        """
         return not self.windows
 
     @property
     def minutes_per_week(self) -> int:
-        """Nominal minutes per week, counted on the wall clock."""
+        """
+        Nominal minutes per week, counted on the wall clock.
+
+        Examples:
+            >>> from peerkit import WeeklyAvailability
+            >>> WeeklyAvailability.parse("mon-fri 18:00-20:00").minutes_per_week
+            600
+        """
         return sum(w.minutes for w in self.windows)
 
     def specs(self) -> tuple[str, ...]:
-        """The windows as specs that `parse` reads back to an equal value."""
+        """
+        The windows as specs that `parse` reads back to an equal value.
+
+        Examples:
+            >>> from peerkit import WeeklyAvailability
+            >>> week = WeeklyAvailability.parse("sat,sun 10:00-12:00")
+            >>> week.specs()
+            ('sat 10:00-12:00', 'sun 10:00-12:00')
+            >>> WeeklyAvailability.parse(week.specs()) == week
+            True
+        """
         return tuple(str(w) for w in self.windows)
 
     def __str__(self) -> str:
@@ -723,6 +831,21 @@ class WeeklyAvailability:
             end: End of the range (aware, after *start*, at most
                 `MAX_RANGE_DAYS` later: ask for a long stretch week by week).
             timezone: IANA zone the windows are read in.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit import WeeklyAvailability
+            >>> weekends = WeeklyAvailability.parse("sat,sun 10:00-12:00")
+            >>> spans = weekends.intervals_between(
+            ...     pendulum.datetime(2024, 3, 1, tz="Europe/Paris"),
+            ...     pendulum.datetime(2024, 3, 11, tz="Europe/Paris"),
+            ...     timezone="Europe/Paris",
+            ... )
+            >>> [
+            ...     span.start.in_tz("Europe/Paris").format("ddd D HH:mm")
+            ...     for span in spans
+            ... ]
+            ['Sat 2 10:00', 'Sun 3 10:00', 'Sat 9 10:00', 'Sun 10 10:00']
         """
         check_timezone("timezone", timezone)
         lo = _micros(as_instant("start", start))
@@ -885,6 +1008,29 @@ def overlap_minutes(
 ) -> float:
     """
     Minutes in one week when every party is available; see `common_intervals`.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from peerkit import Member, WeeklyAvailability, overlap_minutes
+        >>> ny = Member(
+        ...     "ada",
+        ...     "action",
+        ...     timezone="America/New_York",
+        ...     availability=WeeklyAvailability.parse("mon 09:00-12:00"),
+        ... )
+        >>> ldn = Member(
+        ...     "ben",
+        ...     "action",
+        ...     timezone="Europe/London",
+        ...     availability=WeeklyAvailability.parse("mon 14:00-17:00"),
+        ... )
+        >>> for week in (dt.date(2024, 3, 4), dt.date(2024, 3, 11)):  # US clocks change
+        ...     print(
+        ...         week,
+        ...         overlap_minutes([ny, ldn], week_of=week, timezone="Europe/London"),
+        ...     )
+        2024-03-04 180.0
+        2024-03-11 120.0
 
     Added in 0.1.
     """

@@ -29,6 +29,14 @@ class PeerkitError(Exception):
     """
     Base class for every exception peerkit raises on purpose.
 
+    Examples:
+        >>> import peerkit
+        >>> try:
+        ...     peerkit.STAGES_OF_CHANGE.index("relapse")
+        ... except peerkit.PeerkitError as e:
+        ...     print(type(e).__name__)
+        UnknownStageError
+
     Added in 0.1.
     """
 
@@ -46,6 +54,15 @@ class InvalidInputError(PeerkitError, ValueError):
             A top-level argument is named by itself (``history``).
         value: The offending value as given.
         expected: What would have been accepted, in words.
+
+    Examples:
+        >>> from peerkit import Member
+        >>> from peerkit.errors import InvalidInputError
+        >>> try:
+        ...     Member("ada", "action", languages=[])
+        ... except InvalidInputError as e:
+        ...     print(e.path, isinstance(e, ValueError))
+        languages True
 
     Added in 0.1.
     """
@@ -75,6 +92,11 @@ class InvalidInputError(PeerkitError, ValueError):
 
         Args:
             path: The location of the enclosing value.
+
+        Examples:
+            >>> err = InvalidInputError("timezone", "Mars/Olympus_Mons", "a zone")
+            >>> err.at("members[3]").path
+            'members[3].timezone'
         """
         new = _copy_with_path(self, _join_path(path, self.path))
         new.__cause__ = self.__cause__
@@ -87,6 +109,15 @@ class UnknownStageError(InvalidInputError):
 
     Attributes:
         stages: The stages the scale has, in order.
+
+    Examples:
+        >>> from peerkit import STAGES_OF_RECOVERY
+        >>> from peerkit.errors import UnknownStageError
+        >>> try:
+        ...     STAGES_OF_RECOVERY.check("action")
+        ... except UnknownStageError as e:
+        ...     print(e.stages)
+        ('moratorium', 'awareness', 'preparation', 'rebuilding', 'growth')
 
     Added in 0.1.
     """

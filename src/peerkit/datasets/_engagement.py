@@ -55,6 +55,16 @@ class DriftTruth:
         onset: The due time of their first touchpoint at the lower rate.
         drift_rate: Their true kept rate from *onset* on.
 
+    Examples:
+        >>> from peerkit.datasets import sample_engagement
+        >>> from peerkit.engagement import detect_drift
+        >>> record = sample_engagement()
+        >>> drifting = {t.member_id for t in record.truth if t.drifts}
+        >>> reports = detect_drift(record.touchpoints, now=record.now)
+        >>> flagged = {r.member_id for r in reports if r.flagged}
+        >>> len(drifting), len(flagged), len(flagged & drifting)
+        (18, 14, 13)
+
     Added in 0.1.
     """
 
@@ -76,6 +86,14 @@ class SimulatedEngagement:
         truth: What happened to each member, in member-id order.
         start: The Monday the record starts (UTC).
         now: The end of the record: the moment to judge it at.
+
+    Examples:
+        >>> from peerkit.datasets import simulate_engagement
+        >>> record = simulate_engagement(20, weeks=12, seed=1)
+        >>> len(record.touchpoints), len(record.truth)
+        (240, 20)
+        >>> str(record.start), str(record.now)
+        ('2024-01-01 00:00:00+00:00', '2024-03-25 00:00:00+00:00')
 
     Added in 0.1.
     """

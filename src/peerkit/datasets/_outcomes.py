@@ -45,6 +45,16 @@ class SimulatedOutcomes:
         now: The end of the record (the follow-up window's end): the
             moment to judge it at.
 
+    Examples:
+        >>> from peerkit.datasets import sample_outcomes
+        >>> sample = sample_outcomes()
+        >>> print(
+        ...     sample.baseline_window.start.date(), sample.followup_window.start.date()
+        ... )
+        2024-01-01 2024-06-17
+        >>> sample.now == sample.followup_window.end
+        True
+
     Added in 0.1.
     """
 
@@ -61,7 +71,16 @@ class SimulatedOutcomes:
     now: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
 
     def of(self, instrument: Instrument) -> tuple[Measurement, ...]:
-        """The measurements on one questionnaire (`programme_outcomes` takes one)."""
+        """
+        The measurements on one questionnaire (`programme_outcomes` takes one).
+
+        Examples:
+            >>> from peerkit.datasets import sample_outcomes
+            >>> from peerkit.outcomes import GAD7
+            >>> gad7 = sample_outcomes().of(GAD7)
+            >>> len(gad7), {m.instrument.name for m in gad7}
+            (106, {'GAD-7'})
+        """
         return tuple(
             m for m in self.measurements if instrument.same_questionnaire(m.instrument)
         )

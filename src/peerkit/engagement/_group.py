@@ -42,6 +42,22 @@ class WeeklyAttendance:
         kept: Touchpoints kept that week.
         decided: Touchpoints kept or missed that week (excused left out).
 
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.engagement import Touchpoint, group_engagement
+        >>> start = pendulum.datetime(2024, 1, 1, 18)
+        >>> history = [
+        ...     Touchpoint(who, start.add(weeks=w), "kept" if w % 2 else "missed")
+        ...     for who in ("ada", "bo")
+        ...     for w in range(8)
+        ... ]
+        >>> summary = group_engagement(history, now=start.add(weeks=8), weeks=2)
+        >>> [
+        ...     (str(week.start.date()), week.kept, week.decided)
+        ...     for week in summary.weeks
+        ... ]
+        [('2024-02-12', 0, 2), ('2024-02-19', 2, 2)]
+
     Added in 0.1.
     """
 
@@ -51,7 +67,18 @@ class WeeklyAttendance:
 
     @property
     def rate(self) -> float | None:
-        """``kept / decided``, or None in a week with nothing decided."""
+        """
+        ``kept / decided``, or None in a week with nothing decided.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.engagement import WeeklyAttendance
+            >>> monday = pendulum.datetime(2024, 1, 1)
+            >>> WeeklyAttendance(start=monday, kept=3, decided=4).rate
+            0.75
+            >>> WeeklyAttendance(start=monday, kept=0, decided=0).rate is None
+            True
+        """
         return self.kept / self.decided if self.decided else None
 
 
@@ -76,6 +103,22 @@ class GroupEngagement:
         disengaged: Of those, members disengaged.
         re_engaged: Members back after a drift.
         reasons: The same in plain words.
+
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.engagement import Touchpoint, group_engagement
+        >>> start = pendulum.datetime(2024, 1, 1, 18)
+        >>> history = [
+        ...     Touchpoint("ada", start.add(weeks=w), "kept" if w < 12 else "missed")
+        ...     for w in range(18)
+        ... ] + [Touchpoint("bo", start.add(weeks=w), "kept") for w in range(18)]
+        >>> summary = group_engagement(history, now=start.add(weeks=18), weeks=4)
+        >>> summary.members, summary.rate, summary.drifting
+        (2, 0.5, 1)
+        >>> for reason in summary.reasons:
+        ...     print(reason.message)
+        Attendance 50% over the last 4 weeks.
+        1 of 2 members drifting, 1 of them disengaged.
 
     Added in 0.1.
     """

@@ -35,6 +35,11 @@ class MilestoneKind(enum.StrEnum):
         KEPT: A round number kept in all (10, 25, 50, 100, ...).
         CAME_BACK: Back to their usual rate after a drift.
 
+    Examples:
+        >>> from peerkit.engagement import MilestoneKind
+        >>> MilestoneKind("came-back") is MilestoneKind.CAME_BACK
+        True
+
     Added in 0.1.
     """
 
@@ -79,6 +84,16 @@ class Milestone:
         count: The number behind it: the streak, the total kept, or the
             kept in a row on coming back (0 for the first month).
         message: A sentence for the member, about them alone.
+
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.engagement import Touchpoint, milestones
+        >>> start = pendulum.datetime(2024, 1, 1, 18)
+        >>> history = [Touchpoint("ada", start.add(weeks=w), "kept") for w in range(5)]
+        >>> for milestone in milestones(history, now=start.add(weeks=5)):
+        ...     print(milestone.kind.value, milestone.count, milestone.message)
+        streak 4 4 check-ins in a row: the longest run yet.
+        first-month 0 A month with the programme, and still showing up.
 
     Added in 0.1.
     """

@@ -65,6 +65,17 @@ class MemberState:
     Instants are POSIX microseconds and -1 means "none". The fields are the
     statistic's own; treat them as opaque, store and restore them whole.
 
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.engagement import DriftMonitor, Touchpoint
+        >>> monitor = DriftMonitor()
+        >>> _ = monitor.observe(
+        ...     Touchpoint("ada", pendulum.datetime(2024, 1, 1), "kept")
+        ... )
+        >>> (saved,) = monitor.state.members
+        >>> saved.member_id, saved.kept, saved.flagged
+        ('ada', 1, False)
+
     Added in 0.1.
     """
 
@@ -110,6 +121,19 @@ class DriftState:
     Attributes:
         policy: The monitor's policy.
         members: Each member's statistic, in member-id order.
+
+    Examples:
+        >>> import pendulum
+        >>> import peerkit
+        >>> from peerkit.engagement import DriftMonitor, DriftState, Touchpoint
+        >>> monitor = DriftMonitor()
+        >>> start = pendulum.datetime(2024, 1, 1)
+        >>> monitor.observe_many(
+        ...     [Touchpoint("ada", start.add(weeks=w), "kept") for w in range(8)]
+        ... )
+        >>> text = peerkit.to_json(monitor.state)
+        >>> peerkit.from_json(DriftState, text) == monitor.state
+        True
 
     Added in 0.1.
     """
@@ -180,7 +204,16 @@ class DriftMonitor:
 
     @property
     def policy(self) -> DriftPolicy:
-        """The monitor's policy."""
+        """
+        The monitor's policy.
+
+        Examples:
+            >>> import attrs
+            >>> from peerkit.engagement import DriftMonitor, DriftPolicy
+            >>> policy = attrs.evolve(DriftPolicy(), min_history=4)
+            >>> DriftMonitor(policy).policy.min_history
+            4
+        """
         return self._policy
 
     def observe(self, event: Event) -> DriftReport:
@@ -192,6 +225,16 @@ class DriftMonitor:
         Raises:
             peerkit.errors.InvalidInputError: If *event* is neither, or is
                 a touchpoint earlier than that member's last one.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.engagement import DriftMonitor, Touchpoint
+            >>> monitor = DriftMonitor()
+            >>> report = monitor.observe(
+            ...     Touchpoint("ada", pendulum.datetime(2024, 1, 1), "kept")
+            ... )
+            >>> report.status.value, report.touchpoints
+            ('new', 1)
         """
         members = self._members
         if type(event) is Touchpoint or isinstance(event, Touchpoint):
@@ -305,6 +348,20 @@ class DriftMonitor:
         Raises:
             peerkit.errors.InvalidInputError: If the monitor has not seen
                 *member_id*, or *now* is before their latest event.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.engagement import DriftMonitor, Touchpoint
+            >>> start = pendulum.datetime(2024, 1, 1, 18)
+            >>> monitor = DriftMonitor()
+            >>> for week in range(18):
+            ...     outcome = "kept" if week < 12 else "missed"
+            ...     _ = monitor.observe(
+            ...         Touchpoint("ada", start.add(weeks=week), outcome)
+            ...     )
+            >>> report = monitor.report("ada", now=start.add(weeks=18))
+            >>> report.status.value, report.missed_in_a_row
+            ('disengaged', 6)
         """
         m = self._members.get(member_id) if isinstance(member_id, str) else None
         if m is None:
@@ -321,6 +378,21 @@ class DriftMonitor:
 
         Raises:
             peerkit.errors.InvalidInputError: If *now* is before any event.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.engagement import DriftMonitor, Touchpoint, detect_drift
+            >>> start = pendulum.datetime(2024, 1, 1, 18)
+            >>> events = [
+            ...     Touchpoint(who, start.add(weeks=w), "kept" if w % 3 else "missed")
+            ...     for who in ("ada", "bo")
+            ...     for w in range(10)
+            ... ]
+            >>> monitor = DriftMonitor()
+            >>> monitor.observe_many(events)
+            >>> now = start.add(weeks=10)
+            >>> monitor.reports(now=now) == detect_drift(events, now=now)
+            True
         """
         as_of = moment(check_now(now))
         result = []
@@ -332,7 +404,21 @@ class DriftMonitor:
 
     @property
     def state(self) -> DriftState:
-        """The monitor's whole state as a frozen, plain value."""
+        """
+        The monitor's whole state as a frozen, plain value.
+
+        Examples:
+            >>> import pendulum
+            >>> import peerkit
+            >>> from peerkit.engagement import DriftMonitor, Touchpoint
+            >>> monitor = DriftMonitor()
+            >>> _ = monitor.observe(
+            ...     Touchpoint("ada", pendulum.datetime(2024, 1, 1), "kept")
+            ... )
+            >>> [m.member_id for m in monitor.state.members]
+            ['ada']
+            >>> stored = peerkit.to_json(monitor.state)  # keep it between runs
+        """
         saved: list[MemberState] = []
         for ident, m in sorted(self._members.items()):
             numbers: dict[str, Any] = {name: getattr(m, name) for name in _INTS}
@@ -355,6 +441,19 @@ class DriftMonitor:
 
         Raises:
             peerkit.errors.InvalidInputError: If *state* is not a DriftState.
+
+        Examples:
+            >>> import pendulum
+            >>> import peerkit
+            >>> from peerkit.engagement import DriftMonitor, DriftState, Touchpoint
+            >>> start = pendulum.datetime(2024, 1, 1)
+            >>> monitor = DriftMonitor()
+            >>> _ = monitor.observe(Touchpoint("ada", start, "kept"))
+            >>> stored = peerkit.to_json(monitor.state)
+            >>> resumed = DriftMonitor.from_state(peerkit.from_json(DriftState, stored))
+            >>> later = Touchpoint("ada", start.add(weeks=1), "missed")
+            >>> resumed.observe(later) == monitor.observe(later)
+            True
         """
         if not isinstance(state, DriftState):
             raise InvalidInputError("state", state, "a DriftState")

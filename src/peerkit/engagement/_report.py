@@ -39,6 +39,13 @@ class DriftStatus(enum.StrEnum):
             touch otherwise.
         RE_ENGAGED: Back after a drift (for a few touchpoints, then steady).
 
+    Examples:
+        >>> from peerkit.engagement import DriftStatus
+        >>> DriftStatus("re-engaged") is DriftStatus.RE_ENGAGED
+        True
+        >>> [status.value for status in DriftStatus]
+        ['new', 'steady', 'drifting', 'disengaged', 're-engaged']
+
     Added in 0.1.
     """
 
@@ -153,6 +160,20 @@ class DriftReport:
             follows the member's touchpoints a week); None with no history.
         as_of: The moment of the report.
 
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.engagement import Touchpoint, detect_drift
+        >>> start = pendulum.datetime(2024, 1, 1, 18)
+        >>> history = [
+        ...     Touchpoint("ada", start.add(weeks=w), "kept" if w < 12 else "missed")
+        ...     for w in range(18)
+        ... ]
+        >>> (report,) = detect_drift(history, now=start.add(weeks=18))
+        >>> report.status.value, str(report.onset.date()), report.missed_in_a_row
+        ('disengaged', '2024-03-25', 6)
+        >>> report.baseline_rate > 0.9, report.recent_rate
+        (True, 0.0)
+
     Added in 0.1.
     """
 
@@ -184,7 +205,19 @@ class DriftReport:
 
     @property
     def flagged(self) -> bool:
-        """True while drifting or disengaged: someone should reach out."""
+        """
+        True while drifting or disengaged: someone should reach out.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.engagement import Touchpoint, detect_drift
+            >>> start = pendulum.datetime(2024, 1, 1, 18)
+            >>> steady = [
+            ...     Touchpoint("bo", start.add(weeks=w), "kept") for w in range(12)
+            ... ]
+            >>> detect_drift(steady, now=start.add(weeks=12))[0].flagged
+            False
+        """
         return self.status in (DriftStatus.DRIFTING, DriftStatus.DISENGAGED)
 
     @functools.cached_property
@@ -193,6 +226,23 @@ class DriftReport:
         The report in plain words a coordinator can act on.
 
         Messages are about this member only, and name no one.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.engagement import Touchpoint, detect_drift
+            >>> start = pendulum.datetime(2024, 1, 1, 18)
+            >>> history = [
+            ...     Touchpoint(
+            ...         "ada", start.add(weeks=w), "kept" if w < 12 else "missed"
+            ...     )
+            ...     for w in range(18)
+            ... ]
+            >>> (report,) = detect_drift(history, now=start.add(weeks=18))
+            >>> for reason in report.evidence:
+            ...     print(reason.message)
+            Kept 0 of 6 check-ins since 25 March, usually about 6 of 6.
+            Missed the last 6 in a row; last kept one on 18 March.
+            No other activity since the misses began.
         """
         return _evidence(self)
 

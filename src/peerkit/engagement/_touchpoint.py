@@ -79,6 +79,9 @@ class Touchpoint:
         >>> t = Touchpoint("ada", pendulum.datetime(2024, 3, 4, 18), "kept")
         >>> t.outcome, t.kind
         ('kept', 'checkin')
+        >>> from peerkit.engagement import OUTCOMES
+        >>> OUTCOMES  # excused is never counted as a miss
+        ('kept', 'missed', 'excused')
 
     Added in 0.1.
     """

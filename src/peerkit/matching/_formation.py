@@ -84,6 +84,16 @@ class FormedGroup:
         score: The mean of its members' fits.
         reasons: What holds the group together, in member-safe words.
 
+    Examples:
+        >>> from peerkit import Member
+        >>> from peerkit.matching import form_groups
+        >>> people = [Member(name, "action") for name in ("ada", "bo", "cy", "di")]
+        >>> formed = form_groups(people, min_size=2, max_size=4).groups[0]
+        >>> formed.group.member_ids, formed.group.capacity
+        (('ada', 'bo', 'cy', 'di'), 4)
+        >>> [r.message for r in formed.reasons][:2]
+        ['4 members.', 'Runs in en.']
+
     Added in 0.1.
     """
 
@@ -108,6 +118,15 @@ class Unplaced:
         member_id: Who.
         reasons: Why, in words the member may read; ``code`` says which rule
             (``unplaced.language``, ``unmatched.sitting_out``, ...).
+
+    Examples:
+        >>> from peerkit import Member
+        >>> from peerkit.matching import match_partners
+        >>> people = [Member("ada", "action"), Member("bo", "action")]
+        >>> people.append(Member("cy", "action", languages=["fr"]))
+        >>> (unplaced,) = match_partners(people).unmatched
+        >>> unplaced.member_id, unplaced.reasons[0].message
+        ('cy', 'Nobody else this round speaks a language you listed.')
 
     Added in 0.1.
     """
@@ -140,6 +159,17 @@ class Grouping:
         mean_fit: Mean fit over placed members (0 if nobody was placed).
         min_fit: The worst placed member's fit (0 if nobody was placed).
 
+    Examples:
+        >>> from peerkit import Member
+        >>> from peerkit.matching import form_groups
+        >>> people = [Member(f"m{i}", "action") for i in range(7)]
+        >>> people.append(Member("zed", "action", languages=["fr"]))
+        >>> grouping = form_groups(people, min_size=3, max_size=4)
+        >>> [fg.group.size for fg in grouping.groups]
+        [4, 3]
+        >>> [u.member_id for u in grouping.unplaced]
+        ['zed']
+
     Added in 0.1.
     """
 
@@ -154,7 +184,17 @@ class Grouping:
 
     @property
     def placed(self) -> int:
-        """How many members are in a group."""
+        """
+        How many members are in a group.
+
+        Examples:
+            >>> from peerkit import Member
+            >>> from peerkit.matching import form_groups
+            >>> people = [Member(f"m{i}", "action") for i in range(5)]
+            >>> people.append(Member("zed", "action", languages=["fr"]))
+            >>> form_groups(people, min_size=2, max_size=5).placed
+            5
+        """
         return sum(fg.group.size for fg in self.groups)
 
 

@@ -52,6 +52,15 @@ class MentorAssignment:
         mentee_id: The mentee.
         fit: How well the two suit each other (`partner_fit`).
 
+    Examples:
+        >>> from peerkit import Member
+        >>> from peerkit.matching import match_mentors
+        >>> mentors = [Member("mo", "maintenance")]
+        >>> matching = match_mentors(mentors, [Member("ada", "action")])
+        >>> (assignment,) = matching.assignments
+        >>> assignment.mentor_id, assignment.mentee_id, assignment.fit.member_ids
+        ('mo', 'ada', ('ada', 'mo'))
+
     Added in 0.1.
     """
 
@@ -67,7 +76,18 @@ class MentorAssignment:
 
     @property
     def score(self) -> float:
-        """The fit's score."""
+        """
+        The fit's score.
+
+        Examples:
+            >>> from peerkit import Member
+            >>> from peerkit.matching import match_mentors
+            >>> mentors = [Member("mo", "maintenance")]
+            >>> matching = match_mentors(mentors, [Member("ada", "action")])
+            >>> (assignment,) = matching.assignments
+            >>> assignment.score == assignment.fit.score
+            True
+        """
         return self.fit.score
 
 
@@ -144,17 +164,48 @@ class MentorMatching:
 
     @property
     def teams(self) -> tuple[tuple[str, ...], ...]:
-        """Every assignment as a sorted pair of ids: one round of ``history``."""
+        """
+        Every assignment as a sorted pair of ids: one round of ``history``.
+
+        Examples:
+            >>> from peerkit import Member
+            >>> from peerkit.matching import match_mentors
+            >>> mentors = [Member("mo", "maintenance", max_partners=2)]
+            >>> mentees = [Member("ada", "action"), Member("bo", "action")]
+            >>> match_mentors(mentors, mentees).teams
+            (('ada', 'mo'), ('bo', 'mo'))
+        """
         return tuple(a.fit.member_ids for a in self.assignments)
 
     def mentees_of(self, mentor_id: str) -> tuple[str, ...]:
-        """The mentees of *mentor_id*, by id."""
+        """
+        The mentees of *mentor_id*, by id.
+
+        Examples:
+            >>> from peerkit import Member
+            >>> from peerkit.matching import match_mentors
+            >>> mentors = [Member("mo", "maintenance", max_partners=2)]
+            >>> mentees = [Member("bo", "action"), Member("ada", "action")]
+            >>> match_mentors(mentors, mentees).mentees_of("mo")
+            ('ada', 'bo')
+        """
         return tuple(
             sorted(a.mentee_id for a in self.assignments if a.mentor_id == mentor_id)
         )
 
     def mentor_of(self, mentee_id: str) -> str | None:
-        """The mentor of *mentee_id*, or None."""
+        """
+        The mentor of *mentee_id*, or None.
+
+        Examples:
+            >>> from peerkit import Member
+            >>> from peerkit.matching import match_mentors
+            >>> mentors = [Member("mo", "maintenance")]
+            >>> mentees = [Member("ada", "action"), Member("bo", "action")]
+            >>> matching = match_mentors(mentors, mentees)  # mo takes one mentee
+            >>> matching.mentor_of("ada"), matching.mentor_of("bo")
+            ('mo', None)
+        """
         for a in self.assignments:
             if a.mentee_id == mentee_id:
                 return a.mentor_id

@@ -100,6 +100,16 @@ class Trio:
             every rule.
         reasons: Why a trio, in member-safe words.
 
+    Examples:
+        >>> from peerkit import Member
+        >>> from peerkit.matching import match_partners
+        >>> people = [Member(name, "action") for name in ("ada", "bo", "cy")]
+        >>> (trio,) = match_partners(people).trios
+        >>> trio.member_ids, [f.member_ids for f in trio.fits]
+        (('ada', 'bo', 'cy'), [('ada', 'bo'), ('ada', 'cy'), ('bo', 'cy')])
+        >>> trio.reasons[0].code
+        'trio.odd_one_out'
+
     Added in 0.1.
     """
 
@@ -202,6 +212,13 @@ class PartnerMatching:
         Raises:
             peerkit.errors.InvalidInputError: If *member_id* is not in the
                 round.
+
+        Examples:
+            >>> from peerkit import Member
+            >>> from peerkit.matching import match_partners
+            >>> people = [Member(name, "action") for name in ("ada", "bo", "cy")]
+            >>> match_partners(people).partners_of("cy")
+            ('ada', 'bo')
         """
         for team in self.teams:
             if member_id in team:

@@ -35,6 +35,14 @@ class ChangeCategory(enum.StrEnum):
             scores did, including crossing the cutoff.
         DETERIORATED: A reliable change for the worse.
 
+    Examples:
+        >>> from peerkit.outcomes import PHQ9, ChangeCategory, reliable_change
+        >>> change = reliable_change(8, 16, instrument=PHQ9)
+        >>> change.category is ChangeCategory.DETERIORATED
+        True
+        >>> ChangeCategory("recovered").value
+        'recovered'
+
     Added in 0.1.
     """
 
@@ -80,6 +88,14 @@ class Change:
         clinical_after: Whether *post* is.
         reasons: The same in plain words, safe to show the member.
 
+    Examples:
+        >>> from peerkit.outcomes import WEMWBS, reliable_change
+        >>> change = reliable_change(40, 52, instrument=WEMWBS)
+        >>> change.category.value, change.clinical_before, round(change.rci, 2)
+        ('improved', None, 3.16)
+        >>> print(change.reasons[0].message)
+        WEMWBS rose from 40 to 52: more than the questionnaire's measurement error.
+
     Added in 0.1.
     """
 
@@ -95,12 +111,28 @@ class Change:
 
     @property
     def difference(self) -> float:
-        """``post - pre`` in the questionnaire's points."""
+        """
+        ``post - pre`` in the questionnaire's points.
+
+        Examples:
+            >>> from peerkit.outcomes import PHQ9, reliable_change
+            >>> reliable_change(17, 8, instrument=PHQ9).difference
+            -9.0
+        """
         return self.post - self.pre
 
     @property
     def reliable(self) -> bool:
-        """Whether the change is larger than measurement error."""
+        """
+        Whether the change is larger than measurement error.
+
+        Examples:
+            >>> from peerkit.outcomes import PHQ9, reliable_change
+            >>> reliable_change(17, 8, instrument=PHQ9).reliable
+            True
+            >>> reliable_change(11, 9, instrument=PHQ9).reliable  # crossing the cutoff
+            False
+        """
         return self.category is not ChangeCategory.UNCHANGED
 
 

@@ -107,6 +107,14 @@ class FeedbackTrend:
         falling: True when even the interval's upper end is below zero.
         reasons: The same in plain words, counts only.
 
+    Examples:
+        >>> from peerkit.datasets import sample_outcomes
+        >>> from peerkit.outcomes import feedback_trend
+        >>> sample = sample_outcomes()
+        >>> trends = feedback_trend(sample.ratings, now=sample.now)
+        >>> [(t.group_id, t.sessions, t.falling) for t in trends]
+        [('g1', 8, False), ('g2', 8, False), ('g3', 8, True), ('g4', 8, False)]
+
     Added in 0.1.
     """
 

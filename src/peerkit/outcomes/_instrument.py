@@ -150,12 +150,24 @@ class Instrument:
 
         ``sd * sqrt(2 * (1 - reliability))``: the spread of a change that
         measurement error alone produces (Jacobson and Truax 1991).
+
+        Examples:
+            >>> from peerkit.outcomes import PHQ9
+            >>> round(PHQ9.difference_error, 2)
+            2.58
         """
         return self.sd * math.sqrt(2.0 * (1.0 - self.reliability))
 
     @property
     def reliable_difference(self) -> float:
-        """A change must be larger than this, in points, to be reliable."""
+        """
+        A change must be larger than this, in points, to be reliable.
+
+        Examples:
+            >>> from peerkit.outcomes import GAD7, PHQ9, WEMWBS
+            >>> [round(i.reliable_difference, 2) for i in (PHQ9, GAD7, WEMWBS)]
+            [5.06, 3.53, 7.45]
+        """
         return Z95 * self.difference_error
 
     def same_questionnaire(self, other: object) -> bool:
@@ -190,7 +202,14 @@ class Instrument:
         )
 
     def is_clinical(self, score: float) -> bool | None:
-        """Whether *score* is in the clinical range, or None without a cutoff."""
+        """
+        Whether *score* is in the clinical range, or None without a cutoff.
+
+        Examples:
+            >>> from peerkit.outcomes import PHQ9, WEMWBS
+            >>> PHQ9.is_clinical(10), PHQ9.is_clinical(9), WEMWBS.is_clinical(40)
+            (True, False, None)
+        """
         if self.cutoff is None:
             return None
         if self.higher_is_better:

@@ -75,6 +75,23 @@ class OutcomeSummary:
         effect_high: Upper end.
         reasons: The summary in plain words, counts only.
 
+    Examples:
+        >>> from peerkit.datasets import sample_outcomes
+        >>> from peerkit.outcomes import PHQ9, programme_outcomes
+        >>> sample = sample_outcomes()
+        >>> summary = programme_outcomes(
+        ...     sample.of(PHQ9),
+        ...     instrument=PHQ9,
+        ...     baseline_window=sample.baseline_window,
+        ...     followup_window=sample.followup_window,
+        ... )
+        >>> summary.cohort, summary.completed, len(summary.lost), summary.described
+        (60, 46, 13, 0.7666666666666667)
+        >>> summary.recovered, summary.improved, summary.unchanged, summary.deteriorated
+        (10, 7, 29, 0)
+        >>> [reason.code for reason in summary.reasons][-2:]
+        ['outcomes.lost_baseline', 'outcomes.no_comparison']
+
     Added in 0.1.
     """
 

@@ -221,6 +221,9 @@ class Cadence:
         'every week on Mon and Thu at 09:00 (Europe/London)'
         >>> cadence.to_rrule()
         'FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=0'
+        >>> from peerkit.scheduling import FREQUENCIES
+        >>> cadence.frequency, FREQUENCIES
+        ('weekly', ('daily', 'weekly', 'monthly'))
 
     Added in 0.1.
     """
@@ -543,6 +546,16 @@ class Cadence:
         The zone is not part of an RRULE: it goes on the event's DTSTART
         (see `to_ical`). ``Cadence.from_rrule(c.to_rrule(), tz=c.timezone)``
         gives back *c*.
+
+        Examples:
+            >>> from peerkit.scheduling import Cadence
+            >>> cadence = Cadence.weekly(
+            ...     on=["mon", "thu"], at="18:30", tz="Europe/London", every=2
+            ... )
+            >>> cadence.to_rrule()
+            'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;BYHOUR=18;BYMINUTE=30'
+            >>> Cadence.from_rrule(cadence.to_rrule(), tz="Europe/London") == cadence
+            True
         """
         parts = [f"FREQ={self.frequency.upper()}"]
         if self.interval != 1:

@@ -92,11 +92,35 @@ class Slot:
 
     @property
     def minutes(self) -> float:
-        """Length in minutes."""
+        """
+        Length in minutes.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.scheduling import Slot
+            >>> start = pendulum.datetime(2024, 3, 12, 13)
+            >>> Slot(start=start, end=start.add(minutes=45)).minutes
+            45.0
+        """
         return (self.end - self.start).total_seconds() / 60
 
     def local(self, member_id: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
-        """Start and end in one member's own zone."""
+        """
+        Start and end in one member's own zone.
+
+        Raises:
+            peerkit.errors.InvalidInputError: If *member_id* is not in the slot.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.scheduling import Slot
+            >>> start = pendulum.datetime(2024, 3, 12, 13)
+            >>> slot = Slot(
+            ...     start=start, end=start.add(hours=1), timezones={"ada": "Asia/Tokyo"}
+            ... )
+            >>> [t.format("ddd HH:mm") for t in slot.local("ada")]
+            ['Tue 22:00', 'Tue 23:00']
+        """
         tz = self.timezones.get(member_id) if isinstance(member_id, str) else None
         if tz is None:
             raise InvalidInputError(
@@ -105,7 +129,19 @@ class Slot:
         return self.start.in_timezone(zone(tz)), self.end.in_timezone(zone(tz))
 
     def describe(self, member_id: str) -> str:
-        """The slot as one member reads it: ``'Tue 12 Mar 09:00-10:00 (zone)'``."""
+        """
+        The slot as one member reads it: ``'Tue 12 Mar 09:00-10:00 (zone)'``.
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.scheduling import Slot
+            >>> start = pendulum.datetime(2024, 3, 12, 13)
+            >>> slot = Slot(
+            ...     start=start, end=start.add(hours=1), timezones={"ada": "Asia/Tokyo"}
+            ... )
+            >>> slot.describe("ada")
+            'Tue 12 Mar 22:00-23:00 (Asia/Tokyo)'
+        """
         start, end = self.local(member_id)
         return f"{_span(start, end)} ({self.timezones[member_id]})"
 
@@ -123,6 +159,26 @@ class SlotConflict:
         reason: Why, in plain words (``slot.unavailable``, ``slot.quiet``).
             The words name neither the member nor anyone else, so an app
             may show them to the member whose time it is.
+
+    Examples:
+        >>> import pendulum
+        >>> from peerkit import Member
+        >>> from peerkit.scheduling import Slot, recurring_slot_conflicts
+        >>> ben = Member(
+        ...     "ben",
+        ...     "action",
+        ...     timezone="Europe/London",
+        ...     availability="tue 14:00-15:00",
+        ... )
+        >>> start = pendulum.datetime(2024, 3, 5, 14)  # 09:00 in New York
+        >>> slot = Slot(
+        ...     start=start, end=start.add(hours=1), timezones={"ben": ben.timezone}
+        ... )
+        >>> conflicts = recurring_slot_conflicts(
+        ...     slot, [ben], weeks=2, timezone="America/New_York"
+        ... )
+        >>> [(str(c.week_of), c.member_id, c.reason.code) for c in conflicts]
+        [('2024-03-12', 'ben', 'slot.unavailable')]
 
     Added in 0.1.
     """

@@ -78,6 +78,20 @@ class CheckinStatus:
         due: How many due times are decided (kept or missed).
         completion_rate: ``kept / due``, or None while nothing is decided.
 
+    Examples:
+        >>> import pendulum
+        >>> from peerkit.scheduling import Cadence, checkin_status
+        >>> daily = Cadence.daily(at="08:00", tz="Europe/Berlin")
+        >>> start = pendulum.datetime(2024, 5, 6, tz="Europe/Berlin")
+        >>> done = [start.add(days=d, hours=8, minutes=5) for d in (0, 1, 3)]
+        >>> status = checkin_status(
+        ...     daily, start=start, done=done, now=start.add(days=4)
+        ... )
+        >>> status.kept, status.due, status.streak, status.completion_rate
+        (3, 4, 1, 0.75)
+        >>> status.next_due.in_tz("Europe/Berlin").format("ddd HH:mm")
+        'Fri 08:00'
+
     Added in 0.1.
     """
 
@@ -95,7 +109,19 @@ class CheckinStatus:
 
     @property
     def missed(self) -> int:
-        """How many due times were missed (``len(overdue)``)."""
+        """
+        How many due times were missed (``len(overdue)``).
+
+        Examples:
+            >>> import pendulum
+            >>> from peerkit.scheduling import Cadence, checkin_status
+            >>> daily = Cadence.daily(at="08:00", tz="Europe/Berlin")
+            >>> start = pendulum.datetime(2024, 5, 6, tz="Europe/Berlin")
+            >>> now = start.add(days=2, hours=12)  # a day's tolerance after each
+            >>> status = checkin_status(daily, start=start, done=[], now=now)
+            >>> status.missed, [t.format("ddd") for t in status.overdue]
+            (2, ['Mon', 'Tue'])
+        """
         return len(self.overdue)
 
 

@@ -109,6 +109,15 @@ def timezones(*, tricky_only: bool = False) -> st.SearchStrategy[str]:
     Args:
         tricky_only: Draw only from a short list of zones with half-hour
             shifts, skipped days and midnight transitions.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit import Member
+        >>> from peerkit.testing import timezones
+        >>> @given(timezones(tricky_only=True))
+        ... def test_member_keeps_their_zone(name):
+        ...     assert Member("ada", "action", timezone=name).timezone == name
+        >>> test_member_keeps_their_zone()
     """
     if tricky_only:
         return st.sampled_from(_TRICKY_ZONES)
@@ -129,6 +138,14 @@ def aware_datetimes(
         min_value: Earliest local wall time (naive, as hypothesis takes it).
         max_value: Latest local wall time.
         zones: Zone names to draw from; `timezones()` by default.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import aware_datetimes
+        >>> @given(aware_datetimes())
+        ... def test_never_naive(instant):
+        ...     assert instant.utcoffset() is not None
+        >>> test_never_naive()
     """
     tzinfos = (zones if zones is not None else timezones()).map(zone)
     return st.datetimes(
@@ -140,7 +157,18 @@ def aware_datetimes(
 
 
 def intervals(*, max_minutes: int = 7 * 24 * 60) -> st.SearchStrategy[Interval]:
-    """Intervals of one minute to *max_minutes*, starting at an aware instant."""
+    """
+    Intervals of one minute to *max_minutes*, starting at an aware instant.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import intervals
+        >>> @given(intervals(max_minutes=90))
+        ... def test_an_interval_holds_its_start(span):
+        ...     assert span.start in span
+        ...     assert 0 < span.minutes <= 90
+        >>> test_an_interval_holds_its_start()
+    """
     return st.builds(
         lambda start, minutes: Interval(start, start.add(minutes=minutes)),
         aware_datetimes(),
@@ -149,7 +177,18 @@ def intervals(*, max_minutes: int = 7 * 24 * 60) -> st.SearchStrategy[Interval]:
 
 
 def windows() -> st.SearchStrategy[Window]:
-    """One weekday window, on the quarter hour (a few on any minute)."""
+    """
+    One weekday window, on the quarter hour (a few on any minute).
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit import WEEKDAYS
+        >>> from peerkit.testing import windows
+        >>> @given(windows())
+        ... def test_a_window_reads_as_its_weekday(window):
+        ...     assert str(window).startswith(WEEKDAYS[window.day])
+        >>> test_a_window_reads_as_its_weekday()
+    """
     return _windows()
 
 
@@ -165,7 +204,18 @@ def _windows(draw: st.DrawFn) -> Window:
 def weekly_availabilities(
     *, max_windows: int = 6
 ) -> st.SearchStrategy[WeeklyAvailability]:
-    """Weekly availabilities: empty, always, or a handful of windows."""
+    """
+    Weekly availabilities: empty, always, or a handful of windows.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit import WeeklyAvailability
+        >>> from peerkit.testing import weekly_availabilities
+        >>> @given(weekly_availabilities())
+        ... def test_specs_read_back(week):
+        ...     assert WeeklyAvailability.parse(week.specs()) == week
+        >>> test_specs_read_back()
+    """
     return st.one_of(
         st.just(WeeklyAvailability()),
         st.just(WeeklyAvailability.always()),
@@ -176,7 +226,18 @@ def weekly_availabilities(
 
 
 def journey_scales(*, max_stages: int = 7) -> st.SearchStrategy[JourneyScale]:
-    """Journey scales with one to *max_stages* distinct stages."""
+    """
+    Journey scales with one to *max_stages* distinct stages.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import journey_scales
+        >>> @given(journey_scales())
+        ... def test_the_ends_are_furthest_apart(scale):
+        ...     first, last = scale.stages[0], scale.stages[-1]
+        ...     assert scale.distance(first, last) == (1.0 if len(scale) > 1 else 0.0)
+        >>> test_the_ends_are_furthest_apart()
+    """
     return st.builds(
         JourneyScale,
         _IDS,
@@ -185,12 +246,35 @@ def journey_scales(*, max_stages: int = 7) -> st.SearchStrategy[JourneyScale]:
 
 
 def stages(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[str]:
-    """Stage names on *scale*."""
+    """
+    Stage names on *scale*.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit import STAGES_OF_RECOVERY
+        >>> from peerkit.testing import stages
+        >>> @given(stages(STAGES_OF_RECOVERY))
+        ... def test_stage_is_on_the_scale(stage):
+        ...     assert stage in STAGES_OF_RECOVERY
+        >>> test_stage_is_on_the_scale()
+    """
     return st.sampled_from(scale.stages)
 
 
 def reasons() -> st.SearchStrategy[Reason]:
-    """Reasons with well-formed codes and finite weights."""
+    """
+    Reasons with well-formed codes and finite weights.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> import peerkit
+        >>> from peerkit.testing import reasons
+        >>> @given(reasons())
+        ... def test_reason_survives_json(reason):
+        ...     text = peerkit.to_json(reason)
+        ...     assert peerkit.from_json(peerkit.Reason, text) == reason
+        >>> test_reason_survives_json()
+    """
     code = st.lists(
         st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8).filter(
             lambda s: s[0] != "_"
@@ -225,6 +309,16 @@ def members(
         ids: Strategy for member ids; short lower-case ids by default.
         availability: Strategy for availability; `weekly_availabilities()`
             by default.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> import peerkit
+        >>> from peerkit.testing import members
+        >>> @given(members())
+        ... def test_member_survives_json(member):
+        ...     text = peerkit.to_json(member)
+        ...     assert peerkit.from_json(peerkit.Member, text) == member
+        >>> test_member_survives_json()
     """
     return st.builds(
         Member,
@@ -268,6 +362,15 @@ def groups(
         people: Strategy for the group's member list; distinct-id lists of
             `peerkit.testing.members` by default.
         max_size: Most members drawn when *people* is not given.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import groups
+        >>> @given(groups())
+        ... def test_group_never_over_capacity(group):
+        ...     assert group.free_places >= 0
+        ...     assert group.is_full == (group.free_places == 0)
+        >>> test_group_never_over_capacity()
     """
     return _groups(scale, people, max_size)
 
@@ -324,6 +427,16 @@ def cohorts(
         max_size: Most members.
         max_groups: Most groups.
         scale: The journey scale members' stages are on.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import cohorts
+        >>> @given(cohorts(max_size=12))
+        ... def test_everyone_is_placed_once_or_unplaced(cohort):
+        ...     placed = [m.id for g in cohort.groups for m in g.members]
+        ...     assert len(placed) == len(set(placed))
+        ...     assert len(placed) + len(cohort.unplaced) == len(cohort.members)
+        >>> test_everyone_is_placed_once_or_unplaced()
     """
     return _cohorts(min_size, max_size, max_groups, scale)
 
@@ -366,7 +479,18 @@ def _cohorts(
 def fit_policies(
     scale: JourneyScale = STAGES_OF_CHANGE,
 ) -> st.SearchStrategy[FitPolicy]:
-    """Group-fit policies with varied weights, stage tolerances and sizes."""
+    """
+    Group-fit policies with varied weights, stage tolerances and sizes.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.matching import group_fit
+        >>> from peerkit.testing import fit_policies, groups, members
+        >>> @given(members(), groups(), fit_policies())
+        ... def test_fit_is_a_score(member, group, policy):
+        ...     assert 0.0 <= group_fit(member, group, policy=policy).score <= 1.0
+        >>> test_fit_is_a_score()
+    """
     return _fit_policies(scale)
 
 
@@ -401,7 +525,18 @@ def _fit_policies(draw: st.DrawFn, scale: JourneyScale) -> FitPolicy:
 
 
 def group_fits(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[GroupFit]:
-    """Group fits as `peerkit.matching.group_fit` makes them, eligible or not."""
+    """
+    Group fits as `peerkit.matching.group_fit` makes them, eligible or not.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import group_fits
+        >>> @given(group_fits())
+        ... def test_every_fit_explains_itself(fit):
+        ...     assert 0.0 <= fit.score <= 1.0
+        ...     assert fit.reasons
+        >>> test_every_fit_explains_itself()
+    """
     return st.builds(
         lambda member, group, policy: group_fit(member, group, policy=policy),
         members(scale),
@@ -411,7 +546,19 @@ def group_fits(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[Grou
 
 
 def groupings(max_members: int = 14) -> st.SearchStrategy[Grouping]:
-    """Groupings as `peerkit.matching.form_groups` makes them from sample members."""
+    """
+    Groupings as `peerkit.matching.form_groups` makes them from sample members.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import groupings
+        >>> @given(groupings(max_members=8))
+        ... def test_nobody_is_in_two_places(grouping):
+        ...     ids = [m.id for fg in grouping.groups for m in fg.group.members]
+        ...     ids += [u.member_id for u in grouping.unplaced]
+        ...     assert len(ids) == len(set(ids))
+        >>> test_nobody_is_in_two_places()
+    """
     from peerkit.datasets import sample_cohort  # noqa: PLC0415 - loads package data
 
     people = st.lists(
@@ -433,7 +580,18 @@ def groupings(max_members: int = 14) -> st.SearchStrategy[Grouping]:
 
 
 def formed_groups() -> st.SearchStrategy[FormedGroup]:
-    """Groups as `peerkit.matching.form_groups` proposes them."""
+    """
+    Groups as `peerkit.matching.form_groups` proposes them.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import formed_groups
+        >>> @given(formed_groups())
+        ... def test_a_new_group_meets_and_shares_a_language(formed):
+        ...     assert not formed.group.meets.is_empty
+        ...     assert len(formed.group.languages) == 1
+        >>> test_a_new_group_meets_and_shares_a_language()
+    """
     return (
         groupings()
         .filter(lambda g: bool(g.groups))
@@ -442,7 +600,18 @@ def formed_groups() -> st.SearchStrategy[FormedGroup]:
 
 
 def unplaced_members() -> st.SearchStrategy[Unplaced]:
-    """Members `peerkit.matching.form_groups` could not place, with reasons."""
+    """
+    Members `peerkit.matching.form_groups` could not place, with reasons.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import unplaced_members
+        >>> @given(unplaced_members())
+        ... def test_unplaced_says_why(unplaced):
+        ...     assert unplaced.reasons
+        ...     assert all(r.code.startswith("unplaced.") for r in unplaced.reasons)
+        >>> test_unplaced_says_why()
+    """
     return (
         groupings(max_members=8)
         .filter(lambda g: bool(g.unplaced))
@@ -456,7 +625,21 @@ def unplaced_members() -> st.SearchStrategy[Unplaced]:
 def partner_policies(
     scale: JourneyScale = STAGES_OF_CHANGE,
 ) -> st.SearchStrategy[PartnerPolicy]:
-    """Partner policies with varied weights, thresholds and reference weeks."""
+    """
+    Partner policies with varied weights, thresholds and reference weeks.
+
+    Examples:
+        >>> from hypothesis import given, strategies as st
+        >>> from peerkit.matching import partner_fit
+        >>> from peerkit.testing import members, partner_policies
+        >>> @given(
+        ...     members(ids=st.just("a")), members(ids=st.just("b")), partner_policies()
+        ... )
+        ... def test_pair_fit_is_symmetric(a, b, policy):
+        ...     forward = partner_fit(a, b, policy=policy)
+        ...     assert partner_fit(b, a, policy=policy) == forward
+        >>> test_pair_fit_is_symmetric()
+    """
     return _partner_policies(scale)
 
 
@@ -481,7 +664,18 @@ def _partner_policies(draw: st.DrawFn, scale: JourneyScale) -> PartnerPolicy:
 
 
 def pair_fits(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[PairFit]:
-    """Pair fits as `peerkit.matching.partner_fit` makes them, eligible or not."""
+    """
+    Pair fits as `peerkit.matching.partner_fit` makes them, eligible or not.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import pair_fits
+        >>> @given(pair_fits())
+        ... def test_fit_names_the_pair_in_order(fit):
+        ...     assert fit.member_ids == ("a", "b")
+        ...     assert 0.0 <= fit.score <= 1.0
+        >>> test_fit_names_the_pair_in_order()
+    """
     return st.builds(
         lambda a, b, policy: partner_fit(a, b, policy=policy),
         members(scale, ids=st.just("a")),
@@ -509,7 +703,19 @@ def _some_of(
 
 
 def partner_matchings(max_members: int = 24) -> st.SearchStrategy[PartnerMatching]:
-    """Rounds as `peerkit.matching.match_partners` makes them from sample members."""
+    """
+    Rounds as `peerkit.matching.match_partners` makes them from sample members.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import partner_matchings
+        >>> @given(partner_matchings(max_members=10))
+        ... def test_nobody_is_in_two_teams(matching):
+        ...     ids = [i for team in matching.teams for i in team]
+        ...     ids += [u.member_id for u in matching.unmatched]
+        ...     assert len(ids) == len(set(ids))
+        >>> test_nobody_is_in_two_teams()
+    """
     return st.builds(
         lambda ms, objective, seed: match_partners(ms, objective=objective, seed=seed),
         _sample_people(max_members),
@@ -519,7 +725,18 @@ def partner_matchings(max_members: int = 24) -> st.SearchStrategy[PartnerMatchin
 
 
 def trios() -> st.SearchStrategy[Trio]:
-    """Trios as `peerkit.matching.match_partners` forms them for an odd count."""
+    """
+    Trios as `peerkit.matching.match_partners` forms them for an odd count.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import trios
+        >>> @given(trios())
+        ... def test_a_trio_is_three_good_pairs(trio):
+        ...     assert len(set(trio.member_ids)) == 3
+        ...     assert all(fit.eligible for fit in trio.fits)
+        >>> test_a_trio_is_three_good_pairs()
+    """
     from peerkit.datasets import sample_cohort  # noqa: PLC0415 - loads package data
 
     loose = PartnerPolicy(min_score=0.0, min_overlap_minutes=1)
@@ -536,14 +753,36 @@ def trios() -> st.SearchStrategy[Trio]:
 
 
 def mentor_matchings(max_members: int = 24) -> st.SearchStrategy[MentorMatching]:
-    """Mentor rounds as `peerkit.matching.match_mentors` makes them."""
+    """
+    Mentor rounds as `peerkit.matching.match_mentors` makes them.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import mentor_matchings
+        >>> @given(mentor_matchings(max_members=10))
+        ... def test_no_mentor_over_capacity(matching):
+        ...     for mentor, capacity in matching.capacities.items():
+        ...         assert len(matching.mentees_of(mentor)) <= capacity
+        >>> test_no_mentor_over_capacity()
+    """
     return _sample_people(max_members).flatmap(
         lambda ms: st.integers(0, len(ms)).map(lambda k: match_mentors(ms[:k], ms[k:]))
     )
 
 
 def mentor_assignments() -> st.SearchStrategy[MentorAssignment]:
-    """Single mentor assignments, fit and all."""
+    """
+    Single mentor assignments, fit and all.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import mentor_assignments
+        >>> @given(mentor_assignments())
+        ... def test_an_assignment_is_an_eligible_pair(assignment):
+        ...     assert assignment.mentor_id != assignment.mentee_id
+        ...     assert assignment.fit.eligible
+        >>> test_an_assignment_is_an_eligible_pair()
+    """
     return (
         mentor_matchings()
         .filter(lambda m: bool(m.assignments))
@@ -574,6 +813,16 @@ def cadences(
     Args:
         zones: Strategy for the cadence's zone; `timezones()` by default.
         max_interval: Largest ``every``.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.scheduling import Cadence
+        >>> from peerkit.testing import cadences
+        >>> @given(cadences())
+        ... def test_rrule_reads_back(cadence):
+        ...     rule = cadence.to_rrule()
+        ...     assert Cadence.from_rrule(rule, tz=cadence.timezone) == cadence
+        >>> test_rrule_reads_back()
     """
     return _cadences(zones if zones is not None else timezones(), max_interval)
 
@@ -623,7 +872,18 @@ def _cadences(
 
 
 def adapt_policies() -> st.SearchStrategy[AdaptPolicy]:
-    """Adaptation policies with varied bounds and thresholds."""
+    """
+    Adaptation policies with varied bounds and thresholds.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import adapt_policies
+        >>> @given(adapt_policies())
+        ... def test_bounds_are_in_order(policy):
+        ...     assert policy.least_per_week <= policy.most_per_week
+        ...     assert policy.lighten_below <= policy.tighten_from
+        >>> test_bounds_are_in_order()
+    """
     return _adapt_policies()
 
 
@@ -642,7 +902,18 @@ def _adapt_policies(draw: st.DrawFn) -> AdaptPolicy:
 
 
 def checkin_statuses() -> st.SearchStrategy[CheckinStatus]:
-    """Check-in statuses as `peerkit.scheduling.checkin_status` makes them."""
+    """
+    Check-in statuses as `peerkit.scheduling.checkin_status` makes them.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import checkin_statuses
+        >>> @given(checkin_statuses())
+        ... def test_decided_is_kept_or_missed(status):
+        ...     assert status.kept + status.missed == status.due
+        ...     assert status.streak <= status.kept
+        >>> test_decided_is_kept_or_missed()
+    """
     return _checkin_statuses()
 
 
@@ -661,7 +932,19 @@ def _checkin_statuses(draw: st.DrawFn) -> CheckinStatus:
 
 
 def slots() -> st.SearchStrategy[Slot]:
-    """Slots as `peerkit.scheduling.common_slots` makes them."""
+    """
+    Slots as `peerkit.scheduling.common_slots` makes them.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import slots
+        >>> @given(slots())
+        ... def test_every_member_sees_the_same_length(slot):
+        ...     for member_id in slot.timezones:
+        ...         start, end = slot.local(member_id)
+        ...         assert (end - start).total_seconds() == slot.minutes * 60
+        >>> test_every_member_sees_the_same_length()
+    """
     return _slot_pairs().flatmap(lambda found: st.sampled_from(found[0]))
 
 
@@ -695,7 +978,18 @@ def _slot_pairs(draw: st.DrawFn) -> tuple[tuple[Slot, ...], list[Member]]:
 
 
 def slot_conflicts() -> st.SearchStrategy[SlotConflict]:
-    """Slot conflicts as `peerkit.scheduling.recurring_slot_conflicts` finds them."""
+    """
+    Slot conflicts as `peerkit.scheduling.recurring_slot_conflicts` finds them.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import slot_conflicts
+        >>> @given(slot_conflicts())
+        ... def test_a_conflict_says_which_rule(conflict):
+        ...     assert conflict.start < conflict.end
+        ...     assert conflict.reason.code in {"slot.unavailable", "slot.quiet"}
+        >>> test_a_conflict_says_which_rule()
+    """
     from peerkit.datasets import sample_cohort  # noqa: PLC0415 - loads package data
 
     people = sample_cohort().members
@@ -746,6 +1040,18 @@ def touchpoints(
     Args:
         member_ids: Ids to draw from; a handful of short ones by default.
         max_size: Most events in a history.
+
+    Examples:
+        >>> import pendulum
+        >>> from hypothesis import given
+        >>> from peerkit.engagement import detect_drift
+        >>> from peerkit.testing import touchpoints
+        >>> now = pendulum.datetime(2025, 6, 1)
+        >>> @given(touchpoints())
+        ... def test_order_does_not_matter(history):
+        ...     forward = detect_drift(history, now=now)
+        ...     assert detect_drift(history[::-1], now=now) == forward
+        >>> test_order_does_not_matter()
     """
     ids = (
         member_ids if member_ids is not None else st.sampled_from(("a", "b", "c", "d"))
@@ -778,6 +1084,19 @@ def weekly_runs(
 
     Each member keeps at a drawn rate, and may drop to a lower one from a
     drawn week, so drifting, steady and re-engaged records all appear.
+
+    Examples:
+        >>> import pendulum
+        >>> from hypothesis import given
+        >>> from peerkit.engagement import DriftMonitor, detect_drift
+        >>> from peerkit.testing import weekly_runs
+        >>> now = pendulum.datetime(2025, 6, 1)
+        >>> @given(weekly_runs(weeks=20))
+        ... def test_online_equals_batch(history):
+        ...     monitor = DriftMonitor()
+        ...     monitor.observe_many(history)
+        ...     assert monitor.reports(now=now) == detect_drift(history, now=now)
+        >>> test_online_equals_batch()
     """
     return _weekly_runs(weeks, member_ids)
 
@@ -803,7 +1122,19 @@ def _weekly_runs(
 
 
 def drift_policies() -> st.SearchStrategy[DriftPolicy]:
-    """Drift policies across the budget, history, prior and hysteresis knobs."""
+    """
+    Drift policies across the budget, history, prior and hysteresis knobs.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> import peerkit
+        >>> from peerkit.engagement import DriftPolicy
+        >>> from peerkit.testing import drift_policies
+        >>> @given(drift_policies())
+        ... def test_policy_survives_json(policy):
+        ...     assert peerkit.from_json(DriftPolicy, peerkit.to_json(policy)) == policy
+        >>> test_policy_survives_json()
+    """
     return st.builds(
         DriftPolicy,
         false_flags_per_100_members_per_year=st.sampled_from(
@@ -825,7 +1156,19 @@ def _now() -> pendulum.DateTime:
 
 
 def drift_reports() -> st.SearchStrategy[DriftReport]:
-    """Drift reports as `peerkit.engagement.detect_drift` makes them."""
+    """
+    Drift reports as `peerkit.engagement.detect_drift` makes them.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import drift_reports
+        >>> @given(drift_reports())
+        ... def test_a_flag_is_worth_a_call(report):
+        ...     if report.flagged:
+        ...         assert report.severity >= 0.5
+        ...         assert report.onset is not None
+        >>> test_a_flag_is_worth_a_call()
+    """
     return (
         st.tuples(weekly_runs(), touchpoints(max_size=20), drift_policies())
         .map(lambda t: detect_drift([*t[0], *t[1]], now=_now(), policy=t[2]))
@@ -835,7 +1178,20 @@ def drift_reports() -> st.SearchStrategy[DriftReport]:
 
 
 def drift_states() -> st.SearchStrategy[DriftState]:
-    """Monitor states after a drawn history (`DriftMonitor.state`)."""
+    """
+    Monitor states after a drawn history (`DriftMonitor.state`).
+
+    Examples:
+        >>> from hypothesis import given
+        >>> import peerkit
+        >>> from peerkit.engagement import DriftMonitor, DriftState
+        >>> from peerkit.testing import drift_states
+        >>> @given(drift_states())
+        ... def test_state_survives_storage(state):
+        ...     stored = peerkit.from_json(DriftState, peerkit.to_json(state))
+        ...     assert DriftMonitor.from_state(stored).state == state
+        >>> test_state_survives_storage()
+    """
 
     def _state(events: list[Touchpoint | Activity], policy: DriftPolicy) -> DriftState:
         monitor = DriftMonitor(policy)
@@ -853,7 +1209,19 @@ def _event_order(event: Touchpoint | Activity) -> tuple[int, int]:
 
 
 def member_states() -> st.SearchStrategy[MemberState]:
-    """Single members' drift statistics, from `drift_states`."""
+    """
+    Single members' drift statistics, from `drift_states`.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> import peerkit
+        >>> from peerkit.engagement import MemberState
+        >>> from peerkit.testing import member_states
+        >>> @given(member_states())
+        ... def test_member_state_survives_json(state):
+        ...     assert peerkit.from_json(MemberState, peerkit.to_json(state)) == state
+        >>> test_member_state_survives_json()
+    """
     return (
         drift_states()
         .filter(lambda s: bool(s.members))
@@ -862,7 +1230,19 @@ def member_states() -> st.SearchStrategy[MemberState]:
 
 
 def milestone_values() -> st.SearchStrategy[Milestone]:
-    """Milestones as `peerkit.engagement.milestones` finds them."""
+    """
+    Milestones as `peerkit.engagement.milestones` finds them.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.engagement import MilestoneKind
+        >>> from peerkit.testing import milestone_values
+        >>> @given(milestone_values())
+        ... def test_streaks_are_round_numbers(milestone):
+        ...     if milestone.kind is MilestoneKind.STREAK:
+        ...         assert milestone.count in (4, 8, 12, 26, 52)
+        >>> test_streaks_are_round_numbers()
+    """
     return (
         weekly_runs()
         .map(lambda events: milestones(events, now=_now()))
@@ -872,7 +1252,17 @@ def milestone_values() -> st.SearchStrategy[Milestone]:
 
 
 def group_engagements() -> st.SearchStrategy[GroupEngagement]:
-    """Group summaries as `peerkit.engagement.group_engagement` makes them."""
+    """
+    Group summaries as `peerkit.engagement.group_engagement` makes them.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import group_engagements
+        >>> @given(group_engagements())
+        ... def test_counts_nest(summary):
+        ...     assert summary.disengaged <= summary.drifting <= summary.members
+        >>> test_counts_nest()
+    """
     return st.builds(
         lambda events, weeks: group_engagement(events, now=_now(), weeks=weeks),
         weekly_runs(),
@@ -881,7 +1271,18 @@ def group_engagements() -> st.SearchStrategy[GroupEngagement]:
 
 
 def weekly_attendances() -> st.SearchStrategy[WeeklyAttendance]:
-    """Weeks of attendance, from `group_engagements`."""
+    """
+    Weeks of attendance, from `group_engagements`.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import weekly_attendances
+        >>> @given(weekly_attendances())
+        ... def test_kept_within_decided(week):
+        ...     assert week.kept <= week.decided
+        ...     assert week.rate is None or 0.0 <= week.rate <= 1.0
+        >>> test_kept_within_decided()
+    """
     return group_engagements().flatmap(lambda g: st.sampled_from(g.weeks))
 
 
@@ -892,7 +1293,18 @@ _FOLLOWUP = Interval(_HISTORY_START.add(weeks=10), _HISTORY_START.add(weeks=14))
 
 
 def instruments() -> st.SearchStrategy[Instrument]:
-    """Questionnaires: the ready ones and made-up ones of either direction."""
+    """
+    Questionnaires: the ready ones and made-up ones of either direction.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import instruments
+        >>> @given(instruments())
+        ... def test_the_cutoff_is_in_the_clinical_range(instrument):
+        ...     if instrument.cutoff is not None:
+        ...         assert instrument.is_clinical(instrument.cutoff)
+        >>> test_the_cutoff_is_in_the_clinical_range()
+    """
     return st.sampled_from((PHQ9, GAD7, WEMWBS)) | _instruments()
 
 
@@ -922,7 +1334,18 @@ def _instruments(draw: st.DrawFn) -> Instrument:
 
 
 def scores(instrument: Instrument) -> st.SearchStrategy[float]:
-    """Possible scores on *instrument*: whole numbers where it sums items."""
+    """
+    Possible scores on *instrument*: whole numbers where it sums items.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.outcomes import PHQ9
+        >>> from peerkit.testing import scores
+        >>> @given(scores(PHQ9))
+        ... def test_score_is_accepted(score):
+        ...     assert PHQ9.check_score(score) == score
+        >>> test_score_is_accepted()
+    """
     if instrument.integer_scores:
         return st.integers(int(instrument.low), int(instrument.high)).map(float)
     return st.floats(instrument.low, instrument.high, allow_nan=False)
@@ -945,6 +1368,15 @@ def measurements(
         instrument: The questionnaire; drawn from `instruments` if None.
         member_ids: Ids to draw from; a handful of short ones by default.
         max_size: Most measurements in a list.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.outcomes import GAD7
+        >>> from peerkit.testing import measurements
+        >>> @given(measurements(GAD7))
+        ... def test_scores_are_in_range(taken):
+        ...     assert all(GAD7.low <= m.score <= GAD7.high for m in taken)
+        >>> test_scores_are_in_range()
     """
     ids = (
         member_ids
@@ -981,7 +1413,19 @@ def _measurements(
 
 
 def changes() -> st.SearchStrategy[Change]:
-    """Reliable changes between two drawn scores on a drawn questionnaire."""
+    """
+    Reliable changes between two drawn scores on a drawn questionnaire.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.outcomes import ChangeCategory
+        >>> from peerkit.testing import changes
+        >>> @given(changes())
+        ... def test_recovery_leaves_the_clinical_range(change):
+        ...     if change.category is ChangeCategory.RECOVERED:
+        ...         assert change.clinical_before and not change.clinical_after
+        >>> test_recovery_leaves_the_clinical_range()
+    """
     return instruments().flatmap(
         lambda ins: st.builds(
             lambda pre, post: reliable_change(pre, post, instrument=ins),
@@ -992,7 +1436,19 @@ def changes() -> st.SearchStrategy[Change]:
 
 
 def outcome_summaries() -> st.SearchStrategy[OutcomeSummary]:
-    """Programme summaries over `measurements` (baseline weeks 0-1, follow-up 10-13)."""
+    """
+    Programme summaries over `measurements` (baseline weeks 0-1, follow-up 10-13).
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import outcome_summaries
+        >>> @given(outcome_summaries())
+        ... def test_every_completer_is_counted_once(summary):
+        ...     categories = (summary.recovered, summary.improved, summary.unchanged)
+        ...     assert sum(categories) + summary.deteriorated == summary.completed
+        ...     assert summary.completed + len(summary.lost) == summary.with_baseline
+        >>> test_every_completer_is_counted_once()
+    """
     return instruments().flatmap(
         lambda ins: measurements(ins).map(
             lambda ms: programme_outcomes(
@@ -1014,6 +1470,18 @@ def ratings(
     Session ratings (0-10) of a few groups over 12 weeks from 1 January 2024.
 
     Sessions are weekly at 18:00 UTC, so several ratings share a session.
+
+    Examples:
+        >>> import pendulum
+        >>> from hypothesis import given
+        >>> from peerkit.outcomes import feedback_trend
+        >>> from peerkit.testing import ratings
+        >>> @given(ratings())
+        ... def test_one_trend_per_group(rated):
+        ...     trends = feedback_trend(rated, now=pendulum.datetime(2024, 4, 1))
+        ...     rated_groups = sorted({r.group_id for r in rated})
+        ...     assert [t.group_id for t in trends] == rated_groups
+        >>> test_one_trend_per_group()
     """
     ids = group_ids if group_ids is not None else st.sampled_from(("g1", "g2", "g3"))
     rating = st.builds(
@@ -1028,7 +1496,18 @@ def ratings(
 
 
 def feedback_trends() -> st.SearchStrategy[FeedbackTrend]:
-    """Feedback trends as `peerkit.outcomes.feedback_trend` makes them."""
+    """
+    Feedback trends as `peerkit.outcomes.feedback_trend` makes them.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import feedback_trends
+        >>> @given(feedback_trends())
+        ... def test_falling_means_the_whole_interval_is_below_zero(trend):
+        ...     if trend.falling:
+        ...         assert trend.slope_high < 0
+        >>> test_falling_means_the_whole_interval_is_below_zero()
+    """
     return (
         ratings()
         .map(
