@@ -17,7 +17,12 @@ from peerkit._validate import (
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.outcomes._instrument import Instrument, Measurement, score_text
+from peerkit.outcomes._instrument import (
+    Instrument,
+    Measurement,
+    check_measured_on,
+    score_text,
+)
 from peerkit.outcomes._stats import Z95
 
 
@@ -154,13 +159,7 @@ def _score(
     path: str, value: object, instrument: Instrument
 ) -> tuple[float, Measurement | None]:
     if isinstance(value, Measurement):
-        if not instrument.same_questionnaire(value.instrument):
-            raise InvalidInputError(
-                f"{path}.instrument",
-                value.instrument.name,
-                f"a measurement on the {instrument.name} (the same name, "
-                "range and direction)",
-            )
+        check_measured_on(path, value, instrument)
         return value.score, value
     return instrument.check_score(value, field=path), None
 

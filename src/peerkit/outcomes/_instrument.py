@@ -247,6 +247,19 @@ class Instrument:
         return number
 
 
+def check_measured_on(
+    path: str, measurement: Measurement, instrument: Instrument
+) -> None:
+    """Refuse *measurement* unless it is on the same questionnaire as *instrument*."""
+    if not instrument.same_questionnaire(measurement.instrument):
+        raise InvalidInputError(
+            f"{path}.instrument",
+            measurement.instrument.name,
+            f"a measurement on the {instrument.name} (the same name, range and "
+            "direction)",
+        )
+
+
 def _instrument(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Instrument):
         raise InvalidInputError(attr.name, value, "an Instrument")

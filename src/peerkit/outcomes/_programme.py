@@ -21,7 +21,7 @@ from peerkit._validate import (
 )
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes._change import Change, ChangeCategory, change_of, limit_words
-from peerkit.outcomes._instrument import Instrument, Measurement
+from peerkit.outcomes._instrument import Instrument, Measurement, check_measured_on
 from peerkit.outcomes._stats import mean_interval, standardised_mean_interval
 
 
@@ -168,13 +168,7 @@ def _pick(
     for i, item in enumerate(measurements):
         if not isinstance(item, Measurement):
             raise InvalidInputError(f"measurements[{i}]", item, "a Measurement")
-        if not instrument.same_questionnaire(item.instrument):
-            raise InvalidInputError(
-                f"measurements[{i}].instrument",
-                item.instrument.name,
-                f"a measurement on the {instrument.name} (the same name, "
-                "range and direction)",
-            )
+        check_measured_on(f"measurements[{i}]", item, instrument)
         if roster is not None and item.member_id not in roster:
             raise InvalidInputError(
                 f"measurements[{i}].member_id", item.member_id, "a member of members"
