@@ -43,7 +43,6 @@ from peerkit.engagement import (
     DriftMonitor,
     DriftReport,
     DriftStatus,
-    Milestone,
     Touchpoint,
     milestones,
     outreach_queue,
@@ -293,7 +292,7 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
         )
         for report in queue:
             say(f"  reach out to {report.member_id}: {report.evidence[0].message}")
-        for milestone in _some(found, 2):
+        for milestone in found[:2]:
             say(f"  celebrate {milestone.member_id}: {milestone.message}")
 
     end = START.add(weeks=weeks)
@@ -327,10 +326,6 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
         end=end,
         summary=summary,
     )
-
-
-def _some(found: Sequence[Milestone], n: int) -> Sequence[Milestone]:
-    return found[:n]
 
 
 def show_summary(programme: Programme) -> None:
