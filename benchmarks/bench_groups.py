@@ -32,7 +32,7 @@ import attrs
 from _timing import median_time
 
 from peerkit import Group, Member, WeeklyAvailability
-from peerkit._time import _week_bounds
+from peerkit._intervals import week_bounds
 from peerkit.datasets import simulate_cohort
 from peerkit.matching import FitPolicy, form_groups, group_fit, rank_groups
 from peerkit.matching._formation import _meeting_mask, _slot_windows
@@ -83,7 +83,7 @@ def baseline(
     *waive_schedule* the groups have no fixed meeting time instead, so only
     the soft components are compared.
     """
-    lo, _ = _week_bounds(policy.week_of, "UTC")
+    lo, _ = week_bounds(policy.week_of, "UTC")
     counts = Counter(lang for m in members for lang in m.languages)
     by_language: dict[str, list[Member]] = {}
     for m in members:

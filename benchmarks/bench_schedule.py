@@ -44,7 +44,7 @@ from _timing import median_time, print_targets
 from dateutil import rrule as rr
 
 from peerkit import WeeklyAvailability
-from peerkit._time import WEEKDAYS
+from peerkit._availability import WEEKDAYS
 from peerkit.datasets import simulate_cohort
 from peerkit.scheduling import Cadence, next_checkin, occurrences
 from peerkit.scheduling import _cadence as cadence_internals

@@ -9,7 +9,22 @@ errors and serialization. The capabilities live in `peerkit.matching`,
 
 from importlib import metadata as _metadata
 
+from peerkit._availability import (
+    WEEKDAYS,
+    WeeklyAvailability,
+    Window,
+    common_intervals,
+    overlap_minutes,
+)
 from peerkit._explain import Reason
+from peerkit._instants import local_instant
+from peerkit._intervals import (
+    Interval,
+    intersect_intervals,
+    merge_intervals,
+    total_minutes,
+    week_span,
+)
 from peerkit._model import (
     STAGES_OF_CHANGE,
     STAGES_OF_RECOVERY,
@@ -19,19 +34,6 @@ from peerkit._model import (
     Member,
 )
 from peerkit._serde import from_dict, from_json, to_dict, to_json
-from peerkit._time import (
-    WEEKDAYS,
-    Interval,
-    WeeklyAvailability,
-    Window,
-    common_intervals,
-    intersect_intervals,
-    local_instant,
-    merge_intervals,
-    overlap_minutes,
-    total_minutes,
-    week_span,
-)
 from peerkit.errors import InvalidInputError, PeerkitError, UnknownStageError
 
 try:

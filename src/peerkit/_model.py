@@ -9,16 +9,16 @@ from typing import Any, TypeVar
 
 import attrs
 
-from peerkit._time import WeeklyAvailability, timezone_field
+from peerkit._availability import WeeklyAvailability
+from peerkit._instants import timezone_field
 from peerkit._validate import (
     check_str,
     count,
-    instance_of,
-    non_empty_str,
-    non_empty_str_set,
+    instance,
     set_map,
     str_map,
-    str_set,
+    string,
+    strings,
     to_set_map,
     to_str_map,
     to_str_set,
@@ -73,7 +73,7 @@ class JourneyScale:
     Added in 0.1.
     """
 
-    name: str = attrs.field(validator=non_empty_str)
+    name: str = attrs.field(validator=string())
     stages: tuple[str, ...] = attrs.field(
         converter=to_str_tuple, validator=_check_stages
     )
@@ -291,31 +291,33 @@ class Member:
     Added in 0.1.
     """
 
-    id: str = attrs.field(kw_only=False, validator=non_empty_str)
-    stage: str = attrs.field(kw_only=False, validator=non_empty_str)
+    id: str = attrs.field(kw_only=False, validator=string())
+    stage: str = attrs.field(kw_only=False, validator=string())
     experiences: frozenset[str] = attrs.field(
-        default=frozenset(), converter=to_str_set, validator=str_set
+        default=frozenset(), converter=to_str_set, validator=strings()
     )
     goals: frozenset[str] = attrs.field(
-        default=frozenset(), converter=to_str_set, validator=str_set
+        default=frozenset(), converter=to_str_set, validator=strings()
     )
     timezone: str = timezone_field()
     availability: WeeklyAvailability = attrs.field(
         factory=WeeklyAvailability.always,
         converter=_to_availability,
-        validator=instance_of(WeeklyAvailability, "a WeeklyAvailability"),
+        validator=instance(WeeklyAvailability, "a WeeklyAvailability"),
     )
     languages: frozenset[str] = attrs.field(
-        factory=_default_languages, converter=to_str_set, validator=non_empty_str_set
+        factory=_default_languages,
+        converter=to_str_set,
+        validator=strings(non_empty=True),
     )
-    max_partners: int = attrs.field(default=1, validator=count)
+    max_partners: int = attrs.field(default=1, validator=count())
     quiet_hours: WeeklyAvailability = attrs.field(
         factory=WeeklyAvailability,
         converter=_to_quiet_hours,
-        validator=instance_of(WeeklyAvailability, "a WeeklyAvailability"),
+        validator=instance(WeeklyAvailability, "a WeeklyAvailability"),
     )
     traits: Mapping[str, str] = attrs.field(
-        factory=dict, converter=to_str_map, validator=str_map
+        factory=dict, converter=to_str_map, validator=str_map()
     )
 
 
@@ -377,28 +379,28 @@ class Group:
     Added in 0.1.
     """
 
-    id: str = attrs.field(kw_only=False, validator=non_empty_str)
+    id: str = attrs.field(kw_only=False, validator=string())
     members: tuple[Member, ...] = attrs.field(
         kw_only=False, converter=_to_members, validator=tuple_of(Member, "a Member")
     )
-    capacity: int = attrs.field(kw_only=False, validator=count)
+    capacity: int = attrs.field(kw_only=False, validator=count())
     focus: frozenset[str] = attrs.field(
-        default=frozenset(), converter=to_str_set, validator=str_set
+        default=frozenset(), converter=to_str_set, validator=strings()
     )
     languages: frozenset[str] = attrs.field(
-        default=frozenset(), converter=to_str_set, validator=str_set
+        default=frozenset(), converter=to_str_set, validator=strings()
     )
     timezone: str = timezone_field()
     meets: WeeklyAvailability = attrs.field(
         factory=WeeklyAvailability,
         converter=_to_meets,
-        validator=instance_of(WeeklyAvailability, "a WeeklyAvailability"),
+        validator=instance(WeeklyAvailability, "a WeeklyAvailability"),
     )
     stage_band: tuple[str, str] | None = attrs.field(
         default=None, converter=_to_band, validator=_check_band
     )
     requires: Mapping[str, frozenset[str]] = attrs.field(
-        factory=dict, converter=to_set_map, validator=set_map
+        factory=dict, converter=to_set_map, validator=set_map()
     )
 
     def __attrs_post_init__(self) -> None:
@@ -523,7 +525,7 @@ class Cohort:
         default=(), converter=_to_groups, validator=tuple_of(Group, "a Group")
     )
     scale: JourneyScale = attrs.field(
-        default=STAGES_OF_CHANGE, validator=instance_of(JourneyScale, "a JourneyScale")
+        default=STAGES_OF_CHANGE, validator=instance(JourneyScale, "a JourneyScale")
     )
 
     def __attrs_post_init__(self) -> None:

@@ -23,8 +23,9 @@ import pendulum
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn
 
+from peerkit._availability import WeeklyAvailability
 from peerkit._frozendict import FrozenDict
-from peerkit._time import WeeklyAvailability, as_instant
+from peerkit._instants import as_instant
 from peerkit.errors import InvalidInputError
 
 T = TypeVar("T")

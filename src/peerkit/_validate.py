@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from peerkit._frozendict import FrozenDict
+from peerkit._instants import as_instant
 from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -155,64 +156,89 @@ def check_str_set(path: str, value: object, *, non_empty: bool = False) -> None:
     if non_empty and not value:
         raise InvalidInputError(path, value, "at least one value")
     # A set has no positions: a bad element is named by the field it is in.
-    # A set has no positions: a bad element is named by the field it is in.
     for item in sorted(value, key=repr):
         check_str(path, item)
 
 
-# --- attrs validators (they get the field, so the path is its name) ---------
+# --- attrs validator factories ----------------------------------------------
+# Every field check is built by one of these factories, in the spirit of
+# attrs' ``validators.ge``/``optional``: a rule (a count's cap, what "a
+# number" means) is written once and holds the same way in every module.
+# Each validator gets the field, so the error's path is the field's name.
 
-
-def non_empty_str(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a non-empty string."""
-    check_str(attr.name, value)
-
-
-def str_set(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a frozenset of non-empty strings."""
-    check_str_set(attr.name, value)
-
-
-def non_empty_str_set(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a non-empty frozenset of non-empty strings."""
-    check_str_set(attr.name, value, non_empty=True)
-
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+"""The attrs validator signature: ``(instance, attribute, value)``."""
 
 MAX_COUNT = 1_000_000
-"""The largest count a value may hold (a capacity, a partner limit)."""
+"""The largest count a value may hold (a capacity, a partner limit, a tally)."""
 
 
-def count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a count of people, 0 to `MAX_COUNT`."""
-    check_int(attr.name, value, minimum=0, maximum=MAX_COUNT)
+def _maybe(
+    check: Callable[[str, object], object], *, optional: bool = False
+) -> Validator:
+    """An attrs validator that runs *check* on the value (None passes if optional)."""
+
+    def _validate(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if optional and value is None:
+            return
+        check(attr.name, value)
+
+    return _validate
 
 
-def number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a finite real number."""
-    check_float(attr.name, value)
+def string(*, optional: bool = False) -> Validator:
+    """A non-empty string without surrounding space (or None if *optional*)."""
+    return _maybe(check_str, optional=optional)
 
 
-def optional_number(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: None or a finite real number."""
-    if value is not None:
-        check_float(attr.name, value)
+def strings(*, non_empty: bool = False) -> Validator:
+    """A frozenset of non-empty strings (at least one if *non_empty*)."""
+    return _maybe(lambda path, value: check_str_set(path, value, non_empty=non_empty))
 
 
-def optional_str(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: None or a non-empty string."""
-    if value is not None:
-        check_str(attr.name, value)
+def integer(
+    low: int | None = None, high: int | None = None, *, optional: bool = False
+) -> Validator:
+    """An int (not a bool) in ``[low, high]`` (or None if *optional*)."""
+    return _maybe(
+        lambda path, value: check_int(path, value, minimum=low, maximum=high),
+        optional=optional,
+    )
 
 
-def to_optional_float(value: float | None) -> float | None:
-    """Attrs converter: None stays None; an int becomes a float."""
-    return None if value is None else to_float(value)
+def count(*, low: int = 0, high: int = MAX_COUNT, optional: bool = False) -> Validator:
+    """A count: an int from *low* (0) to *high* (`MAX_COUNT`), capped alike."""
+    return integer(low, high, optional=optional)
 
 
-def above(
-    field: str,
-) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """Attrs validator factory: a finite number above the value of *field*."""
+def number(
+    low: float | None = None, high: float | None = None, *, optional: bool = False
+) -> Validator:
+    """A finite real number in ``[low, high]`` (or None if *optional*)."""
+    return _maybe(
+        lambda path, value: check_float(path, value, low=low, high=high),
+        optional=optional,
+    )
+
+
+def unit(*, optional: bool = False) -> Validator:
+    """A number in [0, 1]: a score, a rate, a share (or None if *optional*)."""
+    return number(0.0, 1.0, optional=optional)
+
+
+def positive(high: float | None = None) -> Validator:
+    """A finite number above 0 (and at most *high*)."""
+
+    def _check(path: str, value: object) -> None:
+        if check_float(path, value, high=high) <= 0:
+            limit = "" if high is None else f", at most {high:g}"
+            raise InvalidInputError(path, value, f"a number above 0{limit}")
+
+    return _maybe(_check)
+
+
+def above(field: str) -> Validator:
+    """A finite number above the value of the instance's *field*."""
 
     def _check(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         number = check_float(attr.name, value)
@@ -225,27 +251,25 @@ def above(
     return _check
 
 
-def unit_float(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a number in [0, 1]."""
-    check_float(attr.name, value, low=0.0, high=1.0)
+def instance(
+    cls: type[Any] | tuple[type[Any], ...], expected: str, *, optional: bool = False
+) -> Validator:
+    """An instance of *cls* (or None if *optional*), described as *expected*."""
 
-
-def instance_of(
-    cls: type[Any] | tuple[type[Any], ...], expected: str
-) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """Attrs validator factory: *value* is an instance of *cls*."""
-
-    def _check(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    def _check(path: str, value: object) -> None:
         if not isinstance(value, cls):
-            raise InvalidInputError(attr.name, value, expected)
+            raise InvalidInputError(path, value, expected)
 
-    return _check
+    return _maybe(_check, optional=optional)
 
 
-def tuple_of(
-    cls: type[Any] | tuple[type[Any], ...], expected: str
-) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """Attrs validator factory: a tuple whose items are all instances of *cls*."""
+def instant(*, optional: bool = False) -> Validator:
+    """A timezone-aware datetime in peerkit's calendar (or None if *optional*)."""
+    return _maybe(as_instant, optional=optional)
+
+
+def tuple_of(cls: type[Any] | tuple[type[Any], ...], expected: str) -> Validator:
+    """A tuple whose items are all instances of *cls*; errors name the position."""
 
     def _check(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
@@ -257,24 +281,35 @@ def tuple_of(
     return _check
 
 
-def str_map(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a mapping of non-empty strings to non-empty strings."""
+def _check_str_map(path: str, value: object) -> None:
     if not isinstance(value, FrozenDict):
-        raise InvalidInputError(attr.name, value, "a mapping of strings to strings")
+        raise InvalidInputError(path, value, "a mapping of strings to strings")
     for key, item in value.items():
-        check_str(f"{attr.name}", key)
-        check_str(f"{attr.name}[{key!r}]", item)
+        check_str(path, key)
+        check_str(f"{path}[{key!r}]", item)
 
 
-def set_map(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a mapping of strings to non-empty sets of strings."""
+def _check_set_map(path: str, value: object) -> None:
     if not isinstance(value, FrozenDict):
-        raise InvalidInputError(
-            attr.name, value, "a mapping of strings to sets of strings"
-        )
+        raise InvalidInputError(path, value, "a mapping of strings to sets of strings")
     for key, item in value.items():
-        check_str(f"{attr.name}", key)
-        check_str_set(f"{attr.name}[{key!r}]", item, non_empty=True)
+        check_str(path, key)
+        check_str_set(f"{path}[{key!r}]", item, non_empty=True)
+
+
+def str_map() -> Validator:
+    """A mapping of non-empty strings to non-empty strings."""
+    return _maybe(_check_str_map)
+
+
+def set_map() -> Validator:
+    """A mapping of strings to non-empty sets of strings."""
+    return _maybe(_check_set_map)
+
+
+def to_optional_float(value: float | None) -> float | None:
+    """Attrs converter: None stays None; an int becomes a float."""
+    return None if value is None else to_float(value)
 
 
 def unique_by_id(path: str, items: object, cls: type[T], what: str) -> list[T]:

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peerkit._time import _known_zones
+from peerkit._instants import known_zones
 from peerkit.scheduling._walls import chunk, from_wall, read_wall, wall_seconds
 from peerkit.testing import timezones
 
-ZONES = sorted(_known_zones())
+ZONES = sorted(known_zones())
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 

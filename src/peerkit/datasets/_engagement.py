@@ -10,15 +10,9 @@ from typing import Any
 import attrs
 import pendulum
 
+from peerkit._instants import as_instant
 from peerkit._model import Member
-from peerkit._time import as_instant
-from peerkit._validate import (
-    check_float,
-    check_int,
-    non_empty_str,
-    tuple_of,
-    unit_float,
-)
+from peerkit._validate import check_float, check_int, string, tuple_of, unit
 from peerkit.datasets._sample import sample_cohort
 from peerkit.engagement import Activity, Outcome, Touchpoint
 from peerkit.errors import InvalidInputError
@@ -68,8 +62,8 @@ class DriftTruth:
     Added in 0.1.
     """
 
-    member_id: str = attrs.field(validator=non_empty_str)
-    baseline_rate: float = attrs.field(validator=unit_float)
+    member_id: str = attrs.field(validator=string())
+    baseline_rate: float = attrs.field(validator=unit())
     drifts: bool = attrs.field()
     onset: pendulum.DateTime | None = attrs.field(validator=_optional_instant)
     drift_rate: float | None = attrs.field(validator=_optional_unit)

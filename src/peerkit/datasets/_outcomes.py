@@ -6,17 +6,18 @@ import datetime as dt
 import functools
 import random
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import attrs
 import pendulum
 
-from peerkit._time import Interval, _to_utc, as_instant
+from peerkit._instants import to_utc
+from peerkit._intervals import Interval
 from peerkit._validate import (
     check_float,
     check_int,
     check_str,
-    instance_of,
+    instance,
+    instant,
     tuple_of,
 )
 from peerkit.datasets._engagement import SimulatedEngagement, sample_engagement
@@ -24,10 +25,6 @@ from peerkit.datasets._sample import sample_cohort
 from peerkit.engagement import Touchpoint
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes import GAD7, PHQ9, WEMWBS, Instrument, Measurement, Rating
-
-
-def _aware(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    as_instant(attr.name, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -62,13 +59,9 @@ class SimulatedOutcomes:
         validator=tuple_of(Measurement, "a Measurement")
     )
     ratings: tuple[Rating, ...] = attrs.field(validator=tuple_of(Rating, "a Rating"))
-    baseline_window: Interval = attrs.field(
-        validator=instance_of(Interval, "an Interval")
-    )
-    followup_window: Interval = attrs.field(
-        validator=instance_of(Interval, "an Interval")
-    )
-    now: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    baseline_window: Interval = attrs.field(validator=instance(Interval, "an Interval"))
+    followup_window: Interval = attrs.field(validator=instance(Interval, "an Interval"))
+    now: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
 
     def of(self, instrument: Instrument) -> tuple[Measurement, ...]:
         """

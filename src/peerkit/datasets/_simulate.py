@@ -6,8 +6,8 @@ import functools
 import random
 from typing import TYPE_CHECKING
 
+from peerkit._availability import WeeklyAvailability
 from peerkit._model import STAGES_OF_CHANGE, Cohort, Group, JourneyScale, Member
-from peerkit._time import WeeklyAvailability
 from peerkit._validate import check_int
 from peerkit.errors import InvalidInputError
 

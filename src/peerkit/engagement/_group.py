@@ -9,7 +9,7 @@ import attrs
 import pendulum
 
 from peerkit._explain import Reason
-from peerkit._validate import check_int, optional_number, tuple_of
+from peerkit._validate import check_int, number, tuple_of
 from peerkit.engagement._detect import check_policy, detect_drift, split_events
 from peerkit.engagement._policy import WEEK_US, DriftPolicy
 from peerkit.engagement._report import DriftStatus, moment
@@ -127,10 +127,10 @@ class GroupEngagement:
     weeks: tuple[WeeklyAttendance, ...] = attrs.field(
         validator=tuple_of(WeeklyAttendance, "a WeeklyAttendance")
     )
-    rate: float | None = attrs.field(validator=optional_number)
-    trend: float | None = attrs.field(validator=optional_number)
-    trend_low: float | None = attrs.field(validator=optional_number)
-    trend_high: float | None = attrs.field(validator=optional_number)
+    rate: float | None = attrs.field(validator=number(optional=True))
+    trend: float | None = attrs.field(validator=number(optional=True))
+    trend_low: float | None = attrs.field(validator=number(optional=True))
+    trend_high: float | None = attrs.field(validator=number(optional=True))
     falling: bool = attrs.field()
     drifting: int = attrs.field(validator=_count)
     disengaged: int = attrs.field(validator=_count)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from peerkit._validate import check_int, non_empty_str
+from peerkit._validate import check_int, string
 from peerkit.engagement._detect import check_policy, split_events
 from peerkit.engagement._engine import Member, stepper
 from peerkit.engagement._policy import DriftPolicy
@@ -98,11 +98,11 @@ class Milestone:
     Added in 0.1.
     """
 
-    member_id: str = attrs.field(validator=non_empty_str)
+    member_id: str = attrs.field(validator=string())
     kind: MilestoneKind = attrs.field(converter=_to_kind, validator=_kind)
     at: pendulum.DateTime = attrs.field(validator=_instant)
     count: int = attrs.field(validator=_count)
-    message: str = attrs.field(validator=non_empty_str)
+    message: str = attrs.field(validator=string())
 
 
 def _member_milestones(

@@ -6,14 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from peerkit._time import _instant
-from peerkit._validate import (
-    check_int,
-    non_empty_str,
-    optional_str,
-    to_tuple,
-    tuple_of,
-)
+from peerkit._instants import from_micros
+from peerkit._validate import check_int, string, to_tuple, tuple_of
 from peerkit.engagement._detect import check_policy
 from peerkit.engagement._engine import MIXED, NONE, Member, stepper
 from peerkit.engagement._policy import DriftPolicy
@@ -79,7 +73,7 @@ class MemberState:
     Added in 0.1.
     """
 
-    member_id: str = attrs.field(validator=non_empty_str)
+    member_id: str = attrs.field(validator=string())
     kb: int = _int_field()
     nb: int = _int_field()
     kr: int = _int_field()
@@ -102,7 +96,7 @@ class MemberState:
     last_kept: int = _int_field()
     last_activity: int = _int_field()
     last_seen: int = _int_field()
-    kind: str | None = attrs.field(validator=optional_str)
+    kind: str | None = attrs.field(validator=string(optional=True))
 
 
 def _to_members(value: Iterable[MemberState]) -> tuple[MemberState, ...]:
@@ -251,7 +245,8 @@ class DriftMonitor:
                         "touchpoint.due",
                         event.due,
                         "no earlier than this member's last kept or missed one "
-                        f"({_instant(m.last_key >> 2)}; at one instant, missed before "
+                        f"({from_micros(m.last_key >> 2)}; at one instant, missed "
+                        "before "
                         "kept): the monitor takes each member's touchpoints in time "
                         "order; use detect_drift for a history in any order",
                     )
@@ -337,7 +332,7 @@ class DriftMonitor:
             raise InvalidInputError(
                 "now",
                 now,
-                f"no earlier than the member's latest event ({_instant(latest)})",
+                f"no earlier than the member's latest event ({from_micros(latest)})",
             )
         return moment(at)
 

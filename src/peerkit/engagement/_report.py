@@ -11,14 +11,8 @@ import attrs
 import pendulum
 
 from peerkit._explain import Reason
-from peerkit._time import _instant
-from peerkit._validate import (
-    check_float,
-    check_int,
-    non_empty_str,
-    optional_str,
-    unit_float,
-)
+from peerkit._instants import from_micros
+from peerkit._validate import check_float, check_int, string, unit
 from peerkit.engagement._engine import MIXED, NONE, Member
 from peerkit.engagement._touchpoint import as_datetime
 from peerkit.errors import InvalidInputError
@@ -177,13 +171,13 @@ class DriftReport:
     Added in 0.1.
     """
 
-    member_id: str = attrs.field(validator=non_empty_str)
+    member_id: str = attrs.field(validator=string())
     status: DriftStatus = attrs.field(converter=_to_status, validator=_status)
     onset: pendulum.DateTime | None = attrs.field(
         converter=_optional_instant, validator=_check_optional_instant
     )
-    severity: float = attrs.field(validator=unit_float)
-    baseline_rate: float = attrs.field(validator=unit_float)
+    severity: float = attrs.field(validator=unit())
+    baseline_rate: float = attrs.field(validator=unit())
     recent_rate: float | None = attrs.field(validator=_optional_rate)
     recent_kept: int = attrs.field(validator=_count)
     recent_due: int = attrs.field(validator=_count)
@@ -196,7 +190,7 @@ class DriftReport:
     )
     touchpoints: int = attrs.field(validator=_count)
     excused: int = attrs.field(validator=_count)
-    kind: str | None = attrs.field(validator=optional_str)
+    kind: str | None = attrs.field(validator=string(optional=True))
     statistic: float = attrs.field(validator=non_negative)
     threshold: float | None = attrs.field(validator=optional_non_negative)
     as_of: pendulum.DateTime = attrs.field(
@@ -343,7 +337,7 @@ def status_of(m: Member, disengaged_after: int, min_history: int) -> DriftStatus
     return DriftStatus.STEADY
 
 
-_moment = functools.lru_cache(maxsize=1 << 16)(_instant)
+_moment = functools.lru_cache(maxsize=1 << 16)(from_micros)
 
 
 def _when(us: int) -> pendulum.DateTime | None:

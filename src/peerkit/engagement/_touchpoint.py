@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import pendulum
 
-from peerkit._time import _micros, as_instant
-from peerkit._validate import check_str, non_empty_str
+from peerkit._instants import as_instant, micros
+from peerkit._validate import check_str, instant, string
 from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ EXCUSED = 2
 def _utc(value: dt.datetime) -> tuple[pendulum.DateTime, int]:
     """An aware datetime as a UTC instant and its POSIX microseconds."""
     utc = as_instant("", value).in_timezone(pendulum.UTC)
-    return utc, _micros(utc)
+    return utc, micros(utc)
 
 
 def _instant(value: object) -> object:
@@ -41,10 +41,6 @@ def _instant(value: object) -> object:
         return _utc(value)[0]  # anything may arrive; the validator checks
     except (InvalidInputError, TypeError):  # TypeError: unhashable
         return value  # the validator names the field
-
-
-def _aware(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    as_instant(attr.name, value)
 
 
 def _outcome(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -86,8 +82,8 @@ class Touchpoint:
     Added in 0.1.
     """
 
-    member_id: str = attrs.field(validator=non_empty_str)
-    due: pendulum.DateTime = attrs.field(converter=_instant, validator=_aware)
+    member_id: str = attrs.field(validator=string())
+    due: pendulum.DateTime = attrs.field(converter=_instant, validator=instant())
     outcome: Outcome = attrs.field(validator=_outcome)
     kind: str = attrs.field(default="checkin", validator=_kind)
     # POSIX microseconds * 4 + outcome code: the one number batch detection
@@ -120,8 +116,8 @@ class Activity:
     Added in 0.1.
     """
 
-    member_id: str = attrs.field(validator=non_empty_str)
-    at: pendulum.DateTime = attrs.field(converter=_instant, validator=_aware)
+    member_id: str = attrs.field(validator=string())
+    at: pendulum.DateTime = attrs.field(converter=_instant, validator=instant())
     kind: str = attrs.field(default="message", validator=_kind)
     _us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
 
@@ -142,7 +138,7 @@ def event_micros(event: Event) -> int:
 
 def check_now(now: object, path: str = "now") -> int:
     """*now* as POSIX microseconds, refusing naive datetimes."""
-    return _micros(as_instant(path, now))
+    return micros(as_instant(path, now))
 
 
 def as_datetime(value: dt.datetime) -> pendulum.DateTime:

@@ -8,20 +8,22 @@ from typing import Any
 
 import attrs
 
+from peerkit._availability import materialize
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
+from peerkit._instants import check_date
+from peerkit._intervals import intersect_spans, week_bounds
 from peerkit._model import STAGES_OF_CHANGE, Group, JourneyScale, Member
-from peerkit._time import _intersect, _materialize, _week_bounds, check_date
 from peerkit._validate import (
     check_float,
     check_int,
     check_str,
-    instance_of,
-    non_empty_str,
+    instance,
+    string,
     to_float,
     tuple_of,
     unique_by_id,
-    unit_float,
+    unit,
 )
 from peerkit.errors import InvalidInputError, _copy_with_path
 
@@ -131,7 +133,7 @@ def _to_comfort(
 def scale_field() -> Any:
     """A policy's journey scale: the stages of change unless set."""
     return attrs.field(
-        default=STAGES_OF_CHANGE, validator=instance_of(JourneyScale, "a JourneyScale")
+        default=STAGES_OF_CHANGE, validator=instance(JourneyScale, "a JourneyScale")
     )
 
 
@@ -206,7 +208,7 @@ class FitPolicy:
     ideal_size: tuple[int, int] = attrs.field(
         default=(5, 9), converter=_to_pair, validator=_check_ideal
     )
-    size_trait: str = attrs.field(default="size_comfort", validator=non_empty_str)
+    size_trait: str = attrs.field(default="size_comfort", validator=string())
     size_comfort: Mapping[str, tuple[int, int]] = attrs.field(
         default=_DEFAULT_COMFORT, converter=_to_comfort, validator=_check_comfort
     )
@@ -327,9 +329,9 @@ class GroupFit:
     Added in 0.1.
     """
 
-    member_id: str = attrs.field(validator=non_empty_str)
-    group_id: str = attrs.field(validator=non_empty_str)
-    score: float = attrs.field(converter=to_float, validator=unit_float)
+    member_id: str = attrs.field(validator=string())
+    group_id: str = attrs.field(validator=string())
+    score: float = attrs.field(converter=to_float, validator=unit())
     components: Mapping[str, float] = attrs.field(
         converter=to_weights, validator=components_validator(COMPONENTS)
     )
@@ -537,13 +539,13 @@ def _schedule(
         return 1.0, 0, 0
     # The group's own week, read from the cached concrete spans: the same
     # numbers as overlap_minutes([member, group], ...), without re-checking.
-    lo, hi = _week_bounds(policy.week_of, group.timezone)
-    meets = _materialize(group.meets.windows, group.timezone, lo, hi)
+    lo, hi = week_bounds(policy.week_of, group.timezone)
+    meets = materialize(group.meets.windows, group.timezone, lo, hi)
     meeting = _minutes(meets)
     if meeting <= 0:  # pragma: no cover - a non-empty weekly window always occurs
         return 1.0, 0, 0
-    free_spans = _materialize(member.availability.windows, member.timezone, lo, hi)
-    free = _minutes(_intersect(meets, free_spans))
+    free_spans = materialize(member.availability.windows, member.timezone, lo, hi)
+    free = _minutes(intersect_spans(meets, free_spans))
     return min(1.0, free / meeting), round(meeting), round(free)
 
 

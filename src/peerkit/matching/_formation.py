@@ -22,26 +22,20 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from peerkit._availability import WeeklyAvailability, Window, materialize
 from peerkit._explain import Reason
+from peerkit._instants import MINUTES_PER_DAY, from_micros, zone
+from peerkit._intervals import week_bounds
 from peerkit._model import Group, Member
-from peerkit._time import (
-    MINUTES_PER_DAY,
-    WeeklyAvailability,
-    Window,
-    _instant,
-    _materialize,
-    _week_bounds,
-    zone,
-)
 from peerkit._validate import (
     check_int,
     check_str,
-    instance_of,
-    non_empty_str,
+    instance,
+    string,
     to_float,
     tuple_of,
     unique_by_id,
-    unit_float,
+    unit,
 )
 from peerkit.matching._fit import (
     NEUTRAL,
@@ -97,8 +91,8 @@ class FormedGroup:
     Added in 0.1.
     """
 
-    group: Group = attrs.field(validator=instance_of(Group, "a Group"))
-    score: float = attrs.field(converter=to_float, validator=unit_float)
+    group: Group = attrs.field(validator=instance(Group, "a Group"))
+    score: float = attrs.field(converter=to_float, validator=unit())
     reasons: tuple[Reason, ...] = attrs.field(
         converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
     )
@@ -131,7 +125,7 @@ class Unplaced:
     Added in 0.1.
     """
 
-    member_id: str = attrs.field(validator=non_empty_str)
+    member_id: str = attrs.field(validator=string())
     reasons: tuple[Reason, ...] = attrs.field(
         converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
     )
@@ -179,8 +173,8 @@ class Grouping:
     unplaced: tuple[Unplaced, ...] = attrs.field(
         converter=_to_unplaced, validator=tuple_of(Unplaced, "an Unplaced")
     )
-    mean_fit: float = attrs.field(converter=to_float, validator=unit_float)
-    min_fit: float = attrs.field(converter=to_float, validator=unit_float)
+    mean_fit: float = attrs.field(converter=to_float, validator=unit())
+    min_fit: float = attrs.field(converter=to_float, validator=unit())
 
     @property
     def placed(self) -> int:
@@ -226,7 +220,7 @@ def _meeting_mask(member: Member, policy: FitPolicy, lo: int) -> int:
     length = policy.meeting_minutes * _US_PER_MIN
     step = _STEP * _US_PER_MIN
     hi = lo + _SLOTS * step + length
-    spans = _materialize(member.availability.windows, member.timezone, lo, hi)
+    spans = materialize(member.availability.windows, member.timezone, lo, hi)
     mask = 0
     for start, end in spans:
         first = -((lo - start) // step)  # ceil((start - lo) / step)
@@ -784,7 +778,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     check_int("seed", seed)
     check_str("id_prefix", id_prefix)
     cohort = _check_members(members, policy)
-    lo, _ = _week_bounds(policy.week_of, "UTC")
+    lo, _ = week_bounds(policy.week_of, "UTC")
     rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
     job = _Job(policy, min_size, max_size, lo, rng)
     people = []
@@ -1004,7 +998,7 @@ def _slot_windows(
     slot: int, zone_name: str, lo: int, minutes: int
 ) -> WeeklyAvailability:
     """A weekly meeting of *minutes* starting at *slot*, in *zone_name*'s wall time."""
-    start = _instant(lo + slot * _STEP * _US_PER_MIN).in_timezone(zone(zone_name))
+    start = from_micros(lo + slot * _STEP * _US_PER_MIN).in_timezone(zone(zone_name))
     day, minute = start.weekday(), start.hour * 60 + start.minute
     end = minute + minutes
     if end <= MINUTES_PER_DAY:
@@ -1019,7 +1013,7 @@ def _slot_windows(
 
 def _candidate_slots(mask: int, zone_name: str, job: _Job) -> list[int]:
     """Shared slots, on-the-hour local starts first, then half hours, then the rest."""
-    offset = _instant(job.lo).in_timezone(zone(zone_name)).utcoffset()
+    offset = from_micros(job.lo).in_timezone(zone(zone_name)).utcoffset()
     shift = int(offset.total_seconds() // 60) if offset is not None else 0
     slots = []
     k, m = 0, mask

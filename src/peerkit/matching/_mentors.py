@@ -18,7 +18,7 @@ import numpy as np
 
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
-from peerkit._validate import check_int, check_str, instance_of, non_empty_str, tuple_of
+from peerkit._validate import check_int, check_str, instance, string, tuple_of
 from peerkit.errors import InvalidInputError
 from peerkit.matching._formation import Unplaced, _to_unplaced
 from peerkit.matching._pairs import PairFit, PartnerPolicy, Table, check_policy
@@ -64,9 +64,9 @@ class MentorAssignment:
     Added in 0.1.
     """
 
-    mentor_id: str = attrs.field(validator=non_empty_str)
-    mentee_id: str = attrs.field(validator=non_empty_str)
-    fit: PairFit = attrs.field(validator=instance_of(PairFit, "a PairFit"))
+    mentor_id: str = attrs.field(validator=string())
+    mentee_id: str = attrs.field(validator=string())
+    fit: PairFit = attrs.field(validator=instance(PairFit, "a PairFit"))
 
     def __attrs_post_init__(self) -> None:
         if self.fit.member_ids != tuple(sorted((self.mentor_id, self.mentee_id))):

@@ -20,18 +20,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from peerkit._availability import materialize
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
+from peerkit._instants import MINUTES_PER_DAY
 from peerkit._model import JourneyScale, Member
-from peerkit._time import MINUTES_PER_DAY, _materialize
-from peerkit._validate import (
-    check_int,
-    check_str,
-    count,
-    to_float,
-    tuple_of,
-    unit_float,
-)
+from peerkit._validate import check_int, check_str, count, to_float, tuple_of, unit
 from peerkit.errors import InvalidInputError
 from peerkit.matching._fit import (
     NEUTRAL,
@@ -132,9 +126,7 @@ class PartnerPolicy:
     weights: Mapping[str, float] = weights_field(_DEFAULT_WEIGHTS, PAIR_COMPONENTS)
     stage_tolerance: float = stage_tolerance_field()
     stage_limit: float = stage_limit_field()
-    min_score: float = attrs.field(
-        default=0.4, converter=to_float, validator=unit_float
-    )
+    min_score: float = attrs.field(default=0.4, converter=to_float, validator=unit())
     no_repeat_rounds: int = attrs.field(default=3, validator=_check_rounds)
     trios: bool = attrs.field(default=True, validator=check_bool)
     week_of: dt.date = attrs.field(default=dt.date(2026, 1, 12), validator=check_week)
@@ -198,11 +190,11 @@ class PairFit:
     """
 
     member_ids: tuple[str, str] = attrs.field(converter=to_ids, validator=_check_ids)
-    score: float = attrs.field(converter=to_float, validator=unit_float)
+    score: float = attrs.field(converter=to_float, validator=unit())
     components: Mapping[str, float] = attrs.field(
         converter=to_weights, validator=components_validator(PAIR_COMPONENTS)
     )
-    overlap_minutes: int = attrs.field(validator=count)
+    overlap_minutes: int = attrs.field(validator=count())
     eligible: bool = attrs.field(validator=check_bool)
     reasons: tuple[Reason, ...] = attrs.field(
         converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
@@ -239,7 +231,7 @@ def _set_bits(sets: Sequence[frozenset[str]]) -> tuple[NDArray[np.uint64], IntAr
 def _week_mask(member: Member, lo: int) -> NDArray[np.uint64]:
     """The whole UTC minutes of the reference week in which *member* is free."""
     hi = lo + _WEEK_MINUTES * _US_PER_MIN
-    spans = _materialize(member.availability.windows, member.timezone, lo, hi)
+    spans = materialize(member.availability.windows, member.timezone, lo, hi)
     bits = np.zeros(_WORDS * 64, dtype=np.bool_)
     for start, end in spans:
         first = -((lo - start) // _US_PER_MIN)  # round in: whole minutes only

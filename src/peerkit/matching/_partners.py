@@ -37,7 +37,7 @@ from peerkit._validate import (
     to_float,
     tuple_of,
     unique_by_id,
-    unit_float,
+    unit,
 )
 from peerkit.errors import InvalidInputError
 from peerkit.matching._fit import _to_reasons
@@ -116,7 +116,7 @@ class Trio:
     member_ids: tuple[str, str, str] = attrs.field(
         converter=to_ids, validator=_check_trio_ids
     )
-    score: float = attrs.field(converter=to_float, validator=unit_float)
+    score: float = attrs.field(converter=to_float, validator=unit())
     fits: tuple[PairFit, PairFit, PairFit] = attrs.field(
         converter=_to_fits, validator=_check_trio_fits
     )
@@ -176,9 +176,7 @@ class PartnerMatching:
         default=(), converter=_to_unplaced, validator=tuple_of(Unplaced, "an Unplaced")
     )
     total: float = attrs.field(default=0.0, converter=to_float, validator=_check_total)
-    min_score: float = attrs.field(
-        default=0.0, converter=to_float, validator=unit_float
-    )
+    min_score: float = attrs.field(default=0.0, converter=to_float, validator=unit())
     objective: str = attrs.field(default="participation", validator=_check_objective)
 
     def __attrs_post_init__(self) -> None:

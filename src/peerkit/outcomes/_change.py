@@ -9,13 +9,7 @@ from typing import Any
 import attrs
 
 from peerkit._explain import Reason
-from peerkit._validate import (
-    non_empty_str,
-    number,
-    optional_str,
-    to_float,
-    tuple_of,
-)
+from peerkit._validate import number, string, to_float, tuple_of
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes._instrument import (
     Instrument,
@@ -104,11 +98,11 @@ class Change:
     Added in 0.1.
     """
 
-    instrument: str = attrs.field(validator=non_empty_str)
-    member_id: str | None = attrs.field(validator=optional_str)
-    pre: float = attrs.field(converter=to_float, validator=number)
-    post: float = attrs.field(converter=to_float, validator=number)
-    rci: float = attrs.field(converter=to_float, validator=number)
+    instrument: str = attrs.field(validator=string())
+    member_id: str | None = attrs.field(validator=string(optional=True))
+    pre: float = attrs.field(converter=to_float, validator=number())
+    post: float = attrs.field(converter=to_float, validator=number())
+    rci: float = attrs.field(converter=to_float, validator=number())
     category: ChangeCategory = attrs.field(converter=_to_category, validator=_category)
     clinical_before: bool | None = attrs.field(validator=_optional_bool)
     clinical_after: bool | None = attrs.field(validator=_optional_bool)

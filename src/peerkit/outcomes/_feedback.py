@@ -11,15 +11,15 @@ import attrs
 import pendulum
 
 from peerkit._explain import Reason
-from peerkit._time import _to_utc, as_instant
+from peerkit._instants import as_instant, to_utc
 from peerkit._validate import (
     above,
     check_float,
     check_str,
     count,
-    non_empty_str,
+    instant,
     number,
-    optional_number,
+    string,
     to_float,
     to_optional_float,
     tuple_of,
@@ -43,10 +43,6 @@ def _score(inst: Rating, attr: attrs.Attribute[Any], value: object) -> None:
             value,
             f"a rating from {score_text(inst.low)} to {score_text(inst.high)}",
         )
-
-
-def _aware(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    as_instant(attr.name, value)
 
 
 @attrs.frozen
@@ -75,15 +71,15 @@ class Rating:
     Added in 0.1.
     """
 
-    group_id: str = attrs.field(validator=non_empty_str)
-    session: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    group_id: str = attrs.field(validator=string())
+    session: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
     score: float = attrs.field(converter=to_float, validator=_score)
-    low: float = attrs.field(default=0.0, converter=to_float, validator=number)
+    low: float = attrs.field(default=0.0, converter=to_float, validator=number())
     high: float = attrs.field(default=10.0, converter=to_float, validator=above("low"))
 
 
 def _stat() -> Any:
-    return attrs.field(converter=to_optional_float, validator=optional_number)
+    return attrs.field(converter=to_optional_float, validator=number(optional=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -118,11 +114,11 @@ class FeedbackTrend:
     Added in 0.1.
     """
 
-    group_id: str = attrs.field(validator=non_empty_str)
-    sessions: int = attrs.field(validator=count)
-    ratings: int = attrs.field(validator=count)
-    low: float = attrs.field(converter=to_float, validator=number)
-    high: float = attrs.field(converter=to_float, validator=number)
+    group_id: str = attrs.field(validator=string())
+    sessions: int = attrs.field(validator=count())
+    ratings: int = attrs.field(validator=count())
+    low: float = attrs.field(converter=to_float, validator=number())
+    high: float = attrs.field(converter=to_float, validator=number())
     mean: float | None = _stat()
     mean_low: float | None = _stat()
     mean_high: float | None = _stat()

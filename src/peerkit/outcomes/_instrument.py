@@ -9,13 +9,14 @@ from typing import Any
 import attrs
 import pendulum
 
-from peerkit._time import _to_utc, as_instant
+from peerkit._instants import to_utc
 from peerkit._validate import (
     above,
     check_float,
-    non_empty_str,
+    instant,
     number,
     str_map,
+    string,
     to_float,
     to_optional_float,
     to_str_map,
@@ -49,7 +50,7 @@ def _cutoff(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None
 
 
 def _sources(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None:
-    str_map(inst, attr, value)
+    str_map()(inst, attr, value)
     assert isinstance(value, Mapping)  # noqa: S101 - str_map checked it
     for key in value:
         if key not in SOURCE_KEYS:
@@ -129,8 +130,8 @@ class Instrument:
     Added in 0.1.
     """
 
-    name: str = attrs.field(validator=non_empty_str)
-    low: float = attrs.field(converter=to_float, validator=number)
+    name: str = attrs.field(validator=string())
+    low: float = attrs.field(converter=to_float, validator=number())
     high: float = attrs.field(converter=to_float, validator=above("low"))
     higher_is_better: bool = attrs.field(validator=_bool)
     reliability: float = attrs.field(converter=to_float, validator=_reliability)
@@ -265,10 +266,6 @@ def _instrument(_inst: object, attr: attrs.Attribute[Any], value: object) -> Non
         raise InvalidInputError(attr.name, value, "an Instrument")
 
 
-def _aware(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    as_instant(attr.name, value)
-
-
 def _score(inst: Measurement, attr: attrs.Attribute[Any], value: object) -> None:
     inst.instrument.check_score(value, field=attr.name)
 
@@ -296,9 +293,9 @@ class Measurement:
     Added in 0.1.
     """
 
-    member_id: str = attrs.field(validator=non_empty_str)
+    member_id: str = attrs.field(validator=string())
     instrument: Instrument = attrs.field(validator=_instrument)
-    at: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    at: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
     score: float = attrs.field(converter=to_float, validator=_score)
 
 

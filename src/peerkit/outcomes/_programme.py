@@ -9,13 +9,13 @@ from typing import Any
 import attrs
 
 from peerkit._explain import Reason
-from peerkit._time import Interval
+from peerkit._intervals import Interval
 from peerkit._validate import (
     check_str,
     count,
-    instance_of,
-    non_empty_str,
-    optional_number,
+    instance,
+    number,
+    string,
     to_optional_float,
     tuple_of,
 )
@@ -33,7 +33,7 @@ def _ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
 
 
 def _stat() -> Any:
-    return attrs.field(converter=to_optional_float, validator=optional_number)
+    return attrs.field(converter=to_optional_float, validator=number(optional=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -95,24 +95,20 @@ class OutcomeSummary:
     Added in 0.1.
     """
 
-    instrument: str = attrs.field(validator=non_empty_str)
-    baseline_window: Interval = attrs.field(
-        validator=instance_of(Interval, "an Interval")
-    )
-    followup_window: Interval = attrs.field(
-        validator=instance_of(Interval, "an Interval")
-    )
-    cohort: int = attrs.field(validator=count)
-    with_baseline: int = attrs.field(validator=count)
-    completed: int = attrs.field(validator=count)
+    instrument: str = attrs.field(validator=string())
+    baseline_window: Interval = attrs.field(validator=instance(Interval, "an Interval"))
+    followup_window: Interval = attrs.field(validator=instance(Interval, "an Interval"))
+    cohort: int = attrs.field(validator=count())
+    with_baseline: int = attrs.field(validator=count())
+    completed: int = attrs.field(validator=count())
     lost: tuple[str, ...] = attrs.field(validator=_ids)
     no_baseline: tuple[str, ...] = attrs.field(validator=_ids)
     described: float | None = _stat()
     changes: tuple[Change, ...] = attrs.field(validator=tuple_of(Change, "a Change"))
-    recovered: int = attrs.field(validator=count)
-    improved: int = attrs.field(validator=count)
-    unchanged: int = attrs.field(validator=count)
-    deteriorated: int = attrs.field(validator=count)
+    recovered: int = attrs.field(validator=count())
+    improved: int = attrs.field(validator=count())
+    unchanged: int = attrs.field(validator=count())
+    deteriorated: int = attrs.field(validator=count())
     baseline_mean: float | None = _stat()
     followup_mean: float | None = _stat()
     lost_baseline_mean: float | None = _stat()

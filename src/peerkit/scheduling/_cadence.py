@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import attrs
 
-from peerkit._time import WEEKDAYS, _parse_days, check_timezone, timezone_field
+from peerkit._availability import WEEKDAYS, parse_days
+from peerkit._instants import check_timezone, timezone_field
 from peerkit._validate import check_int
 from peerkit.errors import InvalidInputError
 
@@ -93,7 +94,7 @@ _DAY_HELP = (
 
 
 def _weekday_index(name: str) -> int | None:
-    days = _parse_days(name)
+    days = parse_days(name)
     return days[0] if days is not None and len(days) == 1 else None
 
 
@@ -132,7 +133,7 @@ def _to_weekdays(value: Any) -> Any:
         return ()
     items: Any = value
     if isinstance(value, str):
-        expanded = _parse_days(value) if not any(c.isdigit() for c in value) else None
+        expanded = parse_days(value) if not any(c.isdigit() for c in value) else None
         items = [WEEKDAYS[d] for d in expanded] if expanded is not None else [value]
     if not isinstance(items, Iterable):
         return value

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import icalendar
 
-from peerkit._time import as_instant, check_date
+from peerkit._instants import as_instant, check_date, micros
 from peerkit._validate import check_str
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence, plan
@@ -17,7 +17,6 @@ from peerkit.scheduling._occurrences import (
     check_cadence,
     dates,
     local_date,
-    micros,
     occurrences,
     skip_dates,
 )

@@ -11,18 +11,10 @@ from typing import Any, Literal
 
 import pendulum
 
+from peerkit._availability import WeeklyAvailability, Window, materialize
+from peerkit._instants import MAX_DATE, as_instant, check_date, micros, zone
+from peerkit._intervals import merge_spans
 from peerkit._model import Member
-from peerkit._time import (
-    MAX_DATE,
-    WeeklyAvailability,
-    Window,
-    _materialize,
-    _merge,
-    _micros,
-    as_instant,
-    check_date,
-    zone,
-)
 from peerkit._validate import check_int
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence, Plan, plan
@@ -124,11 +116,6 @@ def check_cadence(value: object) -> Cadence:
     return value
 
 
-def micros(value: dt.datetime) -> int:
-    """POSIX microseconds of an aware datetime (exact integers)."""
-    return _micros(value)
-
-
 def local_date(instant: pendulum.DateTime, timezone: str) -> dt.date:
     """The calendar date of an instant in *timezone*."""
     local = instant.in_timezone(zone(timezone))
@@ -143,8 +130,8 @@ def _quiet_week(sources: tuple[Source, ...], week: int) -> tuple[list[int], list
     """Quiet spans (UTC seconds) around UTC week number *week*, merged."""
     lo = (week * _WEEK - 2 * _DAY) * _US
     hi = (week * _WEEK + _WEEK + 9 * _DAY) * _US
-    spans = _merge(
-        span for windows, tz in sources for span in _materialize(windows, tz, lo, hi)
+    spans = merge_spans(
+        span for windows, tz in sources for span in materialize(windows, tz, lo, hi)
     )
     return [s // _US for s, _ in spans], [e // _US for _, e in spans]
 

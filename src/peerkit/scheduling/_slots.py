@@ -9,28 +9,26 @@ from typing import Any
 import attrs
 import pendulum
 
+from peerkit._availability import materialize
 from peerkit._explain import Reason
-from peerkit._model import Member
-from peerkit._time import (
-    _aware,
-    _instant,
-    _intersect,
-    _materialize,
-    _merge,
-    _micros,
-    _to_utc,
-    _week_bounds,
+from peerkit._instants import (
     as_instant,
     check_date,
     check_timezone,
+    from_micros,
     is_timezone,
     local_instant,
+    micros,
+    to_utc,
     zone,
 )
+from peerkit._intervals import intersect_spans, merge_spans, week_bounds
+from peerkit._model import Member
 from peerkit._validate import (
     check_int,
     check_str,
-    instance_of,
+    instance,
+    instant,
     str_map,
     to_str_map,
     unique_by_id,
@@ -43,7 +41,7 @@ _MAX_WEEKS = 520
 
 
 def _check_zones(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    str_map(inst, attr, value)
+    str_map()(inst, attr, value)
     for key, tz in value.items():  # type: ignore[attr-defined]  # a FrozenDict: checked
         if not is_timezone(tz):
             raise InvalidInputError(
@@ -80,8 +78,8 @@ class Slot:
     Added in 0.1.
     """
 
-    start: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
-    end: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
+    start: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
+    end: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
     timezones: Mapping[str, str] = attrs.field(
         factory=dict, converter=to_str_map, validator=_check_zones
     )
@@ -183,11 +181,11 @@ class SlotConflict:
     Added in 0.1.
     """
 
-    week_of: dt.date = attrs.field(validator=instance_of(dt.date, "a date"))
+    week_of: dt.date = attrs.field(validator=instance(dt.date, "a date"))
     member_id: str = attrs.field(validator=lambda _i, a, v: check_str(a.name, v))
-    start: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
-    end: pendulum.DateTime = attrs.field(converter=_to_utc, validator=_aware)
-    reason: Reason = attrs.field(validator=instance_of(Reason, "a Reason"))
+    start: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
+    end: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
+    reason: Reason = attrs.field(validator=instance(Reason, "a Reason"))
 
 
 def _members(value: object) -> list[Member]:
@@ -207,8 +205,8 @@ def _duration(value: object, path: str = "duration") -> int:
 
 def _free(member: Member, lo: int, hi: int) -> list[tuple[int, int]]:
     """The member's available, non-quiet spans in ``[lo, hi)``."""
-    free = list(_materialize(member.availability.windows, member.timezone, lo, hi))
-    quiet = _materialize(member.quiet_hours.windows, member.timezone, lo, hi)
+    free = list(materialize(member.availability.windows, member.timezone, lo, hi))
+    quiet = materialize(member.quiet_hours.windows, member.timezone, lo, hi)
     return _subtract(free, quiet)
 
 
@@ -231,9 +229,9 @@ def _subtract(
 
 
 def _intersect_all(lists: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
-    result = _merge(lists[0])
+    result = merge_spans(lists[0])
     for other in lists[1:]:
-        result = _intersect(result, _merge(other))
+        result = intersect_spans(result, merge_spans(other))
     return result
 
 
@@ -297,11 +295,11 @@ def common_slots(  # noqa: PLR0913 - the domain input plus keyword-only options
     length = _duration(duration)
     stride = _duration(step, "step")
     check_date("week_of", week_of)
-    lo, hi = _week_bounds(week_of, "UTC")
+    lo, hi = week_bounds(week_of, "UTC")
     if earliest is not None:
-        lo = max(lo, _micros(as_instant("earliest", earliest)))
+        lo = max(lo, micros(as_instant("earliest", earliest)))
     if latest is not None:
-        hi = min(hi, _micros(as_instant("latest", latest)))
+        hi = min(hi, micros(as_instant("latest", latest)))
     if hi <= lo:
         return ()
     spans = _intersect_all([_free(m, lo, hi) for m in people])
@@ -311,7 +309,7 @@ def common_slots(  # noqa: PLR0913 - the domain input plus keyword-only options
         t = s
         while t + length <= e:
             slots.append(
-                Slot(start=_instant(t), end=_instant(t + length), timezones=zones)
+                Slot(start=from_micros(t), end=from_micros(t + length), timezones=zones)
             )
             t += stride
     return tuple(slots)
@@ -383,18 +381,18 @@ def recurring_slot_conflicts(
     check_int("weeks", weeks, minimum=1, maximum=_MAX_WEEKS)
     anchor = "UTC" if timezone is None else check_timezone("timezone", timezone)
     start = slot.start.in_timezone(zone(anchor))
-    length = _micros(slot.end) - _micros(slot.start)
+    length = micros(slot.end) - micros(slot.start)
     wall = dt.time(start.hour, start.minute, start.second, start.microsecond)
     found: list[SlotConflict] = []
     for k in range(weeks):
         day = start.date() + dt.timedelta(weeks=k)
-        begin = _micros(local_instant(day, wall, anchor))
+        begin = micros(local_instant(day, wall, anchor))
         end = begin + length
         for member in people:
             problem = _problem(member, begin, end)
             if problem is None:
                 continue
-            s, e = _instant(begin), _instant(end)
+            s, e = from_micros(begin), from_micros(end)
             local = _span(
                 s.in_timezone(zone(member.timezone)),
                 e.in_timezone(zone(member.timezone)),
@@ -419,12 +417,12 @@ def recurring_slot_conflicts(
 
 def _problem(member: Member, begin: int, end: int) -> tuple[str, str] | None:
     pad = 2 * 86_400 * _US
-    free = _materialize(
+    free = materialize(
         member.availability.windows, member.timezone, begin - pad, end + pad
     )
     if not any(s <= begin and end <= e for s, e in free):
         return ("slot.unavailable", "outside the times they are free")
-    quiet = _materialize(
+    quiet = materialize(
         member.quiet_hours.windows, member.timezone, begin - pad, end + pad
     )
     if any(s < end and begin < e for s, e in quiet):

@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from peerkit._time import _to_utc, as_instant
+from peerkit._instants import as_instant, micros, to_utc
 from peerkit._validate import check_int, tuple_of
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._occurrences import (
     QuietHours,
     QuietPolicy,
     check_cadence,
-    micros,
     occurrences,
 )
 
@@ -28,7 +27,7 @@ _US = 1_000_000
 
 
 def _optional_instant(value: object) -> object:
-    return None if value is None else _to_utc(value)  # type: ignore[arg-type]  # the validator checks
+    return None if value is None else to_utc(value)  # type: ignore[arg-type]  # the validator checks
 
 
 def _check_optional_instant(
@@ -42,7 +41,7 @@ def _to_instants(value: Iterable[dt.datetime]) -> tuple[pendulum.DateTime, ...]:
     given: Any = value
     if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
         return given  # type: ignore[return-value]  # the validator says why
-    return tuple(_to_utc(v) for v in given)
+    return tuple(to_utc(v) for v in given)
 
 
 def _check_rate(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:

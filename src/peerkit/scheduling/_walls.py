@@ -25,7 +25,7 @@ import datetime as dt
 import functools
 import zoneinfo
 
-from peerkit._time import MAX_DATE
+from peerkit._instants import MAX_DATE
 
 _DAY = 86_400
 _PROBE = 3 * 3600

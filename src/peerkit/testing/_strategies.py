@@ -8,16 +8,11 @@ from typing import Any
 import pendulum
 from hypothesis import strategies as st
 
+from peerkit._availability import WEEKDAYS, WeeklyAvailability, Window
 from peerkit._explain import Reason
+from peerkit._instants import known_zones, zone
+from peerkit._intervals import Interval
 from peerkit._model import STAGES_OF_CHANGE, Cohort, Group, JourneyScale, Member
-from peerkit._time import (
-    WEEKDAYS,
-    Interval,
-    WeeklyAvailability,
-    Window,
-    _known_zones,
-    zone,
-)
 from peerkit.engagement import (
     Activity,
     DriftMonitor,
@@ -121,7 +116,7 @@ def timezones(*, tricky_only: bool = False) -> st.SearchStrategy[str]:
     """
     if tricky_only:
         return st.sampled_from(_TRICKY_ZONES)
-    rest = sorted(_known_zones() - set(_TRICKY_ZONES))
+    rest = sorted(known_zones() - set(_TRICKY_ZONES))
     return st.sampled_from(_TRICKY_ZONES) | st.sampled_from(rest)
 
 
