@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 import pendulum
@@ -299,3 +300,37 @@ def week_bounds(week_of: dt.date, timezone: str) -> Span:
     start = local_micros(monday, 0, tz)
     end = local_micros(monday + dt.timedelta(days=7), 0, tz)
     return (start, end)
+
+
+Period = Interval | tuple[Any, Any]
+"""A period: an `Interval`, or a ``(start, end)`` pair of aware datetimes."""
+
+
+def as_period(path: str, value: object) -> Interval:
+    """*value*, an `Interval` or a ``(start, end)`` pair of aware datetimes, as one."""
+    if isinstance(value, Interval):
+        return value
+    if isinstance(value, tuple | list) and len(value) == 2:
+        try:
+            return Interval(value[0], value[1])
+        except InvalidInputError as error:
+            raise InvalidInputError(
+                path, value, f"a (start, end) pair of aware datetimes: {error}"
+            ) from None
+    raise InvalidInputError(
+        path, value, "an Interval or a (start, end) pair of aware datetimes"
+    )
+
+
+def period_week(period: Interval) -> dt.date:
+    """
+    The Monday of the first full week of *period*, by its UTC dates.
+
+    A period shorter than a Monday-to-Monday week (or one whose first full
+    week runs past its end) is judged on the week that contains its start.
+    """
+    start = period.start.date()
+    monday = start + dt.timedelta(days=(7 - start.weekday()) % 7)
+    if monday + dt.timedelta(days=7) > period.end.date():
+        return start - dt.timedelta(days=start.weekday())
+    return monday

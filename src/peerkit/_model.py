@@ -25,6 +25,7 @@ from peerkit._validate import (
     to_str_tuple,
     to_tuple,
     tuple_of,
+    unique_by_id,
 )
 from peerkit.errors import InvalidInputError, UnknownStageError
 
@@ -598,3 +599,15 @@ class Cohort:
         """
         placed = {m.id for g in self.groups for m in g.members}
         return tuple(m for m in self.members if m.id not in placed)
+
+
+def as_members(path: str, members: object) -> list[Member]:
+    """
+    The members of a `Cohort`, or an iterable of `Member`s with unique ids.
+
+    Functions that take members take a `Cohort` too; errors name positions
+    in the caller's input (``members[3].id``).
+    """
+    if isinstance(members, Cohort):
+        return list(members.members)
+    return unique_by_id(path, members, Member, "Member")

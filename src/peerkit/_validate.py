@@ -149,6 +149,15 @@ def check_float(
     return number
 
 
+def check_instance(
+    path: str, value: object, cls: type[T] | tuple[type[T], ...], expected: str
+) -> T:
+    """Return *value* if it is an instance of *cls*; else name *path* and *expected*."""
+    if not isinstance(value, cls):
+        raise InvalidInputError(path, value, expected)
+    return value
+
+
 def check_str_set(path: str, value: object, *, non_empty: bool = False) -> None:
     """Check that *value* is a frozenset of non-empty strings."""
     if not isinstance(value, frozenset):
@@ -255,12 +264,10 @@ def instance(
     cls: type[Any] | tuple[type[Any], ...], expected: str, *, optional: bool = False
 ) -> Validator:
     """An instance of *cls* (or None if *optional*), described as *expected*."""
-
-    def _check(path: str, value: object) -> None:
-        if not isinstance(value, cls):
-            raise InvalidInputError(path, value, expected)
-
-    return _maybe(_check, optional=optional)
+    return _maybe(
+        lambda path, value: check_instance(path, value, cls, expected),
+        optional=optional,
+    )
 
 
 def instant(*, optional: bool = False) -> Validator:

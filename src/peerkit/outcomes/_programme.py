@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from peerkit._explain import Reason
-from peerkit._intervals import Interval
+from peerkit._intervals import Interval, as_period
 from peerkit._validate import (
     check_str,
     count,
@@ -119,22 +119,6 @@ class OutcomeSummary:
     effect_low: float | None = _stat()
     effect_high: float | None = _stat()
     reasons: tuple[Reason, ...] = attrs.field(validator=tuple_of(Reason, "a Reason"))
-
-
-def as_window(path: str, value: object) -> Interval:
-    """An `Interval`, or a ``(start, end)`` pair of aware datetimes, as one."""
-    if isinstance(value, Interval):
-        return value
-    if isinstance(value, tuple | list) and len(value) == 2:
-        try:
-            return Interval(value[0], value[1])
-        except InvalidInputError as error:
-            raise InvalidInputError(
-                path, value, f"a (start, end) pair of aware datetimes: {error}"
-            ) from None
-    raise InvalidInputError(
-        path, value, "an Interval or a (start, end) pair of aware datetimes"
-    )
 
 
 def _roster(members: object) -> set[str] | None:
@@ -251,8 +235,8 @@ def programme_outcomes(
     """
     if not isinstance(instrument, Instrument):
         raise InvalidInputError("instrument", instrument, "an Instrument")
-    before = as_window("baseline_window", baseline_window)
-    after = as_window("followup_window", followup_window)
+    before = as_period("baseline_window", baseline_window)
+    after = as_period("followup_window", followup_window)
     if after.start < before.end:
         raise InvalidInputError(
             "followup_window",
