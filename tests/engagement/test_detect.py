@@ -429,7 +429,7 @@ def test_other_items_and_policies_are_refused() -> None:
         ("prior_strength", 0),
         ("drop", 0.0),
         ("release", 1.0),
-        ("window", 61),
+        ("recent_count", 61),
     ],
 )
 def test_policy_fields_are_checked(field: str, value: object) -> None:

@@ -12,8 +12,8 @@ from peerkit._explain import Reason
 from peerkit._validate import check_int, number, tuple_of
 from peerkit.engagement._detect import check_policy, detect_drift, split_events
 from peerkit.engagement._policy import WEEK_US, DriftPolicy
-from peerkit.engagement._report import DriftStatus, moment
-from peerkit.engagement._touchpoint import EXCUSED, Event, check_now
+from peerkit.engagement._report import DriftStatus
+from peerkit.engagement._touchpoint import EXCUSED, Event, check_now, utc_moment
 from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def group_engagement(
         counts[week][0] += key & 1
         counts[week][1] += 1
     attendance = tuple(
-        WeeklyAttendance(start=moment(begin + i * WEEK_US), kept=k, decided=n)
+        WeeklyAttendance(start=utc_moment(begin + i * WEEK_US), kept=k, decided=n)
         for i, (k, n) in enumerate(counts)
     )
     kept = sum(k for k, _ in counts)

@@ -12,8 +12,8 @@ from peerkit._validate import check_int, string
 from peerkit.engagement._detect import check_policy, split_events
 from peerkit.engagement._engine import Member, stepper
 from peerkit.engagement._policy import DriftPolicy
-from peerkit.engagement._report import moment, noun_for
-from peerkit.engagement._touchpoint import EXCUSED, Event, check_now
+from peerkit.engagement._report import noun_for
+from peerkit.engagement._touchpoint import EXCUSED, Event, check_now, utc_moment
 from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def _member_milestones(
             )
         found.extend(
             Milestone(
-                member_id=ident, kind=kind, at=moment(at), count=count, message=text
+                member_id=ident, kind=kind, at=utc_moment(at), count=count, message=text
             )
             for kind, count, text in reached
         )
@@ -221,7 +221,7 @@ def milestones(
         keyed = sorted(by_member[ident])
         found.extend(_member_milestones(ident, keyed, policy))
     if since_us is not None:
-        cut = moment(since_us)
+        cut = utc_moment(since_us)
         found = [m for m in found if m.at > cut]
     found.sort(key=lambda m: (m.at, m.member_id, m.kind.value))
     return tuple(found)

@@ -13,7 +13,6 @@ from peerkit.engagement._engine import MIXED, NONE, Member, stepper
 from peerkit.engagement._policy import DriftPolicy
 from peerkit.engagement._report import (
     DriftReport,
-    moment,
     non_negative,
     optional_non_negative,
     report_of,
@@ -24,6 +23,7 @@ from peerkit.engagement._touchpoint import (
     Event,
     Touchpoint,
     check_now,
+    utc_moment,
 )
 from peerkit.errors import InvalidInputError
 
@@ -270,7 +270,7 @@ class DriftMonitor:
         else:
             raise InvalidInputError("event", event, "a Touchpoint or an Activity")
         m.last_seen = max(m.last_seen, at)
-        return self._report(ident, m, moment(m.last_seen))
+        return self._report(ident, m, utc_moment(m.last_seen))
 
     def observe_many(self, events: Iterable[Event]) -> None:
         """
@@ -334,7 +334,7 @@ class DriftMonitor:
                 now,
                 f"no earlier than the member's latest event ({from_micros(latest)})",
             )
-        return moment(at)
+        return utc_moment(at)
 
     def report(self, member_id: str, *, now: dt.datetime) -> DriftReport:
         """
@@ -389,7 +389,7 @@ class DriftMonitor:
             >>> monitor.reports(now=now) == detect_drift(events, now=now)
             True
         """
-        as_of = moment(check_now(now))
+        as_of = utc_moment(check_now(now))
         result = []
         for ident in sorted(self._members):
             m = self._members[ident]

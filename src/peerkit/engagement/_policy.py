@@ -94,8 +94,8 @@ class DriftPolicy:
             turns drifting into disengaged.
         reengaged_for: Decided touchpoints a member stays ``re-engaged``
             after a flag is released, before they are ``steady`` again.
-        window: How many recent touchpoints a steady member's recent rate
-            is read over.
+        recent_count: How many recent touchpoints a steady member's recent
+            rate is read over.
 
     Examples:
         >>> DriftPolicy(false_flags_per_100_members_per_year=2).min_history
@@ -118,7 +118,7 @@ class DriftPolicy:
     release: float = attrs.field(default=0.5, converter=to_float, validator=_release)
     disengaged_after: int = attrs.field(default=4, validator=_positive_count)
     reengaged_for: int = attrs.field(default=8, validator=_positive_count)
-    window: int = attrs.field(default=8, validator=_window)
+    recent_count: int = attrs.field(default=8, validator=_window)
 
     def with_cohort_rate(self, touchpoints: Iterable[object]) -> DriftPolicy:
         """

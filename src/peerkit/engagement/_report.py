@@ -11,10 +11,9 @@ import attrs
 import pendulum
 
 from peerkit._explain import Reason
-from peerkit._instants import from_micros
 from peerkit._validate import check_float, check_int, string, unit
 from peerkit.engagement._engine import MIXED, NONE, Member
-from peerkit.engagement._touchpoint import as_datetime
+from peerkit.engagement._touchpoint import as_datetime, utc_moment
 from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -140,7 +139,7 @@ class DriftReport:
             cohort's while their history is short; it leaves out the run
             of evidence being judged.
         recent_rate: Kept rate since the onset while flagged, else over the
-            last `DriftPolicy.window` touchpoints; None with no history.
+            last `DriftPolicy.recent_count` touchpoints; None with no history.
         recent_kept: Kept touchpoints behind *recent_rate*.
         recent_due: Decided touchpoints behind *recent_rate*.
         missed_in_a_row: Missed touchpoints since the last kept one.
@@ -337,16 +336,8 @@ def status_of(m: Member, disengaged_after: int, min_history: int) -> DriftStatus
     return DriftStatus.STEADY
 
 
-_moment = functools.lru_cache(maxsize=1 << 16)(from_micros)
-
-
 def _when(us: int) -> pendulum.DateTime | None:
-    return None if us == NONE else _moment(us)
-
-
-def moment(us: int) -> pendulum.DateTime:
-    """The UTC instant of *us* POSIX microseconds (cached: due times repeat)."""
-    return _moment(us)
+    return None if us == NONE else utc_moment(us)
 
 
 def _make_trusted() -> Callable[..., DriftReport]:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import attrs
 import pendulum
 
-from peerkit._instants import as_instant, micros
+from peerkit._instants import MAX_DATE, MIN_DATE, as_instant, from_micros, micros
 from peerkit._validate import check_str, instant, string
 from peerkit.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 Outcome = Literal["kept", "missed", "excused"]
 """What happened to a touchpoint: kept, missed, or excused (not a miss)."""
@@ -29,17 +27,33 @@ EXCUSED = 2
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _utc(value: dt.datetime) -> tuple[pendulum.DateTime, int]:
-    """An aware datetime as a UTC instant and its POSIX microseconds."""
-    utc = as_instant("", value).in_timezone(pendulum.UTC)
-    return utc, micros(utc)
+def utc_moment(us: int) -> pendulum.DateTime:
+    """The UTC instant *us* POSIX microseconds (cached: due times repeat)."""
+    return from_micros(us)
+
+
+def _utc(value: object) -> tuple[pendulum.DateTime, int]:
+    """
+    An aware datetime as a UTC instant and its POSIX microseconds.
+
+    The cache is keyed on the instant (exact microseconds, as Python
+    reads the datetime, ``fold`` included), never on the datetime itself:
+    two wall times an hour apart in a fall-back fold compare equal.
+    """
+    checked = value
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        checked = as_instant("", value)  # raises, saying why
+    elif not MIN_DATE <= value.date() <= MAX_DATE:
+        as_instant("", value)  # raises, saying why
+    us = micros(checked)  # type: ignore[arg-type]  # checked above
+    return utc_moment(us), us
 
 
 def _instant(value: object) -> object:
     """Attrs converter: an aware datetime becomes its UTC instant."""
     try:
         return _utc(value)[0]  # anything may arrive; the validator checks
-    except (InvalidInputError, TypeError):  # TypeError: unhashable
+    except InvalidInputError:
         return value  # the validator names the field
 
 

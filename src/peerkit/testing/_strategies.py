@@ -1142,7 +1142,7 @@ def drift_policies() -> st.SearchStrategy[DriftPolicy]:
         release=st.sampled_from((0.0, 0.25, 0.5, 0.9)),
         disengaged_after=st.integers(1, 8),
         reengaged_for=st.integers(1, 12),
-        window=st.integers(1, 20),
+        recent_count=st.integers(1, 20),
     )
 
 
