@@ -10,6 +10,7 @@ import pendulum
 import pytest
 
 import peerkit.engagement._engine as engine
+import peerkit.engagement._touchpoint as touchpoint_module
 from peerkit.datasets import simulate_engagement
 from peerkit.engagement import (
     Activity,
@@ -80,7 +81,7 @@ def test_entry_points_give_the_serial_result_from_eight_threads(entry: str) -> N
     calls: dict[str, Callable[[], object]] = {
         "detect_drift": lambda: detect_drift(events, now=now, policy=policy),
         "group_engagement": lambda: group_engagement(
-            events, now=now, weeks=20, policy=policy
+            events, now=now, week_count=20, policy=policy
         ),
         "milestones": lambda: milestones(events, now=now, policy=policy),
         "monitor": lambda: _monitored(events, now, policy),
@@ -132,6 +133,7 @@ def test_both_folds_keep_their_instant_in_either_order(
     order: tuple[dt.datetime, dt.datetime],
 ) -> None:
     """The second 01:30 of a fall-back night is 06:30 UTC, the first 05:30, whichever comes first."""
+    touchpoint_module.utc_moment.cache_clear()  # this order is the first seen
     expected = [
         dt.datetime(2024, 11, 3, 5 + when.fold, 30, tzinfo=dt.UTC) for when in order
     ]

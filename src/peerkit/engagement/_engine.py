@@ -337,11 +337,11 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         left at their defaults).
     """
     st = stepper(policy)
-    t = st.tables_for(int(lengths.max(initial=0)) + 2)
+    logs = st.tables_for(int(lengths.max(initial=0)) + 2)
     rates = np.array(st.rates)
     dk, dm = np.array(st.dk), np.array(st.dm)
-    l0a, l0b, l0m = t.l0a_array, t.l0b_array, t.l0m_array
-    a1, b1, m1 = t.a1_array, t.b1_array, t.m1_array
+    l0a, l0b, l0m = logs.l0a_array, logs.l0b_array, logs.l0m_array
+    a1, b1, m1 = logs.a1_array, logs.b1_array, logs.m1_array
     h_tab = np.array(st.thresholds)
     order = np.argsort(-lengths, kind="stable")
     begin = starts[order]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
-from peerkit._validate import check_int, string
-from peerkit.engagement._detect import check_policy, split_events
+from peerkit._validate import check_instance, count, instance, instant, string
+from peerkit.engagement._detect import split_events
 from peerkit.engagement._engine import Member, stepper
 from peerkit.engagement._policy import DriftPolicy
 from peerkit.engagement._report import noun_for
@@ -49,20 +49,6 @@ class MilestoneKind(enum.StrEnum):
     CAME_BACK = "came-back"
 
 
-def _kind(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, MilestoneKind):
-        raise InvalidInputError(attr.name, value, "a MilestoneKind")
-
-
-def _instant(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, pendulum.DateTime):
-        raise InvalidInputError(attr.name, value, "a timezone-aware datetime")
-
-
-def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=0)
-
-
 def _to_kind(value: object) -> object:
     if not isinstance(value, str):
         return value
@@ -99,9 +85,11 @@ class Milestone:
     """
 
     member_id: str = attrs.field(validator=string())
-    kind: MilestoneKind = attrs.field(converter=_to_kind, validator=_kind)
-    at: pendulum.DateTime = attrs.field(validator=_instant)
-    count: int = attrs.field(validator=_count)
+    kind: MilestoneKind = attrs.field(
+        converter=_to_kind, validator=instance(MilestoneKind, "a MilestoneKind")
+    )
+    at: pendulum.DateTime = attrs.field(validator=instant())
+    count: int = attrs.field(validator=count())
     message: str = attrs.field(validator=string())
 
 
@@ -203,7 +191,7 @@ def milestones(
 
     Added in 0.1.
     """
-    check_policy(policy)
+    check_instance("policy", policy, DriftPolicy, "a DriftPolicy")
     now_us = check_now(now)
     since_us = None if since is None else check_now(since, "since")
     listed, _ = split_events(touchpoints)

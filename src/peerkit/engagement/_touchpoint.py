@@ -10,7 +10,7 @@ import attrs
 import pendulum
 
 from peerkit._instants import MAX_DATE, MIN_DATE, as_instant, from_micros, micros
-from peerkit._validate import check_str, instant, string
+from peerkit._validate import instant, string
 from peerkit.errors import InvalidInputError
 
 Outcome = Literal["kept", "missed", "excused"]
@@ -62,10 +62,6 @@ def _outcome(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         raise InvalidInputError(attr.name, value, "'kept', 'missed' or 'excused'")
 
 
-def _kind(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_str(attr.name, value)
-
-
 @attrs.frozen
 class Touchpoint:
     """
@@ -99,7 +95,7 @@ class Touchpoint:
     member_id: str = attrs.field(validator=string())
     due: pendulum.DateTime = attrs.field(converter=_instant, validator=instant())
     outcome: Outcome = attrs.field(validator=_outcome)
-    kind: str = attrs.field(default="checkin", validator=_kind)
+    kind: str = attrs.field(default="checkin", validator=string())
     # POSIX microseconds * 4 + outcome code: the one number batch detection
     # sorts and reads (computed once here, not per call).
     _key: int = attrs.field(init=False, repr=False, eq=False, hash=False)
@@ -132,7 +128,7 @@ class Activity:
 
     member_id: str = attrs.field(validator=string())
     at: pendulum.DateTime = attrs.field(converter=_instant, validator=instant())
-    kind: str = attrs.field(default="message", validator=_kind)
+    kind: str = attrs.field(default="message", validator=string())
     _us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:  # after the validators
