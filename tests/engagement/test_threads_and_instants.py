@@ -148,3 +148,26 @@ def test_a_folded_due_time_orders_and_reports_by_its_instant() -> None:
     (report,) = detect_drift([late, early], now=SECOND)
     assert report.last_kept == dt.datetime(2024, 11, 3, 6, 30, tzinfo=dt.UTC)
     assert report.missed_in_a_row == 0
+
+
+def test_histories_longer_than_the_tables_give_the_same_reports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the tables' cap the logs are computed, and every report is the same bit for bit."""
+    events, now = _long_record()
+    policy = DriftPolicy(prior_strength=5.5)
+    engine.stepper.cache_clear()
+    expected = detect_drift(events, now=now, policy=policy)
+    expected_milestones = milestones(events, now=now, policy=policy)
+    monkeypatch.setattr(engine, "INITIAL_SIZE", 4)
+    monkeypatch.setattr(engine, "TABLE_CAP", 8)
+    engine.stepper.cache_clear()
+    try:
+        assert detect_drift(events, now=now, policy=policy) == expected
+        monitor = DriftMonitor(policy)
+        monitor.observe_many(events)
+        assert monitor.reports(now=now) == expected
+        assert milestones(events, now=now, policy=policy) == expected_milestones
+        assert engine.stepper(policy).tables_for(0).size == 8  # never grew past it
+    finally:
+        engine.stepper.cache_clear()

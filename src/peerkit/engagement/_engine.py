@@ -100,6 +100,10 @@ MIXED = "*"  # Member.kind when a member has touchpoints of several kinds
 # baseline with the weight of this many touchpoints; no rate is assumed.
 RUN_PRIOR = 2.0
 INITIAL_SIZE = 128  # counts the log tables cover before they are first rebuilt
+# The most counts the tables ever cover (about 13 MB a policy); past it the
+# same logs are computed as they are needed, so memory stays bounded
+# whatever a history's length.
+TABLE_CAP = 1024
 
 
 class LogTables:
@@ -229,6 +233,26 @@ class Stepper:
                 self._tables = current
         return current
 
+    def increment(  # noqa: PLR0913 - the statistic's counts, as step reads them
+        self, g: int, kept: int, *, kb: int, nb: int, kr: int, nr: int, capped: bool
+    ) -> float:
+        """
+        One touchpoint's log-likelihood ratio, its logs computed, not looked up.
+
+        Every log is the expression `LogTables` stores, so the result is
+        the table look-up's, bit for bit; used past `TABLE_CAP`.
+        """
+        log = math.log
+        rate = self.rates[g]
+        m1 = log(nr + RUN_PRIOR)
+        l0m = log((2 * nb + nr) / 2 + self.strength)
+        if kept:
+            drift = self.dk[g] if capped else log(kr + rate * RUN_PRIOR) - m1
+            return drift - (log((2 * kb + kr) / 2 + self.prior) - l0m)
+        missed_b, missed_r = nb - kb, nr - kr
+        drift = self.dm[g] if capped else log(missed_r + (1 - rate) * RUN_PRIOR) - m1
+        return drift - (log((2 * missed_b + missed_r) / 2 + self.prior_missed) - l0m)
+
     def step(  # noqa: C901, PLR0912, PLR0915 - one recursion, kept flat for speed
         self, m: Member, kept: int, at: int
     ) -> None:
@@ -252,10 +276,12 @@ class Stepper:
         kb, nb, kr, nr = m.kb, m.nb, m.kr, m.nr
         g = round((kb + self.prior) / (nb + self.strength) * RATE_GRID)
         t = self._tables
-        if nb + nr + 1 >= t.size:
-            t = self.tables_for(2 * (nb + nr + 1))
+        if nb + nr + 1 >= t.size and t.size < TABLE_CAP:
+            t = self.tables_for(min(2 * (nb + nr + 1), TABLE_CAP))
         capped = kr >= self.rates[g] * nr
-        if kept:
+        if nb + nr + 1 >= t.size:  # past the tables: the same logs, computed
+            inc = self.increment(g, kept, kb=kb, nb=nb, kr=kr, nr=nr, capped=capped)
+        elif kept:
             drift = self.dk[g] if capped else t.a1[g][kr] - t.m1[nr]
             inc = drift - (t.l0a[2 * kb + kr] - t.l0m[2 * nb + nr])
         else:
@@ -337,7 +363,7 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         left at their defaults).
     """
     st = stepper(policy)
-    logs = st.tables_for(int(lengths.max(initial=0)) + 2)
+    logs = st.tables_for(min(int(lengths.max(initial=0)) + 2, TABLE_CAP))
     rates = np.array(st.rates)
     dk, dm = np.array(st.dk), np.array(st.dm)
     l0a, l0b, l0m = logs.l0a_array, logs.l0b_array, logs.l0m_array
@@ -387,17 +413,30 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         grid = np.rint((kba + st.prior) / (nba + st.strength) * RATE_GRID).astype(i64)
         capped = kra >= rates[grid] * nra
         kept_now = x == 1
-        drift = np.where(
-            kept_now,
-            np.where(capped, dk[grid], a1[grid, kra] - m1[nra]),
-            np.where(capped, dm[grid], b1[grid, nra - kra] - m1[nra]),
-        )
-        none = np.where(
-            kept_now,
-            l0a[2 * kba + kra] - l0m[2 * nba + nra],
-            l0b[2 * (nba - kba) + (nra - kra)] - l0m[2 * nba + nra],
-        )
-        sa = s[:a] + (drift - none)
+        if n + 1 < logs.size:  # every count so far is in the tables
+            drift = np.where(
+                kept_now,
+                np.where(capped, dk[grid], a1[grid, kra] - m1[nra]),
+                np.where(capped, dm[grid], b1[grid, nra - kra] - m1[nra]),
+            )
+            none = np.where(
+                kept_now,
+                l0a[2 * kba + kra] - l0m[2 * nba + nra],
+                l0b[2 * (nba - kba) + (nra - kra)] - l0m[2 * nba + nra],
+            )
+            inc = drift - none
+        else:  # past the tables: the same logs, computed
+            inc = np.array(
+                [
+                    st.increment(g_, x_, kb=kb_, nb=nb_, kr=kr_, nr=nr_, capped=c_)
+                    for g_, x_, kb_, nb_, kr_, nr_, c_ in zip(
+                        grid.tolist(), x.tolist(), kba.tolist(), nba.tolist(),
+                        kra.tolist(), nra.tolist(), capped.tolist(), strict=True,
+                    )
+                ],
+                np.float64,
+            )  # fmt: skip
+        sa = s[:a] + inc
         fl = flagged[:a]
         # flagged members
         sa = np.where(fl, np.minimum(sa, hh), sa)
