@@ -63,9 +63,11 @@ def show_groups(sample: SimulatedEngagement, cohort: Cohort) -> None:
             print(f"  {group.id}: no members yet")
             continue
         ours = [event for event in sample.touchpoints if event.member_id in ids]
-        summary = group_engagement(ours, now=sample.now, weeks=4)
-        weeks = " ".join(f"{week.kept}/{week.decided}" for week in summary.weeks)
-        print(f"  {group.id} ({summary.members} members): {weeks}")
+        summary = group_engagement(ours, now=sample.now, week_count=4)
+        weeks = " ".join(
+            f"{week.kept_count}/{week.decided_count}" for week in summary.weeks
+        )
+        print(f"  {group.id} ({summary.member_count} members): {weeks}")
         for reason in summary.reasons:
             print(f"    {reason.message}")
 

@@ -63,3 +63,46 @@ class Reason:
     code: str = attrs.field(validator=_check_code)
     weight: float = attrs.field(converter=to_float, validator=_check_weight)
     message: str = attrs.field(validator=_check_message)
+
+
+def describe_trend(
+    slope: float | None,
+    low: float | None,
+    high: float | None,
+    *,
+    format_spec: str = ".0%",
+) -> str | None:
+    """
+    A weekly trend in words, only when its whole 95% interval is one side of 0.
+
+    One narration for every "falling/rising by about ... a week" peerkit
+    writes (a group's attendance, a group's session feedback), so the
+    wording and the rule (say nothing while the interval spans zero) are
+    the same everywhere.
+
+    Args:
+        slope: The change per week, or None with too little data.
+        low: The lower end of the slope's 95% interval.
+        high: The upper end of the slope's 95% interval.
+        format_spec: How to print the size of the change (``".0%"`` for a
+            rate, ``".2f"`` for a score).
+
+    Returns:
+        ``"falling by about 4% a week"`` if even *high* is below 0,
+        ``"rising by about ..."`` if even *low* is above 0, else None.
+
+    Examples:
+        >>> describe_trend(-0.04, -0.07, -0.01)
+        'falling by about 4% a week'
+        >>> describe_trend(0.25, 0.1, 0.4, format_spec=".2f")
+        'rising by about 0.25 a week'
+        >>> describe_trend(0.02, -0.01, 0.05) is None
+        True
+    """
+    if slope is None:
+        return None
+    if high is not None and high < 0:
+        return f"falling by about {format(-slope, format_spec)} a week"
+    if low is not None and low > 0:
+        return f"rising by about {format(slope, format_spec)} a week"
+    return None

@@ -63,7 +63,7 @@ def test_a_steady_member_is_steady() -> None:
     assert report.status is DriftStatus.STEADY
     assert report.onset is None
     assert report.severity < 0.5
-    assert report.touchpoints == 50
+    assert report.touchpoint_count == 50
     assert report.baseline_rate > 0.8
 
 
@@ -137,8 +137,8 @@ def test_new_members_are_new_until_min_history() -> None:
 def test_excused_touchpoints_are_counted_apart() -> None:
     [report] = detect_drift(record("ada", "k" * 20 + "x" * 10), now=NOW)
     assert report.status is DriftStatus.STEADY
-    assert report.excused == 10
-    assert report.touchpoints == 20
+    assert report.excused_count == 10
+    assert report.touchpoint_count == 20
     assert "drift.excused" in [r.code for r in report.evidence]
 
 
@@ -146,7 +146,7 @@ def test_reports_are_in_member_id_order_one_per_member() -> None:
     events = record("cy", "kkk") + record("ada", "kk") + [Activity("ben", START)]
     reports = detect_drift(events, now=NOW)
     assert [r.member_id for r in reports] == ["ada", "ben", "cy"]
-    assert reports[1].touchpoints == 0
+    assert reports[1].touchpoint_count == 0
     assert reports[1].status is DriftStatus.NEW
     assert reports[1].threshold is None
 
@@ -257,8 +257,8 @@ def test_excused_touchpoints_never_count_as_misses(
     after = detect_drift([*runs, *extra], now=NOW, policy=policy)
     for report in after:
         if report.member_id in before:
-            assert attrs.evolve(report, excused=0) == attrs.evolve(
-                before[report.member_id], excused=0
+            assert attrs.evolve(report, excused_count=0) == attrs.evolve(
+                before[report.member_id], excused_count=0
             )
         else:
             assert report.status is DriftStatus.NEW
@@ -287,7 +287,7 @@ def test_report_invariants(
     """For all histories: severity in [0, 1], at least 0.5 when flagged; onset only when flagged, never after now."""
     for report in detect_drift([*runs, *extra], now=NOW, policy=policy):
         assert 0 <= report.severity <= 1
-        assert report.recent_kept <= report.recent_due
+        assert report.recent_kept_count <= report.recent_due_count
         assert (report.onset is not None) == report.flagged
         if report.flagged:
             assert report.severity >= 0.5
@@ -348,8 +348,8 @@ def test_monitor_report_and_reports() -> None:
     monitor = DriftMonitor()
     for touchpoint in record("ada", "k" * 10):
         last = monitor.observe(touchpoint)
-    assert last.as_of == START.add(weeks=9)
-    assert monitor.report("ada", now=NOW).as_of == NOW
+    assert last.now == START.add(weeks=9)
+    assert monitor.report("ada", now=NOW).now == NOW
     assert monitor.policy == DriftPolicy()
     with pytest.raises(InvalidInputError, match="member_id"):
         monitor.report("zed", now=NOW)
@@ -429,7 +429,7 @@ def test_other_items_and_policies_are_refused() -> None:
         ("prior_strength", 0),
         ("drop", 0.0),
         ("release", 1.0),
-        ("window", 61),
+        ("recent_count", 61),
     ],
 )
 def test_policy_fields_are_checked(field: str, value: object) -> None:
@@ -478,3 +478,10 @@ def test_observe_many_refuses_what_is_not_an_event() -> None:
     with pytest.raises(InvalidInputError) as err:
         monitor.observe_many(3)  # type: ignore[arg-type]
     assert err.value.path == "events"
+
+
+@pytest.mark.parametrize("value", [None, 3, 2.5, "kept", b"kept", {"a": 1}])
+def test_with_cohort_rate_refuses_what_is_not_a_collection(value: object) -> None:
+    """A cohort rate from something that is not a collection of events names touchpoints."""
+    with pytest.raises(InvalidInputError, match="touchpoints"):
+        DriftPolicy().with_cohort_rate(value)  # type: ignore[arg-type]

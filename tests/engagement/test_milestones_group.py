@@ -103,9 +103,9 @@ def test_group_engagement_falling() -> None:
         for w in range(10)
     ]
     summary = group_engagement(events, now=START.add(weeks=10))
-    assert summary.members == 3
-    assert [w.kept for w in summary.weeks] == [3, 3, 3, 3, 1, 1, 1, 1]
-    assert [w.decided for w in summary.weeks] == [3] * 8
+    assert summary.member_count == 3
+    assert [w.kept_count for w in summary.weeks] == [3, 3, 3, 3, 1, 1, 1, 1]
+    assert [w.decided_count for w in summary.weeks] == [3] * 8
     assert summary.weeks[0].start == START.add(weeks=2)
     assert summary.falling
     assert summary.trend is not None
@@ -117,12 +117,12 @@ def test_group_engagement_falling() -> None:
 
 def test_group_engagement_steady_and_empty() -> None:
     events = record("ada", "k" * 20) + record("ben", "kmkkkkkkkkkkkkkkkkkk")
-    summary = group_engagement(events, now=START.add(weeks=20), weeks=4)
+    summary = group_engagement(events, now=START.add(weeks=20), week_count=4)
     assert not summary.falling
-    assert summary.drifting == 0
+    assert summary.drifting_count == 0
     assert len(summary.weeks) == 4
     empty = group_engagement([], now=NOW)
-    assert empty.members == 0
+    assert empty.member_count == 0
     assert empty.rate is None
     assert empty.trend is None
     assert empty.reasons == ()
@@ -132,8 +132,8 @@ def test_group_engagement_steady_and_empty() -> None:
 def test_group_engagement_counts_drifting_members_without_naming_them() -> None:
     events = record("ada", "k" * 20) + record("ben", "k" * 14 + "m" * 6)
     summary = group_engagement(events, now=START.add(weeks=20))
-    assert summary.drifting == 1
-    assert summary.disengaged == 1
+    assert summary.drifting_count == 1
+    assert summary.disengaged_count == 1
     for reason in summary.reasons:
         assert "ben" not in reason.message
         assert "ada" not in reason.message
@@ -142,11 +142,11 @@ def test_group_engagement_counts_drifting_members_without_naming_them() -> None:
 @given(weekly_runs(), st.integers(1, 12))
 def test_group_weeks_add_up(runs: list[Touchpoint], weeks: int) -> None:
     """For all histories, the weeks count every decided touchpoint in the window once."""
-    summary = group_engagement(runs, now=NOW, weeks=weeks)
+    summary = group_engagement(runs, now=NOW, week_count=weeks)
     begin = NOW.subtract(weeks=weeks)
     decided = [t for t in runs if t.outcome != "excused" and t.due >= begin]
-    assert sum(w.decided for w in summary.weeks) == len(decided)
-    assert sum(w.kept for w in summary.weeks) == sum(
+    assert sum(w.decided_count for w in summary.weeks) == len(decided)
+    assert sum(w.kept_count for w in summary.weeks) == sum(
         t.outcome == "kept" for t in decided
     )
     if summary.trend is not None:
@@ -156,10 +156,22 @@ def test_group_weeks_add_up(runs: list[Touchpoint], weeks: int) -> None:
 
 
 def test_group_engagement_bad_input() -> None:
-    with pytest.raises(InvalidInputError, match="weeks"):
-        group_engagement([], now=NOW, weeks=0)
+    """A week count out of range and a policy that is not one are refused by name."""
+    with pytest.raises(InvalidInputError, match="week_count"):
+        group_engagement([], now=NOW, week_count=0)
+    with pytest.raises(InvalidInputError, match="week_count"):
+        group_engagement([], now=NOW, week_count=521)
     with pytest.raises(InvalidInputError, match="policy"):
         group_engagement([], now=NOW, policy={})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("week_count", [2, 60, 520])
+def test_weeks_before_the_calendar_starts_are_refused_by_name(week_count: int) -> None:
+    """Weeks counted back from a *now* early in year 2 past the calendar's start name week_count."""
+    now = dt.datetime(2, 1, 8, tzinfo=dt.UTC)
+    with pytest.raises(InvalidInputError, match="week_count"):
+        group_engagement([], now=now, week_count=week_count)
+    assert group_engagement([], now=now, week_count=1).weeks[0].start.year == 2
 
 
 # --- datasets ---------------------------------------------------------------------
@@ -222,3 +234,41 @@ def test_the_sample_engagement() -> None:
     assert caught & drifting  # the detector finds drift the simulator put there
     assert len(caught - drifting) <= 3
     assert DriftPolicy() == DriftPolicy()
+
+
+def test_simulated_seeds_too_large_to_use_are_refused_by_name() -> None:
+    """A seed of 5,000 digits is refused naming seed, not with a raw ValueError."""
+    with pytest.raises(InvalidInputError, match="seed"):
+        simulate_engagement(2, weeks=2, seed=10**5000)
+    assert simulate_engagement(2, weeks=2, seed=2**63 - 1).truth
+
+
+@pytest.mark.parametrize(
+    ("start", "weeks"),
+    [
+        (pendulum.datetime(9998, 6, 1), 520),
+        (pendulum.datetime(2, 1, 1), 5),
+    ],
+)
+def test_simulated_records_past_the_calendar_are_refused_by_name(
+    start: pendulum.DateTime, weeks: int
+) -> None:
+    """A record that would run past either end of the calendar names start."""
+    with pytest.raises(InvalidInputError, match="start"):
+        simulate_engagement(2, weeks=weeks, start=start)
+
+
+def test_a_rising_group_says_so_in_the_shared_trend_words() -> None:
+    """Attendance whose whole trend interval is above zero is described as rising."""
+    events = [
+        Touchpoint(
+            who, START.add(weeks=w), "kept" if w >= 4 or who == "ada" else "missed"
+        )
+        for who in ("ada", "ben", "cy", "di")
+        for w in range(8)
+    ]
+    summary = group_engagement(events, now=START.add(weeks=8))
+    assert summary.trend_low is not None
+    assert summary.trend_low > 0
+    assert ", rising by about " in summary.reasons[0].message
+    assert summary.reasons[0].message.endswith(" a week.")

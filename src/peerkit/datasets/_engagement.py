@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Iterable
-from typing import Any
 
 import attrs
 import pendulum
 
-from peerkit._instants import as_instant
+from peerkit._instants import MAX_DATE, MIN_DATE, as_instant
 from peerkit._model import Member
-from peerkit._validate import check_float, check_int, string, tuple_of, unit
+from peerkit._validate import check_float, check_int, instant, string, tuple_of, unit
 from peerkit.datasets._sample import sample_cohort
 from peerkit.engagement import Activity, Outcome, Touchpoint
 from peerkit.errors import InvalidInputError
@@ -25,16 +24,7 @@ _SHAPES: dict[int, tuple[tuple[int, str], ...]] = {
     3: ((0, "meeting"), (2, "checkin"), (4, "checkin")),
 }
 _HOUR = 18  # local time of every touchpoint
-
-
-def _optional_instant(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        as_instant(attr.name, value)
-
-
-def _optional_unit(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_float(attr.name, value, low=0.0, high=1.0)
+MAX_SEED = 2**63 - 1  # seeds are 64-bit: the text they seed from stays short
 
 
 @attrs.frozen(kw_only=True)
@@ -65,8 +55,8 @@ class DriftTruth:
     member_id: str = attrs.field(validator=string())
     baseline_rate: float = attrs.field(validator=unit())
     drifts: bool = attrs.field()
-    onset: pendulum.DateTime | None = attrs.field(validator=_optional_instant)
-    drift_rate: float | None = attrs.field(validator=_optional_unit)
+    onset: pendulum.DateTime | None = attrs.field(validator=instant(optional=True))
+    drift_rate: float | None = attrs.field(validator=unit(optional=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -149,7 +139,7 @@ def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-onl
         activity_rate: Chance a member sends a message in a week (at the
             same rate drifting or not); 0 for no activity.
         start: The Monday the record starts; default 1 January 2024 UTC.
-        seed: The random seed.
+        seed: The random seed (an integer of at most 2**63 either side of 0).
 
     Examples:
         >>> sim = simulate_engagement(10, weeks=26, seed=1)
@@ -164,11 +154,18 @@ def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-onl
     check_float("drift_share", drift_share, low=0.0, high=1.0)
     check_float("excused_rate", excused_rate, low=0.0, high=0.5)
     check_float("activity_rate", activity_rate, low=0.0, high=1.0)
-    check_int("seed", seed)
+    check_int("seed", seed, minimum=-MAX_SEED, maximum=MAX_SEED)
     first = (
         pendulum.datetime(2024, 1, 1) if start is None else as_instant("start", start)
     )
-    first = first.in_timezone("UTC").start_of("week")
+    first = first.in_timezone("UTC")
+    first = first.subtract(days=first.weekday()).start_of("day")  # its Monday
+    if first.date() < MIN_DATE or (MAX_DATE - first.date()).days < 7 * weeks:
+        raise InvalidInputError(
+            "start",
+            start,
+            f"a Monday from which {weeks} weeks fit between {MIN_DATE} and {MAX_DATE}",
+        )
     rng = random.Random(f"peerkit-engagement-{seed}")
     shape = _SHAPES[per_week]
     dues = functools.lru_cache(maxsize=None)(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from peerkit._validate import check_int
+from peerkit._validate import check_instance, check_int
 from peerkit.engagement._engine import MIXED, NONE, Member, run_batch
 from peerkit.engagement._policy import DriftPolicy
 from peerkit.engagement._report import DriftReport, DriftStatus, report_of
@@ -54,13 +54,6 @@ def split_events(
         else:
             raise InvalidInputError(f"{path}[{i}]", item, "a Touchpoint or an Activity")
     return touchpoints, activities
-
-
-def check_policy(policy: object) -> DriftPolicy:
-    """*policy* if it is a DriftPolicy."""
-    if not isinstance(policy, DriftPolicy):
-        raise InvalidInputError("policy", policy, "a DriftPolicy")
-    return policy
 
 
 def _late(
@@ -236,9 +229,9 @@ def detect_drift(
 
     Added in 0.1.
     """
-    check_policy(policy)
+    check_instance("policy", policy, DriftPolicy, "a DriftPolicy")
     now_us = check_now(now)
-    as_of = as_datetime(now)
+    reported = as_datetime(now)
     touchpoint_list, activities = split_events(touchpoints)
     members, states = member_states(
         touchpoint_list, activities, now=now_us, policy=policy
@@ -248,7 +241,7 @@ def detect_drift(
         report_of(
             ident,
             state,
-            as_of,
+            reported,
             prior=prior,
             strength=policy.prior_strength,
             disengaged_after=policy.disengaged_after,

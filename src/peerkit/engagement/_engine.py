@@ -19,8 +19,10 @@ agree bit for bit: replaying a history online gives batch's reports.
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import TYPE_CHECKING
+import threading
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -97,69 +99,159 @@ MIXED = "*"  # Member.kind when a member has touchpoints of several kinds
 # The drift's own rate is learned from the run, starting from the drifted
 # baseline with the weight of this many touchpoints; no rate is assumed.
 RUN_PRIOR = 2.0
+INITIAL_SIZE = 128  # counts the log tables cover before they are first rebuilt
+# The most counts the tables ever cover (about 13 MB a policy); past it the
+# same logs are computed as they are needed, so memory stays bounded
+# whatever a history's length.
+TABLE_CAP = 1024
 
 
-class Stepper:
-    """`step` with a policy's constants and log tables bound (one per policy)."""
+class LogTables:
+    """
+    The statistic's log tables for run and baseline counts below `size`.
+
+    Built whole and never changed: a larger table is a new object (see
+    `Stepper.tables_for`), so every reader, in any thread, sees a complete
+    table. "No drift" reads half counts (the run weighs half):
+    log(x/2 + prior kept | prior missed | prior strength). "Drift" reads run
+    counts against its own prior, by baseline grid step. The lists serve
+    the online step; the read-only arrays the same values to the batch.
+    """
 
     __slots__ = (
         "a1",
+        "a1_array",
         "b1",
+        "b1_array",
+        "l0a",
+        "l0a_array",
+        "l0b",
+        "l0b_array",
+        "l0m",
+        "l0m_array",
+        "m1",
+        "m1_array",
+        "size",
+    )
+
+    def __init__(
+        self,
+        size: int,
+        rates: tuple[float, ...],
+        prior: float,
+        prior_missed: float,
+        strength: float,
+    ) -> None:
+        log = math.log
+        halves = [x / 2 for x in range(2 * size)]
+        self.l0a = tuple(log(h + prior) for h in halves)
+        self.l0b = tuple(log(h + prior_missed) for h in halves)
+        self.l0m = tuple(log(h + strength) for h in halves)
+        self.m1 = tuple(log(x + RUN_PRIOR) for x in range(size))
+        self.a1 = tuple(
+            tuple(log(x + rate * RUN_PRIOR) for x in range(size)) for rate in rates
+        )
+        self.b1 = tuple(
+            tuple(log(x + (1 - rate) * RUN_PRIOR) for x in range(size))
+            for rate in rates
+        )
+        self.l0a_array = _frozen_array(self.l0a)
+        self.l0b_array = _frozen_array(self.l0b)
+        self.l0m_array = _frozen_array(self.l0m)
+        self.m1_array = _frozen_array(self.m1)
+        self.a1_array = _frozen_array(self.a1)
+        self.b1_array = _frozen_array(self.b1)
+        self.size = size  # set last: a table is only ever used once complete
+
+
+def _frozen_array(values: tuple[float, ...] | tuple[tuple[float, ...], ...]) -> Any:
+    array = np.array(values, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+class Stepper:
+    """
+    `step` with a policy's constants and log tables bound (one per policy).
+
+    Shared by every caller with an equal policy, in any thread: its
+    constants never change, and its log tables are replaced whole, never
+    extended in place (`tables_for`).
+    """
+
+    __slots__ = (
+        "_grow_lock",
+        "_tables",
         "dk",
         "dm",
-        "l0a",
-        "l0b",
-        "l0m",
-        "m1",
         "mask",
         "min_history",
         "prior",
         "prior_missed",
         "rates",
+        "recent_count",
         "reengaged_for",
         "release",
         "strength",
         "thresholds",
-        "window",
     )
 
     def __init__(self, policy: DriftPolicy) -> None:
         self.rates, self.thresholds = tables(policy)
-        self.dk = [math.log(r) for r in self.rates]
-        self.dm = [math.log(1 - r) for r in self.rates]
+        self.dk = tuple(math.log(r) for r in self.rates)
+        self.dm = tuple(math.log(1 - r) for r in self.rates)
         self.prior = policy.cohort_rate * policy.prior_strength
         self.prior_missed = policy.prior_strength - self.prior
         self.strength = policy.prior_strength
         self.release = policy.release
         self.min_history = policy.min_history
         self.reengaged_for = policy.reengaged_for
-        self.window = policy.window
-        self.mask = (1 << policy.window) - 1
-        # Log tables, grown on demand and shared by the online and batch
-        # paths. "No drift" reads half counts (the run weighs half):
-        # log(x/2 + prior kept | prior missed | prior strength). "Drift"
-        # reads run counts against its own prior, by baseline grid step.
-        self.l0a: list[float] = []
-        self.l0b: list[float] = []
-        self.l0m: list[float] = []
-        self.a1: list[list[float]] = [[] for _ in self.rates]
-        self.b1: list[list[float]] = [[] for _ in self.rates]
-        self.m1: list[float] = []
-        self.grow(128)
+        self.recent_count = policy.recent_count
+        self.mask = (1 << policy.recent_count) - 1
+        self._grow_lock = threading.Lock()
+        self._tables = self._build(INITIAL_SIZE)
 
-    def grow(self, size: int) -> None:
-        """Extend the log tables to cover run and baseline counts below *size*."""
-        for x in range(len(self.l0m), 2 * size):
-            self.l0a.append(math.log(x / 2 + self.prior))
-            self.l0b.append(math.log(x / 2 + self.prior_missed))
-            self.l0m.append(math.log(x / 2 + self.strength))
-        start = len(self.m1)
-        for x in range(start, size):
-            self.m1.append(math.log(x + RUN_PRIOR))
-        for rate, a1, b1 in zip(self.rates, self.a1, self.b1, strict=True):
-            for x in range(start, size):
-                a1.append(math.log(x + rate * RUN_PRIOR))
-                b1.append(math.log(x + (1 - rate) * RUN_PRIOR))
+    def _build(self, size: int) -> LogTables:
+        return LogTables(size, self.rates, self.prior, self.prior_missed, self.strength)
+
+    def tables_for(self, size: int) -> LogTables:
+        """
+        Log tables covering run and baseline counts below *size*.
+
+        The current tables if they are large enough; else new ones, built
+        whole (under a lock, so one thread builds them) and then published
+        by swapping one reference. If the build is interrupted, the
+        previous complete tables stay in place.
+        """
+        current = self._tables
+        if current.size >= size:
+            return current
+        with self._grow_lock:
+            current = self._tables
+            if current.size < size:
+                current = self._build(max(size, 2 * current.size))
+                self._tables = current
+        return current
+
+    def increment(  # noqa: PLR0913 - the statistic's counts, as step reads them
+        self, g: int, kept: int, *, kb: int, nb: int, kr: int, nr: int, capped: bool
+    ) -> float:
+        """
+        One touchpoint's log-likelihood ratio, its logs computed, not looked up.
+
+        Every log is the expression `LogTables` stores, so the result is
+        the table look-up's, bit for bit; used past `TABLE_CAP`.
+        """
+        log = math.log
+        rate = self.rates[g]
+        m1 = log(nr + RUN_PRIOR)
+        l0m = log((2 * nb + nr) / 2 + self.strength)
+        if kept:
+            drift = self.dk[g] if capped else log(kr + rate * RUN_PRIOR) - m1
+            return drift - (log((2 * kb + kr) / 2 + self.prior) - l0m)
+        missed_b, missed_r = nb - kb, nr - kr
+        drift = self.dm[g] if capped else log(missed_r + (1 - rate) * RUN_PRIOR) - m1
+        return drift - (log((2 * missed_b + missed_r) / 2 + self.prior_missed) - l0m)
 
     def step(  # noqa: C901, PLR0912, PLR0915 - one recursion, kept flat for speed
         self, m: Member, kept: int, at: int
@@ -183,15 +275,18 @@ class Stepper:
         # weighing half, so a long run cannot argue the drop away.
         kb, nb, kr, nr = m.kb, m.nb, m.kr, m.nr
         g = round((kb + self.prior) / (nb + self.strength) * RATE_GRID)
-        if nb + nr + 1 >= len(self.m1):
-            self.grow(2 * (nb + nr + 1))
+        t = self._tables
+        if nb + nr + 1 >= t.size and t.size < TABLE_CAP:
+            t = self.tables_for(min(2 * (nb + nr + 1), TABLE_CAP))
         capped = kr >= self.rates[g] * nr
-        if kept:
-            drift = self.dk[g] if capped else self.a1[g][kr] - self.m1[nr]
-            inc = drift - (self.l0a[2 * kb + kr] - self.l0m[2 * nb + nr])
+        if nb + nr + 1 >= t.size:  # past the tables: the same logs, computed
+            inc = self.increment(g, kept, kb=kb, nb=nb, kr=kr, nr=nr, capped=capped)
+        elif kept:
+            drift = self.dk[g] if capped else t.a1[g][kr] - t.m1[nr]
+            inc = drift - (t.l0a[2 * kb + kr] - t.l0m[2 * nb + nr])
         else:
-            drift = self.dm[g] if capped else self.b1[g][nr - kr] - self.m1[nr]
-            inc = drift - (self.l0b[2 * (nb - kb) + (nr - kr)] - self.l0m[2 * nb + nr])
+            drift = self.dm[g] if capped else t.b1[g][nr - kr] - t.m1[nr]
+            inc = drift - (t.l0b[2 * (nb - kb) + (nr - kr)] - t.l0m[2 * nb + nr])
         s = m.s + inc
         if m.flagged:
             s = min(s, h)
@@ -224,7 +319,7 @@ class Stepper:
                     m.reeng = 0
         m.s = s
         m.win = ((m.win << 1) | kept) & self.mask
-        m.wn = min(m.wn + 1, self.window)
+        m.wn = min(m.wn + 1, self.recent_count)
         if kept:
             m.kept += 1
             m.miss_run = 0
@@ -235,17 +330,14 @@ class Stepper:
             m.miss_run += 1
 
 
-_STEPPERS: dict[DriftPolicy, Stepper] = {}
-
-
+@functools.lru_cache(maxsize=64)
 def stepper(policy: DriftPolicy) -> Stepper:
-    """The cached `Stepper` for *policy*."""
-    found = _STEPPERS.get(policy)
-    if found is None:
-        if len(_STEPPERS) > 64:
-            _STEPPERS.clear()
-        found = _STEPPERS[policy] = Stepper(policy)
-    return found
+    """
+    The `Stepper` for *policy*, cached on the whole policy.
+
+    Safe to share between callers and threads: see `Stepper`.
+    """
+    return Stepper(policy)
 
 
 def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
@@ -271,11 +363,11 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         left at their defaults).
     """
     st = stepper(policy)
-    st.grow(int(lengths.max(initial=0)) + 2)
+    logs = st.tables_for(min(int(lengths.max(initial=0)) + 2, TABLE_CAP))
     rates = np.array(st.rates)
     dk, dm = np.array(st.dk), np.array(st.dm)
-    l0a, l0b, l0m = np.array(st.l0a), np.array(st.l0b), np.array(st.l0m)
-    a1, b1, m1 = np.array(st.a1), np.array(st.b1), np.array(st.m1)
+    l0a, l0b, l0m = logs.l0a_array, logs.l0b_array, logs.l0m_array
+    a1, b1, m1 = logs.a1_array, logs.b1_array, logs.m1_array
     h_tab = np.array(st.thresholds)
     order = np.argsort(-lengths, kind="stable")
     begin = starts[order]
@@ -321,17 +413,30 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         grid = np.rint((kba + st.prior) / (nba + st.strength) * RATE_GRID).astype(i64)
         capped = kra >= rates[grid] * nra
         kept_now = x == 1
-        drift = np.where(
-            kept_now,
-            np.where(capped, dk[grid], a1[grid, kra] - m1[nra]),
-            np.where(capped, dm[grid], b1[grid, nra - kra] - m1[nra]),
-        )
-        none = np.where(
-            kept_now,
-            l0a[2 * kba + kra] - l0m[2 * nba + nra],
-            l0b[2 * (nba - kba) + (nra - kra)] - l0m[2 * nba + nra],
-        )
-        sa = s[:a] + (drift - none)
+        if n + 1 < logs.size:  # every count so far is in the tables
+            drift = np.where(
+                kept_now,
+                np.where(capped, dk[grid], a1[grid, kra] - m1[nra]),
+                np.where(capped, dm[grid], b1[grid, nra - kra] - m1[nra]),
+            )
+            none = np.where(
+                kept_now,
+                l0a[2 * kba + kra] - l0m[2 * nba + nra],
+                l0b[2 * (nba - kba) + (nra - kra)] - l0m[2 * nba + nra],
+            )
+            inc = drift - none
+        else:  # past the tables: the same logs, computed
+            inc = np.array(
+                [
+                    st.increment(g_, x_, kb=kb_, nb=nb_, kr=kr_, nr=nr_, capped=c_)
+                    for g_, x_, kb_, nb_, kr_, nr_, c_ in zip(
+                        grid.tolist(), x.tolist(), kba.tolist(), nba.tolist(),
+                        kra.tolist(), nra.tolist(), capped.tolist(), strict=True,
+                    )
+                ],
+                np.float64,
+            )  # fmt: skip
+        sa = s[:a] + inc
         fl = flagged[:a]
         # flagged members
         sa = np.where(fl, np.minimum(sa, hh), sa)
@@ -384,12 +489,12 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         size.tolist(), first.tolist(), win.tolist(), kept_total.tolist(),
         miss_run.tolist(), miss_start.tolist(), last_kept.tolist(),
     )  # fmt: skip
-    window = st.window
+    recent_count = st.recent_count
     for pos, (kb_, nb_, kr_, nr_, s_, h_, rs_, on_, fl_, re_, n_, fi_, wi_, ke_,
               mr_, ms_, lk_) in enumerate(zip(*columns, strict=True)):  # fmt: skip
         m = states[pos]
         m.kb, m.nb, m.kr, m.nr, m.s, m.h = kb_, nb_, kr_, nr_, s_, h_
         m.run_start, m.onset, m.flagged, m.reeng = rs_, on_, fl_, re_
-        m.n, m.first, m.win, m.wn, m.kept = n_, fi_, wi_, min(n_, window), ke_
+        m.n, m.first, m.win, m.wn, m.kept = n_, fi_, wi_, min(n_, recent_count), ke_
         m.miss_run, m.miss_start, m.last_kept = mr_, ms_, lk_
     return [states[i] for i in back.tolist()]

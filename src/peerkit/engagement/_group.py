@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
-from peerkit._explain import Reason
-from peerkit._validate import check_int, number, tuple_of
-from peerkit.engagement._detect import check_policy, detect_drift, split_events
+from peerkit._explain import Reason, describe_trend
+from peerkit._instants import MIN_DATE
+from peerkit._validate import (
+    check_instance,
+    check_int,
+    count,
+    instant,
+    number,
+    tuple_of,
+)
+from peerkit.engagement._detect import detect_drift, split_events
 from peerkit.engagement._policy import WEEK_US, DriftPolicy
-from peerkit.engagement._report import DriftStatus, moment
-from peerkit.engagement._touchpoint import EXCUSED, Event, check_now
+from peerkit.engagement._report import DriftReport, DriftStatus
+from peerkit.engagement._touchpoint import (
+    EXCUSED,
+    Event,
+    Touchpoint,
+    check_now,
+    utc_moment,
+)
 from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -21,15 +35,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 _Z95 = 1.959963984540054
-
-
-def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=0)
-
-
-def _instant(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, pendulum.DateTime):
-        raise InvalidInputError(attr.name, value, "a timezone-aware datetime")
+MAX_WEEKS = 520
+# The first instant a week may start at: weeks counted back from *now*
+# must not start before peerkit's calendar does.
+_EARLIEST_US = (
+    pendulum.datetime(MIN_DATE.year, MIN_DATE.month, MIN_DATE.day).int_timestamp
+    * 1_000_000
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -39,8 +51,9 @@ class WeeklyAttendance:
 
     Attributes:
         start: The week's first instant (weeks are counted back from *now*).
-        kept: Touchpoints kept that week.
-        decided: Touchpoints kept or missed that week (excused left out).
+        kept_count: Touchpoints kept that week.
+        decided_count: Touchpoints kept or missed that week (excused left
+            out).
 
     Examples:
         >>> import pendulum
@@ -51,9 +64,9 @@ class WeeklyAttendance:
         ...     for who in ("ada", "bo")
         ...     for w in range(8)
         ... ]
-        >>> summary = group_engagement(history, now=start.add(weeks=8), weeks=2)
+        >>> summary = group_engagement(history, now=start.add(weeks=8), week_count=2)
         >>> [
-        ...     (str(week.start.date()), week.kept, week.decided)
+        ...     (str(week.start.date()), week.kept_count, week.decided_count)
         ...     for week in summary.weeks
         ... ]
         [('2024-02-12', 0, 2), ('2024-02-19', 2, 2)]
@@ -61,25 +74,26 @@ class WeeklyAttendance:
     Added in 0.1.
     """
 
-    start: pendulum.DateTime = attrs.field(validator=_instant)
-    kept: int = attrs.field(validator=_count)
-    decided: int = attrs.field(validator=_count)
+    start: pendulum.DateTime = attrs.field(validator=instant())
+    kept_count: int = attrs.field(validator=count())
+    decided_count: int = attrs.field(validator=count())
 
     @property
     def rate(self) -> float | None:
         """
-        ``kept / decided``, or None in a week with nothing decided.
+        ``kept_count / decided_count``, or None with nothing decided.
 
         Examples:
             >>> import pendulum
             >>> from peerkit.engagement import WeeklyAttendance
             >>> monday = pendulum.datetime(2024, 1, 1)
-            >>> WeeklyAttendance(start=monday, kept=3, decided=4).rate
+            >>> WeeklyAttendance(start=monday, kept_count=3, decided_count=4).rate
             0.75
-            >>> WeeklyAttendance(start=monday, kept=0, decided=0).rate is None
+            >>> empty = WeeklyAttendance(start=monday, kept_count=0, decided_count=0)
+            >>> empty.rate is None
             True
         """
-        return self.kept / self.decided if self.decided else None
+        return self.kept_count / self.decided_count if self.decided_count else None
 
 
 @attrs.frozen(kw_only=True)
@@ -91,7 +105,7 @@ class GroupEngagement:
     to show a facilitator or the group.
 
     Attributes:
-        members: Members with touchpoints in the input.
+        member_count: Members with touchpoints in the input.
         weeks: Attendance week by week, oldest first.
         rate: Kept rate over all the weeks, or None if nothing was decided.
         trend: Change in the weekly kept rate per week (least squares,
@@ -99,9 +113,9 @@ class GroupEngagement:
         trend_low: Lower end of the trend's 95% interval.
         trend_high: Upper end of the trend's 95% interval.
         falling: True when even the interval's upper end is below zero.
-        drifting: Members drifting or disengaged now.
-        disengaged: Of those, members disengaged.
-        re_engaged: Members back after a drift.
+        drifting_count: Members drifting or disengaged now.
+        disengaged_count: Of those, members disengaged.
+        re_engaged_count: Members back after a drift.
         reasons: The same in plain words.
 
     Examples:
@@ -112,8 +126,8 @@ class GroupEngagement:
         ...     Touchpoint("ada", start.add(weeks=w), "kept" if w < 12 else "missed")
         ...     for w in range(18)
         ... ] + [Touchpoint("bo", start.add(weeks=w), "kept") for w in range(18)]
-        >>> summary = group_engagement(history, now=start.add(weeks=18), weeks=4)
-        >>> summary.members, summary.rate, summary.drifting
+        >>> summary = group_engagement(history, now=start.add(weeks=18), week_count=4)
+        >>> summary.member_count, summary.rate, summary.drifting_count
         (2, 0.5, 1)
         >>> for reason in summary.reasons:
         ...     print(reason.message)
@@ -123,7 +137,7 @@ class GroupEngagement:
     Added in 0.1.
     """
 
-    members: int = attrs.field(validator=_count)
+    member_count: int = attrs.field(validator=count())
     weeks: tuple[WeeklyAttendance, ...] = attrs.field(
         validator=tuple_of(WeeklyAttendance, "a WeeklyAttendance")
     )
@@ -132,20 +146,37 @@ class GroupEngagement:
     trend_low: float | None = attrs.field(validator=number(optional=True))
     trend_high: float | None = attrs.field(validator=number(optional=True))
     falling: bool = attrs.field()
-    drifting: int = attrs.field(validator=_count)
-    disengaged: int = attrs.field(validator=_count)
-    re_engaged: int = attrs.field(validator=_count)
+    drifting_count: int = attrs.field(validator=count())
+    disengaged_count: int = attrs.field(validator=count())
+    re_engaged_count: int = attrs.field(validator=count())
     reasons: tuple[Reason, ...] = attrs.field(validator=tuple_of(Reason, "a Reason"))
 
 
-def _trend(
+def _weekly_counts(
+    touchpoints: list[Touchpoint], begin: int, week_count: int
+) -> list[tuple[int, int]]:
+    """Kept and decided touchpoints in each of *week_count* weeks from *begin*."""
+    kept = [0] * week_count
+    decided = [0] * week_count
+    for touchpoint in touchpoints:
+        key = touchpoint._key  # noqa: SLF001 - our own cached field
+        at = key >> 2
+        if at < begin or key & 3 == EXCUSED:
+            continue
+        week = min((at - begin) // WEEK_US, week_count - 1)
+        kept[week] += key & 1
+        decided[week] += 1
+    return list(zip(kept, decided, strict=True))
+
+
+def _fit_trend(
     weeks: list[tuple[int, int]],
 ) -> tuple[float | None, float | None, float | None]:
     """Weighted least-squares slope of weekly rates, with a 95% interval."""
     points = [(i, kept / n, n) for i, (kept, n) in enumerate(weeks) if n]
-    total = sum(n for _, _, n in points)
     if len(points) < 2:
         return None, None, None
+    total = sum(n for _, _, n in points)
     mean_x = sum(i * n for i, _, n in points) / total
     pooled = sum(r * n for _, r, n in points) / total
     sxx = sum(n * (i - mean_x) ** 2 for i, _, n in points)
@@ -157,25 +188,86 @@ def _trend(
     return slope, slope - half, slope + half
 
 
+@attrs.frozen
+class _Drift:
+    """How many of a group's members stand where (counts only)."""
+
+    member_count: int
+    drifting_count: int
+    disengaged_count: int
+    re_engaged_count: int
+
+
+def _count_drift(reports: tuple[DriftReport, ...]) -> _Drift:
+    statuses = [r.status for r in reports if r.touchpoint_count or r.excused_count]
+    return _Drift(
+        member_count=len(statuses),
+        drifting_count=sum(
+            s in (DriftStatus.DRIFTING, DriftStatus.DISENGAGED) for s in statuses
+        ),
+        disengaged_count=sum(s is DriftStatus.DISENGAGED for s in statuses),
+        re_engaged_count=sum(s is DriftStatus.RE_ENGAGED for s in statuses),
+    )
+
+
+def _narrate(
+    rate: float | None,
+    week_count: int,
+    trend: tuple[float | None, float | None, float | None],
+    drift: _Drift,
+) -> tuple[Reason, ...]:
+    """The group's figures in plain words (counts only: no member named)."""
+    reasons = []
+    falling = trend[2] is not None and trend[2] < 0
+    if rate is not None:
+        words = f"Attendance {rate:.0%} over the last {week_count} weeks"
+        moving = describe_trend(*trend)
+        if moving is not None:
+            words += f", {moving}"
+        reasons.append(
+            Reason("group.attendance", -1.0 if falling else 0.0, words + ".")
+        )
+    if drift.drifting_count:
+        disengaged = drift.disengaged_count
+        reasons.append(
+            Reason(
+                "group.drifting",
+                float(drift.drifting_count),
+                f"{drift.drifting_count} of {drift.member_count} members drifting"
+                + (f", {disengaged} of them disengaged." if disengaged else "."),
+            )
+        )
+    if drift.re_engaged_count:
+        back = drift.re_engaged_count
+        reasons.append(Reason("group.back", float(back), f"{back} back after a drift."))
+    return tuple(reasons)
+
+
 def group_engagement(
     touchpoints: Iterable[Event],
     *,
     now: dt.datetime,
-    weeks: int = 8,
+    week_count: int = 8,
     policy: DriftPolicy = DriftPolicy(),
 ) -> GroupEngagement:
     """
     How one group is doing: attendance week by week, its trend, who drifts.
 
     Pass the touchpoints of the group's members (its meetings, their
-    check-ins); the weeks are the last *weeks* seven-day spans ending at
-    *now*. Drift counts come from `detect_drift` over the whole input.
+    check-ins); the weeks are the last *week_count* seven-day spans ending
+    at *now*. Drift counts come from `detect_drift` over the whole input.
 
     Args:
         touchpoints: The group's touchpoints (and activity), any order.
         now: The end of the last week; timezone-aware.
-        weeks: How many weeks of attendance to show and fit the trend to.
+        week_count: How many weeks of attendance to show and fit the trend
+            to (1 to 520; the first may not start before year 2).
         policy: The drift policy for the counts.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If an item is not a touchpoint or
+            an activity, or one is later than *now*, or the weeks would
+            start before peerkit's calendar does.
 
     Examples:
         >>> import pendulum
@@ -191,72 +283,45 @@ def group_engagement(
         ...     for w in range(10)
         ... ]
         >>> summary = group_engagement(touchpoints, now=start.add(weeks=10))
-        >>> [w.kept for w in summary.weeks], summary.falling
+        >>> [w.kept_count for w in summary.weeks], summary.falling
         ([3, 3, 3, 3, 1, 1, 1, 1], True)
 
     Added in 0.1.
     """
-    check_int("weeks", weeks, minimum=1, maximum=520)
-    check_policy(policy)
+    check_int("week_count", week_count, minimum=1, maximum=MAX_WEEKS)
+    check_instance("policy", policy, DriftPolicy, "a DriftPolicy")
     now_us = check_now(now)
+    begin = now_us - week_count * WEEK_US
+    if begin < _EARLIEST_US:
+        raise InvalidInputError(
+            "week_count",
+            week_count,
+            f"at most {(now_us - _EARLIEST_US) // WEEK_US} weeks before now "
+            f"({now}): the weeks may not start before {MIN_DATE}",
+        )
     listed, activities = split_events(touchpoints)
     reports = detect_drift([*listed, *activities], now=now, policy=policy)
-    begin = now_us - weeks * WEEK_US
-    counts = [[0, 0] for _ in range(weeks)]
-    for touchpoint in listed:
-        key = touchpoint._key  # noqa: SLF001 - our own cached field
-        at = key >> 2
-        if at < begin or key & 3 == EXCUSED:
-            continue
-        week = min((at - begin) // WEEK_US, weeks - 1)
-        counts[week][0] += key & 1
-        counts[week][1] += 1
-    attendance = tuple(
-        WeeklyAttendance(start=moment(begin + i * WEEK_US), kept=k, decided=n)
-        for i, (k, n) in enumerate(counts)
-    )
+    counts = _weekly_counts(listed, begin, week_count)
     kept = sum(k for k, _ in counts)
     decided = sum(n for _, n in counts)
     rate = kept / decided if decided else None
-    slope, low, high = _trend([(k, n) for k, n in counts])
-    statuses = [r.status for r in reports if r.touchpoints or r.excused]
-    drifting = sum(
-        s in (DriftStatus.DRIFTING, DriftStatus.DISENGAGED) for s in statuses
-    )
-    disengaged = sum(s is DriftStatus.DISENGAGED for s in statuses)
-    back = sum(s is DriftStatus.RE_ENGAGED for s in statuses)
-    falling = high is not None and high < 0
-    reasons = []
-    if rate is not None:
-        words = f"Attendance {rate:.0%} over the last {weeks} weeks"
-        if slope is not None and falling:
-            words += f", falling by about {-slope:.0%} a week"
-        elif slope is not None and low is not None and low > 0:
-            words += f", rising by about {slope:.0%} a week"
-        reasons.append(
-            Reason("group.attendance", -1.0 if falling else 0.0, words + ".")
-        )
-    if drifting:
-        reasons.append(
-            Reason(
-                "group.drifting",
-                float(drifting),
-                f"{drifting} of {len(statuses)} members drifting"
-                + (f", {disengaged} of them disengaged." if disengaged else "."),
-            )
-        )
-    if back:
-        reasons.append(Reason("group.back", float(back), f"{back} back after a drift."))
+    trend = _fit_trend(counts)
+    drift = _count_drift(reports)
     return GroupEngagement(
-        members=len(statuses),
-        weeks=attendance,
+        member_count=drift.member_count,
+        weeks=tuple(
+            WeeklyAttendance(
+                start=utc_moment(begin + i * WEEK_US), kept_count=k, decided_count=n
+            )
+            for i, (k, n) in enumerate(counts)
+        ),
         rate=rate,
-        trend=slope,
-        trend_low=low,
-        trend_high=high,
-        falling=falling,
-        drifting=drifting,
-        disengaged=disengaged,
-        re_engaged=back,
-        reasons=tuple(reasons),
+        trend=trend[0],
+        trend_low=trend[1],
+        trend_high=trend[2],
+        falling=trend[2] is not None and trend[2] < 0,
+        drifting_count=drift.drifting_count,
+        disengaged_count=drift.disengaged_count,
+        re_engaged_count=drift.re_engaged_count,
+        reasons=_narrate(rate, week_count, trend, drift),
     )

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
-from peerkit._validate import check_int, string
-from peerkit.engagement._detect import check_policy, split_events
+from peerkit._validate import check_instance, count, instance, instant, string
+from peerkit.engagement._detect import split_events
 from peerkit.engagement._engine import Member, stepper
 from peerkit.engagement._policy import DriftPolicy
-from peerkit.engagement._report import moment, noun_for
-from peerkit.engagement._touchpoint import EXCUSED, Event, check_now
+from peerkit.engagement._report import noun_for
+from peerkit.engagement._touchpoint import EXCUSED, Event, check_now, utc_moment
 from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -47,20 +47,6 @@ class MilestoneKind(enum.StrEnum):
     STREAK = "streak"
     KEPT = "kept"
     CAME_BACK = "came-back"
-
-
-def _kind(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, MilestoneKind):
-        raise InvalidInputError(attr.name, value, "a MilestoneKind")
-
-
-def _instant(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, pendulum.DateTime):
-        raise InvalidInputError(attr.name, value, "a timezone-aware datetime")
-
-
-def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=0)
 
 
 def _to_kind(value: object) -> object:
@@ -99,9 +85,11 @@ class Milestone:
     """
 
     member_id: str = attrs.field(validator=string())
-    kind: MilestoneKind = attrs.field(converter=_to_kind, validator=_kind)
-    at: pendulum.DateTime = attrs.field(validator=_instant)
-    count: int = attrs.field(validator=_count)
+    kind: MilestoneKind = attrs.field(
+        converter=_to_kind, validator=instance(MilestoneKind, "a MilestoneKind")
+    )
+    at: pendulum.DateTime = attrs.field(validator=instant())
+    count: int = attrs.field(validator=count())
     message: str = attrs.field(validator=string())
 
 
@@ -159,7 +147,7 @@ def _member_milestones(
             )
         found.extend(
             Milestone(
-                member_id=ident, kind=kind, at=moment(at), count=count, message=text
+                member_id=ident, kind=kind, at=utc_moment(at), count=count, message=text
             )
             for kind, count, text in reached
         )
@@ -203,7 +191,7 @@ def milestones(
 
     Added in 0.1.
     """
-    check_policy(policy)
+    check_instance("policy", policy, DriftPolicy, "a DriftPolicy")
     now_us = check_now(now)
     since_us = None if since is None else check_now(since, "since")
     listed, _ = split_events(touchpoints)
@@ -221,7 +209,7 @@ def milestones(
         keyed = sorted(by_member[ident])
         found.extend(_member_milestones(ident, keyed, policy))
     if since_us is not None:
-        cut = moment(since_us)
+        cut = utc_moment(since_us)
         found = [m for m in found if m.at > cut]
     found.sort(key=lambda m: (m.at, m.member_id, m.kind.value))
     return tuple(found)

@@ -7,23 +7,25 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from peerkit._instants import from_micros
-from peerkit._validate import check_int, string, to_tuple, tuple_of
-from peerkit.engagement._detect import check_policy
+from peerkit._validate import (
+    check_instance,
+    instance,
+    integer,
+    number,
+    string,
+    to_tuple,
+    tuple_of,
+)
 from peerkit.engagement._engine import MIXED, NONE, Member, stepper
 from peerkit.engagement._policy import DriftPolicy
-from peerkit.engagement._report import (
-    DriftReport,
-    moment,
-    non_negative,
-    optional_non_negative,
-    report_of,
-)
+from peerkit.engagement._report import DriftReport, report_of
 from peerkit.engagement._touchpoint import (
     EXCUSED,
     Activity,
     Event,
     Touchpoint,
     check_now,
+    utc_moment,
 )
 from peerkit.errors import InvalidInputError
 
@@ -38,17 +40,8 @@ _INTS = (
 )  # fmt: skip
 
 
-def _int(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=NONE)
-
-
-def _bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidInputError(attr.name, value, "True or False")
-
-
 def _int_field() -> Any:
-    return attrs.field(validator=_int)
+    return attrs.field(validator=integer(NONE))
 
 
 @attrs.frozen(kw_only=True)
@@ -78,11 +71,11 @@ class MemberState:
     nb: int = _int_field()
     kr: int = _int_field()
     nr: int = _int_field()
-    s: float = attrs.field(validator=non_negative)
-    h: float | None = attrs.field(validator=optional_non_negative)
+    s: float = attrs.field(validator=number(0.0))
+    h: float | None = attrs.field(validator=number(0.0, optional=True))
     run_start: int = _int_field()
     onset: int = _int_field()
-    flagged: bool = attrs.field(validator=_bool)
+    flagged: bool = attrs.field(validator=instance(bool, "True or False"))
     reeng: int = _int_field()
     n: int = _int_field()
     first: int = _int_field()
@@ -132,14 +125,10 @@ class DriftState:
     Added in 0.1.
     """
 
-    policy: DriftPolicy = attrs.field()
+    policy: DriftPolicy = attrs.field(validator=instance(DriftPolicy, "a DriftPolicy"))
     members: tuple[MemberState, ...] = attrs.field(
         converter=_to_members, validator=tuple_of(MemberState, "a MemberState")
     )
-
-    @policy.validator
-    def _check_policy(self, _attr: attrs.Attribute[Any], value: object) -> None:
-        check_policy(value)
 
     @members.validator
     def _check_unique(self, _attr: attrs.Attribute[Any], _value: object) -> None:
@@ -192,7 +181,7 @@ class DriftMonitor:
     __slots__ = ("_members", "_policy", "_step")
 
     def __init__(self, policy: DriftPolicy = DriftPolicy()) -> None:
-        self._policy = check_policy(policy)
+        self._policy = check_instance("policy", policy, DriftPolicy, "a DriftPolicy")
         self._step = stepper(policy)
         self._members: dict[str, Member] = {}
 
@@ -227,7 +216,7 @@ class DriftMonitor:
             >>> report = monitor.observe(
             ...     Touchpoint("ada", pendulum.datetime(2024, 1, 1), "kept")
             ... )
-            >>> report.status.value, report.touchpoints
+            >>> report.status.value, report.touchpoint_count
             ('new', 1)
         """
         members = self._members
@@ -270,7 +259,7 @@ class DriftMonitor:
         else:
             raise InvalidInputError("event", event, "a Touchpoint or an Activity")
         m.last_seen = max(m.last_seen, at)
-        return self._report(ident, m, moment(m.last_seen))
+        return self._report(ident, m, utc_moment(m.last_seen))
 
     def observe_many(self, events: Iterable[Event]) -> None:
         """
@@ -299,7 +288,7 @@ class DriftMonitor:
             ...         Touchpoint("ada", monday, "missed"),
             ...     ]
             ... )
-            >>> monitor.report("ada", now=monday.add(days=7)).touchpoints
+            >>> monitor.report("ada", now=monday.add(days=7)).touchpoint_count
             3
         """
         listed: object = to_tuple(events)
@@ -313,12 +302,12 @@ class DriftMonitor:
         for event in sorted(listed, key=_order):
             self.observe(event)
 
-    def _report(self, ident: str, m: Member, as_of: Any) -> DriftReport:
+    def _report(self, ident: str, m: Member, now: Any) -> DriftReport:
         policy = self._policy
         return report_of(
             ident,
             m,
-            as_of,
+            now,
             prior=self._step.prior,
             strength=policy.prior_strength,
             disengaged_after=policy.disengaged_after,
@@ -334,7 +323,7 @@ class DriftMonitor:
                 now,
                 f"no earlier than the member's latest event ({from_micros(latest)})",
             )
-        return moment(at)
+        return utc_moment(at)
 
     def report(self, member_id: str, *, now: dt.datetime) -> DriftReport:
         """
@@ -389,12 +378,12 @@ class DriftMonitor:
             >>> monitor.reports(now=now) == detect_drift(events, now=now)
             True
         """
-        as_of = moment(check_now(now))
+        at = utc_moment(check_now(now))
         result = []
         for ident in sorted(self._members):
             m = self._members[ident]
             self._check_now(m, now)
-            result.append(self._report(ident, m, as_of))
+            result.append(self._report(ident, m, at))
         return tuple(result)
 
     @property

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
-from peerkit._validate import check_float, check_int, to_float
+from peerkit._validate import check_float, integer, positive, to_float
+from peerkit.engagement._touchpoint import Activity, Touchpoint
 from peerkit.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 WEEK_US = 7 * 24 * 3600 * 1_000_000
 WEEKS_PER_YEAR = 365.2425 / 7
@@ -52,20 +51,6 @@ def _release(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
         raise InvalidInputError(attr.name, value, "a number in [0, 1)")
 
 
-def _strength(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    number = check_float(attr.name, value, low=0.0, high=1000.0)
-    if number <= 0:
-        raise InvalidInputError(attr.name, value, "a number above 0, at most 1000")
-
-
-def _positive_count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=1, maximum=10_000)
-
-
-def _window(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=1, maximum=60)
-
-
 @attrs.frozen(kw_only=True)
 class DriftPolicy:
     """
@@ -94,8 +79,8 @@ class DriftPolicy:
             turns drifting into disengaged.
         reengaged_for: Decided touchpoints a member stays ``re-engaged``
             after a flag is released, before they are ``steady`` again.
-        window: How many recent touchpoints a steady member's recent rate
-            is read over.
+        recent_count: How many recent touchpoints a steady member's recent
+            rate is read over.
 
     Examples:
         >>> DriftPolicy(false_flags_per_100_members_per_year=2).min_history
@@ -107,18 +92,18 @@ class DriftPolicy:
     false_flags_per_100_members_per_year: float = attrs.field(
         default=5.0, converter=to_float, validator=_budget
     )
-    min_history: int = attrs.field(default=6, validator=_positive_count)
+    min_history: int = attrs.field(default=6, validator=integer(1, 10_000))
     cohort_rate: float = attrs.field(
         default=0.8, converter=to_float, validator=_open_unit
     )
     prior_strength: float = attrs.field(
-        default=8.0, converter=to_float, validator=_strength
+        default=8.0, converter=to_float, validator=positive(1000.0)
     )
     drop: float = attrs.field(default=0.5, converter=to_float, validator=_open_unit)
     release: float = attrs.field(default=0.5, converter=to_float, validator=_release)
-    disengaged_after: int = attrs.field(default=4, validator=_positive_count)
-    reengaged_for: int = attrs.field(default=8, validator=_positive_count)
-    window: int = attrs.field(default=8, validator=_window)
+    disengaged_after: int = attrs.field(default=4, validator=integer(1, 10_000))
+    reengaged_for: int = attrs.field(default=8, validator=integer(1, 10_000))
+    recent_count: int = attrs.field(default=8, validator=integer(1, 60))
 
     def with_cohort_rate(self, touchpoints: Iterable[object]) -> DriftPolicy:
         """
@@ -141,8 +126,12 @@ class DriftPolicy:
 
         Added in 0.1.
         """
-        from peerkit.engagement._touchpoint import Activity, Touchpoint  # noqa: PLC0415
-
+        if isinstance(touchpoints, (str, bytes, Mapping)) or not isinstance(
+            touchpoints, Iterable
+        ):
+            raise InvalidInputError(
+                "touchpoints", touchpoints, "an iterable of Touchpoint or Activity"
+            )
         kept = decided = 0
         for i, item in enumerate(touchpoints):
             if isinstance(item, Activity):

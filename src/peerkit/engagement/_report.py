@@ -11,11 +11,10 @@ import attrs
 import pendulum
 
 from peerkit._explain import Reason
-from peerkit._instants import from_micros
-from peerkit._validate import check_float, check_int, string, unit
+from peerkit._instants import to_utc
+from peerkit._validate import count, instance, instant, number, string, unit
 from peerkit.engagement._engine import MIXED, NONE, Member
-from peerkit.engagement._touchpoint import as_datetime
-from peerkit.errors import InvalidInputError
+from peerkit.engagement._touchpoint import utc_moment
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -53,54 +52,6 @@ class DriftStatus(enum.StrEnum):
 _NOUNS = {"checkin": "check-ins", "meeting": "meetings", "call": "calls"}
 
 
-def _optional_instant(value: object) -> object:
-    if value is None:
-        return None
-    try:
-        return as_datetime(value)  # type: ignore[arg-type]  # the validator checks
-    except InvalidInputError:
-        return value
-
-
-def _check_optional_instant(
-    _inst: object, attr: attrs.Attribute[Any], value: object
-) -> None:
-    if value is not None and not isinstance(value, pendulum.DateTime):
-        raise InvalidInputError(attr.name, value, "None or a timezone-aware datetime")
-
-
-def _check_instant(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, pendulum.DateTime):
-        raise InvalidInputError(attr.name, value, "a timezone-aware datetime")
-
-
-def _optional_rate(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_float(attr.name, value, low=0.0, high=1.0)
-
-
-def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=0)
-
-
-def non_negative(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a finite number, 0 or more."""
-    check_float(attr.name, value, low=0.0)
-
-
-def optional_non_negative(
-    _inst: object, attr: attrs.Attribute[Any], value: object
-) -> None:
-    """Attrs validator: None or a finite number, 0 or more."""
-    if value is not None:
-        check_float(attr.name, value, low=0.0)
-
-
-def _status(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, DriftStatus):
-        raise InvalidInputError(attr.name, value, "a DriftStatus")
-
-
 def _to_status(value: object) -> object:
     if not isinstance(value, str):
         return value
@@ -110,9 +61,9 @@ def _to_status(value: object) -> object:
         return value
 
 
-def _day(at: pendulum.DateTime, as_of: pendulum.DateTime) -> str:
+def _day(at: pendulum.DateTime, now: pendulum.DateTime) -> str:
     text = f"{at.day} {at.format('MMMM')}"
-    return text if at.year == as_of.year else f"{text} {at.year}"
+    return text if at.year == now.year else f"{text} {at.year}"
 
 
 def _of(kept: int, due: int) -> str:
@@ -140,19 +91,19 @@ class DriftReport:
             cohort's while their history is short; it leaves out the run
             of evidence being judged.
         recent_rate: Kept rate since the onset while flagged, else over the
-            last `DriftPolicy.window` touchpoints; None with no history.
-        recent_kept: Kept touchpoints behind *recent_rate*.
-        recent_due: Decided touchpoints behind *recent_rate*.
+            last `DriftPolicy.recent_count` touchpoints; None with no history.
+        recent_kept_count: Kept touchpoints behind *recent_rate*.
+        recent_due_count: Decided touchpoints behind *recent_rate*.
         missed_in_a_row: Missed touchpoints since the last kept one.
         last_kept: When the member last kept a touchpoint.
         last_activity: Their latest unscheduled activity, if any was given.
-        touchpoints: Decided (kept or missed) touchpoints so far.
-        excused: Excused touchpoints so far (never counted as misses).
+        touchpoint_count: Decided (kept or missed) touchpoints so far.
+        excused_count: Excused touchpoints so far (never counted as misses).
         kind: The member's touchpoint kind, or None if they have several.
         statistic: The CUSUM statistic (evidence of a drop, in nats).
         threshold: The value at which the statistic raises a flag (it
             follows the member's touchpoints a week); None with no history.
-        as_of: The moment of the report.
+        now: The moment of the report.
 
     Examples:
         >>> import pendulum
@@ -172,30 +123,30 @@ class DriftReport:
     """
 
     member_id: str = attrs.field(validator=string())
-    status: DriftStatus = attrs.field(converter=_to_status, validator=_status)
+    status: DriftStatus = attrs.field(
+        converter=_to_status, validator=instance(DriftStatus, "a DriftStatus")
+    )
     onset: pendulum.DateTime | None = attrs.field(
-        converter=_optional_instant, validator=_check_optional_instant
+        converter=to_utc, validator=instant(optional=True)
     )
     severity: float = attrs.field(validator=unit())
     baseline_rate: float = attrs.field(validator=unit())
-    recent_rate: float | None = attrs.field(validator=_optional_rate)
-    recent_kept: int = attrs.field(validator=_count)
-    recent_due: int = attrs.field(validator=_count)
-    missed_in_a_row: int = attrs.field(validator=_count)
+    recent_rate: float | None = attrs.field(validator=unit(optional=True))
+    recent_kept_count: int = attrs.field(validator=count())
+    recent_due_count: int = attrs.field(validator=count())
+    missed_in_a_row: int = attrs.field(validator=count())
     last_kept: pendulum.DateTime | None = attrs.field(
-        converter=_optional_instant, validator=_check_optional_instant
+        converter=to_utc, validator=instant(optional=True)
     )
     last_activity: pendulum.DateTime | None = attrs.field(
-        converter=_optional_instant, validator=_check_optional_instant
+        converter=to_utc, validator=instant(optional=True)
     )
-    touchpoints: int = attrs.field(validator=_count)
-    excused: int = attrs.field(validator=_count)
+    touchpoint_count: int = attrs.field(validator=count())
+    excused_count: int = attrs.field(validator=count())
     kind: str | None = attrs.field(validator=string(optional=True))
-    statistic: float = attrs.field(validator=non_negative)
-    threshold: float | None = attrs.field(validator=optional_non_negative)
-    as_of: pendulum.DateTime = attrs.field(
-        converter=_optional_instant, validator=_check_instant
-    )
+    statistic: float = attrs.field(validator=number(0.0))
+    threshold: float | None = attrs.field(validator=number(0.0, optional=True))
+    now: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
 
     @property
     def flagged(self) -> bool:
@@ -250,14 +201,15 @@ def noun_for(kind: str | None) -> str:
 
 def _evidence(r: DriftReport) -> tuple[Reason, ...]:
     noun = noun_for(r.kind)
-    usual = round(r.baseline_rate * r.recent_due)
+    due = r.recent_due_count
+    usual = round(r.baseline_rate * due)
     reasons: list[Reason] = []
     if r.status is DriftStatus.NEW:
         return (
             Reason(
                 "drift.new",
                 0.0,
-                f"Only {r.touchpoints} {noun} so far: too few to judge against "
+                f"Only {r.touchpoint_count} {noun} so far: too few to judge against "
                 "their own usual rate yet.",
             ),
         )
@@ -266,17 +218,17 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
             Reason(
                 "drift.recent",
                 r.severity,
-                f"Kept {_of(r.recent_kept, r.recent_due)} {noun} since "
-                f"{_day(r.onset, r.as_of)}, usually about {_of(usual, r.recent_due)}.",
+                f"Kept {_of(r.recent_kept_count, due)} {noun} since "
+                f"{_day(r.onset, r.now)}, usually about {_of(usual, due)}.",
             )
         )
-    elif r.recent_due:
+    elif r.recent_due_count:
         reasons.append(
             Reason(
                 "drift.recent",
                 r.severity,
-                f"Kept {r.recent_kept} of the last {r.recent_due} {noun}, "
-                f"usually about {_of(usual, r.recent_due)}.",
+                f"Kept {r.recent_kept_count} of the last {r.recent_due_count} {noun}, "
+                f"usually about {_of(usual, r.recent_due_count)}.",
             )
         )
     if r.status is DriftStatus.RE_ENGAGED:
@@ -285,7 +237,7 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
         )
     if r.missed_in_a_row >= 2 and r.flagged:
         since = (
-            f"; last kept one on {_day(r.last_kept, r.as_of)}"
+            f"; last kept one on {_day(r.last_kept, r.now)}"
             if r.last_kept is not None
             else ""
         )
@@ -304,7 +256,7 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
                 Reason(
                     "drift.in_touch",
                     -0.5,
-                    f"Still in touch: last active on {_day(r.last_activity, r.as_of)}.",
+                    f"Still in touch: last active on {_day(r.last_activity, r.now)}.",
                 )
             )
     elif r.status is DriftStatus.DISENGAGED:
@@ -313,12 +265,12 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
                 "drift.no_activity", 0.5, "No other activity since the misses began."
             )
         )
-    if r.excused:
+    if r.excused_count:
         reasons.append(
             Reason(
                 "drift.excused",
                 0.0,
-                f"{r.excused} excused, not counted as missed.",
+                f"{r.excused_count} excused, not counted as missed.",
             )
         )
     return tuple(reasons)
@@ -337,16 +289,8 @@ def status_of(m: Member, disengaged_after: int, min_history: int) -> DriftStatus
     return DriftStatus.STEADY
 
 
-_moment = functools.lru_cache(maxsize=1 << 16)(from_micros)
-
-
 def _when(us: int) -> pendulum.DateTime | None:
-    return None if us == NONE else _moment(us)
-
-
-def moment(us: int) -> pendulum.DateTime:
-    """The UTC instant of *us* POSIX microseconds (cached: due times repeat)."""
-    return _moment(us)
+    return None if us == NONE else utc_moment(us)
 
 
 def _make_trusted() -> Callable[..., DriftReport]:
@@ -376,14 +320,14 @@ _trusted = _make_trusted()
 def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     member_id: str,
     m: Member,
-    as_of: pendulum.DateTime,
+    now: pendulum.DateTime,
     *,
     prior: float,
     strength: float,
     disengaged_after: int,
     min_history: int,
 ) -> DriftReport:
-    """The report *m*'s state stands for at *as_of*."""
+    """The report *m*'s state stands for at *now*."""
     status = status_of(m, disengaged_after, min_history)
     baseline = (m.kb + prior) / (m.nb + strength)
     if m.flagged:
@@ -413,5 +357,5 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
         None if m.kind == MIXED else m.kind,
         m.s,
         None if m.h == math.inf else m.h,
-        as_of,
+        now,
     )

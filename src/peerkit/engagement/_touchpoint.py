@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import attrs
 import pendulum
 
-from peerkit._instants import as_instant, micros
-from peerkit._validate import check_str, instant, string
+from peerkit._instants import MAX_DATE, MIN_DATE, as_instant, from_micros, micros
+from peerkit._validate import instant, string
 from peerkit.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 Outcome = Literal["kept", "missed", "excused"]
 """What happened to a touchpoint: kept, missed, or excused (not a miss)."""
@@ -29,27 +27,39 @@ EXCUSED = 2
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _utc(value: dt.datetime) -> tuple[pendulum.DateTime, int]:
-    """An aware datetime as a UTC instant and its POSIX microseconds."""
-    utc = as_instant("", value).in_timezone(pendulum.UTC)
-    return utc, micros(utc)
+def utc_moment(us: int) -> pendulum.DateTime:
+    """The UTC instant *us* POSIX microseconds (cached: due times repeat)."""
+    return from_micros(us)
+
+
+def _utc(value: object) -> tuple[pendulum.DateTime, int]:
+    """
+    An aware datetime as a UTC instant and its POSIX microseconds.
+
+    The cache is keyed on the instant (exact microseconds, as Python
+    reads the datetime, ``fold`` included), never on the datetime itself:
+    two wall times an hour apart in a fall-back fold compare equal.
+    """
+    checked = value
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        checked = as_instant("", value)  # raises, saying why
+    elif not MIN_DATE <= value.date() <= MAX_DATE:
+        as_instant("", value)  # raises, saying why
+    us = micros(checked)  # type: ignore[arg-type]  # checked above
+    return utc_moment(us), us
 
 
 def _instant(value: object) -> object:
     """Attrs converter: an aware datetime becomes its UTC instant."""
     try:
         return _utc(value)[0]  # anything may arrive; the validator checks
-    except (InvalidInputError, TypeError):  # TypeError: unhashable
+    except InvalidInputError:
         return value  # the validator names the field
 
 
 def _outcome(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or value not in _CODES:
         raise InvalidInputError(attr.name, value, "'kept', 'missed' or 'excused'")
-
-
-def _kind(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_str(attr.name, value)
 
 
 @attrs.frozen
@@ -85,7 +95,7 @@ class Touchpoint:
     member_id: str = attrs.field(validator=string())
     due: pendulum.DateTime = attrs.field(converter=_instant, validator=instant())
     outcome: Outcome = attrs.field(validator=_outcome)
-    kind: str = attrs.field(default="checkin", validator=_kind)
+    kind: str = attrs.field(default="checkin", validator=string())
     # POSIX microseconds * 4 + outcome code: the one number batch detection
     # sorts and reads (computed once here, not per call).
     _key: int = attrs.field(init=False, repr=False, eq=False, hash=False)
@@ -118,7 +128,7 @@ class Activity:
 
     member_id: str = attrs.field(validator=string())
     at: pendulum.DateTime = attrs.field(converter=_instant, validator=instant())
-    kind: str = attrs.field(default="message", validator=_kind)
+    kind: str = attrs.field(default="message", validator=string())
     _us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:  # after the validators

@@ -1142,7 +1142,7 @@ def drift_policies() -> st.SearchStrategy[DriftPolicy]:
         release=st.sampled_from((0.0, 0.25, 0.5, 0.9)),
         disengaged_after=st.integers(1, 8),
         reengaged_for=st.integers(1, 12),
-        window=st.integers(1, 20),
+        recent_count=st.integers(1, 20),
     )
 
 
@@ -1255,11 +1255,12 @@ def group_engagements() -> st.SearchStrategy[GroupEngagement]:
         >>> from peerkit.testing import group_engagements
         >>> @given(group_engagements())
         ... def test_counts_nest(summary):
-        ...     assert summary.disengaged <= summary.drifting <= summary.members
+        ...     drifting = summary.drifting_count
+        ...     assert summary.disengaged_count <= drifting <= summary.member_count
         >>> test_counts_nest()
     """
     return st.builds(
-        lambda events, weeks: group_engagement(events, now=_now(), weeks=weeks),
+        lambda events, weeks: group_engagement(events, now=_now(), week_count=weeks),
         weekly_runs(),
         st.integers(1, 12),
     )
@@ -1274,7 +1275,7 @@ def weekly_attendances() -> st.SearchStrategy[WeeklyAttendance]:
         >>> from peerkit.testing import weekly_attendances
         >>> @given(weekly_attendances())
         ... def test_kept_within_decided(week):
-        ...     assert week.kept <= week.decided
+        ...     assert week.kept_count <= week.decided_count
         ...     assert week.rate is None or 0.0 <= week.rate <= 1.0
         >>> test_kept_within_decided()
     """
