@@ -238,6 +238,15 @@ def _parse_window(path: str, spec: object) -> list[Window]:
     return out
 
 
+def _parse_windows(specs: tuple[object, ...], *, single: bool) -> tuple[Window, ...]:
+    if single:
+        return tuple(_parse_window("specs", specs[0]))
+    windows: list[Window] = []
+    for i, spec in enumerate(specs):
+        windows.extend(_parse_window(f"specs[{i}]", spec))
+    return tuple(windows)
+
+
 @attrs.frozen
 class WeeklyAvailability:
     """
@@ -266,6 +275,11 @@ class WeeklyAvailability:
     windows: tuple[Window, ...] = attrs.field(
         default=(), converter=_normalize_windows, validator=_check_windows
     )
+    # specs() memoized: a pure function of the immutable windows, written at
+    # most once per value (an atomic store of a finished tuple), not compared.
+    _specs: tuple[str, ...] | None = attrs.field(
+        init=False, default=None, eq=False, repr=False
+    )
 
     @classmethod
     def parse(cls, specs: str | Iterable[str]) -> Self:
@@ -293,13 +307,21 @@ class WeeklyAvailability:
             ('mon 23:00-24:00', 'tue 00:00-01:00', 'sat 10:00-12:00', 'sun 10:00-12:00')
         """
         if isinstance(specs, str):
-            return cls(tuple(_parse_window("specs", specs)))
-        if not isinstance(specs, Iterable) or isinstance(specs, (bytes, Mapping)):
+            key: tuple[str, ...] = (specs,)
+        elif type(specs) is tuple:
+            key = specs
+        elif type(specs) is list:
+            key = tuple(specs)
+        elif not isinstance(specs, Iterable) or isinstance(specs, (bytes, Mapping)):
             raise InvalidInputError("specs", specs, "a window spec or a list of them")
-        windows: list[Window] = []
-        for i, spec in enumerate(specs):
-            windows.extend(_parse_window(f"specs[{i}]", spec))
-        return cls(tuple(windows))
+        else:
+            key = specs if isinstance(specs, tuple) else tuple(specs)
+        if cls is WeeklyAvailability and len(key) <= _CACHED_SPECS:
+            try:
+                return parse_specs(key)  # type: ignore[return-value]  # cls is exact
+            except (TypeError, InvalidInputError):
+                pass  # an unhashable item or a bad spec: read again for the error
+        return cls(_parse_windows(key, single=isinstance(specs, str)))
 
     @classmethod
     def always(cls) -> Self:
@@ -351,7 +373,11 @@ class WeeklyAvailability:
             >>> WeeklyAvailability.parse(week.specs()) == week
             True
         """
-        return tuple(str(w) for w in self.windows)
+        specs = self._specs
+        if specs is None:
+            specs = tuple(str(w) for w in self.windows)
+            object.__setattr__(self, "_specs", specs)
+        return specs
 
     def __str__(self) -> str:
         """
@@ -456,6 +482,20 @@ class WeeklyAvailability:
             )
         spans = materialize(self.windows, timezone, lo, hi)
         return tuple(interval_of(s, e) for s, e in spans)
+
+
+# A cohort repeats a few dozen availability specs member after member: the
+# parsed values are shared (they are immutable). The cache is functools'
+# LRU cache, which is thread-safe and stores a value only once it is built;
+# it is bounded in entries, and only short spec lists are cached, so it is
+# bounded in memory too.
+_CACHED_SPECS = 32
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_specs(specs: tuple[str, ...]) -> WeeklyAvailability:
+    """`WeeklyAvailability.parse` of a short tuple of specs, shared (cached)."""
+    return WeeklyAvailability(_parse_windows(specs, single=False))
 
 
 _MAX_RANGE_DAYS = 400

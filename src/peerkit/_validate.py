@@ -103,13 +103,41 @@ def to_set_map(value: Mapping[str, Iterable[str]]) -> Mapping[str, frozenset[str
 # --- checks -----------------------------------------------------------------
 
 
+def is_good_str(value: object) -> bool:
+    """Whether *value* is a non-empty string, unpadded, that UTF-8 can encode."""
+    return (
+        isinstance(value, str)
+        and value != ""
+        and value == value.strip()
+        and (value.isascii() or _encodes(value))
+    )
+
+
+def _encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
+        return False
+    return True
+
+
 def check_str(path: str, value: object) -> str:
-    """Return *value* if it is a non-empty string without surrounding space."""
-    if not isinstance(value, str) or not value or value != value.strip():
+    """
+    Return *value* if it is a non-empty string without surrounding space.
+
+    A string UTF-8 cannot encode (a lone surrogate such as ``"\ud800"``,
+    which JSON, iCalendar and every database driver refuse to write) is
+    refused here, so no value can hold one.
+    """
+    if not is_good_str(value):
+        if isinstance(value, str) and value and not _encodes(value):
+            raise InvalidInputError(
+                path, value, "text that can be written as UTF-8 (no lone surrogates)"
+            )
         raise InvalidInputError(
             path, value, "a non-empty string without leading or trailing spaces"
         )
-    return value
+    return value  # type: ignore[return-value]  # is_good_str checked it is a str
 
 
 def check_int(
@@ -164,9 +192,12 @@ def check_str_set(path: str, value: object, *, non_empty: bool = False) -> None:
         raise InvalidInputError(path, value, "a set or list of strings")
     if non_empty and not value:
         raise InvalidInputError(path, value, "at least one value")
-    # A set has no positions: a bad element is named by the field it is in.
-    for item in sorted(value, key=repr):
-        check_str(path, item)
+    # A set has no positions: a bad element is named by the field it is in,
+    # the first by repr, so the error does not depend on the set's order.
+    for item in value:
+        if not is_good_str(item):
+            for first in sorted(value, key=repr):
+                check_str(path, first)
 
 
 # --- attrs validator factories ----------------------------------------------
@@ -292,8 +323,9 @@ def _check_str_map(path: str, value: object) -> None:
     if not isinstance(value, FrozenDict):
         raise InvalidInputError(path, value, "a mapping of strings to strings")
     for key, item in value.items():
-        check_str(path, key)
-        check_str(f"{path}[{key!r}]", item)
+        if not (is_good_str(key) and is_good_str(item)):
+            check_str(path, key)
+            check_str(f"{path}[{key!r}]", item)
 
 
 def _check_set_map(path: str, value: object) -> None:
