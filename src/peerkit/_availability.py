@@ -211,6 +211,11 @@ def parse_days(text: str) -> list[int] | None:
 
 
 def _parse_window(path: str, spec: object) -> list[Window]:
+    """One spec's windows; ``;`` joins several specs and ``never`` is none."""
+    if isinstance(spec, str) and ";" in spec:
+        return [w for part in spec.split(";") for w in _parse_window(path, part)]
+    if isinstance(spec, str) and spec.strip().lower() == "never":
+        return []
     if not isinstance(spec, str) or len(spec) > _SPEC_MAX:
         raise InvalidInputError(path, spec, _SPEC_HELP)
     m = _SPEC.fullmatch(spec)
@@ -290,6 +295,9 @@ class WeeklyAvailability:
         ``monday``), a range (``mon-fri``), a list (``sat,sun``), or one of
         ``daily``, ``weekdays``, ``weekends``. An end at or before the start
         crosses midnight (``fri 22:00-01:00``); ``24:00`` ends at midnight.
+        One string may hold several specs joined by ``;``, and ``never``
+        means no time at all: the forms `str` writes, so
+        ``parse(str(week)) == week``.
 
         Args:
             specs: One spec or an iterable of specs.
@@ -390,6 +398,9 @@ class WeeklyAvailability:
             'mon-fri 18:00-21:00; sat 10:00-12:00'
             >>> str(WeeklyAvailability())
             'never'
+            >>> week = WeeklyAvailability.parse(["mon 09:00-10:00", "fri 22:00-01:00"])
+            >>> WeeklyAvailability.parse(str(week)) == week
+            True
         """
         if not self.windows:
             return "never"

@@ -80,10 +80,17 @@ def _plain_mapping(value: Mapping[Any, Any]) -> dict[Any, Any]:
 
 
 class _Unstructuring:
-    """Hook factories: sets as sorted lists, tuples as lists, sorted mappings."""
+    """
+    Hook factories: sets as sorted lists, tuples as lists, sorted mappings.
 
-    def __init__(self, c: cattrs.Converter) -> None:
+    *for_json* hooks feed `json.dumps` straight away, so they may hand it
+    tuples it writes as arrays: a value's own tuple of strings, and an
+    availability's memoized specs, go out without a copy.
+    """
+
+    def __init__(self, c: cattrs.Converter, *, for_json: bool = False) -> None:
         self.c = c
+        self.for_json = for_json
 
     def element_hook(self, t: Any) -> Callable[[Any], Any]:
         if t is Any:
@@ -92,18 +99,18 @@ class _Unstructuring:
             return _identity
         return self.c.get_unstructure_hook(t)
 
-    def set(self, t: Any) -> Callable[[Any], list[Any]]:
+    def set_hook(self, t: Any) -> Callable[[Any], list[Any]]:
         (elem,) = typing.get_args(t) or (Any,)
         if elem is str:
             return sorted
         hook = self.element_hook(elem)
         return lambda value: sorted((hook(v) for v in value), key=_sort_key)
 
-    def tuple(self, t: Any) -> Callable[[Any], list[Any]]:
+    def tuple_hook(self, t: Any) -> Callable[[Any], list[Any]]:
         args = typing.get_args(t)
         if len(args) == 2 and args[1] is Ellipsis:
             if args[0] in _PLAIN:
-                return list
+                return _identity if self.for_json else list
             hook = self.element_hook(args[0])
             return lambda value: [hook(v) for v in value]
         hooks = [self.element_hook(a) for a in args]
@@ -116,7 +123,7 @@ class _Unstructuring:
 
         return unstructure
 
-    def mapping(self, t: Any) -> Callable[[Any], dict[Any, Any]]:
+    def mapping_hook(self, t: Any) -> Callable[[Any], dict[Any, Any]]:
         args = typing.get_args(t)
         hook = self.element_hook(args[1] if len(args) == 2 else Any)
         if hook is _identity:
@@ -125,15 +132,18 @@ class _Unstructuring:
 
     def register(self) -> None:
         c = self.c
-        c.register_unstructure_hook_factory(_is_origin(frozenset, set), self.set)
-        c.register_unstructure_hook_factory(_is_origin(tuple, list), self.tuple)
+        c.register_unstructure_hook_factory(_is_origin(frozenset, set), self.set_hook)
+        c.register_unstructure_hook_factory(_is_origin(tuple, list), self.tuple_hook)
         c.register_unstructure_hook_factory(
-            _is_origin(Mapping, dict, FrozenDict), self.mapping
+            _is_origin(Mapping, dict, FrozenDict), self.mapping_hook
         )
-        c.register_unstructure_hook(FrozenDict, self.mapping(Any))
+        c.register_unstructure_hook(FrozenDict, self.mapping_hook(Any))
         for cls in (dt.datetime, pendulum.DateTime, dt.date, pendulum.Date):
             c.register_unstructure_hook(cls, _isoformat)
-        c.register_unstructure_hook(WeeklyAvailability, lambda v: list(v.specs()))
+        if self.for_json:
+            c.register_unstructure_hook(WeeklyAvailability, WeeklyAvailability.specs)
+        else:
+            c.register_unstructure_hook(WeeklyAvailability, lambda v: list(v.specs()))
         c.register_unstructure_hook(dt.time, lambda v: v.isoformat(timespec="minutes"))
 
 
@@ -276,7 +286,7 @@ class _Structuring:
                 raise _translate(exc).at(f"[{i}]") from None
         return out
 
-    def set(self, t: Any) -> Callable[[Any, Any], frozenset[Any]]:
+    def set_hook(self, t: Any) -> Callable[[Any, Any], frozenset[Any]]:
         (elem,) = typing.get_args(t) or (Any,)
 
         def structure(value: Any, _t: Any) -> frozenset[Any]:
@@ -292,7 +302,7 @@ class _Structuring:
 
         return structure
 
-    def tuple(self, t: Any) -> Callable[[Any, Any], Any]:
+    def tuple_hook(self, t: Any) -> Callable[[Any, Any], Any]:
         args = typing.get_args(t)
         if typing.get_origin(t) is list or t is list:
             elem = args[0] if args else Any
@@ -326,7 +336,7 @@ class _Structuring:
 
         return structure
 
-    def mapping(self, t: Any) -> Callable[[Any, Any], FrozenDict[Any, Any]]:
+    def mapping_hook(self, t: Any) -> Callable[[Any, Any], FrozenDict[Any, Any]]:
         args = typing.get_args(t)
         key_t, val_t = args if len(args) == 2 else (Any, Any)
         key_hook, val_hook = self.element_hook(key_t), self.element_hook(val_t)
@@ -370,10 +380,10 @@ class _Structuring:
         c = self.c
         for cls, hook in _PLAIN_HOOKS.items():
             c.register_structure_hook(cls, hook)
-        c.register_structure_hook_factory(_is_origin(frozenset, set), self.set)
-        c.register_structure_hook_factory(_is_origin(tuple, list), self.tuple)
+        c.register_structure_hook_factory(_is_origin(frozenset, set), self.set_hook)
+        c.register_structure_hook_factory(_is_origin(tuple, list), self.tuple_hook)
         c.register_structure_hook_factory(
-            _is_origin(Mapping, dict, FrozenDict), self.mapping
+            _is_origin(Mapping, dict, FrozenDict), self.mapping_hook
         )
         c.register_structure_hook_func(
             lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
@@ -416,6 +426,10 @@ types need no registration."""
 _fast = _make_converter(detailed=False)
 """The same hooks, without collecting paths: tried first, and when it fails
 `from_dict` asks `converter`, which says where."""
+
+_for_json = cattrs.Converter()
+"""Unstructuring for `to_json` alone: tuples go to `json.dumps` uncopied."""
+_Unstructuring(_for_json, for_json=True).register()
 
 
 # --- errors --------------------------------------------------------------------
@@ -486,9 +500,9 @@ def _check_value(path: str, obj: object) -> None:
 # --- the cyclic garbage collector ------------------------------------------------
 
 _LARGE_COUNT = 1000
-"""A collection this long makes a value large (about 200 kB of JSON and up)."""
-_LARGE_TEXT = 1 << 20
-"""JSON text this long (in characters or bytes) is large."""
+"""A collection this long makes a value large (1,000 members: about 500 kB)."""
+_LARGE_TEXT = 1 << 19
+"""JSON text this long (in characters or bytes) is large (about 1,000 members)."""
 
 
 def _is_large(value: object) -> bool:
@@ -498,7 +512,7 @@ def _is_large(value: object) -> bool:
     if isinstance(value, Mapping):
         items: Any = value.values()
     elif _is_value_type(type(value)):
-        items = (getattr(value, a.name) for a in attrs.fields(type(value)))
+        items = (getattr(value, a.name) for a in attrs.fields(type(value)))  # type: ignore[arg-type]  # an attrs class, checked
     else:
         return False
     return any(isinstance(v, (list, tuple)) and len(v) >= _LARGE_COUNT for v in items)
@@ -611,7 +625,7 @@ def _find(data: Any, bad: Callable[[Any], tuple[str, Any] | None]) -> tuple[str,
             return (_join(path, key) if key else path), value
         if isinstance(node, dict):
             stack.extend((node[k], _join(path, k)) for k in reversed(list(node)))
-        elif isinstance(node, list):
+        elif isinstance(node, (list, tuple)):
             stack.extend((node[i], f"{path}[{i}]") for i in reversed(range(len(node))))
     return "", data  # pragma: no cover - called only when something is flagged
 
@@ -689,13 +703,13 @@ def to_dict(obj: object) -> Any:
         return _unstructure(obj)
 
 
-def _unstructure(obj: object) -> Any:
+def _unstructure(obj: object, c: cattrs.Converter = _fast) -> Any:
     if isinstance(obj, (list, tuple)):
         for i, item in enumerate(obj):
             _check_value(f"obj[{i}]", item)
-        return [_fast.unstructure(item) for item in obj]
+        return [c.unstructure(item) for item in obj]
     _check_value("obj", obj)
-    return _fast.unstructure(obj)
+    return c.unstructure(obj)
 
 
 def from_dict(cls: type[T], data: Any) -> T:
@@ -775,8 +789,15 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
             f"None or a whole number of spaces from 0 to {_MAX_INDENT}",
         )
     with _collector_paused(_is_large(obj)):
-        data = _unstructure(obj)
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=indent)
+        data = _unstructure(obj, _for_json)
+        # Values are acyclic (frozen, built bottom-up): no need to check.
+        text = json.dumps(
+            data,
+            ensure_ascii=False,
+            allow_nan=False,
+            check_circular=False,
+            indent=indent,
+        )
         if not text.isascii() and _not_utf8(text):
             path, value = _find(data, _not_encodable)
             raise InvalidInputError(
