@@ -29,6 +29,7 @@ from cattrs.gen import make_dict_structure_fn
 from peerkit._availability import WeeklyAvailability
 from peerkit._frozendict import FrozenDict
 from peerkit._instants import as_instant
+from peerkit._model import Member, member_from_plain
 from peerkit.errors import InvalidInputError
 
 T = TypeVar("T")
@@ -362,16 +363,22 @@ class _Structuring:
         return structure
 
     def attrs_class(self, cl: type[Any]) -> Callable[[Any, Any], Any]:
+        # The fast pass checks for unknown keys itself, without building a
+        # set per object; the detailed pass lets cattrs name the key.
         generated = make_dict_structure_fn(
             cl,
             self.c,
-            _cattrs_forbid_extra_keys=True,
+            _cattrs_forbid_extra_keys=self.detailed,
             _cattrs_detailed_validation=self.detailed,
         )
+        known = frozenset(a.name for a in attrs.fields(cl) if a.init)
+        check_keys = not self.detailed
 
         def structure(value: Any, _t: Any) -> Any:
             if not isinstance(value, Mapping):
                 raise InvalidInputError("", value, f"a mapping of {cl.__name__} fields")
+            if check_keys and not known.issuperset(value):
+                raise InvalidInputError("", value, f"only {cl.__name__} fields")
             return generated(value, cl)
 
         return structure
@@ -426,6 +433,21 @@ types need no registration."""
 _fast = _make_converter(detailed=False)
 """The same hooks, without collecting paths: tried first, and when it fails
 `from_dict` asks `converter`, which says where."""
+
+
+def _fast_member_hook(ordinary: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """Members from plainly valid JSON in one pass; anything else as usual."""
+
+    def structure(value: Any, t: Any) -> Any:
+        member = member_from_plain(value)
+        return ordinary(value, t) if member is None else member
+
+    return structure
+
+
+_fast.register_structure_hook(
+    Member, _fast_member_hook(_fast.get_structure_hook(Member))
+)
 
 _for_json = cattrs.Converter()
 """Unstructuring for `to_json` alone: tuples go to `json.dumps` uncopied."""
@@ -759,7 +781,7 @@ def _structure(cls: type[T], data: Any) -> T:
 
 
 def to_json(obj: object, *, indent: int | None = None) -> str:
-    """
+    r"""
     A peerkit value (or a list or tuple of them) as JSON text; see `to_dict`.
 
     Args:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -122,22 +123,27 @@ def _encodes(value: str) -> bool:
 
 
 def check_str(path: str, value: object) -> str:
-    """
+    r"""
     Return *value* if it is a non-empty string without surrounding space.
 
     A string UTF-8 cannot encode (a lone surrogate such as ``"\ud800"``,
     which JSON, iCalendar and every database driver refuse to write) is
     refused here, so no value can hold one.
     """
-    if not is_good_str(value):
-        if isinstance(value, str) and value and not _encodes(value):
-            raise InvalidInputError(
-                path, value, "text that can be written as UTF-8 (no lone surrogates)"
-            )
+    if (
+        isinstance(value, str)
+        and value != ""
+        and value == value.strip()
+        and (value.isascii() or _encodes(value))
+    ):
+        return value  # is_good_str, inlined: this runs for every string field
+    if isinstance(value, str) and value and not _encodes(value):
         raise InvalidInputError(
-            path, value, "a non-empty string without leading or trailing spaces"
+            path, value, "text that can be written as UTF-8 (no lone surrogates)"
         )
-    return value  # type: ignore[return-value]  # is_good_str checked it is a str
+    raise InvalidInputError(
+        path, value, "a non-empty string without leading or trailing spaces"
+    )
 
 
 def check_int(
@@ -233,7 +239,7 @@ def string(*, optional: bool = False) -> Validator:
 
 def strings(*, non_empty: bool = False) -> Validator:
     """A frozenset of non-empty strings (at least one if *non_empty*)."""
-    return _maybe(lambda path, value: check_str_set(path, value, non_empty=non_empty))
+    return _maybe(functools.partial(check_str_set, non_empty=non_empty))
 
 
 def integer(
@@ -241,8 +247,7 @@ def integer(
 ) -> Validator:
     """An int (not a bool) in ``[low, high]`` (or None if *optional*)."""
     return _maybe(
-        lambda path, value: check_int(path, value, minimum=low, maximum=high),
-        optional=optional,
+        functools.partial(check_int, minimum=low, maximum=high), optional=optional
     )
 
 
@@ -255,10 +260,7 @@ def number(
     low: float | None = None, high: float | None = None, *, optional: bool = False
 ) -> Validator:
     """A finite real number in ``[low, high]`` (or None if *optional*)."""
-    return _maybe(
-        lambda path, value: check_float(path, value, low=low, high=high),
-        optional=optional,
-    )
+    return _maybe(functools.partial(check_float, low=low, high=high), optional=optional)
 
 
 def unit(*, optional: bool = False) -> Validator:
@@ -296,7 +298,7 @@ def instance(
 ) -> Validator:
     """An instance of *cls* (or None if *optional*), described as *expected*."""
     return _maybe(
-        lambda path, value: check_instance(path, value, cls, expected),
+        functools.partial(check_instance, cls=cls, expected=expected),
         optional=optional,
     )
 
