@@ -5,6 +5,13 @@ Structuring is strict: a JSON number is not a string, a string is not a
 list of characters, unknown keys are refused, naive datetimes are refused.
 Every failure becomes an `InvalidInputError` whose path names the field,
 e.g. ``members[3].timezone``.
+
+Speed (issue 15): the same availability specs are parsed once and shared
+(values are immutable); a fast converter reads first, plainly valid
+members in one pass (`peerkit._model.member_from_plain`), and only when it
+fails is the detailed converter asked, to name the path; large values are
+read and written with the cyclic garbage collector paused (see
+`_CollectorPause`); `to_json` hands `json.dumps` tuples without copying.
 """
 
 from __future__ import annotations
