@@ -1,5 +1,7 @@
 """The core domain model: journey scales, members, groups, cohorts."""
 
+import json
+
 import attrs
 import pytest
 from hypothesis import given
@@ -17,6 +19,8 @@ from peerkit import (
     UnknownStageError,
     WeeklyAvailability,
 )
+from peerkit._model import member_from_plain
+from peerkit._serde import converter
 from peerkit.testing import cohorts, journey_scales, members, stages
 
 # --- journey scales --------------------------------------------------------
@@ -431,3 +435,44 @@ def test_counts_have_a_sane_upper_bound() -> None:
         Member("a", "action", max_partners=10**5000)
     with pytest.raises(InvalidInputError):
         Group("g", (), 10**7)
+
+
+# --- the one-pass reading of plain members (issue 15, faster JSON) ---------------
+
+_ODD_JSON = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2_000_000),
+    st.floats(allow_nan=False),
+    st.sampled_from(
+        ["", " a", "a ", "\ud800", "EST", "UTC", "action", "mon 09:00-10:00"]
+    ),
+    st.lists(st.sampled_from(["en", "", "x\ud800", " y", "mon 09:00-10:00", "never"])),
+    st.dictionaries(
+        st.sampled_from(["k", "", " k"]), st.sampled_from(["v", "", "\udc00"])
+    ),
+    st.text(max_size=5),
+)
+
+
+@given(members(), st.data())
+def test_plain_member_reading_agrees_with_the_constructor(
+    member: Member, data: st.DataObject
+) -> None:
+    """The one-pass member_from_plain gives what the constructor gives, or None; never a value the constructor refuses."""
+    plain = peerkit.to_dict(member)
+    assert member_from_plain(plain) == member
+    assert member_from_plain(json.loads(json.dumps(plain))) == member
+    fields = data.draw(st.lists(st.sampled_from([*sorted(plain), "extra"]), max_size=3))
+    for field in fields:
+        if data.draw(st.booleans()):
+            plain.pop(field, None)
+        else:
+            plain[field] = data.draw(_ODD_JSON)
+    fast = member_from_plain(plain)
+    try:  # the detailed converter: the attrs constructor, every validator
+        expected = converter.structure(plain, Member)
+    except Exception:  # noqa: BLE001 - any refusal
+        assert fast is None
+    else:
+        assert fast is None or (fast == expected and repr(fast) == repr(expected))

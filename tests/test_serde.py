@@ -409,3 +409,214 @@ def test_reason_codes_are_matched_whole() -> None:
     """A code with a trailing newline is not a code."""
     with pytest.raises(InvalidInputError):
         Reason("stage.close\n", 1, "m")
+
+
+# --- issue 15: JSON correctness ----------------------------------------------------
+
+
+def test_a_repeated_json_key_is_refused_with_its_path() -> None:
+    """{"max_partners": 0, "max_partners": 3} is refused, not silently read as 3."""
+    text = '{"id": "a", "stage": "action", "max_partners": 0, "max_partners": 3}'
+    with pytest.raises(InvalidInputError) as info:
+        from_json(Member, text)
+    assert info.value.path == "max_partners"
+    cohort = to_dict(Cohort([Member("a", "action"), Member("b", "action")]))
+    text = json.dumps(cohort).replace(
+        '"max_partners": 1', '"max_partners": 1, "max_partners": 2', 2
+    )
+    with pytest.raises(InvalidInputError) as info:
+        from_json(Cohort, text)
+    assert info.value.path == "members[0].max_partners"
+    traits = '{"id": "a", "stage": "s", "traits": {"x": "1", "x": "2"}}'
+    with pytest.raises(InvalidInputError) as info:
+        from_json(Member, traits)
+    assert info.value.path == "traits.x"
+
+
+def test_lists_and_tuples_of_values_round_trip() -> None:
+    """to_json/from_json, to_dict/from_dict take list[T] and tuple[T, ...] of a value type."""
+    people = [Member("ada", "action"), Member("ben", "preparation", goals=["sleep"])]
+    text = to_json(people)
+    assert text == to_json(tuple(people))
+    assert from_json(list[Member], text) == people
+    assert from_json(tuple[Member, ...], text) == tuple(people)
+    assert from_dict(list[Member], to_dict(people)) == people
+    assert to_json([]) == "[]"
+    assert from_json(list[Member], "[]") == []
+
+
+def test_list_errors_name_the_position() -> None:
+    """A bad member in a list is named by its position: [3].id."""
+    data = [to_dict(Member(f"m{i}", "action")) for i in range(5)]
+    data[3]["id"] = ""
+    with pytest.raises(InvalidInputError) as info:
+        from_json(list[Member], json.dumps(data))
+    assert info.value.path == "[3].id"
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(tuple[Member, ...], {"not": "a list"})
+    assert info.value.path == "tuple[Member, ...]"
+    with pytest.raises(InvalidInputError) as info:
+        to_json([Member("a", "action"), "b"])
+    assert info.value.path == "obj[1]"
+    for bad in (list, list[int], tuple[Member, int], dict[str, Member]):
+        with pytest.raises(InvalidInputError) as info:
+            from_json(bad, "[]")
+        assert info.value.path == "cls"
+
+
+@pytest.mark.parametrize("indent", [1.5, True, -1, 17, 10**9, "  "])
+def test_a_bad_indent_is_refused_by_name(indent: object) -> None:
+    """to_json(indent=...) takes None or 0 to 16 spaces; anything else names indent."""
+    with pytest.raises(InvalidInputError) as info:
+        to_json(Member("a", "action"), indent=indent)  # type: ignore[arg-type]
+    assert info.value.path == "indent"
+
+
+def test_good_indents_pretty_print() -> None:
+    """An indent of 0 to 16 spaces pretty-prints the same value."""
+    ada = Member("a", "action")
+    for indent in (0, 2, 16):
+        assert from_json(Member, to_json(ada, indent=indent)) == ada
+
+
+def test_from_dict_takes_a_single_spec_string_as_the_constructor_does() -> None:
+    """Availability given as one spec string (or str() of a value) reads as in Member()."""
+    week = WeeklyAvailability.parse(["mon-fri 18:00-21:00", "sat 10:00-12:00"])
+    data = {"id": "a", "stage": "s", "availability": "mon 18:00-21:00"}
+    assert from_dict(Member, data) == Member("a", "s", availability="mon 18:00-21:00")
+    assert from_dict(WeeklyAvailability, str(week)) == week
+    assert from_dict(Member, {**data, "availability": str(week)}).availability == week
+    with pytest.raises(InvalidInputError) as info:
+        from_dict(Member, {**data, "availability": ["mon 09:00-10:00", "nope"]})
+    assert info.value.path == "availability[1]"
+
+
+@pytest.mark.parametrize("bad", ["\ud800", "a\udfffb", "\udc00z"])
+def test_lone_surrogates_are_refused_where_strings_are_checked(bad: str) -> None:
+    """A string UTF-8 cannot encode never gets into a value: the field is named."""
+    with pytest.raises(InvalidInputError, match="UTF-8") as info:
+        Member(bad, "action")
+    assert info.value.path == "id"
+    with pytest.raises(InvalidInputError) as info:
+        Member("a", "action", goals=["ok", bad])
+    assert info.value.path == "goals"
+    with pytest.raises(InvalidInputError) as info:
+        Member("a", "action", traits={"k": bad})
+    assert info.value.path == "traits['k']"
+    escaped = json.dumps({"id": bad, "stage": "action"})
+    with pytest.raises(InvalidInputError) as info:
+        from_json(Member, escaped)
+    assert info.value.path == "id"
+
+
+def test_to_json_refuses_a_string_that_cannot_be_written() -> None:
+    """A lone surrogate that reached a value unchecked is refused by to_json with its path."""
+    import attrs
+
+    @attrs.frozen
+    class Note:
+        text: str
+
+    with pytest.raises(InvalidInputError) as info:
+        to_json([Note("fine"), Note("bad \ud800")])
+    assert info.value.path == "obj[1].text"
+    assert to_json(Note("caf\u00e9")) == '{"text": "caf\u00e9"}'
+
+
+# --- issue 15: faster JSON keeps every answer ---------------------------------------
+
+
+def test_large_values_round_trip_and_restore_the_collector() -> None:
+    """A cohort large enough to pause the cyclic collector round-trips, and the collector is on after."""
+    import gc
+
+    from peerkit._serde import _LARGE_TEXT
+    from peerkit.datasets import simulate_cohort
+
+    cohort = simulate_cohort(1200)
+    text = to_json(cohort)
+    assert len(text) > _LARGE_TEXT
+    assert gc.isenabled()
+    assert from_json(Cohort, text) == cohort
+    assert from_dict(Cohort, to_dict(cohort)) == cohort
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert from_json(Cohort, text) == cohort
+        assert not gc.isenabled()  # an application's own choice is kept
+    finally:
+        gc.enable()
+
+
+def test_an_error_in_a_large_value_restores_the_collector_and_names_the_path() -> None:
+    """A bad member deep in a large cohort is named, and the collector is back on."""
+    import gc
+
+    from peerkit.datasets import simulate_cohort
+
+    data = to_dict(simulate_cohort(1200))
+    data["members"][1100]["timezone"] = "EST"
+    with pytest.raises(InvalidInputError, match="America/New_York") as info:
+        from_json(Cohort, json.dumps(data))
+    assert info.value.path == "members[1100].timezone"
+    assert gc.isenabled()
+
+
+def test_json_from_8_threads_equals_the_serial_results() -> None:
+    """from_json and to_json from 8 threads at a tight switch interval give the serial answers."""
+    import gc
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from peerkit._availability import parse_specs
+    from peerkit.datasets import simulate_cohort
+
+    cohorts = [simulate_cohort(n, seed=n) for n in (3, 40, 1100, 7, 60, 1050, 25, 90)]
+    texts = [to_json(c) for c in cohorts]
+    parse_specs.cache_clear()
+
+    def work(i: int) -> tuple[object, str]:
+        return from_json(Cohort, texts[i]), to_json(cohorts[i])
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            threaded = list(pool.map(work, list(range(len(texts))) * 2))
+    finally:
+        sys.setswitchinterval(interval)
+    serial = [work(i) for i in list(range(len(texts))) * 2]
+    assert len(threaded) == 16
+    assert threaded == serial
+    assert [c for c, _ in serial[:8]] == cohorts
+    assert gc.isenabled()
+
+
+def test_parsed_availabilities_are_shared_and_equal() -> None:
+    """The same specs read twice give one shared, equal value (safe: it is immutable)."""
+    first = WeeklyAvailability.parse(["mon 09:00-10:00", "tue 09:00-10:00"])
+    again = WeeklyAvailability.parse(("mon 09:00-10:00", "tue 09:00-10:00"))
+    assert first is again
+    assert first == WeeklyAvailability([Window(0, 540, 600), Window(1, 540, 600)])
+
+
+def test_collector_pauses_are_counted_across_callers() -> None:
+    """Overlapping pauses keep the collector off until the last ends, even after an error."""
+    import gc
+
+    from peerkit._serde import _CollectorPause
+
+    pause = _CollectorPause()
+    assert gc.isenabled()
+    with pause(large=False):
+        assert gc.isenabled()
+    first, second = pause(large=True), pause(large=True)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()
+    with pytest.raises(KeyError), pause(large=True):
+        raise KeyError("boom")
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pendulum
@@ -631,3 +633,166 @@ def test_ranges_are_bounded() -> None:
     assert WeeklyAvailability.always().intervals_between(
         t, t.add(days=400), timezone="UTC"
     )
+
+
+# --- legacy zone names -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("legacy", "suggested"),
+    [
+        ("EST", "America/New_York"),
+        ("EST5EDT", "America/New_York"),
+        ("CST6CDT", "America/Chicago"),
+        ("MST", "America/Denver"),
+        ("MST7MDT", "America/Denver"),
+        ("PST8PDT", "America/Los_Angeles"),
+        ("HST", "Pacific/Honolulu"),
+        ("CET", "Europe/Paris"),
+        ("MET", "Europe/Paris"),
+        ("EET", "Europe/Athens"),
+        ("WET", "Europe/Lisbon"),
+        ("GMT", "Europe/London"),
+    ],
+)
+def test_legacy_zone_names_are_refused_with_a_geographic_suggestion(
+    legacy: str, suggested: str
+) -> None:
+    """A legacy non-geographic zone name is refused, and the message names the place."""
+    with pytest.raises(InvalidInputError) as info:
+        Member("ada", "action", timezone=legacy)
+    assert info.value.path == "timezone"
+    assert suggested in str(info.value)
+    with pytest.raises(InvalidInputError, match=suggested):
+        week_span(dt.date(2024, 7, 1), timezone=legacy)
+
+
+def test_two_new_yorkers_one_typed_est_cannot_silently_miss_each_other() -> None:
+    """The July case: a New Yorker entered as "EST" is refused, not given 0 shared minutes."""
+    hour = WeeklyAvailability.parse("mon 18:00-19:00")
+    ada = Member("ada", "action", timezone=NY, availability=hour)
+    with pytest.raises(InvalidInputError, match="America/New_York"):
+        Member("ben", "action", timezone="EST", availability=hour)
+    ben = Member("ben", "action", timezone=NY, availability=hour)
+    july = dt.date(2024, 7, 1)
+    assert overlap_minutes([ada, ben], week_of=july, timezone=NY) == 60.0
+
+
+@pytest.mark.parametrize(
+    "name", ["UTC", "Etc/UTC", "Etc/GMT+5", "Etc/GMT-14", "US/Eastern", "Japan"]
+)
+def test_fixed_offsets_and_geographic_links_stay_allowed(name: str) -> None:
+    """UTC, the Etc/* fixed offsets and links to a place's zone are still accepted."""
+    assert Member("ada", "action", timezone=name).timezone == name
+
+
+@given(timezones())
+def test_the_timezones_strategy_draws_no_refused_name(name: str) -> None:
+    """peerkit.testing.timezones() never draws a name peerkit refuses."""
+    assert Member("ada", "action", timezone=name).timezone == name
+
+
+# --- ambiguous wall times --------------------------------------------------------
+
+
+def test_fold_picks_the_instant_in_either_order_of_construction() -> None:
+    """01:30 with fold=1 on New York's fall-back night is 06:30 UTC, built first or second."""
+    ny = ZoneInfo(NY)
+    first = dt.datetime(2024, 11, 3, 1, 30, tzinfo=ny)
+    second = dt.datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=ny)
+    assert first == second  # Python compares same-zone wall times: a cache trap
+    three_hours = dt.timedelta(hours=3)
+    for order in ((first, second), (second, first)):
+        built = {d.fold: Interval(start=d, end=d + three_hours) for d in order}
+        assert built[0].start == pendulum.datetime(2024, 11, 3, 5, 30)
+        assert built[1].start == pendulum.datetime(2024, 11, 3, 6, 30)
+        assert built[1].start.hour == 6
+
+
+# --- threads ---------------------------------------------------------------------
+
+
+def _in_threads(call: Callable[[Any], object], args: Sequence[Any]) -> list[object]:
+    """*call* on every arg from 8 threads at a tight switch interval."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            return list(pool.map(call, args))
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def test_parsing_and_overlaps_from_8_threads_equal_the_serial_results() -> None:
+    """WeeklyAvailability.parse, common_intervals and overlap_minutes agree with serial runs under threads."""
+    from peerkit._availability import materialize, parse_specs
+    from peerkit._intervals import week_bounds
+
+    zones = [NY, LONDON, "Australia/Lord_Howe", "Pacific/Apia", "Asia/Kathmandu"]
+    specs = [
+        [f"{day} {h:02d}:00-{h + 3:02d}:30", "sat,sun 09:00-11:00"]
+        for day in ("mon", "tue", "wed")
+        for h in range(6, 21, 2)
+    ]
+    members = [
+        Member(f"m{i}", "action", timezone=zones[i % 5], availability=s)
+        for i, s in enumerate(specs)
+    ]
+    weeks = [dt.date(2024, 3, 4) + dt.timedelta(weeks=k) for k in range(12)]
+    cases = [(i, w) for i in range(len(members) - 1) for w in weeks]
+
+    def work(case: tuple[int, dt.date]) -> tuple[object, ...]:
+        i, week = case
+        pair = members[i : i + 2]
+        return (
+            WeeklyAvailability.parse(specs[i]),
+            common_intervals(pair, week_of=week, timezone=zones[i % 5]),
+            overlap_minutes(pair, week_of=week, timezone=NY),
+        )
+
+    for cache in (materialize, parse_specs, week_bounds):
+        cache.cache_clear()
+    threaded = _in_threads(work, cases)
+    for cache in (materialize, parse_specs, week_bounds):
+        cache.cache_clear()
+    serial = [work(case) for case in cases]
+    assert len(serial) == len(cases) > 100
+    assert threaded == serial
+
+
+def test_an_interrupted_parse_leaves_the_cache_usable() -> None:
+    """An exception while a spec is parsed caches nothing: the next call is right."""
+    from unittest import mock
+
+    from peerkit import _availability
+
+    _availability.parse_specs.cache_clear()
+    with (
+        mock.patch.object(_availability, "parse_days", side_effect=KeyboardInterrupt),
+        pytest.raises(KeyboardInterrupt),
+    ):
+        WeeklyAvailability.parse(["mon 09:00-10:00"])
+    assert WeeklyAvailability.parse(["mon 09:00-10:00"]).specs() == ("mon 09:00-10:00",)
+
+
+# --- str() reads back --------------------------------------------------------------
+
+
+@given(weekly_availabilities())
+def test_str_reads_back_through_parse_and_member(week: WeeklyAvailability) -> None:
+    """str(week) is a form parse and Member(availability=...) read back to an equal value."""
+    assert WeeklyAvailability.parse(str(week)) == week
+    assert Member("ada", "action", availability=str(week)).availability == week
+
+
+def test_parse_reads_semicolons_and_never() -> None:
+    """Several specs may share one string, joined by ';'; 'never' is no time at all."""
+    week = WeeklyAvailability.parse("mon-fri 18:00-21:00; sat 10:00-12:00")
+    assert week.minutes_per_week == 5 * 180 + 120
+    assert WeeklyAvailability.parse("never").is_empty
+    with pytest.raises(InvalidInputError) as info:
+        WeeklyAvailability.parse(["mon 09:00-10:00", "tue 09:00-10:00; funday 1-2"])
+    assert info.value.path == "specs[1]"

@@ -4,7 +4,7 @@ import pytest
 
 from peerkit import InvalidInputError
 from peerkit._serde import converter
-from peerkit._validate import check_float, check_int, to_tuple
+from peerkit._validate import check_float, check_int, check_str, check_str_set, to_tuple
 
 
 def test_check_float_bounds_and_types() -> None:
@@ -41,3 +41,15 @@ def test_strict_bools_and_lists() -> None:
     with pytest.raises(InvalidInputError) as info:
         converter.structure(["a", 2], list[str])
     assert info.value.path == "[1]"
+
+
+@pytest.mark.parametrize("bad", ["\ud800", "x\udbff", "\udfff y"])
+def test_check_str_refuses_lone_surrogates(bad: str) -> None:
+    """check_str (every string field's check) refuses text UTF-8 cannot encode."""
+    with pytest.raises(InvalidInputError, match="UTF-8") as info:
+        check_str("name", bad)
+    assert info.value.path == "name"
+    with pytest.raises(InvalidInputError) as info:
+        check_str_set("tags", frozenset({"ok", bad}))
+    assert info.value.path == "tags"
+    assert check_str("name", "caf\u00e9 \U0001f600") == "caf\u00e9 \U0001f600"

@@ -211,6 +211,11 @@ def parse_days(text: str) -> list[int] | None:
 
 
 def _parse_window(path: str, spec: object) -> list[Window]:
+    """One spec's windows; ``;`` joins several specs and ``never`` is none."""
+    if isinstance(spec, str) and ";" in spec:
+        return [w for part in spec.split(";") for w in _parse_window(path, part)]
+    if isinstance(spec, str) and spec.strip().lower() == "never":
+        return []
     if not isinstance(spec, str) or len(spec) > _SPEC_MAX:
         raise InvalidInputError(path, spec, _SPEC_HELP)
     m = _SPEC.fullmatch(spec)
@@ -236,6 +241,15 @@ def _parse_window(path: str, spec: object) -> list[Window]:
             if end > 0:
                 out.append(Window((day + 1) % 7, 0, end))
     return out
+
+
+def _parse_windows(specs: tuple[object, ...], *, single: bool) -> tuple[Window, ...]:
+    if single:
+        return tuple(_parse_window("specs", specs[0]))
+    windows: list[Window] = []
+    for i, spec in enumerate(specs):
+        windows.extend(_parse_window(f"specs[{i}]", spec))
+    return tuple(windows)
 
 
 @attrs.frozen
@@ -266,6 +280,11 @@ class WeeklyAvailability:
     windows: tuple[Window, ...] = attrs.field(
         default=(), converter=_normalize_windows, validator=_check_windows
     )
+    # specs() memoized: a pure function of the immutable windows, written at
+    # most once per value (an atomic store of a finished tuple), not compared.
+    _specs: tuple[str, ...] | None = attrs.field(
+        init=False, default=None, eq=False, repr=False
+    )
 
     @classmethod
     def parse(cls, specs: str | Iterable[str]) -> Self:
@@ -276,6 +295,9 @@ class WeeklyAvailability:
         ``monday``), a range (``mon-fri``), a list (``sat,sun``), or one of
         ``daily``, ``weekdays``, ``weekends``. An end at or before the start
         crosses midnight (``fri 22:00-01:00``); ``24:00`` ends at midnight.
+        One string may hold several specs joined by ``;``, and ``never``
+        means no time at all: the forms `str` writes, so
+        ``parse(str(week)) == week``.
 
         Args:
             specs: One spec or an iterable of specs.
@@ -293,13 +315,21 @@ class WeeklyAvailability:
             ('mon 23:00-24:00', 'tue 00:00-01:00', 'sat 10:00-12:00', 'sun 10:00-12:00')
         """
         if isinstance(specs, str):
-            return cls(tuple(_parse_window("specs", specs)))
-        if not isinstance(specs, Iterable) or isinstance(specs, (bytes, Mapping)):
+            key: tuple[str, ...] = (specs,)
+        elif type(specs) is tuple:
+            key = specs
+        elif type(specs) is list:
+            key = tuple(specs)
+        elif not isinstance(specs, Iterable) or isinstance(specs, (bytes, Mapping)):
             raise InvalidInputError("specs", specs, "a window spec or a list of them")
-        windows: list[Window] = []
-        for i, spec in enumerate(specs):
-            windows.extend(_parse_window(f"specs[{i}]", spec))
-        return cls(tuple(windows))
+        else:
+            key = specs if isinstance(specs, tuple) else tuple(specs)
+        if cls is WeeklyAvailability and len(key) <= _CACHED_SPECS:
+            try:
+                return parse_specs(key)  # type: ignore[return-value]  # cls is exact
+            except (TypeError, InvalidInputError):
+                pass  # an unhashable item or a bad spec: read again for the error
+        return cls(_parse_windows(key, single=isinstance(specs, str)))
 
     @classmethod
     def always(cls) -> Self:
@@ -351,7 +381,11 @@ class WeeklyAvailability:
             >>> WeeklyAvailability.parse(week.specs()) == week
             True
         """
-        return tuple(str(w) for w in self.windows)
+        specs = self._specs
+        if specs is None:
+            specs = tuple(str(w) for w in self.windows)
+            object.__setattr__(self, "_specs", specs)
+        return specs
 
     def __str__(self) -> str:
         """
@@ -364,6 +398,9 @@ class WeeklyAvailability:
             'mon-fri 18:00-21:00; sat 10:00-12:00'
             >>> str(WeeklyAvailability())
             'never'
+            >>> week = WeeklyAvailability.parse(["mon 09:00-10:00", "fri 22:00-01:00"])
+            >>> WeeklyAvailability.parse(str(week)) == week
+            True
         """
         if not self.windows:
             return "never"
@@ -456,6 +493,20 @@ class WeeklyAvailability:
             )
         spans = materialize(self.windows, timezone, lo, hi)
         return tuple(interval_of(s, e) for s, e in spans)
+
+
+# A cohort repeats a few dozen availability specs member after member: the
+# parsed values are shared (they are immutable). The cache is functools'
+# LRU cache, which is thread-safe and stores a value only once it is built;
+# it is bounded in entries, and only short spec lists are cached, so it is
+# bounded in memory too.
+_CACHED_SPECS = 32
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_specs(specs: tuple[str, ...]) -> WeeklyAvailability:
+    """`WeeklyAvailability.parse` of a short tuple of specs, shared (cached)."""
+    return WeeklyAvailability(_parse_windows(specs, single=False))
 
 
 _MAX_RANGE_DAYS = 400

@@ -17,21 +17,32 @@ class FrozenDict(Mapping[K, V]):
     from the same items in a different order iterate identically.
     """
 
-    __slots__ = ("_data", "_hash")
+    __slots__ = ("_data", "_hash", "str_keys")
 
     _data: dict[K, V]
     _hash: int | None
+    str_keys: bool
+    """Whether every key is a ``str`` (so the order is plain sorted order)."""
 
     def __new__(cls, items: Mapping[K, V] | None = None) -> FrozenDict[K, V]:
         data = dict(items) if items is not None else {}
-        try:
-            order = sorted(data, key=_sort_key)
-        except TypeError:  # pragma: no cover - keys are str in every peerkit type
-            order = list(data)
+        str_keys = all(type(k) is str for k in data)
+        if str_keys:
+            order = sorted(data)  # type: ignore[type-var]  # str keys; as _sort_key
+        else:
+            try:
+                order = sorted(data, key=_sort_key)
+            except TypeError:  # pragma: no cover - keys are str in every peerkit type
+                order = list(data)
         self = super().__new__(cls)
         object.__setattr__(self, "_data", {k: data[k] for k in order})
         object.__setattr__(self, "_hash", None)
+        object.__setattr__(self, "str_keys", str_keys)
         return self
+
+    def to_dict(self) -> dict[K, V]:
+        """A plain dict of the same items, in the same (canonical) order."""
+        return dict(self._data)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"FrozenDict is immutable; cannot set {name}")

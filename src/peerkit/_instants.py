@@ -29,13 +29,46 @@ MINUTES_PER_DAY = 24 * 60
 _NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
 
 
+# Legacy names that are not places. Each names a clock rule ("EST" is
+# always UTC-5, "CET" is central Europe's rule in the abstract), so a New
+# Yorker entered as "EST" is an hour off all summer. They are refused, with
+# the place a person who typed them most likely means. The zone database's
+# other old names (US/Eastern, Japan, GB) are links to a place's zone and
+# follow its clocks, so they stay usable; UTC, its aliases and the Etc/*
+# fixed offsets stay too (they say plainly that they are fixed).
+LEGACY_ZONES: dict[str, str] = {
+    "EST": "America/New_York",
+    "EST5EDT": "America/New_York",
+    "CST6CDT": "America/Chicago",
+    "MST": "America/Denver",
+    "MST7MDT": "America/Denver",
+    "PST8PDT": "America/Los_Angeles",
+    "HST": "Pacific/Honolulu",
+    "CET": "Europe/Paris",
+    "MET": "Europe/Paris",
+    "EET": "Europe/Athens",
+    "WET": "Europe/Lisbon",
+    "GMT": "Europe/London",
+    "GMT0": "Europe/London",
+    "GMT+0": "Europe/London",
+    "GMT-0": "Europe/London",
+    "Greenwich": "Europe/London",
+}
+"""Refused legacy zone names, each with the geographic zone to suggest."""
+
+
+# Built once, before it is published: functools.cache stores the frozenset
+# only when it is complete, and it is never changed afterwards.
 @functools.cache
 def known_zones() -> frozenset[str]:
+    """Every IANA zone name peerkit accepts (legacy non-places refused)."""
     names = frozenset(zoneinfo.available_timezones()) | frozenset(pendulum.timezones())
     return frozenset(
         n
         for n in names
-        if n not in _NOT_PLACES and not n.startswith(("posix/", "right/"))
+        if n not in _NOT_PLACES
+        and n not in LEGACY_ZONES
+        and not n.startswith(("posix/", "right/"))
     )
 
 
@@ -47,6 +80,15 @@ def is_timezone(name: object) -> bool:
 def check_timezone(path: str, value: object) -> str:
     """Return *value* if it is a known IANA time zone name, else raise."""
     if not is_timezone(value):
+        suggestion = LEGACY_ZONES.get(value) if isinstance(value, str) else None
+        if suggestion is not None:
+            raise InvalidInputError(
+                path,
+                value,
+                f"a geographic IANA time zone such as {suggestion!r} "
+                f"({value!r} is a legacy name that does not follow any "
+                "place's clock changes; 'UTC' or 'Etc/GMT+5' for a fixed offset)",
+            )
         raise InvalidInputError(
             path, value, "an IANA time zone name such as 'Europe/London'"
         )

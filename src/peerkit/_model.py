@@ -10,11 +10,14 @@ from typing import Any, TypeVar
 import attrs
 
 from peerkit._availability import WeeklyAvailability
-from peerkit._instants import timezone_field
+from peerkit._frozendict import FrozenDict
+from peerkit._instants import is_timezone, timezone_field
 from peerkit._validate import (
+    MAX_COUNT,
     check_str,
     count,
     instance,
+    is_good_str,
     set_map,
     str_map,
     string,
@@ -320,6 +323,99 @@ class Member:
     traits: Mapping[str, str] = attrs.field(
         factory=dict, converter=to_str_map, validator=str_map()
     )
+
+
+def _plain_str_set(value: object, *, non_empty: bool = False) -> frozenset[str] | None:
+    """A JSON list of good strings as a frozenset, else None."""
+    if type(value) is not list or (non_empty and not value):
+        return None
+    for item in value:
+        if not is_good_str(item):
+            return None
+    return frozenset(value)
+
+
+def _plain_specs(value: object) -> WeeklyAvailability | None:
+    """A JSON list of window specs read (shared, cached), else None."""
+    if type(value) is not list:
+        return None
+    for item in value:
+        if type(item) is not str:
+            return None
+    try:
+        return WeeklyAvailability.parse(value)
+    except InvalidInputError:
+        return None
+
+
+_MEMBER_FIELDS = frozenset(a.name for a in attrs.fields(Member))
+_NO_TIME = WeeklyAvailability()
+_EN = frozenset({"en"})
+_NO_TRAITS: FrozenDict[str, str] = FrozenDict()
+
+
+def member_from_plain(data: object) -> Member | None:
+    """
+    A `Member` from decoded JSON that is plainly valid, else None.
+
+    Reading a cohort makes members by the hundred thousand; this checks a
+    JSON object's fields in one pass, by the same rules as `Member`'s
+    validators, and builds the value without checking them again. Any
+    doubt (a missing required field, a value that is not plain JSON or not
+    valid) answers None, and the caller takes the ordinary route, which
+    names the problem. A property test holds it equal to the constructor.
+    """
+    if type(data) is not dict or not _MEMBER_FIELDS.issuperset(data):
+        return None
+    get = data.get
+    ident, stage = get("id"), get("stage")
+    timezone = get("timezone", "UTC")
+    max_partners = get("max_partners", 1)
+    if not (
+        is_good_str(ident)
+        and is_good_str(stage)
+        and is_timezone(timezone)
+        and type(max_partners) is int
+        and 0 <= max_partners <= MAX_COUNT
+    ):
+        return None
+    experiences = _plain_str_set(get("experiences", []))
+    goals = _plain_str_set(get("goals", []))
+    languages = _plain_str_set(get("languages", ["en"]), non_empty=True)
+    availability = (
+        _plain_specs(data["availability"])
+        if "availability" in data
+        else WeeklyAvailability.always()
+    )
+    quiet_hours = _plain_specs(get("quiet_hours", []))
+    traits = get("traits", {})
+    if (
+        experiences is None
+        or goals is None
+        or languages is None
+        or availability is None
+        or quiet_hours is None
+        or type(traits) is not dict
+    ):
+        return None
+    for key, item in traits.items():
+        if not (is_good_str(key) and is_good_str(item)):
+            return None
+    member = object.__new__(Member)
+    for name, value in (
+        ("id", ident),
+        ("stage", stage),
+        ("experiences", experiences),
+        ("goals", goals),
+        ("timezone", timezone),
+        ("availability", availability),
+        ("languages", _EN if languages == _EN else languages),
+        ("max_partners", max_partners),
+        ("quiet_hours", _NO_TIME if quiet_hours == _NO_TIME else quiet_hours),
+        ("traits", FrozenDict(traits) if traits else _NO_TRAITS),
+    ):
+        object.__setattr__(member, name, value)
+    return member
 
 
 # --- groups ------------------------------------------------------------------

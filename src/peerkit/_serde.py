@@ -5,16 +5,26 @@ Structuring is strict: a JSON number is not a string, a string is not a
 list of characters, unknown keys are refused, naive datetimes are refused.
 Every failure becomes an `InvalidInputError` whose path names the field,
 e.g. ``members[3].timezone``.
+
+Speed (issue 15): the same availability specs are parsed once and shared
+(values are immutable); a fast converter reads first, plainly valid
+members in one pass (`peerkit._model.member_from_plain`), and only when it
+fails is the detailed converter asked, to name the path; large values are
+read and written with the cyclic garbage collector paused (see
+`_CollectorPause`); `to_json` hands `json.dumps` tuples without copying.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
+import gc
 import json
 import math
+import threading
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -26,6 +36,7 @@ from cattrs.gen import make_dict_structure_fn
 from peerkit._availability import WeeklyAvailability
 from peerkit._frozendict import FrozenDict
 from peerkit._instants import as_instant
+from peerkit._model import Member, member_from_plain
 from peerkit.errors import InvalidInputError
 
 T = TypeVar("T")
@@ -44,10 +55,6 @@ class _Placeholder:
 _NOTHING = _Placeholder("nothing")
 _UNKNOWN_FIELD = _Placeholder("an unknown field")
 
-converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
-"""The one converter. Capability packages' value types need no registration."""
-
-
 # --- unstructuring -----------------------------------------------------------
 
 
@@ -62,63 +69,98 @@ def _is_origin(*origins: type) -> Callable[[Any], bool]:
     return check
 
 
-def _element_types(t: Any) -> tuple[Any, ...]:
-    return typing.get_args(t)
+_PLAIN = (str, int, float, bool)
 
 
-def _unstructure_set(t: Any) -> Callable[[Any], list[Any]]:
-    (elem,) = _element_types(t) or (Any,)
-
-    def hook(value: Any) -> list[Any]:
-        items = [converter.unstructure(v, unstructure_as=elem) for v in value]
-        return sorted(items, key=_sort_key)
-
-    return hook
+def _sorted_keys(value: Mapping[Any, Any]) -> list[Any]:
+    keys = list(value)
+    if all(type(k) is str for k in keys):
+        keys.sort()  # the same order as _sort_key gives, without a call per key
+        return keys
+    return sorted(keys, key=_sort_key)
 
 
-def _unstructure_tuple(t: Any) -> Callable[[Any], list[Any]]:
-    args = _element_types(t)
+def _plain_mapping(value: Mapping[Any, Any]) -> dict[Any, Any]:
+    """A mapping of plain values as a dict with sorted keys."""
+    if type(value) is FrozenDict and value.str_keys:
+        return value.to_dict()  # already in sorted order
+    return {k: value[k] for k in _sorted_keys(value)}
 
-    def hook(value: Any) -> list[Any]:
+
+class _Unstructuring:
+    """
+    Hook factories: sets as sorted lists, tuples as lists, sorted mappings.
+
+    *for_json* hooks feed `json.dumps` straight away, so they may hand it
+    tuples it writes as arrays: a value's own tuple of strings, and an
+    availability's memoized specs, go out without a copy.
+    """
+
+    def __init__(self, c: cattrs.Converter, *, for_json: bool = False) -> None:
+        self.c = c
+        self.for_json = for_json
+
+    def element_hook(self, t: Any) -> Callable[[Any], Any]:
+        if t is Any:
+            return self.c.unstructure
+        if t in _PLAIN:
+            return _identity
+        return self.c.get_unstructure_hook(t)
+
+    def set_hook(self, t: Any) -> Callable[[Any], list[Any]]:
+        (elem,) = typing.get_args(t) or (Any,)
+        if elem is str:
+            return sorted
+        hook = self.element_hook(elem)
+        return lambda value: sorted((hook(v) for v in value), key=_sort_key)
+
+    def tuple_hook(self, t: Any) -> Callable[[Any], list[Any]]:
+        args = typing.get_args(t)
         if len(args) == 2 and args[1] is Ellipsis:
-            return [converter.unstructure(v, unstructure_as=args[0]) for v in value]
-        if args and len(args) == len(value):
-            return [
-                converter.unstructure(v, unstructure_as=a)
-                for v, a in zip(value, args, strict=True)
-            ]
-        return [converter.unstructure(v) for v in value]
+            if args[0] in _PLAIN:
+                return _identity if self.for_json else list
+            hook = self.element_hook(args[0])
+            return lambda value: [hook(v) for v in value]
+        hooks = [self.element_hook(a) for a in args]
+        anything = self.c.unstructure
 
-    return hook
+        def unstructure(value: Any) -> list[Any]:
+            if hooks and len(hooks) == len(value):
+                return [h(v) for h, v in zip(hooks, value, strict=True)]
+            return [anything(v) for v in value]
+
+        return unstructure
+
+    def mapping_hook(self, t: Any) -> Callable[[Any], dict[Any, Any]]:
+        args = typing.get_args(t)
+        hook = self.element_hook(args[1] if len(args) == 2 else Any)
+        if hook is _identity:
+            return _plain_mapping
+        return lambda value: {k: hook(value[k]) for k in _sorted_keys(value)}
+
+    def register(self) -> None:
+        c = self.c
+        c.register_unstructure_hook_factory(_is_origin(frozenset, set), self.set_hook)
+        c.register_unstructure_hook_factory(_is_origin(tuple, list), self.tuple_hook)
+        c.register_unstructure_hook_factory(
+            _is_origin(Mapping, dict, FrozenDict), self.mapping_hook
+        )
+        c.register_unstructure_hook(FrozenDict, self.mapping_hook(Any))
+        for cls in (dt.datetime, pendulum.DateTime, dt.date, pendulum.Date):
+            c.register_unstructure_hook(cls, _isoformat)
+        if self.for_json:
+            c.register_unstructure_hook(WeeklyAvailability, WeeklyAvailability.specs)
+        else:
+            c.register_unstructure_hook(WeeklyAvailability, lambda v: list(v.specs()))
+        c.register_unstructure_hook(dt.time, lambda v: v.isoformat(timespec="minutes"))
 
 
-def _unstructure_mapping(t: Any) -> Callable[[Any], dict[Any, Any]]:
-    args = _element_types(t)
-    val = args[1] if len(args) == 2 else Any
-
-    def hook(value: Any) -> dict[Any, Any]:
-        return {
-            k: converter.unstructure(value[k], unstructure_as=val)
-            for k in sorted(value, key=_sort_key)
-        }
-
-    return hook
+def _identity(value: Any) -> Any:
+    return value
 
 
-converter.register_unstructure_hook_factory(
-    _is_origin(frozenset, set), _unstructure_set
-)
-converter.register_unstructure_hook_factory(_is_origin(tuple, list), _unstructure_tuple)
-converter.register_unstructure_hook_factory(
-    _is_origin(Mapping, dict, FrozenDict), _unstructure_mapping
-)
-converter.register_unstructure_hook(FrozenDict, _unstructure_mapping(Any))
-converter.register_unstructure_hook(dt.datetime, lambda v: v.isoformat())
-converter.register_unstructure_hook(pendulum.DateTime, lambda v: v.isoformat())
-converter.register_unstructure_hook(dt.date, lambda v: v.isoformat())
-converter.register_unstructure_hook(pendulum.Date, lambda v: v.isoformat())
-converter.register_unstructure_hook(WeeklyAvailability, lambda v: list(v.specs()))
-converter.register_unstructure_hook(dt.time, lambda v: v.isoformat(timespec="minutes"))
+def _isoformat(value: dt.date) -> str:
+    return value.isoformat()
 
 
 # --- structuring ---------------------------------------------------------------
@@ -192,75 +234,6 @@ def _sequence(value: Any, what: str) -> list[Any] | tuple[Any, ...]:
     return value
 
 
-def _each(values: Any, types: Callable[[int], Any]) -> list[Any]:
-    out = []
-    for i, item in enumerate(values):
-        try:
-            out.append(converter.structure(item, types(i)))
-        except Exception as exc:  # noqa: BLE001 - every failure is translated
-            raise _translate(exc).at(f"[{i}]") from None
-    return out
-
-
-def _structure_set_factory(t: Any) -> Callable[[Any, Any], frozenset[Any]]:
-    (elem,) = _element_types(t) or (Any,)
-
-    def hook(value: Any, _t: Any) -> frozenset[Any]:
-        items = _each(_sequence(value, "a list of values"), lambda _i: elem)
-        try:
-            return frozenset(items)
-        except TypeError:  # pragma: no cover - peerkit sets hold hashable values
-            raise InvalidInputError("", value, "a list of distinct values") from None
-
-    return hook
-
-
-def _structure_tuple_factory(t: Any) -> Callable[[Any, Any], Any]:
-    args = _element_types(t)
-    homogeneous = len(args) == 2 and args[1] is Ellipsis
-
-    def hook(value: Any, t: Any) -> Any:
-        if typing.get_origin(t) is list or t is list:
-            return _each(
-                _sequence(value, "a list"), lambda _i: args[0] if args else Any
-            )
-        if homogeneous:
-            items = _sequence(value, "a list")
-            return tuple(_each(items, lambda _i: args[0]))
-        items = _sequence(value, f"a list of {len(args)} values")
-        if len(items) != len(args):
-            raise InvalidInputError("", value, f"a list of exactly {len(args)} values")
-        return tuple(_each(items, lambda i: args[i]))
-
-    return hook
-
-
-def _key_path(key: str) -> str:
-    return f"[{key!r}]"
-
-
-def _structure_mapping_factory(t: Any) -> Callable[[Any, Any], FrozenDict[Any, Any]]:
-    args = _element_types(t)
-    key_t, val_t = args if len(args) == 2 else (Any, Any)
-
-    def hook(value: Any, _t: Any) -> FrozenDict[Any, Any]:
-        if not isinstance(value, Mapping):
-            raise InvalidInputError("", value, "a mapping")
-        out: dict[Any, Any] = {}
-        for key, item in value.items():
-            try:
-                k = converter.structure(key, key_t)
-            except Exception as exc:  # noqa: BLE001
-                raise _translate(exc) from None
-            try:
-                out[k] = converter.structure(item, val_t)
-            except Exception as exc:  # noqa: BLE001
-                raise _translate(exc).at(_key_path(str(key))) from None
-        return FrozenDict(out)
-
-    return hook
-
-
 def _structure_enum(value: Any, t: type[enum.Enum]) -> enum.Enum:
     try:
         return t(value)
@@ -269,56 +242,223 @@ def _structure_enum(value: Any, t: type[enum.Enum]) -> enum.Enum:
         raise InvalidInputError("", value, f"one of {allowed}") from None
 
 
+_SPECS_HELP = "a window spec such as 'mon 18:00-21:00', or a list of them"
+
+
 def _structure_availability(value: Any, _t: Any) -> WeeklyAvailability:
-    specs = _sequence(value, "a list of window specs such as 'mon 18:00-21:00'")
+    # What the constructor accepts: a value, one spec string, or a list of them.
+    if isinstance(value, WeeklyAvailability):
+        return value
+    if not isinstance(value, (str, list, tuple)):
+        raise InvalidInputError("", value, _SPECS_HELP)
     try:
-        return WeeklyAvailability.parse(specs)
+        return WeeklyAvailability.parse(value)
     except InvalidInputError as exc:
         # parse names positions "specs[2]"; here the position is all we need.
         path = exc.path.removeprefix("specs")
         raise InvalidInputError(path, exc.value, exc.expected) from None
 
 
-def _structure_attrs_factory(cl: type[Any]) -> Callable[[Any, Any], Any]:
-    generated = make_dict_structure_fn(
-        cl,
-        converter,
-        _cattrs_forbid_extra_keys=True,
-        _cattrs_detailed_validation=True,
+def _all_str(value: Any) -> bool:
+    return type(value) in (list, tuple) and all(type(v) is str for v in value)
+
+
+class _Structuring:
+    """
+    Strict hook factories; with *detailed*, every failure names its path.
+
+    Each hook resolves its elements' hooks once and takes plain lists of
+    strings in one step. The fast converter (not *detailed*) does not
+    collect paths; when it fails, `from_dict` asks the detailed one again,
+    which says where.
+    """
+
+    def __init__(self, c: cattrs.Converter, *, detailed: bool) -> None:
+        self.c = c
+        self.detailed = detailed
+
+    def element_hook(self, t: Any) -> Callable[[Any, Any], Any]:
+        if t is Any:
+            return self.c.structure
+        return self.c.get_structure_hook(t)
+
+    def each(self, values: list[Any] | tuple[Any, ...], t: Any) -> list[Any]:
+        hook = self.element_hook(t)
+        if not self.detailed:
+            return [hook(item, t) for item in values]
+        out = []
+        for i, item in enumerate(values):
+            try:
+                out.append(hook(item, t))
+            except Exception as exc:  # noqa: BLE001 - every failure is translated
+                raise _translate(exc).at(f"[{i}]") from None
+        return out
+
+    def set_hook(self, t: Any) -> Callable[[Any, Any], frozenset[Any]]:
+        (elem,) = typing.get_args(t) or (Any,)
+
+        def structure(value: Any, _t: Any) -> frozenset[Any]:
+            if elem is str and _all_str(value):
+                return frozenset(value)
+            items = self.each(_sequence(value, "a list of values"), elem)
+            try:
+                return frozenset(items)
+            except TypeError:  # pragma: no cover - peerkit sets hold hashable values
+                raise InvalidInputError(
+                    "", value, "a list of distinct values"
+                ) from None
+
+        return structure
+
+    def tuple_hook(self, t: Any) -> Callable[[Any, Any], Any]:
+        args = typing.get_args(t)
+        if typing.get_origin(t) is list or t is list:
+            elem = args[0] if args else Any
+            return lambda value, _t: self.each(_sequence(value, "a list"), elem)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return self.homogeneous(args[0])
+        return self.fixed(args)
+
+    def homogeneous(self, elem: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+        def structure(value: Any, _t: Any) -> tuple[Any, ...]:
+            if elem is str and _all_str(value):
+                return tuple(value)
+            return tuple(self.each(_sequence(value, "a list"), elem))
+
+        return structure
+
+    def fixed(self, args: tuple[Any, ...]) -> Callable[[Any, Any], tuple[Any, ...]]:
+        def structure(value: Any, _t: Any) -> tuple[Any, ...]:
+            items = _sequence(value, f"a list of {len(args)} values")
+            if len(items) != len(args):
+                raise InvalidInputError(
+                    "", value, f"a list of exactly {len(args)} values"
+                )
+            out = []
+            for i, (item, arg) in enumerate(zip(items, args, strict=True)):
+                try:
+                    out.append(self.element_hook(arg)(item, arg))
+                except Exception as exc:  # noqa: BLE001 - every failure is translated
+                    raise _translate(exc).at(f"[{i}]") from None
+            return tuple(out)
+
+        return structure
+
+    def mapping_hook(self, t: Any) -> Callable[[Any, Any], FrozenDict[Any, Any]]:
+        args = typing.get_args(t)
+        key_t, val_t = args if len(args) == 2 else (Any, Any)
+        key_hook, val_hook = self.element_hook(key_t), self.element_hook(val_t)
+        plain = key_t is str and val_t is str
+
+        def structure(value: Any, _t: Any) -> FrozenDict[Any, Any]:
+            if not isinstance(value, Mapping):
+                raise InvalidInputError("", value, "a mapping")
+            if plain and _all_str_items(value):
+                return FrozenDict(value)
+            out: dict[Any, Any] = {}
+            for key, item in value.items():
+                try:
+                    k = key_hook(key, key_t)
+                except Exception as exc:  # noqa: BLE001 - every failure is translated
+                    raise _translate(exc) from None
+                try:
+                    out[k] = val_hook(item, val_t)
+                except Exception as exc:  # noqa: BLE001 - every failure is translated
+                    raise _translate(exc).at(f"[{str(key)!r}]") from None
+            return FrozenDict(out)
+
+        return structure
+
+    def attrs_class(self, cl: type[Any]) -> Callable[[Any, Any], Any]:
+        # The fast pass checks for unknown keys itself, without building a
+        # set per object; the detailed pass lets cattrs name the key.
+        generated = make_dict_structure_fn(
+            cl,
+            self.c,
+            _cattrs_forbid_extra_keys=self.detailed,
+            _cattrs_detailed_validation=self.detailed,
+        )
+        known = frozenset(a.name for a in attrs.fields(cl) if a.init)
+        check_keys = not self.detailed
+
+        def structure(value: Any, _t: Any) -> Any:
+            if not isinstance(value, Mapping):
+                raise InvalidInputError("", value, f"a mapping of {cl.__name__} fields")
+            if check_keys and not known.issuperset(value):
+                raise InvalidInputError("", value, f"only {cl.__name__} fields")
+            return generated(value, cl)
+
+        return structure
+
+    def register(self) -> None:
+        c = self.c
+        for cls, hook in _PLAIN_HOOKS.items():
+            c.register_structure_hook(cls, hook)
+        c.register_structure_hook_factory(_is_origin(frozenset, set), self.set_hook)
+        c.register_structure_hook_factory(_is_origin(tuple, list), self.tuple_hook)
+        c.register_structure_hook_factory(
+            _is_origin(Mapping, dict, FrozenDict), self.mapping_hook
+        )
+        c.register_structure_hook_func(
+            lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+        )
+        c.register_structure_hook_factory(
+            lambda t: attrs.has(t) and t is not WeeklyAvailability, self.attrs_class
+        )
+
+
+_PLAIN_HOOKS: dict[Any, Callable[[Any, Any], Any]] = {
+    str: _structure_str,
+    int: _structure_int,
+    float: _structure_float,
+    bool: _structure_bool,
+    dt.datetime: _structure_datetime,
+    pendulum.DateTime: _structure_datetime,
+    dt.date: _structure_date,
+    dt.time: _structure_time,
+    WeeklyAvailability: _structure_availability,
+}
+
+
+def _all_str_items(value: Mapping[Any, Any]) -> bool:
+    return type(value) is dict and all(
+        type(k) is str and type(v) is str for k, v in value.items()
     )
 
-    def hook(value: Any, _t: Any) -> Any:
-        if not isinstance(value, Mapping):
-            raise InvalidInputError("", value, f"a mapping of {cl.__name__} fields")
-        return generated(value, cl)
 
-    return hook
+def _make_converter(*, detailed: bool) -> cattrs.Converter:
+    c = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=True)
+    _Unstructuring(c).register()
+    _Structuring(c, detailed=detailed).register()
+    return c
 
 
-converter.register_structure_hook(str, _structure_str)
-converter.register_structure_hook(int, _structure_int)
-converter.register_structure_hook(float, _structure_float)
-converter.register_structure_hook(bool, _structure_bool)
-converter.register_structure_hook(dt.datetime, _structure_datetime)
-converter.register_structure_hook(pendulum.DateTime, _structure_datetime)
-converter.register_structure_hook(dt.date, _structure_date)
-converter.register_structure_hook(dt.time, _structure_time)
-converter.register_structure_hook(WeeklyAvailability, _structure_availability)
-converter.register_structure_hook_factory(
-    _is_origin(frozenset, set), _structure_set_factory
+converter = _make_converter(detailed=True)
+"""The one converter: every failure names its path. Capability packages' value
+types need no registration."""
+
+_fast = _make_converter(detailed=False)
+"""The same hooks, without collecting paths: tried first, and when it fails
+`from_dict` asks `converter`, which says where."""
+
+
+def _fast_member_hook(ordinary: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """Members from plainly valid JSON in one pass; anything else as usual."""
+
+    def structure(value: Any, t: Any) -> Any:
+        member = member_from_plain(value)
+        return ordinary(value, t) if member is None else member
+
+    return structure
+
+
+_fast.register_structure_hook(
+    Member, _fast_member_hook(_fast.get_structure_hook(Member))
 )
-converter.register_structure_hook_factory(
-    _is_origin(tuple, list), _structure_tuple_factory
-)
-converter.register_structure_hook_factory(
-    _is_origin(Mapping, dict, FrozenDict), _structure_mapping_factory
-)
-converter.register_structure_hook_func(
-    lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
-)
-converter.register_structure_hook_factory(
-    lambda t: attrs.has(t) and t is not WeeklyAvailability, _structure_attrs_factory
-)
+
+_for_json = cattrs.Converter()
+"""Unstructuring for `to_json` alone: tuples go to `json.dumps` uncopied."""
+_Unstructuring(_for_json, for_json=True).register()
 
 
 # --- errors --------------------------------------------------------------------
@@ -347,9 +487,218 @@ def _translate(exc: BaseException) -> InvalidInputError:
     )
 
 
+def _type_name(cls: Any) -> str:
+    origin, args = typing.get_origin(cls), typing.get_args(cls)
+    if origin is list:
+        return f"list[{args[0].__name__}]"
+    if origin is tuple:
+        return f"tuple[{args[0].__name__}, ...]"
+    return str(cls.__name__)
+
+
+def _is_value_type(cls: object) -> bool:
+    return isinstance(cls, type) and attrs.has(cls)
+
+
 def _check_value_type(path: str, cls: object) -> None:
-    if not (isinstance(cls, type) and attrs.has(cls)):
-        raise InvalidInputError(path, cls, "a peerkit value type (an attrs class)")
+    """A value type, or ``list[T]`` / ``tuple[T, ...]`` of one."""
+    origin, args = typing.get_origin(cls), typing.get_args(cls)
+    if _is_value_type(cls):
+        return
+    if origin is list and len(args) == 1 and _is_value_type(args[0]):
+        return
+    if (
+        origin is tuple
+        and len(args) == 2
+        and args[1] is Ellipsis
+        and _is_value_type(args[0])
+    ):
+        return
+    raise InvalidInputError(
+        path,
+        cls,
+        "a peerkit value type (an attrs class), or list[T] or tuple[T, ...] of one",
+    )
+
+
+def _check_value(path: str, obj: object) -> None:
+    if not _is_value_type(type(obj)):
+        raise InvalidInputError(path, obj, "a peerkit value (an attrs instance)")
+
+
+# --- the cyclic garbage collector ------------------------------------------------
+
+_LARGE_COUNT = 1000
+"""A collection this long makes a value large (1,000 members: about 500 kB)."""
+_LARGE_TEXT = 1 << 19
+"""JSON text this long (in characters or bytes) is large (about 1,000 members)."""
+
+
+def _is_large(value: object) -> bool:
+    """Whether *value*, or a collection directly inside it, is long."""
+    if isinstance(value, (list, tuple)):
+        return len(value) >= _LARGE_COUNT
+    if isinstance(value, Mapping):
+        items: Any = value.values()
+    elif _is_value_type(type(value)):
+        items = (getattr(value, a.name) for a in attrs.fields(type(value)))  # type: ignore[arg-type]  # an attrs class, checked
+    else:
+        return False
+    return any(isinstance(v, (list, tuple)) and len(v) >= _LARGE_COUNT for v in items)
+
+
+class _CollectorPause:
+    """
+    Pause the cyclic garbage collector while a large value is read or written.
+
+    Building or writing 100,000 members allocates millions of containers,
+    and CPython's cyclic collector walks the whole growing heap again and
+    again meanwhile: about half the time spent beyond parsing, all of it
+    for nothing, since peerkit values hold no reference cycles (reference
+    counting frees them, paused collector or not).
+
+    ``gc.disable()`` is process-wide, so pauses are counted under a lock:
+    the first caller to enter turns the collector off if it was on; the
+    last to leave turns it back on. Concurrent calls from several threads
+    therefore never turn it on under another's feet, and a collector the
+    application had turned off stays off. The count is changed only inside
+    the lock and always undone in ``finally``, so an error (or an
+    interruption) while a value is built leaves the collector as it was.
+    Only large inputs pause it (see `_is_large`); while one runs, cyclic
+    garbage elsewhere in the process waits for it to finish.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count = 0
+        self._resume = False
+
+    @contextlib.contextmanager
+    def __call__(self, large: bool) -> Iterator[None]:
+        if not large:
+            yield
+            return
+        entered = False
+        try:
+            with self._lock:
+                if self._count == 0:
+                    self._resume = gc.isenabled()
+                    gc.disable()
+                self._count += 1
+                entered = True
+            yield
+        finally:
+            if entered:
+                with self._lock:
+                    self._count -= 1
+                    if self._count == 0 and self._resume:
+                        gc.enable()
+
+
+_collector_paused = _CollectorPause()
+
+
+# --- JSON text -------------------------------------------------------------------
+
+
+class _RepeatedKeyError(Exception):
+    """A JSON object gave a key twice (found fast; its path is found after)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """`json.loads` object hook: an object, unless it repeats a key."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _RepeatedKeyError
+    return obj
+
+
+class _Repeated(dict[str, Any]):
+    """A JSON object that repeated *key* (only built to name the path)."""
+
+    key: str = ""
+
+
+def _mark_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    marked = _Repeated(obj)
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            marked.key = key
+            break
+        seen.add(key)
+    return marked
+
+
+def _join(path: str, key: object) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _find(data: Any, bad: Callable[[Any], tuple[str, Any] | None]) -> tuple[str, Any]:
+    """
+    The path and value of the first node or key in *data* that *bad* flags.
+
+    *bad* returns None for a good node, else ``(key, value)``: the key of a
+    mapping that is wrong (or "" for the node itself) and what to show.
+    Walked in document order with an explicit stack, so any depth is fine.
+    """
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, path = stack.pop()
+        found = bad(node)
+        if found is not None:
+            key, value = found
+            return (_join(path, key) if key else path), value
+        if isinstance(node, dict):
+            stack.extend((node[k], _join(path, k)) for k in reversed(list(node)))
+        elif isinstance(node, (list, tuple)):
+            stack.extend((node[i], f"{path}[{i}]") for i in reversed(range(len(node))))
+    return "", data  # pragma: no cover - called only when something is flagged
+
+
+def _repeat_in(node: Any) -> tuple[str, Any] | None:
+    return (node.key, _REPEATED) if isinstance(node, _Repeated) else None
+
+
+def _not_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _not_encodable(node: Any) -> tuple[str, Any] | None:
+    if isinstance(node, str) and _not_utf8(node):
+        return "", node
+    if isinstance(node, dict):
+        for key in node:
+            if isinstance(key, str) and _not_utf8(key):
+                return key, key
+    return None
+
+
+def _loads(text: str | bytes | bytearray) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except _RepeatedKeyError:
+        marked = json.loads(text, object_pairs_hook=_mark_repeats)
+        path, value = _find(marked, _repeat_in)
+        raise InvalidInputError(
+            path, value, "each key at most once in a JSON object"
+        ) from None
+    except RecursionError:
+        raise InvalidInputError("text", text, "JSON nested less deeply") from None
+    except ValueError as exc:  # bad JSON, bad encoding, a number too long to read
+        raise InvalidInputError("text", text, f"valid JSON ({exc})") from None
+
+
+_REPEATED = _Placeholder("a key given twice")
+
+_MAX_INDENT = 16
 
 
 # --- public --------------------------------------------------------------------
@@ -357,25 +706,39 @@ def _check_value_type(path: str, cls: object) -> None:
 
 def to_dict(obj: object) -> Any:
     """
-    A peerkit value as plain JSON-ready data.
+    A peerkit value, or a list or tuple of them, as plain JSON-ready data.
 
     Every value becomes a dict of its fields, except `WeeklyAvailability`,
     which becomes its list of window specs (``["mon 18:00-21:00"]``), as it
     does inside a member. Datetimes become ISO 8601 strings with their
-    offset, sets become sorted lists.
+    offset, sets become sorted lists, and a list or tuple of values a list.
 
     Args:
-        obj: Any peerkit value (a frozen attrs instance).
+        obj: Any peerkit value (a frozen attrs instance), or a list or tuple
+            of them.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If *obj* is not a peerkit value
+            (``obj``) or an item of it is not (``obj[3]``).
 
     Examples:
         >>> import peerkit
         >>> peerkit.to_dict(peerkit.Member("ada", "action"))["languages"]
         ['en']
 
-    Added in 0.1.
+    Added in 0.1. Lists and tuples of values in 0.2.
     """
-    _check_value_type("obj", type(obj))
-    return converter.unstructure(obj)
+    with _collector_paused(_is_large(obj)):
+        return _unstructure(obj)
+
+
+def _unstructure(obj: object, c: cattrs.Converter = _fast) -> Any:
+    if isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            _check_value(f"obj[{i}]", item)
+        return [c.unstructure(item) for item in obj]
+    _check_value("obj", obj)
+    return c.unstructure(obj)
 
 
 def from_dict(cls: type[T], data: Any) -> T:
@@ -383,74 +746,124 @@ def from_dict(cls: type[T], data: Any) -> T:
     Build a peerkit value of type *cls* from plain data.
 
     Args:
-        cls: The value type, e.g. `peerkit.Member`.
-        data: A mapping as `to_dict` produces (or as JSON decodes).
+        cls: The value type, e.g. `peerkit.Member`; or ``list[T]`` or
+            ``tuple[T, ...]`` of one, for a list of values.
+        data: A mapping as `to_dict` produces (or as JSON decodes); a list
+            of them for a list type.
 
     Raises:
         peerkit.errors.InvalidInputError: If *data* does not describe a valid
             *cls*; ``.path`` names the offending field, e.g.
-            ``members[3].timezone``.
+            ``members[3].timezone`` (``[3].id`` in a list).
 
     Examples:
         >>> import peerkit
         >>> peerkit.from_dict(peerkit.Member, {"id": "ada", "stage": "action"}).id
         'ada'
 
-    Added in 0.1.
+    Added in 0.1. Lists and tuples of values in 0.2.
     """
     _check_value_type("cls", cls)
+    with _collector_paused(_is_large(data)):
+        return _structure(cls, data)
+
+
+def _structure(cls: type[T], data: Any) -> T:
     try:
-        return converter.structure(data, cls)
+        return _fast.structure(data, cls)
+    except Exception:  # noqa: BLE001, S110 - asked again below, to name the path
+        pass
+    try:
+        result: T = converter.structure(data, cls)
     except RecursionError:
-        raise InvalidInputError(cls.__name__, data, "data nested less deeply") from None
+        raise InvalidInputError(
+            _type_name(cls), data, "data nested less deeply"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - every failure is translated
         err = _translate(exc)
         if not err.path:
-            err = InvalidInputError(cls.__name__, err.value, err.expected)
+            err = InvalidInputError(_type_name(cls), err.value, err.expected)
         raise err from None
+    return result  # pragma: no cover - both converters run the same checks
 
 
 def to_json(obj: object, *, indent: int | None = None) -> str:
-    """
-    A peerkit value as JSON text; see `to_dict` for the encoding.
+    r"""
+    A peerkit value (or a list or tuple of them) as JSON text; see `to_dict`.
 
     Args:
-        obj: Any peerkit value.
-        indent: Pretty-print with this indent; compact by default.
+        obj: Any peerkit value, or a list or tuple of them.
+        indent: Pretty-print with this many spaces (0 to 16); compact by
+            default.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If *obj* is not a peerkit value,
+            if *indent* is not a whole number from 0 to 16, or if a string
+            in *obj* cannot be written as UTF-8 (a lone surrogate such as
+            ``"\ud800"``); the path names it.
 
     Examples:
         >>> import peerkit
         >>> peerkit.to_json(peerkit.Window(0, 18 * 60, 21 * 60))
         '{"day": 0, "start": 1080, "end": 1260}'
 
-    Added in 0.1.
+    Added in 0.1. Lists and tuples of values in 0.2.
     """
-    return json.dumps(to_dict(obj), ensure_ascii=False, allow_nan=False, indent=indent)
+    if indent is not None and (
+        type(indent) is not int or not 0 <= indent <= _MAX_INDENT
+    ):
+        raise InvalidInputError(
+            "indent",
+            indent,
+            f"None or a whole number of spaces from 0 to {_MAX_INDENT}",
+        )
+    with _collector_paused(_is_large(obj)):
+        data = _unstructure(obj, _for_json)
+        # Values are acyclic (frozen, built bottom-up): no need to check.
+        text = json.dumps(
+            data,
+            ensure_ascii=False,
+            allow_nan=False,
+            check_circular=False,
+            indent=indent,
+        )
+        if not text.isascii() and _not_utf8(text):
+            path, value = _find(data, _not_encodable)
+            raise InvalidInputError(
+                "obj" + path if path.startswith("[") else _join("obj", path),
+                value,
+                "text that can be written as UTF-8 (no lone surrogates)",
+            )
+        return text
 
 
 def from_json(cls: type[T], text: str | bytes) -> T:
     """
     Build a peerkit value of type *cls* from JSON text; see `from_dict`.
 
+    A JSON object that gives a key twice is refused (JSON parsers disagree
+    on which one wins), with the key's path.
+
+    Args:
+        cls: The value type, or ``list[T]`` or ``tuple[T, ...]`` of one.
+        text: JSON text, as `to_json` writes it.
+
     Raises:
-        peerkit.errors.InvalidInputError: If *text* is not JSON or does not
-            describe a valid *cls*.
+        peerkit.errors.InvalidInputError: If *text* is not JSON, repeats a
+            key in an object, or does not describe a valid *cls*.
 
     Examples:
         >>> import peerkit
         >>> ada = peerkit.Member("ada", "action", timezone="Europe/London")
         >>> peerkit.from_json(peerkit.Member, peerkit.to_json(ada)) == ada
         True
+        >>> peerkit.from_json(list[peerkit.Member], peerkit.to_json([ada])) == [ada]
+        True
 
-    Added in 0.1.
+    Added in 0.1. Lists and tuples of values in 0.2.
     """
     _check_value_type("cls", cls)
     if not isinstance(text, (str, bytes, bytearray)):
         raise InvalidInputError("text", text, "JSON text")
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise InvalidInputError("text", text, "JSON nested less deeply") from None
-    except ValueError as exc:  # bad JSON, bad encoding, a number too long to read
-        raise InvalidInputError("text", text, f"valid JSON ({exc})") from None
-    return from_dict(cls, data)
+    with _collector_paused(len(text) >= _LARGE_TEXT):
+        return _structure(cls, _loads(text))

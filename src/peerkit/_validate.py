@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -103,13 +104,46 @@ def to_set_map(value: Mapping[str, Iterable[str]]) -> Mapping[str, frozenset[str
 # --- checks -----------------------------------------------------------------
 
 
+def is_good_str(value: object) -> bool:
+    """Whether *value* is a non-empty string, unpadded, that UTF-8 can encode."""
+    return (
+        isinstance(value, str)
+        and value != ""
+        and value == value.strip()
+        and (value.isascii() or _encodes(value))
+    )
+
+
+def _encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
+        return False
+    return True
+
+
 def check_str(path: str, value: object) -> str:
-    """Return *value* if it is a non-empty string without surrounding space."""
-    if not isinstance(value, str) or not value or value != value.strip():
+    r"""
+    Return *value* if it is a non-empty string without surrounding space.
+
+    A string UTF-8 cannot encode (a lone surrogate such as ``"\ud800"``,
+    which JSON, iCalendar and every database driver refuse to write) is
+    refused here, so no value can hold one.
+    """
+    if (
+        isinstance(value, str)
+        and value != ""
+        and value == value.strip()
+        and (value.isascii() or _encodes(value))
+    ):
+        return value  # is_good_str, inlined: this runs for every string field
+    if isinstance(value, str) and value and not _encodes(value):
         raise InvalidInputError(
-            path, value, "a non-empty string without leading or trailing spaces"
+            path, value, "text that can be written as UTF-8 (no lone surrogates)"
         )
-    return value
+    raise InvalidInputError(
+        path, value, "a non-empty string without leading or trailing spaces"
+    )
 
 
 def check_int(
@@ -164,9 +198,12 @@ def check_str_set(path: str, value: object, *, non_empty: bool = False) -> None:
         raise InvalidInputError(path, value, "a set or list of strings")
     if non_empty and not value:
         raise InvalidInputError(path, value, "at least one value")
-    # A set has no positions: a bad element is named by the field it is in.
-    for item in sorted(value, key=repr):
-        check_str(path, item)
+    # A set has no positions: a bad element is named by the field it is in,
+    # the first by repr, so the error does not depend on the set's order.
+    for item in value:
+        if not is_good_str(item):
+            for first in sorted(value, key=repr):
+                check_str(path, first)
 
 
 # --- attrs validator factories ----------------------------------------------
@@ -202,7 +239,7 @@ def string(*, optional: bool = False) -> Validator:
 
 def strings(*, non_empty: bool = False) -> Validator:
     """A frozenset of non-empty strings (at least one if *non_empty*)."""
-    return _maybe(lambda path, value: check_str_set(path, value, non_empty=non_empty))
+    return _maybe(functools.partial(check_str_set, non_empty=non_empty))
 
 
 def integer(
@@ -210,8 +247,7 @@ def integer(
 ) -> Validator:
     """An int (not a bool) in ``[low, high]`` (or None if *optional*)."""
     return _maybe(
-        lambda path, value: check_int(path, value, minimum=low, maximum=high),
-        optional=optional,
+        functools.partial(check_int, minimum=low, maximum=high), optional=optional
     )
 
 
@@ -224,10 +260,7 @@ def number(
     low: float | None = None, high: float | None = None, *, optional: bool = False
 ) -> Validator:
     """A finite real number in ``[low, high]`` (or None if *optional*)."""
-    return _maybe(
-        lambda path, value: check_float(path, value, low=low, high=high),
-        optional=optional,
-    )
+    return _maybe(functools.partial(check_float, low=low, high=high), optional=optional)
 
 
 def unit(*, optional: bool = False) -> Validator:
@@ -265,7 +298,7 @@ def instance(
 ) -> Validator:
     """An instance of *cls* (or None if *optional*), described as *expected*."""
     return _maybe(
-        lambda path, value: check_instance(path, value, cls, expected),
+        functools.partial(check_instance, cls=cls, expected=expected),
         optional=optional,
     )
 
@@ -292,8 +325,9 @@ def _check_str_map(path: str, value: object) -> None:
     if not isinstance(value, FrozenDict):
         raise InvalidInputError(path, value, "a mapping of strings to strings")
     for key, item in value.items():
-        check_str(path, key)
-        check_str(f"{path}[{key!r}]", item)
+        if not (is_good_str(key) and is_good_str(item)):
+            check_str(path, key)
+            check_str(f"{path}[{key!r}]", item)
 
 
 def _check_set_map(path: str, value: object) -> None:
