@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -25,15 +25,22 @@ from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
 from peerkit._instants import MINUTES_PER_DAY
 from peerkit._model import JourneyScale, Member
-from peerkit._validate import check_int, check_str, count, to_float, tuple_of, unit
+from peerkit._validate import (
+    check_instance,
+    check_str,
+    count,
+    integer,
+    to_float,
+    tuple_of,
+    unit,
+)
 from peerkit.errors import InvalidInputError
 from peerkit.matching._fit import (
     NEUTRAL,
-    _to_reasons,
     check_bool,
     check_ineligible_scores_zero,
-    check_week,
     components_validator,
+    judged_week,
     scale_field,
     stage_closeness,
     stage_limit_field,
@@ -41,6 +48,10 @@ from peerkit.matching._fit import (
     to_weights,
     weights_field,
 )
+from peerkit.matching._results import to_reasons
+
+if TYPE_CHECKING:
+    from peerkit._intervals import Period
 
 PAIR_COMPONENTS: tuple[str, ...] = ("stage", "goals", "experience", "schedule")
 """The components of a partner fit, in the order they are reported."""
@@ -54,24 +65,13 @@ _GRID_LIMIT = 2_048  # distinct weeks up to which every overlap is worked out at
 # --- policy ------------------------------------------------------------------
 
 
-def _check_min_overlap(
-    _inst: object, attr: attrs.Attribute[Any], value: object
-) -> None:
-    check_int(attr.name, value, minimum=1, maximum=_WEEK_MINUTES)
-
-
 def _check_ample(inst: Any, attr: attrs.Attribute[Any], value: object) -> None:
-    minutes = check_int(attr.name, value, minimum=1, maximum=_WEEK_MINUTES)
-    if minutes < inst.min_overlap_minutes:
+    if value < inst.min_overlap_minutes:
         raise InvalidInputError(
             attr.name,
             value,
             f"at least min_overlap_minutes ({inst.min_overlap_minutes})",
         )
-
-
-def _check_rounds(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=0, maximum=10_000)
 
 
 _DEFAULT_WEIGHTS = FrozenDict(
@@ -105,10 +105,6 @@ class PartnerPolicy:
         trios: Whether, when an odd number of members take part, the one
             left over joins a pair as a trio (only where all three pairs
             keep every rule).
-        week_of: The reference week for schedule overlap: Monday 00:00 to
-            Monday 00:00 UTC of the week containing this date (a fixed date;
-            peerkit never reads the clock). The default week has no
-            daylight-saving change in any zone.
         min_overlap_minutes: Fewer minutes a week free at the same time than
             this, and a pair is not possible: there is no time to check in.
         ample_overlap_minutes: Minutes a week free at the same time at which
@@ -127,18 +123,14 @@ class PartnerPolicy:
     stage_tolerance: float = stage_tolerance_field()
     stage_limit: float = stage_limit_field()
     min_score: float = attrs.field(default=0.4, converter=to_float, validator=unit())
-    no_repeat_rounds: int = attrs.field(default=3, validator=_check_rounds)
+    no_repeat_rounds: int = attrs.field(default=3, validator=integer(0, 10_000))
     trios: bool = attrs.field(default=True, validator=check_bool)
-    week_of: dt.date = attrs.field(default=dt.date(2026, 1, 12), validator=check_week)
-    min_overlap_minutes: int = attrs.field(default=30, validator=_check_min_overlap)
-    ample_overlap_minutes: int = attrs.field(default=180, validator=_check_ample)
-
-
-def check_policy(policy: object) -> PartnerPolicy:
-    """*policy* if it is a `PartnerPolicy`, else a clear error."""
-    if not isinstance(policy, PartnerPolicy):
-        raise InvalidInputError("policy", policy, "a PartnerPolicy")
-    return policy
+    min_overlap_minutes: int = attrs.field(
+        default=30, validator=integer(1, _WEEK_MINUTES)
+    )
+    ample_overlap_minutes: int = attrs.field(
+        default=180, validator=[integer(1, _WEEK_MINUTES), _check_ample]
+    )
 
 
 # --- result --------------------------------------------------------------------
@@ -172,8 +164,8 @@ class PairFit:
         components: Each component's value, 0 to 1: ``stage``, ``goals``,
             ``experience``, ``schedule``.
         overlap_minutes: Whole minutes a week both are free at the same
-            time, in the policy's reference week (daylight-saving changes
-            that week included).
+            time, in the week judged (daylight-saving changes that week
+            included).
         eligible: Whether every hard rule allows the pair: a shared
             language, enough time free together, neither sitting out.
         reasons: Why, hard rules first; member-safe plain language addressed
@@ -181,8 +173,11 @@ class PairFit:
             to the score.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Member
-        >>> fit = partner_fit(Member("bo", "action"), Member("ada", "action"))
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> bo, ada = Member("bo", "action"), Member("ada", "action")
+        >>> fit = partner_fit(bo, ada, during=term)
         >>> fit.member_ids, fit.eligible, fit.overlap_minutes
         (('ada', 'bo'), True, 10080)
 
@@ -197,7 +192,7 @@ class PairFit:
     overlap_minutes: int = attrs.field(validator=count())
     eligible: bool = attrs.field(validator=check_bool)
     reasons: tuple[Reason, ...] = attrs.field(
-        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
+        converter=to_reasons, validator=tuple_of(Reason, "a Reason")
     )
 
     def __attrs_post_init__(self) -> None:
@@ -274,8 +269,11 @@ class Scores:
 class Table:
     """Members' features as arrays: the input every bulk scorer shares."""
 
-    def __init__(self, members: Sequence[Member], policy: PartnerPolicy) -> None:
+    def __init__(
+        self, members: Sequence[Member], policy: PartnerPolicy, week: dt.date
+    ) -> None:
         self.policy = policy
+        self.week = week
         self.members = members
         self.ids = [m.id for m in members]
         self.index = {ident: i for i, ident in enumerate(self.ids)}
@@ -296,7 +294,7 @@ class Table:
         )
         self.languages, _ = _set_bits([m.languages for m in members])
         self.active = np.array([m.max_partners > 0 for m in members], dtype=np.bool_)
-        monday = policy.week_of - dt.timedelta(days=policy.week_of.weekday())
+        monday = week - dt.timedelta(days=week.weekday())
         lo = int(dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp()) * 1_000_000
         keys: dict[tuple[object, ...], int] = {}
         pattern = np.zeros(len(members), dtype=np.int64)
@@ -589,7 +587,7 @@ def _pair_fit(table: Table, s: Scores, k: int, a: int, b: int) -> PairFit:
 
 
 def partner_fit(
-    a: Member, b: Member, *, policy: PartnerPolicy = PartnerPolicy()
+    a: Member, b: Member, *, during: Period, policy: PartnerPolicy = PartnerPolicy()
 ) -> PairFit:
     """
     How well *a* and *b* suit each other as accountability partners.
@@ -599,7 +597,7 @@ def partner_fit(
     Hard rules make a pair ineligible (score 0), each with its own reason
     code: ``rule.language`` (no language in common), ``rule.schedule``
     (fewer than the policy's ``min_overlap_minutes`` a week free at the
-    same time, daylight-saving changes in the reference week included) and
+    same time in the week judged, daylight-saving changes included) and
     ``rule.sitting_out`` (either member's ``max_partners`` is 0: a boundary,
     not a failure). Otherwise the score is the weighted mean of four
     components:
@@ -616,6 +614,10 @@ def partner_fit(
     Args:
         a: One member.
         b: The other.
+        during: The period the pairing is for: an `Interval` or a
+            ``(start, end)`` pair of aware datetimes. Required. Schedules are
+            judged on its first full week: Monday 00:00 to Monday 00:00 UTC
+            (the week of its start if it holds no full week).
         policy: How pairs are judged; see `PartnerPolicy`.
 
     Raises:
@@ -624,25 +626,26 @@ def partner_fit(
             scale.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Member
         >>> ada = Member("ada", "action", goals=["sleep", "walks"])
         >>> bo = Member("bo", "maintenance", goals=["sleep"], timezone="Europe/Paris")
-        >>> fit = partner_fit(ada, bo)
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> fit = partner_fit(ada, bo, during=term)
         >>> fit.eligible, fit.components["goals"], fit.components["stage"]
         (True, 1.0, 1.0)
         >>> [r.message for r in fit.reasons][:2]
         ['1 stage apart in the journey: close enough.', '1 goal in common.']
-        >>> fit == partner_fit(bo, ada)
+        >>> fit == partner_fit(bo, ada, during=term)
         True
 
     Added in 0.1.
     """
-    check_policy(policy)
+    check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
     for path, member in (("a", a), ("b", b)):
-        if not isinstance(member, Member):
-            raise InvalidInputError(path, member, "a Member")
+        check_instance(path, member, Member, "a Member")
         policy.scale.check(member.stage, path=f"{path}.stage")
     if a.id == b.id:
         raise InvalidInputError("b.id", b.id, f"a member other than {a.id!r}")
-    table = Table((a, b), policy)
+    table = Table((a, b), policy, judged_week(during))
     return table.fits(np.array([0]), np.array([1]))[0]
