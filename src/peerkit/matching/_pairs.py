@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -319,6 +320,11 @@ class Table:
             axis=1,
             bitorder="little",
         ).view(np.uint64)
+        # Overlaps are worked out when first asked for and kept. Both stores
+        # are filled under the lock and only from finished arrays, so
+        # threads sharing a table agree and an interrupted fill (an
+        # exception, a KeyboardInterrupt) leaves nothing half-built.
+        self._lock = threading.Lock()
         self._overlaps: dict[int, int] = {}
         self._grid: IntArray | None = None
         weights = policy.weights
@@ -333,22 +339,38 @@ class Table:
         pu, pv = self.pattern[u], self.pattern[v]
         n = len(self.masks)
         if n <= _GRID_LIMIT:  # few distinct weeks: a table of them all
-            if self._grid is None:
-                a, b = np.triu_indices(n)
-                counts = self._count(a, b)
-                self._grid = np.zeros((n, n), dtype=np.int64)
-                self._grid[a, b] = counts
-                self._grid[b, a] = counts
-            grid: IntArray = self._grid[pu, pv]
+            grid: IntArray = self._all_overlaps()[pu, pv]
             return grid
         keys = np.minimum(pu, pv) * n + np.maximum(pu, pv)
         unique, inverse = np.unique(keys, return_inverse=True)
-        cache = self._overlaps
-        todo = np.array([k for k in unique.tolist() if k not in cache], dtype=np.int64)
-        counts = self._count(todo // n, todo % n)
-        cache.update(zip(todo.tolist(), counts.tolist(), strict=True))
-        values = np.array([cache[k] for k in unique.tolist()], dtype=np.int64)
+        values = self._some_overlaps(unique.tolist())
         return values[inverse.reshape(-1)]
+
+    def _all_overlaps(self) -> IntArray:
+        """Every pair of distinct weeks' shared minutes, built once, read-only."""
+        with self._lock:
+            if self._grid is None:
+                n = len(self.masks)
+                a, b = np.triu_indices(n)
+                counts = self._count(a, b)
+                grid = np.zeros((n, n), dtype=np.int64)
+                grid[a, b] = counts
+                grid[b, a] = counts
+                grid.flags.writeable = False
+                self._grid = grid  # published only once complete
+            return self._grid
+
+    def _some_overlaps(self, keys: list[int]) -> IntArray:
+        """The shared minutes for these week-pair *keys*, adding any not yet known."""
+        n = len(self.masks)
+        with self._lock:
+            cache = self._overlaps
+            todo = np.array([k for k in keys if k not in cache], dtype=np.int64)
+            # Every count is worked out before any is stored, and each stored
+            # entry is final: an interrupted fill leaves only right answers.
+            counts = self._count(todo // n, todo % n)
+            cache.update(zip(todo.tolist(), counts.tolist(), strict=True))
+            return np.array([cache[k] for k in keys], dtype=np.int64)
 
     def _count(self, a: IntArray, b: IntArray) -> IntArray:
         """Shared free minutes of week masks *a* and *b*, pair by pair."""
@@ -454,9 +476,16 @@ class Table:
 # --- reasons -----------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
 def _reason(code: str, weight: float, message: str) -> Reason:
     """A `Reason`, shared: the same few reasons recur across many pairs."""
+    # Keyed on the weight's exact value: 0.0 and -0.0, or 1 and 1.0, are
+    # equal keys to a dict but not the same Reason in JSON.
+    return _shared_reason(code, float(weight) + 0.0, message)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_reason(code: str, weight: float, message: str) -> Reason:
+    """The cache behind `_reason`: values are frozen, and only finished ones stored."""
     return Reason(code, weight, message)
 
 
