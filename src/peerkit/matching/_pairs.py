@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from peerkit._frozendict import FrozenDict
 from peerkit._instants import MINUTES_PER_DAY
 from peerkit._model import JourneyScale, Member
 from peerkit._validate import (
+    Validator,
     check_instance,
     check_str,
     count,
@@ -137,13 +139,18 @@ class PartnerPolicy:
 # --- result --------------------------------------------------------------------
 
 
-def _check_ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, tuple) or len(value) != 2:
-        raise InvalidInputError(attr.name, value, "a pair of member ids")
-    for i, ident in enumerate(value):
-        check_str(f"{attr.name}[{i}]", ident)
-    if not value[0] < value[1]:
-        raise InvalidInputError(attr.name, value, "two different ids, sorted")
+def sorted_ids(count: int, expected: str) -> Validator:
+    """Attrs validator factory: *count* different member ids, sorted."""
+
+    def _check(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple) or len(value) != count:
+            raise InvalidInputError(attr.name, value, expected)
+        for i, ident in enumerate(value):
+            check_str(f"{attr.name}[{i}]", ident)
+        if any(not a < b for a, b in itertools.pairwise(value)):
+            raise InvalidInputError(attr.name, value, "different ids, sorted")
+
+    return _check
 
 
 def to_ids(value: Iterable[str]) -> tuple[str, ...]:
@@ -185,7 +192,9 @@ class PairFit:
     Added in 0.1.
     """
 
-    member_ids: tuple[str, str] = attrs.field(converter=to_ids, validator=_check_ids)
+    member_ids: tuple[str, str] = attrs.field(
+        converter=to_ids, validator=sorted_ids(2, "a pair of member ids")
+    )
     score: float = attrs.field(converter=to_float, validator=unit())
     components: Mapping[str, float] = attrs.field(
         converter=to_weights, validator=components_validator(PAIR_COMPONENTS)

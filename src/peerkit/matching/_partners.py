@@ -44,6 +44,7 @@ from peerkit.matching._pairs import (
     PartnerPolicy,
     Scores,
     Table,
+    sorted_ids,
     to_ids,
 )
 from peerkit.matching._results import (
@@ -70,15 +71,6 @@ _REGION_LIMIT = 1500  # members the final repair may re-solve at once
 _UNIT = 1 << 30  # score resolution of the integer weights
 
 # --- results ---------------------------------------------------------------------
-
-
-def _check_trio_ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, tuple) or len(value) != 3:
-        raise InvalidInputError(attr.name, value, "three member ids")
-    for i, ident in enumerate(value):
-        check_str(f"{attr.name}[{i}]", ident)
-    if not value[0] < value[1] < value[2]:
-        raise InvalidInputError(attr.name, value, "three different ids, sorted")
 
 
 def _to_fits(value: Iterable[PairFit]) -> tuple[PairFit, ...]:
@@ -121,7 +113,7 @@ class Trio:
     """
 
     member_ids: tuple[str, str, str] = attrs.field(
-        converter=to_ids, validator=_check_trio_ids
+        converter=to_ids, validator=sorted_ids(3, "three member ids")
     )
     score: float = attrs.field(converter=to_float, validator=unit())
     fits: tuple[PairFit, PairFit, PairFit] = attrs.field(
