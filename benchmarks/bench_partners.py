@@ -178,7 +178,7 @@ def scale(sizes: Sequence[int], repeats: int) -> None:
             functools.partial(match_partners, members, during=TERM), repeats
         )
         left = sum(
-            1 for u in result.unplaced if u.reasons[0].code != "unmatched.sitting_out"
+            1 for u in result.unplaced if u.reasons[0].code != "unplaced.sitting_out"
         )
         growth = "-"
         if previous is not None:

@@ -257,7 +257,7 @@ def own_reasons(matching: PartnerMatching) -> dict[str, Unplaced]:
     taken, or an odd number taking part, depends on who else is in the
     call, so those are left out.
     """
-    circumstance = {"unmatched.taken", "unmatched.odd_one_out"}
+    circumstance = {"unplaced.taken", "unplaced.odd_one_out"}
     return {
         u.member_id: u
         for u in matching.unplaced

@@ -82,19 +82,19 @@ def test_capacities_kept_and_no_blocking_pair(
 def test_every_mentee_once_and_idle_mentors_listed(
     data: tuple[list[Member], list[Member]],
 ) -> None:
-    """For all rounds, each mentee is assigned or unmatched exactly once; each mentor is assigned or unmatched."""
+    """For all rounds, each mentee is assigned or unplaced exactly once; each mentor is assigned or unplaced."""
     mentors, mentees = data
     result = match_mentors(mentors, mentees, during=WEEK)
     assigned = [a.mentee_id for a in result.assignments]
-    unmatched = [u.member_id for u in result.unplaced]
+    unplaced = [u.member_id for u in result.unplaced]
     assert sorted(
-        assigned + [i for i in unmatched if i not in result.capacities]
+        assigned + [i for i in unplaced if i not in result.capacities]
     ) == sorted(m.id for m in mentees)
     busy = {a.mentor_id for a in result.assignments}
-    assert sorted(busy | {i for i in unmatched if i in result.capacities}) == sorted(
+    assert sorted(busy | {i for i in unplaced if i in result.capacities}) == sorted(
         m.id for m in mentors
     )
-    assert not busy & set(unmatched)
+    assert not busy & set(unplaced)
 
 
 @given(sides(), st.randoms(use_true_random=False))
@@ -146,11 +146,11 @@ def test_capacity_and_reasons() -> None:
     codes = {u.member_id: u.reasons[0].code for u in result.unplaced}
     assert [(a.mentor_id, a.mentee_id) for a in result.assignments] == [("m1", "a")]
     assert codes == {
-        "b": "unmatched.full",
-        "c": "unmatched.no_compatible",
-        "d": "unmatched.sitting_out",
-        "m2": "unmatched.sitting_out",
-        "m3": "unmatched.no_mentee",
+        "b": "unplaced.full",
+        "c": "unplaced.no_compatible",
+        "d": "unplaced.sitting_out",
+        "m2": "unplaced.sitting_out",
+        "m3": "unplaced.no_mentee",
     }
     assert result.capacities == {"m1": 1, "m2": 0, "m3": 2}
     assert result.teams == (("a", "m1"),)
@@ -166,9 +166,9 @@ def test_blocked_and_recent_mentors_are_never_assigned() -> None:
     )
     assert result.assignments == ()
     assert [u.reasons[0].code for u in result.unplaced] == [
-        "unmatched.blocked",
-        "unmatched.repeat",
-        "unmatched.no_mentee",
+        "unplaced.blocked",
+        "unplaced.repeat",
+        "unplaced.no_mentee",
     ]
     again = match_mentors(mentors, mentees, history=[result], during=WEEK)
     assert len(again.assignments) == 2

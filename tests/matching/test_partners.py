@@ -234,7 +234,7 @@ def test_every_member_exactly_once(
     policy: PartnerPolicy,
     objective: Objective,
 ) -> None:
-    """For all rounds, every member is in exactly one pair, trio or unmatched; a trio only for an odd count and when allowed."""
+    """For all rounds, every member is in exactly one pair, trio or unplaced; a trio only for an odd count and when allowed."""
     ms, blocked, history = data
     result = match_partners(
         ms,
@@ -291,7 +291,7 @@ def test_a_trio_takes_the_odd_one_out() -> None:
     assert result.partners_of("b") == ("a", "c")
     assert result.trios[0].reasons[0].code == "trio.odd_one_out"
     solo = match_partners(ms, policy=PartnerPolicy(trios=False), during=WEEK)
-    assert [u.reasons[0].code for u in solo.unplaced] == ["unmatched.odd_one_out"]
+    assert [u.reasons[0].code for u in solo.unplaced] == ["unplaced.odd_one_out"]
 
 
 def test_a_trio_respects_history() -> None:
@@ -302,10 +302,10 @@ def test_a_trio_respects_history() -> None:
     assert [f.member_ids for f in result.pairs] == [("a", "b")] or [
         f.member_ids for f in result.pairs
     ] == [("b", "c")]
-    assert [u.reasons[0].code for u in result.unplaced] == ["unmatched.odd_one_out"]
+    assert [u.reasons[0].code for u in result.unplaced] == ["unplaced.odd_one_out"]
 
 
-def test_unmatched_reasons_name_the_cause() -> None:
+def test_unplaced_reasons_name_the_cause() -> None:
     """Sitting out, no compatible partner, blocked by all, recent partners only: each its own code."""
     ms = [
         Member("away", "action", max_partners=0),
@@ -320,12 +320,12 @@ def test_unmatched_reasons_name_the_cause() -> None:
     )
     codes = {u.member_id: [r.code for r in u.reasons] for u in result.unplaced}
     assert codes == {
-        "away": ["unmatched.sitting_out"],
-        "alone": ["unmatched.no_compatible"],
-        "a": ["unmatched.blocked"],
-        "b": ["unmatched.blocked"],
-        "c": ["unmatched.repeat"],
-        "d": ["unmatched.repeat"],
+        "away": ["unplaced.sitting_out"],
+        "alone": ["unplaced.no_compatible"],
+        "a": ["unplaced.blocked"],
+        "b": ["unplaced.blocked"],
+        "c": ["unplaced.repeat"],
+        "d": ["unplaced.repeat"],
     }
     messages = {u.member_id: u.reasons[0].message for u in result.unplaced}
     assert messages["alone"] == "Nobody else this round speaks a language you listed."
@@ -451,10 +451,10 @@ def test_bad_members_are_refused() -> None:
 
 
 def test_empty_and_single_rounds() -> None:
-    """Nobody gives an empty round; one member is unmatched with a reason."""
+    """Nobody gives an empty round; one member is unplaced with a reason."""
     assert match_partners([], during=WEEK) == PartnerMatching(pairs=())
     one = match_partners([Member("a", "action")], during=WEEK)
-    assert one.unplaced[0].reasons[0].code == "unmatched.no_compatible"
+    assert one.unplaced[0].reasons[0].code == "unplaced.no_compatible"
     with pytest.raises(InvalidInputError, match="member_id"):
         one.partners_of("zz")
     assert one.partners_of("a") == ()
@@ -470,7 +470,7 @@ def test_result_checks_itself() -> None:
 
 
 def test_messages_are_member_safe() -> None:
-    """No pair, trio or unmatched message names a member, goal, experience or trait."""
+    """No pair, trio or unplaced message names a member, goal, experience or trait."""
     ms = list(simulate_cohort(120, seed=7).members)
     words = {w for m in ms for w in (*m.goals, *m.experiences, *m.traits.values())}
     ids = {m.id for m in ms}
@@ -591,5 +591,5 @@ def test_after_a_trio_nobody_is_called_the_odd_one_out() -> None:
     result = match_partners(ms, during=WEEK)
     assert result.trios
     codes = {u.reasons[0].code for u in result.unplaced}
-    assert "unmatched.odd_one_out" not in codes
-    assert "unmatched.taken" in codes
+    assert "unplaced.odd_one_out" not in codes
+    assert "unplaced.taken" in codes

@@ -348,7 +348,7 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
         >>> [(a.mentor_id, a.mentee_id) for a in matching.assignments]
         [('mo', 'ada')]
         >>> [(u.member_id, u.reasons[0].code) for u in matching.unplaced]
-        [('bo', 'unmatched.full')]
+        [('bo', 'unplaced.full')]
 
     Added in 0.1.
     """
@@ -392,7 +392,7 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
         else:
             reasons = why_unplaced(round_, i, open_mentors) or (
                 Reason(
-                    "unmatched.full",
+                    "unplaced.full",
                     0.0,
                     "Every compatible mentor is at capacity this round.",
                 ),
@@ -409,15 +409,13 @@ def _idle_mentor(capacity: int) -> tuple[Reason, ...]:
     if capacity == 0:
         return (
             Reason(
-                "unmatched.sitting_out",
+                "unplaced.sitting_out",
                 0.0,
                 "Sitting this round out, as you chose: a boundary, not a mismatch.",
             ),
         )
     return (
-        Reason(
-            "unmatched.no_mentee", 0.0, "No mentee was matched with you this round."
-        ),
+        Reason("unplaced.no_mentee", 0.0, "No mentee was matched with you this round."),
     )
 
 

@@ -784,7 +784,7 @@ def why_unplaced(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, ...
     if not table.active[x]:
         return (
             Reason(
-                "unmatched.sitting_out",
+                "unplaced.sitting_out",
                 0.0,
                 "Sitting this round out, as you chose: a boundary, not a mismatch.",
             ),
@@ -804,7 +804,7 @@ def why_unplaced(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, ...
         if blocked.any():
             reasons.append(
                 Reason(
-                    "unmatched.blocked",
+                    "unplaced.blocked",
                     -1.0,
                     f"{_of(int(blocked.sum()), len(keys))} ruled out by a block.",
                 )
@@ -812,7 +812,7 @@ def why_unplaced(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, ...
         if recent.any():
             reasons.append(
                 Reason(
-                    "unmatched.repeat",
+                    "unplaced.repeat",
                     -1.0,
                     f"{_of(int(recent.sum()), len(keys))} matched with you in "
                     f"the last {round_.rules.rounds} rounds.",
@@ -828,12 +828,12 @@ def _taken(policy_trios: bool, odd_one: bool) -> Reason:
             "An odd number took part, and no pair could take a third "
             "without breaking a rule."
         )
-        return Reason("unmatched.odd_one_out", 0.0, message)
+        return Reason("unplaced.odd_one_out", 0.0, message)
     if odd_one:
         message = "An odd number took part, and this round has no trios."
-        return Reason("unmatched.odd_one_out", 0.0, message)
+        return Reason("unplaced.odd_one_out", 0.0, message)
     return Reason(
-        "unmatched.taken",
+        "unplaced.taken",
         0.0,
         "Everyone compatible was paired with someone else this round.",
     )
@@ -860,7 +860,7 @@ def _no_compatible(s: Scores, min_score: float) -> Reason:
             "Nobody this round is a close enough fit "
             f"(a pair needs a score of {min_score:.2f})."
         )
-    return Reason("unmatched.no_compatible", -1.0, message)
+    return Reason("unplaced.no_compatible", -1.0, message)
 
 
 def _annotate(fit: PairFit, extra: list[Reason]) -> PairFit:

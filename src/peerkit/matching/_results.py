@@ -93,7 +93,7 @@ class Unplaced:
     Attributes:
         member_id: Who.
         reasons: Why, in words the member may read; ``code`` says which rule
-            (``unplaced.language``, ``unmatched.sitting_out``, ...).
+            (``unplaced.language``, ``unplaced.sitting_out``, ...).
 
     Examples:
         >>> import pendulum
