@@ -314,3 +314,22 @@ def test_every_seed_in_range_is_accepted(seed: int) -> None:
     assert isinstance(match_partners(people, during=WEEK, seed=seed), PartnerMatching)
     grouping = form_groups(people, min_size=2, max_size=3, during=WEEK, seed=seed)
     assert grouping.placed_count + len(grouping.unplaced) == len(people)
+
+
+def test_rank_groups_names_a_bad_stage_where_the_caller_put_it() -> None:
+    """A stage off the scale is named by its place in what was passed: a group, a formed group's group, or a grouping's groups."""
+    member = Member("m", "preparation")  # on both scales
+    policy = FitPolicy(scale=peerkit.STAGES_OF_RECOVERY)
+    fine = Group("fine", [Member("y", "preparation")], 5)
+    bad = Group("bad", [Member("x", "action")], 5)  # not a stage of recovery
+    formed = FormedGroup(group=bad, score=0.5, reasons=())
+    grouping = Grouping(groups=(formed,), unplaced=(), mean_score=0.5, min_score=0.5)
+    cases: list[tuple[object, str]] = [
+        ([fine, bad], "groups[1].members[0].stage"),
+        ([fine, formed], "groups[1].group.members[0].stage"),
+        (grouping, "groups.groups[0].group.members[0].stage"),
+    ]
+    for groups, path in cases:
+        with pytest.raises(InvalidInputError) as info:
+            rank_groups(member, groups, during=WEEK, policy=policy)  # type: ignore[arg-type]
+        assert info.value.path == path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -39,7 +39,7 @@ from peerkit._validate import (
     unique_by_id,
     unit,
 )
-from peerkit.errors import InvalidInputError, _copy_with_path
+from peerkit.errors import InvalidInputError
 from peerkit.matching._results import FormedGroup, Grouping, to_reasons
 
 if TYPE_CHECKING:
@@ -368,13 +368,16 @@ class GroupFit:
 # --- group_fit -------------------------------------------------------------------
 
 
-def _check_stages(policy: FitPolicy, member: Member, group: Group) -> None:
+def _check_stages(
+    policy: FitPolicy, member: Member, group: Group, at: str = "group"
+) -> None:
+    """Every stage on the policy's scale; errors name the group as *at*."""
     scale = policy.scale
     scale.check(member.stage, path="member.stage")
     for i, peer in enumerate(group.members):
-        scale.check(peer.stage, path=f"group.members[{i}].stage")
+        scale.check(peer.stage, path=f"{at}.members[{i}].stage")
     if group.stage_band is not None:
-        scale.check_band(group.stage_band, path="group.stage_band")
+        scale.check_band(group.stage_band, path=f"{at}.stage_band")
 
 
 def _hard_rules(
@@ -721,31 +724,35 @@ def rank_groups(
     week = judged_week(during)
     listed = _group_list(groups)
     fits = []
-    for i, group in enumerate(listed):
-        try:
-            _check_stages(policy, member, group)
-        except InvalidInputError as exc:
-            if exc.path.startswith("group."):
-                raise _reroot(exc, f"groups[{i}]") from None
-            raise
+    for path, group in listed:
+        _check_stages(policy, member, group, path)
         fits.append(_judge(member, group, policy, week))
     return tuple(sorted(fits, key=lambda f: (not f.eligible, -f.score, f.group_id)))
 
 
-def _reroot(exc: InvalidInputError, prefix: str) -> InvalidInputError:
-    """Re-root a path: ``group.members[2].stage`` -> ``groups[4].members[2].stage``."""
-    return _copy_with_path(exc, prefix + exc.path.removeprefix("group"))
+def _group_list(groups: object) -> list[tuple[str, Group]]:
+    """
+    Each group with the path errors name it by, ids unique.
 
-
-def _group_list(groups: object) -> Sequence[Group]:
-    """The groups of a `Cohort` or `Grouping`, or given (`FormedGroup`s unwrapped)."""
+    The groups of a `Cohort` or a `Grouping`, or those given (a
+    `FormedGroup` is its ``group``): ``groups[2]``, ``groups[2].group``,
+    ``groups.groups[2]``.
+    """
     if isinstance(groups, Cohort):
-        return list(groups.groups)
+        return [(f"groups.groups[{i}]", g) for i, g in enumerate(groups.groups)]
     if isinstance(groups, Grouping):
-        return [formed.group for formed in groups.groups]
+        return [
+            (f"groups.groups[{i}].group", formed.group)
+            for i, formed in enumerate(groups.groups)
+        ]
     if isinstance(groups, (str, bytes, Mapping)) or not isinstance(groups, Iterable):
         raise InvalidInputError(
             "groups", groups, "Groups, FormedGroups, a Grouping or a Cohort"
         )
-    listed = [g.group if isinstance(g, FormedGroup) else g for g in groups]
-    return unique_by_id("groups", listed, Group, "Group")
+    given = list(groups)
+    listed = [g.group if isinstance(g, FormedGroup) else g for g in given]
+    unique_by_id("groups", listed, Group, "Group")
+    return [
+        (f"groups[{i}].group" if isinstance(g, FormedGroup) else f"groups[{i}]", group)
+        for i, (g, group) in enumerate(zip(given, listed, strict=True))
+    ]
