@@ -168,3 +168,17 @@ def test_shared_reasons_key_on_the_exact_weight() -> None:
     positive = pairs_module._reason("x.test", 0.0, "A message.")
     assert negative is positive
     assert math.copysign(1.0, positive.weight) == 1.0
+
+
+def test_a_tables_features_and_grid_are_read_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once built, a table's feature arrays and its overlap grid cannot be written to."""
+    table = _table(10_000, monkeypatch)
+    table.overlap(*_every_pair(4))
+    arrays = [table.stage, table.masks, table.hours, table.pattern, table.active]
+    arrays.append(table._grid)  # type: ignore[arg-type]  # built by the call above
+    assert len(arrays) == 6
+    for array in arrays:
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = array[0]

@@ -2,7 +2,7 @@
 Group formation: partition a cohort into new groups, worst-off member first.
 
 The search works on plain integers: members are indexes, a member's
-possible meeting starts are a bitset over the reference week (15-minute
+possible meeting starts are a bitset over the judged week (15-minute
 steps, UTC), and fits are kept as running sums so a move or a swap is
 judged in time proportional to the two groups it touches. The groups found
 are then turned into `Group` values and every member's fit is recomputed
@@ -73,7 +73,7 @@ class _Job:
 class _Person:
     member: Member
     stage: int
-    mask: int  # possible meeting starts in the reference week
+    mask: int  # possible meeting starts in the judged week
     phase: int  # when in the (UTC) day they are mostly free, 0..95
     comfort: tuple[int, int]
 
@@ -919,7 +919,7 @@ def _build(
         ]
         if all(f.eligible and f.components["schedule"] >= 1.0 for f in fits):
             return group, [f.score for f in fits]
-    return None  # pragma: no cover - only where clocks change in the reference week
+    return None  # pragma: no cover - only where clocks change in the judged week
 
 
 def _others(members: Sequence[Member], member: Member) -> list[Member]:

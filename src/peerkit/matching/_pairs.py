@@ -3,7 +3,7 @@ Partner fit: how well two members suit each other as accountability partners.
 
 Scoring one pair and scoring a million use the same code: members are
 turned into a `_Table` of numpy arrays (stage index, goal, experience and
-language sets as bit masks, the reference week as a bit mask of whole UTC
+language sets as bit masks, the judged week as a bit mask of whole UTC
 minutes) and `_Table.score` judges any number of pairs at once.
 `partner_fit` is that function on a table of two, so a pair's score in a
 matching is, to the last bit, the score `partner_fit` gives.
@@ -234,7 +234,7 @@ def _set_bits(sets: Sequence[frozenset[str]]) -> tuple[NDArray[np.uint64], IntAr
 
 
 def _week_mask(member: Member, lo: int) -> NDArray[np.uint64]:
-    """The whole UTC minutes of the reference week in which *member* is free."""
+    """The whole UTC minutes of the judged week in which *member* is free."""
     hi = lo + _WEEK_MINUTES * _US_PER_MIN
     spans = materialize(member.availability.windows, member.timezone, lo, hi)
     bits = np.zeros(_WORDS * 64, dtype=np.bool_)
@@ -339,6 +339,22 @@ class Table:
         weights = policy.weights
         self._weights = tuple(weights[k] for k in PAIR_COMPONENTS)
         self._total = sum(self._weights)
+        # The features never change once built: read-only, so a table
+        # shared between threads cannot be written to by mistake.
+        for array in (
+            self.stage,
+            self.closeness,
+            self.goals,
+            self.goal_counts,
+            self.experiences,
+            self.experience_counts,
+            self.languages,
+            self.active,
+            self.pattern,
+            self.masks,
+            self.hours,
+        ):
+            array.flags.writeable = False
 
     def __len__(self) -> int:
         return len(self.ids)
