@@ -31,12 +31,15 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
+import pendulum
 import rustworkx as rx
 from _timing import median_time
 
 from peerkit.datasets import simulate_cohort
 from peerkit.matching import PartnerPolicy, match_partners
 from peerkit.matching import _partners as internals
+
+TERM = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))  # twelve weeks
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -69,7 +72,7 @@ def scored_graph(
     members: Sequence[Member],
 ) -> tuple[list[str], list[tuple[int, int, float]]]:
     """The graph match_partners solves: every allowed pair and its score."""
-    match_partners(members, policy=POLICY)
+    match_partners(members, during=TERM, policy=POLICY)
     round_ = _last_round()
     active = np.flatnonzero(round_.table.active)
     iu, iv = np.triu_indices(len(active), 1)
@@ -85,8 +88,10 @@ def exact_beside_networkx(n: int, repeats: int, nx_repeats: int) -> None:
     _, edges = scored_graph(members)
     graph: nx.Graph[int] = nx.Graph()
     graph.add_weighted_edges_from(edges)
-    ours = match_partners(members, policy=POLICY)
-    t_ours = median_time(lambda: match_partners(members, policy=POLICY), repeats)
+    ours = match_partners(members, during=TERM, policy=POLICY)
+    t_ours = median_time(
+        lambda: match_partners(members, during=TERM, policy=POLICY), repeats
+    )
     found: list[set[tuple[int, int]]] = []
     t_nx = median_time(
         lambda: found.append(nx.max_weight_matching(graph, maxcardinality=True)),
@@ -145,7 +150,7 @@ def greedy_beside_optimum(n: int) -> None:
         if a not in taken and b not in taken:
             taken |= {a, b}
             greedy.append(w)
-    ours = match_partners(members, policy=POLICY)
+    ours = match_partners(members, during=TERM, policy=POLICY)
     could = len({a for a, _, _ in edges} | {b for _, b, _ in edges})
     print(f"\n## 2. Greedy (best pair first) beside match_partners, {n} members\n")
     print("| method | paired | left out, of those with a possible partner | total |")
@@ -163,15 +168,17 @@ def greedy_beside_optimum(n: int) -> None:
 def scale(sizes: Sequence[int], repeats: int) -> None:
     """Time to match simulate_cohort(n), scoring included, and its growth."""
     print("\n## 3. match_partners on simulate_cohort(n), scoring included\n")
-    print("| members | median s | pairs | unmatched, not sitting out | growth |")
+    print("| members | median s | pairs | unplaced, not sitting out | growth |")
     print("|---:|---:|---:|---:|---:|")
     previous: tuple[int, float] | None = None
     for n in sizes:
         members = simulate_cohort(n, seed=3).members
-        result = match_partners(members)
-        seconds = median_time(functools.partial(match_partners, members), repeats)
+        result = match_partners(members, during=TERM)
+        seconds = median_time(
+            functools.partial(match_partners, members, during=TERM), repeats
+        )
         left = sum(
-            1 for u in result.unmatched if u.reasons[0].code != "unmatched.sitting_out"
+            1 for u in result.unplaced if u.reasons[0].code != "unplaced.sitting_out"
         )
         growth = "-"
         if previous is not None:
@@ -186,7 +193,7 @@ def block_quality(n: int) -> None:
     """The block solver's result against the exact optimum of its candidate graph."""
     members = simulate_cohort(n, seed=3).members
     start = time.perf_counter()
-    ours = match_partners(members, policy=POLICY)
+    ours = match_partners(members, during=TERM, policy=POLICY)
     seconds = time.perf_counter() - start
     round_ = _last_round()
     u = np.concatenate([c[0] for c in round_.candidates])

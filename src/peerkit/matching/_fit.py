@@ -2,30 +2,48 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from peerkit._availability import materialize
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
-from peerkit._instants import check_date
-from peerkit._intervals import intersect_spans, week_bounds
-from peerkit._model import STAGES_OF_CHANGE, Group, JourneyScale, Member
+from peerkit._intervals import (
+    Period,
+    as_period,
+    intersect_spans,
+    period_week,
+    week_bounds,
+)
+from peerkit._model import (
+    STAGES_OF_CHANGE,
+    Cohort,
+    Group,
+    JourneyScale,
+    Member,
+    as_members,
+)
 from peerkit._validate import (
+    above,
     check_float,
+    check_instance,
     check_int,
     check_str,
     instance,
+    integer,
     string,
     to_float,
     tuple_of,
     unique_by_id,
     unit,
 )
-from peerkit.errors import InvalidInputError, _copy_with_path
+from peerkit.errors import InvalidInputError
+from peerkit.matching._results import FormedGroup, Grouping, to_reasons
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 COMPONENTS: tuple[str, ...] = ("stage", "experience", "goals", "schedule", "size")
 """The components of a fit, in the order they are reported."""
@@ -74,36 +92,43 @@ def _check_comfort(_inst: object, attr: attrs.Attribute[Any], value: object) -> 
         _check_size_range(f"{attr.name}[{key!r}]", item)
 
 
-def check_tolerance(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a stage distance, 0 to 1."""
-    check_float(attr.name, value, low=0.0, high=1.0)
+check_bool = instance(bool, "True or False")
+"""Attrs validator: True or False, nothing truthy."""
 
 
-def check_limit(inst: Any, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a stage distance above the policy's ``stage_tolerance``."""
-    limit = check_float(attr.name, value, low=0.0, high=1.0)
-    if not limit > inst.stage_tolerance:
-        raise InvalidInputError(
-            attr.name,
-            value,
-            f"a distance above stage_tolerance ({inst.stage_tolerance})",
-        )
+SEED_MAX = (1 << 62) - 1
+"""The largest seed a matching accepts (seeds are 0 to ``2**62 - 1``)."""
 
 
-def check_bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: True or False, nothing truthy."""
-    if not isinstance(value, bool):
-        raise InvalidInputError(attr.name, value, "True or False")
+def check_seed(seed: object) -> int:
+    """*seed* if it is an int from 0 to `SEED_MAX` (not a bool), else a clear error."""
+    return check_int("seed", seed, minimum=0, maximum=SEED_MAX)
 
 
-def check_week(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    """Attrs validator: a reference date peerkit can work with."""
-    check_date(attr.name, value)
+def check_members(path: str, members: object, scale: JourneyScale) -> list[Member]:
+    """
+    The members (of a `Cohort`, or given), ids unique, stages on *scale*, by id.
+
+    Errors name positions in the caller's input: ``members[3].stage``.
+    """
+    listed = as_members(path, members)
+    for i, member in enumerate(listed):
+        scale.check(member.stage, path=f"{path}[{i}].stage")
+    return sorted(listed, key=lambda m: m.id)
 
 
-def _check_meeting(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    minutes = check_int(attr.name, value, minimum=15, maximum=720)
-    if minutes % 15:
+def judged_week(during: object) -> dt.date:
+    """
+    The Monday of the week a matching decision *during* a period judges.
+
+    *during* is an `Interval` or a ``(start, end)`` pair of aware datetimes;
+    the decision judges the first full week of it (`period_week`).
+    """
+    return period_week(as_period("during", during))
+
+
+def _check_quarter_hours(_inst: object, attr: attrs.Attribute[Any], value: int) -> None:
+    if value % 15:
         raise InvalidInputError(attr.name, value, "a multiple of 15 minutes")
 
 
@@ -146,12 +171,14 @@ def weights_field(default: Mapping[str, float], components: tuple[str, ...]) -> 
 
 def stage_tolerance_field() -> Any:
     """A policy's stage distance up to which members count as close (0.25)."""
-    return attrs.field(default=0.25, converter=to_float, validator=check_tolerance)
+    return attrs.field(default=0.25, converter=to_float, validator=unit())
 
 
 def stage_limit_field() -> Any:
     """A policy's stage distance at which closeness has fallen to 0 (0.75)."""
-    return attrs.field(default=0.75, converter=to_float, validator=check_limit)
+    return attrs.field(
+        default=0.75, converter=to_float, validator=[unit(), above("stage_tolerance")]
+    )
 
 
 _DEFAULT_WEIGHTS = FrozenDict(
@@ -181,9 +208,6 @@ class FitPolicy:
         one_ahead_counts: Whether a peer exactly one stage ahead counts as
             close whatever the distances: someone who has been where the
             member is gives hope.
-        week_of: The reference week on which schedule overlap is computed
-            (a fixed date; peerkit never reads the clock). The default week
-            has no daylight-saving change in any zone.
         ideal_size: Group sizes (members, the newcomer included) that are
             comfortable when the member has not said.
         size_trait: The member trait that says their size comfort.
@@ -193,8 +217,8 @@ class FitPolicy:
 
     Examples:
         >>> policy = FitPolicy()
-        >>> policy.weights["stage"], policy.week_of.isoformat()
-        (0.3, '2026-01-12')
+        >>> policy.weights["stage"], policy.meeting_minutes
+        (0.3, 60)
 
     Added in 0.1.
     """
@@ -204,7 +228,6 @@ class FitPolicy:
     stage_tolerance: float = stage_tolerance_field()
     stage_limit: float = stage_limit_field()
     one_ahead_counts: bool = attrs.field(default=True, validator=check_bool)
-    week_of: dt.date = attrs.field(default=dt.date(2026, 1, 12), validator=check_week)
     ideal_size: tuple[int, int] = attrs.field(
         default=(5, 9), converter=_to_pair, validator=_check_ideal
     )
@@ -212,7 +235,9 @@ class FitPolicy:
     size_comfort: Mapping[str, tuple[int, int]] = attrs.field(
         default=_DEFAULT_COMFORT, converter=_to_comfort, validator=_check_comfort
     )
-    meeting_minutes: int = attrs.field(default=60, validator=_check_meeting)
+    meeting_minutes: int = attrs.field(
+        default=60, validator=[integer(15, 720), _check_quarter_hours]
+    )
 
 
 # --- the arithmetic, shared with group formation ---------------------------------
@@ -298,12 +323,6 @@ def check_ineligible_scores_zero(fit: Any) -> None:
         raise InvalidInputError("score", fit.score, "0 when not eligible")
 
 
-def _to_reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
-    if isinstance(value, list):
-        return tuple(value)
-    return value  # type: ignore[return-value]  # the validator checks it
-
-
 @attrs.frozen(kw_only=True)
 class GroupFit:
     """
@@ -321,8 +340,10 @@ class GroupFit:
             eligible member the weights of the reasons add up to the score.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Group, Member
-        >>> fit = group_fit(Member("ada", "action"), Group("g", (), 8))
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> fit = group_fit(Member("ada", "action"), Group("g", (), 8), during=term)
         >>> fit.eligible, sorted(fit.components)
         (True, ['experience', 'goals', 'schedule', 'size', 'stage'])
 
@@ -337,7 +358,7 @@ class GroupFit:
     )
     eligible: bool = attrs.field(validator=check_bool)
     reasons: tuple[Reason, ...] = attrs.field(
-        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
+        converter=to_reasons, validator=tuple_of(Reason, "a Reason")
     )
 
     def __attrs_post_init__(self) -> None:
@@ -347,13 +368,16 @@ class GroupFit:
 # --- group_fit -------------------------------------------------------------------
 
 
-def _check_stages(policy: FitPolicy, member: Member, group: Group) -> None:
+def _check_stages(
+    policy: FitPolicy, member: Member, group: Group, at: str = "group"
+) -> None:
+    """Every stage on the policy's scale; errors name the group as *at*."""
     scale = policy.scale
     scale.check(member.stage, path="member.stage")
     for i, peer in enumerate(group.members):
-        scale.check(peer.stage, path=f"group.members[{i}].stage")
+        scale.check(peer.stage, path=f"{at}.members[{i}].stage")
     if group.stage_band is not None:
-        scale.check_band(group.stage_band, path="group.stage_band")
+        scale.check_band(group.stage_band, path=f"{at}.stage_band")
 
 
 def _hard_rules(
@@ -531,15 +555,13 @@ def _minutes(spans: Iterable[tuple[int, int]]) -> float:
     return sum(end - start for start, end in spans) / 60_000_000
 
 
-def _schedule(
-    member: Member, group: Group, policy: FitPolicy
-) -> tuple[float, int, int]:
-    """(component, meeting minutes, minutes free) in the reference week."""
+def _schedule(member: Member, group: Group, week: dt.date) -> tuple[float, int, int]:
+    """(component, meeting minutes, minutes free) in the judged week."""
     if group.meets.is_empty:
         return 1.0, 0, 0
     # The group's own week, read from the cached concrete spans: the same
     # numbers as overlap_minutes([member, group], ...), without re-checking.
-    lo, hi = week_bounds(policy.week_of, group.timezone)
+    lo, hi = week_bounds(week, group.timezone)
     meets = materialize(group.meets.windows, group.timezone, lo, hi)
     meeting = _minutes(meets)
     if meeting <= 0:  # pragma: no cover - a non-empty weekly window always occurs
@@ -549,7 +571,7 @@ def _schedule(
     return min(1.0, free / meeting), round(meeting), round(free)
 
 
-def _judge(member: Member, group: Group, policy: FitPolicy) -> GroupFit:
+def _judge(member: Member, group: Group, policy: FitPolicy, week: dt.date) -> GroupFit:
     scale = policy.scale
     me = scale.index(member.stage)
     peers = [p for p in group.members if p.id != member.id]
@@ -572,7 +594,7 @@ def _judge(member: Member, group: Group, policy: FitPolicy) -> GroupFit:
     else:
         experience = NEUTRAL
     goals = share_score(shared_goals, len(peers)) if member.goals else NEUTRAL
-    schedule, meeting, free = _schedule(member, group, policy)
+    schedule, meeting, free = _schedule(member, group, week)
     size = len(peers) + 1
     components = {
         "stage": stage,
@@ -602,14 +624,8 @@ def _judge(member: Member, group: Group, policy: FitPolicy) -> GroupFit:
     )
 
 
-def _check_policy(policy: object) -> FitPolicy:
-    if not isinstance(policy, FitPolicy):
-        raise InvalidInputError("policy", policy, "a FitPolicy")
-    return policy
-
-
 def group_fit(
-    member: Member, group: Group, *, policy: FitPolicy = FitPolicy()
+    member: Member, group: Group, *, during: Period, policy: FitPolicy = FitPolicy()
 ) -> GroupFit:
     """
     How well *member* suits *group*, with the reasons.
@@ -618,7 +634,7 @@ def group_fit(
     reason code: ``rule.full``, ``rule.requires`` (a required trait is
     missing), ``rule.language`` (no shared language), ``rule.stage_band``
     (stage outside the group's band), ``rule.schedule`` (not free at any
-    time the group meets, in the policy's reference week) and
+    time the group meets, in the week judged) and
     ``rule.already_member``. Otherwise the score is the weighted mean of
     the components; no component can outweigh a hard rule.
 
@@ -629,6 +645,10 @@ def group_fit(
     Args:
         member: The member looking for a group.
         group: The group; its members are the member's would-be peers.
+        during: The period the decision is for: an `Interval` or a
+            ``(start, end)`` pair of aware datetimes. Required. Schedules are
+            judged on its first full week (Monday to Monday, UTC dates; the
+            week of its start if it holds no full week).
         policy: How fit is judged; see `FitPolicy`.
 
     Raises:
@@ -636,10 +656,12 @@ def group_fit(
             scale.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Group, Member
         >>> ada = Member("ada", "action", goals=["sleep"])
         >>> group = Group("g", [Member("ben", "action", goals=["sleep"])], 8)
-        >>> fit = group_fit(ada, group)
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> fit = group_fit(ada, group, during=term)
         >>> fit.eligible, fit.components["goals"], fit.components["size"]
         (True, 1.0, 0.4)
         >>> fit.score == sum(r.weight for r in fit.reasons)
@@ -649,19 +671,19 @@ def group_fit(
 
     Added in 0.1.
     """
-    _check_policy(policy)
-    if not isinstance(member, Member):
-        raise InvalidInputError("member", member, "a Member")
-    if not isinstance(group, Group):
-        raise InvalidInputError("group", group, "a Group")
+    check_instance("policy", policy, FitPolicy, "a FitPolicy")
+    check_instance("member", member, Member, "a Member")
+    check_instance("group", group, Group, "a Group")
+    week = judged_week(during)
     _check_stages(policy, member, group)
-    return _judge(member, group, policy)
+    return _judge(member, group, policy, week)
 
 
 def rank_groups(
     member: Member,
-    groups: Iterable[Group],
+    groups: Iterable[Group | FormedGroup] | Grouping | Cohort,
     *,
+    during: Period,
     policy: FitPolicy = FitPolicy(),
 ) -> tuple[GroupFit, ...]:
     """
@@ -673,7 +695,13 @@ def rank_groups(
 
     Args:
         member: The member looking for a group.
-        groups: The groups to consider, in any order; ids unique.
+        groups: The groups to consider, in any order; ids unique: `Group`s,
+            the `FormedGroup`s `form_groups` proposes, a whole `Grouping`,
+            or a `Cohort` (its groups).
+        during: The period the decision is for: an `Interval` or a
+            ``(start, end)`` pair of aware datetimes. Required. Schedules are
+            judged on its first full week (Monday to Monday, UTC dates; the
+            week of its start if it holds no full week).
         policy: How fit is judged; see `FitPolicy`.
 
     Raises:
@@ -681,34 +709,50 @@ def rank_groups(
             stage is not on the policy's scale.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Group, Member
         >>> ada = Member("ada", "action")
         >>> groups = [Group("full", [Member("b", "action")], 1), Group("open", (), 8)]
-        >>> [(f.group_id, f.eligible) for f in rank_groups(ada, groups)]
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> [(f.group_id, f.eligible) for f in rank_groups(ada, groups, during=term)]
         [('open', True), ('full', False)]
 
     Added in 0.1.
     """
-    _check_policy(policy)
-    if not isinstance(member, Member):
-        raise InvalidInputError("member", member, "a Member")
+    check_instance("policy", policy, FitPolicy, "a FitPolicy")
+    check_instance("member", member, Member, "a Member")
+    week = judged_week(during)
     listed = _group_list(groups)
     fits = []
-    for i, group in enumerate(listed):
-        try:
-            _check_stages(policy, member, group)
-        except InvalidInputError as exc:
-            if exc.path.startswith("group."):
-                raise _reroot(exc, f"groups[{i}]") from None
-            raise
-        fits.append(_judge(member, group, policy))
+    for path, group in listed:
+        _check_stages(policy, member, group, path)
+        fits.append(_judge(member, group, policy, week))
     return tuple(sorted(fits, key=lambda f: (not f.eligible, -f.score, f.group_id)))
 
 
-def _reroot(exc: InvalidInputError, prefix: str) -> InvalidInputError:
-    """Re-root a path: ``group.members[2].stage`` -> ``groups[4].members[2].stage``."""
-    return _copy_with_path(exc, prefix + exc.path.removeprefix("group"))
+def _group_list(groups: object) -> list[tuple[str, Group]]:
+    """
+    Each group with the path errors name it by, ids unique.
 
-
-def _group_list(groups: Iterable[Group]) -> Sequence[Group]:
-    return unique_by_id("groups", groups, Group, "Group")
+    The groups of a `Cohort` or a `Grouping`, or those given (a
+    `FormedGroup` is its ``group``): ``groups[2]``, ``groups[2].group``,
+    ``groups.groups[2]``.
+    """
+    if isinstance(groups, Cohort):
+        return [(f"groups.groups[{i}]", g) for i, g in enumerate(groups.groups)]
+    if isinstance(groups, Grouping):
+        return [
+            (f"groups.groups[{i}].group", formed.group)
+            for i, formed in enumerate(groups.groups)
+        ]
+    if isinstance(groups, (str, bytes, Mapping)) or not isinstance(groups, Iterable):
+        raise InvalidInputError(
+            "groups", groups, "Groups, FormedGroups, a Grouping or a Cohort"
+        )
+    given = list(groups)
+    listed = [g.group if isinstance(g, FormedGroup) else g for g in given]
+    unique_by_id("groups", listed, Group, "Group")
+    return [
+        (f"groups[{i}].group" if isinstance(g, FormedGroup) else f"groups[{i}]", group)
+        for i, (g, group) in enumerate(zip(given, listed, strict=True))
+    ]

@@ -2,7 +2,7 @@
 Group formation: partition a cohort into new groups, worst-off member first.
 
 The search works on plain integers: members are indexes, a member's
-possible meeting starts are a bitset over the reference week (15-minute
+possible meeting starts are a bitset over the judged week (15-minute
 steps, UTC), and fits are kept as running sums so a move or a swap is
 judged in time proportional to the two groups it touches. The groups found
 are then turned into `Group` values and every member's fit is recomputed
@@ -25,28 +25,20 @@ import attrs
 from peerkit._availability import WeeklyAvailability, Window, materialize
 from peerkit._explain import Reason
 from peerkit._instants import MINUTES_PER_DAY, from_micros, zone
-from peerkit._intervals import week_bounds
-from peerkit._model import Group, Member
-from peerkit._validate import (
-    check_int,
-    check_str,
-    instance,
-    string,
-    to_float,
-    tuple_of,
-    unique_by_id,
-    unit,
-)
+from peerkit._intervals import Interval, Period, as_period, period_week, week_bounds
+from peerkit._model import Cohort, Group, Member
+from peerkit._validate import check_instance, check_int, check_str
 from peerkit.matching._fit import (
     NEUTRAL,
     FitPolicy,
-    _check_policy,
-    _to_reasons,
+    check_members,
+    check_seed,
     closeness,
     group_fit,
     size_range,
     size_score,
 )
+from peerkit.matching._results import FormedGroup, Grouping, Unplaced
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -62,136 +54,6 @@ _POLISH_PER_MEMBER = 15  # the same, for the last pass over all groups
 _BUDGET_PER_MEMBER = 60  # candidate moves judged per member of a block, per restart
 
 
-# --- results -------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class FormedGroup:
-    """
-    One new group `form_groups` proposes.
-
-    Attributes:
-        group: The group: its members, ``capacity`` = the largest size
-            allowed, one shared language, a ``timezone`` (the one most of
-            its members live in) and, as ``meets``, a weekly meeting that
-            every member is free for in the policy's reference week.
-        score: The mean of its members' fits.
-        reasons: What holds the group together, in member-safe words.
-
-    Examples:
-        >>> from peerkit import Member
-        >>> from peerkit.matching import form_groups
-        >>> people = [Member(name, "action") for name in ("ada", "bo", "cy", "di")]
-        >>> formed = form_groups(people, min_size=2, max_size=4).groups[0]
-        >>> formed.group.member_ids, formed.group.capacity
-        (('ada', 'bo', 'cy', 'di'), 4)
-        >>> [r.message for r in formed.reasons][:2]
-        ['4 members.', 'Runs in en.']
-
-    Added in 0.1.
-    """
-
-    group: Group = attrs.field(validator=instance(Group, "a Group"))
-    score: float = attrs.field(converter=to_float, validator=unit())
-    reasons: tuple[Reason, ...] = attrs.field(
-        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
-    )
-
-
-@attrs.frozen(kw_only=True)
-class Unplaced:
-    """
-    A member who could not be placed without breaking a hard rule.
-
-    `form_groups` returns one for each member it could not put in a group;
-    `match_partners` and `match_mentors` for each member without a partner
-    or mentor this round (a member sitting out included: a boundary, not a
-    failure).
-
-    Attributes:
-        member_id: Who.
-        reasons: Why, in words the member may read; ``code`` says which rule
-            (``unplaced.language``, ``unmatched.sitting_out``, ...).
-
-    Examples:
-        >>> from peerkit import Member
-        >>> from peerkit.matching import match_partners
-        >>> people = [Member("ada", "action"), Member("bo", "action")]
-        >>> people.append(Member("cy", "action", languages=["fr"]))
-        >>> (unplaced,) = match_partners(people).unmatched
-        >>> unplaced.member_id, unplaced.reasons[0].message
-        ('cy', 'Nobody else this round speaks a language you listed.')
-
-    Added in 0.1.
-    """
-
-    member_id: str = attrs.field(validator=string())
-    reasons: tuple[Reason, ...] = attrs.field(
-        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
-    )
-
-
-def _to_formed(value: Iterable[FormedGroup]) -> tuple[FormedGroup, ...]:
-    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
-
-
-def _to_unplaced(value: Iterable[Unplaced]) -> tuple[Unplaced, ...]:
-    return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
-
-
-@attrs.frozen(kw_only=True)
-class Grouping:
-    """
-    A whole cohort partitioned into new groups, and who could not be placed.
-
-    Every member passed to `form_groups` is in exactly one group or in
-    ``unplaced``.
-
-    Attributes:
-        groups: The new groups, by id.
-        unplaced: Members who could not be placed, by id, each with reasons.
-        mean_fit: Mean fit over placed members (0 if nobody was placed).
-        min_fit: The worst placed member's fit (0 if nobody was placed).
-
-    Examples:
-        >>> from peerkit import Member
-        >>> from peerkit.matching import form_groups
-        >>> people = [Member(f"m{i}", "action") for i in range(7)]
-        >>> people.append(Member("zed", "action", languages=["fr"]))
-        >>> grouping = form_groups(people, min_size=3, max_size=4)
-        >>> [fg.group.size for fg in grouping.groups]
-        [4, 3]
-        >>> [u.member_id for u in grouping.unplaced]
-        ['zed']
-
-    Added in 0.1.
-    """
-
-    groups: tuple[FormedGroup, ...] = attrs.field(
-        converter=_to_formed, validator=tuple_of(FormedGroup, "a FormedGroup")
-    )
-    unplaced: tuple[Unplaced, ...] = attrs.field(
-        converter=_to_unplaced, validator=tuple_of(Unplaced, "an Unplaced")
-    )
-    mean_fit: float = attrs.field(converter=to_float, validator=unit())
-    min_fit: float = attrs.field(converter=to_float, validator=unit())
-
-    @property
-    def placed(self) -> int:
-        """
-        How many members are in a group.
-
-        Examples:
-            >>> from peerkit import Member
-            >>> from peerkit.matching import form_groups
-            >>> people = [Member(f"m{i}", "action") for i in range(5)]
-            >>> people.append(Member("zed", "action", languages=["fr"]))
-            >>> form_groups(people, min_size=2, max_size=5).placed
-            5
-        """
-        return sum(fg.group.size for fg in self.groups)
-
-
 # --- preparation ------------------------------------------------------------------
 
 
@@ -202,7 +64,8 @@ class _Job:
     policy: FitPolicy
     min_size: int
     max_size: int
-    lo: int  # start of the reference week, UTC microseconds
+    period: Interval  # the period the groups are for
+    lo: int  # start of the judged week, UTC microseconds
     rng: random.Random
 
 
@@ -210,7 +73,7 @@ class _Job:
 class _Person:
     member: Member
     stage: int
-    mask: int  # possible meeting starts in the reference week
+    mask: int  # possible meeting starts in the judged week
     phase: int  # when in the (UTC) day they are mostly free, 0..95
     comfort: tuple[int, int]
 
@@ -708,18 +571,12 @@ def _by_time_and_stage(p: _Person) -> tuple[int, int, str]:
     return (p.phase // 8, p.stage, p.member.id)
 
 
-def _check_members(members: Iterable[Member], policy: FitPolicy) -> list[Member]:
-    listed = unique_by_id("members", members, Member, "Member")
-    for i, member in enumerate(listed):
-        policy.scale.check(member.stage, path=f"members[{i}].stage")
-    return sorted(listed, key=lambda m: m.id)
-
-
 def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
-    members: Iterable[Member],
+    members: Iterable[Member] | Cohort,
     *,
     min_size: int,
     max_size: int,
+    during: Period,
     policy: FitPolicy = FitPolicy(),  # noqa: B008 - frozen value
     seed: int = 0,
     id_prefix: str = "new",
@@ -729,7 +586,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
 
     Each group has *min_size* to *max_size* members who share a language
     and a weekly meeting time of ``policy.meeting_minutes`` that all of them
-    are free for in the policy's reference week. The objective is the
+    are free for in the week judged. The objective is the
     programme's, not the average's: place everyone who can be placed, then
     make the worst placed member's fit as high as possible, then the mean
     (a max-min objective, as CATME Team-Maker uses for student teams).
@@ -741,20 +598,25 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     in proportion to the cohort.
 
     A member's fit in a formed group is exactly ``group_fit(member,
-    attrs.evolve(fg.group, members=<the others>), policy=policy)``, so a
+    attrs.evolve(fg.group, members=<the others>), during=during,
+    policy=policy)``, so a
     caller recomputing it gets the same numbers. Members who cannot be
     placed without breaking a hard rule are returned in ``unplaced`` with
     the reason, never dropped.
 
     Args:
-        members: The cohort, in any order; ids unique.
+        members: The cohort (a `Cohort` or its members), in any order;
+            ids unique.
         min_size: Smallest group, at least 2.
         max_size: Largest group, at least *min_size*; also each group's
             capacity.
-        policy: How fit is judged, the reference week and the meeting
-            length; see `FitPolicy`.
-        seed: Seeds the search's tie-breaks and restarts; the result is a
-            pure function of the inputs.
+        during: The period the groups are for: an `Interval` or a
+            ``(start, end)`` pair of aware datetimes. Required. Schedules are
+            judged on its first full week (Monday to Monday, UTC dates; the
+            week of its start if it holds no full week).
+        policy: How fit is judged and the meeting length; see `FitPolicy`.
+        seed: Seeds the search's tie-breaks and restarts, an int from 0 to
+            2**62 - 1; the result is a pure function of the inputs.
         id_prefix: New groups are called ``{id_prefix}-1``, ``-2``, ...,
             zero-padded to one width (``new-01`` ... ``new-12``).
 
@@ -763,24 +625,27 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
             not on the policy's scale, or the sizes are out of order.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit.datasets import sample_cohort
-        >>> grouping = form_groups(sample_cohort().members, min_size=4, max_size=7)
-        >>> grouping.placed + len(grouping.unplaced)
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> grouping = form_groups(sample_cohort(), min_size=4, max_size=7, during=term)
+        >>> grouping.placed_count + len(grouping.unplaced)
         60
-        >>> 0 < grouping.min_fit <= grouping.mean_fit <= 1
+        >>> 0 < grouping.min_score <= grouping.mean_score <= 1
         True
 
     Added in 0.1.
     """
-    _check_policy(policy)
+    check_instance("policy", policy, FitPolicy, "a FitPolicy")
     check_int("min_size", min_size, minimum=2, maximum=1000)
     check_int("max_size", max_size, minimum=min_size, maximum=1000)
-    check_int("seed", seed)
+    check_seed(seed)
     check_str("id_prefix", id_prefix)
-    cohort = _check_members(members, policy)
-    lo, _ = week_bounds(policy.week_of, "UTC")
+    period = as_period("during", during)
+    cohort = check_members("members", members, policy.scale)
+    lo, _ = week_bounds(period_week(period), "UTC")
     rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
-    job = _Job(policy, min_size, max_size, lo, rng)
+    job = _Job(policy, min_size, max_size, period, lo, rng)
     people = []
     for m in cohort:
         mask = _meeting_mask(m, policy, lo)
@@ -1045,13 +910,16 @@ def _build(
         )
         fits = [
             group_fit(
-                m, attrs.evolve(group, members=_others(members, m)), policy=job.policy
+                m,
+                attrs.evolve(group, members=_others(members, m)),
+                during=job.period,
+                policy=job.policy,
             )
             for m in members
         ]
         if all(f.eligible and f.components["schedule"] >= 1.0 for f in fits):
             return group, [f.score for f in fits]
-    return None  # pragma: no cover - only where clocks change in the reference week
+    return None  # pragma: no cover - only where clocks change in the judged week
 
 
 def _others(members: Sequence[Member], member: Member) -> list[Member]:
@@ -1126,6 +994,6 @@ def _result(
     return Grouping(
         groups=formed,
         unplaced=left,
-        mean_fit=sum(scores) / len(scores) if scores else 0.0,
-        min_fit=min(scores) if scores else 0.0,
+        mean_score=sum(scores) / len(scores) if scores else 0.0,
+        min_score=min(scores) if scores else 0.0,
     )

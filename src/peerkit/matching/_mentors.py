@@ -18,22 +18,31 @@ import numpy as np
 
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
-from peerkit._validate import check_int, check_str, instance, string, tuple_of
+from peerkit._validate import (
+    MAX_COUNT,
+    check_instance,
+    check_int,
+    check_str,
+    instance,
+    string,
+    tuple_of,
+)
 from peerkit.errors import InvalidInputError
-from peerkit.matching._formation import Unplaced, _to_unplaced
-from peerkit.matching._pairs import PairFit, PartnerPolicy, Table, check_policy
+from peerkit.matching._fit import check_members, judged_week
+from peerkit.matching._pairs import PairFit, PartnerPolicy, Table
 from peerkit.matching._partners import (
     PartnerMatching,
     Round,
-    _why_unmatched,
-    check_members,
     read_rules,
+    why_unplaced,
 )
+from peerkit.matching._results import Unplaced, check_placed_once, to_unplaced
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from peerkit._model import Member
+    from peerkit._intervals import Period
+    from peerkit._model import Cohort, Member
     from peerkit.matching._pairs import IntArray
 
 _ROWS = 4096  # mentees scored against every mentor in one numpy step
@@ -53,10 +62,12 @@ class MentorAssignment:
         fit: How well the two suit each other (`partner_fit`).
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Member
         >>> from peerkit.matching import match_mentors
         >>> mentors = [Member("mo", "maintenance")]
-        >>> matching = match_mentors(mentors, [Member("ada", "action")])
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> matching = match_mentors(mentors, [Member("ada", "action")], during=term)
         >>> (assignment,) = matching.assignments
         >>> assignment.mentor_id, assignment.mentee_id, assignment.fit.member_ids
         ('mo', 'ada', ('ada', 'mo'))
@@ -80,10 +91,14 @@ class MentorAssignment:
         The fit's score.
 
         Examples:
+            >>> import pendulum
             >>> from peerkit import Member
             >>> from peerkit.matching import match_mentors
             >>> mentors = [Member("mo", "maintenance")]
-            >>> matching = match_mentors(mentors, [Member("ada", "action")])
+            >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+            >>> matching = match_mentors(
+            ...     mentors, [Member("ada", "action")], during=term
+            ... )
             >>> (assignment,) = matching.assignments
             >>> assignment.score == assignment.fit.score
             True
@@ -107,7 +122,7 @@ def _check_capacities(_inst: object, attr: attrs.Attribute[Any], value: object) 
         )
     for key, item in value.items():
         check_str(attr.name, key)
-        check_int(f"{attr.name}[{key!r}]", item, minimum=0)
+        check_int(f"{attr.name}[{key!r}]", item, minimum=0, maximum=MAX_COUNT)
 
 
 @attrs.frozen(kw_only=True)
@@ -117,15 +132,17 @@ class MentorMatching:
 
     Attributes:
         assignments: Who mentors whom, by mentor id then mentee id.
-        unmatched: Mentees without a mentor and mentors without a mentee
+        unplaced: Mentees without a mentor and mentors without a mentee
             this round, by id, each with the reasons.
         capacities: Each mentor's capacity (their ``max_partners``).
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Member
         >>> mentors = [Member("mo", "maintenance", max_partners=2)]
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
         >>> mentees = [Member("ada", "action"), Member("bo", "action")]
-        >>> matching = match_mentors(mentors, mentees)
+        >>> matching = match_mentors(mentors, mentees, during=term)
         >>> matching.mentees_of("mo"), matching.mentor_of("bo")
         (('ada', 'bo'), 'mo')
 
@@ -136,8 +153,8 @@ class MentorMatching:
         converter=_to_assignments,
         validator=tuple_of(MentorAssignment, "a MentorAssignment"),
     )
-    unmatched: tuple[Unplaced, ...] = attrs.field(
-        converter=_to_unplaced, validator=tuple_of(Unplaced, "an Unplaced")
+    unplaced: tuple[Unplaced, ...] = attrs.field(
+        converter=to_unplaced, validator=tuple_of(Unplaced, "an Unplaced")
     )
     capacities: Mapping[str, int] = attrs.field(
         converter=_to_capacities, validator=_check_capacities
@@ -161,6 +178,11 @@ class MentorMatching:
                 raise InvalidInputError(
                     f"assignments[{i}]", a.mentor_id, "no mentor over capacity"
                 )
+        mentors = sorted({a.mentor_id for a in self.assignments})
+        check_placed_once(
+            [*((a.mentee_id,) for a in self.assignments), mentors],
+            (u.member_id for u in self.unplaced),
+        )
 
     @property
     def teams(self) -> tuple[tuple[str, ...], ...]:
@@ -168,11 +190,13 @@ class MentorMatching:
         Every assignment as a sorted pair of ids: one round of ``history``.
 
         Examples:
+            >>> import pendulum
             >>> from peerkit import Member
             >>> from peerkit.matching import match_mentors
             >>> mentors = [Member("mo", "maintenance", max_partners=2)]
+            >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
             >>> mentees = [Member("ada", "action"), Member("bo", "action")]
-            >>> match_mentors(mentors, mentees).teams
+            >>> match_mentors(mentors, mentees, during=term).teams
             (('ada', 'mo'), ('bo', 'mo'))
         """
         return tuple(a.fit.member_ids for a in self.assignments)
@@ -182,11 +206,13 @@ class MentorMatching:
         The mentees of *mentor_id*, by id.
 
         Examples:
+            >>> import pendulum
             >>> from peerkit import Member
             >>> from peerkit.matching import match_mentors
             >>> mentors = [Member("mo", "maintenance", max_partners=2)]
+            >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
             >>> mentees = [Member("bo", "action"), Member("ada", "action")]
-            >>> match_mentors(mentors, mentees).mentees_of("mo")
+            >>> match_mentors(mentors, mentees, during=term).mentees_of("mo")
             ('ada', 'bo')
         """
         return tuple(
@@ -198,11 +224,13 @@ class MentorMatching:
         The mentor of *mentee_id*, or None.
 
         Examples:
+            >>> import pendulum
             >>> from peerkit import Member
             >>> from peerkit.matching import match_mentors
             >>> mentors = [Member("mo", "maintenance")]
+            >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
             >>> mentees = [Member("ada", "action"), Member("bo", "action")]
-            >>> matching = match_mentors(mentors, mentees)  # mo takes one mentee
+            >>> matching = match_mentors(mentors, mentees, during=term)  # one mentee
             >>> matching.mentor_of("ada"), matching.mentor_of("bo")
             ('mo', None)
         """
@@ -263,10 +291,11 @@ def _defer(
     return {m: [(s, x) for s, _, x in offers] for m, offers in held.items()}
 
 
-def match_mentors(
+def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
     mentors: Iterable[Member],
     mentees: Iterable[Member],
     *,
+    during: Period,
     policy: PartnerPolicy = PartnerPolicy(),
     blocked: Iterable[Sequence[str]] = (),
     history: Sequence[object] = (),
@@ -291,6 +320,10 @@ def match_mentors(
     Args:
         mentors: The mentors, in any order; ids unique.
         mentees: The mentees, in any order; ids unique and not mentors.
+        during: The period the mentoring is for: an `Interval` or a
+            ``(start, end)`` pair of aware datetimes. Required. Schedules are
+            judged on its first full week (Monday 00:00 to Monday 00:00 UTC;
+            the week of its start if it holds no full week).
         policy: How pairs are judged; see `PartnerPolicy`.
         blocked: Pairs of member ids never to match.
         history: Past rounds, oldest first: each a `MentorMatching`, a
@@ -303,27 +336,30 @@ def match_mentors(
             scale.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Member
         >>> mentors = [Member("mo", "maintenance", goals=["sleep"])]
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
         >>> mentees = [
         ...     Member("ada", "action", goals=["sleep"]),
         ...     Member("bo", "action", goals=["walks"]),
         ... ]
-        >>> matching = match_mentors(mentors, mentees)
+        >>> matching = match_mentors(mentors, mentees, during=term)
         >>> [(a.mentor_id, a.mentee_id) for a in matching.assignments]
         [('mo', 'ada')]
-        >>> [(u.member_id, u.reasons[0].code) for u in matching.unmatched]
-        [('bo', 'unmatched.full')]
+        >>> [(u.member_id, u.reasons[0].code) for u in matching.unplaced]
+        [('bo', 'unplaced.full')]
 
     Added in 0.1.
     """
-    check_policy(policy)
-    givers = check_members(mentors, policy, "mentors")
-    seekers = check_members(mentees, policy, "mentees")
+    check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
+    week = judged_week(during)
+    givers = check_members("mentors", mentors, policy.scale)
+    seekers = check_members("mentees", mentees, policy.scale)
     _check_roles(givers, seekers)
     rules = read_rules(blocked, history, policy)
     people = sorted(givers + seekers, key=lambda m: m.id)
-    round_ = Round(Table(people, policy), rules, "participation", 0)
+    round_ = Round(Table(people, policy, week), rules, "participation", 0)
     table = round_.table
     mentor_idx = np.array(sorted(table.index[m.id] for m in givers), dtype=np.int64)
     mentee_idx = np.array(sorted(table.index[m.id] for m in seekers), dtype=np.int64)
@@ -347,24 +383,24 @@ def match_mentors(
         for c, fit in zip(chosen, fits, strict=True)
     ]
     placed = {c[3] for c in chosen} | {c[2] for c in chosen}
-    unmatched = []
+    unplaced = []
     for i in range(len(table)):
         if i in placed:
             continue
         if i in capacity:
             reasons = _idle_mentor(capacity[i])
         else:
-            reasons = _why_unmatched(round_, i, open_mentors) or (
+            reasons = why_unplaced(round_, i, open_mentors) or (
                 Reason(
-                    "unmatched.full",
+                    "unplaced.full",
                     0.0,
                     "Every compatible mentor is at capacity this round.",
                 ),
             )
-        unmatched.append(Unplaced(member_id=table.ids[i], reasons=reasons))
+        unplaced.append(Unplaced(member_id=table.ids[i], reasons=reasons))
     return MentorMatching(
         assignments=assignments,
-        unmatched=unmatched,
+        unplaced=unplaced,
         capacities={table.ids[i]: c for i, c in capacity.items()},
     )
 
@@ -373,25 +409,24 @@ def _idle_mentor(capacity: int) -> tuple[Reason, ...]:
     if capacity == 0:
         return (
             Reason(
-                "unmatched.sitting_out",
+                "unplaced.sitting_out",
                 0.0,
                 "Sitting this round out, as you chose: a boundary, not a mismatch.",
             ),
         )
     return (
-        Reason(
-            "unmatched.no_mentee", 0.0, "No mentee was matched with you this round."
-        ),
+        Reason("unplaced.no_mentee", 0.0, "No mentee was matched with you this round."),
     )
 
 
 # --- blocking_pairs ------------------------------------------------------------------
 
 
-def blocking_pairs(
+def blocking_pairs(  # noqa: PLR0913 - the domain input plus keyword-only options
     matching: PartnerMatching | MentorMatching,
-    members: Iterable[Member],
+    members: Iterable[Member] | Cohort,
     *,
+    during: Period,
     policy: PartnerPolicy = PartnerPolicy(),
     blocked: Iterable[Sequence[str]] = (),
     history: Sequence[object] = (),
@@ -403,7 +438,7 @@ def blocking_pairs(
     when it could be made this round (eligible, at least
     ``policy.min_score``, not in *blocked*, not a recent repeat in
     *history*) and its score beats what each of the two has now: their
-    pair's or trio's score, nothing when unmatched. For a `MentorMatching`
+    pair's or trio's score, nothing when unplaced. For a `MentorMatching`
     the pair is a mentee and a mentor, and the mentor must have room or
     prefer the mentee to their weakest current one.
 
@@ -413,7 +448,10 @@ def blocking_pairs(
 
     Args:
         matching: The round to check.
-        members: The members it was made from, in any order.
+        members: The members it was made from (a `Cohort` or its members),
+            in any order.
+        during: The period the round is for, as given to the matcher.
+            Required; its first full week is judged.
         policy: How pairs are judged; see `PartnerPolicy`.
         blocked: Pairs never to match, as given to the matcher.
         history: Past rounds, as given to the matcher.
@@ -423,25 +461,31 @@ def blocking_pairs(
             of *matching*.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit.datasets import sample_cohort
-        >>> members = sample_cohort().members
-        >>> matching = match_mentors(members[:20], members[20:])
-        >>> blocking_pairs(matching, members)
+        >>> cohort = sample_cohort()
+        >>> members = cohort.members
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> matching = match_mentors(members[:20], members[20:], during=term)
+        >>> blocking_pairs(matching, cohort, during=term)
         ()
 
     Added in 0.1.
     """
-    check_policy(policy)
-    if not isinstance(matching, (PartnerMatching, MentorMatching)):
-        raise InvalidInputError(
-            "matching", matching, "a PartnerMatching or a MentorMatching"
-        )
-    people = check_members(members, policy)
+    check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
+    check_instance(
+        "matching",
+        matching,
+        (PartnerMatching, MentorMatching),
+        "a PartnerMatching or a MentorMatching",
+    )
+    week = judged_week(during)
+    people = check_members("members", members, policy.scale)
     rules = read_rules(blocked, history, policy)
-    round_ = Round(Table(people, policy), rules, "participation", 0)
+    round_ = Round(Table(people, policy, week), rules, "participation", 0)
     table = round_.table
     ids = set(table.ids)
-    named = {u.member_id for u in matching.unmatched} | {
+    named = {u.member_id for u in matching.unplaced} | {
         i for team in matching.teams for i in team
     }
     if isinstance(matching, MentorMatching):

@@ -3,7 +3,7 @@ Partner fit: how well two members suit each other as accountability partners.
 
 Scoring one pair and scoring a million use the same code: members are
 turned into a `_Table` of numpy arrays (stage index, goal, experience and
-language sets as bit masks, the reference week as a bit mask of whole UTC
+language sets as bit masks, the judged week as a bit mask of whole UTC
 minutes) and `_Table.score` judges any number of pairs at once.
 `partner_fit` is that function on a table of two, so a pair's score in a
 matching is, to the last bit, the score `partner_fit` gives.
@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import threading
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -25,15 +27,23 @@ from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
 from peerkit._instants import MINUTES_PER_DAY
 from peerkit._model import JourneyScale, Member
-from peerkit._validate import check_int, check_str, count, to_float, tuple_of, unit
+from peerkit._validate import (
+    Validator,
+    check_instance,
+    check_str,
+    count,
+    integer,
+    to_float,
+    tuple_of,
+    unit,
+)
 from peerkit.errors import InvalidInputError
 from peerkit.matching._fit import (
     NEUTRAL,
-    _to_reasons,
     check_bool,
     check_ineligible_scores_zero,
-    check_week,
     components_validator,
+    judged_week,
     scale_field,
     stage_closeness,
     stage_limit_field,
@@ -41,6 +51,10 @@ from peerkit.matching._fit import (
     to_weights,
     weights_field,
 )
+from peerkit.matching._results import to_reasons
+
+if TYPE_CHECKING:
+    from peerkit._intervals import Period
 
 PAIR_COMPONENTS: tuple[str, ...] = ("stage", "goals", "experience", "schedule")
 """The components of a partner fit, in the order they are reported."""
@@ -54,24 +68,13 @@ _GRID_LIMIT = 2_048  # distinct weeks up to which every overlap is worked out at
 # --- policy ------------------------------------------------------------------
 
 
-def _check_min_overlap(
-    _inst: object, attr: attrs.Attribute[Any], value: object
-) -> None:
-    check_int(attr.name, value, minimum=1, maximum=_WEEK_MINUTES)
-
-
 def _check_ample(inst: Any, attr: attrs.Attribute[Any], value: object) -> None:
-    minutes = check_int(attr.name, value, minimum=1, maximum=_WEEK_MINUTES)
-    if minutes < inst.min_overlap_minutes:
+    if value < inst.min_overlap_minutes:
         raise InvalidInputError(
             attr.name,
             value,
             f"at least min_overlap_minutes ({inst.min_overlap_minutes})",
         )
-
-
-def _check_rounds(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=0, maximum=10_000)
 
 
 _DEFAULT_WEIGHTS = FrozenDict(
@@ -105,10 +108,6 @@ class PartnerPolicy:
         trios: Whether, when an odd number of members take part, the one
             left over joins a pair as a trio (only where all three pairs
             keep every rule).
-        week_of: The reference week for schedule overlap: Monday 00:00 to
-            Monday 00:00 UTC of the week containing this date (a fixed date;
-            peerkit never reads the clock). The default week has no
-            daylight-saving change in any zone.
         min_overlap_minutes: Fewer minutes a week free at the same time than
             this, and a pair is not possible: there is no time to check in.
         ample_overlap_minutes: Minutes a week free at the same time at which
@@ -127,30 +126,31 @@ class PartnerPolicy:
     stage_tolerance: float = stage_tolerance_field()
     stage_limit: float = stage_limit_field()
     min_score: float = attrs.field(default=0.4, converter=to_float, validator=unit())
-    no_repeat_rounds: int = attrs.field(default=3, validator=_check_rounds)
+    no_repeat_rounds: int = attrs.field(default=3, validator=integer(0, 10_000))
     trios: bool = attrs.field(default=True, validator=check_bool)
-    week_of: dt.date = attrs.field(default=dt.date(2026, 1, 12), validator=check_week)
-    min_overlap_minutes: int = attrs.field(default=30, validator=_check_min_overlap)
-    ample_overlap_minutes: int = attrs.field(default=180, validator=_check_ample)
-
-
-def check_policy(policy: object) -> PartnerPolicy:
-    """*policy* if it is a `PartnerPolicy`, else a clear error."""
-    if not isinstance(policy, PartnerPolicy):
-        raise InvalidInputError("policy", policy, "a PartnerPolicy")
-    return policy
+    min_overlap_minutes: int = attrs.field(
+        default=30, validator=integer(1, _WEEK_MINUTES)
+    )
+    ample_overlap_minutes: int = attrs.field(
+        default=180, validator=[integer(1, _WEEK_MINUTES), _check_ample]
+    )
 
 
 # --- result --------------------------------------------------------------------
 
 
-def _check_ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, tuple) or len(value) != 2:
-        raise InvalidInputError(attr.name, value, "a pair of member ids")
-    for i, ident in enumerate(value):
-        check_str(f"{attr.name}[{i}]", ident)
-    if not value[0] < value[1]:
-        raise InvalidInputError(attr.name, value, "two different ids, sorted")
+def sorted_ids(count: int, expected: str) -> Validator:
+    """Attrs validator factory: *count* different member ids, sorted."""
+
+    def _check(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple) or len(value) != count:
+            raise InvalidInputError(attr.name, value, expected)
+        for i, ident in enumerate(value):
+            check_str(f"{attr.name}[{i}]", ident)
+        if any(not a < b for a, b in itertools.pairwise(value)):
+            raise InvalidInputError(attr.name, value, "different ids, sorted")
+
+    return _check
 
 
 def to_ids(value: Iterable[str]) -> tuple[str, ...]:
@@ -172,8 +172,8 @@ class PairFit:
         components: Each component's value, 0 to 1: ``stage``, ``goals``,
             ``experience``, ``schedule``.
         overlap_minutes: Whole minutes a week both are free at the same
-            time, in the policy's reference week (daylight-saving changes
-            that week included).
+            time, in the week judged (daylight-saving changes that week
+            included).
         eligible: Whether every hard rule allows the pair: a shared
             language, enough time free together, neither sitting out.
         reasons: Why, hard rules first; member-safe plain language addressed
@@ -181,15 +181,20 @@ class PairFit:
             to the score.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Member
-        >>> fit = partner_fit(Member("bo", "action"), Member("ada", "action"))
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> bo, ada = Member("bo", "action"), Member("ada", "action")
+        >>> fit = partner_fit(bo, ada, during=term)
         >>> fit.member_ids, fit.eligible, fit.overlap_minutes
         (('ada', 'bo'), True, 10080)
 
     Added in 0.1.
     """
 
-    member_ids: tuple[str, str] = attrs.field(converter=to_ids, validator=_check_ids)
+    member_ids: tuple[str, str] = attrs.field(
+        converter=to_ids, validator=sorted_ids(2, "a pair of member ids")
+    )
     score: float = attrs.field(converter=to_float, validator=unit())
     components: Mapping[str, float] = attrs.field(
         converter=to_weights, validator=components_validator(PAIR_COMPONENTS)
@@ -197,7 +202,7 @@ class PairFit:
     overlap_minutes: int = attrs.field(validator=count())
     eligible: bool = attrs.field(validator=check_bool)
     reasons: tuple[Reason, ...] = attrs.field(
-        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
+        converter=to_reasons, validator=tuple_of(Reason, "a Reason")
     )
 
     def __attrs_post_init__(self) -> None:
@@ -229,7 +234,7 @@ def _set_bits(sets: Sequence[frozenset[str]]) -> tuple[NDArray[np.uint64], IntAr
 
 
 def _week_mask(member: Member, lo: int) -> NDArray[np.uint64]:
-    """The whole UTC minutes of the reference week in which *member* is free."""
+    """The whole UTC minutes of the judged week in which *member* is free."""
     hi = lo + _WEEK_MINUTES * _US_PER_MIN
     spans = materialize(member.availability.windows, member.timezone, lo, hi)
     bits = np.zeros(_WORDS * 64, dtype=np.bool_)
@@ -274,8 +279,11 @@ class Scores:
 class Table:
     """Members' features as arrays: the input every bulk scorer shares."""
 
-    def __init__(self, members: Sequence[Member], policy: PartnerPolicy) -> None:
+    def __init__(
+        self, members: Sequence[Member], policy: PartnerPolicy, week: dt.date
+    ) -> None:
         self.policy = policy
+        self.week = week
         self.members = members
         self.ids = [m.id for m in members]
         self.index = {ident: i for i, ident in enumerate(self.ids)}
@@ -296,7 +304,7 @@ class Table:
         )
         self.languages, _ = _set_bits([m.languages for m in members])
         self.active = np.array([m.max_partners > 0 for m in members], dtype=np.bool_)
-        monday = policy.week_of - dt.timedelta(days=policy.week_of.weekday())
+        monday = week - dt.timedelta(days=week.weekday())
         lo = int(dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp()) * 1_000_000
         keys: dict[tuple[object, ...], int] = {}
         pattern = np.zeros(len(members), dtype=np.int64)
@@ -321,11 +329,32 @@ class Table:
             axis=1,
             bitorder="little",
         ).view(np.uint64)
+        # Overlaps are worked out when first asked for and kept. Both stores
+        # are filled under the lock and only from finished arrays, so
+        # threads sharing a table agree and an interrupted fill (an
+        # exception, a KeyboardInterrupt) leaves nothing half-built.
+        self._lock = threading.Lock()
         self._overlaps: dict[int, int] = {}
         self._grid: IntArray | None = None
         weights = policy.weights
         self._weights = tuple(weights[k] for k in PAIR_COMPONENTS)
         self._total = sum(self._weights)
+        # The features never change once built: read-only, so a table
+        # shared between threads cannot be written to by mistake.
+        for array in (
+            self.stage,
+            self.closeness,
+            self.goals,
+            self.goal_counts,
+            self.experiences,
+            self.experience_counts,
+            self.languages,
+            self.active,
+            self.pattern,
+            self.masks,
+            self.hours,
+        ):
+            array.flags.writeable = False
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -335,22 +364,38 @@ class Table:
         pu, pv = self.pattern[u], self.pattern[v]
         n = len(self.masks)
         if n <= _GRID_LIMIT:  # few distinct weeks: a table of them all
-            if self._grid is None:
-                a, b = np.triu_indices(n)
-                counts = self._count(a, b)
-                self._grid = np.zeros((n, n), dtype=np.int64)
-                self._grid[a, b] = counts
-                self._grid[b, a] = counts
-            grid: IntArray = self._grid[pu, pv]
+            grid: IntArray = self._all_overlaps()[pu, pv]
             return grid
         keys = np.minimum(pu, pv) * n + np.maximum(pu, pv)
         unique, inverse = np.unique(keys, return_inverse=True)
-        cache = self._overlaps
-        todo = np.array([k for k in unique.tolist() if k not in cache], dtype=np.int64)
-        counts = self._count(todo // n, todo % n)
-        cache.update(zip(todo.tolist(), counts.tolist(), strict=True))
-        values = np.array([cache[k] for k in unique.tolist()], dtype=np.int64)
+        values = self._some_overlaps(unique.tolist())
         return values[inverse.reshape(-1)]
+
+    def _all_overlaps(self) -> IntArray:
+        """Every pair of distinct weeks' shared minutes, built once, read-only."""
+        with self._lock:
+            if self._grid is None:
+                n = len(self.masks)
+                a, b = np.triu_indices(n)
+                counts = self._count(a, b)
+                grid = np.zeros((n, n), dtype=np.int64)
+                grid[a, b] = counts
+                grid[b, a] = counts
+                grid.flags.writeable = False
+                self._grid = grid  # published only once complete
+            return self._grid
+
+    def _some_overlaps(self, keys: list[int]) -> IntArray:
+        """The shared minutes for these week-pair *keys*, adding any not yet known."""
+        n = len(self.masks)
+        with self._lock:
+            cache = self._overlaps
+            todo = np.array([k for k in keys if k not in cache], dtype=np.int64)
+            # Every count is worked out before any is stored, and each stored
+            # entry is final: an interrupted fill leaves only right answers.
+            counts = self._count(todo // n, todo % n)
+            cache.update(zip(todo.tolist(), counts.tolist(), strict=True))
+            return np.array([cache[k] for k in keys], dtype=np.int64)
 
     def _count(self, a: IntArray, b: IntArray) -> IntArray:
         """Shared free minutes of week masks *a* and *b*, pair by pair."""
@@ -456,9 +501,16 @@ class Table:
 # --- reasons -----------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
 def _reason(code: str, weight: float, message: str) -> Reason:
     """A `Reason`, shared: the same few reasons recur across many pairs."""
+    # Keyed on the weight's exact value: 0.0 and -0.0, or 1 and 1.0, are
+    # equal keys to a dict but not the same Reason in JSON.
+    return _shared_reason(code, float(weight) + 0.0, message)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_reason(code: str, weight: float, message: str) -> Reason:
+    """The cache behind `_reason`: values are frozen, and only finished ones stored."""
     return Reason(code, weight, message)
 
 
@@ -589,7 +641,7 @@ def _pair_fit(table: Table, s: Scores, k: int, a: int, b: int) -> PairFit:
 
 
 def partner_fit(
-    a: Member, b: Member, *, policy: PartnerPolicy = PartnerPolicy()
+    a: Member, b: Member, *, during: Period, policy: PartnerPolicy = PartnerPolicy()
 ) -> PairFit:
     """
     How well *a* and *b* suit each other as accountability partners.
@@ -599,7 +651,7 @@ def partner_fit(
     Hard rules make a pair ineligible (score 0), each with its own reason
     code: ``rule.language`` (no language in common), ``rule.schedule``
     (fewer than the policy's ``min_overlap_minutes`` a week free at the
-    same time, daylight-saving changes in the reference week included) and
+    same time in the week judged, daylight-saving changes included) and
     ``rule.sitting_out`` (either member's ``max_partners`` is 0: a boundary,
     not a failure). Otherwise the score is the weighted mean of four
     components:
@@ -616,6 +668,10 @@ def partner_fit(
     Args:
         a: One member.
         b: The other.
+        during: The period the pairing is for: an `Interval` or a
+            ``(start, end)`` pair of aware datetimes. Required. Schedules are
+            judged on its first full week: Monday 00:00 to Monday 00:00 UTC
+            (the week of its start if it holds no full week).
         policy: How pairs are judged; see `PartnerPolicy`.
 
     Raises:
@@ -624,25 +680,26 @@ def partner_fit(
             scale.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Member
         >>> ada = Member("ada", "action", goals=["sleep", "walks"])
         >>> bo = Member("bo", "maintenance", goals=["sleep"], timezone="Europe/Paris")
-        >>> fit = partner_fit(ada, bo)
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> fit = partner_fit(ada, bo, during=term)
         >>> fit.eligible, fit.components["goals"], fit.components["stage"]
         (True, 1.0, 1.0)
         >>> [r.message for r in fit.reasons][:2]
         ['1 stage apart in the journey: close enough.', '1 goal in common.']
-        >>> fit == partner_fit(bo, ada)
+        >>> fit == partner_fit(bo, ada, during=term)
         True
 
     Added in 0.1.
     """
-    check_policy(policy)
+    check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
     for path, member in (("a", a), ("b", b)):
-        if not isinstance(member, Member):
-            raise InvalidInputError(path, member, "a Member")
+        check_instance(path, member, Member, "a Member")
         policy.scale.check(member.stage, path=f"{path}.stage")
     if a.id == b.id:
         raise InvalidInputError("b.id", b.id, f"a member other than {a.id!r}")
-    table = Table((a, b), policy)
+    table = Table((a, b), policy, judged_week(during))
     return table.fits(np.array([0]), np.array([1]))[0]

@@ -29,29 +29,35 @@ import numpy as np
 import rustworkx as rx
 
 from peerkit._explain import Reason
-from peerkit._model import Member
 from peerkit._validate import (
-    check_float,
-    check_int,
+    check_instance,
     check_str,
+    number,
     to_float,
     tuple_of,
-    unique_by_id,
     unit,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._fit import _to_reasons
-from peerkit.matching._formation import Unplaced, _to_unplaced
+from peerkit.matching._fit import check_members, check_seed, judged_week
 from peerkit.matching._pairs import (
     PairFit,
     PartnerPolicy,
     Scores,
     Table,
-    check_policy,
+    sorted_ids,
     to_ids,
+)
+from peerkit.matching._results import (
+    Unplaced,
+    check_derived,
+    check_placed_once,
+    to_reasons,
+    to_unplaced,
 )
 
 if TYPE_CHECKING:
+    from peerkit._intervals import Period
+    from peerkit._model import Cohort, Member
     from peerkit.matching._pairs import IntArray
 
 Objective = Literal["participation", "score", "fair"]
@@ -65,15 +71,6 @@ _REGION_LIMIT = 1500  # members the final repair may re-solve at once
 _UNIT = 1 << 30  # score resolution of the integer weights
 
 # --- results ---------------------------------------------------------------------
-
-
-def _check_trio_ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, tuple) or len(value) != 3:
-        raise InvalidInputError(attr.name, value, "three member ids")
-    for i, ident in enumerate(value):
-        check_str(f"{attr.name}[{i}]", ident)
-    if not value[0] < value[1] < value[2]:
-        raise InvalidInputError(attr.name, value, "three different ids, sorted")
 
 
 def _to_fits(value: Iterable[PairFit]) -> tuple[PairFit, ...]:
@@ -101,10 +98,12 @@ class Trio:
         reasons: Why a trio, in member-safe words.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Member
         >>> from peerkit.matching import match_partners
         >>> people = [Member(name, "action") for name in ("ada", "bo", "cy")]
-        >>> (trio,) = match_partners(people).trios
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> (trio,) = match_partners(people, during=term).trios
         >>> trio.member_ids, [f.member_ids for f in trio.fits]
         (('ada', 'bo', 'cy'), [('ada', 'bo'), ('ada', 'cy'), ('bo', 'cy')])
         >>> trio.reasons[0].code
@@ -114,15 +113,19 @@ class Trio:
     """
 
     member_ids: tuple[str, str, str] = attrs.field(
-        converter=to_ids, validator=_check_trio_ids
+        converter=to_ids, validator=sorted_ids(3, "three member ids")
     )
     score: float = attrs.field(converter=to_float, validator=unit())
     fits: tuple[PairFit, PairFit, PairFit] = attrs.field(
         converter=_to_fits, validator=_check_trio_fits
     )
     reasons: tuple[Reason, ...] = attrs.field(
-        converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
+        converter=to_reasons, validator=tuple_of(Reason, "a Reason")
     )
+
+    def __attrs_post_init__(self) -> None:
+        mean = sum(f.score for f in self.fits) / 3
+        check_derived("score", self.score, mean, "the mean of the three fits' scores")
 
 
 def _check_objective(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -130,12 +133,22 @@ def _check_objective(_inst: object, attr: attrs.Attribute[Any], value: object) -
         raise InvalidInputError(attr.name, value, f"one of {', '.join(OBJECTIVES)}")
 
 
-def _check_total(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_float(attr.name, value, low=0.0)
-
-
 def _to_trios(value: Iterable[Trio]) -> tuple[Trio, ...]:
     return tuple(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+
+def _scores(matching: PartnerMatching) -> list[float]:
+    return [*(f.score for f in matching.pairs), *(t.score for t in matching.trios)]
+
+
+def _sum_of_scores(matching: PartnerMatching) -> float:
+    """The sum of a round's pair and trio scores."""
+    return sum(_scores(matching))
+
+
+def _lowest_score(matching: PartnerMatching) -> float:
+    """The lowest pair or trio score of a round (0 when there are none)."""
+    return min(_scores(matching), default=0.0)
 
 
 @attrs.frozen(kw_only=True)
@@ -144,22 +157,27 @@ class PartnerMatching:
     One round of accountability partners: every member accounted for.
 
     Every member passed to `match_partners` is in exactly one pair, one
-    trio or ``unmatched``.
+    trio or ``unplaced``.
 
     Attributes:
         pairs: The pairs, by ids.
         trios: At most one trio, when an odd number took part.
-        unmatched: Members without a partner this round, by id, each with
+        unplaced: Members without a partner this round, by id, each with
             the reasons.
         total: The sum of the pairs' and trios' scores: what the
-            ``"score"`` objective maximises.
+            ``"score"`` objective maximises. Worked out when not given; a
+            value that is not that sum is refused.
         min_score: The lowest pair or trio score (0 when there are none):
-            what the ``"fair"`` objective maximises.
+            what the ``"fair"`` objective maximises. Worked out when not
+            given; a value that is not the lowest score is refused.
         objective: The objective the round was matched for.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit import Member
-        >>> matching = match_partners([Member("ada", "action"), Member("bo", "action")])
+        >>> people = [Member("ada", "action"), Member("bo", "action")]
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> matching = match_partners(people, during=term)
         >>> [f.member_ids for f in matching.pairs], matching.partners_of("bo")
         ([('ada', 'bo')], ('ada',))
 
@@ -172,22 +190,27 @@ class PartnerMatching:
     trios: tuple[Trio, ...] = attrs.field(
         default=(), converter=_to_trios, validator=tuple_of(Trio, "a Trio")
     )
-    unmatched: tuple[Unplaced, ...] = attrs.field(
-        default=(), converter=_to_unplaced, validator=tuple_of(Unplaced, "an Unplaced")
+    unplaced: tuple[Unplaced, ...] = attrs.field(
+        default=(), converter=to_unplaced, validator=tuple_of(Unplaced, "an Unplaced")
     )
-    total: float = attrs.field(default=0.0, converter=to_float, validator=_check_total)
-    min_score: float = attrs.field(default=0.0, converter=to_float, validator=unit())
+    total: float = attrs.field(
+        default=attrs.Factory(_sum_of_scores, takes_self=True),
+        converter=to_float,
+        validator=number(0.0),
+    )
+    min_score: float = attrs.field(
+        default=attrs.Factory(_lowest_score, takes_self=True),
+        converter=to_float,
+        validator=unit(),
+    )
     objective: str = attrs.field(default="participation", validator=_check_objective)
 
     def __attrs_post_init__(self) -> None:
-        seen: set[str] = set()
-        for ids in (*self.teams, *((u.member_id,) for u in self.unmatched)):
-            for ident in ids:
-                if ident in seen:
-                    raise InvalidInputError(
-                        "member_ids", ident, "each member in one place only"
-                    )
-                seen.add(ident)
+        check_placed_once(self.teams, (u.member_id for u in self.unplaced))
+        check_derived(
+            "total", self.total, _sum_of_scores(self), "the sum of the scores"
+        )
+        check_derived("min_score", self.min_score, _lowest_score(self), "the lowest")
 
     @property
     def teams(self) -> tuple[tuple[str, ...], ...]:
@@ -205,23 +228,25 @@ class PartnerMatching:
 
     def partners_of(self, member_id: str) -> tuple[str, ...]:
         """
-        The partners of *member_id* this round (none when unmatched).
+        The partners of *member_id* this round (none when unplaced).
 
         Raises:
             peerkit.errors.InvalidInputError: If *member_id* is not in the
                 round.
 
         Examples:
+            >>> import pendulum
             >>> from peerkit import Member
             >>> from peerkit.matching import match_partners
             >>> people = [Member(name, "action") for name in ("ada", "bo", "cy")]
-            >>> match_partners(people).partners_of("cy")
+            >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+            >>> match_partners(people, during=term).partners_of("cy")
             ('ada', 'bo')
         """
         for team in self.teams:
             if member_id in team:
                 return tuple(i for i in team if i != member_id)
-        if any(u.member_id == member_id for u in self.unmatched):
+        if any(u.member_id == member_id for u in self.unplaced):
             return ()
         raise InvalidInputError("member_id", member_id, "a member of this round")
 
@@ -583,16 +608,6 @@ class _Blocks:
 # --- match_partners ----------------------------------------------------------------
 
 
-def check_members(
-    members: object, policy: PartnerPolicy, path: str = "members"
-) -> list[Member]:
-    """The members, each checked, ids unique, stages on the policy's scale."""
-    listed = unique_by_id(path, members, Member, "Member")
-    for i, member in enumerate(listed):
-        policy.scale.check(member.stage, path=f"{path}[{i}].stage")
-    return sorted(listed, key=lambda m: m.id)
-
-
 def _pins(pinned: object, round_: Round) -> list[tuple[int, int]]:
     listed = _sequence("pinned", pinned, "a sequence of pairs of member ids")
     index = round_.table.index
@@ -638,8 +653,9 @@ def _broken(round_: Round, a: int, b: int) -> str:
 
 
 def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only options
-    members: Iterable[Member],
+    members: Iterable[Member] | Cohort,
     *,
+    during: Period,
     policy: PartnerPolicy = PartnerPolicy(),
     objective: Objective = "participation",
     blocked: Iterable[Sequence[str]] = (),
@@ -669,11 +685,16 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
     When an odd number of members take part and ``policy.trios`` is set,
     the member left over joins the pair where all three pairs keep every
     rule and the trio fits best. Every other member without a partner is
-    in ``unmatched`` with the reason: sitting out, no compatible partner,
+    in ``unplaced`` with the reason: sitting out, no compatible partner,
     every compatible partner blocked or a recent partner, or all taken.
 
     Args:
-        members: The members taking part, in any order; ids unique.
+        members: The members taking part (a `Cohort` or its members), in
+            any order; ids unique.
+        during: The period the round is for: an `Interval` or a
+            ``(start, end)`` pair of aware datetimes. Required. Schedules are
+            judged on its first full week (Monday 00:00 to Monday 00:00 UTC;
+            the week of its start if it holds no full week).
         policy: How pairs are judged; see `PartnerPolicy`.
         objective: What "best" means, as above.
         blocked: Pairs of member ids never to match (a member's block list,
@@ -682,8 +703,8 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
             `MentorMatching` or a sequence of pairs and trios of ids.
         pinned: Pairs of member ids the coordinator has fixed; the rest are
             matched around them.
-        seed: Breaks ties between equally good matchings; the same seed
-            gives the same round.
+        seed: Breaks ties between equally good matchings, an int from 0 to
+            2**62 - 1; the same seed gives the same round.
 
     Raises:
         peerkit.errors.InvalidInputError: If an input is malformed, or a
@@ -692,25 +713,28 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
             scale.
 
     Examples:
+        >>> import pendulum
         >>> from peerkit.datasets import sample_cohort
-        >>> members = sample_cohort().members
-        >>> first = match_partners(members)
-        >>> second = match_partners(members, history=[first])
+        >>> cohort = sample_cohort()
+        >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+        >>> first = match_partners(cohort, during=term)
+        >>> second = match_partners(cohort, during=term, history=[first])
         >>> repeats = set(first.teams) & set(second.teams)
-        >>> len(first.pairs), len(first.unmatched), repeats
+        >>> len(first.pairs), len(first.unplaced), repeats
         (26, 8, set())
 
     Added in 0.1.
     """
-    check_policy(policy)
+    check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
     if objective not in OBJECTIVES:
         raise InvalidInputError(
             "objective", objective, f"one of {', '.join(OBJECTIVES)}"
         )
-    check_int("seed", seed, minimum=0, maximum=(1 << 62) - 1)
-    people = check_members(members, policy)
+    check_seed(seed)
+    week = judged_week(during)
+    people = check_members("members", members, policy.scale)
     rules = read_rules(blocked, history, policy)
-    round_ = Round(Table(people, policy), rules, objective, seed)
+    round_ = Round(Table(people, policy, week), rules, objective, seed)
     pins = _pins(pinned, round_)
     pinned_ids = {i for pair in pins for i in pair}
     table = round_.table
@@ -754,13 +778,13 @@ def _trio(
     return None if best is None else best[1]
 
 
-def _why_unmatched(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, ...]:
+def why_unplaced(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, ...]:
     """Why *x* has no partner; empty when partners were possible but taken."""
     table = round_.table
     if not table.active[x]:
         return (
             Reason(
-                "unmatched.sitting_out",
+                "unplaced.sitting_out",
                 0.0,
                 "Sitting this round out, as you chose: a boundary, not a mismatch.",
             ),
@@ -780,7 +804,7 @@ def _why_unmatched(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, .
         if blocked.any():
             reasons.append(
                 Reason(
-                    "unmatched.blocked",
+                    "unplaced.blocked",
                     -1.0,
                     f"{_of(int(blocked.sum()), len(keys))} ruled out by a block.",
                 )
@@ -788,7 +812,7 @@ def _why_unmatched(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, .
         if recent.any():
             reasons.append(
                 Reason(
-                    "unmatched.repeat",
+                    "unplaced.repeat",
                     -1.0,
                     f"{_of(int(recent.sum()), len(keys))} matched with you in "
                     f"the last {round_.rules.rounds} rounds.",
@@ -804,12 +828,12 @@ def _taken(policy_trios: bool, odd_one: bool) -> Reason:
             "An odd number took part, and no pair could take a third "
             "without breaking a rule."
         )
-        return Reason("unmatched.odd_one_out", 0.0, message)
+        return Reason("unplaced.odd_one_out", 0.0, message)
     if odd_one:
         message = "An odd number took part, and this round has no trios."
-        return Reason("unmatched.odd_one_out", 0.0, message)
+        return Reason("unplaced.odd_one_out", 0.0, message)
     return Reason(
-        "unmatched.taken",
+        "unplaced.taken",
         0.0,
         "Everyone compatible was paired with someone else this round.",
     )
@@ -836,30 +860,35 @@ def _no_compatible(s: Scores, min_score: float) -> Reason:
             "Nobody this round is a close enough fit "
             f"(a pair needs a score of {min_score:.2f})."
         )
-    return Reason("unmatched.no_compatible", -1.0, message)
+    return Reason("unplaced.no_compatible", -1.0, message)
 
 
 def _annotate(fit: PairFit, extra: list[Reason]) -> PairFit:
     return attrs.evolve(fit, reasons=(*extra, *fit.reasons)) if extra else fit
 
 
-def _result(
-    round_: Round, pairs: list[tuple[int, int]], pinned: set[tuple[int, int]]
-) -> PartnerMatching:
+def _place_trio(
+    round_: Round,
+    pairs: list[tuple[int, int]],
+    left: list[int],
+    pinned: set[tuple[int, int]],
+) -> tuple[list[tuple[int, int]], tuple[int, int, int] | None]:
+    """The pairs that stay, and the trio the odd one out joins (if any)."""
     table = round_.table
-    n = len(table)
-    everyone = np.arange(n, dtype=np.int64)
-    placed = {i for pair in pairs for i in pair}
-    active = [i for i in range(n) if table.active[i]]
-    left = [i for i in active if i not in placed]
-    trio = None
-    odd = len(active) % 2 == 1
-    if odd and table.policy.trios and left:
-        trio = _trio(round_, pairs, left, pinned)
-    if trio is not None:
-        a, b, c = trio
-        pairs = [p for p in pairs if not set(p) <= set(trio)]
-        left = [i for i in left if i not in trio]
+    active = [i for i in range(len(table)) if table.active[i]]
+    if len(active) % 2 == 0 or not table.policy.trios or not left:
+        return pairs, None
+    trio = _trio(round_, pairs, left, pinned)
+    if trio is None:
+        return pairs, None
+    return [p for p in pairs if not set(p) <= set(trio)], trio
+
+
+def _pair_fits(
+    round_: Round, pairs: list[tuple[int, int]], pinned: set[tuple[int, int]]
+) -> list[PairFit]:
+    """Each pair's fit, with why it was pinned or repeated, sorted by ids."""
+    table = round_.table
     u = np.array([a for a, _ in pairs], dtype=np.int64)
     v = np.array([b for _, b in pairs], dtype=np.int64)
     fits = []
@@ -872,40 +901,57 @@ def _result(
                 Reason("pair.again", 0.0, "Partners before, in an earlier round.")
             )
         fits.append(_annotate(fit, extra))
-    trios = []
-    if trio is not None:
-        a, b, c = trio
-        tf = table.fits(np.array([a, a, b]), np.array([b, c, c]))
-        trios.append(
-            Trio(
-                member_ids=(table.ids[a], table.ids[b], table.ids[c]),
-                score=sum(f.score for f in tf) / 3,
-                fits=tf,
-                reasons=(
-                    Reason(
-                        "trio.odd_one_out",
-                        0.0,
-                        "An odd number took part: three partners this round, "
-                        "every pair a good fit.",
-                    ),
-                ),
-            )
-        )
-    why = {
-        i: _why_unmatched(round_, i, everyone)
-        for i in sorted(set(range(n)) - placed - set(trio or ()))
-    }
+    return sorted(fits, key=lambda f: f.member_ids)
+
+
+def _trio_of(table: Table, trio: tuple[int, int, int]) -> Trio:
+    """The `Trio` of three members, with its three fits."""
+    a, b, c = trio
+    fits = table.fits(np.array([a, a, b]), np.array([b, c, c]))
+    return Trio(
+        member_ids=(table.ids[a], table.ids[b], table.ids[c]),
+        score=sum(f.score for f in fits) / 3,
+        fits=fits,
+        reasons=(
+            Reason(
+                "trio.odd_one_out",
+                0.0,
+                "An odd number took part: three partners this round, "
+                "every pair a good fit.",
+            ),
+        ),
+    )
+
+
+def _narrate_unplaced(
+    round_: Round, left: list[int], trio_formed: bool
+) -> list[Unplaced]:
+    """Everyone left without a partner, each with why."""
+    table = round_.table
+    everyone = np.arange(len(table), dtype=np.int64)
+    why = {i: why_unplaced(round_, i, everyone) for i in sorted(left)}
     taken = [i for i, reasons in why.items() if not reasons]
-    odd_one = odd and trio is None and len(taken) == 1
+    odd = int(table.active.sum()) % 2 == 1
+    odd_one = odd and not trio_formed and len(taken) == 1
     for i in taken:
         why[i] = (_taken(table.policy.trios, odd_one),)
-    unmatched = [Unplaced(member_id=table.ids[i], reasons=why[i]) for i in why]
-    scores = [f.score for f in fits] + [t.score for t in trios]
+    return [Unplaced(member_id=table.ids[i], reasons=why[i]) for i in why]
+
+
+def _result(
+    round_: Round, pairs: list[tuple[int, int]], pinned: set[tuple[int, int]]
+) -> PartnerMatching:
+    """The round as a `PartnerMatching`: pairs, the trio, the unplaced, totals."""
+    table = round_.table
+    placed = {i for pair in pairs for i in pair}
+    left = [i for i in range(len(table)) if table.active[i] and i not in placed]
+    pairs, trio = _place_trio(round_, pairs, left, pinned)
+    fits = _pair_fits(round_, pairs, pinned)
+    trios = [] if trio is None else [_trio_of(table, trio)]
+    in_team = placed | set(trio or ())
+    unplaced = _narrate_unplaced(
+        round_, [i for i in range(len(table)) if i not in in_team], trio is not None
+    )
     return PartnerMatching(
-        pairs=sorted(fits, key=lambda f: f.member_ids),
-        trios=trios,
-        unmatched=unmatched,
-        total=sum(scores),
-        min_score=min(scores, default=0.0),
-        objective=round_.objective,
+        pairs=fits, trios=trios, unplaced=unplaced, objective=round_.objective
     )

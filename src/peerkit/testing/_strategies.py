@@ -470,6 +470,11 @@ def _cohorts(
 
 # --- matching --------------------------------------------------------------------
 
+_TERM = Interval(pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+"""The period the strategies' matchings are for: a twelve-week term."""
+
+_TERM_MINUTES = 16 * 7 * 24 * 60  # the longest period a strategy draws: 16 weeks
+
 
 def fit_policies(
     scale: JourneyScale = STAGES_OF_CHANGE,
@@ -480,10 +485,11 @@ def fit_policies(
     Examples:
         >>> from hypothesis import given
         >>> from peerkit.matching import group_fit
-        >>> from peerkit.testing import fit_policies, groups, members
-        >>> @given(members(), groups(), fit_policies())
-        ... def test_fit_is_a_score(member, group, policy):
-        ...     assert 0.0 <= group_fit(member, group, policy=policy).score <= 1.0
+        >>> from peerkit.testing import fit_policies, groups, intervals, members
+        >>> @given(members(), groups(), fit_policies(), intervals())
+        ... def test_fit_is_a_score(member, group, policy, period):
+        ...     fit = group_fit(member, group, during=period, policy=policy)
+        ...     assert 0.0 <= fit.score <= 1.0
         >>> test_fit_is_a_score()
     """
     return _fit_policies(scale)
@@ -513,7 +519,6 @@ def _fit_policies(draw: st.DrawFn, scale: JourneyScale) -> FitPolicy:
         stage_tolerance=tolerance,
         stage_limit=limit,
         one_ahead_counts=draw(st.booleans()),
-        week_of=draw(st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))),
         ideal_size=(low, low + draw(st.integers(0, 8))),
         meeting_minutes=draw(st.sampled_from((30, 60, 90))),
     )
@@ -533,10 +538,13 @@ def group_fits(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[Grou
         >>> test_every_fit_explains_itself()
     """
     return st.builds(
-        lambda member, group, policy: group_fit(member, group, policy=policy),
+        lambda member, group, policy, period: group_fit(
+            member, group, during=period, policy=policy
+        ),
         members(scale),
         groups(scale),
         fit_policies(scale),
+        intervals(max_minutes=_TERM_MINUTES),
     )
 
 
@@ -566,7 +574,7 @@ def groupings(max_members: int = 14) -> st.SearchStrategy[Grouping]:
     )
     return st.builds(
         lambda ms, size, seed: form_groups(
-            ms, min_size=size[0], max_size=size[1], seed=seed
+            ms, min_size=size[0], max_size=size[1], during=_TERM, seed=seed
         ),
         people,
         sizes,
@@ -621,18 +629,21 @@ def partner_policies(
     scale: JourneyScale = STAGES_OF_CHANGE,
 ) -> st.SearchStrategy[PartnerPolicy]:
     """
-    Partner policies with varied weights, thresholds and reference weeks.
+    Partner policies with varied weights and thresholds.
 
     Examples:
         >>> from hypothesis import given, strategies as st
         >>> from peerkit.matching import partner_fit
-        >>> from peerkit.testing import members, partner_policies
+        >>> from peerkit.testing import intervals, members, partner_policies
         >>> @given(
-        ...     members(ids=st.just("a")), members(ids=st.just("b")), partner_policies()
+        ...     members(ids=st.just("a")),
+        ...     members(ids=st.just("b")),
+        ...     partner_policies(),
+        ...     intervals(),
         ... )
-        ... def test_pair_fit_is_symmetric(a, b, policy):
-        ...     forward = partner_fit(a, b, policy=policy)
-        ...     assert partner_fit(b, a, policy=policy) == forward
+        ... def test_pair_fit_is_symmetric(a, b, policy, period):
+        ...     forward = partner_fit(a, b, during=period, policy=policy)
+        ...     assert partner_fit(b, a, during=period, policy=policy) == forward
         >>> test_pair_fit_is_symmetric()
     """
     return _partner_policies(scale)
@@ -652,7 +663,6 @@ def _partner_policies(draw: st.DrawFn, scale: JourneyScale) -> PartnerPolicy:
         min_score=draw(st.sampled_from((0.0, 0.2, 0.4, 0.6))),
         no_repeat_rounds=draw(st.integers(0, 4)),
         trios=draw(st.booleans()),
-        week_of=draw(st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))),
         min_overlap_minutes=least,
         ample_overlap_minutes=least + draw(st.integers(0, 600)),
     )
@@ -672,10 +682,11 @@ def pair_fits(scale: JourneyScale = STAGES_OF_CHANGE) -> st.SearchStrategy[PairF
         >>> test_fit_names_the_pair_in_order()
     """
     return st.builds(
-        lambda a, b, policy: partner_fit(a, b, policy=policy),
+        lambda a, b, policy, period: partner_fit(a, b, during=period, policy=policy),
         members(scale, ids=st.just("a")),
         members(scale, ids=st.just("b")),
         partner_policies(scale),
+        intervals(max_minutes=_TERM_MINUTES),
     )
 
 
@@ -707,12 +718,14 @@ def partner_matchings(max_members: int = 24) -> st.SearchStrategy[PartnerMatchin
         >>> @given(partner_matchings(max_members=10))
         ... def test_nobody_is_in_two_teams(matching):
         ...     ids = [i for team in matching.teams for i in team]
-        ...     ids += [u.member_id for u in matching.unmatched]
+        ...     ids += [u.member_id for u in matching.unplaced]
         ...     assert len(ids) == len(set(ids))
         >>> test_nobody_is_in_two_teams()
     """
     return st.builds(
-        lambda ms, objective, seed: match_partners(ms, objective=objective, seed=seed),
+        lambda ms, objective, seed: match_partners(
+            ms, during=_TERM, objective=objective, seed=seed
+        ),
         _sample_people(max_members),
         st.sampled_from(("participation", "score", "fair")),
         st.integers(0, 3),
@@ -741,7 +754,7 @@ def trios() -> st.SearchStrategy[Trio]:
     return (
         _some_of(people, min_size=3, max_size=9)
         .filter(lambda ms: len(ms) % 2 == 1)
-        .map(lambda ms: match_partners(ms, policy=loose))
+        .map(lambda ms: match_partners(ms, during=_TERM, policy=loose))
         .filter(lambda m: bool(m.trios))
         .map(lambda m: m.trios[0])
     )
@@ -761,7 +774,9 @@ def mentor_matchings(max_members: int = 24) -> st.SearchStrategy[MentorMatching]
         >>> test_no_mentor_over_capacity()
     """
     return _sample_people(max_members).flatmap(
-        lambda ms: st.integers(0, len(ms)).map(lambda k: match_mentors(ms[:k], ms[k:]))
+        lambda ms: st.integers(0, len(ms)).map(
+            lambda k: match_mentors(ms[:k], ms[k:], during=_TERM)
+        )
     )
 
 
