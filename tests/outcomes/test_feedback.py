@@ -77,7 +77,7 @@ def test_slope_and_interval_match_scipy() -> None:
     assert trend.mean_high == pytest.approx(mean_ci[1], rel=1e-9)
 
 
-def test_a_group_with_nothing_in_the_window_says_so() -> None:
+def test_a_group_with_nothing_in_the_lookback_says_so() -> None:
     """Old ratings only: the group is listed with no sessions and says so."""
     (trend,) = feedback_trend(weekly("g1", [[8.0]]), now=NOW, lookback=WEEKS8)
     assert (trend.session_count, trend.mean, trend.slope, trend.falling) == (
@@ -145,6 +145,9 @@ def test_trends_are_one_per_group_and_consistent(rs: list[Rating]) -> None:
         (lambda: feedback_trend([], now=pendulum.naive(2024, 3, 1)), "now"),
         (lambda: feedback_trend([], now=NOW, lookback=dt.timedelta(0)), "lookback"),
         (lambda: feedback_trend([], now=NOW, lookback=8), "lookback"),  # type: ignore[arg-type]
+        (lambda: feedback_trend([], now=NOW, lookback=dt.timedelta.min), "lookback"),
+        (lambda: feedback_trend([], now=NOW, lookback=None), "lookback"),  # type: ignore[arg-type]
+        (lambda: feedback_trend([], now=NOW, groups=[None]), "groups[0]"),  # type: ignore[list-item]
         (lambda: feedback_trend("ratings", now=NOW), "ratings"),  # type: ignore[arg-type]
         (lambda: feedback_trend([8], now=NOW), "ratings[0]"),  # type: ignore[list-item]
         (
@@ -160,7 +163,7 @@ def test_trends_are_one_per_group_and_consistent(rs: list[Rating]) -> None:
     ],
 )  # fmt: skip
 def test_bad_input_raises_invalid_input(call: object, path: str) -> None:
-    """Ratings after now, naive times, mixed scales, bad windows: InvalidInputError."""
+    """Ratings after now, naive times, mixed scales, bad lookbacks: InvalidInputError."""
     with pytest.raises(InvalidInputError) as err:
         call()  # type: ignore[operator]
     assert err.value.path == path
@@ -178,3 +181,30 @@ def test_a_list_of_groups_shows_groups_with_no_ratings_at_all() -> None:
     with pytest.raises(InvalidInputError) as err:
         feedback_trend(rated, now=NOW, groups="g1")
     assert err.value.path == "groups"
+
+
+@pytest.mark.parametrize(
+    "lookback",
+    [dt.timedelta.max, dt.timedelta(days=999_999_999), dt.timedelta(days=365 * 2024)],
+    ids=["max", "almost-max", "to-year-0"],
+)
+def test_a_lookback_reaching_past_year_one_covers_every_rating(
+    lookback: dt.timedelta,
+) -> None:
+    """Any positive lookback is accepted: one longer than history covers it all, no OverflowError."""
+    rs = weekly("g1", [[8.0], [7.0], [6.0], [5.0]])
+    (trend,) = feedback_trend(rs, now=NOW, lookback=lookback)
+    assert trend.session_count == 4
+    assert trend.rating_count == 4
+    early = pendulum.datetime(2, 1, 8)  # the earliest instants peerkit accepts
+    (first,) = feedback_trend([Rating("g1", early, 5)], now=early, lookback=lookback)
+    assert first.session_count == 1
+
+
+def test_the_smallest_lookback_still_answers() -> None:
+    """A one-microsecond lookback holds only a rating at that very microsecond."""
+    tiny = dt.timedelta(microseconds=1)
+    (trend,) = feedback_trend([Rating("g1", NOW, 5)], now=NOW, lookback=tiny)
+    assert trend.session_count == 1
+    (none,) = feedback_trend([Rating("g1", START, 5)], now=NOW, lookback=tiny)
+    assert none.session_count == 0

@@ -1,4 +1,4 @@
-"""Programme outcomes: pairs by window, attrition shown, intervals against scipy."""
+"""Programme outcomes: pairs by period, attrition shown, intervals against scipy."""
 
 import math
 import random
@@ -297,12 +297,16 @@ def test_a_measurement_of_another_instrument_is_refused() -> None:
         ({"members": "ada"}, "members"),
         ({"members": ["ada", ""]}, "members[1]"),
         ({"members": ["ben"]}, "measurements[0].member_id"),
+        ({"members": [None]}, "members[0]"),
+        ({"members": 3}, "members"),
+        ({"baseline_period": None}, "baseline_period"),
+        ({"followup_period": (START.add(weeks=10), None)}, "followup_period"),
     ],
 )  # fmt: skip
 def test_bad_arguments_raise_invalid_input(
     kwargs: dict[str, object], path: str
 ) -> None:
-    """Naive or overlapping windows, a bad roster: InvalidInputError naming the field."""
+    """Naive or overlapping periods, a bad roster: InvalidInputError naming the field."""
     arguments: dict[str, object] = {
         "instrument": PHQ9,
         "baseline_period": BASELINE,
@@ -372,3 +376,29 @@ def test_the_lost_baseline_weight_is_positive_when_those_lost_started_worse() ->
     summary = summarise(pairs({"ada": (10, 8), "ben": (20, None)}))
     (lost,) = [r for r in summary.reasons if r.code == "outcomes.lost_baseline"]
     assert lost.weight == 10
+
+
+def test_changes_that_barely_differ_give_a_finite_effect_size_at_once() -> None:
+    """Near-equal changes on a continuous scale (d in the 10**15s) answer, no endless series."""
+    scale = Instrument(
+        name="Mood",
+        low=0,
+        high=100,
+        higher_is_better=True,
+        reliability=0.9,
+        sd=5,
+        integer_scores=False,
+    )
+    ms = [
+        Measurement(who, scale, START.add(days=1), 10.0) for who in ("ada", "ben", "cy")
+    ] + [
+        Measurement("ada", scale, START.add(weeks=12), 11.0),
+        Measurement("ben", scale, START.add(weeks=12), 11.000000000000002),
+        Measurement("cy", scale, START.add(weeks=12), 11.0),
+    ]
+    summary = summarise(ms, scale)
+    assert summary.effect_size is not None
+    assert summary.effect_size > 1e14
+    assert summary.effect_low is not None
+    assert summary.effect_high is not None
+    assert 0 < summary.effect_low < summary.effect_size < summary.effect_high

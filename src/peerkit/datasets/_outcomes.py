@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import random
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 import attrs
 import pendulum
@@ -84,11 +85,14 @@ class SimulatedOutcomes:
 # Per instrument: baseline mean and spread, the change for a member who
 # kept nothing and the extra change for one who kept everything (points,
 # lower-is-better scales fall), and the spread of individual changes.
-_MODEL: dict[str, tuple[float, float, float, float, float]] = {
-    "PHQ-9": (13.5, 5.0, 0.5, -6.0, 4.5),
-    "GAD-7": (11.0, 4.5, 0.5, -4.5, 3.5),
-    "WEMWBS": (39.0, 8.0, -0.5, 8.0, 7.0),
-}
+# A read-only view: module state nobody can change under another thread.
+_MODEL: Mapping[str, tuple[float, float, float, float, float]] = MappingProxyType(
+    {
+        "PHQ-9": (13.5, 5.0, 0.5, -6.0, 4.5),
+        "GAD-7": (11.0, 4.5, 0.5, -4.5, 3.5),
+        "WEMWBS": (39.0, 8.0, -0.5, 8.0, 7.0),
+    }
+)
 _READY: tuple[Instrument, ...] = (PHQ9, GAD7, WEMWBS)
 
 
@@ -275,7 +279,9 @@ def sample_outcomes() -> SimulatedOutcomes:
     Questionnaires and session feedback for the sample cohort's 26 weeks.
 
     Built by `simulate_outcomes` on `sample_engagement`, with the sample
-    cohort's groups; group ``g3``'s feedback falls over the weeks.
+    cohort's groups; group ``g3``'s feedback falls over the weeks. Built
+    once and shared: the value is immutable, so threads may share it, and
+    a build that fails caches nothing.
 
     Examples:
         >>> from peerkit.outcomes import PHQ9, programme_outcomes
