@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from peerkit import InvalidInputError
+from peerkit.datasets import sample_outcomes
 from peerkit.outcomes import (
     PHQ9,
     Instrument,
@@ -155,3 +156,12 @@ def test_odd_scores_name_the_score(value: Any) -> None:
     with pytest.raises(InvalidInputError) as err:
         reliable_change(value, 8, instrument=PHQ9)
     assert err.value.path == "pre"
+
+
+@given(ODD)
+def test_instrument_methods_and_sample_lookup_take_anything(value: Any) -> None:
+    """For all odd values, is_clinical, check_score and SimulatedOutcomes.of answer or name the field."""
+    answers_or_names_a_field(lambda: PHQ9.is_clinical(value))
+    answers_or_names_a_field(lambda: PHQ9.check_score(value))
+    answers_or_names_a_field(lambda: sample_outcomes().of(value))
+    assert PHQ9.same_questionnaire(value) is False

@@ -77,6 +77,7 @@ class SimulatedOutcomes:
             >>> len(gad7), {m.instrument.name for m in gad7}
             (106, {'GAD-7'})
         """
+        check_instance("instrument", instrument, Instrument, "an Instrument")
         return tuple(
             m for m in self.measurements if instrument.same_questionnaire(m.instrument)
         )

@@ -194,12 +194,16 @@ class Instrument:
             >>> from peerkit.outcomes import PHQ9, WEMWBS
             >>> PHQ9.is_clinical(10), PHQ9.is_clinical(9), WEMWBS.is_clinical(40)
             (True, False, None)
+
+        Raises:
+            peerkit.errors.InvalidInputError: If *score* is not a finite number.
         """
+        value = check_float("score", score)
         if self.cutoff is None:
             return None
         if self.higher_is_better:
-            return score <= self.cutoff
-        return score >= self.cutoff
+            return value <= self.cutoff
+        return value >= self.cutoff
 
     def check_score(self, score: object, *, field: str = "score") -> float:
         """
