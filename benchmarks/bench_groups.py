@@ -53,7 +53,7 @@ def exactness(seeds: int) -> None:
     optimal = 0
     ratios = []
     for seed in range(seeds):
-        people = simulate_cohort(8 + seed % 5, seed=seed, groups=False).members
+        people = simulate_cohort(8 + seed % 5, seed=seed, with_groups=False).members
         grouping = form_groups(
             people, during=TERM, min_size=2, max_size=4, policy=policy, seed=seed
         )
@@ -137,7 +137,7 @@ def baseline(
 def quality(n: int) -> None:
     """form_groups beside the baseline on a larger cohort."""
     policy = FitPolicy()
-    members = simulate_cohort(n, seed=11, groups=False).members
+    members = simulate_cohort(n, seed=11, with_groups=False).members
     grouping = form_groups(members, during=TERM, min_size=6, max_size=8, policy=policy)
     base = baseline(members, 8, policy, waive_schedule=False)
     waived = baseline(members, 8, policy, waive_schedule=True)
@@ -174,7 +174,7 @@ def speed(sizes: Sequence[int], repeats: int) -> None:
     print("|---:|---:|---:|---:|")
     first = None
     for n in sizes:
-        members = simulate_cohort(n, seed=3, groups=False).members
+        members = simulate_cohort(n, seed=3, with_groups=False).members
         seconds = median_time(_former(members), repeats)
         first = first or seconds
         print(

@@ -445,7 +445,7 @@ def _quiet() -> WeeklyAvailability:
 
 def cohort_year(n: int, repeats: int, check_every: int) -> None:
     """All of a year's weekly check-ins for *n* simulated members."""
-    members = simulate_cohort(n, seed=17, groups=False).members
+    members = simulate_cohort(n, seed=17, with_groups=False).members
     build_start = time.perf_counter()
     plans = [member_cadence(m) for m in members]
     build = time.perf_counter() - build_start

@@ -54,8 +54,8 @@ def summarise(
     return programme_outcomes(
         [m for m in sample.of(instrument) if roster is None or m.member_id in roster],
         instrument=instrument,
-        baseline_window=sample.baseline_window,
-        followup_window=sample.followup_window,
+        baseline_period=sample.baseline_period,
+        followup_period=sample.followup_period,
         members=roster,
     )
 
@@ -104,7 +104,9 @@ def show_by_engagement(sample: SimulatedOutcomes, shares: dict[str, float]) -> N
             result = summarise(sample, instrument, members)
             kept = f"{min(shares[m] for m in members):.0%}-"
             kept += f"{max(shares[m] for m in members):.0%}"
-            recovered = "-" if instrument.cutoff is None else str(result.recovered)
+            recovered = (
+                "-" if instrument.cutoff is None else str(result.recovered_count)
+            )
             change = "-"
             if result.mean_change_low is not None:
                 change = (
@@ -114,9 +116,9 @@ def show_by_engagement(sample: SimulatedOutcomes, shares: dict[str, float]) -> N
             label = instrument.name if name == THIRDS[0] else ""
             print(
                 f"  {label:<8} {name:<7} {kept:<9} "
-                f"{result.completed:>4} {len(result.lost):>4}  {change:<22} "
-                f"{recovered:>3} {result.improved:>3} {result.unchanged:>4} "
-                f"{result.deteriorated:>5}"
+                f"{result.completed_count:>4} {len(result.lost):>4}  {change:<22} "
+                f"{recovered:>3} {result.improved_count:>3} "
+                f"{result.unchanged_count:>4} {result.deteriorated_count:>5}"
             )
     print(
         "  Those who engaged least are also the likeliest to be missing, and "
@@ -127,7 +129,9 @@ def show_by_engagement(sample: SimulatedOutcomes, shares: dict[str, float]) -> N
 
 def show_feedback(sample: SimulatedOutcomes, now: pendulum.DateTime) -> None:
     """Print each group's session feedback over the last 12 weeks."""
-    trends = feedback_trend(sample.ratings, now=now, window=pendulum.duration(weeks=12))
+    trends = feedback_trend(
+        sample.ratings, now=now, lookback=pendulum.duration(weeks=12)
+    )
     falling = [trend.group_id for trend in trends if trend.falling]
     print("\nSession feedback, last 12 weeks")
     for trend in trends:
@@ -142,7 +146,7 @@ def main() -> None:
     sample = sample_outcomes()
     engagement = sample_engagement()
     print(
-        f"Outcomes from {sample.baseline_window.start:%d %B %Y} "
+        f"Outcomes from {sample.baseline_period.start:%d %B %Y} "
         f"to {engagement.now:%d %B %Y}\n"
     )
     show_results(sample)

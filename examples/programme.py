@@ -205,7 +205,7 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
         if verbose:
             print(text)
 
-    cohort = simulate_cohort(members, seed=seed, groups=False)
+    cohort = simulate_cohort(members, seed=seed, with_groups=False)
     people = {m.id: m for m in cohort.members}
     engagement = simulate_engagement(
         cohort.members, weeks=weeks, per_week=2, drift_share=0.3, start=START, seed=seed
@@ -313,8 +313,8 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
     outcomes = programme_outcomes(
         questionnaires.of(PHQ9),
         instrument=PHQ9,
-        baseline_window=questionnaires.baseline_window,
-        followup_window=questionnaires.followup_window,
+        baseline_period=questionnaires.baseline_period,
+        followup_period=questionnaires.followup_period,
         members=[m.id for m in placed],
     )
     summary = summarise(

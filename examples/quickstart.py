@@ -158,8 +158,8 @@ def outcomes() -> None:
     summary = programme_outcomes(
         sample.of(PHQ9),
         instrument=PHQ9,
-        baseline_window=sample.baseline_window,
-        followup_window=sample.followup_window,
+        baseline_period=sample.baseline_period,
+        followup_period=sample.followup_period,
     )
     print(f"\nOutcomes on the {summary.instrument} over the same 26 weeks:")
     for reason in summary.reasons:

@@ -349,7 +349,7 @@ def show_drift(scheduler: Scheduler) -> None:
 
 def show_matching(scheduler: Scheduler) -> None:
     """Partner matching per language block on Dask, against one process."""
-    cohort = simulate_cohort(COHORT, seed=3, groups=False)
+    cohort = simulate_cohort(COHORT, seed=3, with_groups=False)
     print(
         f"\nPartner round: {COHORT} members, in "
         f"{len(language_blocks(cohort.members))} language block as they are: "

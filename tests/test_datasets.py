@@ -4,11 +4,21 @@ import collections
 import json
 from importlib import resources
 
+import pendulum
 import pytest
 
 import peerkit
 from peerkit import STAGES_OF_CHANGE, STAGES_OF_RECOVERY, Cohort, InvalidInputError
-from peerkit.datasets import sample_cohort, simulate_cohort
+from peerkit.datasets import (
+    sample_cohort,
+    sample_engagement,
+    sample_outcomes,
+    simulate_cohort,
+    simulate_engagement,
+    simulate_outcomes,
+)
+from peerkit.engagement import Touchpoint
+from peerkit.outcomes import PHQ9, WEMWBS, feedback_trend, programme_outcomes
 
 
 def test_sample_cohort_has_sixty_members_across_zones_and_stages() -> None:
@@ -64,8 +74,8 @@ def test_simulated_cohort_is_realistic() -> None:
 
 
 def test_simulator_uses_the_given_scale_and_can_skip_groups() -> None:
-    """Stages come from the scale asked for; groups=False forms none."""
-    cohort = simulate_cohort(50, seed=2, scale=STAGES_OF_RECOVERY, groups=False)
+    """Stages come from the scale asked for; with_groups=False forms none."""
+    cohort = simulate_cohort(50, seed=2, scale=STAGES_OF_RECOVERY, with_groups=False)
     assert cohort.groups == ()
     assert {m.stage for m in cohort.members} <= set(STAGES_OF_RECOVERY.stages)
 
@@ -73,10 +83,17 @@ def test_simulator_uses_the_given_scale_and_can_skip_groups() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "path"),
     [
-        ({"n": -1}, "n"),
-        ({"n": 2.5}, "n"),
-        ({"n": 3, "seed": "x"}, "seed"),
-        ({"n": 3, "scale": "x"}, "scale"),
+        ({"member_count": -1}, "member_count"),
+        ({"member_count": 2.5}, "member_count"),
+        ({"member_count": 1_000_001}, "member_count"),
+        ({"member_count": True}, "member_count"),
+        ({"member_count": 3, "seed": "x"}, "seed"),
+        ({"member_count": 3, "seed": 10**5000}, "seed"),
+        ({"member_count": 3, "seed": 2**64}, "seed"),
+        ({"member_count": 3, "seed": -1}, "seed"),
+        ({"member_count": 3, "seed": True}, "seed"),
+        ({"member_count": 3, "scale": "x"}, "scale"),
+        ({"member_count": 3, "with_groups": 1}, "with_groups"),
     ],
 )
 def test_simulator_refuses_bad_arguments(kwargs: dict[str, object], path: str) -> None:
@@ -90,8 +107,6 @@ def test_simulator_refuses_bad_arguments(kwargs: dict[str, object], path: str) -
 
 
 def _kept_share(touchpoints: object) -> dict[str, float]:
-    from peerkit.engagement import Touchpoint
-
     counts: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     for t in touchpoints:  # type: ignore[attr-defined]
         if isinstance(t, Touchpoint) and t.outcome != "excused":
@@ -102,18 +117,15 @@ def _kept_share(touchpoints: object) -> dict[str, float]:
 
 def test_sample_outcomes_follow_engagement_and_attrition_is_selective() -> None:
     """Members who engaged more improve more, and those who drift skip the follow-up."""
-    from peerkit.datasets import sample_engagement, sample_outcomes
-    from peerkit.outcomes import PHQ9, WEMWBS, programme_outcomes
-
     sample = sample_outcomes()
     shares = _kept_share(sample_engagement().touchpoints)
     summary = programme_outcomes(
         sample.of(PHQ9),
         instrument=PHQ9,
-        baseline_window=sample.baseline_window,
-        followup_window=sample.followup_window,
+        baseline_period=sample.baseline_period,
+        followup_period=sample.followup_period,
     )
-    assert summary.cohort == 60
+    assert summary.member_count == 60
     assert 0.6 < (summary.described or 0) < 0.95
     ranked = sorted(summary.changes, key=lambda c: shares[str(c.member_id)])
     third = len(ranked) // 3
@@ -125,23 +137,18 @@ def test_sample_outcomes_follow_engagement_and_attrition_is_selective() -> None:
     assert sum(lost) / len(lost) < sum(stayed) / len(stayed) - 0.1
     assert {m.instrument for m in sample.measurements} >= {PHQ9, WEMWBS}
     assert all(
-        m.at in sample.baseline_window or m.at in sample.followup_window
+        m.at in sample.baseline_period or m.at in sample.followup_period
         for m in sample.measurements
     )
 
 
 def test_sample_feedback_has_a_falling_group() -> None:
     """The sample's group g3 is the one whose feedback falls."""
-    import pendulum
-
-    from peerkit.datasets import sample_outcomes
-    from peerkit.outcomes import feedback_trend
-
     sample = sample_outcomes()
     trends = feedback_trend(
         sample.ratings,
-        now=sample.followup_window.end,
-        window=pendulum.duration(weeks=12),
+        now=sample.followup_period.end,
+        lookback=pendulum.duration(weeks=12),
     )
     assert [t.group_id for t in trends if t.falling] == ["g3"]
     assert [t.group_id for t in trends] == ["g1", "g2", "g3", "g4"]
@@ -149,8 +156,6 @@ def test_sample_feedback_has_a_falling_group() -> None:
 
 def test_simulate_outcomes_is_deterministic_and_seed_sensitive() -> None:
     """The same arguments give the same record; another seed another one."""
-    from peerkit.datasets import simulate_engagement, simulate_outcomes
-
     engagement = simulate_engagement(30, weeks=12, per_week=2)
     groups = {
         "a": [f"m{i:02d}" for i in range(15)],
@@ -172,15 +177,21 @@ def test_simulate_outcomes_is_deterministic_and_seed_sensitive() -> None:
         ({"groups": {"a": ["m00", ""]}}, "groups['a'][1]"),
         ({"followup_loss": 1.5}, "followup_loss"),
         ({"falling_group": "zz"}, "falling_group"),
+        ({"falling_group": []}, "falling_group"),
+        ({"falling_group": {}}, "falling_group"),
+        ({"falling_group": 3}, "falling_group"),
+        ({"falling_group": b"a"}, "falling_group"),
         ({"seed": "1"}, "seed"),
+        ({"seed": 10**5000}, "seed"),
+        ({"seed": -1}, "seed"),
+        ({"seed": True}, "seed"),
+        ({"seed": 2**64}, "seed"),
     ],
 )
 def test_simulate_outcomes_refuses_bad_arguments(
     kwargs: dict[str, object], path: str
 ) -> None:
     """Every argument is checked and named."""
-    from peerkit.datasets import simulate_engagement, simulate_outcomes
-
     arguments: dict[str, object] = {
         "engagement": simulate_engagement(3, weeks=4),
         **kwargs,
@@ -189,3 +200,31 @@ def test_simulate_outcomes_refuses_bad_arguments(
     with pytest.raises(InvalidInputError) as err:
         simulate_outcomes(engagement, **arguments)  # type: ignore[arg-type]
     assert err.value.path == path
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [10**5000, 2**64, -1, True, 1.0, "0"],
+    ids=["huge", "2**64", "negative", "bool", "float", "str"],
+)
+def test_simulate_engagement_refuses_a_seed_that_is_not_one(seed: object) -> None:
+    """A huge, negative, bool or non-int seed is an error naming seed, never a ValueError."""
+    with pytest.raises(InvalidInputError) as err:
+        simulate_engagement(3, weeks=4, seed=seed)  # type: ignore[arg-type]
+    assert err.value.path == "seed"
+
+
+def test_every_seed_up_to_the_largest_is_accepted() -> None:
+    """0 and 2**64 - 1 are seeds for every simulator, each giving its own record."""
+    for seed in (0, 2**64 - 1):
+        assert len(simulate_cohort(3, seed=seed).members) == 3
+        engagement = simulate_engagement(3, weeks=4, seed=seed)
+        assert len(simulate_outcomes(engagement, seed=seed).measurements) > 0
+
+
+def test_simulators_share_one_cap_on_members() -> None:
+    """simulate_cohort and simulate_engagement refuse the same too-large member count."""
+    for simulate in (simulate_cohort, simulate_engagement):
+        with pytest.raises(InvalidInputError) as err:
+            simulate(1_000_001)
+        assert "1000000" in err.value.expected

@@ -113,16 +113,16 @@ def test_outcomes_are_the_public_programme_outcomes(programme: object) -> None:
     outcomes = p.outcomes  # type: ignore[attr-defined]
     placed = {m.id for g in p.grouping.groups for m in g.group.members}  # type: ignore[attr-defined]
     assert outcomes.instrument == PHQ9.name
-    assert outcomes.cohort == p.summary.placed  # type: ignore[attr-defined]
+    assert outcomes.member_count == p.summary.placed  # type: ignore[attr-defined]
     assert (
-        outcomes.completed + len(outcomes.lost) + len(outcomes.no_baseline)
-        == outcomes.cohort
+        outcomes.completed_count + len(outcomes.lost) + len(outcomes.no_baseline)
+        == outcomes.member_count
     )
     again = programme_outcomes(
         [],
         instrument=PHQ9,
-        baseline_window=outcomes.baseline_window,
-        followup_window=outcomes.followup_window,
+        baseline_period=outcomes.baseline_period,
+        followup_period=outcomes.followup_period,
         members=placed,
     )
     assert again.no_baseline == tuple(sorted(placed))

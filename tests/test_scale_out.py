@@ -151,7 +151,7 @@ def _assert_components(members: list[Member], blocks: list[tuple[Member, ...]]) 
 
 def test_language_blocks_are_the_components_of_shared_languages() -> None:
     """No member shares a language with a member of another block, each block is linked by shared languages, and a bilingual member joins two blocks into one."""
-    members = list(simulate_cohort(300, seed=4, groups=False).members)
+    members = list(simulate_cohort(300, seed=4, with_groups=False).members)
     _assert_components(members, ex.language_blocks(members))
     tracks = ex.language_tracks(members)
     blocks = ex.language_blocks(tracks)
@@ -166,7 +166,9 @@ def test_language_blocks_are_the_components_of_shared_languages() -> None:
 
 def test_matching_per_block_on_dask_equals_one_process() -> None:
     """A round per language block on Dask is exactly the round matching each block gives in one process, and as good as one call over the whole cohort."""
-    members = ex.language_tracks(simulate_cohort(240, seed=3, groups=False).members)
+    members = ex.language_tracks(
+        simulate_cohort(240, seed=3, with_groups=False).members
+    )
     blocks = ex.language_blocks(members)
     policy = PartnerPolicy(trios=False)
     rounds = ex.match_on_dask(blocks, policy=policy, scheduler="sync")
@@ -180,7 +182,9 @@ def test_matching_per_block_on_dask_equals_one_process() -> None:
 
 def test_matching_per_block_takes_the_whole_history() -> None:
     """Every block may be given the whole history (ids of other blocks are ignored), and no block repeats a recent pair."""
-    members = ex.language_tracks(simulate_cohort(160, seed=2, groups=False).members)
+    members = ex.language_tracks(
+        simulate_cohort(160, seed=2, with_groups=False).members
+    )
     blocks = ex.language_blocks(members)
     first = ex.match_on_dask(blocks, scheduler="sync")
     history = [tuple(team for matching in first for team in matching.teams)]
@@ -191,7 +195,9 @@ def test_matching_per_block_takes_the_whole_history() -> None:
 
 def test_check_as_good_catches_a_worse_round() -> None:
     """The example's comparison is not vacuous: a block round with a pair dropped fails it."""
-    members = ex.language_tracks(simulate_cohort(120, seed=3, groups=False).members)
+    members = ex.language_tracks(
+        simulate_cohort(120, seed=3, with_groups=False).members
+    )
     blocks = ex.language_blocks(members)
     policy = PartnerPolicy(trios=False)
     rounds = [match_partners(block, policy=policy, during=WEEK) for block in blocks]
@@ -205,7 +211,7 @@ def test_values_crossing_partitions_pickle() -> None:
     """Touchpoints, reports and rounds survive pickling, as they must to cross processes (Dask's process pool, a cluster)."""
     reports = detect_drift(EVENTS, now=NOW)
     matching = match_partners(
-        simulate_cohort(60, seed=1, groups=False).members, during=WEEK
+        simulate_cohort(60, seed=1, with_groups=False).members, during=WEEK
     )
     for value in (EVENTS, reports, matching):
         assert pickle.loads(pickle.dumps(value)) == value  # noqa: S301 - our own bytes

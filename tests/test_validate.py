@@ -4,7 +4,15 @@ import pytest
 
 from peerkit import InvalidInputError
 from peerkit._serde import converter
-from peerkit._validate import check_float, check_int, check_str, check_str_set, to_tuple
+from peerkit._validate import (
+    between,
+    check_float,
+    check_int,
+    check_iterable,
+    check_str,
+    check_str_set,
+    to_tuple,
+)
 
 
 def test_check_float_bounds_and_types() -> None:
@@ -53,3 +61,27 @@ def test_check_str_refuses_lone_surrogates(bad: str) -> None:
         check_str_set("tags", frozenset({"ok", bad}))
     assert info.value.path == "tags"
     assert check_str("name", "caf\u00e9 \U0001f600") == "caf\u00e9 \U0001f600"
+
+
+def test_between_excludes_both_ends() -> None:
+    """between(0, 1) takes numbers strictly inside and names the field for the ends or worse."""
+    check = between(0.0, 1.0)
+
+    class Field:
+        name = "reliability"
+
+    check(None, Field, 0.5)  # type: ignore[arg-type]
+    for bad in [0.0, 1.0, -1.0, float("nan"), True, "0.5"]:
+        with pytest.raises(InvalidInputError) as info:
+            check(None, Field, bad)  # type: ignore[arg-type]
+        assert info.value.path == "reliability"
+
+
+def test_check_iterable_refuses_strings_mappings_and_scalars() -> None:
+    """Lists, tuples, sets and generators pass; strings, bytes, mappings and scalars do not."""
+    for good in [[], (), {1}, iter([1])]:
+        assert check_iterable("members", good, "ids") is good
+    for bad in ["ab", b"ab", {"a": 1}, 3, None]:
+        with pytest.raises(InvalidInputError) as info:
+            check_iterable("members", bad, "ids")
+        assert info.value.path == "members"

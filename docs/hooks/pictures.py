@@ -822,8 +822,8 @@ def _phq9_summary() -> OutcomeSummary:
     return programme_outcomes(
         sample.of(PHQ9),
         instrument=PHQ9,
-        baseline_window=sample.baseline_window,
-        followup_window=sample.followup_window,
+        baseline_period=sample.baseline_period,
+        followup_period=sample.followup_period,
     )
 
 
@@ -853,14 +853,16 @@ def _category_marker(x: float, y: float, category: ChangeCategory) -> str:
 
 def _phq9_heading(summary: OutcomeSummary) -> list[str]:
     description = (
-        f"Each of the {summary.completed} sample members with both PHQ-9 scores is "
-        "a mark at their baseline score across and their follow-up score up. Marks "
-        "below the diagonal fell. Marks below the lower dashed line fell by more "
+        f"Each of the {summary.completed_count} sample members with both PHQ-9 "
+        "scores is a mark at their baseline score across and their follow-up "
+        "score up. Marks below the diagonal fell. Marks below the lower dashed "
+        "line fell by more "
         f"than {PHQ9.reliable_difference:.2f} points, a reliable improvement; the "
         "shaded corner is where a reliable improvement starts at or above the "
-        f"cutoff of 10 and ends below it: {summary.recovered} recovered. "
-        f"{summary.improved} improved without recovering, {summary.unchanged} are "
-        f"within measurement error, {summary.deteriorated} deteriorated. "
+        f"cutoff of 10 and ends below it: {summary.recovered_count} recovered. "
+        f"{summary.improved_count} improved without recovering, "
+        f"{summary.unchanged_count} are within measurement error, "
+        f"{summary.deteriorated_count} deteriorated. "
         f"{len(summary.lost)} members with a baseline have no follow-up and are not "
         "in the picture."
     )
@@ -1010,15 +1012,18 @@ def _phq9_marks(summary: OutcomeSummary) -> list[str]:
 
 def _phq9_legend(summary: OutcomeSummary) -> list[str]:
     counts = {
-        ChangeCategory.RECOVERED: summary.recovered,
-        ChangeCategory.IMPROVED: summary.improved,
-        ChangeCategory.UNCHANGED: summary.unchanged,
-        ChangeCategory.DETERIORATED: summary.deteriorated,
+        ChangeCategory.RECOVERED: summary.recovered_count,
+        ChangeCategory.IMPROVED: summary.improved_count,
+        ChangeCategory.UNCHANGED: summary.unchanged_count,
+        ChangeCategory.DETERIORATED: summary.deteriorated_count,
     }
     y = _O_TOP + 10
     parts = [
         _text(
-            _O_LEGEND, y, f"{summary.completed} with both scores:", font_weight="bold"
+            _O_LEGEND,
+            y,
+            f"{summary.completed_count} with both scores:",
+            font_weight="bold",
         )
     ]
     for category, count in counts.items():

@@ -192,6 +192,13 @@ def check_instance(
     return value
 
 
+def check_iterable(path: str, value: object, expected: str) -> Iterable[Any]:
+    """Return *value* if it is an iterable other than a string or a mapping."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidInputError(path, value, expected)
+    return value
+
+
 def check_str_set(path: str, value: object, *, non_empty: bool = False) -> None:
     """Check that *value* is a frozenset of non-empty strings."""
     if not isinstance(value, frozenset):
@@ -275,6 +282,18 @@ def positive(high: float | None = None) -> Validator:
         if check_float(path, value, high=high) <= 0:
             limit = "" if high is None else f", at most {high:g}"
             raise InvalidInputError(path, value, f"a number above 0{limit}")
+
+    return _maybe(_check)
+
+
+def between(low: float, high: float) -> Validator:
+    """A finite number strictly between *low* and *high* (both excluded)."""
+
+    def _check(path: str, value: object) -> None:
+        if not low < check_float(path, value) < high:
+            raise InvalidInputError(
+                path, value, f"a number strictly between {low:g} and {high:g}"
+            )
 
     return _maybe(_check)
 

@@ -172,7 +172,7 @@ def test_order_invariant_deterministic_and_pure(
 @pytest.mark.parametrize("seed", range(6))
 def test_small_cohorts_reach_the_exhaustive_optimum_or_near_it(seed: int) -> None:
     """On small simulated cohorts, form_groups places as many as the exhaustive optimum, and its worst and mean fits are within a few percent of it."""
-    people = simulate_cohort(8 + seed % 3, seed=seed, groups=False).members
+    people = simulate_cohort(8 + seed % 3, seed=seed, with_groups=False).members
     policy = FitPolicy()
     grouping = form_groups(
         people, min_size=2, max_size=4, policy=policy, seed=seed, during=WEEK

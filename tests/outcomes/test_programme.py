@@ -1,4 +1,4 @@
-"""Programme outcomes: pairs by window, attrition shown, intervals against scipy."""
+"""Programme outcomes: pairs by period, attrition shown, intervals against scipy."""
 
 import math
 import random
@@ -34,8 +34,8 @@ def summarise(
     return programme_outcomes(
         ms,
         instrument=ins,
-        baseline_window=BASELINE,
-        followup_window=FOLLOWUP,
+        baseline_period=BASELINE,
+        followup_period=FOLLOWUP,
         **kwargs,  # type: ignore[arg-type]
     )
 
@@ -66,18 +66,18 @@ def test_attrition_is_counted_listed_and_described() -> None:
             }
         )
     )
-    assert summary.cohort == 5
-    assert summary.with_baseline == 4
-    assert summary.completed == 3
+    assert summary.member_count == 5
+    assert summary.with_baseline_count == 4
+    assert summary.completed_count == 3
     assert summary.lost == ("cy",)
     assert summary.no_baseline == ("di",)
     assert summary.described == pytest.approx(3 / 5)
     assert [c.member_id for c in summary.changes] == ["ada", "ben", "ed"]
     assert (
-        summary.recovered,
-        summary.improved,
-        summary.unchanged,
-        summary.deteriorated,
+        summary.recovered_count,
+        summary.improved_count,
+        summary.unchanged_count,
+        summary.deteriorated_count,
     ) == (1, 0, 2, 0)
     assert summary.lost_baseline_mean == 15
     assert summary.baseline_mean == pytest.approx((17 + 12 + 20) / 3)
@@ -95,7 +95,7 @@ def test_attrition_is_counted_listed_and_described() -> None:
 def test_a_roster_counts_members_with_no_measurement_at_all() -> None:
     """Given the cohort's ids, members who never filled anything in are not invisible."""
     summary = summarise(pairs({"ada": (17, 8)}), members=["ada", "ben", "cy"])
-    assert summary.cohort == 3
+    assert summary.member_count == 3
     assert summary.no_baseline == ("ben", "cy")
     assert summary.described == pytest.approx(1 / 3)
     assert summary.mean_change_low is None
@@ -131,7 +131,11 @@ def test_improvement_on_average_is_said_in_words() -> None:
 def test_no_scores_is_an_empty_summary_not_an_error() -> None:
     """An empty input gives an empty, honest summary."""
     summary = summarise([])
-    assert (summary.cohort, summary.completed, summary.described) == (0, 0, None)
+    assert (summary.member_count, summary.completed_count, summary.described) == (
+        0,
+        0,
+        None,
+    )
     assert [r.code for r in summary.reasons] == ["outcomes.empty"]
 
 
@@ -166,15 +170,20 @@ def test_every_member_with_a_baseline_is_accounted_for(data: st.DataObject) -> N
     baseline = {m.member_id for m in ms if m.at in BASELINE}
     assert set(done) | set(summary.lost) == baseline
     assert (
-        summary.with_baseline == len(baseline) == summary.completed + len(summary.lost)
+        summary.with_baseline_count
+        == len(baseline)
+        == summary.completed_count + len(summary.lost)
     )
-    assert summary.cohort == len(everyone)
+    assert summary.member_count == len(everyone)
     assert summary.described == (
-        summary.completed / summary.cohort if everyone else None
+        summary.completed_count / summary.member_count if everyone else None
     )
     assert (
-        summary.recovered + summary.improved + summary.unchanged + summary.deteriorated
-        == summary.completed
+        summary.recovered_count
+        + summary.improved_count
+        + summary.unchanged_count
+        + summary.deteriorated_count
+        == summary.completed_count
     )
 
 
@@ -192,8 +201,8 @@ def test_each_change_is_the_reliable_change_of_first_and_last(
         post = max((m for m in own if m.at in FOLLOWUP), key=lambda m: m.at)
         assert change == reliable_change(pre, post, instrument=ins)
     counts = {c: sum(x.category is c for x in summary.changes) for c in ChangeCategory}
-    assert counts[ChangeCategory.RECOVERED] == summary.recovered
-    assert counts[ChangeCategory.DETERIORATED] == summary.deteriorated
+    assert counts[ChangeCategory.RECOVERED] == summary.recovered_count
+    assert counts[ChangeCategory.DETERIORATED] == summary.deteriorated_count
 
 
 @given(data=st.data())
@@ -280,24 +289,28 @@ def test_a_measurement_of_another_instrument_is_refused() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "path"),
     [
-        ({"baseline_window": (START, START.add(weeks=11))}, "followup_window"),
-        ({"baseline_window": (pendulum.naive(2024, 1, 1), START.add(weeks=2))}, "baseline_window"),
-        ({"followup_window": "spring"}, "followup_window"),
-        ({"followup_window": (START.add(weeks=14), START.add(weeks=10))}, "followup_window"),
+        ({"baseline_period": (START, START.add(weeks=11))}, "followup_period"),
+        ({"baseline_period": (pendulum.naive(2024, 1, 1), START.add(weeks=2))}, "baseline_period"),
+        ({"followup_period": "spring"}, "followup_period"),
+        ({"followup_period": (START.add(weeks=14), START.add(weeks=10))}, "followup_period"),
         ({"instrument": "PHQ-9"}, "instrument"),
         ({"members": "ada"}, "members"),
         ({"members": ["ada", ""]}, "members[1]"),
         ({"members": ["ben"]}, "measurements[0].member_id"),
+        ({"members": [None]}, "members[0]"),
+        ({"members": 3}, "members"),
+        ({"baseline_period": None}, "baseline_period"),
+        ({"followup_period": (START.add(weeks=10), None)}, "followup_period"),
     ],
 )  # fmt: skip
 def test_bad_arguments_raise_invalid_input(
     kwargs: dict[str, object], path: str
 ) -> None:
-    """Naive or overlapping windows, a bad roster: InvalidInputError naming the field."""
+    """Naive or overlapping periods, a bad roster: InvalidInputError naming the field."""
     arguments: dict[str, object] = {
         "instrument": PHQ9,
-        "baseline_window": BASELINE,
-        "followup_window": FOLLOWUP,
+        "baseline_period": BASELINE,
+        "followup_period": FOLLOWUP,
         **kwargs,
     }
     with pytest.raises(InvalidInputError) as err:
@@ -350,8 +363,8 @@ def test_measurements_can_be_read_with_another_cutoff() -> None:
         Measurement("ada", GAD7, START.add(weeks=11), 9),
     ]
     summary = summarise(ms, talking)
-    assert summary.improved == 1
-    assert summarise(ms, GAD7).recovered == 1
+    assert summary.improved_count == 1
+    assert summarise(ms, GAD7).recovered_count == 1
     assert reliable_change(*ms, instrument=talking).category is ChangeCategory.IMPROVED
     with pytest.raises(InvalidInputError) as err:
         summarise(ms, attrs.evolve(GAD7, high=20))
@@ -363,3 +376,29 @@ def test_the_lost_baseline_weight_is_positive_when_those_lost_started_worse() ->
     summary = summarise(pairs({"ada": (10, 8), "ben": (20, None)}))
     (lost,) = [r for r in summary.reasons if r.code == "outcomes.lost_baseline"]
     assert lost.weight == 10
+
+
+def test_changes_that_barely_differ_give_a_finite_effect_size_at_once() -> None:
+    """Near-equal changes on a continuous scale (d in the 10**15s) answer, no endless series."""
+    scale = Instrument(
+        name="Mood",
+        low=0,
+        high=100,
+        higher_is_better=True,
+        reliability=0.9,
+        sd=5,
+        integer_scores=False,
+    )
+    ms = [
+        Measurement(who, scale, START.add(days=1), 10.0) for who in ("ada", "ben", "cy")
+    ] + [
+        Measurement("ada", scale, START.add(weeks=12), 11.0),
+        Measurement("ben", scale, START.add(weeks=12), 11.000000000000002),
+        Measurement("cy", scale, START.add(weeks=12), 11.0),
+    ]
+    summary = summarise(ms, scale)
+    assert summary.effect_size is not None
+    assert summary.effect_size > 1e14
+    assert summary.effect_low is not None
+    assert summary.effect_high is not None
+    assert 0 < summary.effect_low < summary.effect_size < summary.effect_high

@@ -11,7 +11,16 @@ import pendulum
 
 from peerkit._instants import MAX_DATE, MIN_DATE, as_instant
 from peerkit._model import Member
-from peerkit._validate import check_float, check_int, instant, string, tuple_of, unit
+from peerkit._validate import (
+    check_float,
+    check_int,
+    instance,
+    instant,
+    string,
+    tuple_of,
+    unit,
+)
+from peerkit.datasets._limits import check_member_count, check_seed
 from peerkit.datasets._sample import sample_cohort
 from peerkit.engagement import Activity, Outcome, Touchpoint
 from peerkit.errors import InvalidInputError
@@ -24,7 +33,6 @@ _SHAPES: dict[int, tuple[tuple[int, str], ...]] = {
     3: ((0, "meeting"), (2, "checkin"), (4, "checkin")),
 }
 _HOUR = 18  # local time of every touchpoint
-MAX_SEED = 2**63 - 1  # seeds are 64-bit: the text they seed from stays short
 
 
 @attrs.frozen(kw_only=True)
@@ -54,7 +62,7 @@ class DriftTruth:
 
     member_id: str = attrs.field(validator=string())
     baseline_rate: float = attrs.field(validator=unit())
-    drifts: bool = attrs.field()
+    drifts: bool = attrs.field(validator=instance(bool, "True or False"))
     onset: pendulum.DateTime | None = attrs.field(validator=instant(optional=True))
     drift_rate: float | None = attrs.field(validator=unit(optional=True))
 
@@ -94,7 +102,7 @@ class SimulatedEngagement:
 
 def _people(members: object) -> list[tuple[str, str]]:
     if isinstance(members, int) and not isinstance(members, bool):
-        check_int("members", members, minimum=0, maximum=1_000_000)
+        check_member_count("members", members)
         width = len(str(max(members - 1, 1)))
         return [(f"m{i:0{width}d}", "UTC") for i in range(members)]
     if isinstance(members, (str, bytes)) or not isinstance(members, Iterable):
@@ -154,7 +162,7 @@ def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-onl
     check_float("drift_share", drift_share, low=0.0, high=1.0)
     check_float("excused_rate", excused_rate, low=0.0, high=0.5)
     check_float("activity_rate", activity_rate, low=0.0, high=1.0)
-    check_int("seed", seed, minimum=-MAX_SEED, maximum=MAX_SEED)
+    check_seed(seed)
     first = (
         pendulum.datetime(2024, 1, 1) if start is None else as_instant("start", start)
     )

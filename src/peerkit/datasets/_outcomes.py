@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import random
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 import attrs
 import pendulum
@@ -14,13 +15,15 @@ from peerkit._instants import to_utc
 from peerkit._intervals import Interval
 from peerkit._validate import (
     check_float,
-    check_int,
+    check_instance,
+    check_iterable,
     check_str,
     instance,
     instant,
     tuple_of,
 )
 from peerkit.datasets._engagement import SimulatedEngagement, sample_engagement
+from peerkit.datasets._limits import check_seed
 from peerkit.datasets._sample import sample_cohort
 from peerkit.engagement import Touchpoint
 from peerkit.errors import InvalidInputError
@@ -37,19 +40,19 @@ class SimulatedOutcomes:
             follow-up, member by member.
         ratings: Each group's session ratings (0-10) from the members who
             came.
-        baseline_window: When baseline questionnaires were taken.
-        followup_window: When follow-up questionnaires were taken.
-        now: The end of the record (the follow-up window's end): the
+        baseline_period: When baseline questionnaires were taken.
+        followup_period: When follow-up questionnaires were taken.
+        now: The end of the record (the follow-up period's end): the
             moment to judge it at.
 
     Examples:
         >>> from peerkit.datasets import sample_outcomes
         >>> sample = sample_outcomes()
         >>> print(
-        ...     sample.baseline_window.start.date(), sample.followup_window.start.date()
+        ...     sample.baseline_period.start.date(), sample.followup_period.start.date()
         ... )
         2024-01-01 2024-06-17
-        >>> sample.now == sample.followup_window.end
+        >>> sample.now == sample.followup_period.end
         True
 
     Added in 0.1.
@@ -59,8 +62,8 @@ class SimulatedOutcomes:
         validator=tuple_of(Measurement, "a Measurement")
     )
     ratings: tuple[Rating, ...] = attrs.field(validator=tuple_of(Rating, "a Rating"))
-    baseline_window: Interval = attrs.field(validator=instance(Interval, "an Interval"))
-    followup_window: Interval = attrs.field(validator=instance(Interval, "an Interval"))
+    baseline_period: Interval = attrs.field(validator=instance(Interval, "an Interval"))
+    followup_period: Interval = attrs.field(validator=instance(Interval, "an Interval"))
     now: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
 
     def of(self, instrument: Instrument) -> tuple[Measurement, ...]:
@@ -74,6 +77,7 @@ class SimulatedOutcomes:
             >>> len(gad7), {m.instrument.name for m in gad7}
             (106, {'GAD-7'})
         """
+        check_instance("instrument", instrument, Instrument, "an Instrument")
         return tuple(
             m for m in self.measurements if instrument.same_questionnaire(m.instrument)
         )
@@ -82,11 +86,14 @@ class SimulatedOutcomes:
 # Per instrument: baseline mean and spread, the change for a member who
 # kept nothing and the extra change for one who kept everything (points,
 # lower-is-better scales fall), and the spread of individual changes.
-_MODEL: dict[str, tuple[float, float, float, float, float]] = {
-    "PHQ-9": (13.5, 5.0, 0.5, -6.0, 4.5),
-    "GAD-7": (11.0, 4.5, 0.5, -4.5, 3.5),
-    "WEMWBS": (39.0, 8.0, -0.5, 8.0, 7.0),
-}
+# A read-only view: module state nobody can change under another thread.
+_MODEL: Mapping[str, tuple[float, float, float, float, float]] = MappingProxyType(
+    {
+        "PHQ-9": (13.5, 5.0, 0.5, -6.0, 4.5),
+        "GAD-7": (11.0, 4.5, 0.5, -4.5, 3.5),
+        "WEMWBS": (39.0, 8.0, -0.5, 8.0, 7.0),
+    }
+)
 _READY: tuple[Instrument, ...] = (PHQ9, GAD7, WEMWBS)
 
 
@@ -126,12 +133,22 @@ def _groups(groups: object) -> dict[str, tuple[str, ...]]:
     out = {}
     for group, members in groups.items():
         check_str("groups", group)
-        if isinstance(members, (str, bytes)) or not isinstance(members, Iterable):
-            raise InvalidInputError(f"groups[{group!r}]", members, "member ids")
+        path = f"groups[{group!r}]"
+        listed = check_iterable(path, members, "an iterable of member ids")
         out[group] = tuple(
-            check_str(f"groups[{group!r}][{i}]", m) for i, m in enumerate(members)
+            check_str(f"{path}[{i}]", member) for i, member in enumerate(listed)
         )
     return out
+
+
+def _falling_group(value: object, rosters: dict[str, tuple[str, ...]]) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in rosters:
+        raise InvalidInputError(
+            "falling_group", value, "None or the id of a group in groups"
+        )
+    return value
 
 
 def simulate_outcomes(
@@ -175,13 +192,13 @@ def simulate_outcomes(
 
     Added in 0.1.
     """
-    if not isinstance(engagement, SimulatedEngagement):
-        raise InvalidInputError("engagement", engagement, "a SimulatedEngagement")
+    check_instance(
+        "engagement", engagement, SimulatedEngagement, "a SimulatedEngagement"
+    )
     rosters = _groups(groups)
     check_float("followup_loss", followup_loss, low=0.0, high=1.0)
-    if falling_group is not None and falling_group not in rosters:
-        raise InvalidInputError("falling_group", falling_group, "None or a group id")
-    check_int("seed", seed)
+    falling = _falling_group(falling_group, rosters)
+    check_seed(seed)
     rng = random.Random(f"peerkit-outcomes-{seed}")
     start, end = engagement.start, engagement.now
     # Two weeks each, or half a record shorter than four weeks.
@@ -213,12 +230,12 @@ def simulate_outcomes(
                 measurements.append(Measurement(member, instrument, first, pre))
             if took_followup:
                 measurements.append(Measurement(member, instrument, last, post))
-    ratings = _ratings(engagement, rosters, falling_group, rng)
+    ratings = _ratings(engagement, rosters, falling, rng)
     return SimulatedOutcomes(
         measurements=tuple(measurements),
         ratings=tuple(ratings),
-        baseline_window=baseline,
-        followup_window=followup,
+        baseline_period=baseline,
+        followup_period=followup,
         now=end,
     )
 
@@ -263,7 +280,9 @@ def sample_outcomes() -> SimulatedOutcomes:
     Questionnaires and session feedback for the sample cohort's 26 weeks.
 
     Built by `simulate_outcomes` on `sample_engagement`, with the sample
-    cohort's groups; group ``g3``'s feedback falls over the weeks.
+    cohort's groups; group ``g3``'s feedback falls over the weeks. Built
+    once and shared: the value is immutable, so threads may share it, and
+    a build that fails caches nothing.
 
     Examples:
         >>> from peerkit.outcomes import PHQ9, programme_outcomes
@@ -271,10 +290,10 @@ def sample_outcomes() -> SimulatedOutcomes:
         >>> summary = programme_outcomes(
         ...     sample.of(PHQ9),
         ...     instrument=PHQ9,
-        ...     baseline_window=sample.baseline_window,
-        ...     followup_window=sample.followup_window,
+        ...     baseline_period=sample.baseline_period,
+        ...     followup_period=sample.followup_period,
         ... )
-        >>> summary.cohort
+        >>> summary.member_count
         60
 
     Added in 0.1.

@@ -17,7 +17,8 @@ def sample_cohort() -> Cohort:
     Members live in 15 time zones on five continents and are at every
     stage of `peerkit.STAGES_OF_CHANGE`; ids are first names. It is made
     up, resembles no real person, and is the same in every release unless
-    the changelog says otherwise. The value is immutable, so it is cached.
+    the changelog says otherwise. The value is immutable, so it is read
+    once and shared (threads included); a read that fails caches nothing.
 
     Examples:
         >>> cohort = sample_cohort()

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from peerkit._availability import WeeklyAvailability
 from peerkit._model import STAGES_OF_CHANGE, Cohort, Group, JourneyScale, Member
-from peerkit._validate import check_int
-from peerkit.errors import InvalidInputError
+from peerkit._validate import check_instance
+from peerkit.datasets._limits import check_member_count, check_seed
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -194,14 +194,14 @@ def _groups(
 
 
 def simulate_cohort(
-    n: int,
+    member_count: int,
     *,
     seed: int = 0,
     scale: JourneyScale = STAGES_OF_CHANGE,
-    groups: bool = True,
+    with_groups: bool = True,
 ) -> Cohort:
     """
-    A realistic synthetic cohort of *n* members, the same for the same seed.
+    A realistic synthetic cohort of *member_count* members, seeded.
 
     Members come from time zones on every continent (including awkward
     ones: Lord Howe's half-hour DST, Apia's skipped day, Kathmandu's +05:45),
@@ -214,10 +214,12 @@ def simulate_cohort(
     No real person's data is used or resembled.
 
     Args:
-        n: How many members, 0 or more.
-        seed: The random seed; the output is a pure function of the inputs.
+        member_count: How many members, from 0 to 1,000,000 (the cap
+            `simulate_engagement` has too).
+        seed: The random seed, from 0 to 2**64 - 1; the output is a pure
+            function of the inputs, the same for the same seed.
         scale: Journey scale the stages are drawn from.
-        groups: Whether to form groups as well.
+        with_groups: Whether to form groups as well.
 
     Examples:
         >>> cohort = simulate_cohort(200, seed=7)
@@ -226,14 +228,12 @@ def simulate_cohort(
 
     Added in 0.1.
     """
-    check_int("n", n, minimum=0)
-    check_int("seed", seed)
-    if not isinstance(groups, bool):
-        raise InvalidInputError("groups", groups, "True or False")
-    if not isinstance(scale, JourneyScale):
-        raise InvalidInputError("scale", scale, "a JourneyScale")
+    check_member_count("member_count", member_count)
+    check_seed(seed)
+    check_instance("scale", scale, JourneyScale, "a JourneyScale")
+    check_instance("with_groups", with_groups, bool, "True or False")
     rng = random.Random(f"peerkit-cohort-{seed}")
-    width = len(str(max(n, 1)))
-    people = [_member(rng, f"m{i:0{width}d}", scale) for i in range(n)]
-    made = _groups(rng, people, scale) if groups else ()
+    width = len(str(max(member_count, 1)))
+    people = [_member(rng, f"m{i:0{width}d}", scale) for i in range(member_count)]
+    made = _groups(rng, people, scale) if with_groups else ()
     return Cohort(tuple(m for m, _ in people), groups=made, scale=scale)

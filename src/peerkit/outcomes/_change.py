@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import enum
 import math
-from typing import Any
 
 import attrs
 
 from peerkit._explain import Reason
-from peerkit._validate import number, string, to_float, tuple_of
+from peerkit._validate import (
+    check_instance,
+    instance,
+    number,
+    string,
+    to_float,
+    tuple_of,
+)
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes._instrument import (
     Instrument,
@@ -18,6 +24,8 @@ from peerkit.outcomes._instrument import (
     score_text,
 )
 from peerkit.outcomes._stats import Z95
+
+_optional_bool = instance(bool, "True, False or None", optional=True)
 
 
 class ChangeCategory(enum.StrEnum):
@@ -51,21 +59,11 @@ class ChangeCategory(enum.StrEnum):
     DETERIORATED = "deteriorated"
 
 
-def _optional_bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, bool):
-        raise InvalidInputError(attr.name, value, "True, False or None")
-
-
 def _to_category(value: object) -> object:
     """Attrs converter: a category's value becomes the category."""
     if isinstance(value, str) and value in ChangeCategory._value2member_map_:
         return ChangeCategory(value)
     return value  # the validator names the field
-
-
-def _category(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, ChangeCategory):
-        raise InvalidInputError(attr.name, value, "a ChangeCategory")
 
 
 @attrs.frozen(kw_only=True)
@@ -103,7 +101,9 @@ class Change:
     pre: float = attrs.field(converter=to_float, validator=number())
     post: float = attrs.field(converter=to_float, validator=number())
     rci: float = attrs.field(converter=to_float, validator=number())
-    category: ChangeCategory = attrs.field(converter=_to_category, validator=_category)
+    category: ChangeCategory = attrs.field(
+        converter=_to_category, validator=instance(ChangeCategory, "a ChangeCategory")
+    )
     clinical_before: bool | None = attrs.field(validator=_optional_bool)
     clinical_after: bool | None = attrs.field(validator=_optional_bool)
     reasons: tuple[Reason, ...] = attrs.field(validator=tuple_of(Reason, "a Reason"))
@@ -273,8 +273,7 @@ def reliable_change(
 
     Added in 0.1.
     """
-    if not isinstance(instrument, Instrument):
-        raise InvalidInputError("instrument", instrument, "an Instrument")
+    check_instance("instrument", instrument, Instrument, "an Instrument")
     before, first = _score("pre", pre, instrument)
     after, second = _score("post", post, instrument)
     member_id = None

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -15,8 +14,11 @@ from peerkit._instants import as_instant, to_utc
 from peerkit._validate import (
     above,
     check_float,
+    check_instance,
+    check_iterable,
     check_str,
     count,
+    instance,
     instant,
     number,
     string,
@@ -27,6 +29,9 @@ from peerkit._validate import (
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes._instrument import score_text
 from peerkit.outcomes._stats import line_fit, mean_interval
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 _WEEK_SECONDS = 7 * 24 * 3600
 
@@ -57,8 +62,8 @@ class Rating:
 
     Attributes:
         group_id: The group whose session it was.
-        session: When the session was held; timezone-aware, kept as the UTC
-            instant. Ratings with the same session instant are one session.
+        at: When the session was held; timezone-aware, kept as the UTC
+            instant. Ratings with the same instant are one session.
         score: The rating, from *low* to *high*.
         low: The scale's lowest rating.
         high: The scale's highest rating.
@@ -72,7 +77,7 @@ class Rating:
     """
 
     group_id: str = attrs.field(validator=string())
-    session: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
+    at: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
     score: float = attrs.field(converter=to_float, validator=_score)
     low: float = attrs.field(default=0.0, converter=to_float, validator=number())
     high: float = attrs.field(default=10.0, converter=to_float, validator=above("low"))
@@ -85,12 +90,12 @@ def _stat() -> Any:
 @attrs.frozen(kw_only=True)
 class FeedbackTrend:
     """
-    A group's session feedback over a window: its level and its trend.
+    A group's session feedback over a lookback: its level and its trend.
 
     Attributes:
         group_id: The group.
-        sessions: Sessions with ratings in the window.
-        ratings: Ratings in the window.
+        session_count: Sessions with ratings in the lookback.
+        rating_count: Ratings in the lookback.
         low: The rating scale's lowest value.
         high: The rating scale's highest value.
         mean: Mean of the session means, or None without sessions.
@@ -108,15 +113,15 @@ class FeedbackTrend:
         >>> from peerkit.outcomes import feedback_trend
         >>> sample = sample_outcomes()
         >>> trends = feedback_trend(sample.ratings, now=sample.now)
-        >>> [(t.group_id, t.sessions, t.falling) for t in trends]
+        >>> [(t.group_id, t.session_count, t.falling) for t in trends]
         [('g1', 8, False), ('g2', 8, False), ('g3', 8, True), ('g4', 8, False)]
 
     Added in 0.1.
     """
 
     group_id: str = attrs.field(validator=string())
-    sessions: int = attrs.field(validator=count())
-    ratings: int = attrs.field(validator=count())
+    session_count: int = attrs.field(validator=count())
+    rating_count: int = attrs.field(validator=count())
     low: float = attrs.field(converter=to_float, validator=number())
     high: float = attrs.field(converter=to_float, validator=number())
     mean: float | None = _stat()
@@ -125,29 +130,39 @@ class FeedbackTrend:
     slope: float | None = _stat()
     slope_low: float | None = _stat()
     slope_high: float | None = _stat()
-    falling: bool = attrs.field()
+    falling: bool = attrs.field(validator=instance(bool, "True or False"))
     reasons: tuple[Reason, ...] = attrs.field(validator=tuple_of(Reason, "a Reason"))
 
 
-def _window(value: object) -> dt.timedelta:
-    if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
-        raise InvalidInputError("window", value, "a positive timedelta")
-    return value
+_EARLIEST = pendulum.datetime(1, 1, 1)
+"""Before every instant: a lookback reaching past it covers every rating."""
 
 
-def _roster(groups: object) -> set[str] | None:
+def _lookback(value: object) -> dt.timedelta:
+    span = check_instance("lookback", value, dt.timedelta, "a positive timedelta")
+    if span <= dt.timedelta(0):
+        raise InvalidInputError("lookback", value, "a positive timedelta")
+    return span
+
+
+def _begin(end: pendulum.DateTime, lookback: dt.timedelta) -> dt.datetime:
+    """The start of the lookback before *end* (at most the start of time)."""
+    # Decided before subtracting: a lookback past year 1 would overflow.
+    return _EARLIEST if lookback >= end - _EARLIEST else end - lookback
+
+
+def _group_ids(groups: object) -> set[str] | None:
     if groups is None:
         return None
-    if isinstance(groups, (str, bytes, Mapping)) or not isinstance(groups, Iterable):
-        raise InvalidInputError("groups", groups, "an iterable of group ids")
-    return {check_str(f"groups[{i}]", group) for i, group in enumerate(groups)}
+    listed = check_iterable("groups", groups, "an iterable of group ids")
+    return {check_str(f"groups[{i}]", group) for i, group in enumerate(listed)}
 
 
-def _weeks(window: dt.timedelta) -> str:
-    weeks = window.total_seconds() / _WEEK_SECONDS
+def _span_words(lookback: dt.timedelta) -> str:
+    weeks = lookback.total_seconds() / _WEEK_SECONDS
     if weeks == int(weeks):
         return f"{int(weeks)} week" + ("" if weeks == 1 else "s")
-    days = window.total_seconds() / 86400
+    days = lookback.total_seconds() / 86400
     return f"{days:g} days"
 
 
@@ -155,11 +170,11 @@ def feedback_trend(
     ratings: Iterable[Rating],
     *,
     now: dt.datetime,
-    window: dt.timedelta = dt.timedelta(weeks=8),
+    lookback: dt.timedelta = dt.timedelta(weeks=8),
     groups: Iterable[str] | None = None,
 ) -> tuple[FeedbackTrend, ...]:
     """
-    Each group's session feedback over the last *window*: level and trend.
+    Each group's session feedback over the last *lookback*: level and trend.
 
     Ratings of one session are averaged; the trend is the least-squares
     slope of the session means against time, per week, with a 95% t
@@ -168,16 +183,17 @@ def feedback_trend(
 
     Args:
         ratings: Ratings, any order, any groups.
-        now: The end of the window; timezone-aware. Ratings after it are
+        now: The end of the lookback; timezone-aware. Ratings after it are
             refused.
-        window: How far back to look.
+        lookback: How far back from *now* to look: a positive timedelta
+            (one reaching back past every rating covers them all).
         groups: Every group's id, if you have the list: a group with no
             ratings at all then still gets a trend (with no sessions).
 
     Returns:
         One `FeedbackTrend` per group in the input (and in *groups*), in
-        group-id order; groups with no ratings in the window have
-        ``sessions == 0``.
+        group-id order; groups with no ratings in the lookback have
+        ``session_count == 0``.
 
     Raises:
         peerkit.errors.InvalidInputError: For a rating after *now*, a naive
@@ -193,32 +209,22 @@ def feedback_trend(
         ...     for score in (9 - w / 2, 8 - w / 2, 9 - w / 3)
         ... ]
         >>> (trend,) = feedback_trend(ratings, now=start.add(weeks=7, hours=2))
-        >>> trend.sessions, round(trend.slope, 2), trend.falling
+        >>> trend.session_count, round(trend.slope, 2), trend.falling
         (8, -0.44, True)
 
     Added in 0.1.
     """
     end = as_instant("now", now)
-    span = _window(window)
-    begin = end - span
-    if isinstance(ratings, (str, bytes, Mapping)) or not isinstance(ratings, Iterable):
-        raise InvalidInputError("ratings", ratings, "an iterable of Rating")
-    roster = _roster(groups)
+    span = _lookback(lookback)
+    begin = _begin(end, span)
+    listed = check_iterable("ratings", ratings, "an iterable of Rating")
+    roster = _group_ids(groups)
     scales: dict[str, tuple[float, float]] = {}
     sessions: dict[str, dict[pendulum.DateTime, list[float]]] = {
         group: {} for group in roster or ()
     }
-    for i, rating in enumerate(ratings):
-        if not isinstance(rating, Rating):
-            raise InvalidInputError(f"ratings[{i}]", rating, "a Rating")
-        if roster is not None and rating.group_id not in roster:
-            raise InvalidInputError(
-                f"ratings[{i}].group_id", rating.group_id, "a group in groups"
-            )
-        if rating.session > end:
-            raise InvalidInputError(
-                f"ratings[{i}].session", rating.session, f"no later than now ({end})"
-            )
+    for i, rating in enumerate(listed):
+        _check_rating(f"ratings[{i}]", rating, roster, end)
         scale = scales.setdefault(rating.group_id, (rating.low, rating.high))
         if scale != (rating.low, rating.high):
             raise InvalidInputError(
@@ -228,11 +234,39 @@ def feedback_trend(
                 f"of group {rating.group_id!r}'s other ratings",
             )
         own = sessions.setdefault(rating.group_id, {})
-        if rating.session > begin:
-            own.setdefault(rating.session, []).append(rating.score)
+        if rating.at > begin:
+            own.setdefault(rating.at, []).append(rating.score)
+    words = _span_words(span)
     return tuple(
-        _trend(group, scales.get(group, (0.0, 10.0)), sessions[group], end, span)
+        _trend(group, scales.get(group, (0.0, 10.0)), sessions[group], end, words)
         for group in sorted(sessions)
+    )
+
+
+def _check_rating(
+    path: str, rating: object, roster: set[str] | None, end: pendulum.DateTime
+) -> Rating:
+    """*rating* if it is a Rating of a listed group, no later than *end*."""
+    checked = check_instance(path, rating, Rating, "a Rating")
+    if roster is not None and checked.group_id not in roster:
+        raise InvalidInputError(
+            f"{path}.group_id", checked.group_id, "a group in groups"
+        )
+    if checked.at > end:
+        raise InvalidInputError(f"{path}.at", checked.at, f"no later than now ({end})")
+    return checked
+
+
+def _session_points(
+    sessions: dict[pendulum.DateTime, list[float]], end: pendulum.DateTime
+) -> list[tuple[float, float]]:
+    """Each session's mean rating against its time in weeks before *end*."""
+    return sorted(
+        (
+            (at - end).total_seconds() / _WEEK_SECONDS,
+            math.fsum(scores) / len(scores),
+        )
+        for at, scores in sessions.items()
     )
 
 
@@ -241,16 +275,9 @@ def _trend(
     scale: tuple[float, float],
     sessions: dict[pendulum.DateTime, list[float]],
     end: pendulum.DateTime,
-    window: dt.timedelta,
+    span: str,
 ) -> FeedbackTrend:
-    points = sorted(
-        (
-            (at - end).total_seconds() / _WEEK_SECONDS,
-            math.fsum(scores) / len(scores),
-        )
-        for at, scores in sessions.items()
-    )
-    count = sum(len(scores) for scores in sessions.values())
+    points = _session_points(sessions, end)
     means = [y for _, y in points]
     mean = mean_low = mean_high = None
     slope = slope_low = slope_high = None
@@ -263,7 +290,6 @@ def _trend(
     falling = slope_high is not None and slope_high < 0
     reasons = []
     top = score_text(scale[1])
-    span = _weeks(window)
     if mean is None:
         reasons.append(
             Reason("feedback.none", 0.0, f"No session feedback in the last {span}.")
@@ -285,8 +311,8 @@ def _trend(
         )
     return FeedbackTrend(
         group_id=group,
-        sessions=len(means),
-        ratings=count,
+        session_count=len(means),
+        rating_count=sum(len(scores) for scores in sessions.values()),
         low=scale[0],
         high=scale[1],
         mean=mean,

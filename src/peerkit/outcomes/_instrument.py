@@ -12,9 +12,12 @@ import pendulum
 from peerkit._instants import to_utc
 from peerkit._validate import (
     above,
+    between,
     check_float,
+    instance,
     instant,
     number,
+    positive,
     str_map,
     string,
     to_float,
@@ -28,46 +31,23 @@ SOURCE_KEYS = frozenset({"range", "cutoff", "reliability", "sd"})
 """The numbers of an `Instrument` whose sources it can name."""
 
 
-def _reliability(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    number = check_float(attr.name, value)
-    if not 0.0 < number < 1.0:
-        raise InvalidInputError(attr.name, value, "a reliability between 0 and 1")
-
-
-def _sd(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if check_float(attr.name, value) <= 0.0:
-        raise InvalidInputError(attr.name, value, "a standard deviation above 0")
-
-
-def _cutoff(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    number = check_float(attr.name, value)
-    if not inst.low <= number <= inst.high:
+def _in_range(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None:
+    # number(optional=True) has checked it: None or a finite float.
+    if isinstance(value, float) and not inst.low <= value <= inst.high:
         raise InvalidInputError(
             attr.name, value, f"None or a score in [{inst.low:g}, {inst.high:g}]"
         )
 
 
-def _sources(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None:
-    str_map()(inst, attr, value)
-    assert isinstance(value, Mapping)  # noqa: S101 - str_map checked it
-    for key in value:
+def _source_keys(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    for key in value if isinstance(value, Mapping) else ():  # str_map checked it
         if key not in SOURCE_KEYS:
             raise InvalidInputError(
                 attr.name, key, f"one of {', '.join(sorted(SOURCE_KEYS))}"
             )
 
 
-def _bool(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidInputError(attr.name, value, "True or False")
-
-
-def _integer_scores(
-    inst: Instrument, attr: attrs.Attribute[Any], value: object
-) -> None:
-    _bool(inst, attr, value)
+def _whole_bounds(inst: Instrument, _attr: attrs.Attribute[Any], value: object) -> None:
     if value:
         for name in ("low", "high"):
             bound = getattr(inst, name)
@@ -133,15 +113,19 @@ class Instrument:
     name: str = attrs.field(validator=string())
     low: float = attrs.field(converter=to_float, validator=number())
     high: float = attrs.field(converter=to_float, validator=above("low"))
-    higher_is_better: bool = attrs.field(validator=_bool)
-    reliability: float = attrs.field(converter=to_float, validator=_reliability)
-    sd: float = attrs.field(converter=to_float, validator=_sd)
+    higher_is_better: bool = attrs.field(validator=instance(bool, "True or False"))
+    reliability: float = attrs.field(converter=to_float, validator=between(0.0, 1.0))
+    sd: float = attrs.field(converter=to_float, validator=positive())
     cutoff: float | None = attrs.field(
-        default=None, converter=to_optional_float, validator=_cutoff
+        default=None,
+        converter=to_optional_float,
+        validator=[number(optional=True), _in_range],
     )
-    integer_scores: bool = attrs.field(default=True, validator=_integer_scores)
+    integer_scores: bool = attrs.field(
+        default=True, validator=[instance(bool, "True or False"), _whole_bounds]
+    )
     sources: Mapping[str, str] = attrs.field(
-        factory=dict, converter=to_str_map, validator=_sources
+        factory=dict, converter=to_str_map, validator=[str_map(), _source_keys]
     )
 
     @property
@@ -210,12 +194,16 @@ class Instrument:
             >>> from peerkit.outcomes import PHQ9, WEMWBS
             >>> PHQ9.is_clinical(10), PHQ9.is_clinical(9), WEMWBS.is_clinical(40)
             (True, False, None)
+
+        Raises:
+            peerkit.errors.InvalidInputError: If *score* is not a finite number.
         """
+        value = check_float("score", score)
         if self.cutoff is None:
             return None
         if self.higher_is_better:
-            return score <= self.cutoff
-        return score >= self.cutoff
+            return value <= self.cutoff
+        return value >= self.cutoff
 
     def check_score(self, score: object, *, field: str = "score") -> float:
         """
@@ -261,11 +249,6 @@ def check_measured_on(
         )
 
 
-def _instrument(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Instrument):
-        raise InvalidInputError(attr.name, value, "an Instrument")
-
-
 def _score(inst: Measurement, attr: attrs.Attribute[Any], value: object) -> None:
     inst.instrument.check_score(value, field=attr.name)
 
@@ -294,7 +277,9 @@ class Measurement:
     """
 
     member_id: str = attrs.field(validator=string())
-    instrument: Instrument = attrs.field(validator=_instrument)
+    instrument: Instrument = attrs.field(
+        validator=instance(Instrument, "an Instrument")
+    )
     at: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
     score: float = attrs.field(converter=to_float, validator=_score)
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
 from peerkit._explain import Reason
 from peerkit._intervals import Interval, as_period
 from peerkit._validate import (
+    check_instance,
+    check_iterable,
     check_str,
     count,
     instance,
@@ -24,12 +25,13 @@ from peerkit.outcomes._change import Change, ChangeCategory, change_of, limit_wo
 from peerkit.outcomes._instrument import Instrument, Measurement, check_measured_on
 from peerkit.outcomes._stats import mean_interval, standardised_mean_interval
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-def _ids(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, tuple):
-        raise InvalidInputError(attr.name, value, "a sequence of member ids")
-    for i, item in enumerate(value):
-        check_str(f"{attr.name}[{i}]", item)
+_ids = attrs.validators.deep_iterable(
+    member_validator=string(),
+    iterable_validator=instance(tuple, "a sequence of member ids"),
+)
 
 
 def _stat() -> Any:
@@ -48,21 +50,21 @@ class OutcomeSummary:
 
     Attributes:
         instrument: The questionnaire's name.
-        baseline_window: When baseline scores were taken.
-        followup_window: When follow-up scores were taken.
-        cohort: Members the programme is accountable for: the roster if one
-            was given, else every member with a measurement.
-        with_baseline: Members with a baseline score.
-        completed: Members with a baseline and a follow-up.
+        baseline_period: When baseline scores were taken.
+        followup_period: When follow-up scores were taken.
+        member_count: Members the programme is accountable for: the roster
+            if one was given, else every member with a measurement.
+        with_baseline_count: Members with a baseline score.
+        completed_count: Members with a baseline and a follow-up.
         lost: Members with a baseline and no follow-up, by id.
         no_baseline: Members in the cohort without a baseline, by id.
-        described: ``completed / cohort``: the share of the cohort the
-            results describe (None for an empty cohort).
+        described: ``completed_count / member_count``: the share of the
+            cohort the results describe (None for an empty cohort).
         changes: Each completer's `Change`, by member id.
-        recovered: Completers who recovered.
-        improved: Completers who improved without recovering.
-        unchanged: Completers with no reliable change.
-        deteriorated: Completers who reliably deteriorated.
+        recovered_count: Completers who recovered.
+        improved_count: Completers who improved without recovering.
+        unchanged_count: Completers with no reliable change.
+        deteriorated_count: Completers who reliably deteriorated.
         baseline_mean: Completers' mean baseline score.
         followup_mean: Completers' mean follow-up score.
         lost_baseline_mean: The mean baseline score of those lost.
@@ -82,12 +84,19 @@ class OutcomeSummary:
         >>> summary = programme_outcomes(
         ...     sample.of(PHQ9),
         ...     instrument=PHQ9,
-        ...     baseline_window=sample.baseline_window,
-        ...     followup_window=sample.followup_window,
+        ...     baseline_period=sample.baseline_period,
+        ...     followup_period=sample.followup_period,
         ... )
-        >>> summary.cohort, summary.completed, len(summary.lost), summary.described
-        (60, 46, 13, 0.7666666666666667)
-        >>> summary.recovered, summary.improved, summary.unchanged, summary.deteriorated
+        >>> summary.member_count, summary.completed_count, len(summary.lost)
+        (60, 46, 13)
+        >>> summary.described
+        0.7666666666666667
+        >>> (
+        ...     summary.recovered_count,
+        ...     summary.improved_count,
+        ...     summary.unchanged_count,
+        ...     summary.deteriorated_count,
+        ... )
         (10, 7, 29, 0)
         >>> [reason.code for reason in summary.reasons][-2:]
         ['outcomes.lost_baseline', 'outcomes.no_comparison']
@@ -96,19 +105,19 @@ class OutcomeSummary:
     """
 
     instrument: str = attrs.field(validator=string())
-    baseline_window: Interval = attrs.field(validator=instance(Interval, "an Interval"))
-    followup_window: Interval = attrs.field(validator=instance(Interval, "an Interval"))
-    cohort: int = attrs.field(validator=count())
-    with_baseline: int = attrs.field(validator=count())
-    completed: int = attrs.field(validator=count())
+    baseline_period: Interval = attrs.field(validator=instance(Interval, "an Interval"))
+    followup_period: Interval = attrs.field(validator=instance(Interval, "an Interval"))
+    member_count: int = attrs.field(validator=count())
+    with_baseline_count: int = attrs.field(validator=count())
+    completed_count: int = attrs.field(validator=count())
     lost: tuple[str, ...] = attrs.field(validator=_ids)
     no_baseline: tuple[str, ...] = attrs.field(validator=_ids)
     described: float | None = _stat()
     changes: tuple[Change, ...] = attrs.field(validator=tuple_of(Change, "a Change"))
-    recovered: int = attrs.field(validator=count())
-    improved: int = attrs.field(validator=count())
-    unchanged: int = attrs.field(validator=count())
-    deteriorated: int = attrs.field(validator=count())
+    recovered_count: int = attrs.field(validator=count())
+    improved_count: int = attrs.field(validator=count())
+    unchanged_count: int = attrs.field(validator=count())
+    deteriorated_count: int = attrs.field(validator=count())
     baseline_mean: float | None = _stat()
     followup_mean: float | None = _stat()
     lost_baseline_mean: float | None = _stat()
@@ -124,45 +133,31 @@ class OutcomeSummary:
 def _roster(members: object) -> set[str] | None:
     if members is None:
         return None
-    if isinstance(members, (str, bytes, Mapping)) or not isinstance(members, Iterable):
-        raise InvalidInputError("members", members, "an iterable of member ids")
-    roster = set()
-    for i, member in enumerate(members):
-        roster.add(check_str(f"members[{i}]", member))
-    return roster
+    listed = check_iterable("members", members, "an iterable of member ids")
+    return {check_str(f"members[{i}]", member) for i, member in enumerate(listed)}
 
 
-def _pick(
+def _by_member(
     measurements: object, instrument: Instrument, roster: set[str] | None
-) -> tuple[set[str], dict[str, list[Measurement]]]:
-    """Every member id seen, and each member's measurements, checked."""
-    if isinstance(measurements, (str, bytes, Mapping)) or not isinstance(
-        measurements, Iterable
-    ):
-        raise InvalidInputError(
-            "measurements", measurements, "an iterable of Measurement"
-        )
-    seen: set[str] = set()
+) -> dict[str, list[Measurement]]:
+    """Each member's measurements, checked."""
+    listed = check_iterable("measurements", measurements, "an iterable of Measurement")
     by_member: dict[str, list[Measurement]] = {}
     scores: dict[tuple[str, Any], float] = {}
-    for i, item in enumerate(measurements):
-        if not isinstance(item, Measurement):
-            raise InvalidInputError(f"measurements[{i}]", item, "a Measurement")
-        check_measured_on(f"measurements[{i}]", item, instrument)
+    for i, item in enumerate(listed):
+        path = f"measurements[{i}]"
+        check_instance(path, item, Measurement, "a Measurement")
+        check_measured_on(path, item, instrument)
         if roster is not None and item.member_id not in roster:
             raise InvalidInputError(
-                f"measurements[{i}].member_id", item.member_id, "a member of members"
+                f"{path}.member_id", item.member_id, "a member of members"
             )
-        key = (item.member_id, item.at)
-        if scores.setdefault(key, item.score) != item.score:
+        if scores.setdefault((item.member_id, item.at), item.score) != item.score:
             raise InvalidInputError(
-                f"measurements[{i}]",
-                item,
-                "one score per member per instant (another differs)",
+                path, item, "one score per member per instant (another differs)"
             )
-        seen.add(item.member_id)
         by_member.setdefault(item.member_id, []).append(item)
-    return seen, by_member
+    return by_member
 
 
 def _signed(value: float) -> str:
@@ -173,19 +168,123 @@ def _share(part: int, whole: int, noun: str) -> str:
     return f"{part} of {whole} {noun} ({part / whole:.0%})"
 
 
+def _periods(
+    baseline_period: object, followup_period: object
+) -> tuple[Interval, Interval]:
+    """The two periods, the follow-up starting no earlier than the baseline ends."""
+    before = as_period("baseline_period", baseline_period)
+    after = as_period("followup_period", followup_period)
+    if after.start < before.end:
+        raise InvalidInputError(
+            "followup_period",
+            followup_period,
+            f"a period starting when the baseline period ends ({before.end}) or later",
+        )
+    return before, after
+
+
+class _Cohort(NamedTuple):
+    """Who the summary describes: each member's place in it, by id."""
+
+    member_count: int
+    changes: tuple[Change, ...]
+    lost: tuple[str, ...]
+    lost_baselines: tuple[float, ...]
+    no_baseline: tuple[str, ...]
+
+
+def _sort_cohort(
+    members: list[str],
+    by_member: dict[str, list[Measurement]],
+    instrument: Instrument,
+    before: Interval,
+    after: Interval,
+) -> _Cohort:
+    """Each member's baseline (first in *before*) and follow-up (last in *after*)."""
+    changes: list[Change] = []
+    lost: list[str] = []
+    lost_baselines: list[float] = []
+    no_baseline: list[str] = []
+    for member in members:
+        own = by_member.get(member, [])
+        firsts = [m for m in own if m.at in before]
+        lasts = [m for m in own if m.at in after]
+        if not firsts:
+            no_baseline.append(member)
+            continue
+        pre = min(firsts, key=lambda m: m.at).score
+        if not lasts:
+            lost.append(member)
+            lost_baselines.append(pre)
+            continue
+        post = max(lasts, key=lambda m: m.at).score
+        changes.append(change_of(instrument, pre, post, member))
+    return _Cohort(
+        member_count=len(members),
+        changes=tuple(changes),
+        lost=tuple(lost),
+        lost_baselines=tuple(lost_baselines),
+        no_baseline=tuple(no_baseline),
+    )
+
+
+class _Figures(NamedTuple):
+    """The summary's statistics: each None where too few members give it."""
+
+    baseline_mean: float | None = None
+    followup_mean: float | None = None
+    lost_baseline_mean: float | None = None
+    mean_change: float | None = None
+    mean_change_low: float | None = None
+    mean_change_high: float | None = None
+    effect_size: float | None = None
+    effect_low: float | None = None
+    effect_high: float | None = None
+
+
+def _mean(values: tuple[float, ...] | list[float]) -> float | None:
+    return math.fsum(values) / len(values) if values else None
+
+
+def _figures(cohort: _Cohort) -> _Figures:
+    changes = cohort.changes
+    diffs = [c.post - c.pre for c in changes]
+    means = _Figures(
+        baseline_mean=_mean([c.pre for c in changes]),
+        followup_mean=_mean([c.post for c in changes]),
+        lost_baseline_mean=_mean(cohort.lost_baselines),
+        mean_change=_mean(diffs),
+    )
+    if len(diffs) < 2:
+        return means
+    mean, sd, low, high = mean_interval(diffs)
+    figures = means._replace(mean_change_low=low, mean_change_high=high)
+    if sd <= 0:
+        return figures
+    d, d_low, d_high = standardised_mean_interval(mean, sd, len(diffs))
+    return figures._replace(effect_size=d, effect_low=d_low, effect_high=d_high)
+
+
+def _category_counts(changes: tuple[Change, ...]) -> dict[ChangeCategory, int]:
+    counts = dict.fromkeys(ChangeCategory, 0)
+    for change in changes:
+        counts[change.category] += 1
+    return counts
+
+
 def programme_outcomes(
     measurements: Iterable[Measurement],
     *,
     instrument: Instrument,
-    baseline_window: Interval | tuple[Any, Any],
-    followup_window: Interval | tuple[Any, Any],
+    baseline_period: Interval | tuple[Any, Any],
+    followup_period: Interval | tuple[Any, Any],
     members: Iterable[str] | None = None,
 ) -> OutcomeSummary:
     """
     A programme's results on one questionnaire, honestly.
 
-    Each member's baseline is their first score in *baseline_window*, their
-    follow-up their last in *followup_window*. Members with both get a
+    Each member's baseline is their first score in *baseline_period*, their
+    follow-up their last in *followup_period*. Members with both get a
     `reliable_change`; the summary counts the categories, gives the mean
     change with its 95% t interval and a standardised effect size (Cohen's
     d_z) with its exact 95% interval. Members with a baseline and no
@@ -195,11 +294,11 @@ def programme_outcomes(
 
     Args:
         measurements: Scores on *instrument*, any order; scores outside
-            both windows are ignored.
+            both periods are ignored.
         instrument: The questionnaire.
-        baseline_window: An `Interval`, or a ``(start, end)`` pair.
-        followup_window: The same, starting no earlier than the baseline
-            window ends.
+        baseline_period: An `Interval`, or a ``(start, end)`` pair.
+        followup_period: The same, starting no earlier than the baseline
+            period ends.
         members: The cohort's member ids, if you have a roster: members
             with no measurement at all then count as having no baseline.
             Without it the cohort is everyone with a measurement.
@@ -207,7 +306,7 @@ def programme_outcomes(
     Raises:
         peerkit.errors.InvalidInputError: If a measurement is of another
             instrument or of a member not in *members*, a member has two
-            different scores at one instant, or the windows overlap.
+            different scores at one instant, or the periods overlap.
 
     Examples:
         >>> import pendulum
@@ -223,194 +322,70 @@ def programme_outcomes(
         >>> summary = programme_outcomes(
         ...     measurements,
         ...     instrument=PHQ9,
-        ...     baseline_window=(day, day.add(weeks=2)),
-        ...     followup_window=(day.add(weeks=10), day.add(weeks=14)),
+        ...     baseline_period=(day, day.add(weeks=2)),
+        ...     followup_period=(day.add(weeks=10), day.add(weeks=14)),
         ... )
-        >>> summary.completed, summary.lost, summary.recovered, summary.unchanged
-        (2, ('cy',), 1, 1)
+        >>> summary.completed_count, summary.lost, summary.recovered_count
+        (2, ('cy',), 1)
         >>> print(summary.reasons[0].message)
         The results describe 2 of 3 members (67%); 1 with a baseline has no follow-up.
 
     Added in 0.1.
     """
-    if not isinstance(instrument, Instrument):
-        raise InvalidInputError("instrument", instrument, "an Instrument")
-    before = as_period("baseline_window", baseline_window)
-    after = as_period("followup_window", followup_window)
-    if after.start < before.end:
-        raise InvalidInputError(
-            "followup_window",
-            followup_window,
-            f"a window starting when the baseline window ends ({before.end}) or later",
-        )
+    check_instance("instrument", instrument, Instrument, "an Instrument")
+    before, after = _periods(baseline_period, followup_period)
     roster = _roster(members)
-    seen, by_member = _pick(measurements, instrument, roster)
-    cohort = sorted(roster if roster is not None else seen)
-    changes: list[Change] = []
-    lost: list[str] = []
-    lost_baselines: list[float] = []
-    no_baseline: list[str] = []
-    for member in cohort:
-        own = by_member.get(member, [])
-        firsts = [m for m in own if m.at in before]
-        lasts = [m for m in own if m.at in after]
-        if not firsts:
-            no_baseline.append(member)
-            continue
-        pre = min(firsts, key=lambda m: m.at).score
-        if not lasts:
-            lost.append(member)
-            lost_baselines.append(pre)
-            continue
-        post = max(lasts, key=lambda m: m.at).score
-        changes.append(change_of(instrument, pre, post, member))
-    return _summarise(
-        instrument,
-        before,
-        after,
-        cohort=len(cohort),
-        changes=changes,
-        lost=lost,
-        lost_baselines=lost_baselines,
-        no_baseline=no_baseline,
-    )
-
-
-def _summarise(  # noqa: PLR0913 - the pieces of one summary
-    instrument: Instrument,
-    before: Interval,
-    after: Interval,
-    *,
-    cohort: int,
-    changes: list[Change],
-    lost: list[str],
-    lost_baselines: list[float],
-    no_baseline: list[str],
-) -> OutcomeSummary:
-    completed = len(changes)
-    counts = dict.fromkeys(ChangeCategory, 0)
-    for change in changes:
-        counts[change.category] += 1
-    diffs = [c.post - c.pre for c in changes]
-    stats: dict[str, float | None] = dict.fromkeys(
-        (
-            "baseline_mean",
-            "followup_mean",
-            "lost_baseline_mean",
-            "mean_change",
-            "mean_change_low",
-            "mean_change_high",
-            "effect_size",
-            "effect_low",
-            "effect_high",
-        )
-    )
-    if changes:
-        stats["baseline_mean"] = math.fsum(c.pre for c in changes) / completed
-        stats["followup_mean"] = math.fsum(c.post for c in changes) / completed
-        stats["mean_change"] = math.fsum(diffs) / completed
-    if lost_baselines:
-        stats["lost_baseline_mean"] = math.fsum(lost_baselines) / len(lost_baselines)
-    if completed >= 2:
-        mean, sd, low, high = mean_interval(diffs)
-        stats["mean_change_low"], stats["mean_change_high"] = low, high
-        if sd > 0:
-            d, d_low, d_high = standardised_mean_interval(mean, sd, completed)
-            stats["effect_size"], stats["effect_low"], stats["effect_high"] = (
-                d,
-                d_low,
-                d_high,
-            )
-    reasons = _reasons(
-        instrument,
-        cohort=cohort,
-        completed=completed,
-        lost=len(lost),
-        no_baseline=len(no_baseline),
-        counts=counts,
-        stats=stats,
-    )
+    by_member = _by_member(measurements, instrument, roster)
+    ids = sorted(roster if roster is not None else by_member)
+    cohort = _sort_cohort(ids, by_member, instrument, before, after)
+    figures = _figures(cohort)
+    counts = _category_counts(cohort.changes)
+    completed = len(cohort.changes)
     return OutcomeSummary(
         instrument=instrument.name,
-        baseline_window=before,
-        followup_window=after,
-        cohort=cohort,
-        with_baseline=completed + len(lost),
-        completed=completed,
-        lost=tuple(lost),
-        no_baseline=tuple(no_baseline),
-        described=completed / cohort if cohort else None,
-        changes=tuple(changes),
-        recovered=counts[ChangeCategory.RECOVERED],
-        improved=counts[ChangeCategory.IMPROVED],
-        unchanged=counts[ChangeCategory.UNCHANGED],
-        deteriorated=counts[ChangeCategory.DETERIORATED],
-        reasons=reasons,
-        **stats,
+        baseline_period=before,
+        followup_period=after,
+        member_count=cohort.member_count,
+        with_baseline_count=completed + len(cohort.lost),
+        completed_count=completed,
+        lost=cohort.lost,
+        no_baseline=cohort.no_baseline,
+        described=completed / cohort.member_count if cohort.member_count else None,
+        changes=cohort.changes,
+        recovered_count=counts[ChangeCategory.RECOVERED],
+        improved_count=counts[ChangeCategory.IMPROVED],
+        unchanged_count=counts[ChangeCategory.UNCHANGED],
+        deteriorated_count=counts[ChangeCategory.DETERIORATED],
+        baseline_mean=figures.baseline_mean,
+        followup_mean=figures.followup_mean,
+        lost_baseline_mean=figures.lost_baseline_mean,
+        mean_change=figures.mean_change,
+        mean_change_low=figures.mean_change_low,
+        mean_change_high=figures.mean_change_high,
+        effect_size=figures.effect_size,
+        effect_low=figures.effect_low,
+        effect_high=figures.effect_high,
+        reasons=_reasons(instrument, cohort, counts, figures),
     )
 
 
-def _reasons(  # noqa: PLR0913 - the pieces of one summary
+def _reasons(
     instrument: Instrument,
-    *,
-    cohort: int,
-    completed: int,
-    lost: int,
-    no_baseline: int,
+    cohort: _Cohort,
     counts: dict[ChangeCategory, int],
-    stats: dict[str, float | None],
+    figures: _Figures,
 ) -> tuple[Reason, ...]:
-    name = instrument.name
-    if not cohort:
-        return (Reason("outcomes.empty", 0.0, f"No {name} scores to report."),)
-    missing = []
-    if lost:
-        has = "has" if lost == 1 else "have"
-        missing.append(f"{lost} with a baseline {has} no follow-up")
-    if no_baseline:
-        has = "has" if no_baseline == 1 else "have"
-        missing.append(f"{no_baseline} {has} no baseline")
-    text = f"The results describe {_share(completed, cohort, 'members')}"
-    text += f"; {' and '.join(missing)}." if missing else "."
-    reasons = [Reason("outcomes.described", completed / cohort, text)]
+    if not cohort.member_count:
+        return (
+            Reason("outcomes.empty", 0.0, f"No {instrument.name} scores to report."),
+        )
+    completed = len(cohort.changes)
+    reasons = [_described_reason(cohort)]
     if completed:
-        parts = [
-            f"{counts[category]} {category.value}"
-            for category in ChangeCategory
-            if instrument.cutoff is not None or category is not ChangeCategory.RECOVERED
-        ]
-        reasons.append(
-            Reason(
-                "outcomes.categories",
-                float(
-                    counts[ChangeCategory.RECOVERED] + counts[ChangeCategory.IMPROVED]
-                ),
-                f"Of the {completed} with both scores: {', '.join(parts[:-1])} and "
-                f"{parts[-1]} (a reliable change on the {name} is "
-                f"{limit_words(instrument)}).",
-            )
-        )
-    low, high = stats["mean_change_low"], stats["mean_change_high"]
-    mean = stats["mean_change"]
-    if mean is not None and low is not None and high is not None:
-        text = (
-            f"Mean change {_signed(mean)} points "
-            f"(95% CI {_signed(low)} to {_signed(high)})"
-        )
-        d = stats["effect_size"]
-        if d is not None:
-            text += (
-                f", standardised d_z {_signed(d)} "
-                f"({_signed(stats['effect_low'] or 0.0)} to "
-                f"{_signed(stats['effect_high'] or 0.0)})"
-            )
-        if low <= 0.0 <= high:
-            text += "; the interval includes no change."
-        else:
-            better = (mean > 0) == instrument.higher_is_better
-            text += f": on average members {'improved' if better else 'got worse'}."
-        sign = 1.0 if instrument.higher_is_better else -1.0
-        reasons.append(Reason("outcomes.mean_change", sign * mean, text))
+        reasons.append(_categories_reason(instrument, completed, counts))
+    mean_change = _mean_change_reason(instrument, figures)
+    if mean_change is not None:
+        reasons.append(mean_change)
     elif completed == 1:
         reasons.append(
             Reason(
@@ -419,23 +394,9 @@ def _reasons(  # noqa: PLR0913 - the pieces of one summary
                 "One member has both scores: too few for an interval.",
             )
         )
-    lost_mean, kept_mean = stats["lost_baseline_mean"], stats["baseline_mean"]
-    if lost_mean is not None and kept_mean is not None:
-        # Weighed like the others: positive when those lost started worse off.
-        worse = (
-            kept_mean - lost_mean
-            if instrument.higher_is_better
-            else lost_mean - kept_mean
-        )
-        reasons.append(
-            Reason(
-                "outcomes.lost_baseline",
-                worse,
-                f"Those without a follow-up started at {lost_mean:.1f} on average, "
-                f"those with one at {kept_mean:.1f}; if those lost fared "
-                "differently, so would the results.",
-            )
-        )
+    lost_baseline = _lost_baseline_reason(instrument, figures)
+    if lost_baseline is not None:
+        reasons.append(lost_baseline)
     reasons.append(
         Reason(
             "outcomes.no_comparison",
@@ -445,3 +406,79 @@ def _reasons(  # noqa: PLR0913 - the pieces of one summary
         )
     )
     return tuple(reasons)
+
+
+def _described_reason(cohort: _Cohort) -> Reason:
+    completed, whole = len(cohort.changes), cohort.member_count
+    missing = []
+    for count_, words in (
+        (len(cohort.lost), "with a baseline {has} no follow-up"),
+        (len(cohort.no_baseline), "{has} no baseline"),
+    ):
+        if count_:
+            has = "has" if count_ == 1 else "have"
+            missing.append(f"{count_} {words.format(has=has)}")
+    text = f"The results describe {_share(completed, whole, 'members')}"
+    text += f"; {' and '.join(missing)}." if missing else "."
+    return Reason("outcomes.described", completed / whole, text)
+
+
+def _categories_reason(
+    instrument: Instrument, completed: int, counts: dict[ChangeCategory, int]
+) -> Reason:
+    parts = [
+        f"{counts[category]} {category.value}"
+        for category in ChangeCategory
+        if instrument.cutoff is not None or category is not ChangeCategory.RECOVERED
+    ]
+    return Reason(
+        "outcomes.categories",
+        float(counts[ChangeCategory.RECOVERED] + counts[ChangeCategory.IMPROVED]),
+        f"Of the {completed} with both scores: {', '.join(parts[:-1])} and "
+        f"{parts[-1]} (a reliable change on the {instrument.name} is "
+        f"{limit_words(instrument)}).",
+    )
+
+
+def _mean_change_reason(instrument: Instrument, figures: _Figures) -> Reason | None:
+    mean, low, high = (
+        figures.mean_change,
+        figures.mean_change_low,
+        figures.mean_change_high,
+    )
+    if mean is None or low is None or high is None:
+        return None
+    text = (
+        f"Mean change {_signed(mean)} points (95% CI {_signed(low)} to {_signed(high)})"
+    )
+    d = figures.effect_size
+    if d is not None:
+        text += (
+            f", standardised d_z {_signed(d)} "
+            f"({_signed(figures.effect_low or 0.0)} to "
+            f"{_signed(figures.effect_high or 0.0)})"
+        )
+    if low <= 0.0 <= high:
+        text += "; the interval includes no change."
+    else:
+        better = (mean > 0) == instrument.higher_is_better
+        text += f": on average members {'improved' if better else 'got worse'}."
+    sign = 1.0 if instrument.higher_is_better else -1.0
+    return Reason("outcomes.mean_change", sign * mean, text)
+
+
+def _lost_baseline_reason(instrument: Instrument, figures: _Figures) -> Reason | None:
+    lost_mean, kept_mean = figures.lost_baseline_mean, figures.baseline_mean
+    if lost_mean is None or kept_mean is None:
+        return None
+    # Weighed like the others: positive when those lost started worse off.
+    worse = (
+        kept_mean - lost_mean if instrument.higher_is_better else lost_mean - kept_mean
+    )
+    return Reason(
+        "outcomes.lost_baseline",
+        worse,
+        f"Those without a follow-up started at {lost_mean:.1f} on average, "
+        f"those with one at {kept_mean:.1f}; if those lost fared "
+        "differently, so would the results.",
+    )

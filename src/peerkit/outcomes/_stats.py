@@ -4,8 +4,10 @@ The few distributions outcomes need, in plain Python (no scipy at run time).
 Student's t (for the interval of a mean and of a slope) and the noncentral
 t (for the exact interval of a standardised mean change) are computed from
 the regularised incomplete beta function; quantiles and the noncentral
-parameter are found by bisection, which cannot fail to converge. The test
-suite checks every function here against scipy.
+parameter are found by bisection, which cannot fail to converge. Far out
+(|t| > `FAR_T`) the noncentral t is an integral over the normal with a
+fixed number of nodes, so its cost does not grow with t (the series'
+does, linearly). The test suite checks every function here against scipy.
 """
 
 from __future__ import annotations
@@ -125,6 +127,94 @@ def _erfinv(y: float) -> float:
     return bisect(math.erf, y, -1.0, 1.0)
 
 
+def gammaincc(a: float, x: float) -> float:
+    """The regularised upper incomplete gamma function Q(a, x), a > 0."""
+    if x <= 0.0:
+        return 1.0
+    front = math.exp(-x + a * math.log(x) - math.lgamma(a))
+    if x < a + 1.0:  # the series of P(a, x)
+        term = total = 1.0 / a
+        for n in range(1, 10_000):
+            term *= x / (a + n)
+            total += term
+            if term < total * _EPS:
+                break
+        return 1.0 - front * total
+    # The continued fraction of Q(a, x) (modified Lentz).
+    b = x + 1.0 - a
+    c, d = 1.0 / _TINY, 1.0 / b
+    result = d
+    for n in range(1, 10_000):
+        an = -n * (n - a)
+        b += 2.0
+        d = an * d + b
+        d = 1.0 / (d if abs(d) > _TINY else _TINY)
+        c = b + an / c
+        c = c if abs(c) > _TINY else _TINY
+        result *= c * d
+        if abs(c * d - 1.0) < _EPS:
+            break
+    return front * result
+
+
+FAR_T = 40.0
+"""Beyond this |t| the noncentral t is computed as an integral, not a series."""
+
+_EXACT_CHI_DF = 200.0
+"""Up to these degrees of freedom the chi's tail is exact, beyond it Wilson-Hilferty."""
+
+
+def _chi_sf(x: float, df: float) -> float:
+    """P(S >= x) for S = sqrt(chi-square(df) / df)."""
+    if x <= 0.0:
+        return 1.0
+    if df <= _EXACT_CHI_DF:
+        return gammaincc(df / 2.0, df * x * x / 2.0)
+    # Wilson and Hilferty (1931): (chi-square / df)^(1/3) is nearly normal.
+    spread = math.sqrt(2.0 / (9.0 * df))
+    return 0.5 * math.erfc((x ** (2.0 / 3.0) - 1.0 + spread**2) / spread / _SQRT2)
+
+
+def _nct_far(t: float, df: float, nc: float) -> float:
+    """
+    P(T <= t) for a large t > 0, as E_Z[P(S >= (Z + nc) / t)].
+
+    T = (Z + nc) / S with Z standard normal and S = sqrt(chi-square / df).
+    The integrand is 1 where (Z + nc) / t is below S's range, 0 above it,
+    and smooth in between, where Simpson's rule takes it in steps of an
+    eighth of its width (at most a few hundred): the cost does not grow
+    with t, as the series' does.
+    """
+    spread = 1.0 / math.sqrt(2.0 * df)  # S's standard deviation, nearly
+    width = t * spread  # how far Z moves the integrand from 1 to 0
+    low = max(-_Z_FAR, t * max(0.0, 1.0 - 14.0 * spread) - nc)
+    high = min(_Z_FAR, t * (1.0 + 14.0 * spread) - nc)
+    total = normal_cdf(low) if low > -_Z_FAR else 0.0  # where the integrand is 1
+    if high <= low:
+        return total
+    steps = 2 * math.ceil((high - low) / min(1.0 / 32.0, width / 8.0) / 2.0)
+    step = (high - low) / steps
+    # Simpson's rule on the tail above and on its complement, from the same
+    # nodes; the smaller of the two is the more accurate (its error scales
+    # with its size), and the other follows from the normal's own CDF.
+    above = below = 0.0
+    for i in range(steps + 1):
+        z = low + i * step
+        weight = 1.0 if i in (0, steps) else (4.0 if i % 2 else 2.0)
+        density = weight * math.exp(-z * z / 2.0) / _SQRT2PI
+        tail = _chi_sf((z + nc) / t, df)
+        above += density * tail
+        below += density * (1.0 - tail)
+    above, below = above * step / 3.0, below * step / 3.0
+    middle = above if above <= below else normal_cdf(high) - normal_cdf(low) - below
+    return min(1.0, max(0.0, total + middle))
+
+
+_Z_FAR = 9.0  # a standard normal lies beyond +-9 with probability 2e-19
+_SQRT2 = math.sqrt(2.0)
+_SQRT2PI = math.sqrt(2.0 * math.pi)
+
+
 def nct_cdf(t: float, df: float, nc: float) -> float:
     """
     The noncentral t distribution, P(T <= t), with *df* and noncentrality *nc*.
@@ -135,19 +225,24 @@ def nct_cdf(t: float, df: float, nc: float) -> float:
     each term costs a few operations.
     """
     if t < 0:
-        return 1.0 - _nct_upper_half(-t, df, -nc)
-    return _nct_upper_half(t, df, nc)
+        return 1.0 - _nct_upper(-t, df, -nc)
+    return _nct_upper(t, df, nc)
+
+
+def _nct_upper(t: float, df: float, nc: float) -> float:
+    """P(T <= t) for t >= 0: the series near the centre, the integral far out."""
+    return _nct_far(t, df, nc) if t > FAR_T else _nct_upper_half(t, df, nc)
 
 
 def _nct_upper_half(t: float, df: float, nc: float) -> float:
-    """P(T <= t) for t >= 0."""
+    """P(T <= t) for 0 <= t <= FAR_T, by the series."""
     base = normal_cdf(-nc)
     if t == 0.0:
         return base
     square = t * t
-    if square == 0.0:  # t too small to move the sum
-        return base
     x = 1.0 if math.isinf(square) else square / (square + df)
+    if x == 0.0:  # t too small to move the sum
+        return base
     if x == 1.0:  # t too large for the sum to be below one
         return 1.0
     lam = nc * nc / 2.0
@@ -195,9 +290,11 @@ def _nct_upper_half(t: float, df: float, nc: float) -> float:
     p, q, ip, iq, gp, gq = p0, q0, ip0, iq0, gp0, gq0
     j = mode
     while j > 0:
-        # g(a-1) = g(a) * a / (x (a - 1 + b))
-        gp *= (j + 0.5) / (x * (j - 0.5 + b))
-        gq *= (j + 1.0) / (x * (j + b))
+        # g(a-1) = g(a) * a / (x (a - 1 + b)), divided by x last so that a
+        # tiny x cannot overflow the factor; a g that underflowed to 0 is
+        # computed afresh (it grows as a falls).
+        gp = gp * (j + 0.5) / (j - 0.5 + b) / x if gp else g(j - 0.5)
+        gq = gq * (j + 1.0) / (j + b) / x if gq else g(j)
         ip += gp
         iq += gq
         p *= j / lam

@@ -1455,9 +1455,15 @@ def outcome_summaries() -> st.SearchStrategy[OutcomeSummary]:
         >>> from peerkit.testing import outcome_summaries
         >>> @given(outcome_summaries())
         ... def test_every_completer_is_counted_once(summary):
-        ...     categories = (summary.recovered, summary.improved, summary.unchanged)
-        ...     assert sum(categories) + summary.deteriorated == summary.completed
-        ...     assert summary.completed + len(summary.lost) == summary.with_baseline
+        ...     categories = (
+        ...         summary.recovered_count,
+        ...         summary.improved_count,
+        ...         summary.unchanged_count,
+        ...         summary.deteriorated_count,
+        ...     )
+        ...     assert sum(categories) == summary.completed_count
+        ...     lost = len(summary.lost)
+        ...     assert summary.completed_count + lost == summary.with_baseline_count
         >>> test_every_completer_is_counted_once()
     """
     return instruments().flatmap(
@@ -1465,8 +1471,8 @@ def outcome_summaries() -> st.SearchStrategy[OutcomeSummary]:
             lambda ms: programme_outcomes(
                 ms,
                 instrument=ins,
-                baseline_window=_BASELINE,
-                followup_window=_FOLLOWUP,
+                baseline_period=_BASELINE,
+                followup_period=_FOLLOWUP,
             )
         )
     )
@@ -1523,7 +1529,7 @@ def feedback_trends() -> st.SearchStrategy[FeedbackTrend]:
         ratings()
         .map(
             lambda rs: feedback_trend(
-                rs, now=_HISTORY_START.add(weeks=12), window=dt.timedelta(weeks=8)
+                rs, now=_HISTORY_START.add(weeks=12), lookback=dt.timedelta(weeks=8)
             )
         )
         .filter(bool)
