@@ -162,6 +162,15 @@ def check_int(
     return value
 
 
+MAX_SEED = 2**64 - 1
+"""The largest seed: any 64-bit unsigned integer is one."""
+
+
+def check_seed(value: object) -> int:
+    """*value* if it is a seed: an int (not a bool) from 0 to `MAX_SEED`."""
+    return check_int("seed", value, minimum=0, maximum=MAX_SEED)
+
+
 def check_float(
     path: str,
     value: object,

@@ -14,13 +14,14 @@ from peerkit._model import Member
 from peerkit._validate import (
     check_float,
     check_int,
+    check_seed,
     instance,
     instant,
     string,
     tuple_of,
     unit,
 )
-from peerkit.datasets._limits import check_member_count, check_seed
+from peerkit.datasets._limits import check_member_count
 from peerkit.datasets._sample import sample_cohort
 from peerkit.engagement import Activity, Outcome, Touchpoint
 from peerkit.errors import InvalidInputError

@@ -7,15 +7,7 @@ from peerkit._validate import MAX_COUNT, check_int
 MAX_MEMBERS = MAX_COUNT
 """The most members a simulator makes (a count's cap, as everywhere)."""
 
-MAX_SEED = 2**64 - 1
-"""The largest seed: any 64-bit unsigned integer is one."""
-
 
 def check_member_count(path: str, value: object) -> int:
     """*value* if it is a number of members a simulator can make."""
     return check_int(path, value, minimum=0, maximum=MAX_MEMBERS)
-
-
-def check_seed(value: object) -> int:
-    """*value* if it is a seed: an int (not a bool) from 0 to `MAX_SEED`."""
-    return check_int("seed", value, minimum=0, maximum=MAX_SEED)

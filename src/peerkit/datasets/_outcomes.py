@@ -17,13 +17,13 @@ from peerkit._validate import (
     check_float,
     check_instance,
     check_iterable,
+    check_seed,
     check_str,
     instance,
     instant,
     tuple_of,
 )
 from peerkit.datasets._engagement import SimulatedEngagement, sample_engagement
-from peerkit.datasets._limits import check_seed
 from peerkit.datasets._sample import sample_cohort
 from peerkit.engagement import Touchpoint
 from peerkit.errors import InvalidInputError

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from peerkit._availability import WeeklyAvailability
 from peerkit._model import STAGES_OF_CHANGE, Cohort, Group, JourneyScale, Member
-from peerkit._validate import check_instance
-from peerkit.datasets._limits import check_member_count, check_seed
+from peerkit._validate import check_instance, check_seed
+from peerkit.datasets._limits import check_member_count
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

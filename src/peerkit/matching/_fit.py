@@ -96,15 +96,6 @@ check_bool = instance(bool, "True or False")
 """Attrs validator: True or False, nothing truthy."""
 
 
-SEED_MAX = (1 << 62) - 1
-"""The largest seed a matching accepts (seeds are 0 to ``2**62 - 1``)."""
-
-
-def check_seed(seed: object) -> int:
-    """*seed* if it is an int from 0 to `SEED_MAX` (not a bool), else a clear error."""
-    return check_int("seed", seed, minimum=0, maximum=SEED_MAX)
-
-
 def check_members(path: str, members: object, scale: JourneyScale) -> list[Member]:
     """
     The members (of a `Cohort`, or given), ids unique, stages on *scale*, by id.

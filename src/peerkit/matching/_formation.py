@@ -27,12 +27,11 @@ from peerkit._explain import Reason
 from peerkit._instants import MINUTES_PER_DAY, from_micros, zone
 from peerkit._intervals import Interval, Period, as_period, period_week, week_bounds
 from peerkit._model import Cohort, Group, Member
-from peerkit._validate import check_instance, check_int, check_str
+from peerkit._validate import check_instance, check_int, check_seed, check_str
 from peerkit.matching._fit import (
     NEUTRAL,
     FitPolicy,
     check_members,
-    check_seed,
     closeness,
     group_fit,
     size_range,
@@ -616,7 +615,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
             week of its start if it holds no full week).
         policy: How fit is judged and the meeting length; see `FitPolicy`.
         seed: Seeds the search's tie-breaks and restarts, an int from 0 to
-            2**62 - 1; the result is a pure function of the inputs.
+            2**64 - 1; the result is a pure function of the inputs.
         id_prefix: New groups are called ``{id_prefix}-1``, ``-2``, ...,
             zero-padded to one width (``new-01`` ... ``new-12``).
 

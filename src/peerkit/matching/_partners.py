@@ -31,6 +31,7 @@ import rustworkx as rx
 from peerkit._explain import Reason
 from peerkit._validate import (
     check_instance,
+    check_seed,
     check_str,
     number,
     to_float,
@@ -38,7 +39,7 @@ from peerkit._validate import (
     unit,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._fit import check_members, check_seed, judged_week
+from peerkit.matching._fit import check_members, judged_week
 from peerkit.matching._pairs import (
     PairFit,
     PartnerPolicy,
@@ -704,7 +705,7 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         pinned: Pairs of member ids the coordinator has fixed; the rest are
             matched around them.
         seed: Breaks ties between equally good matchings, an int from 0 to
-            2**62 - 1; the same seed gives the same round.
+            2**64 - 1; the same seed gives the same round.
 
     Raises:
         peerkit.errors.InvalidInputError: If an input is malformed, or a
