@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from peerkit._explain import Reason
+from peerkit._explain import Reason, describe_trend
 from peerkit._instants import as_instant, to_utc
 from peerkit._validate import (
     above,
@@ -300,10 +300,9 @@ def _trend(
             f"Feedback averaged {mean:.1f} out of {top} over {len(means)} "
             f"session{plural} in the last {span}"
         )
-        if slope is not None and falling:
-            text += f", falling by about {-slope:.2f} a week"
-        elif slope is not None and slope_low is not None and slope_low > 0:
-            text += f", rising by about {slope:.2f} a week"
+        trend = describe_trend(slope, slope_low, slope_high, format_spec=".2f")
+        if trend is not None:
+            text += f", {trend}"
         reasons.append(
             Reason(
                 "feedback.falling" if falling else "feedback.level", mean, text + "."
