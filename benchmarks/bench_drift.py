@@ -122,7 +122,7 @@ class Cohort(NamedTuple):
 
 def cohort(members: int, per_week: int, seed: int) -> Cohort:
     """`simulate_engagement` with its touchpoints read into tracks and truth."""
-    sim = simulate_engagement(members, weeks=52, per_week=per_week, seed=seed)
+    sim = simulate_engagement(members, week_count=52, per_week=per_week, seed=seed)
     start = sim.start.timestamp()
     touchpoints = [t for t in sim.touchpoints if isinstance(t, Touchpoint)]
     seconds: dict[dt.datetime, float] = {}
@@ -1108,7 +1108,7 @@ def speed(members: int, stream_members: int, repeats: int) -> None:
     touchpoints.clear()
     found.clear()
     gc.collect()
-    sim = simulate_engagement(stream_members, weeks=weeks, per_week=3, seed=4)
+    sim = simulate_engagement(stream_members, week_count=weeks, per_week=3, seed=4)
     stream = sorted(
         (t for t in sim.touchpoints if isinstance(t, Touchpoint)), key=lambda t: t.due
     )

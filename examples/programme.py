@@ -208,7 +208,12 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
     cohort = simulate_cohort(members, seed=seed, with_groups=False)
     people = {m.id: m for m in cohort.members}
     engagement = simulate_engagement(
-        cohort.members, weeks=weeks, per_week=2, drift_share=0.3, start=START, seed=seed
+        cohort.members,
+        week_count=weeks,
+        per_week=2,
+        drift_share=0.3,
+        start=START,
+        seed=seed,
     )
     truth = {t.member_id: t for t in engagement.truth}
     rng = random.Random(seed)  # noqa: S311 - simulated behaviour, not secrets

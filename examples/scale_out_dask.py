@@ -315,7 +315,7 @@ def check_as_good(
 
 def show_drift(scheduler: Scheduler) -> None:
     """Drift, milestones and the outreach queue on Dask, against one process."""
-    sim = simulate_engagement(MEMBERS, weeks=WEEKS, activity_rate=0.2, seed=11)
+    sim = simulate_engagement(MEMBERS, week_count=WEEKS, activity_rate=0.2, seed=11)
     last_week = sim.now.subtract(weeks=1)
     parts = partition_by_member(sim.touchpoints, PARTITIONS)
     sizes = sorted(len({event.member_id for event in part}) for part in parts)

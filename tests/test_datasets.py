@@ -156,7 +156,7 @@ def test_sample_feedback_has_a_falling_group() -> None:
 
 def test_simulate_outcomes_is_deterministic_and_seed_sensitive() -> None:
     """The same arguments give the same record; another seed another one."""
-    engagement = simulate_engagement(30, weeks=12, per_week=2)
+    engagement = simulate_engagement(30, week_count=12, per_week=2)
     groups = {
         "a": [f"m{i:02d}" for i in range(15)],
         "b": [f"m{i:02d}" for i in range(15, 30)],
@@ -193,7 +193,7 @@ def test_simulate_outcomes_refuses_bad_arguments(
 ) -> None:
     """Every argument is checked and named."""
     arguments: dict[str, object] = {
-        "engagement": simulate_engagement(3, weeks=4),
+        "engagement": simulate_engagement(3, week_count=4),
         **kwargs,
     }
     engagement = arguments.pop("engagement")
@@ -210,7 +210,7 @@ def test_simulate_outcomes_refuses_bad_arguments(
 def test_simulate_engagement_refuses_a_seed_that_is_not_one(seed: object) -> None:
     """A huge, negative, bool or non-int seed is an error naming seed, never a ValueError."""
     with pytest.raises(InvalidInputError) as err:
-        simulate_engagement(3, weeks=4, seed=seed)  # type: ignore[arg-type]
+        simulate_engagement(3, week_count=4, seed=seed)  # type: ignore[arg-type]
     assert err.value.path == "seed"
 
 
@@ -218,7 +218,7 @@ def test_every_seed_up_to_the_largest_is_accepted() -> None:
     """0 and 2**64 - 1 are seeds for every simulator, each giving its own record."""
     for seed in (0, 2**64 - 1):
         assert len(simulate_cohort(3, seed=seed).members) == 3
-        engagement = simulate_engagement(3, weeks=4, seed=seed)
+        engagement = simulate_engagement(3, week_count=4, seed=seed)
         assert len(simulate_outcomes(engagement, seed=seed).measurements) > 0
 
 

@@ -29,7 +29,7 @@ WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
 pytest.importorskip("dask")
 
 ROOT = pathlib.Path(__file__).parent.parent
-SIM = simulate_engagement(120, weeks=30, per_week=2, activity_rate=0.3, seed=5)
+SIM = simulate_engagement(120, week_count=30, per_week=2, activity_rate=0.3, seed=5)
 EVENTS = SIM.touchpoints
 NOW = SIM.now
 

@@ -495,7 +495,7 @@ def _replay(
 
 def _drift() -> _Drift:
     """Replay one simulated member through `DriftMonitor`, keeping every report."""
-    sim = simulate_engagement(_DRIFT_MEMBERS, weeks=_DRIFT_WEEKS, seed=_DRIFT_SEED)
+    sim = simulate_engagement(_DRIFT_MEMBERS, week_count=_DRIFT_WEEKS, seed=_DRIFT_SEED)
     truth = next(t for t in sim.truth if t.member_id == _DRIFT_ID)
     return _replay(_DRIFT_ID, sim.touchpoints, sim.start, truth)
 

@@ -78,8 +78,8 @@ def _calls(a: object, b: object) -> list[Callable[[], object]]:
         lambda: DriftMonitor().observe(a),  # type: ignore[arg-type]
         lambda: DriftMonitor().observe_many(a),  # type: ignore[arg-type]
         lambda: DriftMonitor.from_state(a),  # type: ignore[arg-type]
-        lambda: simulate_engagement(2, weeks=2, seed=a, start=b),  # type: ignore[arg-type]
-        lambda: simulate_engagement(2, weeks=a, per_week=b),  # type: ignore[arg-type]
+        lambda: simulate_engagement(2, week_count=2, seed=a, start=b),  # type: ignore[arg-type]
+        lambda: simulate_engagement(2, week_count=a, per_week=b),  # type: ignore[arg-type]
         lambda: WeeklyAttendance(start=a, kept_count=b, decided_count=0),  # type: ignore[arg-type]
         lambda: Milestone(member_id="ada", kind=a, at=b, count=0, message="Hi."),  # type: ignore[arg-type]
         *(

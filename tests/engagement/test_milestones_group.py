@@ -178,12 +178,12 @@ def test_weeks_before_the_calendar_starts_are_refused_by_name(week_count: int) -
 
 
 def test_simulate_engagement_is_deterministic_with_truth() -> None:
-    one = simulate_engagement(40, weeks=26, per_week=3, seed=5, activity_rate=0.5)
+    one = simulate_engagement(40, week_count=26, per_week=3, seed=5, activity_rate=0.5)
     assert one == simulate_engagement(
-        40, weeks=26, per_week=3, seed=5, activity_rate=0.5
+        40, week_count=26, per_week=3, seed=5, activity_rate=0.5
     )
     assert one != simulate_engagement(
-        40, weeks=26, per_week=3, seed=6, activity_rate=0.5
+        40, week_count=26, per_week=3, seed=6, activity_rate=0.5
     )
     assert len(one.truth) == 40
     touchpoints = [e for e in one.touchpoints if isinstance(e, Touchpoint)]
@@ -204,7 +204,7 @@ def test_simulate_engagement_is_deterministic_with_truth() -> None:
 
 def test_simulate_engagement_for_members_in_their_own_zones() -> None:
     people = sample_cohort().members[:3]
-    sim = simulate_engagement(people, weeks=2, seed=1)
+    sim = simulate_engagement(people, week_count=2, seed=1)
     first = {
         e.member_id: e.due
         for e in reversed(sim.touchpoints)
@@ -239,8 +239,8 @@ def test_the_sample_engagement() -> None:
 def test_simulated_seeds_too_large_to_use_are_refused_by_name() -> None:
     """A seed of 5,000 digits is refused naming seed, not with a raw ValueError."""
     with pytest.raises(InvalidInputError, match="seed"):
-        simulate_engagement(2, weeks=2, seed=10**5000)
-    assert simulate_engagement(2, weeks=2, seed=2**63 - 1).truth
+        simulate_engagement(2, week_count=2, seed=10**5000)
+    assert simulate_engagement(2, week_count=2, seed=2**63 - 1).truth
 
 
 @pytest.mark.parametrize(
@@ -255,7 +255,7 @@ def test_simulated_records_past_the_calendar_are_refused_by_name(
 ) -> None:
     """A record that would run past either end of the calendar names start."""
     with pytest.raises(InvalidInputError, match="start"):
-        simulate_engagement(2, weeks=weeks, start=start)
+        simulate_engagement(2, week_count=weeks, start=start)
 
 
 def test_a_rising_group_says_so_in_the_shared_trend_words() -> None:

@@ -31,7 +31,9 @@ SECOND = FIRST.replace(fold=1)
 def _long_record() -> tuple[tuple[Touchpoint | Activity, ...], pendulum.DateTime]:
     # Three touchpoints a week for a year and a half: well past the log
     # tables' first size, so every call has to grow them.
-    record = simulate_engagement(12, weeks=78, per_week=3, activity_rate=0.2, seed=7)
+    record = simulate_engagement(
+        12, week_count=78, per_week=3, activity_rate=0.2, seed=7
+    )
     return record.touchpoints, record.now
 
 

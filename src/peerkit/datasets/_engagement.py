@@ -82,7 +82,7 @@ class SimulatedEngagement:
 
     Examples:
         >>> from peerkit.datasets import simulate_engagement
-        >>> record = simulate_engagement(20, weeks=12, seed=1)
+        >>> record = simulate_engagement(20, week_count=12, seed=1)
         >>> len(record.touchpoints), len(record.truth)
         (240, 20)
         >>> str(record.start), str(record.now)
@@ -119,7 +119,7 @@ def _people(members: object) -> list[tuple[str, str]]:
 def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-only
     members: int | Iterable[Member] = 200,
     *,
-    weeks: int = 52,
+    week_count: int = 52,
     per_week: int = 1,
     drift_share: float = 0.5,
     excused_rate: float = 0.02,
@@ -140,7 +140,7 @@ def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-onl
     Args:
         members: How many members (ids ``m000``...), or the members
             themselves (their ids and time zones are used).
-        weeks: Length of the record.
+        week_count: Length of the record, in weeks.
         per_week: Touchpoints a week: 1 (a partner check-in), 2 (a meeting
             and a check-in) or 3 (a meeting and two check-ins).
         drift_share: Share of members who drift.
@@ -151,14 +151,14 @@ def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-onl
         seed: The random seed (an integer of at most 2**63 either side of 0).
 
     Examples:
-        >>> sim = simulate_engagement(10, weeks=26, seed=1)
+        >>> sim = simulate_engagement(10, week_count=26, seed=1)
         >>> len(sim.truth), len(sim.touchpoints)
         (10, 260)
 
     Added in 0.1.
     """
     people = _people(members)
-    check_int("weeks", weeks, minimum=1, maximum=520)
+    check_int("week_count", week_count, minimum=1, maximum=520)
     check_int("per_week", per_week, minimum=1, maximum=3)
     check_float("drift_share", drift_share, low=0.0, high=1.0)
     check_float("excused_rate", excused_rate, low=0.0, high=0.5)
@@ -169,11 +169,12 @@ def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-onl
     )
     first = first.in_timezone("UTC")
     first = first.subtract(days=first.weekday()).start_of("day")  # its Monday
-    if first.date() < MIN_DATE or (MAX_DATE - first.date()).days < 7 * weeks:
+    if first.date() < MIN_DATE or (MAX_DATE - first.date()).days < 7 * week_count:
         raise InvalidInputError(
             "start",
             start,
-            f"a Monday from which {weeks} weeks fit between {MIN_DATE} and {MAX_DATE}",
+            f"a Monday from which {week_count} weeks fit between {MIN_DATE} "
+            f"and {MAX_DATE}",
         )
     rng = random.Random(f"peerkit-engagement-{seed}")
     shape = _SHAPES[per_week]
@@ -184,16 +185,16 @@ def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-onl
                 for offset, kind in shape
                 for d in [first.add(weeks=week, days=offset)]
             ]
-            for week in range(weeks)
+            for week in range(week_count)
         ]
     )
-    low, high = max(1, weeks // 6), max(1, weeks - weeks // 6 - 1)
+    low, high = max(1, week_count // 6), max(1, week_count - week_count // 6 - 1)
     events: list[Touchpoint | Activity] = []
     truth = []
     for ident, zone in people:
         rate = min(max(rng.betavariate(6.0, 1.5), 0.3), 0.98)
         drifts = rng.random() < drift_share
-        week0 = rng.randint(low, high) if drifts else weeks
+        week0 = rng.randint(low, high) if drifts else week_count
         ratio = rng.uniform(0.3, 0.6)
         onset = None
         for week, slots in enumerate(dues(zone)):
@@ -222,7 +223,7 @@ def simulate_engagement(  # noqa: PLR0913 - a simulator's knobs, all keyword-onl
         touchpoints=tuple(events),
         truth=tuple(truth),
         start=first,
-        now=first.add(weeks=weeks),
+        now=first.add(weeks=week_count),
     )
 
 
@@ -247,7 +248,7 @@ def sample_engagement() -> SimulatedEngagement:
     """
     return simulate_engagement(
         sample_cohort().members,
-        weeks=26,
+        week_count=26,
         per_week=2,
         drift_share=0.35,
         activity_rate=0.3,

@@ -186,7 +186,7 @@ def simulate_outcomes(
 
     Examples:
         >>> from peerkit.datasets import simulate_engagement
-        >>> sim = simulate_outcomes(simulate_engagement(20, weeks=12), seed=1)
+        >>> sim = simulate_outcomes(simulate_engagement(20, week_count=12), seed=1)
         >>> len({m.member_id for m in sim.measurements})
         20
 
