@@ -90,7 +90,7 @@ def to_rrule(cadence: Cadence, dtstart: dt.datetime, until: dt.datetime) -> rr.r
         days.append(day(int(ordinal)) if ordinal else day)
     return rr.rrule(
         _FREQ[cadence.frequency],
-        interval=cadence.interval,
+        interval=cadence.every,
         dtstart=dtstart,
         until=until,
         wkst=rr.MO,
@@ -261,12 +261,15 @@ def throughput(years: int, repeats: int) -> None:
     cases = (
         (
             "weekly Mon, Thu 09:00",
-            Cadence.weekly(on=("mon", "thu"), at="09:00", tz=NEW_YORK),
+            Cadence.weekly(on=("mon", "thu"), time="09:00", timezone=NEW_YORK),
         ),
-        ("monthly 2nd Tue 18:30", Cadence.monthly(on="2tue", at="18:30", tz=NEW_YORK)),
+        (
+            "monthly 2nd Tue 18:30",
+            Cadence.monthly(on="2tue", time="18:30", timezone=NEW_YORK),
+        ),
         (
             "weekly Sun 01:30, 02:30 (every gap and fold)",
-            Cadence.weekly(on="sun", at=("01:30", "02:30"), tz=NEW_YORK),
+            Cadence.weekly(on="sun", time=("01:30", "02:30"), timezone=NEW_YORK),
         ),
     )
     wall_start, wall_until = wall(2020, 1, 1), wall(2020 + years, 1, 1)
@@ -335,8 +338,10 @@ def throughput(years: int, repeats: int) -> None:
 def next_call(repeats: int) -> None:
     """next_checkin from a 20-year-old start and from yesterday, beside rrule.after."""
     tz = zoneinfo.ZoneInfo(NEW_YORK)
-    weekly = Cadence.weekly(on=("mon", "thu"), at="09:00", tz=NEW_YORK)
-    fortnightly = Cadence.weekly(on=("mon", "thu"), at="09:00", every=2, tz=NEW_YORK)
+    weekly = Cadence.weekly(on=("mon", "thu"), time="09:00", timezone=NEW_YORK)
+    fortnightly = Cadence.weekly(
+        on=("mon", "thu"), time="09:00", every=2, timezone=NEW_YORK
+    )
     wall_after = wall(2026, 5, 13, 12)
     after = pendulum.instance(wall_after, tz=NEW_YORK)
     old = pendulum.instance(wall(2006, 5, 13), tz=NEW_YORK)
@@ -431,7 +436,9 @@ def member_cadence(member: Member) -> tuple[Cadence, WeeklyAvailability | None]:
     else:
         day, minute = h % 7, 9 * 60
     cadence = Cadence.weekly(
-        on=WEEKDAYS[day], at=f"{minute // 60:02d}:{minute % 60:02d}", tz=member.timezone
+        on=WEEKDAYS[day],
+        time=f"{minute // 60:02d}:{minute % 60:02d}",
+        timezone=member.timezone,
     )
     if not member.quiet_hours.is_empty:
         return cadence, member.quiet_hours

@@ -135,7 +135,8 @@ def team_of(
         span = Interval(slot.start, slot.end)
         if any(span.overlaps(meetings[i]) for i in ids if i in meetings):
             continue
-        if recurring_slot_conflicts(slot, team, weeks=ROUND_WEEKS):
+        round_weeks = (begin, begin.add(weeks=ROUND_WEEKS))
+        if recurring_slot_conflicts(slot, team, during=round_weeks):
             continue
         cadence = Cadence.for_slot(slot, member_id=ids[0])
         return Team(tuple(ids), cadence, cadence, begin)

@@ -120,7 +120,7 @@ def partner_checkins(
     # The earliest slot that suits both, kept on the newcomer's clock.
     first, _ = slots[0].local(newcomer.id)
     cadence = Cadence.weekly(
-        on=first.format("ddd").lower(), at=first.time(), tz=newcomer.timezone
+        on=first.format("ddd").lower(), time=first.time(), timezone=newcomer.timezone
     )
     print(
         f"\nWeekly check-in for {newcomer.id} + {partner_id}: {cadence}; "

@@ -66,7 +66,10 @@ def choose_clock(slot: Slot, pair: list[Member]) -> Member:
     conflicts = {}
     for member in pair:
         found = recurring_slot_conflicts(
-            slot, pair, weeks=WEEKS_AHEAD, timezone=member.timezone
+            slot,
+            pair,
+            during=(slot.start, slot.start.add(weeks=WEEKS_AHEAD)),
+            timezone=member.timezone,
         )
         conflicts[member.id] = len(found)
         print(f"  on {member.id}'s clock ({member.timezone}): {len(found)} conflicts")
@@ -117,7 +120,7 @@ def show_status(cadence: Cadence, slot: Slot, pair: list[Member]) -> None:
     )
     rate = status.completion_rate or 0.0
     print(
-        f"Kept {status.kept} of {status.due} check-ins ({rate:.0%}), "
+        f"Kept {status.kept_count} of {status.due_count} check-ins ({rate:.0%}), "
         f"{status.streak} in a row; missed: "
         + ", ".join(f"{t.in_tz(cadence.timezone):%d %b}" for t in status.overdue)
     )
@@ -125,7 +128,7 @@ def show_status(cadence: Cadence, slot: Slot, pair: list[Member]) -> None:
 
 def show_adapted(member: Member) -> None:
     """Adapt one member's personal cadence to drift, within their own bounds."""
-    cadence = Cadence.weekly(on="tue", at="20:30", tz=member.timezone)
+    cadence = Cadence.weekly(on="tue", time="20:30", timezone=member.timezone)
     bounds = AdaptPolicy(least_per_week=0.5, most_per_week=2)
     print(f"\n{member.id}'s own check-in: {cadence}")
     print(
@@ -152,7 +155,7 @@ def show_ical(cadence: Cadence, slot: Slot) -> None:
         start=slot.start,
         until=pendulum.datetime(2026, 7, 1),
         summary="Check-in with your partner",
-        skip=[dt.date(2026, 4, 5)],  # Easter Sunday off
+        days_off=[dt.date(2026, 4, 5)],  # Easter Sunday off
         duration=LENGTH,
     )
     lines = text.splitlines()
@@ -170,7 +173,7 @@ def main() -> None:
     keeper = choose_clock(slot, pair)
     first, _ = slot.local(keeper.id)
     cadence = Cadence.weekly(
-        on=f"{first:%a}".lower(), at=first.time(), tz=keeper.timezone
+        on=f"{first:%a}".lower(), time=first.time(), timezone=keeper.timezone
     )
     show_checkins(cadence, slot, pair)
     show_status(cadence, slot, pair)

@@ -388,7 +388,7 @@ def checkins_march_svg() -> str:
     `peerkit.scheduling.occurrences`, the clock changes from the zone
     database.
     """
-    cadence = Cadence.weekly(on="tue", at="09:00", tz=_NEW_YORK)
+    cadence = Cadence.weekly(on="tue", time="09:00", timezone=_NEW_YORK)
     checkins = occurrences(cadence, start=_FIRST, count=_WEEKS)
     chart = _PairChart(
         name="One pair",

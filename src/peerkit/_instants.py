@@ -194,7 +194,7 @@ def local_micros(day: dt.date, minute: int, tzinfo: dt.tzinfo) -> int:
     return wall_micros(midnight + dt.timedelta(minutes=minute), tzinfo)
 
 
-def local_instant(day: dt.date, at: dt.time, timezone: str) -> pendulum.DateTime:
+def local_instant(day: dt.date, time: dt.time, timezone: str) -> pendulum.DateTime:
     """
     The instant a local date and wall time denote, read as RFC 5545 reads them.
 
@@ -206,7 +206,7 @@ def local_instant(day: dt.date, at: dt.time, timezone: str) -> pendulum.DateTime
 
     Args:
         day: The local calendar date.
-        at: The local wall time; its ``tzinfo`` and ``fold`` are ignored.
+        time: The local wall time; its ``tzinfo`` and ``fold`` are ignored.
         timezone: IANA zone name.
 
     Returns:
@@ -219,9 +219,9 @@ def local_instant(day: dt.date, at: dt.time, timezone: str) -> pendulum.DateTime
     """
     check_timezone("timezone", timezone)
     check_date("day", day)
-    if not isinstance(at, dt.time):
-        raise InvalidInputError("at", at, "a time of day")
-    wall = dt.datetime.combine(day, at.replace(tzinfo=None, fold=0))
+    if not isinstance(time, dt.time):
+        raise InvalidInputError("time", time, "a time of day")
+    wall = dt.datetime.combine(day, time.replace(tzinfo=None, fold=0))
     return from_micros(wall_micros(wall, zone(timezone))).in_timezone(zone(timezone))
 
 

@@ -208,6 +208,17 @@ def check_iterable(path: str, value: object, expected: str) -> Iterable[Any]:
     return value
 
 
+def check_choice(path: str, value: object, choices: tuple[str, ...]) -> str:
+    """Return *value* if it is one of *choices* (the values of a `Literal` choice)."""
+    if not isinstance(value, str) or value not in choices:
+        words = [repr(c) for c in choices]
+        listed = (
+            words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+        )
+        raise InvalidInputError(path, value, f"one of {listed}")
+    return value
+
+
 def check_str_set(path: str, value: object, *, non_empty: bool = False) -> None:
     """Check that *value* is a frozenset of non-empty strings."""
     if not isinstance(value, frozenset):

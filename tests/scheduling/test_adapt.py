@@ -8,7 +8,7 @@ from peerkit import InvalidInputError
 from peerkit.scheduling import AdaptPolicy, Cadence, adapt_cadence
 from peerkit.testing import adapt_policies, cadences
 
-WEEKLY = Cadence.weekly(on="wed", at="18:00", tz="Europe/London")
+WEEKLY = Cadence.weekly(on="wed", time="18:00", timezone="Europe/London")
 EPS = 1e-9
 
 
@@ -26,7 +26,7 @@ def test_steps_along_the_ladder() -> None:
 
 def test_adapting_back_keeps_the_members_day() -> None:
     """Sunday, closer (Sunday and Wednesday), then lighter again: Sunday."""
-    sunday = Cadence.weekly(on="sun", at="18:00", tz="Europe/London")
+    sunday = Cadence.weekly(on="sun", time="18:00", timezone="Europe/London")
     closer = adapt_cadence(sunday, severity=0.5)
     assert set(closer.weekdays) == {"sun", "wed"}
     assert adapt_cadence(closer, severity=0.0).weekdays == ("sun",)
@@ -36,7 +36,7 @@ def test_the_members_boundary_wins() -> None:
     """A member who allows one check-in a week never gets more, however high severity is."""
     once = AdaptPolicy(most_per_week=1)
     assert adapt_cadence(WEEKLY, severity=1.0, policy=once) == WEEKLY
-    daily = Cadence.daily(at="09:00", tz="UTC")
+    daily = Cadence.daily(time="09:00", timezone="UTC")
     assert adapt_cadence(daily, severity=0.3, policy=once).per_week == 1
 
 
@@ -99,6 +99,6 @@ def test_policy_validation(kwargs: dict[str, object], path: str) -> None:
 
 def test_impossible_bounds_are_refused() -> None:
     """Four check-in times a day cannot fit at most one a week."""
-    busy = Cadence.daily(at=("08:00", "09:00", "20:00", "21:00"), tz="UTC")
+    busy = Cadence.daily(time=("08:00", "09:00", "20:00", "21:00"), timezone="UTC")
     with pytest.raises(InvalidInputError, match="policy"):
         adapt_cadence(busy, severity=0.5, policy=AdaptPolicy(most_per_week=0.5))

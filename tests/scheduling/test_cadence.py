@@ -13,33 +13,35 @@ from peerkit.testing import cadences
 
 def test_constructors_and_words() -> None:
     """Each constructor builds the cadence its words describe."""
-    assert str(Cadence.daily(at=("08:00", "20:00"), tz="UTC")) == (
+    assert str(Cadence.daily(time=("08:00", "20:00"), timezone="UTC")) == (
         "every day at 08:00 and 20:00 (UTC)"
     )
-    assert str(Cadence.weekly(on="mon-fri", at="07:30", tz="UTC", every=2)) == (
+    assert str(Cadence.weekly(on="mon-fri", time="07:30", timezone="UTC", every=2)) == (
         "every 2 weeks on Mon, Tue, Wed, Thu and Fri at 07:30 (UTC)"
     )
-    assert str(Cadence.monthly(day=(1, -1), at="09:00", tz="UTC")) == (
+    assert str(Cadence.monthly(day=(1, -1), time="09:00", timezone="UTC")) == (
         "every month on day 1 and the last day at 09:00 (UTC)"
     )
-    assert str(Cadence.monthly(on="-2sun", at="09:00", tz="UTC")) == (
+    assert str(Cadence.monthly(on="-2sun", time="09:00", timezone="UTC")) == (
         "every month on the 2nd-to-last Sun at 09:00 (UTC)"
     )
 
 
 def test_spellings_normalise_to_one_value() -> None:
     """'MO', 'mon', 'Monday' and a list in any order give equal cadences."""
-    a = Cadence.weekly(on=("thu", "mon"), at="9:00", tz="UTC")
-    b = Cadence.weekly(on=["Monday", "TH"], at=dt.time(9), tz="UTC")
+    a = Cadence.weekly(on=("thu", "mon"), time="9:00", timezone="UTC")
+    b = Cadence.weekly(on=["Monday", "TH"], time=dt.time(9), timezone="UTC")
     assert a == b
     assert a.weekdays == ("mon", "thu")
-    assert Cadence.monthly(on="+2TU", at="09:00", tz="UTC").weekdays == ("2tue",)
+    assert Cadence.monthly(on="+2TU", time="09:00", timezone="UTC").weekdays == (
+        "2tue",
+    )
 
 
 @given(cadences())
 def test_rrule_round_trip(cadence: Cadence) -> None:
-    """For all cadences, from_rrule(c.to_rrule(), tz=c.timezone) == c."""
-    assert Cadence.from_rrule(cadence.to_rrule(), tz=cadence.timezone) == cadence
+    """For all cadences, from_rrule(c.to_rrule(), timezone=c.timezone) == c."""
+    assert Cadence.from_rrule(cadence.to_rrule(), timezone=cadence.timezone) == cadence
 
 
 @given(cadences())
@@ -53,9 +55,11 @@ def test_from_rrule_reads_the_usual_spellings() -> None:
     """An RRULE: prefix, lower case and BYSECOND=0/WKST=MO are fine."""
     c = Cadence.from_rrule(
         "RRULE:freq=weekly;byday=mo,th;byhour=9;byminute=0;bysecond=0;wkst=mo",
-        tz="Europe/London",
+        timezone="Europe/London",
     )
-    assert c == Cadence.weekly(on=("mon", "thu"), at="09:00", tz="Europe/London")
+    assert c == Cadence.weekly(
+        on=("mon", "thu"), time="09:00", timezone="Europe/London"
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,7 +82,7 @@ def test_from_rrule_reads_the_usual_spellings() -> None:
 def test_from_rrule_refuses_what_it_cannot_keep(rule: str, words: str) -> None:
     """Outside the subset: a clear InvalidInputError, never an approximation."""
     with pytest.raises(InvalidInputError, match=words):
-        Cadence.from_rrule(rule, tz="UTC")
+        Cadence.from_rrule(rule, timezone="UTC")
 
 
 @pytest.mark.parametrize(
@@ -90,13 +94,13 @@ def test_from_rrule_refuses_what_it_cannot_keep(rule: str, words: str) -> None:
         ("FREQ=MONTHLY;BYHOUR=9;BYMINUTE=0", "month_days"),
         ("FREQ=MONTHLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", "weekdays"),
         ("FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=1;BYHOUR=9;BYMINUTE=0", "month_days"),
-        ("FREQ=DAILY;INTERVAL=0;BYHOUR=9;BYMINUTE=0", "interval"),
+        ("FREQ=DAILY;INTERVAL=0;BYHOUR=9;BYMINUTE=0", "every"),
     ],
 )
 def test_rules_a_cadence_cannot_be(rule: str, path: str) -> None:
     """Readable rules that make no cadence name the field that is wrong."""
     with pytest.raises(InvalidInputError) as err:
-        Cadence.from_rrule(rule, tz="UTC")
+        Cadence.from_rrule(rule, timezone="UTC")
     assert err.value.path == path
 
 
@@ -109,8 +113,8 @@ def test_rules_a_cadence_cannot_be(rule: str, path: str) -> None:
         ({"times": ()}, "times"),
         ({"times": "9am"}, "times[0]"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
-        ({"interval": 0}, "interval"),
-        ({"interval": True}, "interval"),
+        ({"every": 0}, "every"),
+        ({"every": True}, "every"),
         ({"weekdays": ("funday",)}, "weekdays[0]"),
         ({"frequency": "yearly"}, "frequency"),
         ({"month_days": (0,)}, "month_days[0]"),
@@ -131,14 +135,17 @@ def test_bad_fields_name_themselves(kwargs: dict[str, object], path: str) -> Non
 
 def test_per_week() -> None:
     """Nominal check-ins per week for each shape."""
-    assert Cadence.daily(at="09:00", tz="UTC").per_week == 7
-    assert Cadence.daily(at="09:00", on="mon-fri", tz="UTC").per_week == 5
+    assert Cadence.daily(time="09:00", timezone="UTC").per_week == 7
+    assert Cadence.daily(time="09:00", on="mon-fri", timezone="UTC").per_week == 5
     assert (
-        Cadence.weekly(on="mon", at=("09:00", "21:00"), tz="UTC", every=2).per_week == 1
+        Cadence.weekly(
+            on="mon", time=("09:00", "21:00"), timezone="UTC", every=2
+        ).per_week
+        == 1
     )
-    assert Cadence.monthly(day=1, at="09:00", tz="UTC").per_week == pytest.approx(
-        12 / (365.2425 / 7)
-    )
+    assert Cadence.monthly(
+        day=1, time="09:00", timezone="UTC"
+    ).per_week == pytest.approx(12 / (365.2425 / 7))
 
 
 def test_a_common_slot_becomes_a_weekly_cadence_in_either_partners_zone() -> None:
@@ -181,7 +188,7 @@ def test_a_group_meeting_becomes_a_weekly_cadence() -> None:
         meets=["mon 19:00-20:30", "thu 19:00-20:00"],
     )
     cadence = Cadence.for_group(group, every=2)
-    assert (cadence.timezone, cadence.interval) == ("Europe/Paris", 2)
+    assert (cadence.timezone, cadence.every) == ("Europe/Paris", 2)
     assert (
         cadence.to_rrule() == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;BYHOUR=19;BYMINUTE=0"
     )

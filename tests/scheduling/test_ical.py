@@ -25,7 +25,7 @@ def expand(text: str, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]
 
 
 @given(
-    cadences(zones=timezones(tricky_only=True), max_interval=3),
+    cadences(zones=timezones(tricky_only=True), max_every=3),
     aware_datetimes(
         min_value=dt.datetime(2005, 1, 1),  # noqa: DTZ001 - hypothesis bounds are naive
         max_value=dt.datetime(2035, 1, 1),  # noqa: DTZ001
@@ -34,12 +34,14 @@ def expand(text: str, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]
     st.lists(st.dates(dt.date(2005, 1, 1), dt.date(2037, 1, 1)), max_size=5),
 )
 def test_export_expands_to_occurrences(
-    cadence: Cadence, start: dt.datetime, days: int, skip: list[dt.date]
+    cadence: Cadence, start: dt.datetime, days: int, days_off: list[dt.date]
 ) -> None:
     """For all cadences: recurring-ical-events expands to_ical to occurrences(...)."""
     until = pendulum.instance(start).add(days=days)
-    expected = list(occurrences(cadence, start=start, until=until, skip=skip))
-    text = to_ical(cadence, start=start, summary="Check-in", until=until, skip=skip)
+    expected = list(occurrences(cadence, start=start, until=until, days_off=days_off))
+    text = to_ical(
+        cadence, start=start, summary="Check-in", until=until, days_off=days_off
+    )
     got = expand(text, start - dt.timedelta(days=1), until + dt.timedelta(days=1))
     assert [t.astimezone(dt.UTC) for t in got] == [
         t.in_timezone("UTC") for t in expected
@@ -48,13 +50,15 @@ def test_export_expands_to_occurrences(
 
 def test_export_has_the_parts_calendars_need() -> None:
     """VCALENDAR with VERSION/PRODID; VEVENT with UID, DTSTAMP, TZID, UNTIL in UTC."""
-    weekly = Cadence.weekly(on=("mon", "thu"), at="09:00", tz="America/New_York")
+    weekly = Cadence.weekly(
+        on=("mon", "thu"), time="09:00", timezone="America/New_York"
+    )
     text = to_ical(
         weekly,
         start=pendulum.datetime(2024, 3, 1),
         summary="Check-in",
         until=pendulum.datetime(2024, 6, 1, tz="America/New_York"),
-        skip=[dt.date(2024, 3, 11)],
+        days_off=[dt.date(2024, 3, 11)],
     )
     calendar: Any = icalendar.Calendar.from_ical(text)
     event: Any = calendar.walk("VEVENT")[0]
@@ -71,13 +75,13 @@ def test_export_has_the_parts_calendars_need() -> None:
         start=pendulum.datetime(2024, 3, 1),
         summary="Check-in",
         until=pendulum.datetime(2024, 6, 1, tz="America/New_York"),
-        skip=[dt.date(2024, 3, 11)],
+        days_off=[dt.date(2024, 3, 11)],
     )
 
 
 def test_open_ended_export() -> None:
     """Without until the rule runs on; zone rules are included for ten years."""
-    daily = Cadence.daily(at="08:00", tz="Europe/London")
+    daily = Cadence.daily(time="08:00", timezone="Europe/London")
     text = to_ical(daily, start=pendulum.datetime(2024, 1, 1), summary="Morning")
     assert "UNTIL" not in text
     assert "RRULE:FREQ=DAILY;BYMINUTE=0;BYHOUR=8" in text
@@ -94,7 +98,7 @@ def test_open_ended_export() -> None:
 )
 def test_bad_input(kwargs: dict[str, object], path: str) -> None:
     """Bad arguments name themselves."""
-    daily = Cadence.daily(at="08:00", tz="Europe/London")
+    daily = Cadence.daily(time="08:00", timezone="Europe/London")
     options: dict[str, object] = {
         "start": pendulum.datetime(2024, 1, 1),
         "summary": "Check-in",
@@ -107,6 +111,6 @@ def test_bad_input(kwargs: dict[str, object], path: str) -> None:
 
 def test_a_rule_that_never_occurs_cannot_be_exported() -> None:
     """An empty series has no DTSTART to write."""
-    never = Cadence.monthly(day=30, every=12, at="09:00", tz="UTC")
+    never = Cadence.monthly(day=30, every=12, time="09:00", timezone="UTC")
     with pytest.raises(InvalidInputError, match="cadence"):
         to_ical(never, start=pendulum.datetime(2024, 2, 1), summary="Never")

@@ -30,7 +30,7 @@ def texts(items: object) -> list[str]:
 
 def test_gap_time_moves_forward_by_the_gap_not_back() -> None:
     """New York 02:30 on 10 March 2024 does not exist: it is 03:30 EDT, never 01:30."""
-    daily = Cadence.daily(at="02:30", tz="America/New_York")
+    daily = Cadence.daily(time="02:30", timezone="America/New_York")
     got = texts(
         occurrences(daily, start=local("America/New_York", 2024, 3, 9), count=3)
     )
@@ -43,7 +43,7 @@ def test_gap_time_moves_forward_by_the_gap_not_back() -> None:
 
 def test_ambiguous_time_is_the_first_occurrence() -> None:
     """01:30 on 3 November 2024 happens twice in New York: the first (EDT) is the one."""
-    daily = Cadence.daily(at="01:30", tz="America/New_York")
+    daily = Cadence.daily(time="01:30", timezone="America/New_York")
     (first,) = occurrences(
         daily,
         start=local("America/New_York", 2024, 11, 3),
@@ -59,7 +59,7 @@ def test_ambiguous_time_is_the_first_occurrence() -> None:
 
 def test_two_times_that_meet_in_a_gap_give_one_checkin() -> None:
     """02:30 moves to 03:30 on the spring-forward day, where 03:30 already is: one check-in."""
-    daily = Cadence.daily(at=("02:30", "03:30"), tz="America/New_York")
+    daily = Cadence.daily(time=("02:30", "03:30"), timezone="America/New_York")
     got = texts(
         occurrences(
             daily,
@@ -72,7 +72,7 @@ def test_two_times_that_meet_in_a_gap_give_one_checkin() -> None:
 
 def test_apia_skipped_day_gives_no_duplicate() -> None:
     """Pacific/Apia skipped 30 December 2011: a daily 09:00 has one check-in on the 31st."""
-    daily = Cadence.daily(at="09:00", tz="Pacific/Apia")
+    daily = Cadence.daily(time="09:00", timezone="Pacific/Apia")
     got = texts(
         occurrences(
             daily,
@@ -89,7 +89,7 @@ def test_apia_skipped_day_gives_no_duplicate() -> None:
 
 def test_lord_howe_shifts_by_thirty_minutes() -> None:
     """Australia/Lord_Howe springs forward 02:00 -> 02:30: 02:15 becomes 02:45."""
-    daily = Cadence.daily(at="02:15", tz="Australia/Lord_Howe")
+    daily = Cadence.daily(time="02:15", timezone="Australia/Lord_Howe")
     got = texts(
         occurrences(daily, start=local("Australia/Lord_Howe", 2024, 10, 5), count=3)
     )
@@ -102,7 +102,7 @@ def test_lord_howe_shifts_by_thirty_minutes() -> None:
 
 def test_lord_howe_ambiguous_half_hour_is_the_first() -> None:
     """On 7 April 2024, 01:45 happens twice on Lord Howe; the first is +11:00."""
-    daily = Cadence.daily(at="01:45", tz="Australia/Lord_Howe")
+    daily = Cadence.daily(time="01:45", timezone="Australia/Lord_Howe")
     got = texts(
         occurrences(daily, start=local("Australia/Lord_Howe", 2024, 4, 7), count=1)
     )
@@ -111,14 +111,14 @@ def test_lord_howe_ambiguous_half_hour_is_the_first() -> None:
 
 def test_kathmandu_quarter_hour_offset() -> None:
     """Asia/Kathmandu is +05:45: 09:00 local is 03:15 UTC."""
-    weekly = Cadence.weekly(on="mon", at="09:00", tz="Asia/Kathmandu")
+    weekly = Cadence.weekly(on="mon", time="09:00", timezone="Asia/Kathmandu")
     (first,) = occurrences(weekly, start=pendulum.datetime(2024, 1, 1), count=1)
     assert first.in_timezone("UTC") == pendulum.datetime(2024, 1, 1, 3, 15)
 
 
 def test_zone_without_dst_keeps_one_offset_all_year() -> None:
     """Asia/Tokyo has no DST: every weekly check-in in 2024 is at 00:00 UTC."""
-    weekly = Cadence.weekly(on="wed", at="09:00", tz="Asia/Tokyo")
+    weekly = Cadence.weekly(on="wed", time="09:00", timezone="Asia/Tokyo")
     year = occurrences(
         weekly,
         start=pendulum.datetime(2024, 1, 1),
@@ -138,14 +138,14 @@ def test_zone_without_dst_keeps_one_offset_all_year() -> None:
 )
 def test_european_transitions(zone: str, day: dt.date, expected: str) -> None:
     """Berlin's 02:30 gap, London's 01:00 gap (02:30 exists) and fall-back."""
-    daily = Cadence.daily(at="02:30", tz=zone)
+    daily = Cadence.daily(time="02:30", timezone=zone)
     start = local(zone, day.year, day.month, day.day)
     assert texts(occurrences(daily, start=start, count=1)) == [expected]
 
 
 def test_london_ambiguous_time_is_the_first() -> None:
     """01:30 on 27 October 2024 in London is read as BST (+01:00)."""
-    daily = Cadence.daily(at="01:30", tz="Europe/London")
+    daily = Cadence.daily(time="01:30", timezone="Europe/London")
     start = local("Europe/London", 2024, 10, 27)
     assert texts(occurrences(daily, start=start, count=1)) == [
         "2024-10-27 01:30:00+01:00"
@@ -154,7 +154,7 @@ def test_london_ambiguous_time_is_the_first() -> None:
 
 def test_new_york_meeting_in_london_during_the_march_weeks() -> None:
     """A New York 09:00 meeting is 14:00 in London except three March weeks (13:00)."""
-    weekly = Cadence.weekly(on="mon", at="09:00", tz="America/New_York")
+    weekly = Cadence.weekly(on="mon", time="09:00", timezone="America/New_York")
     meetings = occurrences(
         weekly,
         start=local("America/New_York", 2024, 3, 4),
@@ -172,8 +172,8 @@ def test_new_york_meeting_in_london_during_the_march_weeks() -> None:
 
 def test_monthly_rules_skip_days_a_month_lacks() -> None:
     """The 31st skips short months (RFC 5545); -1 is every month's last day."""
-    on_31 = Cadence.monthly(day=31, at="12:00", tz="UTC")
-    last = Cadence.monthly(day=-1, at="12:00", tz="UTC")
+    on_31 = Cadence.monthly(day=31, time="12:00", timezone="UTC")
+    last = Cadence.monthly(day=-1, time="12:00", timezone="UTC")
     start = pendulum.datetime(2024, 1, 1)
     assert [t.month for t in occurrences(on_31, start=start, count=4)] == [1, 3, 5, 7]
     assert [t.day for t in occurrences(last, start=start, count=3)] == [31, 29, 31]
@@ -181,7 +181,7 @@ def test_monthly_rules_skip_days_a_month_lacks() -> None:
 
 def test_nth_weekday_of_the_month() -> None:
     """2TU is the second Tuesday; -1FR the last Friday."""
-    c = Cadence.monthly(on=("2tue", "-1fri"), at="18:00", tz="Europe/Berlin")
+    c = Cadence.monthly(on=("2tue", "-1fri"), time="18:00", timezone="Europe/Berlin")
     got = [
         t.date() for t in occurrences(c, start=pendulum.datetime(2024, 2, 1), count=4)
     ]
@@ -195,9 +195,9 @@ def test_nth_weekday_of_the_month() -> None:
 
 def test_a_rule_that_never_occurs_ends() -> None:
     """The 30th of February every year: an empty series, not a hang."""
-    never = Cadence.monthly(day=30, every=12, at="09:00", tz="UTC")
+    never = Cadence.monthly(day=30, every=12, time="09:00", timezone="UTC")
     assert list(occurrences(never, start=pendulum.datetime(2024, 2, 1))) == []
-    daily_never = Cadence.daily(on="tue", every=7, at="09:00", tz="UTC")
+    daily_never = Cadence.daily(on="tue", every=7, time="09:00", timezone="UTC")
     assert list(occurrences(daily_never, start=pendulum.datetime(2024, 1, 1))) == []
     assert (
         next_checkin(
@@ -210,13 +210,13 @@ def test_a_rule_that_never_occurs_ends() -> None:
 
 
 def test_every_time_quiet_under_skip_ends() -> None:
-    """A check-in always inside quiet hours, with policy skip: no check-ins, and it ends."""
-    late = Cadence.daily(at="22:00", tz="Europe/London")
+    """A check-in always inside quiet hours, with quiet="skip": no check-ins, and it ends."""
+    late = Cadence.daily(time="22:00", timezone="Europe/London")
     got = occurrences(
         late,
         start=pendulum.datetime(2024, 1, 1),
         quiet_hours="daily 21:00-23:00",
-        policy="skip",
+        quiet="skip",
     )
     assert list(got) == []
 
@@ -226,7 +226,7 @@ def test_every_time_quiet_under_skip_ends() -> None:
 
 def test_quiet_hours_defer_to_their_end_or_skip() -> None:
     """22:00 inside 21:00-08:00 moves to 08:00 the next morning, or is dropped."""
-    late = Cadence.daily(at="22:00", tz="Europe/London")
+    late = Cadence.daily(time="22:00", timezone="Europe/London")
     start = pendulum.datetime(2024, 3, 29)
     deferred = texts(
         occurrences(late, start=start, count=3, quiet_hours="daily 21:00-08:00")
@@ -242,7 +242,7 @@ def test_quiet_hours_defer_to_their_end_or_skip() -> None:
             start=start,
             count=3,
             quiet_hours="mon-fri 21:00-08:00",
-            policy="skip",
+            quiet="skip",
         )
     )
     assert skipped == [
@@ -258,7 +258,7 @@ def test_a_pairs_quiet_hours_apply_in_each_persons_zone() -> None:
     tko = Member(
         "tko", "action", timezone="Asia/Tokyo", quiet_hours="daily 22:00-07:00"
     )
-    c = Cadence.weekly(on="mon", at="19:00", tz="Europe/London")
+    c = Cadence.weekly(on="mon", time="19:00", timezone="Europe/London")
     (first,) = occurrences(
         c, start=pendulum.datetime(2024, 1, 1), count=1, quiet_hours=[ldn, tko]
     )
@@ -267,7 +267,7 @@ def test_a_pairs_quiet_hours_apply_in_each_persons_zone() -> None:
 
 def test_deferral_onto_a_second_fall_back_hour_keeps_the_instant() -> None:
     """Quiet hours ending at 01:30 on a fall-back night: the second 01:30 is kept."""
-    c = Cadence.daily(at="00:30", tz="America/New_York")
+    c = Cadence.daily(time="00:30", timezone="America/New_York")
     quiet = WeeklyAvailability.parse("sun 00:00-01:30")
     start = local("America/New_York", 2024, 11, 3)
     (first,) = occurrences(c, start=start, count=1, quiet_hours=quiet)
@@ -279,13 +279,13 @@ def test_deferral_onto_a_second_fall_back_hour_keeps_the_instant() -> None:
 
 def test_days_off_are_skipped_even_after_deferral() -> None:
     """A holiday has no check-in, and nothing is moved onto it."""
-    late = Cadence.daily(at="22:00", tz="UTC")
+    late = Cadence.daily(time="22:00", timezone="UTC")
     got = occurrences(
         late,
         start=pendulum.datetime(2024, 1, 1),
         count=2,
         quiet_hours="daily 21:00-08:00",
-        skip=[dt.date(2024, 1, 2), dt.date(2024, 1, 4)],
+        days_off=[dt.date(2024, 1, 2), dt.date(2024, 1, 4)],
     )
     # Mon 22:00 -> Tue 08:00: a day off, dropped. Tue 22:00 is on a day
     # off. Wed 22:00 -> Thu 08:00: off. Thu 22:00: off. Fri 22:00 -> Sat.
@@ -314,8 +314,8 @@ def test_never_in_quiet_hours_never_on_a_day_off_never_twice(
             start=start,
             count=25,
             quiet_hours=quiet,
-            skip=days_off,
-            policy=policy,  # type: ignore[arg-type]
+            days_off=days_off,
+            quiet=policy,  # type: ignore[arg-type]
         )
     )
     instants = [t.in_timezone("UTC") for t in got]
@@ -350,30 +350,34 @@ def test_next_checkin_is_the_first_later_occurrence(
     after = start + dt.timedelta(hours=hours)
     later = (
         t
-        for t in occurrences(cadence, start=start, quiet_hours=quiet, skip=days_off)
+        for t in occurrences(cadence, start=start, quiet_hours=quiet, days_off=days_off)
         if t > after
     )
     expected = next(later, None)
     found = next_checkin(
-        cadence, after=after, start=start, quiet_hours=quiet, skip=days_off
+        cadence, after=after, start=start, quiet_hours=quiet, days_off=days_off
     )
     assert found == expected
 
 
 def test_next_checkin_without_start_for_interval_one() -> None:
     """An every-week cadence needs no start; an every-2-weeks one does."""
-    weekly = Cadence.weekly(on="mon", at="09:00", tz="Europe/Berlin")
+    weekly = Cadence.weekly(on="mon", time="09:00", timezone="Europe/Berlin")
     assert str(next_checkin(weekly, after=pendulum.datetime(2024, 3, 27))) == (
         "2024-04-01 09:00:00+02:00"
     )
-    fortnightly = Cadence.weekly(on="mon", at="09:00", tz="Europe/Berlin", every=2)
+    fortnightly = Cadence.weekly(
+        on="mon", time="09:00", timezone="Europe/Berlin", every=2
+    )
     with pytest.raises(InvalidInputError, match="start"):
         next_checkin(fortnightly, after=pendulum.datetime(2024, 3, 27))
 
 
 def test_next_checkin_twenty_years_on_seeks() -> None:
     """A cadence that began in 2004 answers for 2024 without replaying twenty years."""
-    c = Cadence.weekly(on=("mon", "thu"), at="09:00", tz="America/New_York", every=3)
+    c = Cadence.weekly(
+        on=("mon", "thu"), time="09:00", timezone="America/New_York", every=3
+    )
     start = local("America/New_York", 2004, 1, 5)
     after = pendulum.datetime(2024, 6, 1)
     expected = next(t for t in occurrences(c, start=start) if t > after)
@@ -385,7 +389,7 @@ def test_next_checkin_twenty_years_on_seeks() -> None:
 
 def test_count_until_and_start_bound_the_series() -> None:
     """Count and until cut the series; until is inclusive; nothing before start."""
-    daily = Cadence.daily(at="09:00", tz="UTC")
+    daily = Cadence.daily(time="09:00", timezone="UTC")
     start = pendulum.datetime(2024, 1, 1, 10)  # after Monday's 09:00
     assert texts(occurrences(daily, start=start, count=2)) == [
         "2024-01-02 09:00:00+00:00",
@@ -398,7 +402,7 @@ def test_count_until_and_start_bound_the_series() -> None:
 
 def test_interval_counts_from_the_start_week() -> None:
     """Every 2 weeks counts from the week that holds start (weeks start Monday)."""
-    c = Cadence.weekly(on=("mon", "fri"), at="09:00", tz="UTC", every=2)
+    c = Cadence.weekly(on=("mon", "fri"), time="09:00", timezone="UTC", every=2)
     got = [
         t.date() for t in occurrences(c, start=pendulum.datetime(2024, 1, 3), count=4)
     ]
@@ -412,7 +416,7 @@ def test_interval_counts_from_the_start_week() -> None:
 
 def test_occurrences_is_lazy_for_open_series() -> None:
     """An open-ended series is an iterator: take what you need."""
-    daily = Cadence.daily(at="09:00", tz="UTC")
+    daily = Cadence.daily(time="09:00", timezone="UTC")
     first = list(
         itertools.islice(occurrences(daily, start=pendulum.datetime(2024, 1, 1)), 3)
     )
@@ -428,14 +432,14 @@ def test_occurrences_is_lazy_for_open_series() -> None:
         ({"quiet_hours": "nonsense"}, "quiet_hours"),
         ({"quiet_hours": "daily 00:00-24:00"}, "quiet_hours"),
         ({"quiet_hours": 7}, "quiet_hours"),
-        ({"skip": [dt.datetime(2024, 1, 1, tzinfo=UTC)]}, "skip[0]"),
-        ({"skip": "2024-01-01"}, "skip"),
-        ({"policy": "later"}, "policy"),
+        ({"days_off": [dt.datetime(2024, 1, 1, tzinfo=UTC)]}, "days_off[0]"),
+        ({"days_off": "2024-01-01"}, "days_off"),
+        ({"quiet": "later"}, "quiet"),
     ],
 )
 def test_bad_input_is_refused_when_called(kwargs: dict[str, object], path: str) -> None:
     """Naive datetimes and unreadable options: InvalidInputError naming the field."""
-    daily = Cadence.daily(at="09:00", tz="UTC")
+    daily = Cadence.daily(time="09:00", timezone="UTC")
     options: dict[str, object] = {"start": pendulum.datetime(2024, 1, 1), **kwargs}
     with pytest.raises(InvalidInputError) as err:
         occurrences(daily, **options)  # type: ignore[arg-type]
@@ -444,7 +448,7 @@ def test_bad_input_is_refused_when_called(kwargs: dict[str, object], path: str) 
 
 def test_next_checkin_refuses_naive_and_non_cadence() -> None:
     """next_checkin checks its inputs too."""
-    daily = Cadence.daily(at="09:00", tz="UTC")
+    daily = Cadence.daily(time="09:00", timezone="UTC")
     with pytest.raises(InvalidInputError, match="after"):
         next_checkin(daily, after=dt.datetime(2024, 1, 1))  # noqa: DTZ001
     with pytest.raises(InvalidInputError, match="cadence"):
@@ -467,7 +471,7 @@ def _dateutil_rule(cadence: Cadence, dtstart: dt.datetime) -> du.rrule:
     return du.rrule(
         _DU_FREQ[cadence.frequency],  # type: ignore[arg-type]  # dateutil's Literal
         dtstart=dtstart,
-        interval=cadence.interval,
+        interval=cadence.every,
         wkst=du.MO,
         byweekday=days or None,
         bymonthday=cadence.month_days or None,

@@ -115,7 +115,7 @@ def test_recurring_slot_drifts_for_three_march_weeks() -> None:
         "ada", "action", timezone="America/New_York", availability="mon-fri 08:00-11:00"
     )
     clashes = recurring_slot_conflicts(
-        slot, [ben, ada], weeks=6, timezone="America/New_York"
+        slot, [ben, ada], during=SIX_WEEKS, timezone="America/New_York"
     )
     assert [(str(c.week_of), c.member_id) for c in clashes] == [
         ("2024-03-12", "ben"),
@@ -125,11 +125,14 @@ def test_recurring_slot_drifts_for_three_march_weeks() -> None:
     assert all(c.reason.code == "slot.unavailable" for c in clashes)
     # Kept at 14:00 UTC instead, it fits Ada all along (09:00, then 10:00
     # EDT) and leaves Ben once London moves its clocks on 31 March.
-    in_utc = recurring_slot_conflicts(slot, [ada, ben], weeks=6)
+    in_utc = recurring_slot_conflicts(slot, [ada, ben], during=SIX_WEEKS)
     assert [(str(c.week_of), c.member_id) for c in in_utc] == [
         ("2024-04-02", "ben"),
         ("2024-04-09", "ben"),
     ]
+
+
+SIX_WEEKS = (pendulum.datetime(2024, 3, 4), pendulum.datetime(2024, 4, 15))
 
 
 def test_quiet_hours_conflict_is_named() -> None:
@@ -142,7 +145,9 @@ def test_quiet_hours_conflict_is_named() -> None:
         end=pendulum.datetime(2024, 1, 8, 15),
         timezones={"cy": "Asia/Tokyo"},
     )
-    (clash,) = recurring_slot_conflicts(slot, [night_owl], weeks=1)
+    (clash,) = recurring_slot_conflicts(
+        slot, [night_owl], during=(slot.start, slot.start.add(days=1))
+    )
     assert clash.reason.code == "slot.quiet"
     assert "quiet hours" in clash.reason.message
 
@@ -175,9 +180,13 @@ def test_bad_input_names_the_field(
         common_slots(people, **options)
     assert err.value.path == path
     with pytest.raises(InvalidInputError, match="slot"):
-        recurring_slot_conflicts(BAD, [ADA], weeks=2)
-    with pytest.raises(InvalidInputError, match="weeks"):
-        recurring_slot_conflicts(SLOT, [ADA], weeks=0)
+        recurring_slot_conflicts(BAD, [ADA], during=SIX_WEEKS)
+    with pytest.raises(InvalidInputError, match="during"):
+        recurring_slot_conflicts(SLOT, [ADA], during=(SLOT.end, SLOT.start))
+    with pytest.raises(InvalidInputError, match="during"):
+        recurring_slot_conflicts(
+            SLOT, [ADA], during=(SLOT.start, SLOT.start.add(weeks=521))
+        )
 
 
 SLOT = Slot(

@@ -14,7 +14,7 @@ from peerkit.scheduling._cadence import FREQUENCIES, Cadence, Frequency
 from peerkit.scheduling._ical import to_ical
 from peerkit.scheduling._occurrences import (
     QuietHours,
-    QuietPolicy,
+    QuietRule,
     next_checkin,
     occurrences,
 )
@@ -33,7 +33,7 @@ __all__ = [
     "CheckinStatus",
     "Frequency",
     "QuietHours",
-    "QuietPolicy",
+    "QuietRule",
     "Slot",
     "SlotConflict",
     "adapt_cadence",

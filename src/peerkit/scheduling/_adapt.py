@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import attrs
 
-from peerkit._validate import check_float, check_int, to_float
+from peerkit._validate import (
+    check_float,
+    check_instance,
+    integer,
+    positive,
+    to_float,
+    unit,
+)
 from peerkit.errors import InvalidInputError
-from peerkit.scheduling._cadence import Cadence, _split
+from peerkit.scheduling._cadence import Cadence, split_token
 
 # Weekly shapes from lightest to closest, as offsets from the member's own
 # first weekday, with the number of weeks between them.
@@ -21,20 +27,6 @@ _LADDER: tuple[tuple[tuple[int, ...], int], ...] = (
     ((0, 2, 4), 1),  # three times a week
     ((0, 1, 2, 3, 4, 5, 6), 1),  # every day
 )
-
-
-def _positive(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    number = check_float(attr.name, value, low=0.0, high=100.0)
-    if number <= 0:
-        raise InvalidInputError(attr.name, value, "a number above 0")
-
-
-def _unit(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_float(attr.name, value, low=0.0, high=1.0)
-
-
-def _steps(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=1, maximum=len(_LADDER))
 
 
 @attrs.frozen(kw_only=True)
@@ -61,14 +53,16 @@ class AdaptPolicy:
     """
 
     least_per_week: float = attrs.field(
-        default=0.2, converter=to_float, validator=_positive
+        default=0.2, converter=to_float, validator=positive(100.0)
     )
     most_per_week: float = attrs.field(
-        default=3.0, converter=to_float, validator=_positive
+        default=3.0, converter=to_float, validator=positive(100.0)
     )
-    lighten_below: float = attrs.field(default=0.2, converter=to_float, validator=_unit)
-    tighten_from: float = attrs.field(default=0.4, converter=to_float, validator=_unit)
-    max_steps: int = attrs.field(default=2, validator=_steps)
+    lighten_below: float = attrs.field(
+        default=0.2, converter=to_float, validator=unit()
+    )
+    tighten_from: float = attrs.field(default=0.4, converter=to_float, validator=unit())
+    max_steps: int = attrs.field(default=2, validator=integer(1, len(_LADDER)))
 
     def __attrs_post_init__(self) -> None:
         if self.most_per_week < self.least_per_week:
@@ -93,7 +87,7 @@ def _first_weekday(cadence: Cadence) -> int:
     day that makes it a ladder shape (Sunday), so adapting again keeps the
     member's day; otherwise the first of their days, Monday first.
     """
-    days = sorted({_split(w)[0] for w in cadence.weekdays})
+    days = sorted({split_token(w)[0] for w in cadence.weekdays})
     if not days:
         return 0
 
@@ -114,7 +108,7 @@ def _rungs(cadence: Cadence) -> list[Cadence]:
             frequency="weekly",
             times=cadence.times,
             timezone=cadence.timezone,
-            interval=every,
+            every=every,
             weekdays=tuple(
                 ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(first + o) % 7]
                 for o in offsets
@@ -153,7 +147,7 @@ def adapt_cadence(
 
     Examples:
         >>> from peerkit.scheduling import Cadence
-        >>> weekly = Cadence.weekly(on="wed", at="18:00", tz="Europe/London")
+        >>> weekly = Cadence.weekly(on="wed", time="18:00", timezone="Europe/London")
         >>> str(adapt_cadence(weekly, severity=0.9))
         'every week on Wed, Fri and Sun at 18:00 (Europe/London)'
         >>> str(adapt_cadence(weekly, severity=0.0))
@@ -161,11 +155,9 @@ def adapt_cadence(
 
     Added in 0.1.
     """
-    if not isinstance(cadence, Cadence):
-        raise InvalidInputError("cadence", cadence, "a Cadence")
+    check_instance("cadence", cadence, Cadence, "a Cadence")
     level = check_float("severity", severity, low=0.0, high=1.0)
-    if not isinstance(policy, AdaptPolicy):
-        raise InvalidInputError("policy", policy, "an AdaptPolicy")
+    check_instance("policy", policy, AdaptPolicy, "an AdaptPolicy")
     rungs = _rungs(cadence)
     rates = [r.per_week for r in rungs]
     allowed = [

@@ -12,14 +12,13 @@ import attrs
 
 from peerkit._availability import WEEKDAYS, parse_days
 from peerkit._instants import check_timezone, timezone_field
-from peerkit._validate import check_int
+from peerkit._model import Group
+from peerkit._validate import check_choice, integer
 from peerkit.errors import InvalidInputError
+from peerkit.scheduling._slots import Slot
 
 if TYPE_CHECKING:
     from typing import Self
-
-    from peerkit._model import Group
-    from peerkit.scheduling._slots import Slot
 
 Frequency = Literal["daily", "weekly", "monthly"]
 """How often a cadence's period repeats: ``"daily"``, ``"weekly"`` or ``"monthly"``."""
@@ -29,7 +28,7 @@ FREQUENCIES: tuple[Frequency, ...] = ("daily", "weekly", "monthly")
 
 _RFC_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _RFC_FREQ = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly"}
-_MAX_INTERVAL = 1000
+_MAX_EVERY = 1000
 _WEEKS_PER_MONTH = 365.2425 / 12 / 7
 
 # --- times of day ------------------------------------------------------------
@@ -116,7 +115,7 @@ def _token(value: object) -> str | None:
     return f"{n}{WEEKDAYS[day]}"
 
 
-def _split(value: str) -> tuple[int, int | None]:
+def split_token(value: str) -> tuple[int, int | None]:
     """``"2tue"`` -> ``(1, 2)``; ``"mon"`` -> ``(0, None)``."""
     name = value.lstrip("+-0123456789")
     ordinal = value[: len(value) - len(name)]
@@ -124,7 +123,7 @@ def _split(value: str) -> tuple[int, int | None]:
 
 
 def _token_key(value: str) -> tuple[int, int]:
-    day, n = _split(value)
+    day, n = split_token(value)
     return (day, 0 if n is None else n if n > 0 else 10 - n)
 
 
@@ -147,7 +146,7 @@ def _check_weekdays(_inst: object, attr: attrs.Attribute[Any], value: object) ->
     if not isinstance(value, tuple):
         raise InvalidInputError(attr.name, value, _DAY_HELP)
     for i, v in enumerate(value):
-        if _token(v) != v:
+        if not isinstance(v, str) or _token(v) != v:
             raise InvalidInputError(f"{attr.name}[{i}]", v, _DAY_HELP)
 
 
@@ -179,12 +178,7 @@ def _check_month_days(_inst: object, attr: attrs.Attribute[Any], value: object) 
 
 
 def _check_frequency(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value not in FREQUENCIES:
-        raise InvalidInputError(attr.name, value, "'daily', 'weekly' or 'monthly'")
-
-
-def _check_interval(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=1, maximum=_MAX_INTERVAL)
+    check_choice(attr.name, value, FREQUENCIES)
 
 
 # --- the value ---------------------------------------------------------------
@@ -207,7 +201,7 @@ class Cadence:
             where their hours and minutes combine freely, as RFC 5545's
             BYHOUR and BYMINUTE do).
         timezone: The member's IANA zone the wall times are read in.
-        interval: Every how many days, weeks or months.
+        every: Every how many days, weeks or months (RFC 5545's INTERVAL).
         weekdays: Weekly: the days (``"mon"``, ``"thu"``). Daily: only
             these days (empty for every day). Monthly: ordinal weekdays,
             ``"2tue"`` for the second Tuesday, ``"-1fri"`` for the last
@@ -217,7 +211,9 @@ class Cadence:
             5545 says; use ``-1`` for "the last day".
 
     Examples:
-        >>> cadence = Cadence.weekly(on=("mon", "thu"), at="09:00", tz="Europe/London")
+        >>> cadence = Cadence.weekly(
+        ...     on=("mon", "thu"), time="09:00", timezone="Europe/London"
+        ... )
         >>> str(cadence)
         'every week on Mon and Thu at 09:00 (Europe/London)'
         >>> cadence.to_rrule()
@@ -234,7 +230,7 @@ class Cadence:
         converter=_to_times, validator=_check_times
     )
     timezone: str = timezone_field()
-    interval: int = attrs.field(default=1, validator=_check_interval)
+    every: int = attrs.field(default=1, validator=integer(1, _MAX_EVERY))
     weekdays: tuple[str, ...] = attrs.field(
         default=(), converter=_to_weekdays, validator=_check_weekdays
     )
@@ -243,7 +239,7 @@ class Cadence:
     )
 
     def __attrs_post_init__(self) -> None:
-        ordinal = [w for w in self.weekdays if _split(w)[1] is not None]
+        ordinal = [w for w in self.weekdays if split_token(w)[1] is not None]
         if self.frequency != "monthly":
             if self.month_days:
                 raise InvalidInputError(
@@ -282,26 +278,28 @@ class Cadence:
     def daily(
         cls,
         *,
-        at: str | dt.time | Iterable[str | dt.time],
-        tz: str,
+        time: str | dt.time | Iterable[str | dt.time],
+        timezone: str,
         every: int = 1,
         on: str | Iterable[str] | None = None,
     ) -> Self:
         """
-        Every day (or every *every* days) at *at*.
+        Every day (or every *every* days) at *time*.
 
         Args:
-            at: Local time of day, ``"08:00"``, or several.
-            tz: The member's IANA time zone.
+            time: Local wall time of day, ``"08:00"``, or several.
+            timezone: The member's IANA time zone.
             every: Every how many days.
             on: Only these weekdays (``"mon-fri"``, ``("sat", "sun")``).
 
         Examples:
-            >>> str(Cadence.daily(at="08:00", on="mon-fri", tz="Asia/Kathmandu"))
+            >>> str(
+            ...     Cadence.daily(time="08:00", on="mon-fri", timezone="Asia/Kathmandu")
+            ... )
             'every day on Mon, Tue, Wed, Thu and Fri at 08:00 (Asia/Kathmandu)'
         """
         return cls(
-            frequency="daily", times=at, timezone=tz, interval=every, weekdays=on
+            frequency="daily", times=time, timezone=timezone, every=every, weekdays=on
         )
 
     @classmethod
@@ -309,33 +307,35 @@ class Cadence:
         cls,
         *,
         on: str | Iterable[str],
-        at: str | dt.time | Iterable[str | dt.time],
-        tz: str,
+        time: str | dt.time | Iterable[str | dt.time],
+        timezone: str,
         every: int = 1,
     ) -> Self:
         """
-        Every week (or every *every* weeks) on the given weekdays at *at*.
+        Every week (or every *every* weeks) on the given weekdays at *time*.
 
         Args:
             on: Weekdays: ``"mon"``, ``("mon", "thu")``, ``"mon-fri"``.
-            at: Local time of day, ``"09:00"``, or several.
-            tz: The member's IANA time zone.
+            time: Local wall time of day, ``"09:00"``, or several.
+            timezone: The member's IANA time zone.
             every: Every how many weeks (weeks start on Monday).
 
         Examples:
-            >>> Cadence.weekly(on="tue", at="19:30", every=2, tz="UTC").to_rrule()
+            >>> Cadence.weekly(
+            ...     on="tue", time="19:30", every=2, timezone="UTC"
+            ... ).to_rrule()
             'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;BYHOUR=19;BYMINUTE=30'
         """
         return cls(
-            frequency="weekly", times=at, timezone=tz, interval=every, weekdays=on
+            frequency="weekly", times=time, timezone=timezone, every=every, weekdays=on
         )
 
     @classmethod
     def monthly(
         cls,
         *,
-        at: str | dt.time | Iterable[str | dt.time],
-        tz: str,
+        time: str | dt.time | Iterable[str | dt.time],
+        timezone: str,
         every: int = 1,
         on: str | Iterable[str] | None = None,
         day: int | Iterable[int] | None = None,
@@ -344,22 +344,22 @@ class Cadence:
         Every month on ordinal weekdays (*on*) or days of the month (*day*).
 
         Args:
-            at: Local time of day.
-            tz: The member's IANA time zone.
+            time: Local wall time of day.
+            timezone: The member's IANA time zone.
             every: Every how many months.
             on: ``"2tue"`` (second Tuesday), ``"-1fri"`` (last Friday), or
                 several.
             day: ``1``, ``-1`` (last day), or several.
 
         Examples:
-            >>> str(Cadence.monthly(on="-1fri", at="18:00", tz="Europe/Berlin"))
+            >>> str(Cadence.monthly(on="-1fri", time="18:00", timezone="Europe/Berlin"))
             'every month on the last Fri at 18:00 (Europe/Berlin)'
         """
         return cls(
             frequency="monthly",
-            times=at,
-            timezone=tz,
-            interval=every,
+            times=time,
+            timezone=timezone,
+            every=every,
             weekdays=on,
             month_days=day,
         )
@@ -404,15 +404,13 @@ class Cadence:
             >>> Cadence.for_slot(slot, member_id="ada").to_rrule()
             'FREQ=WEEKLY;BYDAY=TU;BYHOUR=18;BYMINUTE=0'
         """
-        from peerkit.scheduling._slots import Slot  # noqa: PLC0415 - no cycle at import
-
         if not isinstance(slot, Slot):
             raise InvalidInputError("slot", slot, "a Slot")
         start, _ = slot.local(member_id)
         return cls.weekly(
             on=WEEKDAYS[start.weekday()],
-            at=start.time().replace(tzinfo=None),
-            tz=slot.timezones[member_id],
+            time=start.time().replace(tzinfo=None),
+            timezone=slot.timezones[member_id],
             every=every,
         )
 
@@ -442,8 +440,6 @@ class Cadence:
             >>> Cadence.for_group(group).to_rrule()
             'FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=19;BYMINUTE=0'
         """
-        from peerkit._model import Group  # noqa: PLC0415 - keeps the import light
-
         if not isinstance(group, Group):
             raise InvalidInputError("group", group, "a Group")
         windows = group.meets.windows
@@ -457,13 +453,13 @@ class Cadence:
         (start,) = starts
         return cls.weekly(
             on=[WEEKDAYS[d] for d in sorted({w.day for w in windows})],
-            at=dt.time(start // 60, start % 60),
-            tz=group.timezone,
+            time=dt.time(start // 60, start % 60),
+            timezone=group.timezone,
             every=every,
         )
 
     @classmethod
-    def from_rrule(cls, rule: str, *, tz: str) -> Self:
+    def from_rrule(cls, rule: str, *, timezone: str) -> Self:
         """
         Read an RFC 5545 RRULE in the subset a cadence supports.
 
@@ -475,7 +471,7 @@ class Cadence:
 
         Args:
             rule: The rule, with or without a leading ``RRULE:``.
-            tz: The IANA zone the rule's wall times are read in (the
+            timezone: The IANA zone the rule's wall times are read in (the
                 DTSTART's TZID).
 
         Raises:
@@ -485,12 +481,12 @@ class Cadence:
         Examples:
             >>> c = Cadence.from_rrule(
             ...     "FREQ=MONTHLY;BYDAY=2TU;BYHOUR=18;BYMINUTE=30",
-            ...     tz="America/New_York",
+            ...     timezone="America/New_York",
             ... )
             >>> str(c)
             'every month on the 2nd Tue at 18:30 (America/New_York)'
         """
-        check_timezone("tz", tz)
+        check_timezone("timezone", timezone)
         parts = _parse_rule(rule)
         freq = parts.pop("FREQ", None)
         if freq not in _RFC_FREQ:
@@ -532,8 +528,8 @@ class Cadence:
         return cls(
             frequency=_RFC_FREQ[freq],  # type: ignore[arg-type]  # a Frequency
             times=tuple(dt.time(h, m) for h in hours for m in minutes),
-            timezone=tz,
-            interval=interval[0],
+            timezone=timezone,
+            every=interval[0],
             weekdays=days,
             month_days=month_days,
         )
@@ -545,22 +541,24 @@ class Cadence:
         This cadence as an RFC 5545 RRULE value (without the ``RRULE:`` name).
 
         The zone is not part of an RRULE: it goes on the event's DTSTART
-        (see `to_ical`). ``Cadence.from_rrule(c.to_rrule(), tz=c.timezone)``
+        (see `to_ical`). ``Cadence.from_rrule(c.to_rrule(), timezone=c.timezone)``
         gives back *c*.
 
         Examples:
             >>> from peerkit.scheduling import Cadence
             >>> cadence = Cadence.weekly(
-            ...     on=["mon", "thu"], at="18:30", tz="Europe/London", every=2
+            ...     on=["mon", "thu"], time="18:30", timezone="Europe/London", every=2
             ... )
             >>> cadence.to_rrule()
             'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;BYHOUR=18;BYMINUTE=30'
-            >>> Cadence.from_rrule(cadence.to_rrule(), tz="Europe/London") == cadence
+            >>> Cadence.from_rrule(
+            ...     cadence.to_rrule(), timezone="Europe/London"
+            ... ) == cadence
             True
         """
         parts = [f"FREQ={self.frequency.upper()}"]
-        if self.interval != 1:
-            parts.append(f"INTERVAL={self.interval}")
+        if self.every != 1:
+            parts.append(f"INTERVAL={self.every}")
         if self.month_days:
             parts.append("BYMONTHDAY=" + ",".join(map(str, self.month_days)))
         if self.weekdays:
@@ -577,7 +575,7 @@ class Cadence:
         Nominal check-ins per week (a monthly one counts 12 a year).
 
         Examples:
-            >>> Cadence.weekly(on=("mon", "thu"), at="09:00", tz="UTC").per_week
+            >>> Cadence.weekly(on=("mon", "thu"), time="09:00", timezone="UTC").per_week
             2.0
         """
         days: float
@@ -587,13 +585,11 @@ class Cadence:
             days = len(self.weekdays)
         else:
             days = (len(self.weekdays) or len(self.month_days)) / _WEEKS_PER_MONTH
-        return days * len(self.times) / self.interval
+        return days * len(self.times) / self.every
 
     def __str__(self) -> str:
         unit = {"daily": "day", "weekly": "week", "monthly": "month"}[self.frequency]
-        every = (
-            f"every {unit}" if self.interval == 1 else f"every {self.interval} {unit}s"
-        )
+        every = f"every {unit}" if self.every == 1 else f"every {self.every} {unit}s"
         on = ""
         if self.month_days:
             on = " on " + _and([_day_of_month(d) for d in self.month_days])
@@ -646,7 +642,7 @@ def _rfc_day(text: str, rule: str) -> str:
 
 
 def _rfc_token(token: str) -> str:
-    day, n = _split(token)
+    day, n = split_token(token)
     return f"{'' if n is None else n}{_RFC_DAYS[day]}"
 
 
@@ -654,7 +650,7 @@ _ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th"}
 
 
 def _weekday_words(token: str) -> str:
-    day, n = _split(token)
+    day, n = split_token(token)
     name = WEEKDAYS[day].capitalize()
     if n is None:
         return name
@@ -684,7 +680,7 @@ class Plan(NamedTuple):
     """A cadence compiled into integers for the generator."""
 
     frequency: Frequency
-    interval: int
+    every: int
     seconds: tuple[int, ...]  # seconds of the day, sorted
     weekdays: frozenset[int]  # daily filter / weekly days (empty: all)
     nth: tuple[tuple[int, int], ...]  # monthly (ordinal, weekday)
@@ -694,10 +690,10 @@ class Plan(NamedTuple):
 @functools.lru_cache(maxsize=4096)
 def plan(cadence: Cadence) -> Plan:
     """Compile *cadence* (cached: cadences are hashable values)."""
-    days = [_split(w) for w in cadence.weekdays]
+    days = [split_token(w) for w in cadence.weekdays]
     return Plan(
         frequency=cadence.frequency,
-        interval=cadence.interval,
+        every=cadence.every,
         seconds=tuple(t.hour * 3600 + t.minute * 60 for t in cadence.times),
         weekdays=frozenset(d for d, n in days if n is None),
         nth=tuple((n, d) for d, n in days if n is not None),

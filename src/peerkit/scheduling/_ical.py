@@ -15,10 +15,10 @@ from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence, plan
 from peerkit.scheduling._occurrences import (
     check_cadence,
+    check_days_off,
     dates,
     local_date,
     occurrences,
-    skip_dates,
 )
 from peerkit.scheduling._walls import chunk, from_wall, wall_seconds
 
@@ -48,7 +48,7 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     start: dt.datetime,
     summary: str,
     until: dt.datetime | None = None,
-    skip: Iterable[dt.date] = (),
+    days_off: Iterable[dt.date] = (),
     duration: dt.timedelta = dt.timedelta(minutes=30),
     stamp: dt.datetime | None = None,
 ) -> str:
@@ -60,7 +60,7 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     requires, and days off as EXDATEs. Calendar apps import it, and an
     RFC 5545 expansion of it (``recurring-ical-events``, for one) gives
     the instants of ``occurrences(cadence, start=start, until=until,
-    skip=skip)``. One difference RFC 5545 itself makes: where two of the
+    days_off=days_off)``. One difference RFC 5545 itself makes: where two of the
     rule's wall times land on one instant (two times of day meeting in a
     spring-forward gap, or Pacific/Apia's missing 30 December 2011), a
     calendar shows two events at that instant, which `occurrences` gives
@@ -76,14 +76,14 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
         summary: The event's title, e.g. ``"Check-in with your partner"``.
             Keep it member-safe: calendars are often shared.
         until: Last instant of the series (aware), or None for open-ended.
-        skip: Days off, exported as EXDATEs.
+        days_off: Days off, exported as EXDATEs.
         duration: How long each check-in is.
         stamp: The DTSTAMP (when the calendar object was made).
 
     Examples:
         >>> import pendulum
         >>> from peerkit.scheduling import Cadence
-        >>> weekly = Cadence.weekly(on="mon", at="09:00", tz="Europe/London")
+        >>> weekly = Cadence.weekly(on="mon", time="09:00", timezone="Europe/London")
         >>> text = to_ical(
         ...     weekly,
         ...     start=pendulum.datetime(2024, 3, 4),
@@ -102,7 +102,7 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     first = as_instant("start", start)
     check_str("summary", summary)
     last = None if until is None else as_instant("until", until)
-    days_off = skip_dates(skip)
+    off = check_days_off(days_off)
     if not isinstance(duration, dt.timedelta) or duration <= dt.timedelta(0):
         raise InvalidInputError("duration", duration, "a positive timedelta")
     made = first if stamp is None else as_instant("stamp", stamp)
@@ -126,13 +126,13 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     event.add("dtstart", wall.replace(tzinfo=tz))
     event.add("duration", duration)
     event.add("rrule", icalendar.vRecur.from_ical(rule))
-    if days_off:
-        off = [
+    if off:
+        skipped = [
             t
-            for t in occurrences(cadence, start=first, until=_before(last, days_off))
-            if dt.date(t.year, t.month, t.day) in days_off
+            for t in occurrences(cadence, start=first, until=_before(last, off))
+            if dt.date(t.year, t.month, t.day) in off
         ]
-        if off:
+        if skipped:
             event.add(
                 "exdate",
                 [
@@ -146,7 +146,7 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
                         tzinfo=tz,
                         fold=t.fold,
                     )
-                    for t in off
+                    for t in skipped
                 ],
             )
     calendar = icalendar.Calendar()
@@ -164,8 +164,8 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
 def _before(last: dt.datetime | None, days_off: frozenset[dt.date]) -> dt.datetime:
     """Where to stop looking for check-ins on days off."""
     latest = max(days_off) + dt.timedelta(days=2)
-    check_date("skip", latest)
+    check_date("days_off", latest)
     bound = as_instant(
-        "skip", dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC)
+        "days_off", dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC)
     )
     return bound if last is None else min(bound, last)

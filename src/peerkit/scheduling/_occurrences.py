@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import functools
 import heapq
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from typing import Literal
 
 import pendulum
 
-from peerkit._availability import WeeklyAvailability, Window, materialize
+from peerkit._availability import WeeklyAvailability
 from peerkit._instants import MAX_DATE, as_instant, check_date, micros, zone
-from peerkit._intervals import merge_spans
 from peerkit._model import Member
-from peerkit._validate import check_int
+from peerkit._validate import check_choice, check_instance, check_int
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence, Plan, plan
-from peerkit.scheduling._walls import (
-    EPOCH_ORDINAL,
-    chunk,
-    utc_offset,
+from peerkit.scheduling._quiet import (
+    QuietSpans,
+    Source,
+    never_allowed,
+    quiet_end,
+    quiet_sources,
 )
+from peerkit.scheduling._walls import EPOCH_ORDINAL, chunk, utc_offset
 
-QuietPolicy = Literal["defer", "skip"]
-"""What a check-in inside quiet hours does: move to their end, or drop."""
+QuietRule = Literal["defer", "skip"]
+"""What a check-in inside quiet hours does: ``"defer"`` to their end, or ``"skip"``."""
+
+QUIET_RULES: tuple[QuietRule, ...] = ("defer", "skip")
 
 QuietHours = WeeklyAvailability | str | Iterable[str] | Member | Iterable[Member] | None
 """Quiet hours as `occurrences` takes them; see its *quiet_hours* argument."""
@@ -33,130 +35,29 @@ QuietHours = WeeklyAvailability | str | Iterable[str] | Member | Iterable[Member
 _DAY = 86_400
 _WEEK = 7 * _DAY
 _US = 1_000_000
-# A series whose every check-in for this many in a row falls in quiet hours
-# (with nowhere to move it) has no free check-in left: quiet hours repeat
-# weekly, so the pattern would only repeat.
-_GIVE_UP = 20_000
 # Months in the Gregorian 400-year cycle: a monthly pattern that is empty
 # for this many periods in a row is empty for ever.
 _MONTH_CYCLE = 4800
 
 # --- inputs ------------------------------------------------------------------
 
-Source = tuple[tuple[Window, ...], str]
 
-
-def quiet_sources(
-    value: object, timezone: str, path: str = "quiet_hours"
-) -> tuple[Source, ...]:
-    """Quiet windows as ``(windows, zone)`` pairs, however they were given."""
-    if value is None:
-        return ()
-    if isinstance(value, Member):
-        items: list[Any] = [value]
-    elif isinstance(value, (WeeklyAvailability, str)):
-        items = [value]
-    elif isinstance(value, Iterable) and not isinstance(value, (bytes, dict)):
-        items = list(value)
-        if items and all(isinstance(v, str) for v in items):
-            items = [items]
-    else:
-        items = [value]
-    sources = [
-        _source(item, timezone, path if len(items) == 1 else f"{path}[{i}]")
-        for i, item in enumerate(items)
-    ]
-    return tuple(sorted({s for s in sources if s[0]}))
-
-
-def _source(item: object, timezone: str, where: str) -> Source:
-    if isinstance(item, Member):
-        windows, tz = item.quiet_hours.windows, item.timezone
-    elif isinstance(item, WeeklyAvailability):
-        windows, tz = item.windows, timezone
-    elif isinstance(item, (str, list, tuple)):
-        try:
-            windows, tz = WeeklyAvailability.parse(item).windows, timezone
-        except InvalidInputError as exc:
-            raise InvalidInputError(
-                where + exc.path.removeprefix("specs"), exc.value, exc.expected
-            ) from None
-    else:
-        raise InvalidInputError(
-            where,
-            item,
-            "quiet hours: a WeeklyAvailability, specs such as "
-            "'daily 21:00-08:00', or Members (their own quiet hours)",
-        )
-    if sum(w.minutes for w in windows) >= 7 * 1440:
-        raise InvalidInputError(
-            where, item, "quiet hours that leave some time free each week"
-        )
-    return windows, tz
-
-
-def check_policy(value: object) -> QuietPolicy:
-    """Return *value* if it is a quiet-hours policy."""
-    if value not in ("defer", "skip"):
-        raise InvalidInputError("policy", value, "'defer' or 'skip'")
-    return value  # checked by the comparison above
-
-
-def skip_dates(value: object) -> frozenset[dt.date]:
+def check_days_off(value: object) -> frozenset[dt.date]:
     """Days off as a frozenset of dates."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise InvalidInputError("skip", value, "an iterable of dates (days off)")
-    return frozenset(check_date(f"skip[{i}]", d) for i, d in enumerate(value))
+        raise InvalidInputError("days_off", value, "an iterable of dates (days off)")
+    return frozenset(check_date(f"days_off[{i}]", d) for i, d in enumerate(value))
 
 
 def check_cadence(value: object) -> Cadence:
     """Return *value* if it is a Cadence."""
-    if not isinstance(value, Cadence):
-        raise InvalidInputError("cadence", value, "a Cadence")
-    return value
+    return check_instance("cadence", value, Cadence, "a Cadence")
 
 
 def local_date(instant: pendulum.DateTime, timezone: str) -> dt.date:
     """The calendar date of an instant in *timezone*."""
     local = instant.in_timezone(zone(timezone))
     return dt.date(local.year, local.month, local.day)
-
-
-# --- quiet hours as instants ---------------------------------------------------
-
-
-@functools.lru_cache(maxsize=16384)
-def _quiet_week(sources: tuple[Source, ...], week: int) -> tuple[list[int], list[int]]:
-    """Quiet spans (UTC seconds) around UTC week number *week*, merged."""
-    lo = (week * _WEEK - 2 * _DAY) * _US
-    hi = (week * _WEEK + _WEEK + 9 * _DAY) * _US
-    spans = merge_spans(
-        span for windows, tz in sources for span in materialize(windows, tz, lo, hi)
-    )
-    return [s // _US for s, _ in spans], [e // _US for _, e in spans]
-
-
-def quiet_end(
-    sources: tuple[Source, ...],
-    utc: int,
-    weeks: dict[int, tuple[list[int], list[int]]],
-) -> int | None:
-    """
-    None if *utc* is outside quiet hours, else when its quiet span ends.
-
-    -1 means the span runs past the look-ahead: no free time near it.
-    *weeks* caches this series' quiet spans by week.
-    """
-    week = utc // _WEEK
-    spans = weeks.get(week)
-    if spans is None:
-        spans = weeks[week] = _quiet_week(sources, week)
-    starts, ends = spans
-    i = bisect.bisect_right(starts, utc) - 1
-    if i < 0 or utc >= ends[i]:
-        return None
-    end = ends[i]
-    return -1 if end >= week * _WEEK + _WEEK + 9 * _DAY else end
 
 
 # --- dates of a plan -----------------------------------------------------------
@@ -201,7 +102,7 @@ def _monthly(p: Plan, anchor: dt.date, begin: dt.date) -> Iterator[dt.date]:
     period = _first_period(
         anchor.year * 12 + anchor.month - 1,
         begin.year * 12 + begin.month - 1,
-        p.interval,
+        p.every,
     )
     empty = 0
     while period // 12 <= MAX_DATE.year:
@@ -210,13 +111,13 @@ def _monthly(p: Plan, anchor: dt.date, begin: dt.date) -> Iterator[dt.date]:
         if empty > _MONTH_CYCLE:
             return
         yield from found
-        period += p.interval
+        period += p.every
 
 
 def _weekly(p: Plan, anchor: dt.date, begin: dt.date) -> Iterator[dt.date]:
     offsets = sorted(p.weekdays)
     week = _first_period(
-        (anchor.toordinal() - 1) // 7, (begin.toordinal() - 1) // 7, p.interval
+        (anchor.toordinal() - 1) // 7, (begin.toordinal() - 1) // 7, p.every
     )
     last = MAX_DATE.toordinal()
     while week * 7 + 1 <= last:
@@ -224,11 +125,11 @@ def _weekly(p: Plan, anchor: dt.date, begin: dt.date) -> Iterator[dt.date]:
             ordinal = week * 7 + 1 + offset
             if ordinal <= last:
                 yield dt.date.fromordinal(ordinal)
-        week += p.interval
+        week += p.every
 
 
 def _daily(p: Plan, anchor: dt.date, begin: dt.date) -> Iterator[dt.date]:
-    day = _first_period(anchor.toordinal(), begin.toordinal(), p.interval)
+    day = _first_period(anchor.toordinal(), begin.toordinal(), p.every)
     last = MAX_DATE.toordinal()
     empty = 0
     while day <= last:
@@ -240,87 +141,151 @@ def _daily(p: Plan, anchor: dt.date, begin: dt.date) -> Iterator[dt.date]:
             empty += 1
             if empty > 7:  # the pattern repeats within 7 periods
                 return
-        day += p.interval
+        day += p.every
 
 
 # --- the series ----------------------------------------------------------------
 
+Item = tuple[int, int, int]
+"""A check-in: UTC second, the wall second shown, and its fold (1: the repeat)."""
 
-def series(  # noqa: C901, PLR0912, PLR0913, PLR0915 - the hot loop, in one frame
+Placed = tuple[int, Item | None, bool]
+"""A raw check-in's wall second, where it lands (None: dropped), whether it moved."""
+
+
+def series(  # noqa: PLR0913 - the series' whole description, keyword-only
     cadence: Cadence,
     *,
     anchor: dt.date,
     begin: dt.date,
     lower: int | None,
     sources: tuple[Source, ...],
-    skip: frozenset[dt.date],
+    days_off: frozenset[dt.date],
     defer: bool,
-) -> Iterator[tuple[int, int, int]]:
+) -> Iterator[Item]:
     """
-    ``(utc second, shown wall second, fold)`` of each check-in, in order.
+    The check-ins of *cadence* from *begin*'s period on, in order.
 
     Instants are strictly increasing. A raw check-in before *lower* (POSIX
-    microseconds) is not part of the series.
+    microseconds) is not part of the series. A ``"skip"`` series whose every
+    check-in from *begin* on falls in quiet hours is empty at once.
     """
     p = plan(cadence)
-    name = cadence.timezone
+    if not defer and _ruled_out(p, cadence.timezone, sources, anchor, begin):
+        return iter(())
     low = None if lower is None else -(-lower // _US)
-    heap: list[tuple[int, int, int]] = []
-    quiet_weeks: dict[int, tuple[list[int], list[int]]] = {}
-    last = None
-    year, readings = 0, chunk(name, anchor.year)
-    dropped = 0
+    readings = _readings(cadence.timezone, p, anchor, begin)
+    placed = _placed(
+        readings,
+        timezone=cadence.timezone,
+        low=low,
+        sources=sources,
+        days_off=days_off,
+        defer=defer,
+    )
+    return _once(_in_order(placed))
+
+
+def _ruled_out(
+    p: Plan,
+    timezone: str,
+    sources: tuple[Source, ...],
+    anchor: dt.date,
+    begin: dt.date,
+) -> bool:
+    """Whether quiet hours drop every check-in from *begin* on (closed form)."""
+    since = (begin.toordinal() - EPOCH_ORDINAL - 2) * _DAY
+    return never_allowed(
+        landing_weekdays(p, anchor), p.seconds, timezone, sources, since
+    )
+
+
+def landing_weekdays(p: Plan, anchor: dt.date) -> frozenset[int]:
+    """Every weekday (0 Monday) a check-in of *p* phased at *anchor* can fall on."""
+    if p.frequency == "weekly":
+        return p.weekdays
+    if p.frequency == "monthly":
+        return frozenset(range(7))
+    reached = {(anchor.weekday() + k * p.every) % 7 for k in range(7)}
+    return frozenset(reached & p.weekdays if p.weekdays else reached)
+
+
+def _readings(
+    timezone: str, p: Plan, anchor: dt.date, begin: dt.date
+) -> Iterator[tuple[int, int, int]]:
+    """``(wall second, UTC second, shown wall second)`` of each raw check-in."""
+    year, table = 0, chunk(timezone, anchor.year)
     for date in dates(p, anchor, begin):
         if date.year != year:
-            year, readings = date.year, chunk(name, date.year)
+            year, table = date.year, chunk(timezone, date.year)
         base = (date.toordinal() - EPOCH_ORDINAL) * _DAY
         for second in p.seconds:
             wall = base + second
-            utc, shown = readings.read(wall)
-            # Anything earlier than a day before this wall time is final:
-            # every later check-in comes after it.
-            while heap and heap[0][0] < wall - _DAY:
-                item = heapq.heappop(heap)
-                if last is None or item[0] > last:
-                    last = item[0]
-                    yield item
-            if low is not None and utc < low:
+            utc, shown = table.read(wall)
+            yield wall, utc, shown
+
+
+def _placed(  # noqa: PLR0913 - the rules a raw check-in meets, keyword-only
+    readings: Iterator[tuple[int, int, int]],
+    *,
+    timezone: str,
+    low: int | None,
+    sources: tuple[Source, ...],
+    days_off: frozenset[dt.date],
+    defer: bool,
+) -> Iterator[Placed]:
+    """Each raw check-in past the start, days off and quiet hours: kept or moved."""
+    quiet_weeks: dict[int, QuietSpans] = {}
+    for wall, utc, shown in readings:
+        if (low is not None and utc < low) or (
+            days_off and _date_of(shown) in days_off
+        ):
+            yield wall, None, False
+            continue
+        item, moved = (utc, shown, 0), shown != wall
+        end = quiet_end(sources, utc, quiet_weeks) if sources else None
+        if end is not None:
+            if not defer or end < 0:
+                yield wall, None, False
                 continue
-            if skip and _date_of(shown) in skip:
-                dropped = 0
+            item, moved = _moved(timezone, end), True
+            if days_off and _date_of(item[1]) in days_off:
+                yield wall, None, False
                 continue
-            displaced = shown != wall
-            item = (utc, shown, 0)
-            if sources:
-                end = quiet_end(sources, utc, quiet_weeks)
-                if end is not None:
-                    if not defer or end < 0:
-                        dropped += 1
-                        if dropped > _GIVE_UP:
-                            return
-                        continue
-                    item = _moved(name, end)
-                    if skip and _date_of(item[1]) in skip:
-                        dropped = 0
-                        continue
-                    displaced = True
-            dropped = 0
-            if displaced:
-                heapq.heappush(heap, item)
-                continue
-            while heap and heap[0][0] <= utc:
-                popped = heapq.heappop(heap)
-                if last is None or popped[0] > last:
-                    last = popped[0]
-                    yield popped
-            if last is None or utc > last:
-                last = utc
-                yield item
+        yield wall, item, moved
+
+
+def _in_order(placed: Iterator[Placed]) -> Iterator[Item]:
+    """
+    The placed check-ins by instant.
+
+    A moved check-in waits in a heap until nothing later in wall order can
+    come before it: anything earlier than a day before the current wall
+    time is final.
+    """
+    heap: list[Item] = []
+    for wall, item, moved in placed:
+        while heap and heap[0][0] < wall - _DAY:
+            yield heapq.heappop(heap)
+        if item is None:
+            continue
+        if moved:
+            heapq.heappush(heap, item)
+            continue
+        while heap and heap[0][0] <= item[0]:
+            yield heapq.heappop(heap)
+        yield item
     while heap:
-        popped = heapq.heappop(heap)
-        if last is None or popped[0] > last:
-            last = popped[0]
-            yield popped
+        yield heapq.heappop(heap)
+
+
+def _once(items: Iterator[Item]) -> Iterator[Item]:
+    """Each instant once: two rules that land on one instant give one check-in."""
+    last = None
+    for item in items:
+        if last is None or item[0] > last:
+            last = item[0]
+            yield item
 
 
 def _date_of(wall: int) -> dt.date:
@@ -362,8 +327,8 @@ def occurrences(  # noqa: PLR0913 - the domain input plus keyword-only options
     until: dt.datetime | None = None,
     count: int | None = None,
     quiet_hours: QuietHours = None,
-    skip: Iterable[dt.date] = (),
-    policy: QuietPolicy = "defer",
+    days_off: Iterable[dt.date] = (),
+    quiet: QuietRule = "defer",
 ) -> Iterator[pendulum.DateTime]:
     """
     The check-ins of *cadence* from *start*, lazily, in the member's time.
@@ -388,11 +353,11 @@ def occurrences(  # noqa: PLR0913 - the domain input plus keyword-only options
             one or more `peerkit.Member` values whose own ``quiet_hours``
             apply in their own zones (a pair's shared check-in respects
             both). Never an occurrence inside them.
-        skip: Days off (holidays, a snooze): local dates in the cadence's
+        days_off: Days off (holidays, a snooze): local dates in the cadence's
             zone on which no check-in happens. A check-in moved by quiet
             hours onto a day off is dropped too.
-        policy: ``"defer"`` moves a check-in that falls in quiet hours to
-            the moment they end; ``"skip"`` drops it.
+        quiet: What a check-in inside quiet hours does (a `QuietRule`):
+            ``"defer"`` moves it to the moment they end; ``"skip"`` drops it.
 
     Raises:
         peerkit.errors.InvalidInputError: On a naive or out-of-range
@@ -401,7 +366,7 @@ def occurrences(  # noqa: PLR0913 - the domain input plus keyword-only options
 
     Examples:
         >>> import pendulum
-        >>> weekly = Cadence.weekly(on="sun", at="02:30", tz="America/New_York")
+        >>> weekly = Cadence.weekly(on="sun", time="02:30", timezone="America/New_York")
         >>> start = pendulum.datetime(2024, 3, 3, tz="America/New_York")
         >>> [str(t) for t in occurrences(weekly, start=start, count=2)]
         ['2024-03-03 02:30:00-05:00', '2024-03-10 03:30:00-04:00']
@@ -414,8 +379,8 @@ def occurrences(  # noqa: PLR0913 - the domain input plus keyword-only options
     if count is not None:
         check_int("count", count, minimum=0)
     sources = quiet_sources(quiet_hours, cadence.timezone)
-    days_off = skip_dates(skip)
-    defer = check_policy(policy) == "defer"
+    off = check_days_off(days_off)
+    defer = check_choice("quiet", quiet, QUIET_RULES) == "defer"
     anchor = local_date(first, cadence.timezone)
     items = series(
         cadence,
@@ -423,7 +388,7 @@ def occurrences(  # noqa: PLR0913 - the domain input plus keyword-only options
         begin=anchor,
         lower=micros(first),
         sources=sources,
-        skip=days_off,
+        days_off=off,
         defer=defer,
     )
     return _take(items, zone(cadence.timezone), last, count)
@@ -451,8 +416,8 @@ def next_checkin(  # noqa: PLR0913 - the domain input plus keyword-only options
     after: dt.datetime,
     start: dt.datetime | None = None,
     quiet_hours: QuietHours = None,
-    skip: Iterable[dt.date] = (),
-    policy: QuietPolicy = "defer",
+    days_off: Iterable[dt.date] = (),
+    quiet: QuietRule = "defer",
 ) -> pendulum.DateTime | None:
     """
     The first check-in strictly after *after*, found without replaying the series.
@@ -469,8 +434,8 @@ def next_checkin(  # noqa: PLR0913 - the domain input plus keyword-only options
             cadence, whose weeks, days or months count from it; otherwise
             only check-ins before it are left out.
         quiet_hours: As for `occurrences`.
-        skip: As for `occurrences`.
-        policy: As for `occurrences`.
+        days_off: As for `occurrences`.
+        quiet: As for `occurrences`.
 
     Returns:
         The next check-in in the cadence's zone, or None if the series has
@@ -478,7 +443,7 @@ def next_checkin(  # noqa: PLR0913 - the domain input plus keyword-only options
 
     Examples:
         >>> import pendulum
-        >>> weekly = Cadence.weekly(on="mon", at="09:00", tz="Europe/Berlin")
+        >>> weekly = Cadence.weekly(on="mon", time="09:00", timezone="Europe/Berlin")
         >>> str(next_checkin(weekly, after=pendulum.datetime(2024, 3, 27)))
         '2024-04-01 09:00:00+02:00'
 
@@ -487,16 +452,16 @@ def next_checkin(  # noqa: PLR0913 - the domain input plus keyword-only options
     check_cadence(cadence)
     moment = as_instant("after", after)
     first = None if start is None else as_instant("start", start)
-    if first is None and cadence.interval > 1:
+    if first is None and cadence.every > 1:
         raise InvalidInputError(
             "start",
             None,
-            f"the series' start: an every-{cadence.interval} cadence counts its "
+            f"the series' start: an every-{cadence.every} cadence counts its "
             "periods from it",
         )
     sources = quiet_sources(quiet_hours, cadence.timezone)
-    days_off = skip_dates(skip)
-    defer = check_policy(policy) == "defer"
+    off = check_days_off(days_off)
+    defer = check_choice("quiet", quiet, QUIET_RULES) == "defer"
     # Look back far enough for a check-in moved forward past *after* by a
     # gap (at most a day) or by quiet hours (under a week).
     back = 9 if sources and defer else 2
@@ -511,7 +476,7 @@ def next_checkin(  # noqa: PLR0913 - the domain input plus keyword-only options
         begin=begin,
         lower=None if first is None else micros(first),
         sources=sources,
-        skip=days_off,
+        days_off=off,
         defer=defer,
     )
     for item in items:

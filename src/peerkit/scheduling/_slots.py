@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -12,6 +12,8 @@ import pendulum
 from peerkit._availability import materialize
 from peerkit._explain import Reason
 from peerkit._instants import (
+    MAX_DATE,
+    MIN_DATE,
     as_instant,
     check_date,
     check_timezone,
@@ -22,16 +24,22 @@ from peerkit._instants import (
     to_utc,
     zone,
 )
-from peerkit._intervals import intersect_spans, merge_spans, week_bounds
-from peerkit._model import Member
+from peerkit._intervals import (
+    Interval,
+    Period,
+    as_period,
+    intersect_spans,
+    merge_spans,
+    week_bounds,
+)
+from peerkit._model import Cohort, Member, as_members
 from peerkit._validate import (
-    check_int,
-    check_str,
+    check_instance,
     instance,
     instant,
     str_map,
+    string,
     to_str_map,
-    unique_by_id,
 )
 from peerkit.errors import InvalidInputError
 
@@ -173,7 +181,10 @@ class SlotConflict:
         ...     start=start, end=start.add(hours=1), timezones={"ben": ben.timezone}
         ... )
         >>> conflicts = recurring_slot_conflicts(
-        ...     slot, [ben], weeks=2, timezone="America/New_York"
+        ...     slot,
+        ...     [ben],
+        ...     during=(start, start.add(weeks=1, days=1)),
+        ...     timezone="America/New_York",
         ... )
         >>> [(str(c.week_of), c.member_id, c.reason.code) for c in conflicts]
         [('2024-03-12', 'ben', 'slot.unavailable')]
@@ -182,14 +193,14 @@ class SlotConflict:
     """
 
     week_of: dt.date = attrs.field(validator=instance(dt.date, "a date"))
-    member_id: str = attrs.field(validator=lambda _i, a, v: check_str(a.name, v))
+    member_id: str = attrs.field(validator=string())
     start: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
     end: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
     reason: Reason = attrs.field(validator=instance(Reason, "a Reason"))
 
 
 def _members(value: object) -> list[Member]:
-    people = unique_by_id("members", value, Member, "a Member")
+    people = as_members("members", value)
     if not people:
         raise InvalidInputError("members", value, "at least one Member")
     return sorted(people, key=lambda m: m.id)
@@ -236,7 +247,7 @@ def _intersect_all(lists: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
 
 
 def common_slots(  # noqa: PLR0913 - the domain input plus keyword-only options
-    members: Iterable[Member],
+    members: Iterable[Member] | Cohort,
     *,
     duration: dt.timedelta,
     week_of: dt.date,
@@ -253,7 +264,8 @@ def common_slots(  # noqa: PLR0913 - the domain input plus keyword-only options
     every *step*; the result is sorted by start.
 
     Args:
-        members: The people who would meet (any order, unique ids).
+        members: The people who would meet (any order, unique ids), or a
+            `Cohort` (all its members).
         duration: How long the meeting is.
         week_of: Any date in the week: the UTC Monday-00:00-to-Monday week
             holding it, the same reference week partner matching uses.
@@ -317,9 +329,9 @@ def common_slots(  # noqa: PLR0913 - the domain input plus keyword-only options
 
 def recurring_slot_conflicts(
     slot: Slot,
-    members: Iterable[Member],
+    members: Iterable[Member] | Cohort,
     *,
-    weeks: int,
+    during: Period,
     timezone: str | None = None,
 ) -> tuple[SlotConflict, ...]:
     """
@@ -329,13 +341,15 @@ def recurring_slot_conflicts(
     local time for it moves whenever their clocks change on a different
     date. (A New York 09:00 meeting is 14:00 in London most of the year and
     13:00 for the weeks of March when only New York has moved.) This
-    checks each of the next *weeks* meetings against each member's
+    checks the meeting of every week of *during* (each weekly meeting that
+    overlaps it, on that week's real dates) against each member's
     availability and quiet hours.
 
     Args:
         slot: The chosen slot (its first meeting).
-        members: The people who meet (any order, unique ids).
-        weeks: How many weekly meetings to check, the first one included.
+        members: The people who meet (any order, unique ids), or a `Cohort`.
+        during: The period the meeting is for: an `Interval` or a
+            ``(start, end)`` pair of aware datetimes, at most 520 weeks.
         timezone: The zone whose wall clock the meeting keeps (the
             organiser's calendar). None keeps the UTC time: the meeting
             recurs every 168 hours exactly.
@@ -365,7 +379,10 @@ def recurring_slot_conflicts(
         ...     timezones={"ada": ada.timezone, "ben": ben.timezone},
         ... )
         >>> clashes = recurring_slot_conflicts(
-        ...     slot, [ada, ben], weeks=6, timezone="America/New_York"
+        ...     slot,
+        ...     [ada, ben],
+        ...     during=(slot.start, slot.start.add(weeks=6)),
+        ...     timezone="America/New_York",
         ... )
         >>> [(str(c.week_of), c.member_id) for c in clashes]
         [('2024-03-12', 'ben'), ('2024-03-19', 'ben'), ('2024-03-26', 'ben')]
@@ -375,18 +392,17 @@ def recurring_slot_conflicts(
 
     Added in 0.1.
     """
-    if not isinstance(slot, Slot):
-        raise InvalidInputError("slot", slot, "a Slot")
+    check_instance("slot", slot, Slot, "a Slot")
     people = _members(members)
-    check_int("weeks", weeks, minimum=1, maximum=_MAX_WEEKS)
+    period = as_period("during", during)
+    if period.end - period.start > dt.timedelta(weeks=_MAX_WEEKS):
+        raise InvalidInputError(
+            "during", during, f"a period of at most {_MAX_WEEKS} weeks"
+        )
     anchor = "UTC" if timezone is None else check_timezone("timezone", timezone)
-    start = slot.start.in_timezone(zone(anchor))
     length = micros(slot.end) - micros(slot.start)
-    wall = dt.time(start.hour, start.minute, start.second, start.microsecond)
     found: list[SlotConflict] = []
-    for k in range(weeks):
-        day = start.date() + dt.timedelta(weeks=k)
-        begin = micros(local_instant(day, wall, anchor))
+    for day, begin in _meetings(slot, anchor, period):
         end = begin + length
         for member in people:
             problem = _problem(member, begin, end)
@@ -400,7 +416,7 @@ def recurring_slot_conflicts(
             code, words = problem
             found.append(
                 SlotConflict(
-                    week_of=dt.date(day.year, day.month, day.day),
+                    week_of=day,
                     member_id=member.id,
                     start=s,
                     end=e,
@@ -413,6 +429,32 @@ def recurring_slot_conflicts(
                 )
             )
     return tuple(found)
+
+
+def _meetings(
+    slot: Slot, anchor: str, period: Interval
+) -> Iterator[tuple[dt.date, int]]:
+    """
+    Each weekly meeting at the slot's wall time in *anchor* that overlaps *period*.
+
+    Its date in *anchor* and its start in POSIX microseconds.
+    """
+    start = slot.start.in_timezone(zone(anchor))
+    wall = dt.time(start.hour, start.minute, start.second, start.microsecond)
+    first = dt.date(start.year, start.month, start.day)
+    length = micros(slot.end) - micros(slot.start)
+    lo, hi = micros(period.start), micros(period.end)
+    local = period.start.in_timezone(zone(anchor))
+    reach = (dt.date(local.year, local.month, local.day) - first).days // 7 - 1
+    span = (period.end - period.start).days // 7 + 3
+    for k in range(reach, reach + span + 1):
+        ordinal = first.toordinal() + 7 * k
+        if not MIN_DATE.toordinal() <= ordinal <= MAX_DATE.toordinal():
+            continue
+        day = dt.date.fromordinal(ordinal)
+        begin = micros(local_instant(day, wall, anchor))
+        if begin < hi and lo < begin + length:
+            yield day, begin
 
 
 def _problem(member: Member, begin: int, end: int) -> tuple[str, str] | None:

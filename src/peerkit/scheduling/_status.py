@@ -11,11 +11,11 @@ import attrs
 import pendulum
 
 from peerkit._instants import as_instant, micros, to_utc
-from peerkit._validate import check_int, tuple_of
+from peerkit._validate import count, instant, tuple_of, unit
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._occurrences import (
     QuietHours,
-    QuietPolicy,
+    QuietRule,
     check_cadence,
     occurrences,
 )
@@ -26,35 +26,11 @@ if TYPE_CHECKING:
 _US = 1_000_000
 
 
-def _optional_instant(value: object) -> object:
-    return None if value is None else to_utc(value)  # type: ignore[arg-type]  # the validator checks
-
-
-def _check_optional_instant(
-    _inst: object, attr: attrs.Attribute[Any], value: object
-) -> None:
-    if value is not None:
-        as_instant(attr.name, value)
-
-
 def _to_instants(value: Iterable[dt.datetime]) -> tuple[pendulum.DateTime, ...]:
     given: Any = value
     if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
         return given  # type: ignore[return-value]  # the validator says why
     return tuple(to_utc(v) for v in given)
-
-
-def _check_rate(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not 0 <= value <= 1
-    ):
-        raise InvalidInputError(attr.name, value, "None or a number in [0, 1]")
-
-
-def _count(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    check_int(attr.name, value, minimum=0)
 
 
 @attrs.frozen(kw_only=True)
@@ -73,20 +49,21 @@ class CheckinStatus:
         overdue: Due times that were missed, oldest first.
         streak: Kept check-ins in a row, counting back from the latest
             decided one (kept or missed).
-        kept: How many due times were kept.
-        due: How many due times are decided (kept or missed).
-        completion_rate: ``kept / due``, or None while nothing is decided.
+        kept_count: How many due times were kept.
+        due_count: How many due times are decided (kept or missed).
+        completion_rate: ``kept_count / due_count``, or None while nothing
+            is decided.
 
     Examples:
         >>> import pendulum
         >>> from peerkit.scheduling import Cadence, checkin_status
-        >>> daily = Cadence.daily(at="08:00", tz="Europe/Berlin")
+        >>> daily = Cadence.daily(time="08:00", timezone="Europe/Berlin")
         >>> start = pendulum.datetime(2024, 5, 6, tz="Europe/Berlin")
         >>> done = [start.add(days=d, hours=8, minutes=5) for d in (0, 1, 3)]
         >>> status = checkin_status(
         ...     daily, start=start, done=done, now=start.add(days=4)
         ... )
-        >>> status.kept, status.due, status.streak, status.completion_rate
+        >>> status.kept_count, status.due_count, status.streak, status.completion_rate
         (3, 4, 1, 0.75)
         >>> status.next_due.in_tz("Europe/Berlin").format("ddd HH:mm")
         'Fri 08:00'
@@ -95,30 +72,30 @@ class CheckinStatus:
     """
 
     next_due: pendulum.DateTime | None = attrs.field(
-        converter=_optional_instant, validator=_check_optional_instant
+        converter=attrs.converters.optional(to_utc), validator=instant(optional=True)
     )
     overdue: tuple[pendulum.DateTime, ...] = attrs.field(
         converter=_to_instants,
         validator=tuple_of(pendulum.DateTime, "a tuple of instants"),
     )
-    streak: int = attrs.field(validator=_count)
-    kept: int = attrs.field(validator=_count)
-    due: int = attrs.field(validator=_count)
-    completion_rate: float | None = attrs.field(validator=_check_rate)
+    streak: int = attrs.field(validator=count())
+    kept_count: int = attrs.field(validator=count())
+    due_count: int = attrs.field(validator=count())
+    completion_rate: float | None = attrs.field(validator=unit(optional=True))
 
     @property
-    def missed(self) -> int:
+    def missed_count(self) -> int:
         """
         How many due times were missed (``len(overdue)``).
 
         Examples:
             >>> import pendulum
             >>> from peerkit.scheduling import Cadence, checkin_status
-            >>> daily = Cadence.daily(at="08:00", tz="Europe/Berlin")
+            >>> daily = Cadence.daily(time="08:00", timezone="Europe/Berlin")
             >>> start = pendulum.datetime(2024, 5, 6, tz="Europe/Berlin")
             >>> now = start.add(days=2, hours=12)  # a day's tolerance after each
             >>> status = checkin_status(daily, start=start, done=[], now=now)
-            >>> status.missed, [t.format("ddd") for t in status.overdue]
+            >>> status.missed_count, [t.format("ddd") for t in status.overdue]
             (2, ['Mon', 'Tue'])
         """
         return len(self.overdue)
@@ -158,8 +135,8 @@ def checkin_status(  # noqa: PLR0913 - the domain input plus keyword-only option
     now: dt.datetime,
     tolerance: dt.timedelta = dt.timedelta(days=1),
     quiet_hours: QuietHours = None,
-    skip: Iterable[dt.date] = (),
-    policy: QuietPolicy = "defer",
+    days_off: Iterable[dt.date] = (),
+    quiet: QuietRule = "defer",
 ) -> CheckinStatus:
     """
     Match done check-ins to due times and say where the member stands.
@@ -178,19 +155,24 @@ def checkin_status(  # noqa: PLR0913 - the domain input plus keyword-only option
         now: The moment to judge at (aware). Nothing later counts.
         tolerance: How early or late a check-in may be and still count.
         quiet_hours: As for `occurrences`.
-        skip: As for `occurrences`: a day off is never a miss.
-        policy: As for `occurrences`.
+        days_off: As for `occurrences`: a day off is never a miss.
+        quiet: As for `occurrences`.
 
     Examples:
         >>> import pendulum
         >>> from peerkit.scheduling import Cadence
-        >>> weekly = Cadence.weekly(on="mon", at="09:00", tz="Europe/London")
+        >>> weekly = Cadence.weekly(on="mon", time="09:00", timezone="Europe/London")
         >>> start = pendulum.datetime(2024, 3, 4, tz="Europe/London")
         >>> done = [pendulum.datetime(2024, 3, 4, 9, 20, tz="Europe/London")]
         >>> status = checkin_status(
         ...     weekly, start=start, done=done, now=pendulum.datetime(2024, 3, 20)
         ... )
-        >>> status.kept, status.missed, status.streak, f"{status.completion_rate:.2f}"
+        >>> (
+        ...     status.kept_count,
+        ...     status.missed_count,
+        ...     status.streak,
+        ...     f"{status.completion_rate:.2f}",
+        ... )
         (1, 2, 0, '0.33')
         >>> str(status.next_due)
         '2024-03-25 09:00:00+00:00'
@@ -211,7 +193,7 @@ def checkin_status(  # noqa: PLR0913 - the domain input plus keyword-only option
         if t <= moment
     )
     dues = occurrences(
-        cadence, start=start, quiet_hours=quiet_hours, skip=skip, policy=policy
+        cadence, start=start, quiet_hours=quiet_hours, days_off=days_off, quiet=quiet
     )
     outcomes, overdue, next_due = _match(dues, times, slack, moment)
     streak = 0
@@ -224,7 +206,7 @@ def checkin_status(  # noqa: PLR0913 - the domain input plus keyword-only option
         next_due=next_due,
         overdue=tuple(overdue),
         streak=streak,
-        kept=kept_count,
-        due=len(outcomes),
+        kept_count=kept_count,
+        due_count=len(outcomes),
         completion_rate=kept_count / len(outcomes) if outcomes else None,
     )

@@ -1,0 +1,278 @@
+"""
+Quiet hours: how they are given, where they fall, and when they rule a series out.
+
+A member's quiet hours are weekly wall-clock windows in their own zone; a
+pair's check-in respects both members' quiet hours, each in its own zone.
+`quiet_end` finds them on the time line for the series generator, and
+`never_allowed` decides in closed form, without replaying any series, that
+a cadence can never again place a check-in outside them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from zoneinfo import _zoneinfo  # type: ignore[attr-defined]  # the pure-Python reader: it exposes the zone's rules
+
+from peerkit._availability import WeeklyAvailability, Window, materialize
+from peerkit._intervals import merge_spans
+from peerkit._model import Member
+from peerkit.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+_DAY = 86_400
+_WEEK = 7 * _DAY
+_US = 1_000_000
+
+Source = tuple[tuple[Window, ...], str]
+"""Quiet windows and the IANA zone they are read in."""
+
+QuietSpans = tuple[tuple[int, ...], tuple[int, ...]]
+"""Merged quiet spans as UTC seconds: their starts and their ends."""
+
+# --- inputs ------------------------------------------------------------------
+
+
+def quiet_sources(
+    value: object, timezone: str, path: str = "quiet_hours"
+) -> tuple[Source, ...]:
+    """Quiet windows as ``(windows, zone)`` pairs, however they were given."""
+    if value is None:
+        return ()
+    if isinstance(value, Member):
+        items: list[Any] = [value]
+    elif isinstance(value, (WeeklyAvailability, str)):
+        items = [value]
+    elif isinstance(value, Iterable) and not isinstance(value, (bytes, dict)):
+        items = list(value)
+        if items and all(isinstance(v, str) for v in items):
+            items = [items]
+    else:
+        items = [value]
+    sources = [
+        _source(item, timezone, path if len(items) == 1 else f"{path}[{i}]")
+        for i, item in enumerate(items)
+    ]
+    return tuple(sorted({s for s in sources if s[0]}))
+
+
+def _source(item: object, timezone: str, where: str) -> Source:
+    if isinstance(item, Member):
+        windows, tz = item.quiet_hours.windows, item.timezone
+    elif isinstance(item, WeeklyAvailability):
+        windows, tz = item.windows, timezone
+    elif isinstance(item, (str, list, tuple)):
+        try:
+            windows, tz = WeeklyAvailability.parse(item).windows, timezone
+        except InvalidInputError as exc:
+            raise InvalidInputError(
+                where + exc.path.removeprefix("specs"), exc.value, exc.expected
+            ) from None
+    else:
+        raise InvalidInputError(
+            where,
+            item,
+            "quiet hours: a WeeklyAvailability, specs such as "
+            "'daily 21:00-08:00', or Members (their own quiet hours)",
+        )
+    if sum(w.minutes for w in windows) >= 7 * 1440:
+        raise InvalidInputError(
+            where, item, "quiet hours that leave some time free each week"
+        )
+    return windows, tz
+
+
+# --- quiet hours as instants ---------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16384)
+def quiet_week(sources: tuple[Source, ...], week: int) -> QuietSpans:
+    """Quiet spans (UTC seconds) around UTC week number *week*, merged."""
+    lo = (week * _WEEK - 2 * _DAY) * _US
+    hi = (week * _WEEK + _WEEK + 9 * _DAY) * _US
+    spans = merge_spans(
+        span for windows, tz in sources for span in materialize(windows, tz, lo, hi)
+    )
+    return tuple(s // _US for s, _ in spans), tuple(e // _US for _, e in spans)
+
+
+def quiet_end(
+    sources: tuple[Source, ...], utc: int, weeks: dict[int, QuietSpans]
+) -> int | None:
+    """
+    None if *utc* is outside quiet hours, else when its quiet span ends.
+
+    -1 means the span runs past the look-ahead: no free time near it.
+    *weeks* holds this series' quiet spans by week (the caller's own dict).
+    """
+    week = utc // _WEEK
+    spans = weeks.get(week)
+    if spans is None:
+        spans = weeks[week] = quiet_week(sources, week)
+    starts, ends = spans
+    i = bisect.bisect_right(starts, utc) - 1
+    if i < 0 or utc >= ends[i]:
+        return None
+    end = ends[i]
+    return -1 if end >= week * _WEEK + _WEEK + 9 * _DAY else end
+
+
+# --- the zone's offsets from an instant on ----------------------------------------
+
+
+Rules = tuple[tuple[int, ...], tuple[int, ...], int, frozenset[int], tuple[int, int]]
+
+
+@functools.lru_cache(maxsize=1024)
+def _rules(name: str) -> Rules:
+    """
+    A zone's rules, read from its TZif data.
+
+    Its transitions (UTC seconds), the offset after each, the offset before
+    the first, the offsets its closing rule alternates between, and that
+    rule's spring-forward gap as ``(wall second of the day, length)``.
+    """
+    tz = _zoneinfo.ZoneInfo.no_cache(name)
+    transitions = tuple(int(t) for t in tz._trans_utc)  # noqa: SLF001 - see _rules
+    after = tuple(_seconds(i.utcoff) for i in tz._ttinfos)  # noqa: SLF001
+    before = tz._tti_before  # noqa: SLF001
+    first = _seconds(before.utcoff) if before is not None else after[0]
+    tail = tz._tz_after  # noqa: SLF001
+    if not hasattr(tail, "std"):
+        return transitions, after, first, frozenset({_seconds(tail.utcoff)}), (0, 0)
+    closing = frozenset({_seconds(tail.std.utcoff), _seconds(tail.dst.utcoff)})
+    start, end = tail.transitions(2100)  # any year: the rule's time of day is fixed
+    jump = int(tail.dst_diff)
+    gap = (start % _DAY, jump) if jump > 0 else (end % _DAY, -jump)
+    return transitions, after, first, closing, gap
+
+
+def _seconds(offset: dt.timedelta | None) -> int:
+    return 0 if offset is None else int(offset.total_seconds())
+
+
+def offsets_from(name: str, utc: int) -> frozenset[int]:
+    """Every UTC offset (seconds) zone *name* has at or after instant *utc*."""
+    transitions, after, first, closing, _ = _rules(name)
+    i = bisect.bisect_right(transitions, utc)
+    now = after[i - 1] if i else first
+    return frozenset({now, *after[i:]}) | closing
+
+
+def gaps_from(name: str, utc: int) -> frozenset[tuple[int, int]]:
+    """Spring-forward gaps of *name* from *utc* on: ``(wall second of day, length)``."""
+    transitions, after, first, _, gap = _rules(name)
+    i = bisect.bisect_right(transitions, utc)
+    found = {gap} if gap[1] else set()
+    before = after[i - 1] if i else first
+    for t, offset in zip(transitions[i:], after[i:], strict=True):
+        if offset > before:
+            found.add(((t + before) % _DAY, offset - before))
+        before = offset
+    return frozenset(found)
+
+
+# --- a series that quiet hours rule out, decided in closed form -----------------------
+
+
+def _quiet_walls(windows: tuple[Window, ...]) -> tuple[tuple[int, int], ...]:
+    """The windows as merged ``(start, length)`` wall seconds of the week, wrapping."""
+    spans = sorted(
+        (w.day * _DAY + w.start * 60, w.day * _DAY + w.end * 60) for w in windows
+    )
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    if len(merged) > 1 and merged[0][0] == 0 and merged[-1][1] == _WEEK:
+        merged[-1][1] = _WEEK + merged[0][1]  # Sunday night runs into Monday
+        merged.pop(0)
+    return tuple((s, e - s) for s, e in merged)
+
+
+def _inside(
+    wall: int, walls: tuple[tuple[int, int], ...], early: int, late: int
+) -> bool:
+    """Whether week second *wall* is in a window, *early* in, *late* before its end."""
+    return any(
+        early <= (wall - start) % _WEEK < length - late for start, length in walls
+    )
+
+
+def _always_quiet(  # noqa: PLR0913 - one check-in against one source, from *since* on
+    wall: int,
+    *,
+    timezone: str,
+    offsets: frozenset[int],
+    gaps: frozenset[tuple[int, int]],
+    source: Source,
+    since: int,
+) -> bool:
+    """
+    Whether *source*'s quiet hours hold week wall second *wall* for good.
+
+    The wall second is read in *timezone*, on every date from *since* on.
+    Sound, not exact: it says yes only when every reading of the wall time
+    (each offset *timezone* can still have) lands inside a window in every
+    reading of the window's ends (each offset the source's zone can still
+    have), with a margin of that zone's offset spread.
+    """
+    windows, zone_name = source
+    walls = _quiet_walls(windows)
+    if zone_name == timezone:
+        # One zone, one reading: wall times that exist read in order, so the
+        # check-in is quiet where its wall time is inside a window; a wall
+        # time a gap skips is read as the wall time that far after it.
+        shown = {wall} | {
+            wall + length for start, length in gaps if (wall - start) % _DAY < length
+        }
+        return all(_inside(w, walls, 0, 0) for w in shown)
+    theirs = offsets_from(zone_name, since)
+    spread = max(theirs) - min(theirs)
+    return all(
+        _inside(wall - ours + off, walls, spread, spread)
+        for ours in offsets
+        for off in theirs
+    )
+
+
+def never_allowed(
+    weekdays: Iterable[int],
+    seconds: Iterable[int],
+    timezone: str,
+    sources: tuple[Source, ...],
+    since: int,
+) -> bool:
+    """
+    Whether no check-in from instant *since* on can ever be outside quiet hours.
+
+    *weekdays* are every weekday (0 Monday) the cadence can land on and
+    *seconds* its wall times of day. True only if each such wall time is
+    quiet for some source whatever offsets the zones have from *since* on,
+    so a ``"skip"`` series can stop at once; False means one may be allowed.
+    """
+    if not sources:
+        return False
+    offsets = offsets_from(timezone, since)
+    gaps = gaps_from(timezone, since)
+    return all(
+        any(
+            _always_quiet(
+                day * _DAY + second,
+                timezone=timezone,
+                offsets=offsets,
+                gaps=gaps,
+                source=source,
+                since=since,
+            )
+            for source in sources
+        )
+        for day in weekdays
+        for second in seconds
+    )
