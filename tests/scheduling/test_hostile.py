@@ -1,0 +1,239 @@
+"""Hostile input: clear errors naming the field, and work bounded by the input."""
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import icalendar
+import pendulum
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from peerkit import Cohort, InvalidInputError, Member
+from peerkit.scheduling import (
+    Cadence,
+    _occurrences,
+    _quiet,
+    _status,
+    _walls,
+    checkin_status,
+    common_slots,
+    next_checkin,
+    occurrences,
+    to_ical,
+)
+from peerkit.scheduling._cadence import plan
+
+LONDON = "Europe/London"
+
+# --- fuzz findings: InvalidInputError naming the field ------------------------------
+
+
+def test_a_weekday_that_is_not_a_string_names_its_position() -> None:
+    """Cadence.weekly(on=[None]) is an InvalidInputError at weekdays[0], not an AttributeError."""
+    with pytest.raises(InvalidInputError) as err:
+        Cadence.weekly(on=[None], time="09:00", timezone="UTC")  # type: ignore[list-item]
+    assert err.value.path == "weekdays[0]"
+
+
+@pytest.mark.parametrize("year", [2, 5, 999, 1000, 9989, 9993, 9998])
+@pytest.mark.parametrize("bounded", [True, False])
+def test_ical_writes_any_supported_year(year: int, bounded: bool) -> None:
+    """Years below 1000 are zero-padded and years up to 9998 export, open or bounded."""
+    weekly = Cadence.weekly(on="mon", time="09:00", timezone=LONDON)
+    start = pendulum.datetime(year, 1, 1)
+    until = pendulum.datetime(year, 6, 1) if bounded else None
+    text = to_ical(weekly, start=start, summary="Check-in", until=until)
+    event: Any = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert event["DTSTART"].dt.year == year
+    assert f"DTSTART;TZID={LONDON}:{year:04d}" in text
+    if bounded:
+        assert event["RRULE"]["UNTIL"][0].year == year
+        assert f"UNTIL={year:04d}0601T000000Z" in text
+
+
+@pytest.mark.parametrize("summary", ["\ud800", "Check-in \udfff with you"])
+def test_ical_refuses_text_that_is_not_utf8(summary: str) -> None:
+    """A lone surrogate in the summary is an InvalidInputError naming summary."""
+    weekly = Cadence.weekly(on="mon", time="09:00", timezone=LONDON)
+    with pytest.raises(InvalidInputError) as err:
+        to_ical(weekly, start=pendulum.datetime(2024, 1, 1), summary=summary)
+    assert err.value.path == "summary"
+
+
+def test_quiet_rule_is_checked_by_name() -> None:
+    """An unknown quiet rule names quiet and the rules there are."""
+    daily = Cadence.daily(time="09:00", timezone="UTC")
+    with pytest.raises(InvalidInputError, match="'defer' or 'skip'") as err:
+        next_checkin(daily, after=pendulum.datetime(2024, 1, 1), quiet="never")  # type: ignore[arg-type]
+    assert err.value.path == "quiet"
+
+
+def test_common_slots_takes_a_cohort() -> None:
+    """A Cohort's members give the same slots as the members themselves."""
+    ada = Member("ada", "action", timezone=LONDON, availability="tue 18:00-20:00")
+    ben = Member(
+        "ben", "action", timezone="America/New_York", availability="tue 13:00-15:00"
+    )
+    options: dict[str, Any] = {
+        "duration": dt.timedelta(minutes=30),
+        "week_of": dt.date(2024, 1, 8),
+    }
+    cohort = Cohort([ben, ada])
+    assert common_slots(cohort, **options) == common_slots([ada, ben], **options)
+    assert common_slots(cohort, **options)
+
+
+# --- bounded work ---------------------------------------------------------------------
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
+    """Wrap generator *name* of *module* so each item it yields is counted."""
+    inner = getattr(module, name)
+    seen = [0]
+
+    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for item in inner(*args, **kwargs):
+            seen[0] += 1
+            yield item
+
+    monkeypatch.setattr(module, name, counted)
+    return seen
+
+
+def test_a_tolerance_of_any_length_stops_at_the_done_checkins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """timedelta.max replays due times up to now and one per done check-in, no further."""
+    seen = _counting(monkeypatch, _status, "occurrences")
+    daily = Cadence.daily(time="08:00", timezone="Europe/Berlin")
+    start = pendulum.datetime(2024, 5, 6, tz="Europe/Berlin")
+    done = [start.add(days=d, hours=8) for d in (0, 1, 3)]
+    status = checkin_status(
+        daily,
+        start=start,
+        done=done,
+        now=start.add(days=4),
+        tolerance=dt.timedelta.max,
+    )
+    # Nothing can be missed yet; each done check-in keeps the earliest due time.
+    assert (status.kept_count, status.due_count, status.overdue) == (3, 3, ())
+    assert status.next_due == start.add(days=3, hours=8)
+    assert 0 < seen[0] <= 5 + len(done) + 1
+
+
+ALWAYS_QUIET: list[tuple[Cadence, Any]] = [
+    (Cadence.daily(time="22:00", timezone=LONDON), "daily 21:00-23:00"),
+    (Cadence.daily(time="21:00", timezone=LONDON), "daily 21:00-08:00"),
+    (
+        Cadence.weekly(on=("mon", "thu"), time=("01:30", "02:30"), timezone=LONDON),
+        "daily 00:00-06:00",
+    ),
+    (
+        Cadence.daily(on="mon-fri", every=3, time="12:00", timezone="America/New_York"),
+        "mon-fri 11:00-14:00",
+    ),
+    (
+        Cadence.weekly(on="sun", time="02:30", timezone="America/New_York"),
+        "sun 02:00-04:00",  # 02:30 on the spring-forward Sunday is 03:30
+    ),
+    (
+        Cadence.monthly(day=1, time="09:00", timezone="Asia/Tokyo"),
+        [Member("cy", "action", timezone="UTC", quiet_hours="daily 20:00-02:00")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("cadence", "quiet"), ALWAYS_QUIET)
+def test_a_checkin_always_in_quiet_hours_is_decided_without_replay(
+    cadence: Cadence, quiet: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """quiet="skip" with every check-in time in quiet hours answers None at once, days off or not."""
+    seen = _counting(monkeypatch, _occurrences, "_readings")
+    days_off = [dt.date(2024, 1, 1) + dt.timedelta(days=37 * k) for k in range(180)]
+    start = pendulum.datetime(2024, 1, 1)
+    for off in ([], days_off):
+        options: dict[str, Any] = {
+            "quiet_hours": quiet,
+            "quiet": "skip",
+            "days_off": off,
+        }
+        assert list(occurrences(cadence, start=start, **options)) == []
+        after = pendulum.datetime(2030, 6, 1)
+        assert next_checkin(cadence, after=after, start=start, **options) is None
+    assert seen[0] == 0
+
+
+def test_a_checkin_sometimes_free_is_still_found() -> None:
+    """A check-in quiet only in summer time is not ruled out: the winter ones come."""
+    late = Cadence.daily(time="22:00", timezone=LONDON)
+    ny = Member(
+        "ny", "action", timezone="America/New_York", quiet_hours="daily 17:00-17:30"
+    )
+    # 22:00 London is 17:00 New York in winter and summer, 18:00 in the March weeks.
+    got = list(
+        occurrences(
+            late,
+            start=pendulum.datetime(2024, 3, 1),
+            quiet_hours=[ny],
+            quiet="skip",
+            count=3,
+        )
+    )
+    assert [t.format("MM-DD") for t in got] == ["03-10", "03-11", "03-12"]
+
+
+def _hhmm(minute: int) -> str:
+    minute %= 1440
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@given(
+    st.integers(0, 1439),
+    st.integers(0, 240),
+    st.integers(1, 240),
+    st.sampled_from(["daily", "mon", "sun"]),
+    st.sampled_from([LONDON, "America/New_York", "Australia/Lord_Howe", "UTC"]),
+    st.sampled_from([LONDON, "Asia/Kathmandu", "UTC", "America/New_York"]),
+)
+def test_ruling_out_is_sound(  # noqa: PLR0917 - one argument per drawn part
+    minute: int, before: int, after: int, day: str, zone: str, quiet_zone: str
+) -> None:
+    """For all check-ins near quiet hours: what the closed form rules out, a year of replay never places."""
+    time = _hhmm(minute)
+    cadence = (
+        Cadence.daily(time=time, timezone=zone)
+        if day == "daily"
+        else Cadence.weekly(on=day, time=time, timezone=zone)
+    )
+    spec = f"daily {_hhmm(minute - before)}-{_hhmm(minute + after)}"
+    assume(_hhmm(minute - before) != _hhmm(minute + after))
+    quiet = Member("q", "action", timezone=quiet_zone, quiet_hours=spec)
+    sources = _quiet.quiet_sources([quiet], zone)
+    anchor = dt.date(2024, 1, 1)
+    p = plan(cadence)
+    epoch_day = anchor.toordinal() - _walls.EPOCH_ORDINAL
+    ruled_out = _quiet.never_allowed(
+        _occurrences.landing_weekdays(p, anchor),
+        p.seconds,
+        zone,
+        sources,
+        (epoch_day - 2) * 86_400,
+    )
+    assume(ruled_out)
+    horizon = (epoch_day + 400) * 86_400
+    readings = _occurrences._readings(zone, p, anchor, anchor)
+    placed = list(
+        _occurrences._placed(
+            itertools.takewhile(lambda r: r[0] < horizon, readings),
+            timezone=zone,
+            low=None,
+            sources=sources,
+            days_off=frozenset(),
+            defer=False,
+        )
+    )
+    assert placed
+    assert all(item is None for _, item, _ in placed)
