@@ -2,7 +2,10 @@
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
+import sys
+import zoneinfo
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import icalendar
@@ -237,3 +240,108 @@ def test_ruling_out_is_sound(  # noqa: PLR0917 - one argument per drawn part
     )
     assert placed
     assert all(item is None for _, item, _ in placed)
+
+
+# --- threads and caches --------------------------------------------------------------
+
+NEW_YORK = "America/New_York"
+
+
+def _calls() -> list[Callable[[], object]]:
+    """One call of each scheduling entry point that fills a cache."""
+    weekly = Cadence.weekly(on=("sun", "wed"), time="01:30", timezone=NEW_YORK)
+    start = pendulum.datetime(2024, 10, 1, tz=NEW_YORK)
+    quiet = [Member("q", "action", timezone=LONDON, quiet_hours="daily 06:00-07:00")]
+    ada = Member("ada", "action", timezone=LONDON, availability="tue 18:00-20:00")
+    ben = Member("ben", "action", timezone=NEW_YORK, availability="tue 13:00-15:00")
+    return [
+        lambda: list(occurrences(weekly, start=start, count=30, quiet_hours=quiet)),
+        lambda: next_checkin(
+            weekly, after=pendulum.datetime(2031, 11, 2), quiet_hours=quiet
+        ),
+        lambda: checkin_status(
+            weekly,
+            start=start,
+            done=[start.add(days=5, hours=2)],
+            now=start.add(weeks=10),
+        ),
+        lambda: common_slots(
+            [ada, ben], duration=dt.timedelta(minutes=30), week_of=dt.date(2024, 3, 12)
+        ),
+        lambda: to_ical(
+            weekly, start=start, summary="Check-in", days_off=[dt.date(2024, 11, 3)]
+        ),
+    ]
+
+
+def _clear_caches() -> None:
+    for cached in (
+        _walls.chunk,
+        _walls._year_transitions,
+        _quiet.quiet_week,
+        plan,
+    ):
+        cached.cache_clear()
+
+
+def test_entry_points_agree_across_threads() -> None:
+    """Eight threads filling the caches at once get exactly the serial results."""
+    calls = _calls()
+    serial = [call() for call in calls]
+    _clear_caches()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            futures = [
+                (i, pool.submit(call)) for _ in range(4) for i, call in enumerate(calls)
+            ]
+            results = [(i, f.result()) for i, f in futures]
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(results) == 4 * len(calls)
+    for i, result in results:
+        assert result == serial[i]
+
+
+def test_an_interrupted_cache_fill_leaves_nothing_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A zone table whose fill raises once is built whole and right on the next call."""
+    weekly = Cadence.weekly(on="sun", time="01:30", timezone=NEW_YORK)
+    start = pendulum.datetime(2024, 10, 27, tz=NEW_YORK)
+    expected = [str(t) for t in occurrences(weekly, start=start, count=3)]
+    _clear_caches()
+    real = _walls._offset
+    calls = [0]
+
+    def failing(tz: Any, second: int) -> int:
+        calls[0] += 1
+        if calls[0] == 50:
+            raise KeyboardInterrupt
+        return real(tz, second)
+
+    monkeypatch.setattr(_walls, "_offset", failing)
+    with pytest.raises(KeyboardInterrupt):
+        list(occurrences(weekly, start=start, count=3))
+    assert calls[0] == 50
+    assert [str(t) for t in occurrences(weekly, start=start, count=3)] == expected
+
+
+def test_an_ambiguous_done_checkin_is_its_own_instant() -> None:
+    """A done check-in at 01:30 fold=1 in New York is 06:30 UTC, whatever was read before."""
+    import zoneinfo
+
+    tz = zoneinfo.ZoneInfo(NEW_YORK)
+    first = dt.datetime(2024, 11, 3, 1, 30, tzinfo=tz)
+    second = dt.datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=tz)
+    weekly = Cadence.weekly(on="sun", time="01:30", timezone=NEW_YORK)
+    start = pendulum.datetime(2024, 10, 27, tz=NEW_YORK)
+    # The due time is the first 01:30 (05:30 UTC); with no tolerance only
+    # a check-in at that very instant keeps it.
+    options: dict[str, Any] = {"start": start, "tolerance": dt.timedelta(0)}
+    now = pendulum.datetime(2024, 11, 4)
+    kept = checkin_status(weekly, done=[first], now=now, **options)
+    late = checkin_status(weekly, done=[second], now=now, **options)
+    assert (kept.kept_count, late.kept_count) == (1, 0)
+    assert late.overdue[-1] == pendulum.datetime(2024, 11, 3, 5, 30)
