@@ -330,8 +330,6 @@ def test_an_interrupted_cache_fill_leaves_nothing_behind(
 
 def test_an_ambiguous_done_checkin_is_its_own_instant() -> None:
     """A done check-in at 01:30 fold=1 in New York is 06:30 UTC, whatever was read before."""
-    import zoneinfo
-
     tz = zoneinfo.ZoneInfo(NEW_YORK)
     first = dt.datetime(2024, 11, 3, 1, 30, tzinfo=tz)
     second = dt.datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=tz)
