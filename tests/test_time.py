@@ -75,7 +75,7 @@ def test_local_instant_keeps_seconds_and_microseconds() -> None:
     [
         ((dt.date(2024, 1, 1), dt.time(9), "Nowhere"), "timezone"),
         ((dt.datetime(2024, 1, 1), dt.time(9), "UTC"), "day"),  # noqa: DTZ001
-        ((dt.date(2024, 1, 1), "09:00", "UTC"), "at"),
+        ((dt.date(2024, 1, 1), "09:00", "UTC"), "time"),
     ],
 )
 def test_local_instant_refuses_bad_input(

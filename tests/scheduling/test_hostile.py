@@ -343,3 +343,25 @@ def test_an_ambiguous_done_checkin_is_its_own_instant() -> None:
     late = checkin_status(weekly, done=[second], now=now, **options)
     assert (kept.kept_count, late.kept_count) == (1, 0)
     assert late.overdue[-1] == pendulum.datetime(2024, 11, 3, 5, 30)
+
+
+@pytest.mark.parametrize(
+    "name", [LONDON, NEW_YORK, "Australia/Lord_Howe", "Europe/Dublin", "Asia/Tokyo"]
+)
+def test_zone_offsets_from_an_instant_cover_what_zoneinfo_says(name: str) -> None:
+    """The offsets the closed form allows for include every offset zoneinfo gives later."""
+    since = int(dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp())
+    allowed = _quiet.offsets_from(name, since)
+    tz = zoneinfo.ZoneInfo(name)
+    sampled = {
+        int(
+            dt.datetime(year, month, 15, tzinfo=dt.UTC)
+            .astimezone(tz)
+            .utcoffset()
+            .total_seconds()  # type: ignore[union-attr]  # an aware datetime
+        )
+        for year in range(2020, 2200, 7)
+        for month in range(1, 13)
+    }
+    assert sampled
+    assert sampled <= allowed
