@@ -32,13 +32,11 @@ _YEARS_OF_ZONE_RULES = 10
 def _first_wall(cadence: Cadence, start_us: int, anchor: dt.date) -> dt.datetime | None:
     """The wall time of the series' first check-in as the rule writes it."""
     p = plan(cadence)
-    for n, day in enumerate(dates(p, anchor, anchor)):
+    for day in dates(p, anchor, anchor):
         for second in p.seconds:
             wall = wall_seconds(day, second)
             if chunk(cadence.timezone, day.year).read(wall)[0] * _US >= start_us:
                 return from_wall(wall)
-        if n > 100_000:  # pragma: no cover - dates() ends first for empty rules
-            break
     return None
 
 
@@ -100,7 +98,7 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     """
     check_cadence(cadence)
     first = as_instant("start", start)
-    check_str("summary", summary)
+    check_text("summary", summary)
     last = None if until is None else as_instant("until", until)
     off = check_days_off(days_off)
     if not isinstance(duration, dt.timedelta) or duration <= dt.timedelta(0):
@@ -117,7 +115,7 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     rule = cadence.to_rrule()
     if last is not None:
         utc = last.in_timezone("UTC")
-        rule = rule.replace(";", f";UNTIL={utc.strftime('%Y%m%dT%H%M%SZ')};", 1)
+        rule = rule.replace(";", f";UNTIL={_utc_stamp(utc)};", 1)
     event = icalendar.Event()
     key = f"peerkit:{rule}:{cadence.timezone}:{first.isoformat()}:{summary}"
     event.add("uid", f"{uuid.uuid5(uuid.NAMESPACE_URL, key)}@peerkit")
@@ -155,9 +153,30 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     calendar.add_component(event)
     end_year = (last or first).year + (0 if last else _YEARS_OF_ZONE_RULES)
     calendar.add_missing_timezones(
-        first_date=dt.date(anchor.year, 1, 1), last_date=dt.date(end_year + 1, 1, 1)
+        first_date=dt.date(anchor.year, 1, 1),
+        last_date=dt.date(min(end_year + 1, dt.MAXYEAR), 1, 1),
     )
     text: str = calendar.to_ical().decode()
+    return text
+
+
+def _utc_stamp(utc: dt.datetime) -> str:
+    """An RFC 5545 UTC date-time, its year zero-padded (0999, not 999)."""
+    return (
+        f"{utc.year:04d}{utc.month:02d}{utc.day:02d}"
+        f"T{utc.hour:02d}{utc.minute:02d}{utc.second:02d}Z"
+    )
+
+
+def check_text(path: str, value: object) -> str:
+    """Return *value* if it is a non-empty string that can be written as UTF-8."""
+    text = check_str(path, value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInputError(
+            path, value, "text that can be written as UTF-8 (no lone surrogates)"
+        ) from None
     return text
 
 

@@ -23,8 +23,6 @@ from peerkit.scheduling._occurrences import (
 if TYPE_CHECKING:
     from peerkit.scheduling._cadence import Cadence
 
-_US = 1_000_000
-
 
 def _to_instants(value: Iterable[dt.datetime]) -> tuple[pendulum.DateTime, ...]:
     given: Any = value
@@ -104,7 +102,14 @@ class CheckinStatus:
 def _match(
     dues: Iterable[pendulum.DateTime], times: list[int], slack: int, moment: int
 ) -> tuple[list[bool], list[pendulum.DateTime], pendulum.DateTime | None]:
-    """Kept or missed for each decided due time; the missed ones; the next open one."""
+    """
+    Kept or missed for each decided due time; the missed ones; the next open one.
+
+    The replay stops at the first due time after *moment* that no done
+    check-in is left to keep (every later one is open too), so it looks at
+    no more than the due times up to *moment* and one per done check-in
+    after it, however long the tolerance.
+    """
     used = [False] * len(times)
     outcomes: list[bool] = []
     overdue: list[pendulum.DateTime] = []
@@ -116,6 +121,8 @@ def _match(
         i = bisect.bisect_left(times, at - slack)
         while i < len(times) and used[i]:
             i += 1
+        if at > moment and i == len(times):
+            return outcomes, overdue, next_due or due
         if i < len(times) and times[i] <= at + slack:
             used[i] = True
             outcomes.append(True)
@@ -154,6 +161,8 @@ def checkin_status(  # noqa: PLR0913 - the domain input plus keyword-only option
         done: When check-ins were done (aware datetimes).
         now: The moment to judge at (aware). Nothing later counts.
         tolerance: How early or late a check-in may be and still count.
+            Any length is accepted: due times after *now* are looked at
+            only while a done check-in is left that could keep one.
         quiet_hours: As for `occurrences`.
         days_off: As for `occurrences`: a day off is never a miss.
         quiet: As for `occurrences`.
@@ -183,7 +192,7 @@ def checkin_status(  # noqa: PLR0913 - the domain input plus keyword-only option
     moment = micros(as_instant("now", now))
     if not isinstance(tolerance, dt.timedelta) or tolerance < dt.timedelta(0):
         raise InvalidInputError("tolerance", tolerance, "a timedelta >= 0")
-    slack = int(tolerance.total_seconds() * _US)
+    slack = tolerance // dt.timedelta(microseconds=1)
     given: Any = done
     if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
         raise InvalidInputError("done", done, "an iterable of aware datetimes")

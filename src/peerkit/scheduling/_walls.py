@@ -98,9 +98,10 @@ class Chunk:
         ]
         tz = zoneinfo.ZoneInfo(name)
         self.base = changes[0][1] if changes else _offset(tz, _year_start(year))
-        self.switch = [t + max(b, a) for t, b, a in changes]
-        self.gap = [t + b if a > b else t + max(b, a) for t, b, a in changes]
-        self.after = [a for _, _, a in changes]
+        # Tuples: a chunk is shared by every thread through the cache.
+        self.switch = tuple(t + max(b, a) for t, b, a in changes)
+        self.gap = tuple(t + b if a > b else t + max(b, a) for t, b, a in changes)
+        self.after = tuple(a for _, _, a in changes)
 
     def read(self, wall: int) -> tuple[int, int]:
         """
@@ -118,7 +119,14 @@ class Chunk:
 
 @functools.lru_cache(maxsize=8192)
 def chunk(name: str, year: int) -> Chunk:
-    """The cached readings for *year* in zone *name*."""
+    """
+    The cached readings for *year* in zone *name*.
+
+    Every cache here is keyed on what determines its value (a zone and a
+    year) and holds immutable values built whole before they are stored;
+    ``functools.lru_cache`` is thread-safe, and a fill that raises stores
+    nothing.
+    """
     return Chunk(name, year)
 
 

@@ -1,0 +1,367 @@
+"""Hostile input: clear errors naming the field, and work bounded by the input."""
+
+import datetime as dt
+import itertools
+import sys
+import zoneinfo
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import icalendar
+import pendulum
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from peerkit import Cohort, InvalidInputError, Member
+from peerkit.scheduling import (
+    Cadence,
+    _occurrences,
+    _quiet,
+    _status,
+    _walls,
+    checkin_status,
+    common_slots,
+    next_checkin,
+    occurrences,
+    to_ical,
+)
+from peerkit.scheduling._cadence import plan
+
+LONDON = "Europe/London"
+
+# --- fuzz findings: InvalidInputError naming the field ------------------------------
+
+
+def test_a_weekday_that_is_not_a_string_names_its_position() -> None:
+    """Cadence.weekly(on=[None]) is an InvalidInputError at weekdays[0], not an AttributeError."""
+    with pytest.raises(InvalidInputError) as err:
+        Cadence.weekly(on=[None], time="09:00", timezone="UTC")  # type: ignore[list-item]
+    assert err.value.path == "weekdays[0]"
+
+
+@pytest.mark.parametrize("year", [2, 5, 999, 1000, 9989, 9993, 9998])
+@pytest.mark.parametrize("bounded", [True, False])
+def test_ical_writes_any_supported_year(year: int, bounded: bool) -> None:
+    """Years below 1000 are zero-padded and years up to 9998 export, open or bounded."""
+    weekly = Cadence.weekly(on="mon", time="09:00", timezone=LONDON)
+    start = pendulum.datetime(year, 1, 1)
+    until = pendulum.datetime(year, 6, 1) if bounded else None
+    text = to_ical(weekly, start=start, summary="Check-in", until=until)
+    event: Any = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert event["DTSTART"].dt.year == year
+    assert f"DTSTART;TZID={LONDON}:{year:04d}" in text
+    if bounded:
+        assert event["RRULE"]["UNTIL"][0].year == year
+        assert f"UNTIL={year:04d}0601T000000Z" in text
+
+
+@pytest.mark.parametrize("summary", ["\ud800", "Check-in \udfff with you"])
+def test_ical_refuses_text_that_is_not_utf8(summary: str) -> None:
+    """A lone surrogate in the summary is an InvalidInputError naming summary."""
+    weekly = Cadence.weekly(on="mon", time="09:00", timezone=LONDON)
+    with pytest.raises(InvalidInputError) as err:
+        to_ical(weekly, start=pendulum.datetime(2024, 1, 1), summary=summary)
+    assert err.value.path == "summary"
+
+
+def test_quiet_rule_is_checked_by_name() -> None:
+    """An unknown quiet rule names quiet and the rules there are."""
+    daily = Cadence.daily(time="09:00", timezone="UTC")
+    with pytest.raises(InvalidInputError, match="'defer' or 'skip'") as err:
+        next_checkin(daily, after=pendulum.datetime(2024, 1, 1), quiet="never")  # type: ignore[arg-type]
+    assert err.value.path == "quiet"
+
+
+def test_common_slots_takes_a_cohort() -> None:
+    """A Cohort's members give the same slots as the members themselves."""
+    ada = Member("ada", "action", timezone=LONDON, availability="tue 18:00-20:00")
+    ben = Member(
+        "ben", "action", timezone="America/New_York", availability="tue 13:00-15:00"
+    )
+    options: dict[str, Any] = {
+        "duration": dt.timedelta(minutes=30),
+        "week_of": dt.date(2024, 1, 8),
+    }
+    cohort = Cohort([ben, ada])
+    assert common_slots(cohort, **options) == common_slots([ada, ben], **options)
+    assert common_slots(cohort, **options)
+
+
+# --- bounded work ---------------------------------------------------------------------
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
+    """Wrap generator *name* of *module* so each item it yields is counted."""
+    inner = getattr(module, name)
+    seen = [0]
+
+    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for item in inner(*args, **kwargs):
+            seen[0] += 1
+            yield item
+
+    monkeypatch.setattr(module, name, counted)
+    return seen
+
+
+def test_a_tolerance_of_any_length_stops_at_the_done_checkins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """timedelta.max replays due times up to now and one per done check-in, no further."""
+    seen = _counting(monkeypatch, _status, "occurrences")
+    daily = Cadence.daily(time="08:00", timezone="Europe/Berlin")
+    start = pendulum.datetime(2024, 5, 6, tz="Europe/Berlin")
+    done = [start.add(days=d, hours=8) for d in (0, 1, 3)]
+    status = checkin_status(
+        daily,
+        start=start,
+        done=done,
+        now=start.add(days=4),
+        tolerance=dt.timedelta.max,
+    )
+    # Nothing can be missed yet; each done check-in keeps the earliest due time.
+    assert (status.kept_count, status.due_count, status.overdue) == (3, 3, ())
+    assert status.next_due == start.add(days=3, hours=8)
+    assert 0 < seen[0] <= 5 + len(done) + 1
+
+
+ALWAYS_QUIET: list[tuple[Cadence, Any]] = [
+    (Cadence.daily(time="22:00", timezone=LONDON), "daily 21:00-23:00"),
+    (Cadence.daily(time="21:00", timezone=LONDON), "daily 21:00-08:00"),
+    (
+        Cadence.weekly(on=("mon", "thu"), time=("01:30", "02:30"), timezone=LONDON),
+        "daily 00:00-06:00",
+    ),
+    (
+        Cadence.daily(on="mon-fri", every=3, time="12:00", timezone="America/New_York"),
+        "mon-fri 11:00-14:00",
+    ),
+    (
+        Cadence.weekly(on="sun", time="02:30", timezone="America/New_York"),
+        "sun 02:00-04:00",  # 02:30 on the spring-forward Sunday is 03:30
+    ),
+    (
+        Cadence.monthly(day=1, time="09:00", timezone="Asia/Tokyo"),
+        [Member("cy", "action", timezone="UTC", quiet_hours="daily 20:00-02:00")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("cadence", "quiet"), ALWAYS_QUIET)
+def test_a_checkin_always_in_quiet_hours_is_decided_without_replay(
+    cadence: Cadence, quiet: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """quiet="skip" with every check-in time in quiet hours answers None at once, days off or not."""
+    seen = _counting(monkeypatch, _occurrences, "_readings")
+    days_off = [dt.date(2024, 1, 1) + dt.timedelta(days=37 * k) for k in range(180)]
+    start = pendulum.datetime(2024, 1, 1)
+    for off in ([], days_off):
+        options: dict[str, Any] = {
+            "quiet_hours": quiet,
+            "quiet": "skip",
+            "days_off": off,
+        }
+        assert list(occurrences(cadence, start=start, **options)) == []
+        after = pendulum.datetime(2030, 6, 1)
+        assert next_checkin(cadence, after=after, start=start, **options) is None
+    assert seen[0] == 0
+
+
+def test_a_checkin_sometimes_free_is_still_found() -> None:
+    """A check-in quiet only in summer time is not ruled out: the winter ones come."""
+    late = Cadence.daily(time="22:00", timezone=LONDON)
+    ny = Member(
+        "ny", "action", timezone="America/New_York", quiet_hours="daily 17:00-17:30"
+    )
+    # 22:00 London is 17:00 New York in winter and summer, 18:00 in the March weeks.
+    got = list(
+        occurrences(
+            late,
+            start=pendulum.datetime(2024, 3, 1),
+            quiet_hours=[ny],
+            quiet="skip",
+            count=3,
+        )
+    )
+    assert [t.format("MM-DD") for t in got] == ["03-10", "03-11", "03-12"]
+
+
+def _hhmm(minute: int) -> str:
+    minute %= 1440
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@given(
+    st.integers(0, 1439),
+    st.integers(0, 240),
+    st.integers(1, 240),
+    st.sampled_from(["daily", "mon", "sun"]),
+    st.sampled_from([LONDON, "America/New_York", "Australia/Lord_Howe", "UTC"]),
+    st.sampled_from([LONDON, "Asia/Kathmandu", "UTC", "America/New_York"]),
+)
+def test_ruling_out_is_sound(  # noqa: PLR0917 - one argument per drawn part
+    minute: int, before: int, after: int, day: str, zone: str, quiet_zone: str
+) -> None:
+    """For all check-ins near quiet hours: what the closed form rules out, a year of replay never places."""
+    time = _hhmm(minute)
+    cadence = (
+        Cadence.daily(time=time, timezone=zone)
+        if day == "daily"
+        else Cadence.weekly(on=day, time=time, timezone=zone)
+    )
+    spec = f"daily {_hhmm(minute - before)}-{_hhmm(minute + after)}"
+    assume(_hhmm(minute - before) != _hhmm(minute + after))
+    quiet = Member("q", "action", timezone=quiet_zone, quiet_hours=spec)
+    sources = _quiet.quiet_sources([quiet], zone)
+    anchor = dt.date(2024, 1, 1)
+    p = plan(cadence)
+    epoch_day = anchor.toordinal() - _walls.EPOCH_ORDINAL
+    ruled_out = _quiet.never_allowed(
+        _occurrences.landing_weekdays(p, anchor),
+        p.seconds,
+        zone,
+        sources,
+        (epoch_day - 2) * 86_400,
+    )
+    assume(ruled_out)
+    horizon = (epoch_day + 400) * 86_400
+    readings = _occurrences._readings(zone, p, anchor, anchor)
+    placed = list(
+        _occurrences._placed(
+            itertools.takewhile(lambda r: r[0] < horizon, readings),
+            timezone=zone,
+            low=None,
+            sources=sources,
+            days_off=frozenset(),
+            defer=False,
+        )
+    )
+    assert placed
+    assert all(item is None for _, item, _ in placed)
+
+
+# --- threads and caches --------------------------------------------------------------
+
+NEW_YORK = "America/New_York"
+
+
+def _calls() -> list[Callable[[], object]]:
+    """One call of each scheduling entry point that fills a cache."""
+    weekly = Cadence.weekly(on=("sun", "wed"), time="01:30", timezone=NEW_YORK)
+    start = pendulum.datetime(2024, 10, 1, tz=NEW_YORK)
+    quiet = [Member("q", "action", timezone=LONDON, quiet_hours="daily 06:00-07:00")]
+    ada = Member("ada", "action", timezone=LONDON, availability="tue 18:00-20:00")
+    ben = Member("ben", "action", timezone=NEW_YORK, availability="tue 13:00-15:00")
+    return [
+        lambda: list(occurrences(weekly, start=start, count=30, quiet_hours=quiet)),
+        lambda: next_checkin(
+            weekly, after=pendulum.datetime(2031, 11, 2), quiet_hours=quiet
+        ),
+        lambda: checkin_status(
+            weekly,
+            start=start,
+            done=[start.add(days=5, hours=2)],
+            now=start.add(weeks=10),
+        ),
+        lambda: common_slots(
+            [ada, ben], duration=dt.timedelta(minutes=30), week_of=dt.date(2024, 3, 12)
+        ),
+        lambda: to_ical(
+            weekly, start=start, summary="Check-in", days_off=[dt.date(2024, 11, 3)]
+        ),
+    ]
+
+
+def _clear_caches() -> None:
+    for cached in (
+        _walls.chunk,
+        _walls._year_transitions,
+        _quiet.quiet_week,
+        plan,
+    ):
+        cached.cache_clear()
+
+
+def test_entry_points_agree_across_threads() -> None:
+    """Eight threads filling the caches at once get exactly the serial results."""
+    calls = _calls()
+    serial = [call() for call in calls]
+    _clear_caches()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            futures = [
+                (i, pool.submit(call)) for _ in range(4) for i, call in enumerate(calls)
+            ]
+            results = [(i, f.result()) for i, f in futures]
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(results) == 4 * len(calls)
+    for i, result in results:
+        assert result == serial[i]
+
+
+def test_an_interrupted_cache_fill_leaves_nothing_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A zone table whose fill raises once is built whole and right on the next call."""
+    weekly = Cadence.weekly(on="sun", time="01:30", timezone=NEW_YORK)
+    start = pendulum.datetime(2024, 10, 27, tz=NEW_YORK)
+    expected = [str(t) for t in occurrences(weekly, start=start, count=3)]
+    _clear_caches()
+    real = _walls._offset
+    calls = [0]
+
+    def failing(tz: Any, second: int) -> int:
+        calls[0] += 1
+        if calls[0] == 50:
+            raise KeyboardInterrupt
+        return real(tz, second)
+
+    monkeypatch.setattr(_walls, "_offset", failing)
+    with pytest.raises(KeyboardInterrupt):
+        list(occurrences(weekly, start=start, count=3))
+    assert calls[0] == 50
+    assert [str(t) for t in occurrences(weekly, start=start, count=3)] == expected
+
+
+def test_an_ambiguous_done_checkin_is_its_own_instant() -> None:
+    """A done check-in at 01:30 fold=1 in New York is 06:30 UTC, whatever was read before."""
+    tz = zoneinfo.ZoneInfo(NEW_YORK)
+    first = dt.datetime(2024, 11, 3, 1, 30, tzinfo=tz)
+    second = dt.datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=tz)
+    weekly = Cadence.weekly(on="sun", time="01:30", timezone=NEW_YORK)
+    start = pendulum.datetime(2024, 10, 27, tz=NEW_YORK)
+    # The due time is the first 01:30 (05:30 UTC); with no tolerance only
+    # a check-in at that very instant keeps it.
+    options: dict[str, Any] = {"start": start, "tolerance": dt.timedelta(0)}
+    now = pendulum.datetime(2024, 11, 4)
+    kept = checkin_status(weekly, done=[first], now=now, **options)
+    late = checkin_status(weekly, done=[second], now=now, **options)
+    assert (kept.kept_count, late.kept_count) == (1, 0)
+    assert late.overdue[-1] == pendulum.datetime(2024, 11, 3, 5, 30)
+
+
+@pytest.mark.parametrize(
+    "name", [LONDON, NEW_YORK, "Australia/Lord_Howe", "Europe/Dublin", "Asia/Tokyo"]
+)
+def test_zone_offsets_from_an_instant_cover_what_zoneinfo_says(name: str) -> None:
+    """The offsets the closed form allows for include every offset zoneinfo gives later."""
+    since = int(dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp())
+    allowed = _quiet.offsets_from(name, since)
+    tz = zoneinfo.ZoneInfo(name)
+    sampled = {
+        int(
+            dt.datetime(year, month, 15, tzinfo=dt.UTC)
+            .astimezone(tz)
+            .utcoffset()
+            .total_seconds()  # type: ignore[union-attr]  # an aware datetime
+        )
+        for year in range(2020, 2200, 7)
+        for month in range(1, 13)
+    }
+    assert sampled
+    assert sampled <= allowed
