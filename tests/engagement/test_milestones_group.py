@@ -12,7 +12,6 @@ from peerkit import InvalidInputError
 from peerkit.datasets import sample_cohort, sample_engagement, simulate_engagement
 from peerkit.engagement import (
     Activity,
-    DriftPolicy,
     MilestoneKind,
     Touchpoint,
     detect_drift,
@@ -221,4 +220,3 @@ def test_the_sample_engagement() -> None:
     caught = {r.member_id for r in reports if r.flagged}
     assert caught & drifting  # the detector finds drift the simulator put there
     assert len(caught - drifting) <= 3
-    assert DriftPolicy() == DriftPolicy()
