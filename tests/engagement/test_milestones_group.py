@@ -197,6 +197,7 @@ def test_simulate_engagement_for_members_in_their_own_zones() -> None:
         for e in reversed(sim.touchpoints)
         if isinstance(e, Touchpoint)
     }
+    assert set(first) == {m.id for m in people}  # everyone has a touchpoint
     for member in people:
         assert first[member.id].in_timezone(member.timezone).hour == 18
 

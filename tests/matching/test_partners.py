@@ -328,6 +328,7 @@ def test_history_takes_earlier_results() -> None:
     for _ in range(3):
         result = match_partners(ms, history=history)
         pairs = {p for team in result.teams for p in itertools.combinations(team, 2)}
+        assert pairs  # each round pairs people, so "no pair twice" is tested
         assert not pairs & seen
         seen |= pairs
         history.append(result)
@@ -450,6 +451,7 @@ def test_messages_are_member_safe() -> None:
         *(r for t in result.trios for f in t.fits for r in (*t.reasons, *f.reasons)),
         *(r for u in result.unmatched for r in u.reasons),
     ]
+    assert reasons  # the messages below are the round's, not none at all
     for reason in reasons:
         tokens = set(re.findall(r"[\w-]+", reason.message.lower()))
         assert not tokens & ids
