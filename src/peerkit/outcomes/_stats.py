@@ -11,6 +11,7 @@ suite checks every function here against scipy.
 from __future__ import annotations
 
 import math
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -145,9 +146,9 @@ def _nct_upper_half(t: float, df: float, nc: float) -> float:
     if t == 0.0:
         return base
     square = t * t
-    if square == 0.0:  # t too small to move the sum
-        return base
     x = 1.0 if math.isinf(square) else square / (square + df)
+    if x < sys.float_info.min:  # t too small to move the sum (x is 0 or subnormal)
+        return base
     if x == 1.0:  # t too large for the sum to be below one
         return 1.0
     lam = nc * nc / 2.0
