@@ -126,7 +126,14 @@ def test_participation_is_maximum_cardinality_then_weight(
     assert ours.total == pytest.approx(nx_total(graph, best), abs=1e-6)
 
 
-@pytest.mark.parametrize("n", [60, 150, 300])
+@pytest.mark.parametrize(
+    "n",
+    [
+        60,
+        pytest.param(150, marks=pytest.mark.slow),
+        pytest.param(300, marks=pytest.mark.slow),
+    ],
+)
 def test_exact_against_networkx_on_simulated_cohorts(n: int) -> None:
     """On simulated cohorts up to 300 members both objectives equal networkx's optimum."""
     ms = list(simulate_cohort(n, seed=n).members)

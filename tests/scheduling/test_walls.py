@@ -37,6 +37,7 @@ def transition_walls(name: str, year: int) -> list[dt.datetime]:
     return out
 
 
+@pytest.mark.slow  # every zone's transitions in a year, each read twice
 @pytest.mark.parametrize("year", [2011, 2024])
 def test_every_zone_matches_zoneinfo_around_every_transition(year: int) -> None:
     """For all zones, walls at and around each transition read as zoneinfo reads them."""
