@@ -17,6 +17,7 @@ def test_there_are_benchmarks() -> None:
     assert SCRIPTS
 
 
+@pytest.mark.slow  # a fresh interpreter per script
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
 def test_benchmark_runs_quick(script: pathlib.Path) -> None:
     """The script runs with --quick, exits 0 and prints at least one table."""

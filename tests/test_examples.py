@@ -15,6 +15,7 @@ def test_there_are_examples() -> None:
     assert EXAMPLES
 
 
+@pytest.mark.slow  # a fresh interpreter per run, each script run twice
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs(script: pathlib.Path) -> None:
     """The script exits 0 and prints output, twice identically (deterministic)."""

@@ -105,6 +105,7 @@ def test_no_pairing_repeats_and_every_pair_is_in_the_programme(
         assert not seen & set(teams)
         assert all(team <= placed for team in teams)
         seen.update(teams)
+    assert seen  # the rounds paired people
 
 
 def test_outcomes_are_the_public_programme_outcomes(programme: object) -> None:

@@ -50,20 +50,26 @@ def test_nothing_private_is_exported(name: str) -> None:
 def test_public_objects_come_from_peerkit(name: str) -> None:
     """Every exported class and function is peerkit's own, not a re-exported dependency."""
     module = importlib.import_module(name)
+    checked = 0
     for export in module.__all__:
         obj = getattr(module, export)
         if inspect.isclass(obj) or inspect.isfunction(obj):
             assert obj.__module__.startswith("peerkit"), export
+            checked += 1
+    assert checked  # the package exports classes or functions to check
 
 
 @pytest.mark.parametrize("name", PACKAGES)
 def test_public_names_are_documented(name: str) -> None:
     """Every exported class and function has a docstring."""
     module = importlib.import_module(name)
+    checked = 0
     for export in module.__all__:
         obj = getattr(module, export)
         if inspect.isclass(obj) or inspect.isfunction(obj):
             assert inspect.getdoc(obj), export
+            checked += 1
+    assert checked  # the package exports classes or functions to check
 
 
 def test_module_has_no_stray_public_names() -> None:

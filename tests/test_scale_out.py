@@ -90,6 +90,7 @@ def test_drift_on_dask_threads_equals_one_process() -> None:
     )
 
 
+@pytest.mark.slow  # fifteen Dask runs of drift and milestones
 @pytest.mark.parametrize("partitions", [1, 2, 3, 7, 40])
 def test_any_partition_by_member_gives_the_same_reports(partitions: int) -> None:
     """However the members are spread over partitions (any count, empty ones included) and in whatever order each partition holds its events, the reports and milestones are the single-process ones."""

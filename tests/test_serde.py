@@ -7,7 +7,7 @@ from typing import Any
 
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import peerkit
@@ -113,6 +113,9 @@ def test_every_public_value_type_has_a_strategy() -> None:
 
 
 @pytest.mark.parametrize("cls", list(VALUE_STRATEGIES), ids=lambda c: c.__name__)
+# One converter per type takes every value down the same path: the shapes
+# that differ (empty, None, nested) come in the first few dozen examples.
+@settings(max_examples=50)
 @given(data=st.data())
 def test_round_trip_through_dict_and_json(cls: type, data: st.DataObject) -> None:
     """For all values of every public type, from_dict(to_dict(x)) == x and from_json(to_json(x)) == x."""
@@ -128,6 +131,10 @@ def test_round_trip_through_dict_and_json(cls: type, data: st.DataObject) -> Non
 
 
 @pytest.mark.parametrize("cls", list(VALUE_STRATEGIES), ids=lambda c: c.__name__)
+# Random JSON is almost never shaped like the type, so it is refused at the
+# top: more examples reach no further (the mutated test below reaches every
+# field).
+@settings(max_examples=50)
 @given(data=JSON)
 def test_fuzzed_from_dict_raises_only_invalid_input(cls: type, data: object) -> None:
     """For all JSON-like data, from_dict either builds a value or raises InvalidInputError."""
@@ -171,8 +178,7 @@ def test_mutated_valid_data_raises_only_invalid_input(
     """For all valid values with one field replaced by random JSON, from_dict builds a value or raises InvalidInputError."""
     original = to_dict(data.draw(VALUE_STRATEGIES[cls]))
     leaves = _leaves(original)
-    if not leaves:
-        return
+    assume(leaves)  # a value with no fields has nothing to mutate
     where = data.draw(st.sampled_from(leaves))
     mutated = _replace(original, where, data.draw(JSON))
     snapshot = json.dumps(mutated, sort_keys=True, default=str)

@@ -414,13 +414,14 @@ _D_WIDTH = 760
 _D_LEFT, _D_RIGHT = 80, 40
 _SHADE = "#f3e7da"  # the weeks a member is flagged
 _WEEK_SECONDS = 7 * 24 * 3600
+_RECORD_ROW = 13  # between the rows of kept, missed and excused marks
 
 
 class _DriftLayout(NamedTuple):
     """Where a drift picture's parts go, and how many weeks it spans."""
 
     height: int
-    record_y: int  # the row of kept and missed marks
+    record_y: int  # the middle of the rows of kept, missed and excused marks
     top: int  # the statistic's panel
     bottom: int
     weeks: int
@@ -501,7 +502,7 @@ def _drift() -> _Drift:
 
 
 class _DriftScale:
-    """Weeks since the start to x, the statistic (in nats) to y."""
+    """Weeks since the start to x, the drift statistic to y."""
 
     def __init__(self, drift: _Drift, layout: _DriftLayout) -> None:
         self.start, self.layout = drift.start, layout
@@ -587,26 +588,32 @@ def _drift_legend() -> list[str]:
 
 
 def _record(drift: _Drift, scale: _DriftScale, title: str) -> list[str]:
-    """The row of kept (dot), missed (cross) and excused (ring) touchpoints."""
+    """
+    Kept (dot), missed (cross) and excused (ring) touchpoints, one row each.
+
+    Each outcome has its own row, labelled in the margin, so that a kept and
+    a missed touchpoint on the same day never draw over each other.
+    """
     y = scale.layout.record_y
-    label = y - 24
-    parts = [
-        _text(_D_LEFT, label, title, font_weight="bold"),
-        f'<circle cx="{_D_LEFT + 150}" cy="{label - 5}" r="4.5" fill="{_BLUE}"/>',
-        _text(_D_LEFT + 160, label, "kept"),
-        *_cross(_D_LEFT + 210, label - 5),
-        _text(_D_LEFT + 220, label, "missed"),
-        _ring(_D_LEFT + 290, label - 5),
-        _text(_D_LEFT + 300, label, "excused"),
-    ]
+    rows = {
+        "kept": y - _RECORD_ROW,
+        "missed": y,
+        "excused": y + _RECORD_ROW,
+    }
+    parts = [_text(_D_LEFT, y - _RECORD_ROW - 18, title, font_weight="bold")]
+    for outcome, row in rows.items():
+        parts.append(
+            _text(_D_LEFT - 10, row + 4, outcome, text_anchor="end", font_size="12")
+        )
     for step in drift.steps:
         x = scale.x(step.week)
+        row = rows[step.outcome]
         if step.outcome == "kept":
-            parts.append(f'<circle cx="{x:.1f}" cy="{y}" r="4.5" fill="{_BLUE}"/>')
+            parts.append(f'<circle cx="{x:.1f}" cy="{row}" r="4.5" fill="{_BLUE}"/>')
         elif step.outcome == "missed":
-            parts.extend(_cross(x, y))
+            parts.extend(_cross(x, row))
         else:
-            parts.append(_ring(x, y))
+            parts.append(_ring(x, row))
     return parts
 
 
@@ -635,7 +642,7 @@ def _statistic_grid(scale: _DriftScale) -> list[str]:
     middle = (top + bottom) / 2
     parts.append(
         f'<text transform="translate(24 {middle:.1f}) rotate(-90)" '
-        'text-anchor="middle">Evidence of a drop (nats)</text>'
+        'text-anchor="middle">Evidence of a drop in their rate</text>'
     )
     parts.append(_line(_D_LEFT, bottom, _D_WIDTH - _D_RIGHT, bottom, stroke=_INK))
     return parts
@@ -673,7 +680,7 @@ def _flag_spans(drift: _Drift) -> list[tuple[_Step, _Step | None]]:
 
 def _flagged_span(drift: _Drift, scale: _DriftScale) -> list[str]:
     """Shade the weeks the member was flagged, in both the record and the panel."""
-    top, bottom = scale.layout.record_y - 12, scale.layout.bottom
+    top, bottom = scale.layout.record_y - _RECORD_ROW - 9, scale.layout.bottom
     parts = []
     for first, released in _flag_spans(drift):
         end = scale.x(released.week) if released else _D_WIDTH - _D_RIGHT

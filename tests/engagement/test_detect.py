@@ -265,7 +265,7 @@ def test_excused_touchpoints_never_count_as_misses(
 
 
 @given(
-    st.lists(st.integers(0, 400), max_size=80).map(sorted),
+    st.lists(st.integers(0, 400), min_size=1, max_size=80).map(sorted),
     st.lists(st.sampled_from(("kept", "excused")), min_size=80, max_size=80),
     drift_policies(),
 )

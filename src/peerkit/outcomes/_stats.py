@@ -13,6 +13,7 @@ does, linearly). The test suite checks every function here against scipy.
 from __future__ import annotations
 
 import math
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -241,7 +242,7 @@ def _nct_upper_half(t: float, df: float, nc: float) -> float:
         return base
     square = t * t
     x = 1.0 if math.isinf(square) else square / (square + df)
-    if x == 0.0:  # t too small to move the sum
+    if x < sys.float_info.min:  # t too small to move the sum (x is 0 or subnormal)
         return base
     if x == 1.0:  # t too large for the sum to be below one
         return 1.0
