@@ -3,6 +3,7 @@
 import contextlib
 import datetime as dt
 import json
+from functools import partial
 from typing import Any
 
 import pendulum
@@ -31,6 +32,7 @@ from peerkit import (
     to_json,
 )
 from peerkit import testing as pst
+from threads import in_threads
 
 # Every public value type and a strategy for it. Later capabilities add rows.
 VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
@@ -571,8 +573,6 @@ def test_an_error_in_a_large_value_restores_the_collector_and_names_the_path() -
 def test_json_from_8_threads_equals_the_serial_results() -> None:
     """from_json and to_json from 8 threads at a tight switch interval give the serial answers."""
     import gc
-    import sys
-    from concurrent.futures import ThreadPoolExecutor
 
     from peerkit._availability import parse_specs
     from peerkit.datasets import simulate_cohort
@@ -584,13 +584,7 @@ def test_json_from_8_threads_equals_the_serial_results() -> None:
     def work(i: int) -> tuple[object, str]:
         return from_json(Cohort, texts[i]), to_json(cohorts[i])
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            threaded = list(pool.map(work, list(range(len(texts))) * 2))
-    finally:
-        sys.setswitchinterval(interval)
+    threaded = in_threads([partial(work, i) for i in list(range(len(texts))) * 2])
     serial = [work(i) for i in list(range(len(texts))) * 2]
     assert len(threaded) == 16
     assert threaded == serial

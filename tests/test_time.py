@@ -2,8 +2,7 @@
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Sequence
-from typing import Any
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pendulum
@@ -33,6 +32,7 @@ from peerkit.testing import (
     weekly_availabilities,
     windows,
 )
+from threads import in_threads
 
 NY = "America/New_York"
 LONDON = "Europe/London"
@@ -712,20 +712,6 @@ def test_fold_picks_the_instant_in_either_order_of_construction() -> None:
 # --- threads ---------------------------------------------------------------------
 
 
-def _in_threads(call: Callable[[Any], object], args: Sequence[Any]) -> list[object]:
-    """*call* on every arg from 8 threads at a tight switch interval."""
-    import sys
-    from concurrent.futures import ThreadPoolExecutor
-
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            return list(pool.map(call, args))
-    finally:
-        sys.setswitchinterval(interval)
-
-
 def test_parsing_and_overlaps_from_8_threads_equal_the_serial_results() -> None:
     """WeeklyAvailability.parse, common_intervals and overlap_minutes agree with serial runs under threads."""
     from peerkit._availability import materialize, parse_specs
@@ -755,7 +741,7 @@ def test_parsing_and_overlaps_from_8_threads_equal_the_serial_results() -> None:
 
     for cache in (materialize, parse_specs, week_bounds):
         cache.cache_clear()
-    threaded = _in_threads(work, cases)
+    threaded = in_threads([partial(work, case) for case in cases])
     for cache in (materialize, parse_specs, week_bounds):
         cache.cache_clear()
     serial = [work(case) for case in cases]

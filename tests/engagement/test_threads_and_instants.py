@@ -1,9 +1,7 @@
 """Thread safety of engagement's caches, and instants read as Python reads them."""
 
 import datetime as dt
-import sys
-import threading
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pendulum
@@ -21,6 +19,10 @@ from peerkit.engagement import (
     group_engagement,
     milestones,
 )
+from threads import in_threads
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 NEW_YORK = ZoneInfo("America/New_York")
 # 01:30 on 3 November 2024 happens twice in New York: EDT, then EST.
@@ -35,32 +37,6 @@ def _long_record() -> tuple[tuple[Touchpoint | Activity, ...], pendulum.DateTime
         12, week_count=78, per_week=3, activity_rate=0.2, seed=7
     )
     return record.touchpoints, record.now
-
-
-def _in_threads(work: Callable[[], object], count: int = 8) -> list[object]:
-    results: list[object] = [None] * count
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(count)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work()
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(previous)
-    assert errors == []
-    return results
 
 
 def _monitored(
@@ -90,7 +66,7 @@ def test_entry_points_give_the_serial_result_from_eight_threads(entry: str) -> N
     }
     work = calls[entry]
     engine.stepper.cache_clear()
-    results = _in_threads(work)
+    results = in_threads([work] * 8)
     engine.stepper.cache_clear()
     serial = work()
     assert len(results) == 8

@@ -2,10 +2,8 @@
 
 import datetime as dt
 import math
-import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pytest
@@ -21,6 +19,7 @@ from peerkit.matching import (
     partner_fit,
     rank_groups,
 )
+from threads import in_threads
 
 WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
 """The period the tests' decisions are for: one week with no clock change."""
@@ -31,17 +30,6 @@ MEMBERS = COHORT.members
 
 class Interrupted(BaseException):
     """Stands in for a KeyboardInterrupt arriving in the middle of a cache fill."""
-
-
-@contextmanager
-def tight_switching() -> Iterator[None]:
-    """Make the interpreter switch threads as often as it can, then restore it."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
 
 
 def _calls() -> list[tuple[str, Callable[[], object]]]:
@@ -72,11 +60,9 @@ def test_matching_from_eight_threads_equals_serial() -> None:
     serial = {name: call() for name, call in calls}
     pairs_module._shared_reason.cache_clear()
     work = [(name, call) for _ in range(3) for name, call in calls]
-    with tight_switching(), ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [(name, pool.submit(call)) for name, call in work]
-        results = [(name, future.result()) for name, future in futures]
+    results = in_threads([call for _, call in work])
     assert len(results) == 3 * len(calls)
-    for name, result in results:
+    for (name, _), result in zip(work, results, strict=True):
         assert result == serial[name], name
 
 
@@ -104,8 +90,7 @@ def test_one_table_shared_by_eight_threads_agrees(
     def run(part: slice) -> np.ndarray:
         return shared.overlap(u[part], v[part])
 
-    with tight_switching(), ThreadPoolExecutor(max_workers=8) as pool:
-        got = list(pool.map(run, slices))
+    got = in_threads([partial(run, part) for part in slices])
     assert len(got) == len(slices)
     for part, values in zip(slices, got, strict=True):
         assert np.array_equal(values, expected[part])

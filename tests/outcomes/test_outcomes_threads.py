@@ -1,8 +1,6 @@
 """Outcomes and the sample data under threads: caches filled once, never half-built."""
 
-import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -15,6 +13,7 @@ from peerkit.datasets import (
     sample_outcomes,
 )
 from peerkit.outcomes import PHQ9, feedback_trend, programme_outcomes
+from threads import in_threads
 
 THREADS = 8
 
@@ -52,20 +51,10 @@ def test_eight_threads_at_once_get_the_serial_results() -> None:
     """Every call from 8 threads at once, from cold caches, equals the serial result."""
     serial = {name: call() for name, call in CALLS.items()}
     _clear_caches()
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        with ThreadPoolExecutor(THREADS) as pool:
-            futures = [
-                (name, pool.submit(call))
-                for _ in range(THREADS)
-                for name, call in CALLS.items()
-            ]
-            results = [(name, future.result()) for name, future in futures]
-    finally:
-        sys.setswitchinterval(before)
+    work = [(name, call) for _ in range(THREADS) for name, call in CALLS.items()]
+    results = in_threads([call for _, call in work], threads=THREADS)
     assert len(results) == THREADS * len(CALLS)
-    for name, result in results:
+    for (name, _), result in zip(work, results, strict=True):
         assert result == serial[name], name
 
 

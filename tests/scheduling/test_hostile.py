@@ -2,10 +2,8 @@
 
 import datetime as dt
 import itertools
-import sys
 import zoneinfo
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import icalendar
@@ -28,6 +26,7 @@ from peerkit.scheduling import (
     to_ical,
 )
 from peerkit.scheduling._cadence import plan
+from threads import in_threads
 
 LONDON = "Europe/London"
 
@@ -289,19 +288,10 @@ def test_entry_points_agree_across_threads() -> None:
     calls = _calls()
     serial = [call() for call in calls]
     _clear_caches()
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            futures = [
-                (i, pool.submit(call)) for _ in range(4) for i, call in enumerate(calls)
-            ]
-            results = [(i, f.result()) for i, f in futures]
-    finally:
-        sys.setswitchinterval(interval)
+    results = in_threads(calls * 4)
     assert len(results) == 4 * len(calls)
-    for i, result in results:
-        assert result == serial[i]
+    for result, expected in zip(results, serial * 4, strict=True):
+        assert result == expected
 
 
 def test_an_interrupted_cache_fill_leaves_nothing_behind(
