@@ -11,18 +11,15 @@ only public API for fits and availability.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from functools import cache
 from typing import TYPE_CHECKING
 
 import attrs
 
-from peerkit import Group, Member, intersect_intervals, week_span
+from peerkit import Group, Member, intersect_intervals
 from peerkit.matching import FitPolicy, group_fit
-
-WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
-"""The period the tests' decisions are for: one week with no clock change."""
+from reference import WEEK
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 import peerkit
 from peerkit import Group, Interval, InvalidInputError, Member, week_span
-from peerkit.datasets import sample_cohort
 from peerkit.matching import (
     FitPolicy,
     FormedGroup,
@@ -29,12 +28,7 @@ from peerkit.matching import (
     partner_fit,
     rank_groups,
 )
-
-WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
-"""The period the tests' decisions are for: one week with no clock change."""
-
-COHORT = sample_cohort()
-MEMBERS = COHORT.members
+from reference import COHORT, MEMBERS, WEEK
 
 NY = Member(
     "ny", "action", timezone="America/New_York", availability="weekdays 09:00-10:00"

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 import peerkit.matching._pairs as pairs_module
-from peerkit import Reason, week_span
-from peerkit.datasets import sample_cohort
+from peerkit import Reason
 from peerkit.matching import (
     PartnerPolicy,
     form_groups,
@@ -19,13 +18,8 @@ from peerkit.matching import (
     partner_fit,
     rank_groups,
 )
+from reference import COHORT, MEMBERS, WEEK
 from threads import in_threads
-
-WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
-"""The period the tests' decisions are for: one week with no clock change."""
-
-COHORT = sample_cohort()
-MEMBERS = COHORT.members
 
 
 class Interrupted(BaseException):
