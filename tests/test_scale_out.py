@@ -1,6 +1,5 @@
 """Scale-out on Dask: per-member and per-block results equal a single process (examples/scale_out_dask.py)."""
 
-import datetime as dt
 import importlib.util
 import pathlib
 import pickle
@@ -11,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from peerkit import Member, week_span
+from peerkit import Member
 from peerkit.datasets import simulate_cohort, simulate_engagement
 from peerkit.engagement import (
     Activity,
@@ -22,9 +21,7 @@ from peerkit.engagement import (
     outreach_queue,
 )
 from peerkit.matching import PartnerMatching, PartnerPolicy, match_partners
-
-WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
-"""The period the tests' decisions are for: one week with no clock change."""
+from reference import WEEK
 
 pytest.importorskip("dask")
 

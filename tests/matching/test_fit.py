@@ -1,6 +1,5 @@
 """Group fit and ranking: hard rules, components, member-safe reasons, order invariance."""
 
-import datetime as dt
 import re
 
 import attrs
@@ -17,13 +16,10 @@ from peerkit import (
     WeeklyAvailability,
     from_dict,
     to_dict,
-    week_span,
 )
 from peerkit.matching import FitPolicy, GroupFit, group_fit, rank_groups
 from peerkit.testing import fit_policies, groups, members
-
-WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
-"""The period the tests' decisions are for: one week with no clock change."""
+from reference import WEEK
 
 EVENINGS = WeeklyAvailability.parse("mon-fri 18:00-22:00")
 

@@ -1,6 +1,5 @@
 """Group formation: hard rules, everyone accounted for, max-min, determinism."""
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from peerkit import (
     UnknownStageError,
     WeeklyAvailability,
     to_dict,
-    week_span,
 )
 from peerkit.datasets import sample_cohort, simulate_cohort
 from peerkit.matching import FitPolicy, Grouping, form_groups, group_fit
@@ -23,9 +21,7 @@ from peerkit.testing import members
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from exhaustive import best_grouping, can_meet
-
-WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
-"""The period the tests' decisions are for: one week with no clock change."""
+from reference import WEEK
 
 RHYTHMS = [
     WeeklyAvailability.parse("mon-fri 18:00-21:00"),

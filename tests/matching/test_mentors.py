@@ -1,7 +1,6 @@
 """Mentor matching: capacities kept, stable, mentee-proposing, everyone accounted for."""
 
 import copy
-import datetime as dt
 import random
 
 import attrs
@@ -9,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peerkit import InvalidInputError, Member, week_span
+from peerkit import InvalidInputError, Member
 from peerkit.datasets import sample_cohort
 from peerkit.matching import (
     MentorAssignment,
@@ -20,9 +19,7 @@ from peerkit.matching import (
     partner_fit,
 )
 from peerkit.testing import partner_policies
-
-WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
-"""The period the tests' decisions are for: one week with no clock change."""
+from reference import WEEK
 
 SAMPLE = sample_cohort().members
 

@@ -20,9 +20,7 @@ from peerkit import (
 )
 from peerkit.matching import PairFit, PartnerPolicy, partner_fit
 from peerkit.testing import members, partner_policies
-
-WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
-"""The period the tests' decisions are for: one week with no clock change."""
+from reference import WEEK
 
 two_members = st.tuples(members(ids=st.just("a")), members(ids=st.just("b")))
 

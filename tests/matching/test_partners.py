@@ -1,7 +1,6 @@
 """Partner matching: exact against networkx, hard rules never broken, everyone accounted for."""
 
 import copy
-import datetime as dt
 import itertools
 import random
 import re
@@ -19,7 +18,6 @@ from peerkit import (
     Member,
     UnknownStageError,
     WeeklyAvailability,
-    week_span,
 )
 from peerkit.datasets import sample_cohort, simulate_cohort
 from peerkit.matching import (
@@ -31,9 +29,7 @@ from peerkit.matching import (
     partner_fit,
 )
 from peerkit.testing import members, partner_policies
-
-WEEK = week_span(dt.date(2026, 1, 12), timezone="UTC")
-"""The period the tests' decisions are for: one week with no clock change."""
+from reference import WEEK
 
 RHYTHMS = [
     WeeklyAvailability.parse("weekdays 18:00-21:00"),
