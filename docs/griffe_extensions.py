@@ -60,18 +60,25 @@ class AttrsSignatures(griffe.Extension):
         cls.set_member("__init__", init)
 
 
+def _factory_default(default: Any) -> str:
+    """A factory default: its value if short, else the call that makes it."""
+    factory = default.factory
+    if default.takes_self:
+        return "<derived>"  # worked out from the other fields when not given
+    if isinstance(factory, type) and factory.__module__.startswith("peerkit"):
+        return f"{factory.__qualname__}()"
+    text = repr(factory())
+    if len(text) <= _LONGEST_DEFAULT:
+        return text
+    return f"{factory.__qualname__}()"
+
+
 def _default(cls: type, default: object) -> str | None:
     """How to show a field's default: its value, a public name, or the factory call."""
     if default is attrs.NOTHING:
         return None
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        factory = default.factory  # type: ignore[attr-defined]
-        if isinstance(factory, type) and factory.__module__.startswith("peerkit"):
-            return f"{factory.__qualname__}()"
-        text = repr(factory())
-        if len(text) <= _LONGEST_DEFAULT:
-            return text
-        return f"{factory.__qualname__}()"
+        return _factory_default(default)
     package = importlib.import_module(cls.__module__.split(".")[0])
     for name in getattr(package, "__all__", ()):
         if getattr(package, name, None) is default:
