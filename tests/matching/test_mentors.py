@@ -155,7 +155,7 @@ def test_capacity_and_reasons() -> None:
 
 
 def test_blocked_and_recent_mentors_are_never_assigned() -> None:
-    """A blocked pair and a pair from the last rounds are never made; the reasons say so."""
+    """A blocked pair and a pair from the last rounds are never made; the reasons say so, without naming the block."""
     mentors = [Member("m", "action", max_partners=3)]
     mentees = [Member("a", "action"), Member("b", "action")]
     result = match_mentors(
@@ -163,7 +163,7 @@ def test_blocked_and_recent_mentors_are_never_assigned() -> None:
     )
     assert result.assignments == ()
     assert [u.reasons[0].code for u in result.unplaced] == [
-        "unplaced.blocked",
+        "unplaced.no_compatible",
         "unplaced.repeat",
         "unplaced.no_mentee",
     ]

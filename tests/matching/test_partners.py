@@ -309,7 +309,7 @@ def test_a_trio_respects_history() -> None:
 
 
 def test_unplaced_reasons_name_the_cause() -> None:
-    """Sitting out, no compatible partner, blocked by all, recent partners only: each its own code."""
+    """Sitting out, no compatible partner, recent partners only: each its own code; a block reads as absence."""
     ms = [
         Member("away", "action", max_partners=0),
         Member("alone", "action", languages=["pl"]),
@@ -325,16 +325,20 @@ def test_unplaced_reasons_name_the_cause() -> None:
     assert codes == {
         "away": ["unplaced.sitting_out"],
         "alone": ["unplaced.no_compatible"],
-        "a": ["unplaced.blocked"],
-        "b": ["unplaced.blocked"],
+        "a": ["unplaced.no_compatible"],
+        "b": ["unplaced.no_compatible"],
         "c": ["unplaced.repeat"],
         "d": ["unplaced.repeat"],
     }
     messages = {u.member_id: u.reasons[0].message for u in result.unplaced}
     assert messages["alone"] == "Nobody else this round speaks a language you listed."
-    assert (
-        messages["c"] == "The one member compatible with you this round was matched "
-        "with you in the last 3 rounds."
+    without_b = match_partners(
+        [m for m in ms if m.id != "b"], history=[[("c", "d")]], during=WEEK
+    )
+    (a_alone,) = [u for u in without_b.unplaced if u.member_id == "a"]
+    assert messages["a"] == a_alone.reasons[0].message
+    assert messages["c"] == (
+        "Everyone compatible with you this round was your partner in the last 3 rounds."
     )
 
 

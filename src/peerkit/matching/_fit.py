@@ -413,8 +413,24 @@ def _hard_rules(
     return rules
 
 
+MIN_COUNT_SHOWN = 3
+"""The fewest other members a member-facing count of people may name.
+
+A reason says how many of the group share something with the reader
+("Shares a goal with 4 of 6 members") only when at least this many do;
+fewer, and it says so in words ("some of the group"), so that no count
+points at one or two people."""
+
+
 def _members(n: int) -> str:
     return "1 member" if n == 1 else f"{n} members"
+
+
+def _sharing(what: str, shared: int, peers: int) -> str:
+    """Shares *what* with *shared* of the *peers*, a count only if safe to show."""
+    if shared >= MIN_COUNT_SHOWN:
+        return f"Shares {what} with {shared} of {_members(peers)}."
+    return f"Shares {what} with some of the group."
 
 
 class _Explainer:
@@ -462,12 +478,12 @@ def _explain_stage(
             "Most of the group are at a quite different point in the journey.",
         )
     if ahead:
-        out.add(
-            "stage.one_ahead",
-            None,
-            f"{_members(ahead)} one stage further along: "
-            "people who have been where you are.",
+        who = (
+            f"{_members(ahead)} one stage further along"
+            if ahead >= MIN_COUNT_SHOWN
+            else "Some of the group are one stage further along"
         )
+        out.add("stage.one_ahead", None, f"{who}: people who have been where you are.")
 
 
 def _explain_sharing(
@@ -485,9 +501,12 @@ def _explain_sharing(
         out.add("experience.unknown", "experience", "No experiences listed to compare.")
     elif peers:
         shared = counts["experience"]
-        code = "experience.peers" if shared else "experience.none"
-        message = f"Shares an experience with {shared} of {_members(peers)}."
-        out.add(code, "experience", message)
+        if shared:
+            message = _sharing("an experience", shared, peers)
+            out.add("experience.peers", "experience", message)
+        else:
+            message = "Nobody in the group shares an experience you listed."
+            out.add("experience.none", "experience", message)
     elif group.focus and not focus:
         message = "The group's focus is not among the experiences you listed."
         out.add("experience.not_focus", "experience", message)
@@ -498,8 +517,11 @@ def _explain_sharing(
         out.add("goals.unknown", "goals", "No goals listed to compare.")
     elif peers:
         shared = counts["goals"]
-        code = "goals.shared" if shared else "goals.none"
-        out.add(code, "goals", f"Shares a goal with {shared} of {_members(peers)}.")
+        if shared:
+            out.add("goals.shared", "goals", _sharing("a goal", shared, peers))
+        else:
+            message = "Nobody in the group shares a goal you listed."
+            out.add("goals.none", "goals", message)
     else:
         out.add("goals.no_peers", "goals", "No members yet to share goals with.")
 
@@ -629,9 +651,10 @@ def group_fit(
     ``rule.already_member``. Otherwise the score is the weighted mean of
     the components; no component can outweigh a hard rule.
 
-    Messages are member-safe: they give counts ("shares a goal with 2 of 6
-    members") and the group's own focus, never another member's id,
-    experiences, goals or traits.
+    Messages are member-safe: they give the group's own focus and counts
+    of members only when at least `MIN_COUNT_SHOWN` (3) others share
+    something ("Shares a goal with 4 of 6 members"; fewer is "some of the
+    group"), never another member's id, experiences, goals or traits.
 
     Args:
         member: The member looking for a group.

@@ -315,7 +315,9 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
     not in *blocked*, and was not made in the last
     ``policy.no_repeat_rounds`` rounds of *history* (set it to 0 to let
     mentorships continue). A mentor's ``max_partners`` is their capacity, a
-    boundary never exceeded; 0 means sitting this round out.
+    boundary never exceeded; 0 means sitting this round out. As there, an
+    unplaced mentee's reasons never disclose a block: they read as if the
+    mentors they are blocked with were not taking part.
 
     Args:
         mentors: The mentors, in any order; ids unique.

@@ -597,11 +597,10 @@ def _soft(s: Scores, k: int, table: Table) -> list[Reason]:
                 )
             )
         elif shared:
-            reasons.append(
-                _reason(
-                    f"{head}.shared", weight, f"{_plural(int(shared), what)} in common."
-                )
-            )
+            # Never a count: "1 lived experience in common" would tell a
+            # member with one listed that the other has exactly that one.
+            message = f"You have {'goals' if i == 1 else what} in common."
+            reasons.append(_reason(f"{head}.shared", weight, message))
         else:
             reasons.append(_reason(f"{head}.none", weight, f"No {what}s in common."))
     minutes = int(s.minutes[k])
@@ -662,8 +661,9 @@ def partner_fit(
     - ``schedule``: minutes a week free together, reaching 1 at the
       policy's ``ample_overlap_minutes``.
 
-    Messages are member-safe: counts only ("2 goals in common"), never
-    which goals, experiences or traits.
+    Messages are member-safe: whether the two share goals or lived
+    experience ("You have goals in common"), never how many nor which
+    goals, experiences or traits.
 
     Args:
         a: One member.
@@ -689,7 +689,7 @@ def partner_fit(
         >>> fit.eligible, fit.components["goals"], fit.components["stage"]
         (True, 1.0, 1.0)
         >>> [r.message for r in fit.reasons][:2]
-        ['1 stage apart in the journey: close enough.', '1 goal in common.']
+        ['1 stage apart in the journey: close enough.', 'You have goals in common.']
         >>> fit == partner_fit(bo, ada, during=term)
         True
 

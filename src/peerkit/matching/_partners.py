@@ -687,7 +687,10 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
     the member left over joins the pair where all three pairs keep every
     rule and the trio fits best. Every other member without a partner is
     in ``unplaced`` with the reason: sitting out, no compatible partner,
-    every compatible partner blocked or a recent partner, or all taken.
+    every compatible partner a recent partner, or all taken. A block is
+    never disclosed: a member's reasons are worked out as if the members
+    they are blocked with were not in the round, so a block reads (and is
+    coded) exactly as their absence would.
 
     Args:
         members: The members taking part (a `Cohort` or its members), in
@@ -791,6 +794,14 @@ def why_unplaced(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, ...
             ),
         )
     others = everyone[everyone != x]
+    # A block makes each of the two invisible to the other: the reasons are
+    # worked out as if x's blocked partners were not in the round at all, so
+    # that they never tell x (or anyone reading x's reasons) of a block.
+    seen = ~np.isin(
+        round_.key(np.full(len(others), x, dtype=np.int64), others),
+        round_.blocked_keys,
+    )
+    others = others[seen]
     s = round_.table.score(np.full(len(others), x, dtype=np.int64), others)
     compatible = s.allowed
     if not compatible.any():
@@ -798,28 +809,15 @@ def why_unplaced(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, ...
     keys = round_.key(
         np.full(int(compatible.sum()), x, dtype=np.int64), others[compatible]
     )
-    blocked = np.isin(keys, round_.blocked_keys)
-    recent = np.isin(keys, round_.recent_keys)
-    if (blocked | recent).all():
-        reasons = []
-        if blocked.any():
-            reasons.append(
-                Reason(
-                    "unplaced.blocked",
-                    -1.0,
-                    f"{_of(int(blocked.sum()), len(keys))} ruled out by a block.",
-                )
-            )
-        if recent.any():
-            reasons.append(
-                Reason(
-                    "unplaced.repeat",
-                    -1.0,
-                    f"{_of(int(recent.sum()), len(keys))} matched with you in "
-                    f"the last {round_.rules.rounds} rounds.",
-                )
-            )
-        return tuple(reasons)
+    if np.isin(keys, round_.recent_keys).all():
+        return (
+            Reason(
+                "unplaced.repeat",
+                -1.0,
+                "Everyone compatible with you this round was your partner in "
+                f"the last {round_.rules.rounds} rounds.",
+            ),
+        )
     return ()
 
 
@@ -838,15 +836,6 @@ def _taken(policy_trios: bool, odd_one: bool) -> Reason:
         0.0,
         "Everyone compatible was paired with someone else this round.",
     )
-
-
-def _of(part: int, whole: int) -> str:
-    """The start of a sentence about *part* of the *whole* compatible members."""
-    if whole == 1:
-        return "The one member compatible with you this round was"
-    if part == whole:
-        return f"All {whole} members compatible with you this round were"
-    return f"{part} of the {whole} members compatible with you this round were"
 
 
 def _no_compatible(s: Scores, min_score: float) -> Reason:
