@@ -17,6 +17,10 @@ Prints, in one run:
 4. Quality of the block solver at 10,000: its total and pair count against
    the exact optimum (rustworkx, maximum cardinality then weight) of the
    candidate graph it solved.
+5. `partner_fit` for one pair (what an app calls to show "why this
+   partner"): the median over many pairs of a simulated cohort, in µs.
+
+Then the issue's targets beside what was measured.
 
 Times are medians of several runs on this machine; they are not asserted
 anywhere (machines are shared and noisy).
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import statistics
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +38,10 @@ import networkx as nx
 import numpy as np
 import pendulum
 import rustworkx as rx
-from _timing import median_time
+from _timing import median_time, print_targets
 
 from peerkit.datasets import simulate_cohort
-from peerkit.matching import PartnerPolicy, match_partners
+from peerkit.matching import PartnerPolicy, match_partners, partner_fit
 from peerkit.matching import _partners as internals
 
 TERM = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))  # twelve weeks
@@ -47,6 +52,8 @@ if TYPE_CHECKING:
     from peerkit import Member
 
 POLICY = PartnerPolicy(trios=False)  # pairs only: comparable with the peers
+
+TARGETS: list[tuple[str, str, bool]] = []
 
 
 class _Recording(internals.Round):
@@ -230,6 +237,36 @@ def block_quality(n: int) -> None:
     )
 
 
+def one_pair(n_pairs: int, calls: int) -> None:
+    """partner_fit for one pair: the median time of a call over many pairs."""
+    members = simulate_cohort(2 * n_pairs, seed=4).members
+    pairs = list(zip(members[::2], members[1::2], strict=True))
+    times = []
+    eligible = 0
+    for a, b in pairs:
+        eligible += partner_fit(a, b, during=TERM).eligible
+        for _ in range(calls):
+            start = time.perf_counter()
+            partner_fit(a, b, during=TERM)
+            times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"\n## 5. partner_fit for one pair, {len(pairs):,} pairs x {calls} calls\n")
+    print("| pairs | eligible | calls | median µs | 90th percentile µs |")
+    print("|---:|---:|---:|---:|---:|")
+    tenth = statistics.quantiles(times, n=10)[-1]
+    print(
+        f"| {len(pairs):,} | {eligible:,} | {len(times):,} | {1e6 * median:.1f} "
+        f"| {1e6 * tenth:.1f} |"
+    )
+    TARGETS.append(
+        (
+            "partner_fit for one pair under 50 µs",
+            f"{1e6 * median:.1f} µs",
+            median < 50e-6,
+        )
+    )
+
+
 def main() -> None:
     """Run every section at full or quick size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
@@ -244,11 +281,14 @@ def main() -> None:
         internals._EXACT_LIMIT, internals._CHUNK, internals._KEEP = 40, 30, 8  # noqa: SLF001
         scale([50, 100], repeats=1)
         block_quality(150)
+        one_pair(20, calls=3)
     else:
         exact_beside_networkx(500, repeats=5, nx_repeats=3)
         greedy_beside_optimum(2_000)
         scale([1_000, 2_000, 5_000, 10_000], repeats=3)
         block_quality(10_000)
+        one_pair(1_000, calls=20)
+    print_targets(TARGETS, judged=not quick)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -41,9 +43,6 @@ from peerkit._validate import (
 )
 from peerkit.errors import InvalidInputError
 from peerkit.matching._results import FormedGroup, Grouping, to_reasons
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 COMPONENTS: tuple[str, ...] = ("stage", "experience", "goals", "schedule", "size")
 """The components of a fit, in the order they are reported."""
@@ -115,7 +114,30 @@ def judged_week(during: object) -> dt.date:
     *during* is an `Interval` or a ``(start, end)`` pair of aware datetimes;
     the decision judges the first full week of it (`period_week`).
     """
+    if isinstance(during, tuple | list) and len(during) == 2:
+        start, end = during
+        if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+            start_offset, end_offset = start.utcoffset(), end.utcoffset()
+            if start_offset is not None and end_offset is not None:
+                return _week_between(start, start_offset, end, end_offset)
     return period_week(as_period("during", during))
+
+
+@functools.lru_cache(maxsize=1024)
+def _week_between(
+    start: dt.datetime,
+    start_offset: dt.timedelta,  # noqa: ARG001 - part of the cache key
+    end: dt.datetime,
+    end_offset: dt.timedelta,  # noqa: ARG001 - part of the cache key
+) -> dt.date:
+    """
+    `judged_week` of ``(start, end)``, kept: the same period recurs in every call.
+
+    Keyed on what decides the answer: the two instants (aware datetimes are
+    equal when their instants are) and their offsets, which fix the local
+    dates the checks read. Only answers are kept; an error is raised anew.
+    """
+    return period_week(as_period("during", (start, end)))
 
 
 def _check_quarter_hours(_inst: object, attr: attrs.Attribute[Any], value: int) -> None:

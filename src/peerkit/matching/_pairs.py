@@ -5,8 +5,10 @@ Scoring one pair and scoring a million use the same code: members are
 turned into a `_Table` of numpy arrays (stage index, goal, experience and
 language sets as bit masks, the judged week as a bit mask of whole UTC
 minutes) and `_Table.score` judges any number of pairs at once.
-`partner_fit` is that function on a table of two, so a pair's score in a
-matching is, to the last bit, the score `partner_fit` gives.
+`partner_fit` does the same arithmetic, in the same order, on plain Python
+numbers for its one pair (setting up arrays would cost more than the
+scoring), so a pair's score in a matching is, to the last bit, the score
+`partner_fit` gives.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import functools
 import itertools
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 import numpy as np
@@ -51,7 +53,7 @@ from peerkit.matching._fit import (
     to_weights,
     weights_field,
 )
-from peerkit.matching._results import to_reasons
+from peerkit.matching._results import to_reasons, trusted
 
 if TYPE_CHECKING:
     from peerkit._intervals import Period
@@ -233,21 +235,60 @@ def _set_bits(sets: Sequence[frozenset[str]]) -> tuple[NDArray[np.uint64], IntAr
     return out, sizes
 
 
-def _week_mask(member: Member, lo: int) -> NDArray[np.uint64]:
-    """The whole UTC minutes of the judged week in which *member* is free."""
+def week_start(week: dt.date) -> int:
+    """POSIX microseconds of 00:00 UTC on the Monday of *week*."""
+    monday = week - dt.timedelta(days=week.weekday())
+    return int(dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp()) * 1_000_000
+
+
+@functools.lru_cache(maxsize=16384)
+def _week_bits(windows: tuple[Any, ...], timezone: str, lo: int) -> int:
+    """
+    The whole UTC minutes of the week from *lo* free in *windows*, as int bits.
+
+    Bit ``k`` is minute ``k`` of the week. Keyed on all that decides it; the
+    value is an immutable int, stored only once complete.
+    """
     hi = lo + _WEEK_MINUTES * _US_PER_MIN
-    spans = materialize(member.availability.windows, member.timezone, lo, hi)
-    bits = np.zeros(_WORDS * 64, dtype=np.bool_)
-    for start, end in spans:
+    bits = 0
+    for start, end in materialize(windows, timezone, lo, hi):
         first = -((lo - start) // _US_PER_MIN)  # round in: whole minutes only
         last = (end - lo) // _US_PER_MIN
-        bits[first:last] = True
-    return np.packbits(bits, bitorder="little").view(np.uint64)
+        if last > first:
+            bits |= ((1 << (last - first)) - 1) << first
+    return bits
+
+
+def _week_mask(member: Member, lo: int) -> NDArray[np.uint64]:
+    """The whole UTC minutes of the judged week in which *member* is free."""
+    bits = _week_bits(member.availability.windows, member.timezone, lo)
+    return np.frombuffer(bits.to_bytes(_WORDS * 8, "little"), dtype="<u8").astype(
+        np.uint64
+    )
 
 
 def _shared(bits: NDArray[np.uint64], u: IntArray, v: IntArray) -> IntArray:
     counts: IntArray = np.bitwise_count(bits[u] & bits[v]).sum(axis=1, dtype=np.int64)
     return counts
+
+
+class PairFacts(NamedTuple):
+    """One pair's row of `Scores`, as plain Python numbers."""
+
+    stage: float
+    goals: float
+    experience: float
+    schedule: float
+    score: float
+    eligible: bool
+    steps: int
+    shared_goals: int
+    goals_known: bool
+    shared_experiences: int
+    experiences_known: bool
+    minutes: int
+    language: bool
+    active: bool
 
 
 @attrs.define
@@ -274,6 +315,16 @@ class Scores:
     def allowed(self) -> BoolArray:
         """Eligible and not below the policy's minimum score."""
         return self.eligible & (self.score >= self.min_score)
+
+    def rows(self) -> list[PairFacts]:
+        """Each pair's facts as plain Python numbers, in order."""
+        return [
+            PairFacts(*row)
+            for row in zip(
+                *(getattr(self, name).tolist() for name in PairFacts._fields),
+                strict=True,
+            )
+        ]
 
 
 class Table:
@@ -304,8 +355,7 @@ class Table:
         )
         self.languages, _ = _set_bits([m.languages for m in members])
         self.active = np.array([m.max_partners > 0 for m in members], dtype=np.bool_)
-        monday = week - dt.timedelta(days=week.weekday())
-        lo = int(dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp()) * 1_000_000
+        lo = week_start(week)
         keys: dict[tuple[object, ...], int] = {}
         pattern = np.zeros(len(members), dtype=np.int64)
         masks: list[NDArray[np.uint64]] = []
@@ -336,9 +386,7 @@ class Table:
         self._lock = threading.Lock()
         self._overlaps: dict[int, int] = {}
         self._grid: IntArray | None = None
-        weights = policy.weights
-        self._weights = tuple(weights[k] for k in PAIR_COMPONENTS)
-        self._total = sum(self._weights)
+        self._weights, self._total = _weighting(policy)
         # The features never change once built: read-only, so a table
         # shared between threads cannot be written to by mistake.
         for array in (
@@ -491,10 +539,11 @@ class Table:
 
     def fits(self, u: IntArray, v: IntArray) -> list[PairFit]:
         """The pairs ``(u[k], v[k])`` as `PairFit` values, reasons and all."""
-        s = self.score(u, v)
+        rows = self.score(u, v).rows()
+        members, policy = self.members, self.policy
         return [
-            _pair_fit(self, s, k, int(a), int(b))
-            for k, (a, b) in enumerate(zip(u.tolist(), v.tolist(), strict=True))
+            _pair_fit((members[a], members[b]), facts, policy)
+            for a, b, facts in zip(u.tolist(), v.tolist(), rows, strict=True)
         ]
 
 
@@ -529,19 +578,25 @@ def duration(minutes: int) -> str:
     return " ".join(parts)
 
 
+def _weighting(policy: PartnerPolicy) -> tuple[tuple[float, ...], float]:
+    """The policy's weights in component order, and their total."""
+    weights = tuple(policy.weights[k] for k in PAIR_COMPONENTS)
+    return weights, sum(weights)
+
+
 def _rules(
-    s: Scores, k: int, policy: PartnerPolicy, pair: tuple[Member, ...]
+    s: PairFacts, policy: PartnerPolicy, pair: tuple[Member, Member]
 ) -> list[Reason]:
     rules = []
-    if not s.active[k]:
+    if not s.active:
         out = sum(1 for m in pair if m.max_partners == 0)
         who = "Both of you are" if out == 2 else "One of you is"
         rules.append(
             _reason("rule.sitting_out", -1.0, f"{who} sitting this round out.")
         )
-    if not s.language[k]:
+    if not s.language:
         rules.append(_reason("rule.language", -1.0, "No language in common."))
-    minutes = int(s.minutes[k])
+    minutes = s.minutes
     if minutes == 0:
         rules.append(
             _reason("rule.schedule", -1.0, "Never free at the same time in the week.")
@@ -558,10 +613,11 @@ def _rules(
     return rules
 
 
-def _soft(s: Scores, k: int, table: Table) -> list[Reason]:
-    share = [w / table._total for w in table._weights]  # noqa: SLF001
-    steps = int(s.steps[k])
-    stage = float(s.stage[k])
+def _soft(s: PairFacts, policy: PartnerPolicy) -> list[Reason]:
+    weights, total = _weighting(policy)
+    share = [w / total for w in weights]
+    steps = s.steps
+    stage = s.stage
     if steps == 0:
         code, message = "stage.same", "At the same stage of the journey."
     elif stage >= 1.0:
@@ -576,18 +632,18 @@ def _soft(s: Scores, k: int, table: Table) -> list[Reason]:
     reasons = [_reason(code, share[0] * stage, message)]
     for i, (what, known, shared, value) in enumerate(
         (
-            ("goal", s.goals_known[k], s.shared_goals[k], s.goals[k]),
+            ("goal", s.goals_known, s.shared_goals, s.goals),
             (
                 "lived experience",
-                s.experiences_known[k],
-                s.shared_experiences[k],
-                s.experience[k],
+                s.experiences_known,
+                s.shared_experiences,
+                s.experience,
             ),
         ),
         start=1,
     ):
         head = "goals" if i == 1 else "experience"
-        weight = share[i] * float(value)
+        weight = share[i] * value
         if not known:
             reasons.append(
                 _reason(
@@ -603,36 +659,92 @@ def _soft(s: Scores, k: int, table: Table) -> list[Reason]:
             reasons.append(_reason(f"{head}.shared", weight, message))
         else:
             reasons.append(_reason(f"{head}.none", weight, f"No {what}s in common."))
-    minutes = int(s.minutes[k])
-    if minutes < table.policy.min_overlap_minutes:
+    minutes = s.minutes
+    if minutes < policy.min_overlap_minutes:
         return reasons  # the hard rule has said it
-    code = "schedule.ample" if s.schedule[k] >= 1.0 else "schedule.some"
+    code = "schedule.ample" if s.schedule >= 1.0 else "schedule.some"
     reasons.append(
         _reason(
             code,
-            share[3] * float(s.schedule[k]),
+            share[3] * s.schedule,
             f"Free at the same time for {duration(minutes)} a week.",
         )
     )
     return reasons
 
 
-def _pair_fit(table: Table, s: Scores, k: int, a: int, b: int) -> PairFit:
-    pair = (table.members[a], table.members[b])
-    ids = tuple(sorted((pair[0].id, pair[1].id)))
-    components = {
-        "stage": float(s.stage[k]),
-        "goals": float(s.goals[k]),
-        "experience": float(s.experience[k]),
-        "schedule": float(s.schedule[k]),
-    }
-    return PairFit(
-        member_ids=ids,
-        score=float(s.score[k]),
+def _pair_fit(
+    pair: tuple[Member, Member], s: PairFacts, policy: PartnerPolicy
+) -> PairFit:
+    """The `PairFit` of *pair* from its facts: every field final and valid."""
+    a, b = pair[0].id, pair[1].id
+    components = FrozenDict(
+        {
+            "stage": s.stage,
+            "goals": s.goals,
+            "experience": s.experience,
+            "schedule": s.schedule,
+        }
+    )
+    return trusted(
+        PairFit,
+        member_ids=(a, b) if a < b else (b, a),
+        score=s.score,
         components=components,
-        overlap_minutes=int(s.minutes[k]),
-        eligible=bool(s.eligible[k]),
-        reasons=(*_rules(s, k, table.policy, pair), *_soft(s, k, table)),
+        overlap_minutes=s.minutes,
+        eligible=s.eligible,
+        reasons=(*_rules(s, policy, pair), *_soft(s, policy)),
+    )
+
+
+def _share_of(a: frozenset[str], b: frozenset[str]) -> tuple[float, int, bool]:
+    """(component, how many shared, whether both listed any): `Table._share`."""
+    shared = len(a & b)
+    if a and b:
+        return shared / max(min(len(a), len(b)), 1), shared, True
+    return NEUTRAL, shared, False
+
+
+def _one_pair(a: Member, b: Member, policy: PartnerPolicy, week: dt.date) -> PairFacts:
+    """
+    `Table.score` for one pair, on plain numbers: the same operations in order.
+
+    Float for float the same as the table's: numpy's float64 arithmetic on
+    each element is Python's.
+    """
+    scale = policy.scale
+    steps = abs(scale.index(a.stage) - scale.index(b.stage))
+    stage = stage_closeness(
+        len(scale), policy.stage_tolerance, policy.stage_limit, steps
+    )
+    goals, shared_goals, goals_known = _share_of(a.goals, b.goals)
+    experience, shared_exp, exp_known = _share_of(a.experiences, b.experiences)
+    lo = week_start(week)
+    minutes = (
+        _week_bits(a.availability.windows, a.timezone, lo)
+        & _week_bits(b.availability.windows, b.timezone, lo)
+    ).bit_count()
+    schedule = min(1.0, minutes / policy.ample_overlap_minutes)
+    language = not a.languages.isdisjoint(b.languages)
+    active = a.max_partners > 0 and b.max_partners > 0
+    eligible = active and language and minutes >= policy.min_overlap_minutes
+    w, total = _weighting(policy)
+    mean = (w[0] * stage + w[1] * goals + w[2] * experience + w[3] * schedule) / total
+    return PairFacts(
+        stage=stage,
+        goals=goals,
+        experience=experience,
+        schedule=schedule,
+        score=min(1.0, max(0.0, mean)) if eligible else 0.0,
+        eligible=eligible,
+        steps=steps,
+        shared_goals=shared_goals,
+        goals_known=goals_known,
+        shared_experiences=shared_exp,
+        experiences_known=exp_known,
+        minutes=minutes,
+        language=language,
+        active=active,
     )
 
 
@@ -701,5 +813,5 @@ def partner_fit(
         policy.scale.check(member.stage, path=f"{path}.stage")
     if a.id == b.id:
         raise InvalidInputError("b.id", b.id, f"a member other than {a.id!r}")
-    table = Table((a, b), policy, judged_week(during))
-    return table.fits(np.array([0]), np.array([1]))[0]
+    week = judged_week(during)
+    return _pair_fit((a, b), _one_pair(a, b, policy, week), policy)
