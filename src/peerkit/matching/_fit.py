@@ -42,7 +42,7 @@ from peerkit._validate import (
     unit,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._results import FormedGroup, Grouping, to_reasons
+from peerkit.matching._results import FormedGroup, Grouping, to_reasons, trusted
 
 COMPONENTS: tuple[str, ...] = ("stage", "experience", "goals", "schedule", "size")
 """The components of a fit, in the order they are reported."""
@@ -381,39 +381,47 @@ class GroupFit:
 # --- group_fit -------------------------------------------------------------------
 
 
-def _check_stages(
-    policy: FitPolicy, member: Member, group: Group, at: str = "group"
-) -> None:
-    """Every stage on the policy's scale; errors name the group as *at*."""
-    scale = policy.scale
-    scale.check(member.stage, path="member.stage")
-    for i, peer in enumerate(group.members):
-        scale.check(peer.stage, path=f"{at}.members[{i}].stage")
-    if group.stage_band is not None:
-        scale.check_band(group.stage_band, path=f"{at}.stage_band")
+def _reason(code: str, weight: float, message: str) -> Reason:
+    """
+    A `Reason` of group fit, not re-checked.
+
+    Its code is one of this module's own, its weight a float worked out
+    here, its message fixed words around already-checked names.
+    """
+    reason = _new(Reason)
+    _set(reason, "code", code)
+    _set(reason, "weight", weight)
+    _set(reason, "message", message)
+    return reason
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 
 def _hard_rules(
-    member: Member, group: Group, policy: FitPolicy, schedule: float
+    member: Member, group: Group, flags: tuple[bool, bool], schedule: float
 ) -> list[Reason]:
+    """The hard rules *member* breaks; *flags*: (already a member, in the band)."""
+    already, in_band = flags
     rules: list[Reason] = []
-    if member.id in group.member_ids:
+    if already:
         rules.append(
-            Reason("rule.already_member", -1.0, "Already a member of this group.")
+            _reason("rule.already_member", -1.0, "Already a member of this group.")
         )
     elif group.is_full:
-        rules.append(Reason("rule.full", -1.0, "The group is full."))
+        rules.append(_reason("rule.full", -1.0, "The group is full."))
     if group.languages and not member.languages & group.languages:
         spoken = ", ".join(sorted(group.languages))
         rules.append(
-            Reason(
+            _reason(
                 "rule.language",
                 -1.0,
                 f"The group runs in {spoken}: not a language you listed.",
             )
         )
     rules.extend(
-        Reason(
+        _reason(
             "rule.requires",
             -1.0,
             f"The group is for members with a particular {trait}.",
@@ -422,15 +430,15 @@ def _hard_rules(
         if member.traits.get(trait) not in group.requires[trait]
     )
     band = group.stage_band
-    if band is not None and not policy.scale.in_band(member.stage, band):
+    if band is not None and not in_band:
         low, high = band
         span = low if low == high else f"{low} to {high}"
         rules.append(
-            Reason("rule.stage_band", -1.0, f"The group is for members at {span}.")
+            _reason("rule.stage_band", -1.0, f"The group is for members at {span}.")
         )
     if schedule <= 0.0:
         rules.append(
-            Reason("rule.schedule", -1.0, "Not free at any time the group meets.")
+            _reason("rule.schedule", -1.0, "Not free at any time the group meets.")
         )
     return rules
 
@@ -458,19 +466,24 @@ def _sharing(what: str, shared: int, peers: int) -> str:
 class _Explainer:
     """Builds soft reasons; each component's contribution rides on its first reason."""
 
-    def __init__(self, policy: FitPolicy, components: Mapping[str, float]) -> None:
-        self._policy = policy
+    def __init__(
+        self,
+        weights: Mapping[str, float],
+        total: float,
+        components: Mapping[str, float],
+    ) -> None:
+        self._weights = weights
         self._components = components
-        self._total = sum(policy.weights.values())
+        self._total = total
         self._explained: set[str] = set()
         self.reasons: list[Reason] = []
 
     def add(self, code: str, key: str | None, message: str) -> None:
         weight = 0.0
         if key is not None and key not in self._explained:
-            weight = self._policy.weights[key] * self._components[key] / self._total
+            weight = self._weights[key] * self._components[key] / self._total
             self._explained.add(key)
-        self.reasons.append(Reason(code, weight, message))
+        self.reasons.append(_reason(code, weight, message))
 
 
 def _explain_stage(
@@ -573,16 +586,15 @@ def _explain_schedule_and_size(
 
 
 def _soft_reasons(
-    policy: FitPolicy,
-    member: Member,
+    judge: _Judge,
     group: Group,
     components: Mapping[str, float],
     counts: Mapping[str, int],
 ) -> list[Reason]:
-    out = _Explainer(policy, components)
+    out = _Explainer(judge.weights, judge.total, components)
     _explain_stage(out, components["stage"], counts, group.stage_band is not None)
-    _explain_sharing(out, member, group, counts)
-    _explain_schedule_and_size(out, size_range(policy, member), counts)
+    _explain_sharing(out, judge.member, group, counts)
+    _explain_schedule_and_size(out, judge.comfort, counts)
     return out.reasons
 
 
@@ -590,73 +602,143 @@ def _minutes(spans: Iterable[tuple[int, int]]) -> float:
     return sum(end - start for start, end in spans) / 60_000_000
 
 
-def _schedule(member: Member, group: Group, week: dt.date) -> tuple[float, int, int]:
-    """(component, meeting minutes, minutes free) in the judged week."""
-    if group.meets.is_empty:
-        return 1.0, 0, 0
-    # The group's own week, read from the cached concrete spans: the same
-    # numbers as overlap_minutes([member, group], ...), without re-checking.
-    lo, hi = week_bounds(week, group.timezone)
-    meets = materialize(group.meets.windows, group.timezone, lo, hi)
-    meeting = _minutes(meets)
-    if meeting <= 0:  # pragma: no cover - a non-empty weekly window always occurs
-        return 1.0, 0, 0
-    free_spans = materialize(member.availability.windows, member.timezone, lo, hi)
-    free = _minutes(intersect_spans(meets, free_spans))
-    return min(1.0, free / meeting), round(meeting), round(free)
+class _Judge:
+    """
+    One member judged against groups in one week: what every group shares.
 
+    Built for one call and dropped after it, never shared between threads:
+    the member's stage, comfortable sizes and free time (per group time
+    zone) are worked out once, not once per group.
+    """
 
-def _judge(member: Member, group: Group, policy: FitPolicy, week: dt.date) -> GroupFit:
-    scale = policy.scale
-    me = scale.index(member.stage)
-    peers = [p for p in group.members if p.id != member.id]
-    if peers:
-        steps = [scale.index(p.stage) - me for p in peers]
-        stage = sum(closeness(policy, s) for s in steps) / len(peers)
-        ahead = sum(1 for s in steps if s == 1)
-    else:
-        stage = 1.0 if group.stage_band is not None else NEUTRAL
-        ahead = 0
-    shared_exp = sum(1 for p in peers if member.experiences & p.experiences)
-    shared_goals = sum(1 for p in peers if member.goals & p.goals)
-    if member.experiences:
-        parts = []
-        if group.focus:
-            parts.append(1.0 if member.experiences & group.focus else 0.0)
+    def __init__(self, member: Member, policy: FitPolicy, week: dt.date) -> None:
+        self.member = member
+        self.policy = policy
+        self.week = week
+        self.scale = policy.scale
+        self.me = self.scale.index(member.stage)
+        self.position = {stage: i for i, stage in enumerate(self.scale.stages)}
+        self.weights = policy.weights
+        self.total = sum(policy.weights.values())
+        self.comfort = size_range(policy, member)
+        self._closeness: dict[int, float] = {}
+        self._free: dict[str, tuple[int, int, tuple[tuple[int, int], ...]]] = {}
+
+    def closeness(self, steps: int) -> float:
+        """`closeness` of the member to a peer *steps* ahead, kept per step."""
+        value = self._closeness.get(steps)
+        if value is None:
+            value = self._closeness[steps] = closeness(self.policy, steps)
+        return value
+
+    def free(self, timezone: str) -> tuple[int, int, tuple[tuple[int, int], ...]]:
+        """The judged week's bounds in *timezone*, and the member's free spans."""
+        known = self._free.get(timezone)
+        if known is None:
+            lo, hi = week_bounds(self.week, timezone)
+            member = self.member
+            spans = materialize(member.availability.windows, member.timezone, lo, hi)
+            known = self._free[timezone] = (lo, hi, spans)
+        return known
+
+    def schedule(self, group: Group) -> tuple[float, int, int]:
+        """(component, meeting minutes, minutes free) in the judged week."""
+        if group.meets.is_empty:
+            return 1.0, 0, 0
+        # The group's own week, read from the cached concrete spans: the same
+        # numbers as overlap_minutes([member, group], ...), without re-checking.
+        lo, hi, free_spans = self.free(group.timezone)
+        meets = materialize(group.meets.windows, group.timezone, lo, hi)
+        meeting = _minutes(meets)
+        if meeting <= 0:  # pragma: no cover - a non-empty weekly window always occurs
+            return 1.0, 0, 0
+        free = _minutes(intersect_spans(meets, free_spans))
+        return min(1.0, free / meeting), round(meeting), round(free)
+
+    def stages(self, group: Group, at: str = "group") -> bool:
+        """
+        Check *group*'s stages on the scale; whether the member is in its band.
+
+        Errors name the group as *at*: its members' stages first, then its band.
+        """
+        scale = self.scale
+        for i, peer in enumerate(group.members):
+            if peer.stage not in scale:
+                scale.check(peer.stage, path=f"{at}.members[{i}].stage")
+        band = group.stage_band
+        if band is None:
+            return True
+        scale.check_band(band, path=f"{at}.stage_band")
+        return scale.index(band[0]) <= self.me <= scale.index(band[1])
+
+    def judge(self, group: Group, in_band: bool) -> GroupFit:
+        """The member's `GroupFit` for *group*, its stages already checked."""
+        member = self.member
+        ident, experiences, goals_listed = member.id, member.experiences, member.goals
+        position, me, near = self.position, self.me, self.closeness
+        # One pass over the peers; the closeness adds up in the same order as
+        # sum() over them would, so the result is the same to the last bit.
+        peers = ahead = shared_exp = shared_goals = 0
+        closeness_sum: float = 0  # as sum() starts
+        already = False
+        for p in group.members:
+            if p.id == ident:
+                already = True
+                continue
+            peers += 1
+            steps = position[p.stage] - me
+            closeness_sum += near(steps)
+            ahead += steps == 1
+            shared_exp += bool(experiences & p.experiences)
+            shared_goals += bool(goals_listed & p.goals)
         if peers:
-            parts.append(shared_exp / len(peers))
-        experience = sum(parts) / len(parts) if parts else NEUTRAL
-    else:
-        experience = NEUTRAL
-    goals = share_score(shared_goals, len(peers)) if member.goals else NEUTRAL
-    schedule, meeting, free = _schedule(member, group, week)
-    size = len(peers) + 1
-    components = {
-        "stage": stage,
-        "experience": experience,
-        "goals": goals,
-        "schedule": schedule,
-        "size": size_score(size, size_range(policy, member)),
-    }
-    rules = _hard_rules(member, group, policy, schedule)
-    counts = {
-        "peers": len(peers),
-        "ahead": ahead,
-        "experience": shared_exp,
-        "goals": shared_goals,
-        "meeting": meeting,
-        "free": free,
-        "size": size,
-    }
-    soft = _soft_reasons(policy, member, group, components, counts)
-    return GroupFit(
-        member_id=member.id,
-        group_id=group.id,
-        score=0.0 if rules else weighted(policy, components),
-        components=components,
-        eligible=not rules,
-        reasons=(*rules, *soft),
-    )
+            stage = closeness_sum / peers
+        else:
+            stage = 1.0 if group.stage_band is not None else NEUTRAL
+        if experiences:
+            parts = []
+            if group.focus:
+                parts.append(1.0 if experiences & group.focus else 0.0)
+            if peers:
+                parts.append(shared_exp / peers)
+            experience = sum(parts) / len(parts) if parts else NEUTRAL
+        else:
+            experience = NEUTRAL
+        goals = share_score(shared_goals, peers) if goals_listed else NEUTRAL
+        schedule, meeting, free = self.schedule(group)
+        size = peers + 1
+        components = {
+            "stage": stage,
+            "experience": experience,
+            "goals": goals,
+            "schedule": schedule,
+            "size": size_score(size, self.comfort),
+        }
+        rules = _hard_rules(member, group, (already, in_band), schedule)
+        counts = {
+            "peers": peers,
+            "ahead": ahead,
+            "experience": shared_exp,
+            "goals": shared_goals,
+            "meeting": meeting,
+            "free": free,
+            "size": size,
+        }
+        soft = _soft_reasons(self, group, components, counts)
+        weights = self.weights
+        score = 0.0
+        if not rules:  # `weighted`, with the total worked out once
+            value = sum(weights[k] * components[k] for k in COMPONENTS) / self.total
+            score = min(1.0, max(0.0, value))
+        return trusted(
+            GroupFit,
+            member_id=ident,
+            group_id=group.id,
+            score=score,
+            components=FrozenDict(components),
+            eligible=not rules,
+            reasons=(*rules, *soft),
+        )
 
 
 def group_fit(
@@ -711,8 +793,9 @@ def group_fit(
     check_instance("member", member, Member, "a Member")
     check_instance("group", group, Group, "a Group")
     week = judged_week(during)
-    _check_stages(policy, member, group)
-    return _judge(member, group, policy, week)
+    policy.scale.check(member.stage, path="member.stage")
+    judge = _Judge(member, policy, week)
+    return judge.judge(group, judge.stages(group))
 
 
 def rank_groups(
@@ -759,10 +842,11 @@ def rank_groups(
     check_instance("member", member, Member, "a Member")
     week = judged_week(during)
     listed = _group_list(groups)
-    fits = []
-    for path, group in listed:
-        _check_stages(policy, member, group, path)
-        fits.append(_judge(member, group, policy, week))
+    if not listed:
+        return ()
+    policy.scale.check(member.stage, path="member.stage")
+    judge = _Judge(member, policy, week)
+    fits = [judge.judge(group, judge.stages(group, path)) for path, group in listed]
     return tuple(sorted(fits, key=lambda f: (not f.eligible, -f.score, f.group_id)))
 
 
