@@ -205,9 +205,9 @@ def ranking(n_groups: int, repeats: int) -> None:
     print(f"| {len(times)} | {median:.1f} | {1000 * max(times):.1f} |")
     TARGETS.append(
         (
-            f"rank_groups of one member over {len(groups):,} groups under 30 ms",
-            f"{median:.1f} ms",
-            median < 30e-3,
+            "rank_groups of one member over 1,000 groups under 30 ms",
+            f"{median:.1f} ms over {len(groups):,} groups",
+            median < 30,  # ms
         )
     )
 

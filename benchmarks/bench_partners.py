@@ -253,10 +253,10 @@ def one_pair(n_pairs: int, calls: int) -> None:
     print(f"\n## 5. partner_fit for one pair, {len(pairs):,} pairs x {calls} calls\n")
     print("| pairs | eligible | calls | median µs | 90th percentile µs |")
     print("|---:|---:|---:|---:|---:|")
-    tenth = statistics.quantiles(times, n=10)[-1]
+    p90 = statistics.quantiles(times, n=10)[-1]
     print(
         f"| {len(pairs):,} | {eligible:,} | {len(times):,} | {1e6 * median:.1f} "
-        f"| {1e6 * tenth:.1f} |"
+        f"| {1e6 * p90:.1f} |"
     )
     TARGETS.append(
         (

@@ -1,0 +1,103 @@
+"""The one-pair and one-member fast paths give exactly what the checked paths give."""
+
+import datetime as dt
+import zoneinfo
+
+import attrs
+import numpy as np
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from peerkit import Group, Interval, InvalidInputError, Member
+from peerkit._frozendict import FrozenDict
+from peerkit._intervals import as_period, period_week
+from peerkit.matching import (
+    FitPolicy,
+    PartnerPolicy,
+    group_fit,
+    partner_fit,
+    rank_groups,
+)
+from peerkit.matching._fit import judged_week
+from peerkit.matching._pairs import Table
+from peerkit.testing import (
+    fit_policies,
+    groups,
+    intervals,
+    members,
+    partner_policies,
+)
+
+two_members = st.tuples(members(ids=st.just("a")), members(ids=st.just("b")))
+
+
+def _checked(value: object) -> object:
+    """*value* rebuilt through its class's converters and validators."""
+    return attrs.evolve(value)  # type: ignore[misc]  # an attrs instance
+
+
+@given(two_members, partner_policies(), intervals())
+def test_partner_fit_is_the_tables_fit_to_the_last_bit(
+    pair: tuple[Member, Member], policy: PartnerPolicy, period: Interval
+) -> None:
+    """For all pairs, policies and periods, partner_fit equals the bulk table's fit."""
+    a, b = pair
+    fit = partner_fit(a, b, during=period, policy=policy)
+    table = Table((a, b), policy, judged_week(period))
+    bulk = table.fits(np.array([0]), np.array([1]))[0]
+    assert fit == bulk
+    assert repr(fit) == repr(bulk)  # floats equal bit for bit, reasons alike
+    assert _checked(fit) == fit
+    assert type(fit.components) is FrozenDict
+    assert all(type(v) is float for v in fit.components.values())
+    assert all(type(r.weight) is float for r in fit.reasons)
+
+
+@given(
+    members(ids=st.just("zz")),
+    st.lists(groups(), max_size=4, unique_by=lambda g: g.id),
+    fit_policies(),
+)
+def test_rank_groups_gives_each_groups_fit_fully_checked(
+    member: Member, given_groups: list[Group], policy: FitPolicy
+) -> None:
+    """For all members and groups, each ranked fit is group_fit's, and valid as built."""
+    term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+    ranked = rank_groups(member, given_groups, during=term, policy=policy)
+    assert len(ranked) == len(given_groups)
+    by_id = {g.id: g for g in given_groups}
+    for fit in ranked:
+        assert fit == group_fit(member, by_id[fit.group_id], during=term, policy=policy)
+        assert _checked(fit) == fit
+        assert type(fit.components) is FrozenDict
+        assert all(type(v) is float for v in fit.components.values())
+        assert all(type(r.weight) is float for r in fit.reasons)
+
+
+@given(intervals(), st.sampled_from(["UTC", "Asia/Kolkata", "America/Los_Angeles"]))
+def test_the_judged_week_is_the_periods_first_full_week_in_any_zone(
+    period: Interval, zone: str
+) -> None:
+    """For all periods, the kept judged week equals period_week, however written."""
+    interval = as_period("during", period)
+    tz = zoneinfo.ZoneInfo(zone)
+    pair = (interval.start.astimezone(tz), interval.end.astimezone(tz))
+    expected = period_week(interval)
+    assert judged_week(pair) == expected
+    assert judged_week(list(pair)) == expected
+    assert judged_week(interval) == expected
+    assert judged_week((interval.start, interval.end)) == expected
+
+
+def test_a_bad_period_is_refused_every_time_not_kept() -> None:
+    """A period ending before it starts is refused on every call, by name."""
+    start = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    backwards = (start, start - dt.timedelta(days=1))
+    for _ in range(2):
+        with pytest.raises(InvalidInputError, match="during"):
+            judged_week(backwards)
+    naive = (dt.datetime(2026, 3, 2), dt.datetime(2026, 4, 2))  # noqa: DTZ001
+    with pytest.raises(InvalidInputError, match="during"):
+        judged_week(naive)
