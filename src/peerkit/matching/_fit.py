@@ -303,13 +303,6 @@ def share_score(shared: int, peers: int) -> float:
     return shared / peers if peers else NEUTRAL
 
 
-def weighted(policy: FitPolicy, components: Mapping[str, float]) -> float:
-    """The weighted mean of the components."""
-    total = sum(policy.weights.values())
-    value = sum(policy.weights[k] * components[k] for k in COMPONENTS) / total
-    return min(1.0, max(0.0, value))
-
-
 # --- results -------------------------------------------------------------------
 
 
@@ -727,7 +720,7 @@ class _Judge:
         soft = _soft_reasons(self, group, components, counts)
         weights = self.weights
         score = 0.0
-        if not rules:  # `weighted`, with the total worked out once
+        if not rules:  # the weighted mean, clipped to [0, 1]
             value = sum(weights[k] * components[k] for k in COMPONENTS) / self.total
             score = min(1.0, max(0.0, value))
         return trusted(
