@@ -65,6 +65,24 @@ def test_ical_refuses_text_that_is_not_utf8(summary: str) -> None:
     assert err.value.path == "summary"
 
 
+@pytest.mark.parametrize("summary", ["x\x00y", "Check-in\x1b[31m", "a\x7f", "one\rtwo"])
+def test_ical_refuses_control_characters(summary: str) -> None:
+    """RFC 5545 TEXT holds no control characters: a summary with one names summary."""
+    weekly = Cadence.weekly(on="mon", time="09:00", timezone=LONDON)
+    with pytest.raises(InvalidInputError) as err:
+        to_ical(weekly, start=pendulum.datetime(2024, 1, 1), summary=summary)
+    assert err.value.path == "summary"
+
+
+def test_ical_keeps_tabs_and_line_breaks_escaped() -> None:
+    """A tab and a line break may stay in a summary; the line break is written escaped."""
+    weekly = Cadence.weekly(on="mon", time="09:00", timezone=LONDON)
+    text = to_ical(
+        weekly, start=pendulum.datetime(2024, 1, 1), summary="One\tTwo\nThree"
+    )
+    assert "SUMMARY:One\tTwo\\nThree" in text
+
+
 def test_quiet_rule_is_checked_by_name() -> None:
     """An unknown quiet rule names quiet and the rules there are."""
     daily = Cadence.daily(time="09:00", timezone="UTC")

@@ -168,15 +168,24 @@ def _utc_stamp(utc: dt.datetime) -> str:
     )
 
 
+_CONTROLS = frozenset(chr(c) for c in (*range(32), 127)) - {"\t", "\n"}
+
+
 def check_text(path: str, value: object) -> str:
-    """Return *value* if it is a non-empty string that can be written as UTF-8."""
+    """
+    Return *value* if it can be an iCalendar TEXT value.
+
+    RFC 5545 (§3.3.11) allows no control characters in TEXT but a tab and
+    a line break (written escaped); lone surrogates are refused by
+    `check_str`, as everywhere.
+    """
     text = check_str(path, value)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+    if not _CONTROLS.isdisjoint(text):
         raise InvalidInputError(
-            path, value, "text that can be written as UTF-8 (no lone surrogates)"
-        ) from None
+            path,
+            value,
+            "text without control characters (a tab or a line break may stay)",
+        )
     return text
 
 
