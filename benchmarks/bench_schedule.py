@@ -43,7 +43,7 @@ import pendulum
 from _timing import median_time, print_targets
 from dateutil import rrule as rr
 
-from peerkit import WeeklyAvailability
+from peerkit import Member, WeeklyAvailability
 from peerkit._availability import WEEKDAYS
 from peerkit.datasets import simulate_cohort
 from peerkit.scheduling import Cadence, checkin_status, next_checkin, occurrences
@@ -52,8 +52,6 @@ from peerkit.scheduling import _walls as walls
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
-
-    from peerkit import Member
 
 UTC = dt.UTC
 NEW_YORK = "America/New_York"
@@ -585,6 +583,48 @@ def hostile(repeats: int) -> None:
                 done=done,
                 now=start.add(days=60),
                 tolerance=dt.timedelta.max,
+            ),
+        ),
+    ]
+    weekly = Cadence.weekly(on="tue", time="18:00", timezone="Europe/London")
+    daily = Cadence.daily(time="18:00", timezone="Europe/London")
+    first = pendulum.datetime(2024, 1, 1)
+
+    def member(name: str, zone: str, spec: str) -> Member:
+        return Member(name, "action", timezone=zone, quiet_hours=spec)
+
+    halves = [
+        member("a", "Europe/London", "daily 00:00-12:00"),
+        member("b", "Europe/London", "daily 12:00-24:00"),
+    ]
+    london_tokyo = [
+        member("l", "Europe/London", "daily 00:00-12:00"),
+        member("t", "Asia/Tokyo", "daily 20:00-09:00"),
+    ]
+    new_york = [member("ny", "America/New_York", "daily 12:00-15:00")]
+    ny_chicago = [
+        member("ny", "America/New_York", "daily 12:00-14:00"),
+        member("chi", "America/Chicago", "daily 13:00-13:30"),
+    ]
+    cases += [
+        (
+            "next_checkin, defer, two members' quiet hours cover the week",
+            lambda: next_checkin(weekly, after=first, quiet_hours=halves),
+        ),
+        (
+            "next_checkin, defer, London and Tokyo cover the week",
+            lambda: next_checkin(weekly, after=first, quiet_hours=london_tokyo),
+        ),
+        (
+            "next_checkin, skip, always quiet in New York",
+            lambda: next_checkin(
+                weekly, after=first, quiet_hours=new_york, quiet="skip"
+            ),
+        ),
+        (
+            "next_checkin, skip, New York and Chicago jointly quiet",
+            lambda: next_checkin(
+                daily, after=first, quiet_hours=ny_chicago, quiet="skip"
             ),
         ),
     ]

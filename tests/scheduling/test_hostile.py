@@ -244,7 +244,9 @@ def test_ruling_out_is_sound(  # noqa: PLR0917 - one argument per drawn part
     )
     assume(ruled_out)
     horizon = (epoch_day + 400) * 86_400
-    readings = _occurrences._readings(zone, p, anchor, anchor)
+    readings = _occurrences._readings(
+        zone, p, anchor, _occurrences.dates(p, anchor, anchor)
+    )
     placed = list(
         _occurrences._placed(
             itertools.takewhile(lambda r: r[0] < horizon, readings),
@@ -257,6 +259,170 @@ def test_ruling_out_is_sound(  # noqa: PLR0917 - one argument per drawn part
     )
     assert placed
     assert all(item is None for _, item, _ in placed)
+
+
+# --- quiet hours that together leave nothing: decided by pieces of constant offsets ------
+
+_WEEKLY_TUE = Cadence.weekly(on="tue", time="18:00", timezone=LONDON)
+_DAILY_18 = Cadence.daily(time="18:00", timezone=LONDON)
+
+
+def _member(name: str, zone: str, spec: str) -> Member:
+    return Member(name, "action", timezone=zone, quiet_hours=spec)
+
+
+JOINTLY_QUIET = [
+    (
+        _WEEKLY_TUE,
+        [
+            _member("a", LONDON, "daily 00:00-12:00"),
+            _member("b", LONDON, "daily 12:00-24:00"),
+        ],
+        "defer",
+    ),
+    (
+        _WEEKLY_TUE,
+        [
+            _member("l", LONDON, "daily 00:00-12:00"),
+            _member("t", "Asia/Tokyo", "daily 20:00-09:00"),
+        ],
+        "defer",
+    ),
+    (_WEEKLY_TUE, [_member("ny", "America/New_York", "daily 12:00-15:00")], "skip"),
+    (
+        _DAILY_18,
+        [
+            _member("ny", "America/New_York", "daily 12:00-14:00"),
+            _member("chi", "America/Chicago", "daily 13:00-13:30"),
+        ],
+        "skip",
+    ),
+]
+
+
+def _counting_dates(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count every date the replay reads."""
+    seen = [0]
+    real = _occurrences.dates
+
+    def counted(*args: Any) -> Iterator[dt.date]:
+        for date in real(*args):
+            seen[0] += 1
+            yield date
+
+    monkeypatch.setattr(_occurrences, "dates", counted)
+    return seen
+
+
+@pytest.mark.parametrize(("cadence", "quiet", "rule"), JOINTLY_QUIET)
+def test_quiet_hours_that_never_let_a_checkin_through_end_the_series_at_once(
+    cadence: Cadence, quiet: list[Member], rule: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quiet hours that jointly (or through clock changes) hold every check-in answer None without replaying a date."""
+    seen = _counting_dates(monkeypatch)
+    after = pendulum.datetime(2024, 1, 1)
+    options: dict[str, Any] = {"quiet_hours": quiet, "quiet": rule}
+    assert next_checkin(cadence, after=after, **options) is None
+    assert list(occurrences(cadence, start=after, **options)) == []
+    assert seen[0] == 0
+
+
+def test_a_checkin_free_only_in_march_weeks_is_found_within_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A check-in free only while New York is on summer time and London is not is found, replaying only near those weeks."""
+    seen = _counting_dates(monkeypatch)
+    ny = _member("ny", "America/New_York", "daily 12:00-14:00")
+    got = list(
+        occurrences(
+            _DAILY_18,
+            start=pendulum.datetime(2024, 1, 1),
+            until=pendulum.datetime(2026, 1, 1),
+            quiet_hours=[ny],
+            quiet="skip",
+        )
+    )
+    assert [t.format("YYYY-MM-DD") for t in got][:2] == ["2024-03-10", "2024-03-11"]
+    assert len(got) == 21 + 7 + 21 + 7  # the March and the autumn weeks of two years
+    assert seen[0] < 4 * 60
+
+
+def _old_series(
+    cadence: Cadence,
+    sources: tuple[Any, ...],
+    anchor: dt.date,
+    horizon: int,
+    *,
+    defer: bool,
+) -> list[tuple[int, int, int]]:
+    """The series as a plain replay of every date up to *horizon* (UTC seconds)."""
+    p = plan(cadence)
+    readings = _occurrences._readings(
+        cadence.timezone, p, anchor, _occurrences.dates(p, anchor, anchor)
+    )
+    placed = _occurrences._placed(
+        itertools.takewhile(lambda r: r[1] < horizon, readings),
+        timezone=cadence.timezone,
+        low=None,
+        sources=sources,
+        days_off=frozenset(),
+        defer=defer,
+    )
+    return list(_occurrences._once(_occurrences._in_order(placed)))
+
+
+_ZONES = [
+    LONDON,
+    "America/New_York",
+    "America/Chicago",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+]
+
+
+@given(
+    st.integers(0, 95),
+    st.sampled_from(["daily", "tue", "sun"]),
+    st.sampled_from(_ZONES),
+    st.lists(
+        st.tuples(st.sampled_from(_ZONES), st.integers(0, 47), st.integers(1, 47)),
+        min_size=1,
+        max_size=2,
+    ),
+    st.sampled_from([True, False]),
+)
+def test_replaying_only_where_a_checkin_can_get_through_changes_nothing(
+    quarter: int, day: str, zone: str, quiet: list[tuple[str, int, int]], defer: bool
+) -> None:
+    """For all small cases: the series replayed only near reachable pieces equals a plain replay over three years."""
+    time = _hhmm(quarter * 15)
+    cadence = (
+        Cadence.daily(time=time, timezone=zone)
+        if day == "daily"
+        else Cadence.weekly(on=day, time=time, timezone=zone)
+    )
+    members = [
+        _member(f"m{i}", z, f"daily {_hhmm(a * 30)}-{_hhmm((a + n) * 30)}")
+        for i, (z, a, n) in enumerate(quiet)
+        if n % 48
+    ]
+    assume(members)
+    sources = _quiet.quiet_sources(members, zone)
+    anchor = dt.date(2024, 1, 1)
+    horizon = (anchor.toordinal() - _walls.EPOCH_ORDINAL + 3 * 365) * 86_400
+    old = _old_series(cadence, sources, anchor, horizon, defer=defer)
+    new = _occurrences.series(
+        cadence,
+        anchor=anchor,
+        begin=anchor,
+        lower=None,
+        sources=sources,
+        days_off=frozenset(),
+        defer=defer,
+    )
+    cut = horizon - 30 * 86_400
+    got = list(itertools.takewhile(lambda i: i[0] < cut, new))
+    assert got == [i for i in old if i[0] < cut]
 
 
 # --- threads and caches --------------------------------------------------------------

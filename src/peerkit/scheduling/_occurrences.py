@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import heapq
 from collections.abc import Iterable, Iterator
 from typing import Literal
@@ -21,6 +23,8 @@ from peerkit.scheduling._quiet import (
     never_allowed,
     quiet_end,
     quiet_sources,
+    quiet_week,
+    reach,
 )
 from peerkit.scheduling._walls import EPOCH_ORDINAL, chunk, utc_offset
 
@@ -174,7 +178,12 @@ def series(  # noqa: PLR0913 - the series' whole description, keyword-only
     if not defer and _ruled_out(p, cadence.timezone, sources, anchor, begin):
         return iter(())
     low = None if lower is None else -(-lower // _US)
-    readings = _readings(cadence.timezone, p, anchor, begin)
+    readings = _readings(
+        cadence.timezone,
+        p,
+        anchor,
+        _reached(p, cadence.timezone, sources, anchor, begin, defer=defer),
+    )
     placed = _placed(
         readings,
         timezone=cadence.timezone,
@@ -210,12 +219,93 @@ def landing_weekdays(p: Plan, anchor: dt.date) -> frozenset[int]:
     return frozenset(reached & p.weekdays if p.weekdays else reached)
 
 
+def _reached(  # noqa: PLR0913 - the series' description, keyword-only rule
+    p: Plan,
+    timezone: str,
+    sources: tuple[Source, ...],
+    anchor: dt.date,
+    begin: dt.date,
+    *,
+    defer: bool,
+) -> Iterator[dt.date]:
+    """
+    The dates worth replaying: those whose check-ins can get through quiet hours.
+
+    Without quiet hours, every date of the plan from *begin*'s period. With
+    them, only the dates near a piece of time in which a check-in can get
+    through (`reach`): a ``"skip"`` check-in must fall in one, a deferred one
+    lands in one at most 16 days after its own time. When no piece is left
+    the dates end, so the replay is bounded by what the input can produce.
+    """
+    if not sources:
+        yield from dates(p, anchor, begin)
+        return
+    since = (begin.toordinal() - EPOCH_ORDINAL - 2) * _DAY
+    if defer:
+        possible = functools.partial(_has_free_time, sources)
+        before = 18
+    else:
+        weekdays = landing_weekdays(p, anchor)
+        possible = functools.partial(
+            _lets_through, timezone, p.seconds, weekdays, sources
+        )
+        before = 2
+    last = 0
+    for start, end in reach(timezone, sources, possible, since):
+        lo = start // _DAY + EPOCH_ORDINAL - before
+        hi = (end - 1) // _DAY + EPOCH_ORDINAL + 2
+        if hi <= last:
+            continue
+        first = max(begin, dt.date.fromordinal(max(lo, 1)))
+        for date in dates(p, anchor, first):
+            ordinal = date.toordinal()
+            if ordinal > hi:
+                break
+            if ordinal > last:
+                last = ordinal
+                yield date
+
+
+def _lets_through(  # noqa: PLR0913 - a cadence's times against quiet hours, over a stretch
+    timezone: str,
+    seconds: tuple[int, ...],
+    weekdays: frozenset[int],
+    sources: tuple[Source, ...],
+    start: int,
+    *,
+    end: int,
+) -> bool:
+    """Whether a check-in (*seconds* on *weekdays*) in ``[start, end)`` is not quiet."""
+    weeks: dict[int, QuietSpans] = {}
+    for day in range(start // _DAY - 2, (end - 1) // _DAY + 3):
+        ordinal = day + EPOCH_ORDINAL
+        if (ordinal - 1) % 7 not in weekdays:
+            continue
+        table = chunk(timezone, dt.date.fromordinal(ordinal).year)
+        for second in seconds:
+            utc = table.read(day * _DAY + second)[0]
+            if start <= utc < end and quiet_end(sources, utc, weeks) is None:
+                return True
+    return False
+
+
+def _has_free_time(sources: tuple[Source, ...], start: int, end: int) -> bool:
+    """Whether some instant in ``[start, end)`` is outside quiet hours."""
+    for week in range(start // _WEEK, (end - 1) // _WEEK + 1):
+        lo, hi = max(start, week * _WEEK), min(end, week * _WEEK + _WEEK)
+        starts, ends = quiet_week(sources, week)
+        i = bisect.bisect_right(starts, lo) - 1
+        if i < 0 or ends[i] < hi:
+            return True
+    return False
+
+
 def _readings(
-    timezone: str, p: Plan, anchor: dt.date, begin: dt.date
+    timezone: str, p: Plan, anchor: dt.date, days: Iterator[dt.date]
 ) -> Iterator[tuple[int, int, int]]:
     """``(wall second, UTC second, shown wall second)`` of each raw check-in."""
     year, table = 0, chunk(timezone, anchor.year)
-    for date in dates(p, anchor, begin):
+    for date in days:
         if date.year != year:
             year, table = date.year, chunk(timezone, date.year)
         base = (date.toordinal() - EPOCH_ORDINAL) * _DAY

@@ -11,18 +11,18 @@ a cadence can never again place a check-in outside them.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from zoneinfo import _zoneinfo  # type: ignore[attr-defined]  # the pure-Python reader: it exposes the zone's rules
 
 from peerkit._availability import WeeklyAvailability, Window, materialize
+from peerkit._instants import MAX_DATE
 from peerkit._intervals import merge_spans
 from peerkit._model import Member
 from peerkit.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 _DAY = 86_400
 _WEEK = 7 * _DAY
@@ -276,3 +276,204 @@ def never_allowed(
         for day in weekdays
         for second in seconds
     )
+
+
+# --- where a check-in can get through: the time line cut at every offset change -------
+
+CYCLE = 146_097 * _DAY
+"""The Gregorian 400-year cycle (seconds): zone rules repeat with it."""
+
+_NEAR = 3 * _WEEK  # how far a change of offset can sway what is quiet or read
+_LONG = 5 * _WEEK  # a piece this long is decided on its ends and one week between
+_EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
+_LAST_YEAR = 9999
+END = (MAX_DATE.toordinal() - _EPOCH_ORDINAL + 3) * _DAY
+"""Past the last supported date, far enough for any check-in on it."""
+
+Piece = tuple[int, int]
+"""A stretch of UTC seconds ``[start, end)``."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _closing(name: str) -> tuple[Any, int]:
+    """The zone's closing rule (None if none) and its last explicit transition."""
+    tz = _zoneinfo.ZoneInfo.no_cache(name)
+    tail = tz._tz_after  # noqa: SLF001 - see _rules
+    transitions = _rules(name)[0]
+    return (tail if hasattr(tail, "std") else None), (
+        transitions[-1] if transitions else -(2**40)
+    )
+
+
+def _year_start(year: int) -> int:
+    if year > _LAST_YEAR:
+        return END
+    return (dt.date(year, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY
+
+
+def _year_of(utc: int) -> int:
+    ordinal = min(max(utc // _DAY + _EPOCH_ORDINAL, 1), dt.date.max.toordinal())
+    return dt.date.fromordinal(ordinal).year
+
+
+def _changes_in(name: str, year: int) -> set[int]:
+    """Instants in UTC *year* at which zone *name* may change its offset."""
+    transitions = _rules(name)[0]
+    lo, hi = _year_start(year), _year_start(year + 1)
+    found = set(
+        transitions[
+            bisect.bisect_left(transitions, lo) : bisect.bisect_left(transitions, hi)
+        ]
+    )
+    tail, last = _closing(name)
+    if tail is not None and hi > last:
+        std, dst = _seconds(tail.std.utcoff), _seconds(tail.dst.utcoff)
+        for y in (year - 1, year, year + 1):
+            if 1 <= y <= _LAST_YEAR - 1:
+                start, end = tail.transitions(y)
+                found.update(
+                    t for t in (start - std, end - dst) if lo <= t < hi and t > last
+                )
+    return found
+
+
+def _offset(name: str, utc: int) -> int:
+    tz = zoneinfo.ZoneInfo(name)
+    moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=utc)
+    return _seconds(moment.astimezone(tz).utcoffset())
+
+
+def _vector(zones: tuple[str, ...], utc: int) -> tuple[int, ...]:
+    return tuple(_offset(z, utc) for z in zones)
+
+
+@functools.lru_cache(maxsize=16384)
+def _cuts(zones: tuple[str, ...], year: int) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """Where in UTC *year* the zones' offsets change, with the offsets after."""
+    found = []
+    for t in sorted({t for z in zones for t in _changes_in(z, year)}):
+        after = _vector(zones, t)
+        if after != _vector(zones, t - 1):
+            found.append((t, after))
+    return tuple(found)
+
+
+def _context(  # noqa: PLR0913 - the cuts, and the stretch to read them over
+    zones: tuple[str, ...],
+    cuts: list[tuple[int, tuple[int, ...]]],
+    times: list[int],
+    *,
+    at: int,
+    lo: int,
+    hi: int,
+) -> tuple[object, ...]:
+    """The zones' offsets from *lo* to *hi*, relative to instant *at*."""
+    first, last = bisect.bisect_left(times, lo), bisect.bisect_left(times, hi)
+    inside = tuple((t - at, v) for t, v in cuts[first:last])
+    return (at % _WEEK, cuts[first - 1][1] if first else _vector(zones, lo), inside)
+
+
+def _piece(
+    zones: tuple[str, ...],
+    cuts: list[tuple[int, tuple[int, ...]]],
+    times: list[int],
+    start: int,
+    end: int,
+) -> tuple[tuple[object, ...], list[Piece]]:
+    """
+    What decides piece ``[start, end)``, and the stretches to judge it on.
+
+    Two pieces with equal keys read alike, whole weeks apart.
+    """
+    if end - start <= _LONG:
+        key: tuple[object, ...] = (
+            end - start,
+            _context(zones, cuts, times, at=start, lo=start - _NEAR, hi=end + _NEAR),
+        )
+        checks = [(start, end)]
+    else:
+        key = (
+            -1,
+            _context(zones, cuts, times, at=start, lo=start - _NEAR, hi=start + _NEAR),
+            _context(zones, cuts, times, at=end, lo=end - _NEAR, hi=end + _NEAR),
+        )
+        checks = [
+            (start, start + 2 * _WEEK),
+            (start + 2 * _WEEK, start + 3 * _WEEK),
+            (end - 2 * _WEEK, end),
+        ]
+    return key, checks
+
+
+def reach(
+    timezone: str,
+    sources: tuple[Source, ...],
+    possible: Callable[..., bool],
+    since: int,
+) -> Iterator[Piece]:
+    """
+    The pieces of time from *since* on in which a check-in may get through.
+
+    The time line is cut wherever the cadence's zone or a source's zone
+    changes its offset. *possible(start, end=end)* says whether a check-in can
+    get through in ``[start, end)``; a piece is judged on all of itself if
+    short, else on its first and last two weeks and the week after its first
+    two (in between, the offsets are constant for weeks on either side, so
+    every week reads alike). Pieces whose surroundings match are judged once.
+    Past the zones' last explicit transition their rules repeat with the
+    400-year cycle, so the pieces found in one such cycle repeat for ever,
+    and none in it means none ever again. Finite work: at most a cycle of
+    clock changes.
+    """
+    zones = tuple(sorted({timezone, *(z for _, z in sources)}))
+    settled = max(since, *(_closing(z)[1] for z in zones))
+    horizon = min(settled + CYCLE, END)
+    stream = (
+        c
+        for y in range(
+            _year_of(since - _NEAR), min(_year_of(horizon + _NEAR), _LAST_YEAR) + 1
+        )
+        for c in _cuts(zones, y)
+        if since - _NEAR <= c[0] < horizon + _NEAR
+    )
+    cuts: list[tuple[int, tuple[int, ...]]] = []
+    times: list[int] = []
+
+    def read_to(moment: int) -> None:
+        """Read the cuts (lazily: most series stop early) up to *moment*."""
+        while not times or times[-1] <= moment:
+            cut = next(stream, None)
+            if cut is None:
+                return
+            cuts.append(cut)
+            times.append(cut[0])
+
+    judged: dict[tuple[object, ...], bool] = {}
+    periodic: list[Piece] = []
+    start = since
+    while start < horizon:
+        read_to(start)
+        i = bisect.bisect_right(times, start)
+        end = min(times[i], horizon) if i < len(times) else horizon
+        read_to(end + _NEAR)
+        key, checks = _piece(zones, cuts, times, start, end)
+        ok = judged.get(key)
+        if ok is None:
+            ok = judged[key] = any(possible(a, end=b) for a, b in checks)
+        if ok:
+            yield start, end
+            if end > settled:
+                periodic.append((max(start, settled), end))
+        start = end
+    yield from _repeated(periodic, settled)
+
+
+def _repeated(periodic: list[Piece], settled: int) -> Iterator[Piece]:
+    """The pieces of one settled cycle, in every later cycle up to the last date."""
+    shift = CYCLE
+    while periodic and settled + shift < END:
+        for start, end in periodic:
+            if start + shift >= END:
+                return
+            yield start + shift, min(end + shift, END)
+        shift += CYCLE
