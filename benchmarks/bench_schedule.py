@@ -48,7 +48,9 @@ from peerkit._availability import WEEKDAYS
 from peerkit.datasets import simulate_cohort
 from peerkit.scheduling import Cadence, checkin_status, next_checkin, occurrences
 from peerkit.scheduling import _cadence as cadence_internals
+from peerkit.scheduling import _quiet as quiet_internals
 from peerkit.scheduling import _walls as walls
+from peerkit.scheduling import _zonerules as zonerules
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -243,11 +245,18 @@ def _listing(make: Callable[[], Sequence[object]], inner: int) -> Callable[[], o
     return run
 
 
+def _drop_caches() -> None:
+    """Forget peerkit's zone tables, quiet spans and compiled plans."""
+    for module in (walls, zonerules, quiet_internals):
+        for value in vars(module).values():
+            if hasattr(value, "cache_clear"):
+                value.cache_clear()
+    cadence_internals.plan.cache_clear()
+
+
 def _cold_ms(make: Callable[[], object]) -> float:
     """One call with peerkit's zone tables and compiled plans dropped."""
-    walls.chunk.cache_clear()
-    walls._year_transitions.cache_clear()  # noqa: SLF001
-    cadence_internals.plan.cache_clear()
+    _drop_caches()
     start = time.perf_counter()
     make()
     return 1000 * (time.perf_counter() - start)
@@ -628,20 +637,81 @@ def hostile(repeats: int) -> None:
             ),
         ),
     ]
+    monthly = Cadence.monthly(day=31, time="18:00", timezone="Europe/London")
+    fortnightly = Cadence.weekly(
+        on="tue", time="18:00", timezone="Europe/London", every=2
+    )
+    year_two = pendulum.datetime(2, 1, 1)
+    cases += [
+        (
+            "occurrences from year 2, defer, London and Tokyo",
+            lambda: next(
+                iter(occurrences(daily, start=year_two, quiet_hours=london_tokyo)), None
+            ),
+        ),
+        (
+            "occurrences from year 2, skip, New York and Chicago",
+            lambda: next(
+                iter(
+                    occurrences(
+                        daily, start=year_two, quiet_hours=ny_chicago, quiet="skip"
+                    )
+                ),
+                None,
+            ),
+        ),
+        (
+            "next_checkin, monthly on the 31st, skip, New York and Chicago",
+            lambda: next_checkin(
+                monthly,
+                after=first,
+                start=year_two,
+                quiet_hours=ny_chicago,
+                quiet="skip",
+            ),
+        ),
+        (
+            "next_checkin, every 2 weeks from year 2, skip, New York",
+            lambda: next_checkin(
+                fortnightly,
+                after=first,
+                start=year_two,
+                quiet_hours=new_york,
+                quiet="skip",
+            ),
+        ),
+    ]
     print("\n## 4. Hostile inputs (the issue's cases)\n")
-    print("| call | median ms |")
-    print("|---|---:|")
-    worst = 0.0
+    print(
+        "Warm: the median of repeated calls. First call: one call after every "
+        "peerkit cache is dropped (it reads up to 400 years of the zones' "
+        "clock changes once; later calls, for any series in those zones, "
+        "reuse them).\n"
+    )
+    print("| call | median ms (warm) | first call ms |")
+    print("|---|---:|---:|")
+    worst = worst_cold = 0.0
     for label, call in cases:
+        cold = _cold_ms(call) / 1e3
         took = median_time(call, repeats)
-        worst = max(worst, took)
-        print(f"| {label} | {1e3 * took:.2f} |")
-    print(f"\nWorst case: {1e3 * worst:.2f} ms.")
+        worst, worst_cold = max(worst, took), max(worst_cold, cold)
+        print(f"| {label} | {1e3 * took:.2f} | {1e3 * cold:.1f} |")
+    print(
+        f"\nWorst case: {1e3 * worst:.2f} ms warm, {1e3 * worst_cold:.1f} ms "
+        "on a first call."
+    )
     TARGETS.append(
         (
-            "every hostile input under 50 ms (worst case)",
+            "every hostile input under 50 ms (worst case, warm)",
             f"{1e3 * worst:.2f} ms",
             worst < 0.050,
+        )
+    )
+    TARGETS.append(
+        (
+            "every hostile input under 50 ms (worst case, first call)",
+            f"{1e3 * worst_cold:.1f} ms",
+            worst_cold < 0.050,
         )
     )
 

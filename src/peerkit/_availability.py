@@ -524,17 +524,16 @@ def materialize(
     by_day: list[list[Window]] = [[] for _ in range(7)]
     for w in windows:
         by_day[w.day].append(w)
-    first = from_micros(lo).astimezone(tz).date() - dt.timedelta(days=1)
-    last = from_micros(hi).astimezone(tz).date() + dt.timedelta(days=1)
+    first = from_micros(lo).astimezone(tz).toordinal() - 1
+    last = from_micros(hi).astimezone(tz).toordinal() + 1
     spans: list[Span] = []
-    day = first
-    while day <= last:
+    for ordinal in range(first, last + 1):
+        day = dt.date.fromordinal(ordinal)
         for w in by_day[day.weekday()]:
             s = max(local_micros(day, w.start, tz), lo)
             e = min(local_micros(day, w.end, tz), hi)
             if s < e:
                 spans.append((s, e))
-        day += dt.timedelta(days=1)
     return tuple(merge_spans(spans))
 
 

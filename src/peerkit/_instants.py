@@ -189,9 +189,15 @@ def wall_micros(wall: dt.datetime, tzinfo: dt.tzinfo) -> int:
 
 def local_micros(day: dt.date, minute: int, tzinfo: dt.tzinfo) -> int:
     """POSIX microseconds of local wall time *minute* past midnight of *day*."""
-    # A wall time; wall_micros gives it its zone with fold=0.
-    midnight = dt.datetime(day.year, day.month, day.day)  # noqa: DTZ001
-    return wall_micros(midnight + dt.timedelta(minutes=minute), tzinfo)
+    # A wall time read with fold=0, as wall_micros reads it: the instant is
+    # the wall time less the offset Python gives it.
+    ordinal = day.toordinal() + minute // 1440
+    hour, rest = divmod(minute % 1440, 60)
+    wall = dt.datetime.fromordinal(ordinal).replace(hour=hour, minute=rest)
+    offset = wall.replace(tzinfo=tzinfo).utcoffset()
+    shift = 0 if offset is None else offset // dt.timedelta(seconds=1)
+    seconds = (ordinal - _EPOCH_ORDINAL) * 86400 + hour * 3600 + rest * 60 - shift
+    return seconds * US
 
 
 def local_instant(day: dt.date, time: dt.time, timezone: str) -> pendulum.DateTime:

@@ -9,7 +9,7 @@ from typing import Any
 import icalendar
 import pendulum
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from peerkit import Cohort, InvalidInputError, Member
@@ -19,6 +19,7 @@ from peerkit.scheduling import (
     _quiet,
     _status,
     _walls,
+    _zonerules,
     checkin_status,
     common_slots,
     next_checkin,
@@ -210,10 +211,11 @@ def _hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
 @given(
     st.integers(0, 1439),
-    st.integers(0, 240),
-    st.integers(1, 240),
+    st.integers(0, 300),
+    st.integers(1, 300),
     st.sampled_from(["daily", "mon", "sun"]),
     st.sampled_from([LONDON, "America/New_York", "Australia/Lord_Howe", "UTC"]),
     st.sampled_from([LONDON, "Asia/Kathmandu", "UTC", "America/New_York"]),
@@ -234,7 +236,7 @@ def test_ruling_out_is_sound(  # noqa: PLR0917 - one argument per drawn part
     sources = _quiet.quiet_sources([quiet], zone)
     anchor = dt.date(2024, 1, 1)
     p = plan(cadence)
-    epoch_day = anchor.toordinal() - _walls.EPOCH_ORDINAL
+    epoch_day = anchor.toordinal() - _zonerules.EPOCH_ORDINAL
     ruled_out = _quiet.never_allowed(
         _occurrences.landing_weekdays(p, anchor),
         p.seconds,
@@ -409,7 +411,7 @@ def test_replaying_only_where_a_checkin_can_get_through_changes_nothing(
     assume(members)
     sources = _quiet.quiet_sources(members, zone)
     anchor = dt.date(2024, 1, 1)
-    horizon = (anchor.toordinal() - _walls.EPOCH_ORDINAL + 3 * 365) * 86_400
+    horizon = (anchor.toordinal() - _zonerules.EPOCH_ORDINAL + 3 * 365) * 86_400
     old = _old_series(cadence, sources, anchor, horizon, defer=defer)
     new = _occurrences.series(
         cadence,
@@ -460,7 +462,9 @@ def _calls() -> list[Callable[[], object]]:
 def _clear_caches() -> None:
     for cached in (
         _walls.chunk,
-        _walls._year_transitions,
+        _zonerules.year_transitions,
+        _zonerules.rules,
+        _zonerules.closing,
         _quiet.quiet_week,
         plan,
     ):
@@ -486,19 +490,19 @@ def test_an_interrupted_cache_fill_leaves_nothing_behind(
     start = pendulum.datetime(2024, 10, 27, tz=NEW_YORK)
     expected = [str(t) for t in occurrences(weekly, start=start, count=3)]
     _clear_caches()
-    real = _walls._offset
+    real = _zonerules.offset
     calls = [0]
 
-    def failing(tz: Any, second: int) -> int:
+    def failing(name: str, second: int) -> int:
         calls[0] += 1
-        if calls[0] == 50:
+        if calls[0] == 5:
             raise KeyboardInterrupt
-        return real(tz, second)
+        return real(name, second)
 
-    monkeypatch.setattr(_walls, "_offset", failing)
+    monkeypatch.setattr(_zonerules, "offset", failing)
     with pytest.raises(KeyboardInterrupt):
         list(occurrences(weekly, start=start, count=3))
-    assert calls[0] == 50
+    assert calls[0] == 5
     assert [str(t) for t in occurrences(weekly, start=start, count=3)] == expected
 
 
@@ -539,3 +543,116 @@ def test_zone_offsets_from_an_instant_cover_what_zoneinfo_says(name: str) -> Non
     }
     assert sampled
     assert sampled <= allowed
+
+
+# --- series that start centuries back ------------------------------------------------
+
+
+def test_a_deferred_checkin_before_1970_lands_when_quiet_hours_end() -> None:
+    """Before 1970 (instants below zero) a deferred check-in still lands where quiet hours end."""
+    london_tokyo = [
+        _member("l", LONDON, "daily 00:00-12:00"),
+        _member("t", "Asia/Tokyo", "daily 20:00-09:00"),
+    ]
+    got = occurrences(
+        _DAILY_18, start=pendulum.datetime(1846, 1, 1), quiet_hours=london_tokyo
+    )
+    # Local mean time: London -0:01:15, Tokyo +9:18:59. Tokyo's quiet hours
+    # end at 23:41:01 UTC, twenty minutes before London's begin.
+    assert [str(t) for t in itertools.islice(got, 2)] == [
+        "1846-01-01 23:39:46-00:01:15",
+        "1846-01-02 23:39:46-00:01:15",
+    ]
+
+
+@pytest.mark.parametrize(
+    "cadence",
+    [
+        _DAILY_18,
+        Cadence.monthly(day=31, time="18:00", timezone=LONDON),
+        Cadence.monthly(on="2tue", time="18:00", timezone=LONDON),
+        Cadence.weekly(on="tue", time="18:00", timezone=LONDON, every=2),
+    ],
+)
+def test_a_series_from_year_2_that_never_gets_through_again_reads_few_dates(
+    cadence: Cadence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A series started in year 2 whose check-ins stop getting through in 1947 ends there, reading only dates near where they got through."""
+    seen = _counting_dates(monkeypatch)
+    ny_chicago = [
+        _member("ny", "America/New_York", "daily 12:00-14:00"),
+        _member("chi", "America/Chicago", "daily 13:00-13:30"),
+    ]
+    got = list(
+        occurrences(
+            cadence,
+            start=pendulum.datetime(2, 1, 1),
+            quiet_hours=ny_chicago,
+            quiet="skip",
+        )
+    )
+    assert all(t.year < 1970 for t in got)
+    assert seen[0] <= 3 * len(got) + 20
+
+
+_ANCHORS = [
+    dt.date(1800, 1, 1),
+    dt.date(1890, 6, 1),
+    dt.date(1965, 1, 1),
+    dt.date(2024, 1, 1),
+    dt.date(2390, 1, 1),
+]
+
+
+@given(
+    st.integers(0, 95),
+    st.sampled_from(["daily", "every 3 days", "tue", "every 2 weeks", "monthly"]),
+    st.sampled_from(_ZONES),
+    st.lists(
+        st.tuples(st.sampled_from(_ZONES), st.integers(0, 47), st.integers(1, 47)),
+        min_size=1,
+        max_size=2,
+    ),
+    st.sampled_from([True, False]),
+    st.sampled_from(_ANCHORS),
+)
+def test_bounded_replay_of_any_plan_from_any_era_changes_nothing(  # noqa: PLR0917 - one argument per drawn part
+    quarter: int,
+    shape: str,
+    zone: str,
+    quiet: list[tuple[str, int, int]],
+    defer: bool,
+    anchor: dt.date,
+) -> None:
+    """For all plans (daily, weekly, monthly, every n) and starts from 1800 to 2390: the bounded series equals a plain replay over three years."""
+    time = _hhmm(quarter * 15)
+    cadence = {
+        "daily": lambda: Cadence.daily(time=time, timezone=zone),
+        "every 3 days": lambda: Cadence.daily(time=time, timezone=zone, every=3),
+        "tue": lambda: Cadence.weekly(on="tue", time=time, timezone=zone),
+        "every 2 weeks": lambda: Cadence.weekly(
+            on="tue", time=time, timezone=zone, every=2
+        ),
+        "monthly": lambda: Cadence.monthly(day=31, time=time, timezone=zone),
+    }[shape]()
+    members = [
+        _member(f"m{i}", z, f"daily {_hhmm(a * 30)}-{_hhmm((a + n) * 30)}")
+        for i, (z, a, n) in enumerate(quiet)
+        if n % 48
+    ]
+    assume(members)
+    sources = _quiet.quiet_sources(members, zone)
+    horizon = (anchor.toordinal() - _zonerules.EPOCH_ORDINAL + 3 * 365) * 86_400
+    old = _old_series(cadence, sources, anchor, horizon, defer=defer)
+    new = _occurrences.series(
+        cadence,
+        anchor=anchor,
+        begin=anchor,
+        lower=None,
+        sources=sources,
+        days_off=frozenset(),
+        defer=defer,
+    )
+    cut = horizon - 30 * 86_400
+    got = list(itertools.takewhile(lambda i: i[0] < cut, new))
+    assert got == [i for i in old if i[0] < cut]

@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 import functools
 import heapq
+import math
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
@@ -18,6 +19,8 @@ from peerkit._validate import check_choice, check_instance, check_int
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence, Plan, plan
 from peerkit.scheduling._quiet import (
+    CYCLE,
+    NO_END,
     QuietSpans,
     Source,
     never_allowed,
@@ -25,8 +28,10 @@ from peerkit.scheduling._quiet import (
     quiet_sources,
     quiet_week,
     reach,
+    settled_from,
 )
-from peerkit.scheduling._walls import EPOCH_ORDINAL, chunk, utc_offset
+from peerkit.scheduling._walls import chunk, utc_offset
+from peerkit.scheduling._zonerules import EPOCH_ORDINAL
 
 QuietRule = Literal["defer", "skip"]
 """What a check-in inside quiet hours does: ``"defer"`` to their end, or ``"skip"``."""
@@ -250,7 +255,14 @@ def _reached(  # noqa: PLR0913 - the series' description, keyword-only rule
             _lets_through, timezone, p.seconds, weekdays, sources
         )
         before = 2
+    # Past `settled` the zones' offsets, the quiet hours and the plan's dates
+    # all repeat every `period` seconds: a whole period in which no check-in
+    # gets through means none ever will again.
+    settled = settled_from(timezone, sources, since)
+    period = CYCLE * pattern_cycles(p)
+    landed = since
     last = 0
+    weeks: dict[int, QuietSpans] = {}
     for start, end in reach(timezone, sources, possible, since):
         lo = start // _DAY + EPOCH_ORDINAL - before
         hi = (end - 1) // _DAY + EPOCH_ORDINAL + 2
@@ -263,7 +275,42 @@ def _reached(  # noqa: PLR0913 - the series' description, keyword-only rule
                 break
             if ordinal > last:
                 last = ordinal
+                day = (ordinal - EPOCH_ORDINAL) * _DAY
+                if _lands(timezone, p, sources, date, weeks, defer=defer):
+                    landed = day
+                elif day - 2 * _DAY - max(landed, settled) >= period:
+                    return
                 yield date
+
+
+def pattern_cycles(p: Plan) -> int:
+    """
+    How many 400-year cycles the plan's dates take to repeat.
+
+    A cycle is 146,097 days, 20,871 weeks and 4,800 months, so an every-*n*
+    plan repeats after *n* / gcd(*n*, that count) cycles.
+    """
+    per_cycle = {"monthly": 4_800, "weekly": 20_871}.get(p.frequency, 146_097)
+    return p.every // math.gcd(p.every, per_cycle)
+
+
+def _lands(  # noqa: PLR0913 - one date of a plan against quiet hours
+    timezone: str,
+    p: Plan,
+    sources: tuple[Source, ...],
+    date: dt.date,
+    weeks: dict[int, QuietSpans],
+    *,
+    defer: bool,
+) -> bool:
+    """Whether a check-in on *date* gets through quiet hours (days off aside)."""
+    table = chunk(timezone, date.year)
+    base = (date.toordinal() - EPOCH_ORDINAL) * _DAY
+    for second in p.seconds:
+        end = quiet_end(sources, table.read(base + second)[0], weeks)
+        if end is None or (defer and end != NO_END):
+            return True
+    return False
 
 
 def _lets_through(  # noqa: PLR0913 - a cadence's times against quiet hours, over a stretch
@@ -335,7 +382,7 @@ def _placed(  # noqa: PLR0913 - the rules a raw check-in meets, keyword-only
         item, moved = (utc, shown, 0), shown != wall
         end = quiet_end(sources, utc, quiet_weeks) if sources else None
         if end is not None:
-            if not defer or end < 0:
+            if not defer or end == NO_END:
                 yield wall, None, False
                 continue
             item, moved = _moved(timezone, end), True

@@ -11,28 +11,38 @@ a cadence can never again place a check-in outside them.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import functools
-import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
-from zoneinfo import _zoneinfo  # type: ignore[attr-defined]  # the pure-Python reader: it exposes the zone's rules
 
-from peerkit._availability import WeeklyAvailability, Window, materialize
-from peerkit._instants import MAX_DATE
+from peerkit._availability import WeeklyAvailability, Window
 from peerkit._intervals import merge_spans
 from peerkit._model import Member
 from peerkit.errors import InvalidInputError
+from peerkit.scheduling._walls import chunk
+from peerkit.scheduling._zonerules import (
+    END,
+    LAST_YEAR,
+    closing,
+    offset,
+    rules,
+    year_of,
+    year_start,
+    year_transitions,
+)
 
 _DAY = 86_400
 _WEEK = 7 * _DAY
-_US = 1_000_000
+EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (0 is Monday)
 
 Source = tuple[tuple[Window, ...], str]
 """Quiet windows and the IANA zone they are read in."""
 
 QuietSpans = tuple[tuple[int, ...], tuple[int, ...]]
 """Merged quiet spans as UTC seconds: their starts and their ends."""
+
+NO_END = 1 << 62
+"""`quiet_end`'s answer for a quiet span with no free time near it."""
 
 # --- inputs ------------------------------------------------------------------
 
@@ -92,12 +102,42 @@ def _source(item: object, timezone: str, where: str) -> Source:
 @functools.lru_cache(maxsize=16384)
 def quiet_week(sources: tuple[Source, ...], week: int) -> QuietSpans:
     """Quiet spans (UTC seconds) around UTC week number *week*, merged."""
-    lo = (week * _WEEK - 2 * _DAY) * _US
-    hi = (week * _WEEK + _WEEK + 9 * _DAY) * _US
+    lo = week * _WEEK - 2 * _DAY
+    hi = week * _WEEK + _WEEK + 9 * _DAY
     spans = merge_spans(
-        span for windows, tz in sources for span in materialize(windows, tz, lo, hi)
+        span for windows, tz in sources for span in _local_spans(windows, tz, lo, hi)
     )
-    return tuple(s // _US for s, _ in spans), tuple(e // _US for _, e in spans)
+    return tuple(s for s, _ in spans), tuple(e for _, e in spans)
+
+
+def _local_spans(
+    windows: tuple[Window, ...], timezone: str, lo: int, hi: int
+) -> Iterator[tuple[int, int]]:
+    """
+    The windows on the time line (UTC seconds), clipped to ``[lo, hi)``.
+
+    Each window's ends are read as RFC 5545 reads wall times (as
+    `peerkit._availability.materialize` does, from the zone's wall tables).
+    """
+    by_day: list[list[Window]] = [[] for _ in range(7)]
+    for w in windows:
+        by_day[w.day].append(w)
+    first = lo // _DAY - 2
+    year = year_of(first * _DAY)
+    table, turn = chunk(timezone, year), year_start(year + 1) // _DAY
+    for day in range(first, hi // _DAY + 2):
+        if day >= turn:
+            year += 1
+            table, turn = chunk(timezone, year), year_start(year + 1) // _DAY
+        todays = by_day[(day + EPOCH_WEEKDAY) % 7]
+        if not todays:
+            continue
+        base = day * _DAY
+        for w in todays:
+            start = max(table.read(base + w.start * 60)[0], lo)
+            end = min(table.read(base + w.end * 60)[0], hi)
+            if start < end:
+                yield start, end
 
 
 def quiet_end(
@@ -106,7 +146,8 @@ def quiet_end(
     """
     None if *utc* is outside quiet hours, else when its quiet span ends.
 
-    -1 means the span runs past the look-ahead: no free time near it.
+    `NO_END` means the span runs past the look-ahead: no free time near it.
+    (Any other value is an instant, and instants before 1970 are negative.)
     *weeks* holds this series' quiet spans by week (the caller's own dict).
     """
     week = utc // _WEEK
@@ -118,61 +159,30 @@ def quiet_end(
     if i < 0 or utc >= ends[i]:
         return None
     end = ends[i]
-    return -1 if end >= week * _WEEK + _WEEK + 9 * _DAY else end
+    return NO_END if end >= week * _WEEK + _WEEK + 9 * _DAY else end
 
 
 # --- the zone's offsets from an instant on ----------------------------------------
 
 
-Rules = tuple[tuple[int, ...], tuple[int, ...], int, frozenset[int], tuple[int, int]]
-
-
-@functools.lru_cache(maxsize=1024)
-def _rules(name: str) -> Rules:
-    """
-    A zone's rules, read from its TZif data.
-
-    Its transitions (UTC seconds), the offset after each, the offset before
-    the first, the offsets its closing rule alternates between, and that
-    rule's spring-forward gap as ``(wall second of the day, length)``.
-    """
-    tz = _zoneinfo.ZoneInfo.no_cache(name)
-    transitions = tuple(int(t) for t in tz._trans_utc)  # noqa: SLF001 - see _rules
-    after = tuple(_seconds(i.utcoff) for i in tz._ttinfos)  # noqa: SLF001
-    before = tz._tti_before  # noqa: SLF001
-    first = _seconds(before.utcoff) if before is not None else after[0]
-    tail = tz._tz_after  # noqa: SLF001
-    if not hasattr(tail, "std"):
-        return transitions, after, first, frozenset({_seconds(tail.utcoff)}), (0, 0)
-    closing = frozenset({_seconds(tail.std.utcoff), _seconds(tail.dst.utcoff)})
-    start, end = tail.transitions(2100)  # any year: the rule's time of day is fixed
-    jump = int(tail.dst_diff)
-    gap = (start % _DAY, jump) if jump > 0 else (end % _DAY, -jump)
-    return transitions, after, first, closing, gap
-
-
-def _seconds(offset: dt.timedelta | None) -> int:
-    return 0 if offset is None else int(offset.total_seconds())
-
-
 def offsets_from(name: str, utc: int) -> frozenset[int]:
     """Every UTC offset (seconds) zone *name* has at or after instant *utc*."""
-    transitions, after, first, closing, _ = _rules(name)
+    transitions, after, first, repeating, _ = rules(name)
     i = bisect.bisect_right(transitions, utc)
     now = after[i - 1] if i else first
-    return frozenset({now, *after[i:]}) | closing
+    return frozenset({now, *after[i:]}) | repeating
 
 
 def gaps_from(name: str, utc: int) -> frozenset[tuple[int, int]]:
     """Spring-forward gaps of *name* from *utc* on: ``(wall second of day, length)``."""
-    transitions, after, first, _, gap = _rules(name)
+    transitions, after, first, _, gap = rules(name)
     i = bisect.bisect_right(transitions, utc)
     found = {gap} if gap[1] else set()
     before = after[i - 1] if i else first
-    for t, offset in zip(transitions[i:], after[i:], strict=True):
-        if offset > before:
-            found.add(((t + before) % _DAY, offset - before))
-        before = offset
+    for t, later in zip(transitions[i:], after[i:], strict=True):
+        if later > before:
+            found.add(((t + before) % _DAY, later - before))
+        before = later
     return frozenset(found)
 
 
@@ -285,76 +295,33 @@ CYCLE = 146_097 * _DAY
 
 _NEAR = 3 * _WEEK  # how far a change of offset can sway what is quiet or read
 _LONG = 5 * _WEEK  # a piece this long is decided on its ends and one week between
-_EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
-_LAST_YEAR = 9999
-END = (MAX_DATE.toordinal() - _EPOCH_ORDINAL + 3) * _DAY
-"""Past the last supported date, far enough for any check-in on it."""
 
 Piece = tuple[int, int]
 """A stretch of UTC seconds ``[start, end)``."""
 
 
-@functools.lru_cache(maxsize=1024)
-def _closing(name: str) -> tuple[Any, int]:
-    """The zone's closing rule (None if none) and its last explicit transition."""
-    tz = _zoneinfo.ZoneInfo.no_cache(name)
-    tail = tz._tz_after  # noqa: SLF001 - see _rules
-    transitions = _rules(name)[0]
-    return (tail if hasattr(tail, "std") else None), (
-        transitions[-1] if transitions else -(2**40)
-    )
-
-
-def _year_start(year: int) -> int:
-    if year > _LAST_YEAR:
-        return END
-    return (dt.date(year, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY
-
-
-def _year_of(utc: int) -> int:
-    ordinal = min(max(utc // _DAY + _EPOCH_ORDINAL, 1), dt.date.max.toordinal())
-    return dt.date.fromordinal(ordinal).year
-
-
-def _changes_in(name: str, year: int) -> set[int]:
-    """Instants in UTC *year* at which zone *name* may change its offset."""
-    transitions = _rules(name)[0]
-    lo, hi = _year_start(year), _year_start(year + 1)
-    found = set(
-        transitions[
-            bisect.bisect_left(transitions, lo) : bisect.bisect_left(transitions, hi)
-        ]
-    )
-    tail, last = _closing(name)
-    if tail is not None and hi > last:
-        std, dst = _seconds(tail.std.utcoff), _seconds(tail.dst.utcoff)
-        for y in (year - 1, year, year + 1):
-            if 1 <= y <= _LAST_YEAR - 1:
-                start, end = tail.transitions(y)
-                found.update(
-                    t for t in (start - std, end - dst) if lo <= t < hi and t > last
-                )
-    return found
-
-
-def _offset(name: str, utc: int) -> int:
-    tz = zoneinfo.ZoneInfo(name)
-    moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=utc)
-    return _seconds(moment.astimezone(tz).utcoffset())
-
-
 def _vector(zones: tuple[str, ...], utc: int) -> tuple[int, ...]:
-    return tuple(_offset(z, utc) for z in zones)
+    return tuple(offset(z, utc) for z in zones)
 
 
 @functools.lru_cache(maxsize=16384)
 def _cuts(zones: tuple[str, ...], year: int) -> tuple[tuple[int, tuple[int, ...]], ...]:
     """Where in UTC *year* the zones' offsets change, with the offsets after."""
-    found = []
-    for t in sorted({t for z in zones for t in _changes_in(z, year)}):
-        after = _vector(zones, t)
-        if after != _vector(zones, t - 1):
-            found.append((t, after))
+    changes = sorted(
+        (t, i, after)
+        for i, z in enumerate(zones)
+        for t, _, after in year_transitions(z, year)
+    )
+    if not changes:
+        return ()
+    vector = list(_vector(zones, changes[0][0] - 1))
+    found: list[tuple[int, tuple[int, ...]]] = []
+    for t, i, after in changes:
+        vector[i] = after
+        if found and found[-1][0] == t:
+            found[-1] = (t, tuple(vector))
+        else:
+            found.append((t, tuple(vector)))
     return tuple(found)
 
 
@@ -405,6 +372,17 @@ def _piece(
     return key, checks
 
 
+def settled_from(timezone: str, sources: tuple[Source, ...], since: int) -> int:
+    """
+    The instant from which the zones' offsets repeat with the 400-year cycle.
+
+    The later of *since* and the last recorded transition of the cadence's
+    zone and every quiet zone: past it, only the zones' closing rules apply.
+    """
+    zones = {timezone, *(z for _, z in sources)}
+    return max(since, *(closing(z)[1] for z in zones))
+
+
 def reach(
     timezone: str,
     sources: tuple[Source, ...],
@@ -426,12 +404,12 @@ def reach(
     clock changes.
     """
     zones = tuple(sorted({timezone, *(z for _, z in sources)}))
-    settled = max(since, *(_closing(z)[1] for z in zones))
+    settled = settled_from(timezone, sources, since)
     horizon = min(settled + CYCLE, END)
     stream = (
         c
         for y in range(
-            _year_of(since - _NEAR), min(_year_of(horizon + _NEAR), _LAST_YEAR) + 1
+            year_of(since - _NEAR), min(year_of(horizon + _NEAR), LAST_YEAR) + 1
         )
         for c in _cuts(zones, y)
         if since - _NEAR <= c[0] < horizon + _NEAR

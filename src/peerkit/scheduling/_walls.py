@@ -11,11 +11,9 @@ fall-back wall time is its first occurrence. That is exactly Python's
 the zone's transitions, so the hot loop of `occurrences` does one bisect
 per check-in instead of two zoneinfo look-ups.
 
-Transitions are found by probing zoneinfo every three hours and bisecting
-to the second where the offset changes, one calendar year at a time,
-cached. (Every transition in the zone database is more than three hours
-from the next one; the tests compare this table with zoneinfo for every
-zone.)
+Transitions come from the zone's own rules (`_zonerules`), one calendar
+year at a time, cached; the tests compare this table with zoneinfo for
+every zone.
 """
 
 from __future__ import annotations
@@ -23,16 +21,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import zoneinfo
 
 from peerkit._instants import MAX_DATE
+from peerkit.scheduling._zonerules import EPOCH_ORDINAL, offset, year_transitions
 
 _DAY = 86_400
-_PROBE = 3 * 3600
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-# Probing stays two days inside what datetime can represent, so that no
-# offset pushes a probe out of range.
+# A year's base offset is read two days inside what datetime can represent,
+# so that no offset pushes the reading out of range.
 _FIRST_SECOND = int((dt.datetime(1, 1, 3, tzinfo=dt.UTC) - _EPOCH).total_seconds())
 _LAST_SECOND = int((dt.datetime(9999, 12, 29, tzinfo=dt.UTC) - _EPOCH).total_seconds())
 
@@ -42,40 +38,10 @@ def wall_seconds(day: dt.date, second_of_day: int) -> int:
     return (day.toordinal() - EPOCH_ORDINAL) * _DAY + second_of_day
 
 
-def _offset(tz: zoneinfo.ZoneInfo, utc_second: int) -> int:
-    moment = _EPOCH + dt.timedelta(seconds=utc_second)
-    offset = moment.astimezone(tz).utcoffset()
-    return int(offset.total_seconds()) if offset is not None else 0
-
-
 def _year_start(year: int) -> int:
     year = min(max(year, 1), MAX_DATE.year + 1)
     start = int((dt.datetime(year, 1, 1, tzinfo=dt.UTC) - _EPOCH).total_seconds())
     return min(max(start, _FIRST_SECOND), _LAST_SECOND)
-
-
-@functools.lru_cache(maxsize=4096)
-def _year_transitions(name: str, year: int) -> tuple[tuple[int, int, int], ...]:
-    """``(utc second, offset before, offset after)`` for each change in *year*."""
-    tz = zoneinfo.ZoneInfo(name)
-    lo = _year_start(year)
-    hi = _year_start(year + 1) if year <= MAX_DATE.year else _LAST_SECOND
-    found: list[tuple[int, int, int]] = []
-    t, before = lo, _offset(tz, lo)
-    while t < hi:
-        nxt = min(t + _PROBE, hi)
-        after = _offset(tz, nxt)
-        if after != before:
-            a, b = t, nxt  # offset(a) == before, offset(b) == after
-            while b - a > 1:
-                mid = (a + b) // 2
-                if _offset(tz, mid) == before:
-                    a = mid
-                else:
-                    b = mid
-            found.append((b, before, after))
-        t, before = nxt, after
-    return tuple(found)
 
 
 class Chunk:
@@ -94,10 +60,9 @@ class Chunk:
         changes = [
             change
             for y in (year - 1, year, year + 1)
-            for change in _year_transitions(name, y)
+            for change in year_transitions(name, y)
         ]
-        tz = zoneinfo.ZoneInfo(name)
-        self.base = changes[0][1] if changes else _offset(tz, _year_start(year))
+        self.base = changes[0][1] if changes else offset(name, _year_start(year))
         # Tuples: a chunk is shared by every thread through the cache.
         self.switch = tuple(t + max(b, a) for t, b, a in changes)
         self.gap = tuple(t + b if a > b else t + max(b, a) for t, b, a in changes)
@@ -110,11 +75,11 @@ class Chunk:
         The shown wall differs from *wall* only inside a gap.
         """
         i = bisect.bisect_right(self.switch, wall)
-        offset = self.after[i - 1] if i else self.base
+        shift = self.after[i - 1] if i else self.base
         if i < len(self.switch) and wall >= self.gap[i]:
-            utc = wall - offset
+            utc = wall - shift
             return utc, utc + self.after[i]
-        return wall - offset, wall
+        return wall - shift, wall
 
 
 @functools.lru_cache(maxsize=8192)
@@ -137,7 +102,7 @@ def read_wall(name: str, day: dt.date, second_of_day: int) -> tuple[int, int]:
 
 def utc_offset(name: str, utc_second: int) -> int:
     """The zone's UTC offset in seconds at an instant."""
-    return _offset(zoneinfo.ZoneInfo(name), utc_second)
+    return offset(name, utc_second)
 
 
 def from_wall(second: int) -> dt.datetime:
