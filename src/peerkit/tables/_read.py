@@ -11,7 +11,6 @@ from peerkit._model import (
     JourneyScale,
     Member,
     as_members,
-    member_from_plain,
 )
 from peerkit._validate import check_instance, check_str
 from peerkit.engagement import OUTCOMES, Touchpoint
@@ -23,11 +22,11 @@ from peerkit.tables._cells import (
     instant_cell,
     list_cell,
     number_cell,
-    split_list,
     text_cell,
     week_cell,
     zone_cell,
 )
+from peerkit.tables._fast import FastMembers
 from peerkit.tables._source import open_table
 
 if TYPE_CHECKING:
@@ -126,7 +125,7 @@ class _Columns:
                 f"a column peerkit reads ({names}); map your own headers with "
                 "columns={'Your header': 'timezone'}, or leave one out with None",
             )
-        for name in required:
+        for name in required if header else ():  # no columns at all: no rows
             if name not in self.index:
                 raise InvalidInputError(
                     f'column "{name}"',
@@ -245,15 +244,17 @@ def _read_table(
                 continue
         out.append(value)
     if problems:
-        problems.sort(key=_row_order)
+        position = {name: i for i, name in enumerate(table.header)}
+        problems.sort(key=lambda problem: _place(problem, position))
         raise InvalidRowsError(problems)
     return out
 
 
-def _row_order(problem: InvalidInputError) -> int:
-    """Problems in row order (a row csv could not read is found in its turn)."""
-    head = problem.path.split(",", 1)[0]
-    return int(head[4:]) if head.startswith("row ") and head[4:].isdigit() else 0
+def _place(problem: InvalidInputError, position: Mapping[str, int]) -> tuple[int, int]:
+    """Where a problem sits: its row, then its column's place in the header."""
+    head, _, column = problem.path.partition(", column ")
+    row = int(head[4:]) if head.startswith("row ") and head[4:].isdigit() else 0
+    return row, position.get(column[1:-1], -1)
 
 
 # --- members -----------------------------------------------------------------
@@ -321,36 +322,14 @@ def read_members(
     check_instance("scale", scale, JourneyScale, "a JourneyScale")
     stages = frozenset(scale.stages)
 
+    fast: list[FastMembers] = []
+
     def build(row: _Reader) -> Member | None:
-        return _member_fast(row, stages) or _member_checked(row, scale)
+        if not fast:  # the header is known once the first row is
+            fast.append(FastMembers(row.cols.index, row.cols.prefixed["trait"], stages))
+        return fast[0](row.cells) or _member_checked(row, scale)
 
     return tuple(_read_table(source, columns, _MEMBERS, build))
-
-
-def _plain_list(value: object) -> list[str] | None:
-    return split_list(value) if type(value) is str else None
-
-
-def _plain_week(value: object) -> list[str] | None:
-    return [value] if type(value) is str else None
-
-
-def _plain_count(value: object) -> int | None:
-    if type(value) is str and value.isdigit():
-        return int(value)
-    return value if type(value) is int else None
-
-
-# How the fast path reads a cell as plain JSON would hold it (None: no plain
-# value, take the checked path); other columns are taken as they are.
-_PLAIN: dict[str, Callable[[object], object]] = {
-    "experiences": _plain_list,
-    "goals": _plain_list,
-    "languages": _plain_list,
-    "availability": _plain_week,
-    "quiet_hours": _plain_week,
-    "max_partners": _plain_count,
-}
 
 
 def _prefixed_cells(
@@ -371,28 +350,6 @@ def _prefixed_cells(
     return out
 
 
-def _member_fast(row: _Reader, stages: frozenset[str]) -> Member | None:
-    """The member from a row whose cells are plainly good, else None."""
-    cells = row.cells
-    index = row.cols.index
-    plain: dict[str, Any] = {}
-    for name, i in index.items():
-        value = cells[i]
-        if value is None:
-            continue
-        plain_value = _PLAIN[name](value) if name in _PLAIN else value
-        if plain_value is None:
-            return None
-        plain[name] = plain_value
-    traits = row.cols.prefixed["trait"]
-    if traits:
-        plain["traits"] = {k: cells[i] for k, i in traits if cells[i] is not None}
-    member = member_from_plain(plain)
-    if member is None or member.stage not in stages:
-        return None
-    return member
-
-
 _CHECKED: dict[str, Callable[[object], object]] = {
     "experiences": list_cell,
     "goals": list_cell,
@@ -401,8 +358,6 @@ _CHECKED: dict[str, Callable[[object], object]] = {
     "availability": week_cell,
     "quiet_hours": week_cell,
 }
-
-
 _GROUP_CELLS: dict[str, Callable[[object], object]] = {
     "focus": list_cell,
     "languages": list_cell,
@@ -431,8 +386,9 @@ def _member_checked(row: _Reader, scale: JourneyScale) -> Member | None:
     if stage is not _MISSING:
         try:
             scale.check(stage)  # type: ignore[arg-type]
-        except UnknownStageError as exc:
-            row.fail("stage", stage, exc.expected)
+        except UnknownStageError:
+            path = row.cols.path(row.number, "stage")
+            row.problems.append(UnknownStageError(path, stage, scale.stages))
     fields = _optional_fields(row, _CHECKED)
     partners = row.get("max_partners", count_cell, None)
     if partners is not None:

@@ -60,6 +60,8 @@ def open_table(source: object, problems: list[InvalidInputError]) -> Table:
         return _file_table(source, problems)
     if hasattr(source, "read"):
         return _text_table(source, None, problems)
+    if hasattr(source, "open") and hasattr(source, "read_text"):
+        return _resource_table(source, problems)  # packaged data (a Traversable)
     if _is_polars_frame(source):
         return _records_table(source.to_dicts(), list(source.columns))  # type: ignore[attr-defined]
     if _is_pandas_frame(source):
@@ -103,6 +105,20 @@ def _file_table(
         raise
 
 
+def _resource_table(resource: Any, problems: list[InvalidInputError]) -> Table:
+    try:
+        handle = resource.open("r", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InvalidInputError(
+            "source", resource, f"a CSV file that can be read ({exc.strerror})"
+        ) from None
+    try:
+        return _text_table(handle, handle, problems)
+    except BaseException:
+        handle.close()
+        raise
+
+
 def _text_table(
     text: IO[str] | Any, owned: IO[str] | None, problems: list[InvalidInputError]
 ) -> Table:
@@ -114,10 +130,8 @@ def _text_table(
         if owned is not None:
             owned.close()
         raise
-    if first is None:
-        if owned is not None:
-            owned.close()
-        raise InvalidInputError("source", "", "a table with a header row")
+    if first is None:  # an empty file: no columns, no rows
+        first = []
     header = [cell.strip() for cell in first]
     if header and header[0].startswith("\ufeff"):  # a BOM in text given as str
         header[0] = header[0][1:].strip()
@@ -190,8 +204,8 @@ def _csv_rows(
                     )
                 )
                 continue
-            cells = tuple(_text_cell(c) for c in record[:width])
-            if all(c is None for c in cells):
+            cells = tuple([c.strip() or None for c in record[:width]])
+            if not any(cells):
                 continue  # a blank row
             if len(cells) < width:  # spreadsheets drop trailing empty cells
                 cells += (None,) * (width - len(cells))
@@ -199,11 +213,6 @@ def _csv_rows(
     finally:
         if owned is not None:
             owned.close()
-
-
-def _text_cell(text: str) -> str | None:
-    text = text.strip()
-    return text or None
 
 
 def _records_table(records: Iterable[Any], header: list[str] | None) -> Table:
