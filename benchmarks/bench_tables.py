@@ -81,7 +81,8 @@ def main() -> None:
         out = pathlib.Path(folder) / "out.csv"
         runs["peerkit write_csv(rows(members))"] = lambda: write_csv(rows(members), out)
         times = {name: median_time(run, repeats) for name, run in runs.items()}
-        assert read_members(path) == members  # the round trip holds
+        if read_members(path) != members:  # the round trip must hold
+            raise SystemExit("read_members(rows(members)) did not round-trip")
 
     base = times["csv.DictReader alone (text only)"]
     print(f"## Reading {size:,} members from CSV ({megabytes:.1f} MiB)\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from typing import TYPE_CHECKING
@@ -84,13 +85,15 @@ def join_list(items: Iterable[str]) -> str | None:
         >>> join_list(["a;b"])
         'a\\;b'
     """
-    escaped = sorted(
-        item.replace("\\", "\\\\").replace(";", "\\;")
-        if ("\\" in item or ";" in item)
-        else item
-        for item in items
+    listed = sorted(items)
+    if not listed:
+        return None
+    text = SEPARATOR.join(listed)
+    if text.count(";") == len(listed) - 1 and "\\" not in text:
+        return text  # nothing to escape: the common case
+    return SEPARATOR.join(
+        item.replace("\\", "\\\\").replace(";", "\\;") for item in listed
     )
-    return SEPARATOR.join(escaped) if escaped else None
 
 
 def list_cell(value: object) -> list[str]:
@@ -240,6 +243,13 @@ def week_text(value: WeeklyAvailability, *, empty_is_default: bool) -> str | Non
     """A weekly value as its specs; None where empty is the column's default."""
     if empty_is_default and not value.windows:
         return None
+    return _week_str(value)
+
+
+# Keyed on the value (frozen, hashed by its windows); rosters share a few
+# dozen distinct weeks. lru_cache is thread-safe and stores finished strings.
+@functools.lru_cache(maxsize=4096)
+def _week_str(value: WeeklyAvailability) -> str:
     return str(value)
 
 

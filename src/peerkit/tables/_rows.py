@@ -145,7 +145,7 @@ def _no_form(value: object, path: str) -> InvalidInputError:
         path,
         value,
         f"a peerkit result with a row form ({names}), or an iterable of them; "
-        f"a {type(value).__qualname__} has none",
+        f"type {type(value).__name__} has none",
     )
 
 

@@ -222,7 +222,7 @@ def _records_table(records: Iterable[Any], header: list[str] | None) -> Table:
         raise
     except Exception as exc:
         raise InvalidInputError("source", records, _SOURCE_HELP) from exc
-    names: dict[str, None] = dict.fromkeys(header or ())
+    keys: dict[str, None] = dict.fromkeys(header or ())
     for i, record in enumerate(listed):
         if not isinstance(record, Mapping):
             raise InvalidInputError(
@@ -233,23 +233,30 @@ def _records_table(records: Iterable[Any], header: list[str] | None) -> Table:
                 raise InvalidInputError(
                     f"row {i + 2}", key, "a column name that is a string"
                 )
-            names.setdefault(key.strip())
-    columns = tuple(names)
-    for name in columns:
+            keys.setdefault(key)
+    names = [key.strip() for key in keys]
+    for name in names:
         if not name:
             raise InvalidInputError("row 1", name, "a column name in every header cell")
-    return Table(columns, _record_rows(listed, columns))
+    if len(set(names)) != len(names):
+        raise _duplicate_header(names)
+    return Table(tuple(names), _record_rows(listed, tuple(keys)))
 
 
 def _record_rows(
-    records: list[Mapping[str, object]], columns: tuple[str, ...]
+    records: list[Mapping[str, object]], keys: tuple[str, ...]
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """Each record's cells under *keys*, as plain values; blank records skipped."""
     for i, record in enumerate(records):
-        by_name = {k.strip(): v for k, v in record.items()}
-        cells = tuple(plain_cell(by_name.get(name)) for name in columns)
-        if all(c is None for c in cells):
-            continue
-        yield i + 2, cells
+        get = record.get
+        cells = tuple(
+            [
+                (v.strip() or None) if type(v) is str else plain_cell(v)
+                for v in map(get, keys)
+            ]
+        )
+        if any(c is not None for c in cells):
+            yield i + 2, cells
 
 
 def plain_cell(value: object) -> object:  # noqa: PLR0911 - one return per kind of cell
