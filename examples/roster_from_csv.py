@@ -68,7 +68,8 @@ def main() -> None:
         for line in pairs_csv.read_text(encoding="utf-8").splitlines()[:4]:
             print("  " + line[:100])
 
-    print("\nThe roster goes out and back unchanged:", read_members(rows(members)) == members)
+    same = read_members(rows(members)) == members
+    print("\nThe roster goes out and back unchanged:", same)
 
 
 if __name__ == "__main__":
