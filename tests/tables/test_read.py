@@ -94,6 +94,16 @@ def test_escaped_semicolon_stays_in_an_item() -> None:
     assert a.goals == {"x;y", "z", "C:\\data", "q\\"}
 
 
+def test_dict_reader_is_a_source() -> None:
+    """A csv.DictReader is read as records, its rows numbered as the file's."""
+    import csv
+
+    reader = csv.DictReader(csv_text("id,stage\nada,action\nben,nope\n"))
+    with pytest.raises(InvalidRowsError) as excinfo:
+        read_members(reader)
+    assert problems(excinfo) == ['row 3, column "stage"']
+
+
 def test_columns_map_headers_and_leave_some_out() -> None:
     """columns= maps a programme's headers onto peerkit's, and None leaves a column out."""
     (a,) = read_members(

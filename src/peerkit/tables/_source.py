@@ -25,9 +25,6 @@ _SOURCE_HELP = (
     "or a pandas or polars DataFrame"
 )
 _TARGET_HELP = "a path to write a CSV file to, or a text file open for writing"
-# The csv module refuses a field longer than this (its default is 131,072
-# characters): a cell that long is a broken file, not a roster.
-_FIELD_LIMIT = 1 << 20
 
 
 class Table:
@@ -160,24 +157,24 @@ def _lines(text: Any) -> Iterator[str]:
 
 
 def _next_record(reader: Any, problems: list[InvalidInputError]) -> list[str] | None:
-    """The next record; None at the end; a record csv cannot read is a problem."""
-    old = csv.field_size_limit(_FIELD_LIMIT)
+    """
+    The next record; None at the end; a record csv cannot read is a problem.
+
+    The csv module's field size limit (131,072 characters) stays as it is:
+    it is process-wide state, and no roster cell is that long, so a longer
+    one is a problem of its row, which bounds what one cell can cost.
+    """
     try:
-        while True:
-            try:
-                return next(reader)  # type: ignore[no-any-return]
-            except StopIteration:
-                return None
-            except csv.Error as exc:
-                problems.append(
-                    InvalidInputError(
-                        f"row {reader.line_num}",
-                        str(exc),
-                        "a row the CSV format allows",
-                    )
-                )
-    finally:
-        csv.field_size_limit(old)
+        return next(reader)  # type: ignore[no-any-return]
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        problems.append(
+            InvalidInputError(
+                f"row {reader.line_num}", str(exc), "a row the CSV format allows"
+            )
+        )
+        return []  # counted as a row, so the rows after keep their numbers
 
 
 def _csv_rows(
