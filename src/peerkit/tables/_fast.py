@@ -62,10 +62,19 @@ def _as_text(text: str) -> object:
     return text if is_good_str(text) else _NONE
 
 
+_Slot = tuple[str, int | None, "Callable[[str], object]", object, dict[object, object]]
+"""A column's name, its place in the row, its reader, default and memo."""
+
+
+def _as_languages(text: str) -> object:
+    found = _as_set(text)
+    return found or _NONE  # at least one language
+
+
 class FastMembers:
     """Builds members from rows of one table, each distinct cell read once."""
 
-    __slots__ = ("_id", "_memos", "_slots", "_stage", "_stages", "_traits")
+    __slots__ = ("_id", "_slots", "_stage", "_stages", "_trait_memo", "_traits")
 
     def __init__(
         self,
@@ -81,63 +90,80 @@ class FastMembers:
             "goals": (_as_set, _EMPTY),
             "timezone": (_as_zone, "UTC"),
             "availability": (_as_week, _ALWAYS),
-            "languages": (_as_set, _EN),
+            "languages": (_as_languages, _EN),
             "max_partners": (_as_count, 1),
             "quiet_hours": (_as_week, _NEVER),
         }
-        self._memos: dict[Callable[[str], object], dict[str, object]] = {
-            read: {} for read, _ in readers.values()
-        }
-        self._memos[_as_text] = {}
-        self._slots = tuple(
-            (name, index.get(name), read, default)
+        self._slots: tuple[_Slot, ...] = tuple(
+            (name, index.get(name), read, default, {})
             for name, (read, default) in readers.items()
         )
+        # Trait values by their columns' cells, each combination one shared
+        # FrozenDict; None where a trait name is not plainly good.
         self._traits = (
-            tuple((key, i) for key, i in traits if is_good_str(key))
-            if all(is_good_str(key) for key, _ in traits)
-            else None
+            tuple(traits) if all(is_good_str(key) for key, _ in traits) else None
         )
-
-    def _read(self, read: Callable[[str], object], value: object) -> object:
-        if type(value) is not str:
-            if read is _as_count and type(value) is int and 0 <= value <= MAX_COUNT:
-                return value  # checked just now
-            return _NONE  # a list or a float from a DataFrame: the careful path
-        memo = self._memos[read]
-        found = memo.get(value)
-        if found is None:
-            found = memo[value] = read(value)
-        return found
+        self._trait_memo: dict[tuple[object, ...], object] = {}
 
     def __call__(self, cells: tuple[object, ...]) -> Member | None:
         """The member, or None where any cell is not plainly good."""
         ident, stage = cells[self._id], cells[self._stage]
         if type(ident) is not str or not is_good_str(ident):
             return None
-        if stage not in self._stages:
-            return None
-        if self._traits is None:
+        if stage not in self._stages or self._traits is None:
             return None
         member = object.__new__(Member)
         setattr_ = object.__setattr__
         setattr_(member, "id", ident)
         setattr_(member, "stage", stage)
-        for name, i, read, default in self._slots:
-            value = (
-                default if i is None or cells[i] is None else self._read(read, cells[i])
-            )
-            if value is _NONE or (name == "languages" and not value):
-                return None
+        for name, i, read, default, memo in self._slots:
+            cell = None if i is None else cells[i]
+            if cell is None:
+                value = default
+            else:
+                # Memoized by text only: True == 1 as a dict key, and a bool
+                # is no count.
+                value = memo.get(cell) if type(cell) is str else None
+                if value is None:
+                    value = _fill(read, cell)
+                    if type(cell) is str:
+                        memo[cell] = value
+                if value is _NONE:
+                    return None
             setattr_(member, name, value)
-        traits: dict[str, str] = {}
-        for key, i in self._traits:
-            value = cells[i]
+        traits = self._traits_of(cells, self._traits)
+        if traits is _NONE:
+            return None
+        setattr_(member, "traits", traits)
+        return member
+
+    def _traits_of(
+        self, cells: tuple[object, ...], columns: tuple[tuple[str, int], ...]
+    ) -> object:
+        """The row's traits, one shared value per combination of cells."""
+        key = tuple([cells[i] for _, i in columns])
+        if not all(type(v) is str or v is None for v in key):
+            return _NONE  # a number or a list: the careful path
+        traits = self._trait_memo.get(key)
+        if traits is None:
+            traits = self._trait_memo[key] = self._trait_map(key)
+        return traits
+
+    def _trait_map(self, values: tuple[object, ...]) -> object:
+        found: dict[str, str] = {}
+        for (name, _), value in zip(self._traits or (), values, strict=True):
             if value is None:
                 continue
-            text = self._read(_as_text, value)
-            if text is _NONE:
-                return None
-            traits[key] = text  # type: ignore[assignment]
-        setattr_(member, "traits", FrozenDict(traits) if traits else _NO_TRAITS)
-        return member
+            if type(value) is not str or not is_good_str(value):
+                return _NONE
+            found[name] = value
+        return FrozenDict(found) if found else _NO_TRAITS
+
+
+def _fill(read: Callable[[str], object], cell: object) -> object:
+    """A cell's plain value, read the first time its text is seen."""
+    if type(cell) is str:
+        return read(cell)
+    if read is _as_count and type(cell) is int and 0 <= cell <= MAX_COUNT:
+        return cell  # an int column of a DataFrame or records
+    return _NONE  # a float or another value: the careful path
