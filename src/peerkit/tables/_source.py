@@ -59,14 +59,8 @@ def open_table(source: object, problems: list[InvalidInputError]) -> Table:
         return _text_table(source, None, problems)
     if hasattr(source, "open") and hasattr(source, "read_text"):
         return _resource_table(source, problems)  # packaged data (a Traversable)
-    if _is_polars_frame(source):
-        return _records_table(source.to_dicts(), list(source.columns))  # type: ignore[attr-defined]
-    if _is_pandas_frame(source):
-        columns = [str(c) for c in source.columns]  # type: ignore[attr-defined]
-        if len(set(columns)) != len(columns):
-            raise _duplicate_header(columns)
-        records = source.to_dict("records")  # type: ignore[attr-defined]
-        return _records_table(records, columns)
+    if _is_polars_frame(source) or _is_pandas_frame(source):
+        return _frame_table(source)
     if isinstance(source, (bytes, bytearray, Mapping)) or not isinstance(
         source, Iterable
     ):
@@ -75,15 +69,46 @@ def open_table(source: object, problems: list[InvalidInputError]) -> Table:
 
 
 def _is_polars_frame(source: object) -> bool:
-    return hasattr(source, "to_dicts") and hasattr(source, "columns")
+    return hasattr(source, "to_dicts") and hasattr(source, "get_column")
 
 
 def _is_pandas_frame(source: object) -> bool:
     return (
         hasattr(source, "to_dict")
         and hasattr(source, "columns")
-        and hasattr(source, "itertuples")
+        and hasattr(source, "iloc")
     )
+
+
+def _frame_table(frame: Any) -> Table:
+    """A pandas or polars DataFrame, read column by column (no records built)."""
+    names = list(frame.columns)
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidInputError("row 1", name, "a column name that is a string")
+    stripped = [name.strip() for name in names]
+    if len(set(stripped)) != len(stripped):
+        raise _duplicate_header(stripped)
+    for name in stripped:
+        if not name:
+            raise InvalidInputError("row 1", name, "a column name in every header cell")
+    if _is_polars_frame(frame):
+        columns = [frame.get_column(name).to_list() for name in names]
+    else:
+        columns = [frame.iloc[:, i].tolist() for i in range(len(names))]
+    return Table(tuple(stripped), _column_rows(columns))
+
+
+def _column_rows(
+    columns: list[list[object]],
+) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """A frame's rows from its columns, cells as plain values; blank rows skipped."""
+    for i, values in enumerate(zip(*columns, strict=True)):
+        cells = tuple(
+            [(v.strip() or None) if type(v) is str else plain_cell(v) for v in values]
+        )
+        if any(c is not None for c in cells):
+            yield i + 2, cells
 
 
 def _file_table(
