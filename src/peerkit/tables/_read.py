@@ -12,6 +12,7 @@ from peerkit._model import (
     Member,
     as_members,
 )
+from peerkit._serde import _collector_paused as collector_paused
 from peerkit._validate import check_instance, check_str
 from peerkit.engagement import OUTCOMES, Touchpoint
 from peerkit.errors import InvalidInputError, InvalidRowsError, UnknownStageError
@@ -216,7 +217,6 @@ def _read_table(
     Where the schema says so, ids must be unique within the table; a
     repeat names the row that had it first.
     """
-    unique = schema.unique
     mapping = _check_columns(columns)
     problems: list[InvalidInputError] = []
     table: Table = open_table(source, problems)
@@ -224,6 +224,23 @@ def _read_table(
         table.header, mapping, schema.known, schema.prefixes, schema.required
     )
     reader = _Reader(cols, problems)
+    with collector_paused(large=True):  # values by the thousand, no cycles among them
+        out = _read_rows(table, reader, build, schema.unique)
+    if problems:
+        position = {name: i for i, name in enumerate(table.header)}
+        problems.sort(key=lambda problem: _place(problem, position))
+        raise InvalidRowsError(problems)
+    return out
+
+
+def _read_rows(
+    table: Table,
+    reader: _Reader,
+    build: Callable[[_Reader], T | None],
+    unique: str | None,
+) -> list[T]:
+    """The values of the rows that build without a problem; problems noted."""
+    problems = reader.problems
     out: list[T] = []
     seen: dict[str, int] = {}
     for number, cells in table.rows:
@@ -243,10 +260,6 @@ def _read_table(
                 )
                 continue
         out.append(value)
-    if problems:
-        position = {name: i for i, name in enumerate(table.header)}
-        problems.sort(key=lambda problem: _place(problem, position))
-        raise InvalidRowsError(problems)
     return out
 
 

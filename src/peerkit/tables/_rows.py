@@ -20,6 +20,7 @@ from peerkit._availability import WeeklyAvailability, Window
 from peerkit._explain import Reason
 from peerkit._intervals import Interval
 from peerkit._model import Cohort, Group, JourneyScale, Member
+from peerkit._serde import _collector_paused as collector_paused
 from peerkit.engagement import (
     Activity,
     DriftReport,
@@ -115,6 +116,11 @@ def rows(result: object) -> tuple[Row, ...]:
 
     Added in 0.2.
     """
+    with collector_paused(large=True):  # rows by the thousand, no cycles
+        return _rows(result)
+
+
+def _rows(result: object) -> tuple[Row, ...]:
     form = form_of(result)
     if form is not None:
         return _aligned([tuple(form(result))])

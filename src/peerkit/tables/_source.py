@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
+from peerkit._serde import _collector_paused as collector_paused
 from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -335,11 +336,16 @@ def write_rows(rows: object, target: object, cell: Callable[[object], str]) -> i
                 raise InvalidInputError(f"rows[{i}]", key, "a column name (a string)")
             header.setdefault(key)
     columns = list(header)
-    lines = [columns]
-    lines.extend(
-        [cell_of(cell, row.get(c), f"rows[{i}][{c!r}]") for c in columns]
-        for i, row in enumerate(listed)
-    )
+    lines: list[list[str]] = [columns]
+    with collector_paused(large=True):  # rows by the thousand, no cycles
+        for i, row in enumerate(listed):
+            values = [row.get(c) for c in columns]
+            lines.append(
+                [
+                    v if type(v) is str else cell_of(cell, v, i, c)
+                    for v, c in zip(values, columns, strict=True)
+                ]
+            )
     if isinstance(target, (str, os.PathLike)):
         try:
             with open(target, "w", encoding="utf-8", newline="") as handle:  # noqa: PTH123
@@ -355,9 +361,9 @@ def write_rows(rows: object, target: object, cell: Callable[[object], str]) -> i
     return len(listed)
 
 
-def cell_of(cell: Callable[[object], str], value: object, path: str) -> str:
-    """One value as the text of a CSV cell."""
+def cell_of(cell: Callable[[object], str], value: object, i: int, column: str) -> str:
+    """One value as the text of a CSV cell; an error names row *i* and *column*."""
     try:
         return cell(value)
     except InvalidInputError as exc:
-        raise exc.at(path) from None
+        raise exc.at(f"rows[{i}][{column!r}]") from None
