@@ -17,6 +17,7 @@ PACKAGES = [
     "peerkit.scheduling",
     "peerkit.engagement",
     "peerkit.outcomes",
+    "peerkit.tables",
 ]
 
 
@@ -76,6 +77,7 @@ def test_module_has_no_stray_public_names() -> None:
     """Peerkit's namespace holds only __all__, its subpackages and dunders."""
     allowed = set(peerkit.__all__) | {
         "errors", "testing", "datasets", "matching", "scheduling", "engagement", "outcomes",
+        "tables",
     }  # fmt: skip
     stray = [
         n

@@ -30,6 +30,7 @@ PUBLIC_MODULES = (
     "peerkit.outcomes",
     "peerkit.datasets",
     "peerkit.testing",
+    "peerkit.tables",
 )
 
 # Each public name, with what it means. Grouped as the glossary groups them.
@@ -298,6 +299,14 @@ VOCABULARY: dict[str, str] = {
     "other": "another value of the same type",
     "is_empty": "whether nothing is in it",
     "people": "a strategy of member lists",
+    # --- tables: rosters in, results out as rows
+    "source": "where a table is read from: a path, text, records or a DataFrame",
+    "target": "where a table is written: a path or a text file",
+    "columns": "your table's headers mapped onto peerkit's column names",
+    "result": "a peerkit result (or an iterable of them) to turn into rows",
+    "rows": "flat rows: mappings of column name to cell",
+    "instruments": "the questionnaires a table's instrument names refer to",
+    "errors": "every problem found in a table, each an InvalidInputError",
 }
 
 # Words that the glossary retires: each would mean a second thing.

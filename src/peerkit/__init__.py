@@ -4,7 +4,9 @@ peerkit: peer-support building blocks as pure functions over frozen values.
 The core lives here: the domain model, the time-window algebra, reasons,
 errors and serialization. The capabilities live in `peerkit.matching`,
 `peerkit.scheduling`, `peerkit.engagement` and `peerkit.outcomes`;
-`peerkit.testing` has hypothesis strategies and `peerkit.datasets` sample data.
+`peerkit.testing` has hypothesis strategies, `peerkit.datasets` sample data,
+and `peerkit.tables` reads rosters from CSV or DataFrames and writes results
+back as rows.
 """
 
 from importlib import metadata as _metadata
@@ -34,7 +36,12 @@ from peerkit._model import (
     Member,
 )
 from peerkit._serde import from_dict, from_json, to_dict, to_json
-from peerkit.errors import InvalidInputError, PeerkitError, UnknownStageError
+from peerkit.errors import (
+    InvalidInputError,
+    InvalidRowsError,
+    PeerkitError,
+    UnknownStageError,
+)
 
 try:
     __version__ = _metadata.version("peerkit")
@@ -51,6 +58,7 @@ __all__ = [
     "Group",
     "Interval",
     "InvalidInputError",
+    "InvalidRowsError",
     "JourneyScale",
     "Member",
     "PeerkitError",

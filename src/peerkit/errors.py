@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["InvalidInputError", "PeerkitError", "UnknownStageError"]
+__all__ = ["InvalidInputError", "InvalidRowsError", "PeerkitError", "UnknownStageError"]
 
 
 class PeerkitError(Exception):
@@ -130,6 +130,57 @@ class UnknownStageError(InvalidInputError):
         super().__init__(path, value, f"a stage on the scale ({listed})")
 
 
+class InvalidRowsError(InvalidInputError):
+    r"""
+    Rows of a table could not be read: every problem, not only the first.
+
+    `peerkit.tables` reads a whole table before it answers, so a roster
+    with five bad rows is fixed in one pass. Each problem is an
+    `InvalidInputError` whose path names the row and the column as the
+    spreadsheet shows them (the header is row 1): ``row 4, column
+    "timezone"``. The error itself carries the first problem's path,
+    value and expectation, so code that catches `InvalidInputError` (or
+    `ValueError`) keeps working.
+
+    Attributes:
+        errors: Every problem found, in row order then column order.
+
+    Examples:
+        >>> import io
+        >>> from peerkit.tables import read_members
+        >>> table = io.StringIO("id,stage\nada,action\nben,acton\n,action\n")
+        >>> try:
+        ...     read_members(table)
+        ... except InvalidRowsError as e:
+        ...     print([problem.path for problem in e.errors])
+        ['row 3, column "stage"', 'row 4, column "id"']
+
+    Added in 0.2.
+    """
+
+    errors: tuple[InvalidInputError, ...]
+
+    def __init__(self, errors: Sequence[InvalidInputError]) -> None:
+        self.errors = tuple(errors)
+        if not self.errors:
+            raise ValueError("InvalidRowsError needs at least one problem")
+        first = self.errors[0]
+        super().__init__(first.path, first.value, first.expected)
+
+    def __str__(self) -> str:
+        shown = self.errors[:_ROWS_SHOWN]
+        lines = [InvalidInputError.__str__(e) for e in shown]
+        more = len(self.errors) - len(shown)
+        if more:
+            lines.append(f"... and {more} more")
+        count = len(self.errors)
+        head = "1 problem" if count == 1 else f"{count} problems"
+        return f"{head} in the table:\n  " + "\n  ".join(lines)
+
+
+_ROWS_SHOWN = 20
+
+
 def _join_path(prefix: str, path: str) -> str:
     """Join two error paths: ``members`` + ``[3].id`` -> ``members[3].id``."""
     if not prefix:
@@ -142,6 +193,8 @@ def _join_path(prefix: str, path: str) -> str:
 
 
 def _copy_with_path(err: InvalidInputError, path: str) -> InvalidInputError:
+    if isinstance(err, InvalidRowsError):
+        return InvalidRowsError([e.at(path) for e in err.errors])
     if isinstance(err, UnknownStageError):
         return UnknownStageError(path, err.value, err.stages)
     return InvalidInputError(path, err.value, err.expected)

@@ -18,7 +18,7 @@ from peerkit.datasets._outcomes import (
     sample_outcomes,
     simulate_outcomes,
 )
-from peerkit.datasets._sample import sample_cohort
+from peerkit.datasets._sample import sample_cohort, sample_cohort_csv
 from peerkit.datasets._simulate import simulate_cohort
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "SimulatedEngagement",
     "SimulatedOutcomes",
     "sample_cohort",
+    "sample_cohort_csv",
     "sample_engagement",
     "sample_outcomes",
     "simulate_cohort",

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from peerkit._model import Cohort
 from peerkit._serde import from_json
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 
 @functools.cache
@@ -29,3 +33,26 @@ def sample_cohort() -> Cohort:
     """
     text = resources.files("peerkit.datasets").joinpath("data/sample_cohort.json")
     return from_json(Cohort, text.read_text(encoding="utf-8"))
+
+
+def sample_cohort_csv() -> Traversable:
+    """
+    The sample cohort's members as a CSV file, as a programme keeps a roster.
+
+    One row per member in `peerkit.tables`' cell format: lists separated
+    by ``;``, availability as window specs, a ``trait.NAME`` column per
+    trait. `peerkit.tables.read_members` reads it into the members of
+    `sample_cohort`; open it in a spreadsheet to see the format.
+
+    Returns:
+        The packaged file (a `pathlib.Path` in an ordinary installation);
+        `read_members` takes it as it is, and ``.read_text()`` reads it.
+
+    Examples:
+        >>> from peerkit.tables import read_members
+        >>> read_members(sample_cohort_csv()) == sample_cohort().members
+        True
+
+    Added in 0.2.
+    """
+    return resources.files("peerkit.datasets").joinpath("data/sample_cohort.csv")
