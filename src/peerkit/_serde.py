@@ -595,7 +595,7 @@ class _CollectorPause:
                         gc.enable()
 
 
-_collector_paused = _CollectorPause()
+collector_paused = _CollectorPause()
 
 
 # --- JSON text -------------------------------------------------------------------
@@ -728,7 +728,7 @@ def to_dict(obj: object) -> Any:
 
     Added in 0.1. Lists and tuples of values in 0.2.
     """
-    with _collector_paused(_is_large(obj)):
+    with collector_paused(_is_large(obj)):
         return _unstructure(obj)
 
 
@@ -764,7 +764,7 @@ def from_dict(cls: type[T], data: Any) -> T:
     Added in 0.1. Lists and tuples of values in 0.2.
     """
     _check_value_type("cls", cls)
-    with _collector_paused(_is_large(data)):
+    with collector_paused(_is_large(data)):
         return _structure(cls, data)
 
 
@@ -817,7 +817,7 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
             indent,
             f"None or a whole number of spaces from 0 to {_MAX_INDENT}",
         )
-    with _collector_paused(_is_large(obj)):
+    with collector_paused(_is_large(obj)):
         data = _unstructure(obj, _for_json)
         # Values are acyclic (frozen, built bottom-up): no need to check.
         text = json.dumps(
@@ -865,5 +865,5 @@ def from_json(cls: type[T], text: str | bytes) -> T:
     _check_value_type("cls", cls)
     if not isinstance(text, (str, bytes, bytearray)):
         raise InvalidInputError("text", text, "JSON text")
-    with _collector_paused(len(text) >= _LARGE_TEXT):
+    with collector_paused(len(text) >= _LARGE_TEXT):
         return _structure(cls, _loads(text))

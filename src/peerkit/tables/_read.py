@@ -12,7 +12,7 @@ from peerkit._model import (
     Member,
     as_members,
 )
-from peerkit._serde import _collector_paused as collector_paused
+from peerkit._serde import collector_paused
 from peerkit._validate import check_instance, check_str
 from peerkit.engagement import OUTCOMES, Touchpoint
 from peerkit.errors import InvalidInputError, InvalidRowsError, UnknownStageError

@@ -20,7 +20,7 @@ from peerkit._availability import WeeklyAvailability, Window
 from peerkit._explain import Reason
 from peerkit._intervals import Interval
 from peerkit._model import Cohort, Group, JourneyScale, Member
-from peerkit._serde import _collector_paused as collector_paused
+from peerkit._serde import collector_paused
 from peerkit.engagement import (
     Activity,
     DriftReport,

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
-from peerkit._serde import _collector_paused as collector_paused
+from peerkit._serde import collector_paused
 from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
