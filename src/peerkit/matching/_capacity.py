@@ -25,10 +25,15 @@ With maximum cardinality, the matching's size is the number of gadgets
 plus the number of partnerships, so ``participation`` gets the most
 partnerships, then the best total, exactly.
 
-Above `_FULL_LIMIT` members in play the reduction runs on each member's
-`_KEEP` best candidate pairs (all of a pair's rules already applied), and
-any two members who still have room and may be paired are then paired,
-best first: nobody is left out next to a member with room for them.
+Members who could never be partners of each other's partners (no
+language in common, say) are apart: each connected part of the graph of
+allowed pairs is solved on its own, exactly while it has up to
+`_FULL_LIMIT` members. A larger part is solved on each member's `_KEEP`
+best candidate pairs (per partner they may hold), and a round above
+`_CHUNK` members in play is first cut into blocks of likely partners (by
+language, then by when in the UTC day they are free). After either,
+everyone with room left is matched among themselves and short augmenting
+paths (x - a = b - y) add any partnership they can.
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ if TYPE_CHECKING:
     from peerkit.matching._partners import Trio
 
 _FULL_LIMIT = 300  # members in play up to which every allowed pair is a candidate
-_CHUNK = 2000  # members per block above it
+_CHUNK = 1000  # members per block above it
 _KEEP = 3  # best candidate partners kept per member (per unit of room) above it
 
 
@@ -69,20 +74,50 @@ def match(round_: Round, pins: list[tuple[int, int]]) -> PartnerMatching:
         room[b] -= 1
     idx = np.flatnonzero(room > 0).astype(np.int64)
     made = list(pins)
-    if len(idx) <= _FULL_LIMIT:
-        made += _solve_among(round_, idx, room, made, sparse=False)
-    else:
-        for chunk in _chunks(round_, idx):
-            made += _solve_among(round_, chunk, room, made, sparse=True)
+    exact = True
+    chunks = _chunks(round_, idx)
+    for chunk in chunks:
+        for part in _components(*_candidates(round_, chunk, made)):
+            u, v, w = part
+            if len(np.union1d(u, v)) > _FULL_LIMIT:
+                u, v, w = _best_candidates(u, v, w, room)
+                exact = False
+            round_.candidates.append((u, v))
+            made += solve(u, v, w, room, objective=round_.objective, seed=round_.seed)
+    if not exact or len(chunks) > 1:
         left = room.copy()
         for a, b in made:
             left[a] -= 1
             left[b] -= 1
         spare = np.flatnonzero(left > 0).astype(np.int64)
-        made += _solve_among(round_, spare, left, made, sparse=True)
+        u, v, w = _best_candidates(*_candidates(round_, spare, made), left)
+        round_.candidates.append((u, v))
+        made += solve(u, v, w, left, objective=round_.objective, seed=round_.seed)
         if round_.objective != "score":
             made = _short_paths(round_, idx, room, made, pins)
     return result(round_, sorted(made), set(pins))
+
+
+def _components(
+    u: IntArray, v: IntArray, w: IntArray
+) -> list[tuple[IntArray, IntArray, IntArray]]:
+    """The edges split by connected component: each solved on its own, exactly."""
+    if not len(u):
+        return []
+    members, local = np.unique(np.concatenate((u, v)), return_inverse=True)
+    graph = rx.PyGraph(multigraph=False)
+    graph.add_nodes_from(range(len(members)))
+    graph.add_edges_from_no_data(
+        list(zip(local[: len(u)].tolist(), local[len(u) :].tolist(), strict=True))
+    )
+    label = np.empty(len(members), dtype=np.int64)
+    parts = sorted(sorted(c) for c in rx.connected_components(graph))
+    for k, nodes in enumerate(parts):
+        label[nodes] = k
+    of_edge = label[local[: len(u)]]
+    order = np.argsort(of_edge, kind="stable")
+    cuts = np.flatnonzero(np.diff(of_edge[order])) + 1
+    return [(u[e], v[e], w[e]) for e in np.split(order, cuts)]
 
 
 def _short_paths(
@@ -174,29 +209,22 @@ class _Paths:
         self.left[y] -= 1
 
 
-def _solve_among(
-    round_: Round,
-    idx: IntArray,
-    room: IntArray,
-    made: list[tuple[int, int]],
-    *,
-    sparse: bool,
-) -> list[tuple[int, int]]:
-    """The best b-matching among *idx*, with *room*, none of the pairs *made*."""
+def _candidates(
+    round_: Round, idx: IntArray, made: list[tuple[int, int]]
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Every allowed pair among *idx*, but the pairs *made* (a pair is made once)."""
     if len(idx) < 2:  # a pair takes two
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
     u, v, w = round_.edges(idx)
-    if made:  # a pair is made once
+    if made:
         done = round_.key(
             np.array([a for a, _ in made], dtype=np.int64),
             np.array([b for _, b in made], dtype=np.int64),
         )
         keep = ~np.isin(round_.key(u, v), done)
         u, v, w = u[keep], v[keep], w[keep]
-    if sparse:
-        u, v, w = _best_candidates(u, v, w, room)
-    round_.candidates.append((u, v))
-    return solve(u, v, w, room, objective=round_.objective, seed=round_.seed)
+    return u, v, w
 
 
 def _chunks(round_: Round, idx: IntArray) -> list[IntArray]:
