@@ -697,15 +697,22 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
     - ``"fair"``: the most members paired, then the best worst pair, then
       the highest total.
 
-    Up to several hundred members in play the optimum is exact. Larger
-    rounds are solved in blocks and repaired along the seams; see
-    the partner-matching explanation for what that costs.
+    Up to several hundred members in play the optimum is exact (with
+    capacities above one, up to 300 in each connected part of the allowed
+    pairs). Larger rounds are solved in blocks and repaired; see the
+    partner-matching explanation for what that costs.
 
-    When an odd number of members take part and ``policy.trios`` is set,
-    the member left over joins the pair where all three pairs keep every
-    rule and the trio fits best. Every other member without a partner is
-    in ``unplaced`` with the reason: sitting out, no compatible partner,
-    every compatible partner a recent partner, or all taken. A block is
+    Each member holds at most ``max_partners`` partners: 0 sits the round
+    out, and a member who may hold two or more can be in that many pairs
+    (a pair at most once; "most partnerships" counts pairs). Three members
+    who each may hold two and are paired with each other and nobody else
+    are one `Trio` when ``policy.trios`` is set; a trio never takes a
+    member who holds one partner at most. Every member without any
+    partner is in ``unplaced`` with the reason: sitting out, no compatible
+    partner, every compatible partner a recent partner, all taken, or (with
+    everyone holding one partner at most) an odd number taking part. A
+    member holding fewer partners than their ``max_partners`` allows is
+    placed, not unplaced. A block is
     never disclosed: a member's reasons are worked out as if the members
     they are blocked with were not in the round, so a block reads (and is
     coded) exactly as their absence would.
@@ -724,7 +731,8 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         history: Past rounds, oldest first: each a `PartnerMatching`, a
             `MentorMatching` or a sequence of pairs and trios of ids.
         pinned: Pairs of member ids the coordinator has fixed; the rest are
-            matched around them.
+            matched around them. A member may be pinned up to their
+            ``max_partners`` times, a pair once.
         seed: Breaks ties between equally good matchings, an int from 0 to
             2**64 - 1; the same seed gives the same round.
 
