@@ -25,8 +25,8 @@ With maximum cardinality, the matching's size is the number of gadgets
 plus the number of partnerships, so ``participation`` gets the most
 partnerships, then the best total, exactly.
 
-Members who could never be partners of each other's partners (no
-language in common, say) are apart: each connected part of the graph of
+Members with no chain of allowed pairs between them (speakers of
+different languages, say) are apart: each connected part of the graph of
 allowed pairs is solved on its own, exactly while it has up to
 `_FULL_LIMIT` members. A larger part is solved on each member's `_KEEP`
 best candidate pairs (per partner they may hold), and a round above
