@@ -6,8 +6,9 @@ Runs on the sample cohort that ships with peerkit:
     python examples/pair_partners.py
 
 Each round is matched with the earlier rounds as history, so nobody is
-paired with a recent partner. For every round it prints the pairs (and a
-trio, if an odd number took part) with the reasons in the words a member
+paired with a recent partner. For every round it prints the pairs (and
+any trio: three members who may each hold two partners, partnered with
+each other) with the reasons in the words a member
 would read, then who has no partner this round and why. At the end it
 checks that no pair was made twice, and shows one mentoring round.
 """

@@ -359,7 +359,7 @@ def show_matching(scheduler: Scheduler) -> None:
     blocks = language_blocks(members)
     sizes = ", ".join(f"{min(block[0].languages)} {len(block)}" for block in blocks)
     print(f"  in language tracks, {len(blocks)} blocks: {sizes}")
-    # One call makes at most one trio, a call per block one per block: off here.
+    # Pairs only, so that rounds compare pair by pair.
     policy = PartnerPolicy(trios=False)
     rounds = match_on_dask(blocks, policy=policy, scheduler=scheduler)
     _require(

@@ -279,7 +279,12 @@ class Member:
             Defaults to always: no constraint given.
         languages: Languages the member can take part in; at least one.
         max_partners: How many accountability partners the member can hold
-            at once. 0 is a boundary (sitting this round out), not a failure.
+            at once, a boundary `match_partners` never crosses: 0 sits the
+            round out (a boundary, not a failure), 1 (the default) is one
+            partner, 2 or more lets the member be in that many pairs, a
+            pair at most once. A trio member holds two partners, so a trio
+            only takes members whose ``max_partners`` is 2 or more. For a
+            mentor in `match_mentors`, the most mentees they take.
         quiet_hours: When the member wants no check-ins, in their own time
             (``"daily 21:00-08:00"`` crosses midnight). A boundary:
             `peerkit.scheduling` never places a check-in or a common slot

@@ -175,7 +175,8 @@ def test_rank_groups_refuses_other_groups(groups: object) -> None:
 
 
 def _round_with_trio() -> PartnerMatching:
-    people = [Member(name, "action") for name in ("ada", "bo", "cy", "di", "ed")]
+    people = [Member(name, "action", max_partners=2) for name in ("ada", "bo", "cy")]
+    people += [Member(name, "action", languages=["fr"]) for name in ("di", "ed")]
     matching = match_partners(people, during=WEEK)
     assert matching.trios
     return matching

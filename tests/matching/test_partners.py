@@ -4,6 +4,7 @@ import copy
 import itertools
 import random
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from typing import Literal
 
@@ -23,6 +24,7 @@ from peerkit.datasets import sample_cohort, simulate_cohort
 from peerkit.matching import (
     PartnerMatching,
     PartnerPolicy,
+    Unplaced,
     _partners,
     blocking_pairs,
     match_partners,
@@ -104,6 +106,11 @@ def no_trios(policy: PartnerPolicy) -> PartnerPolicy:
     return attrs.evolve(policy, trios=False)
 
 
+def one_partner_each(ms: Iterable[Member]) -> list[Member]:
+    """The members, each holding one partner at most: an ordinary matching."""
+    return [attrs.evolve(m, max_partners=min(m.max_partners, 1)) for m in ms]
+
+
 # --- exactness ----------------------------------------------------------------------
 
 
@@ -142,7 +149,7 @@ def test_participation_is_maximum_cardinality_then_weight(
 )
 def test_exact_against_networkx_on_simulated_cohorts(n: int) -> None:
     """On simulated cohorts up to 300 members both objectives equal networkx's optimum."""
-    ms = list(simulate_cohort(n, seed=n).members)
+    ms = one_partner_each(simulate_cohort(n, seed=n).members)
     policy = PartnerPolicy(trios=False)
     graph = allowed_graph(ms, policy)
     score = match_partners(ms, policy=policy, objective="score", during=WEEK)
@@ -284,28 +291,37 @@ def test_order_invariant_deterministic_and_pure(
     )
 
 
-def test_a_trio_takes_the_odd_one_out() -> None:
-    """Three compatible members make a trio, every pair in it a good fit."""
-    ms = [Member(i, "action", goals=["sleep"]) for i in ("a", "b", "c")]
+def test_a_trio_takes_members_who_hold_two_partners() -> None:
+    """Three compatible members who may each hold two make a trio, every pair in it a good fit."""
+    ms = [Member(i, "action", goals=["sleep"], max_partners=2) for i in "abc"]
     result = match_partners(ms, during=WEEK)
     assert [t.member_ids for t in result.trios] == [("a", "b", "c")]
     assert not result.pairs
     assert not result.unplaced
     assert result.partners_of("b") == ("a", "c")
-    assert result.trios[0].reasons[0].code == "trio.odd_one_out"
-    solo = match_partners(ms, policy=PartnerPolicy(trios=False), during=WEEK)
-    assert [u.reasons[0].code for u in solo.unplaced] == ["unplaced.odd_one_out"]
+    assert result.trios[0].reasons[0].code == "trio.three"
+    pairs = match_partners(ms, policy=PartnerPolicy(trios=False), during=WEEK)
+    assert [f.member_ids for f in pairs.pairs] == [("a", "b"), ("a", "c"), ("b", "c")]
+    assert pairs.total == pytest.approx(result.trios[0].score * 3)
+
+
+def test_a_trio_never_takes_a_member_who_holds_one_partner() -> None:
+    """Three compatible members who hold one partner each make one pair; the third is told an odd number took part."""
+    ms = [Member(i, "action", goals=["sleep"]) for i in "abc"]
+    for policy in (PartnerPolicy(), PartnerPolicy(trios=False)):
+        result = match_partners(ms, policy=policy, during=WEEK)
+        assert not result.trios
+        assert len(result.pairs) == 1
+        assert [u.reasons[0].code for u in result.unplaced] == ["unplaced.odd_one_out"]
 
 
 def test_a_trio_respects_history() -> None:
-    """The odd one out does not join a pair that includes a recent partner."""
-    ms = [Member(i, "action") for i in ("a", "b", "c")]
+    """No trio whose pairs include a recent partnership: b holds a and c, who are not paired again."""
+    ms = [Member(i, "action", max_partners=2) for i in ("a", "b", "c")]
     result = match_partners(ms, history=[[("a", "c")]], during=WEEK)
     assert not result.trios
-    assert [f.member_ids for f in result.pairs] == [("a", "b")] or [
-        f.member_ids for f in result.pairs
-    ] == [("b", "c")]
-    assert [u.reasons[0].code for u in result.unplaced] == ["unplaced.odd_one_out"]
+    assert [f.member_ids for f in result.pairs] == [("a", "b"), ("b", "c")]
+    assert not result.unplaced
 
 
 def test_unplaced_reasons_name_the_cause() -> None:
@@ -469,10 +485,12 @@ def test_empty_and_single_rounds() -> None:
 
 
 def test_result_checks_itself() -> None:
-    """A PartnerMatching naming a member twice is refused."""
+    """A PartnerMatching making a pair twice, or naming a placed member unplaced, is refused."""
     fit = partner_fit(Member("a", "action"), Member("b", "action"), during=WEEK)
-    with pytest.raises(InvalidInputError, match="each member in one place only"):
+    with pytest.raises(InvalidInputError, match="each pair made once only"):
         PartnerMatching(pairs=(fit, fit))
+    with pytest.raises(InvalidInputError, match="each member in one place only"):
+        PartnerMatching(pairs=(fit,), unplaced=[Unplaced(member_id="a", reasons=())])
     with pytest.raises(InvalidInputError, match="objective"):
         PartnerMatching(pairs=(), objective="best")
 
@@ -511,7 +529,7 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("objective", ["participation", "score", "fair"])
 def test_block_solver_keeps_every_rule(objective: Objective) -> None:
     """Solved in blocks, a round still keeps every hard rule and accounts for everyone."""
-    ms = list(simulate_cohort(200, seed=11).members)
+    ms = one_partner_each(simulate_cohort(200, seed=11).members)
     policy = PartnerPolicy(no_repeat_rounds=1)
     history = [match_partners(ms[:60], policy=policy, during=WEEK).teams]
     result = match_partners(
@@ -536,7 +554,7 @@ def test_block_solver_keeps_every_rule(objective: Objective) -> None:
 @pytest.mark.usefixtures("small_blocks")
 def test_block_solver_places_whom_maximum_cardinality_would() -> None:
     """In blocks, "participation" leaves out nobody whom networkx's maximum-cardinality matching places."""
-    ms = list(simulate_cohort(160, seed=5).members)
+    ms = one_partner_each(simulate_cohort(160, seed=5).members)
     policy = PartnerPolicy(trios=False)
     graph = allowed_graph(ms, policy)
     result = match_partners(ms, policy=policy, during=WEEK)
@@ -594,11 +612,11 @@ def test_the_seed_only_chooses_among_equally_good_rounds() -> None:
     assert match_partners(ms, seed=3, during=WEEK) == rounds_by_seed[3]
 
 
-def test_after_a_trio_nobody_is_called_the_odd_one_out() -> None:
-    """When a trio has taken the odd one, a member left without a partner is 'taken', not 'odd one out'."""
+def test_with_room_above_one_nobody_is_called_the_odd_one_out() -> None:
+    """When some member may hold two partners, a member left without one is 'taken', not 'odd one out': parity explains nothing."""
     ms = [m for m in sample_cohort().members if "es" in m.languages]
+    assert any(m.max_partners > 1 for m in ms)
     result = match_partners(ms, during=WEEK)
-    assert result.trios
     codes = {u.reasons[0].code for u in result.unplaced}
     assert "unplaced.odd_one_out" not in codes
     assert "unplaced.taken" in codes

@@ -439,10 +439,11 @@ def blocking_pairs(  # noqa: PLR0913 - the domain input plus keyword-only option
     Stability as a check on any matching, whoever made it. A pair blocks
     when it could be made this round (eligible, at least
     ``policy.min_score``, not in *blocked*, not a recent repeat in
-    *history*) and its score beats what each of the two has now: their
-    pair's or trio's score, nothing when unplaced. For a `MentorMatching`
-    the pair is a mentee and a mentor, and the mentor must have room or
-    prefer the mentee to their weakest current one.
+    *history*, not partners already) and its score beats what each of the
+    two would give up for it: nothing while they hold fewer partners than
+    their ``max_partners``, else their weakest pair's or trio's score. For
+    a `MentorMatching` the pair is a mentee and a mentor, and the mentor
+    must have room or prefer the mentee to their weakest current one.
 
     `match_mentors` never leaves a blocking pair. `match_partners`
     maximises a total, which a stable matching may not; use this to see
@@ -510,15 +511,26 @@ def _blocking_partners(
     round_: Round, matching: PartnerMatching
 ) -> list[tuple[int, int]]:
     table = round_.table
-    current = np.full(len(table), -1.0)
-    for fit in matching.pairs:
-        for ident in fit.member_ids:
-            current[table.index[ident]] = fit.score
-    for trio in matching.trios:
-        for ident in trio.member_ids:
-            current[table.index[ident]] = trio.score
+    n = len(table)
+    worst = np.full(n, np.inf)
+    load = np.zeros(n, dtype=np.int64)
+    partners: dict[int, set[int]] = {}
+    teams: list[tuple[tuple[str, ...], float]] = [
+        (f.member_ids, f.score) for f in matching.pairs
+    ]
+    teams += [(t.member_ids, t.score) for t in matching.trios]
+    for ids, score in teams:
+        team = [table.index[i] for i in ids]
+        for x in team:
+            worst[x] = min(worst[x], score)
+            load[x] += len(team) - 1
+            partners.setdefault(x, set()).update(y for y in team if y != x)
+    room = np.array([m.max_partners for m in table.members], dtype=np.int64)
+    # What a member gives up for a new partner: nothing while they have
+    # room, else their weakest partnership.
+    current = np.where(load < room, -1.0, worst)
     found: list[tuple[int, int]] = []
-    everyone = np.arange(len(table), dtype=np.int64)
+    everyone = np.arange(n, dtype=np.int64)
     for x in np.flatnonzero(table.active & (current < 1.0)).tolist():
         others = everyone[x + 1 :]
         need = np.maximum(current[x], current[others])
@@ -527,7 +539,8 @@ def _blocking_partners(
             continue
         s, ok = round_.allowed(np.full(len(maybe), x, dtype=np.int64), maybe)
         better = ok & (s.score > current[x]) & (s.score > current[maybe])
-        found.extend((x, int(y)) for y in maybe[better].tolist())
+        mine = partners.get(x, set())
+        found.extend((x, y) for y in maybe[better].tolist() if y not in mine)
     return found
 
 

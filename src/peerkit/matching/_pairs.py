@@ -107,9 +107,10 @@ class PartnerPolicy:
             partnership that is set up to fail.
         no_repeat_rounds: How many past rounds a partner may not be repeated
             in. 0 allows any repeat.
-        trios: Whether, when an odd number of members take part, the one
-            left over joins a pair as a trio (only where all three pairs
-            keep every rule).
+        trios: Whether three members who are each other's partners, and
+            nobody else's, check in as one trio rather than as three pairs.
+            Each member of a trio holds two partners, so a trio only ever
+            takes members whose ``max_partners`` is 2 or more.
         min_overlap_minutes: Fewer minutes a week free at the same time than
             this, and a pair is not possible: there is no time to check in.
         ample_overlap_minutes: Minutes a week free at the same time at which

@@ -51,7 +51,7 @@ from peerkit.matching._pairs import (
 from peerkit.matching._results import (
     Unplaced,
     check_derived,
-    check_placed_once,
+    check_partnered,
     to_reasons,
     to_unplaced,
 )
@@ -89,7 +89,12 @@ def _check_trio_fits(inst: Trio, attr: attrs.Attribute[Any], value: object) -> N
 @attrs.frozen(kw_only=True)
 class Trio:
     """
-    Three members partnered together: the odd one out joined a pair.
+    Three members partnered together, who check in as three.
+
+    Each member of a trio holds two partners, so a trio only ever takes
+    members whose ``max_partners`` is 2 or more: `match_partners` reports
+    three such members who are each other's partners, and nobody else's,
+    as one trio when ``PartnerPolicy.trios`` is set.
 
     Attributes:
         member_ids: The three members, sorted.
@@ -102,13 +107,13 @@ class Trio:
         >>> import pendulum
         >>> from peerkit import Member
         >>> from peerkit.matching import match_partners
-        >>> people = [Member(name, "action") for name in ("ada", "bo", "cy")]
+        >>> people = [Member(i, "action", max_partners=2) for i in ("ada", "bo", "cy")]
         >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
         >>> (trio,) = match_partners(people, during=term).trios
         >>> trio.member_ids, [f.member_ids for f in trio.fits]
         (('ada', 'bo', 'cy'), [('ada', 'bo'), ('ada', 'cy'), ('bo', 'cy')])
         >>> trio.reasons[0].code
-        'trio.odd_one_out'
+        'trio.three'
 
     Added in 0.1.
     """
@@ -157,13 +162,18 @@ class PartnerMatching:
     """
     One round of accountability partners: every member accounted for.
 
-    Every member passed to `match_partners` is in exactly one pair, one
-    trio or ``unplaced``.
+    Every member passed to `match_partners` is in one trio, in one or more
+    pairs (up to their ``max_partners``; a pair at most once), or in
+    ``unplaced``. A member who holds fewer partners than their
+    ``max_partners`` allows is placed, not unplaced: compare
+    ``len(partners_of(id))`` with ``max_partners`` for the room left.
 
     Attributes:
-        pairs: The pairs, by ids.
-        trios: At most one trio, when an odd number took part.
-        unplaced: Members without a partner this round, by id, each with
+        pairs: The pairs, by ids. A member who holds several partners is
+            in several pairs.
+        trios: Three members who are each other's partners and nobody
+            else's, checking in as three (each holds two partners).
+        unplaced: Members without any partner this round, by id, each with
             the reasons.
         total: The sum of the pairs' and trios' scores: what the
             ``"score"`` objective maximises. Worked out when not given; a
@@ -207,7 +217,7 @@ class PartnerMatching:
     objective: str = attrs.field(default="participation", validator=_check_objective)
 
     def __attrs_post_init__(self) -> None:
-        check_placed_once(self.teams, (u.member_id for u in self.unplaced))
+        check_partnered(self.pairs, self.trios, self.unplaced)
         check_derived(
             "total", self.total, _sum_of_scores(self), "the sum of the scores"
         )
@@ -229,7 +239,7 @@ class PartnerMatching:
 
     def partners_of(self, member_id: str) -> tuple[str, ...]:
         """
-        The partners of *member_id* this round (none when unplaced).
+        The partners of *member_id* this round, sorted (none when unplaced).
 
         Raises:
             peerkit.errors.InvalidInputError: If *member_id* is not in the
@@ -239,14 +249,15 @@ class PartnerMatching:
             >>> import pendulum
             >>> from peerkit import Member
             >>> from peerkit.matching import match_partners
-            >>> people = [Member(name, "action") for name in ("ada", "bo", "cy")]
+            >>> people = [Member(name, "action") for name in ("bo", "cy")]
+            >>> people.append(Member("ada", "action", max_partners=2))
             >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
-            >>> match_partners(people, during=term).partners_of("cy")
-            ('ada', 'bo')
+            >>> match_partners(people, during=term).partners_of("ada")
+            ('bo', 'cy')
         """
-        for team in self.teams:
-            if member_id in team:
-                return tuple(i for i in team if i != member_id)
+        found = sorted(i for team in self.teams if member_id in team for i in team)
+        if found:
+            return tuple(i for i in found if i != member_id)
         if any(u.member_id == member_id for u in self.unplaced):
             return ()
         raise InvalidInputError("member_id", member_id, "a member of this round")
@@ -613,7 +624,7 @@ def _pins(pinned: object, round_: Round) -> list[tuple[int, int]]:
     listed = _sequence("pinned", pinned, "a sequence of pairs of member ids")
     index = round_.table.index
     out: list[tuple[int, int]] = []
-    used: set[str] = set()
+    used: dict[str, int] = defaultdict(int)
     for i, pair in enumerate(listed):
         ids = _id_tuple(f"pinned[{i}]", pair, (2,))
         for j, ident in enumerate(ids):
@@ -621,12 +632,19 @@ def _pins(pinned: object, round_: Round) -> list[tuple[int, int]]:
                 raise InvalidInputError(
                     f"pinned[{i}][{j}]", ident, "a member of this round"
                 )
-            if ident in used:
+            most = max(1, round_.table.members[index[ident]].max_partners)
+            if used[ident] >= most:
                 raise InvalidInputError(
-                    f"pinned[{i}][{j}]", ident, "a member pinned once only"
+                    f"pinned[{i}][{j}]",
+                    ident,
+                    "a member pinned once only"
+                    if most == 1
+                    else f"a member pinned at most {most} times (max_partners)",
                 )
-            used.add(ident)
+            used[ident] += 1
         a, b = sorted(index[x] for x in ids)
+        if (a, b) in out:
+            raise InvalidInputError(f"pinned[{i}]", pair, "a pair pinned once only")
         broken = _broken(round_, a, b)
         if broken:
             raise InvalidInputError(
@@ -679,15 +697,22 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
     - ``"fair"``: the most members paired, then the best worst pair, then
       the highest total.
 
-    Up to several hundred members in play the optimum is exact. Larger
-    rounds are solved in blocks and repaired along the seams; see
-    the partner-matching explanation for what that costs.
+    Up to several hundred members in play the optimum is exact (with
+    capacities above one, up to 300 in each connected part of the allowed
+    pairs). Larger rounds are solved in blocks and repaired; see the
+    partner-matching explanation for what that costs.
 
-    When an odd number of members take part and ``policy.trios`` is set,
-    the member left over joins the pair where all three pairs keep every
-    rule and the trio fits best. Every other member without a partner is
-    in ``unplaced`` with the reason: sitting out, no compatible partner,
-    every compatible partner a recent partner, or all taken. A block is
+    Each member holds at most ``max_partners`` partners: 0 sits the round
+    out, and a member who may hold two or more can be in that many pairs
+    (a pair at most once; "most partnerships" counts pairs). Three members
+    who each may hold two and are paired with each other and nobody else
+    are one `Trio` when ``policy.trios`` is set; a trio never takes a
+    member who holds one partner at most. Every member without any
+    partner is in ``unplaced`` with the reason: sitting out, no compatible
+    partner, every compatible partner a recent partner, all taken, or (with
+    everyone holding one partner at most) an odd number taking part. A
+    member holding fewer partners than their ``max_partners`` allows is
+    placed, not unplaced. A block is
     never disclosed: a member's reasons are worked out as if the members
     they are blocked with were not in the round, so a block reads (and is
     coded) exactly as their absence would.
@@ -706,7 +731,8 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         history: Past rounds, oldest first: each a `PartnerMatching`, a
             `MentorMatching` or a sequence of pairs and trios of ids.
         pinned: Pairs of member ids the coordinator has fixed; the rest are
-            matched around them.
+            matched around them. A member may be pinned up to their
+            ``max_partners`` times, a pair once.
         seed: Breaks ties between equally good matchings, an int from 0 to
             2**64 - 1; the same seed gives the same round.
 
@@ -725,7 +751,7 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         >>> second = match_partners(cohort, during=term, history=[first])
         >>> repeats = set(first.teams) & set(second.teams)
         >>> len(first.pairs), len(first.unplaced), repeats
-        (26, 8, set())
+        (28, 9, set())
 
     Added in 0.1.
     """
@@ -740,6 +766,10 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
     rules = read_rules(blocked, history, policy)
     round_ = Round(Table(people, policy, week), rules, objective, seed)
     pins = _pins(pinned, round_)
+    if any(m.max_partners > 1 for m in people):  # a b-matching: see _capacity
+        from peerkit.matching import _capacity  # noqa: PLC0415 - it builds on this
+
+        return _capacity.match(round_, pins)
     pinned_ids = {i for pair in pins for i in pair}
     table = round_.table
     in_play = np.array(
@@ -757,29 +787,6 @@ def _options(
     round_: Round, x: int, others: IntArray
 ) -> tuple[Scores, np.ndarray[Any, Any]]:
     return round_.allowed(np.full(len(others), x, dtype=np.int64), others)
-
-
-def _trio(
-    round_: Round,
-    pairs: list[tuple[int, int]],
-    left: list[int],
-    pinned: set[tuple[int, int]],
-) -> tuple[int, int, int] | None:
-    """The best pair for the odd one out to join, all three pairs allowed."""
-    mate = dict(pairs) | {b: a for a, b in pairs}
-    best: tuple[float, tuple[int, int, int]] | None = None
-    others = np.array(sorted(mate), dtype=np.int64)
-    for x in left:
-        s, ok = _options(round_, x, others)
-        score = dict(zip(others[ok].tolist(), s.score[ok].tolist(), strict=True))
-        for a in sorted(score):
-            b = mate[a]
-            if a < b and b in score and (a, b) not in pinned:
-                value = score[a] + score[b]
-                p, q, r = sorted((x, a, b))
-                if best is None or value > best[0]:
-                    best = (value, (p, q, r))
-    return None if best is None else best[1]
 
 
 def why_unplaced(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, ...]:
@@ -824,8 +831,8 @@ def why_unplaced(round_: Round, x: int, everyone: IntArray) -> tuple[Reason, ...
 def _taken(policy_trios: bool, odd_one: bool) -> Reason:
     if odd_one and policy_trios:
         message = (
-            "An odd number took part, and no pair could take a third "
-            "without breaking a rule."
+            "An odd number took part, and a trio takes only members "
+            "willing to hold two partners."
         )
         return Reason("unplaced.odd_one_out", 0.0, message)
     if odd_one:
@@ -855,23 +862,6 @@ def _no_compatible(s: Scores, min_score: float) -> Reason:
 
 def _annotate(fit: PairFit, extra: list[Reason]) -> PairFit:
     return attrs.evolve(fit, reasons=(*extra, *fit.reasons)) if extra else fit
-
-
-def _place_trio(
-    round_: Round,
-    pairs: list[tuple[int, int]],
-    left: list[int],
-    pinned: set[tuple[int, int]],
-) -> tuple[list[tuple[int, int]], tuple[int, int, int] | None]:
-    """The pairs that stay, and the trio the odd one out joins (if any)."""
-    table = round_.table
-    active = [i for i in range(len(table)) if table.active[i]]
-    if len(active) % 2 == 0 or not table.policy.trios or not left:
-        return pairs, None
-    trio = _trio(round_, pairs, left, pinned)
-    if trio is None:
-        return pairs, None
-    return [p for p in pairs if not set(p) <= set(trio)], trio
 
 
 def _pair_fits(
@@ -904,25 +894,31 @@ def _trio_of(table: Table, trio: tuple[int, int, int]) -> Trio:
         fits=fits,
         reasons=(
             Reason(
-                "trio.odd_one_out",
+                "trio.three",
                 0.0,
-                "An odd number took part: three partners this round, "
-                "every pair a good fit.",
+                "Three partners this round, each willing to hold two: you "
+                "check in as three, every pair a good fit.",
             ),
         ),
     )
 
 
 def _narrate_unplaced(
-    round_: Round, left: list[int], trio_formed: bool
+    round_: Round, left: list[int], *, odd_one_out: bool
 ) -> list[Unplaced]:
-    """Everyone left without a partner, each with why."""
+    """
+    Everyone left without a partner, each with why.
+
+    With *odd_one_out* (everyone in play holds one partner at most), a
+    single member left over by an odd count is told so; otherwise they are
+    told everyone compatible was taken.
+    """
     table = round_.table
     everyone = np.arange(len(table), dtype=np.int64)
     why = {i: why_unplaced(round_, i, everyone) for i in sorted(left)}
     taken = [i for i, reasons in why.items() if not reasons]
     odd = int(table.active.sum()) % 2 == 1
-    odd_one = odd and not trio_formed and len(taken) == 1
+    odd_one = odd and odd_one_out and len(taken) == 1
     for i in taken:
         why[i] = (_taken(table.policy.trios, odd_one),)
     return [Unplaced(member_id=table.ids[i], reasons=why[i]) for i in why]
@@ -931,17 +927,19 @@ def _narrate_unplaced(
 def _result(
     round_: Round, pairs: list[tuple[int, int]], pinned: set[tuple[int, int]]
 ) -> PartnerMatching:
-    """The round as a `PartnerMatching`: pairs, the trio, the unplaced, totals."""
+    """
+    The round as a `PartnerMatching`: pairs, the unplaced, totals.
+
+    No trio here: everyone in play holds one partner at most, and each
+    member of a trio holds two (`_capacity` makes trios).
+    """
     table = round_.table
     placed = {i for pair in pairs for i in pair}
-    left = [i for i in range(len(table)) if table.active[i] and i not in placed]
-    pairs, trio = _place_trio(round_, pairs, left, pinned)
-    fits = _pair_fits(round_, pairs, pinned)
-    trios = [] if trio is None else [_trio_of(table, trio)]
-    in_team = placed | set(trio or ())
     unplaced = _narrate_unplaced(
-        round_, [i for i in range(len(table)) if i not in in_team], trio is not None
+        round_, [i for i in range(len(table)) if i not in placed], odd_one_out=True
     )
     return PartnerMatching(
-        pairs=fits, trios=trios, unplaced=unplaced, objective=round_.objective
+        pairs=_pair_fits(round_, pairs, pinned),
+        unplaced=unplaced,
+        objective=round_.objective,
     )

@@ -62,6 +62,33 @@ def check_placed_once(teams: Iterable[Iterable[str]], unplaced: Iterable[str]) -
             seen.add(ident)
 
 
+def check_partnered(
+    pairs: Iterable[object], trios: Iterable[object], unplaced: Iterable[object]
+) -> None:
+    """
+    Refuse a round that places a member twice over.
+
+    A member may be in several pairs (as many as their ``max_partners``,
+    which a result alone cannot know), but a pair is made once, a trio
+    member is in no other team, and an unplaced member is in none.
+    """
+    seen_pairs: set[tuple[str, ...]] = set()
+    in_pairs: set[str] = set()
+    for fit in pairs:
+        ids = fit.member_ids  # type: ignore[attr-defined]  # a PairFit, checked
+        if ids in seen_pairs:
+            raise InvalidInputError("pairs", ids, "each pair made once only")
+        seen_pairs.add(ids)
+        in_pairs.update(ids)
+    check_placed_once(
+        (
+            *(t.member_ids for t in trios),  # type: ignore[attr-defined]  # Trios
+            *((i,) for i in sorted(in_pairs)),
+        ),
+        (u.member_id for u in unplaced),  # type: ignore[attr-defined]  # Unplaced
+    )
+
+
 @attrs.frozen(kw_only=True)
 class FormedGroup:
     """
