@@ -10,21 +10,45 @@ session feedback is moving.
 
 from peerkit.outcomes._change import Change, ChangeCategory, reliable_change
 from peerkit.outcomes._feedback import FeedbackTrend, Rating, feedback_trend
-from peerkit.outcomes._instrument import GAD7, PHQ9, WEMWBS, Instrument, Measurement
+from peerkit.outcomes._instrument import (
+    GAD2,
+    GAD7,
+    PHQ2,
+    PHQ9,
+    WEMWBS,
+    Instrument,
+    Measurement,
+)
 from peerkit.outcomes._programme import OutcomeSummary, programme_outcomes
+from peerkit.outcomes._recovery import (
+    TALKING_THERAPIES,
+    Caseness,
+    MemberRecovery,
+    RecoverySummary,
+    combined_recovery,
+    recovery_of,
+)
 
 __all__ = [
+    "GAD2",
     "GAD7",
+    "PHQ2",
     "PHQ9",
+    "TALKING_THERAPIES",
     "WEMWBS",
+    "Caseness",
     "Change",
     "ChangeCategory",
     "FeedbackTrend",
     "Instrument",
     "Measurement",
+    "MemberRecovery",
     "OutcomeSummary",
     "Rating",
+    "RecoverySummary",
+    "combined_recovery",
     "feedback_trend",
     "programme_outcomes",
+    "recovery_of",
     "reliable_change",
 ]
