@@ -71,7 +71,8 @@ def _item_scale(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> 
     if attr.name != "item_high":
         return
     low, high = inst.item_low, value
-    assert isinstance(low, float) and isinstance(high, float)  # noqa: S101 - checked
+    assert isinstance(low, float)  # noqa: S101 - number() checked it
+    assert isinstance(high, float)  # noqa: S101 - number() checked it
     if not high > low:
         raise InvalidInputError(attr.name, high, f"a number above item_low ({low:g})")
     n = inst.item_count

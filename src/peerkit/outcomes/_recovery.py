@@ -276,13 +276,13 @@ def recovery_of(
     dep, anx = caseness.depression, caseness.anxiety
     d0, d1 = _checked_pair("depression", depression, dep)
     a0, a1 = _checked_pair("anxiety", anxiety, anx)
-    return _recovery(member_id, caseness, d0, d1, a0, a1)
+    return _recovery(member_id, caseness, (d0, d1), (a0, a1))
 
 
 def _checked_pair(
     path: str, pair: object, instrument: Instrument
 ) -> tuple[float, float]:
-    if not isinstance(pair, tuple | list) or len(pair) != 2:  # noqa: PLR2004 - a pair
+    if not isinstance(pair, tuple | list) or len(pair) != 2:
         raise InvalidInputError(path, pair, "a (first, last) pair of scores")
     return (
         instrument.check_score(pair[0], field=f"{path}[0]"),
@@ -291,9 +291,13 @@ def _checked_pair(
 
 
 def _recovery(
-    member_id: str, caseness: Caseness, d0: float, d1: float, a0: float, a1: float
+    member_id: str,
+    caseness: Caseness,
+    depression: tuple[float, float],
+    anxiety: tuple[float, float],
 ) -> MemberRecovery:
     """The combined result of scores already checked."""
+    (d0, d1), (a0, a1) = depression, anxiety
     dep, anx = caseness.depression, caseness.anxiety
     before = caseness.is_case(d0, a0)
     after = caseness.is_case(d1, a1)
@@ -604,7 +608,7 @@ def combined_recovery(
                 lost_firsts.append(dep.first)
             continue
         results.append(
-            _recovery(member, caseness, dep.first, dep.last, anx.first, anx.last)
+            _recovery(member, caseness, (dep.first, dep.last), (anx.first, anx.last))
         )
     paired = len(results)
     cases = sum(r.caseness_before for r in results)
