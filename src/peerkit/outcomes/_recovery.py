@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -488,47 +489,65 @@ def _roster(members: object) -> set[str] | None:
     return {check_str(f"members[{i}]", member) for i, member in enumerate(listed)}
 
 
+def _which(instrument: Instrument, dep: Instrument, anx: Instrument) -> int:
+    """0 for the depression questionnaire, 1 for the anxiety one, else -1."""
+    if dep.same_questionnaire(instrument):
+        return 0
+    if anx.same_questionnaire(instrument):
+        return 1
+    return -1
+
+
 def _ends(
     measurements: object, caseness: Caseness, roster: set[str] | None
 ) -> tuple[dict[str, _Ends], dict[str, _Ends]]:
     """Each member's first and last score on each questionnaire, checked."""
     listed = check_iterable("measurements", measurements, "an iterable of Measurement")
     dep, anx = caseness.depression, caseness.anxiety
-    ends: tuple[dict[str, _Ends], dict[str, _Ends]] = ({}, {})
-    seen: dict[tuple[int, str, Any], float] = {}
+    # Each member's measurements by questionnaire, with their input position:
+    # instants are compared after a sort, never hashed (a first hash of an
+    # aware datetime costs microseconds, and there are hundreds of thousands).
+    taken: tuple[dict[str, list[tuple[Any, int]]], ...] = ({}, {})
+    last_instrument: Instrument | None = None
+    last_which = -1
     for i, item in enumerate(listed):
         if type(item) is not Measurement:
             check_instance(f"measurements[{i}]", item, Measurement, "a Measurement")
-        if dep.same_questionnaire(item.instrument):
-            which = 0
-        elif anx.same_questionnaire(item.instrument):
-            which = 1
-        else:
+        instrument = item.instrument
+        if instrument is not last_instrument:  # most share one Instrument value
+            last_instrument, last_which = instrument, _which(instrument, dep, anx)
+        which = last_which
+        if which < 0:
             continue  # another questionnaire: not part of caseness
         member = item.member_id
         if roster is not None and member not in roster:
             raise InvalidInputError(
                 f"measurements[{i}].member_id", member, "a member of members"
             )
-        at, score = item.at, item.score
-        if seen.setdefault((which, member, at), score) != score:
+        own = taken[which].get(member)
+        if own is None:
+            taken[which][member] = [(item, i)]
+        else:
+            own.append((item, i))
+    ends: tuple[dict[str, _Ends], dict[str, _Ends]] = ({}, {})
+    for which in (0, 1):
+        for member, own in taken[which].items():
+            ends[which][member] = _first_and_last(own)
+    return ends
+
+
+def _first_and_last(own: list[tuple[Measurement, int]]) -> _Ends:
+    """The first and last score of one member's series, refusing clashes."""
+    own.sort(key=lambda pair: (pair[0].at, pair[1]))
+    for (before, _), (after, i) in itertools.pairwise(own):
+        if after.at == before.at and after.score != before.score:
             raise InvalidInputError(
                 f"measurements[{i}]",
-                item,
+                after,
                 "one score per member per questionnaire per instant (another differs)",
             )
-        table = ends[which]
-        known = table.get(member)
-        if known is None:
-            table[member] = _Ends(at, score, at, score)
-            continue
-        first_at, first, last_at, last = known
-        if at < first_at:
-            first_at, first = at, score
-        if at > last_at:
-            last_at, last = at, score
-        table[member] = _Ends(first_at, first, last_at, last)
-    return ends
+    first, last = own[0][0], own[-1][0]
+    return _Ends(first.at, first.score, last.at, last.score)
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -128,11 +128,16 @@ def _series(
     """One member's measurements on *instrument*, one per instant, in time order."""
     listed = check_iterable(path, measurements, "an iterable of Measurement")
     member: str | None = None
-    by_at: dict[Any, Measurement] = {}
+    own: list[tuple[Measurement, int]] = []
+    last_instrument: Instrument | None = None
+    same = False
     for i, item in enumerate(listed):
         if type(item) is not Measurement:
             check_instance(f"{path}[{i}]", item, Measurement, "a Measurement")
-        if not instrument.same_questionnaire(item.instrument):
+        if item.instrument is not last_instrument:  # most share one value
+            last_instrument = item.instrument
+            same = instrument.same_questionnaire(last_instrument)
+        if not same:
             continue
         if member is None:
             member = item.member_id
@@ -142,12 +147,19 @@ def _series(
                 item.member_id,
                 f"one member's measurements (the first is {member!r})",
             )
-        known = by_at.setdefault(item.at, item)
-        if known.score != item.score:
-            raise InvalidInputError(
-                f"{path}[{i}]", item, "one score per instant (another differs)"
-            )
-    return member, [by_at[at] for at in sorted(by_at)]
+        own.append((item, i))
+    # Sorted, never hashed: a first hash of an aware datetime is costly.
+    own.sort(key=lambda pair: (pair[0].at, pair[1]))
+    series: list[Measurement] = []
+    for item, i in own:
+        if series and series[-1].at == item.at:
+            if series[-1].score != item.score:
+                raise InvalidInputError(
+                    f"{path}[{i}]", item, "one score per instant (another differs)"
+                )
+            continue
+        series.append(item)
+    return member, series
 
 
 def trajectory(
