@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import attrs
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]
 import pendulum
 import pytest
 from hypothesis import given
@@ -199,7 +199,7 @@ def test_other_questionnaires_are_ignored() -> None:
 def test_bad_input_names_the_field() -> None:
     """Not a measurement, a member off the roster, or two scores at one instant are refused."""
     with pytest.raises(InvalidInputError) as err:
-        combined_recovery([object()])
+        combined_recovery([object()])  # type: ignore[list-item]
     assert err.value.path == "measurements[0]"
     with pytest.raises(InvalidInputError) as err:
         combined_recovery(_scores("ada", (16, 8), (10, 5)), members=["ben"])

@@ -8,7 +8,7 @@ import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import stats
+from scipy import stats  # type: ignore[import-untyped]
 
 from peerkit.datasets import simulate_sessions
 from peerkit.errors import InvalidInputError
