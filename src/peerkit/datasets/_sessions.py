@@ -17,16 +17,29 @@ _MAX_MEMBERS = 1_000_000
 _MAX_SESSIONS = 52
 
 
-def _items(total: int, instrument: Instrument, rng: random.Random) -> tuple[int, ...]:
-    """Item answers adding up to *total*, spread at random."""
+def _items(
+    total: int, instrument: Instrument, rng: random.Random, *, risk: bool
+) -> tuple[int, ...]:
+    """
+    Item answers adding up to *total*, spread at random.
+
+    The last item (on the PHQ-9, thoughts of self-harm) is answered above
+    0 only when *risk* is set or the total needs it, as in real records
+    where it is rare.
+    """
     answers = [0] * instrument.item_count
     top = int(instrument.item_high or 0)
-    open_items = list(range(instrument.item_count))
+    spare_last = instrument is PHQ9 and total <= (instrument.item_count - 1) * top
+    open_items = list(range(instrument.item_count - (1 if spare_last else 0)))
     for _ in range(total):
         i = rng.choice(open_items)
         answers[i] += 1
         if answers[i] == top:
             open_items.remove(i)
+    if spare_last and risk and total > 0:
+        giver = max(range(instrument.item_count - 1), key=lambda i: (answers[i], -i))
+        answers[giver] -= 1
+        answers[-1] += 1
     return tuple(answers)
 
 
@@ -49,7 +62,8 @@ def simulate_sessions(
     towards a member-specific end (on average about 40% of the way to the
     floor; a few get worse), with noise around it; each member attends
     each session with their own probability (from 60% to every session),
-    and scores are recorded with item answers. A member's attendance
+    and scores are recorded with item answers (a few members answer PHQ-9
+    item 9, thoughts of self-harm, above 0 at some session). A member's attendance
     share is their number of PHQ-9 scores over *session_count*.
 
     With *adversarial*, the record has what real records have and a
@@ -103,6 +117,7 @@ def _member(
     anx_start = 0.6 * dep_start + rng.gauss(2.0, 3.0)
     drift = rng.gauss(0.4, 0.3)  # the share of the way to the floor by the end
     attends = rng.uniform(0.6, 1.0)
+    risky = rng.random() < 0.05  # a few members answer item 9 above 0
     first = 0
     only_phq9 = one_only = tied = False
     if adversarial:
@@ -125,7 +140,8 @@ def _member(
         for instrument, score in ((PHQ9, dep), (GAD7, anx)):
             if instrument is GAD7 and only_phq9:
                 continue
-            items = _items(score, instrument, rng)
+            risk = risky and instrument is PHQ9 and rng.random() < 0.5
+            items = _items(score, instrument, rng, risk=risk)
             keep_items = not adversarial or rng.random() >= 0.1
             out.append(
                 Measurement(

@@ -374,7 +374,7 @@ def expected_change(
         >>> sim = simulate_sessions(200, seed=1)
         >>> session = expected_change(sim.of(PHQ9), instrument=PHQ9).sessions[-1]
         >>> session.session_count, [round(x, 1) for x in session.band(16)]
-        (8, [-0.3, 17.9])
+        (8, [1.5, 16.7])
 
     Added in 0.2.
     """
