@@ -689,7 +689,7 @@ def _on_track_reasons(  # noqa: PLR0913, PLR0917 - the report's parts, in order
                     f"this session and starting score ({span}).",
                 )
             )
-        elif worst is None:
+        else:
             reasons.append(
                 Reason(
                     "on_track.within_band",
