@@ -339,6 +339,8 @@ VOCABULARY: dict[str, str] = {
     "not_on_track": "whether a member is not on track",
     "attendance_share": "the share of sessions a member came to",
     "adversarial": "whether a simulation adds awkward cases",
+    "instruments": "questionnaires",
+    "max_sessions": "the most sessions a strategy draws",
     # --- serde, errors and plumbing
     "obj": "a value to serialise",
     "data": "JSON-like data",

@@ -240,9 +240,9 @@ class Instrument:
                 is wrong, or an answer is out of range (or not whole).
 
         Examples:
-            >>> from peerkit.outcomes import PHQ2
-            >>> PHQ2.check_items([1, 2])
-            (1.0, 2.0)
+            >>> from peerkit.outcomes import GAD2, PHQ2
+            >>> PHQ2.check_items([1, 2]), GAD2.check_items((0, 3))
+            ((1.0, 2.0), (0.0, 3.0))
         """
         if self.item_count == 0 or self.item_low is None or self.item_high is None:
             raise InvalidInputError(

@@ -52,6 +52,10 @@ class RiskRule:
         >>> rule = RiskRule(PHQ9, 9, 0, topic="thoughts of self-harm")
         >>> rule.item, rule.above
         (9, 0.0)
+        >>> from peerkit.outcomes import DEFAULT_RISK_RULES
+        >>> rules = (*DEFAULT_RISK_RULES, RiskRule(PHQ9, 3, 2, topic="sleep"))
+        >>> [(r.instrument.name, r.item, r.above) for r in rules]
+        [('PHQ-9', 9, 0.0), ('PHQ-9', 3, 2.0)]
 
     Added in 0.2.
     """
