@@ -5,7 +5,11 @@ Standard questionnaires (`PHQ9`, `GAD7`, `WEMWBS`, or your own `Instrument`)
 go in as `Measurement` values; out come each member's reliable change
 (Jacobson and Truax) with a category and plain words, a programme's
 results with their uncertainty and attrition shown, and how each group's
-session feedback is moving.
+session feedback is moving. Counted as services count them: NHS Talking
+Therapies' combined recovery on paired PHQ-9 and GAD-7 scores
+(`combined_recovery`), session-by-session trajectories with expected
+bands and not-on-track alerts for facilitators (`on_track`,
+`facilitator_alerts`), and risk answers routed to staff (`risk_flags`).
 """
 
 from peerkit.outcomes._change import Change, ChangeCategory, reliable_change
