@@ -311,3 +311,28 @@ def test_on_track_is_order_invariant(
     assert on_track(shuffled, instrument=PHQ9, expected=PUBLISHED) == on_track(
         ms, instrument=PHQ9, expected=PUBLISHED
     )
+
+
+def test_simulate_sessions_is_deterministic_and_the_adversarial_mode_has_every_case() -> (
+    None
+):
+    """The same seed gives the same record; adversarial records hold each awkward case."""
+    assert simulate_sessions(30, seed=2) == simulate_sessions(30, seed=2)
+    plain = simulate_sessions(60, seed=2)
+    assert all(m.items is not None for m in plain.measurements)
+    sim = simulate_sessions(300, adversarial=True, seed=2)
+    phq = {}
+    gad = set()
+    for m in sim.measurements:
+        if m.instrument.name == "PHQ-9":
+            phq.setdefault(m.member_id, []).append(m)
+        else:
+            gad.add(m.member_id)
+    firsts = {who: min(m.at for m in own) for who, own in phq.items()}
+    assert any(len({m.at for m in own}) == 1 for own in phq.values())  # one score
+    first_session = pendulum.datetime(2024, 1, 1, 18)
+    assert any(at > first_session for at in firsts.values())  # late joiners
+    assert set(phq) - gad  # members with only the PHQ-9
+    assert any(m.items is None for m in sim.measurements)  # missing items
+    assert len(set(sim.measurements)) < len(sim.measurements)  # a repeat
+    assert any(m.score == 10 and m.instrument.name == "PHQ-9" for m in sim.measurements)
