@@ -321,8 +321,8 @@ def test_simulate_sessions_is_deterministic_and_the_adversarial_mode_has_every_c
     plain = simulate_sessions(60, seed=2)
     assert all(m.items is not None for m in plain.measurements)
     sim = simulate_sessions(300, adversarial=True, seed=2)
-    phq = {}
-    gad = set()
+    phq: dict[str, list[Measurement]] = {}
+    gad: set[str] = set()
     for m in sim.measurements:
         if m.instrument.name == "PHQ-9":
             phq.setdefault(m.member_id, []).append(m)
