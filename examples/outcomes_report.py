@@ -12,8 +12,13 @@ questionnaire, whom the figures describe and what they show, in plain
 words; how the members who kept most of their meetings and check-ins
 fared against those who kept fewest, and how many of each are missing
 at follow-up; and how each group's session feedback has moved over the
-last 12 weeks, with falling groups flagged. Nothing reads the clock: the
-record is read at its own end, so the output is the same on every run.
+last 12 weeks, with falling groups flagged. Then it counts the same
+PHQ-9 and GAD-7 scores as NHS Talking Therapies does (`combined_recovery`),
+and, on a simulated programme with a questionnaire at every session
+(`simulate_sessions`), lists the members a facilitator should look at
+first (`on_track`, `facilitator_alerts`) and how many risk answers went
+to staff (`risk_flags`). Nothing reads the clock: the record is read at
+its own end, so the output is the same on every run.
 """
 
 from __future__ import annotations
@@ -23,16 +28,22 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from peerkit.datasets import sample_engagement, sample_outcomes
+from peerkit.datasets import sample_engagement, sample_outcomes, simulate_sessions
 from peerkit.engagement import Touchpoint
 from peerkit.outcomes import (
     GAD7,
     PHQ9,
     WEMWBS,
     Instrument,
+    Measurement,
     OutcomeSummary,
+    combined_recovery,
+    expected_change,
+    facilitator_alerts,
     feedback_trend,
+    on_track,
     programme_outcomes,
+    risk_flags,
 )
 
 if TYPE_CHECKING:
@@ -141,6 +152,47 @@ def show_feedback(sample: SimulatedOutcomes, now: pendulum.DateTime) -> None:
         print(f"  Talk to the facilitators of: {', '.join(falling)}")
 
 
+def show_services_count(sample: SimulatedOutcomes) -> None:
+    """Print recovery as NHS Talking Therapies counts it, rates with denominators."""
+    summary = combined_recovery(sample.measurements)
+    print("\nCounted as NHS Talking Therapies counts (PHQ-9 and GAD-7 together)")
+    for reason in summary.reasons[:3]:
+        print(f"  {reason.message}")
+
+
+def show_alerts(session_count: int = 8) -> None:
+    """Print who a facilitator should look at first, on a session-by-session record."""
+    record = simulate_sessions(120, session_count=session_count, seed=11)
+    expected = expected_change(record.of(PHQ9), instrument=PHQ9)
+    by_member: dict[str, list[Measurement]] = {}
+    for m in record.of(PHQ9):
+        by_member.setdefault(m.member_id, []).append(m)
+    reports = [
+        on_track(
+            own,
+            instrument=PHQ9,
+            expected=expected,
+            attendance_share=len(own) / session_count,
+        )
+        for own in by_member.values()
+    ]
+    alerts = facilitator_alerts(reports)
+    print(
+        f"\nSession by session ({len(reports)} simulated members, PHQ-9 at every "
+        f"session): {len(alerts)} not on track, first three for the facilitator"
+    )
+    for report in alerts[:3]:
+        print(f"  {report.member_id}:")
+        for reason in report.reasons:
+            print(f"    {reason.message}")
+    flags = risk_flags(record.measurements)
+    print(
+        f"  Risk answers (PHQ-9 item 9 above 0) over the record: {len(flags)}, from "
+        f"{len({flag.member_id for flag in flags})} members; each goes to staff, "
+        "for a trained person the same day, and to nobody else"
+    )
+
+
 def main() -> None:
     """Print the outcome report for the sample."""
     sample = sample_outcomes()
@@ -152,6 +204,8 @@ def main() -> None:
     show_results(sample)
     show_by_engagement(sample, kept_shares(engagement.touchpoints))
     show_feedback(sample, engagement.now)
+    show_services_count(sample)
+    show_alerts()
 
 
 if __name__ == "__main__":

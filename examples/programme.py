@@ -48,7 +48,16 @@ from peerkit.engagement import (
     outreach_queue,
 )
 from peerkit.matching import Grouping, PartnerMatching, form_groups, match_partners
-from peerkit.outcomes import PHQ9, OutcomeSummary, programme_outcomes
+from peerkit.outcomes import (
+    PHQ9,
+    Measurement,
+    OnTrackReport,
+    OutcomeSummary,
+    expected_change,
+    facilitator_alerts,
+    on_track,
+    programme_outcomes,
+)
 from peerkit.scheduling import (
     Cadence,
     adapt_cadence,
@@ -108,6 +117,7 @@ class Programme:
     outcomes: OutcomeSummary
     end: pendulum.DateTime
     summary: Summary
+    alerts: tuple[OnTrackReport, ...] = ()
 
 
 def kept_chance(truth: DriftTruth, due: pendulum.DateTime, reached: bool) -> float:
@@ -326,6 +336,7 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
     summary = summarise(
         cohort.members, grouping, rounds, record, engagement.truth, first_flags, end
     )
+    alerts = not_on_track(questionnaires.of(PHQ9))
     return Programme(
         members=cohort.members,
         grouping=grouping,
@@ -337,6 +348,18 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
         outcomes=outcomes,
         end=end,
         summary=summary,
+        alerts=alerts,
+    )
+
+
+def not_on_track(scores: Sequence[Measurement]) -> tuple[OnTrackReport, ...]:
+    """The members a facilitator should look at, against the programme's own bands."""
+    expected = expected_change(scores, instrument=PHQ9)
+    by_member: dict[str, list[Measurement]] = {}
+    for m in scores:
+        by_member.setdefault(m.member_id, []).append(m)
+    return facilitator_alerts(
+        on_track(own, instrument=PHQ9, expected=expected) for own in by_member.values()
     )
 
 
@@ -355,6 +378,12 @@ def show_summary(programme: Programme) -> None:
     print(f"  pairings after round 1 that were new: {s.new_pairings} of {s.pairings}")
     for reason in programme.outcomes.reasons:
         print(f"  {reason.message}")
+    if programme.alerts:
+        first = programme.alerts[0]
+        print(
+            f"  not on track at follow-up: {len(programme.alerts)} members; first "
+            f"for the facilitator, {first.member_id}: {first.reasons[0].message}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -89,6 +89,16 @@ VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     outcomes.OutcomeSummary: pst.outcome_summaries(),
     outcomes.Rating: pst.ratings(max_size=3).filter(bool).map(lambda rs: rs[0]),
     outcomes.FeedbackTrend: pst.feedback_trends(),
+    outcomes.Caseness: pst.casenesses(),
+    outcomes.MemberRecovery: pst.member_recoveries(),
+    outcomes.RecoverySummary: pst.recovery_summaries(),
+    outcomes.RiskRule: pst.risk_rules(),
+    outcomes.RiskFlag: pst.risk_flag_values(),
+    outcomes.Trajectory: pst.trajectories(),
+    outcomes.TrajectoryPoint: pst.trajectory_points(),
+    outcomes.ExpectedChange: pst.expected_changes(),
+    outcomes.ExpectedSession: pst.expected_sessions(),
+    outcomes.OnTrackReport: pst.on_track_reports(),
 }
 
 JSON = st.recursive(

@@ -280,9 +280,9 @@ def test_measurements_are_kept_in_utc() -> None:
 
 
 def test_the_ready_instruments_carry_their_sources() -> None:
-    """PHQ-9, GAD-7 and WEMWBS name a source for every number."""
+    """PHQ-9, GAD-7 and WEMWBS name a source for every number, their items too."""
     for ins in READY:
-        assert set(ins.sources) == {"range", "cutoff", "reliability", "sd"}
+        assert set(ins.sources) == {"range", "cutoff", "reliability", "sd", "items"}
     assert (PHQ9.low, PHQ9.high, PHQ9.cutoff, PHQ9.higher_is_better) == (
         0,
         27,

@@ -10,15 +10,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from peerkit import InvalidInputError
-from peerkit.datasets import sample_outcomes
+from peerkit.datasets import sample_outcomes, simulate_sessions
 from peerkit.outcomes import (
     PHQ9,
+    Caseness,
+    ExpectedSession,
     Instrument,
     Measurement,
     Rating,
+    RiskRule,
+    combined_recovery,
+    expected_change,
+    facilitator_alerts,
     feedback_trend,
+    on_track,
     programme_outcomes,
+    recovery_of,
     reliable_change,
+    risk_flags,
+    trajectory,
 )
 
 START = pendulum.datetime(2024, 1, 1)
@@ -165,3 +175,83 @@ def test_instrument_methods_and_sample_lookup_take_anything(value: Any) -> None:
     answers_or_names_a_field(lambda: PHQ9.check_score(value))
     answers_or_names_a_field(lambda: sample_outcomes().of(value))
     assert PHQ9.same_questionnaire(value) is False
+
+
+SESSION_SCORES = [
+    Measurement("ada", PHQ9, START.add(weeks=w), s, items=items)
+    for w, (s, items) in enumerate(
+        [(2, (1, 1, 0, 0, 0, 0, 0, 0, 0)), (1, (0, 0, 0, 0, 0, 0, 0, 0, 1))]
+    )
+]
+
+
+@given(ODD, ODD, ODD)
+def test_item_answers_and_instrument_items_take_anything(
+    items: Any, low: Any, count: Any
+) -> None:
+    """For all odd item answers and item scales, Measurement and Instrument answer or name the field."""
+    answers_or_names_a_field(lambda: Measurement("ada", PHQ9, START, 3, items=items))
+    answers_or_names_a_field(lambda: Measurement("ada", PHQ9, START, 3, items=[items]))
+    answers_or_names_a_field(lambda: PHQ9.check_items(items))
+    answers_or_names_a_field(
+        lambda: Instrument(
+            name="X",
+            low=0,
+            high=6,
+            higher_is_better=False,
+            reliability=0.8,
+            sd=1,
+            item_count=count,
+            item_low=low,
+            item_high=3,
+        )
+    )
+
+
+@given(ODD, ODD, ODD)
+def test_the_new_outcome_functions_take_anything(a: Any, b: Any, c: Any) -> None:
+    """For all odd arguments, combined recovery, risk, trajectories and on-track answer or name the field."""
+    answers_or_names_a_field(lambda: combined_recovery(a))
+    answers_or_names_a_field(lambda: combined_recovery(SESSION_SCORES, members=a))
+    answers_or_names_a_field(lambda: combined_recovery(SESSION_SCORES, caseness=a))
+    answers_or_names_a_field(lambda: recovery_of(a, (10, 5), (8, 2)))
+    answers_or_names_a_field(lambda: recovery_of("ada", a, (8, 2)))
+    answers_or_names_a_field(lambda: recovery_of("ada", (a, b), (8, 2)))
+    answers_or_names_a_field(lambda: risk_flags(a))
+    answers_or_names_a_field(lambda: risk_flags(SESSION_SCORES, rules=a))
+    answers_or_names_a_field(lambda: RiskRule(a, 9, 0))
+    answers_or_names_a_field(lambda: RiskRule(PHQ9, a, b))
+    answers_or_names_a_field(lambda: trajectory(a, instrument=PHQ9))
+    answers_or_names_a_field(lambda: trajectory(SESSION_SCORES, instrument=a))
+    answers_or_names_a_field(lambda: expected_change(a, instrument=PHQ9))
+    answers_or_names_a_field(lambda: expected_change(SESSION_SCORES, instrument=a))
+    answers_or_names_a_field(
+        lambda: on_track(SESSION_SCORES, instrument=PHQ9, expected=a)
+    )
+    answers_or_names_a_field(
+        lambda: on_track(SESSION_SCORES, instrument=PHQ9, attendance_share=a)
+    )
+    answers_or_names_a_field(lambda: on_track(a, instrument=PHQ9))
+    answers_or_names_a_field(lambda: facilitator_alerts(a))
+    answers_or_names_a_field(  # a huge roster would only be slow, not wrong
+        lambda: simulate_sessions(a if not isinstance(a, int) else 2, session_count=2)
+    )
+    answers_or_names_a_field(lambda: simulate_sessions(2, session_count=a, seed=1))
+    answers_or_names_a_field(lambda: simulate_sessions(2, adversarial=a, seed=b))
+    answers_or_names_a_field(
+        lambda: ExpectedSession(
+            session_count=a,
+            member_count=0,
+            intercept=b,
+            slope=c,
+            residual_sd=1,
+            start_mean=0,
+            start_spread=0,
+            critical=1.96,
+        ).band(c)
+    )
+    answers_or_names_a_field(
+        lambda: Caseness(
+            depression=a, anxiety=PHQ9, depression_points=b, anxiety_points=c
+        )
+    )

@@ -12,7 +12,15 @@ from peerkit.datasets import (
     sample_engagement,
     sample_outcomes,
 )
-from peerkit.outcomes import PHQ9, feedback_trend, programme_outcomes
+from peerkit.outcomes import (
+    PHQ9,
+    combined_recovery,
+    expected_change,
+    feedback_trend,
+    on_track,
+    programme_outcomes,
+    risk_flags,
+)
 from threads import in_threads
 
 THREADS = 8
@@ -34,11 +42,25 @@ def _trends() -> object:
     return feedback_trend(sample.ratings, now=sample.now)
 
 
+def _recovery() -> object:
+    return combined_recovery(sample_outcomes().measurements)
+
+
+def _on_track() -> object:
+    scores = sample_outcomes().of(PHQ9)
+    expected = expected_change(scores, instrument=PHQ9)
+    first = scores[0].member_id
+    own = [m for m in scores if m.member_id == first]
+    return on_track(own, instrument=PHQ9, expected=expected), risk_flags(scores)
+
+
 CALLS: dict[str, Callable[[], object]] = {
     "sample_cohort": sample_cohort,
     "sample_outcomes": sample_outcomes,
     "programme_outcomes": _summary,
     "feedback_trend": _trends,
+    "combined_recovery": _recovery,
+    "on_track": _on_track,
 }
 
 

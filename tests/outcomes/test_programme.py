@@ -367,7 +367,10 @@ def test_measurements_can_be_read_with_another_cutoff() -> None:
     assert summarise(ms, GAD7).recovered_count == 1
     assert reliable_change(*ms, instrument=talking).category is ChangeCategory.IMPROVED
     with pytest.raises(InvalidInputError) as err:
-        summarise(ms, attrs.evolve(GAD7, high=20))
+        summarise(
+            ms,
+            attrs.evolve(GAD7, high=20, item_count=0, item_low=None, item_high=None),
+        )
     assert err.value.path == "measurements[0].instrument"
 
 

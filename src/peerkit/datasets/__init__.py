@@ -19,6 +19,7 @@ from peerkit.datasets._outcomes import (
     simulate_outcomes,
 )
 from peerkit.datasets._sample import sample_cohort, sample_cohort_csv
+from peerkit.datasets._sessions import simulate_sessions
 from peerkit.datasets._simulate import simulate_cohort
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "simulate_cohort",
     "simulate_engagement",
     "simulate_outcomes",
+    "simulate_sessions",
 ]

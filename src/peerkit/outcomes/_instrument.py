@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -14,6 +14,7 @@ from peerkit._validate import (
     above,
     between,
     check_float,
+    count,
     instance,
     instant,
     number,
@@ -27,7 +28,7 @@ from peerkit._validate import (
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes._stats import Z95
 
-SOURCE_KEYS = frozenset({"range", "cutoff", "reliability", "sd"})
+SOURCE_KEYS = frozenset({"range", "cutoff", "reliability", "sd", "items"})
 """The numbers of an `Instrument` whose sources it can name."""
 
 
@@ -55,6 +56,33 @@ def _whole_bounds(inst: Instrument, _attr: attrs.Attribute[Any], value: object) 
                 raise InvalidInputError(
                     name, bound, "a whole number, as integer_scores is True"
                 )
+
+
+def _item_scale(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> None:
+    """The item range: both ends or neither, and items that add up to the range."""
+    if inst.item_count == 0:
+        if value is not None:
+            raise InvalidInputError(attr.name, value, "None, as item_count is 0")
+        return
+    if value is None:
+        raise InvalidInputError(
+            attr.name, value, "a number, as the instrument defines its items"
+        )
+    if attr.name != "item_high":
+        return
+    low, high = inst.item_low, value
+    assert isinstance(low, float)  # noqa: S101 - number() checked it
+    assert isinstance(high, float)  # noqa: S101 - number() checked it
+    if not high > low:
+        raise InvalidInputError(attr.name, high, f"a number above item_low ({low:g})")
+    n = inst.item_count
+    if not (math.isclose(n * low, inst.low) and math.isclose(n * high, inst.high)):
+        raise InvalidInputError(
+            "item_count",
+            n,
+            f"items whose sums span the score range {inst.low:g}-{inst.high:g} "
+            f"({n} items of {low:g}-{high:g} span {n * low:g}-{n * high:g})",
+        )
 
 
 def score_text(score: float) -> str:
@@ -89,7 +117,12 @@ class Instrument:
             ``score <= cutoff`` when higher is better.
         integer_scores: Whether scores are whole numbers (sums of items).
         sources: Where each number comes from, keyed by ``"range"``,
-            ``"cutoff"``, ``"reliability"`` and ``"sd"``.
+            ``"cutoff"``, ``"reliability"``, ``"sd"`` and ``"items"``.
+        item_count: How many items the questionnaire has, when it defines
+            them (0 when it does not): a `Measurement` may then carry the
+            item answers, and its total must be their sum.
+        item_low: The lowest answer to one item (None without items).
+        item_high: The highest answer to one item (None without items).
 
     Examples:
         >>> from peerkit.outcomes import PHQ9
@@ -126,6 +159,17 @@ class Instrument:
     )
     sources: Mapping[str, str] = attrs.field(
         factory=dict, converter=to_str_map, validator=[str_map(), _source_keys]
+    )
+    item_count: int = attrs.field(default=0, validator=count(high=1000))
+    item_low: float | None = attrs.field(
+        default=None,
+        converter=to_optional_float,
+        validator=[number(optional=True), _item_scale],
+    )
+    item_high: float | None = attrs.field(
+        default=None,
+        converter=to_optional_float,
+        validator=[number(optional=True), _item_scale],
     )
 
     @property
@@ -185,6 +229,48 @@ class Instrument:
             other.higher_is_better,
             other.integer_scores,
         )
+
+    def check_items(self, items: object, *, field: str = "items") -> tuple[float, ...]:
+        """
+        *items* as a tuple of floats if they are this questionnaire's answers.
+
+        Raises:
+            peerkit.errors.InvalidInputError: Naming *field* (and the item's
+                position), if the questionnaire defines no items, the count
+                is wrong, or an answer is out of range (or not whole).
+
+        Examples:
+            >>> from peerkit.outcomes import GAD2, PHQ2
+            >>> PHQ2.check_items([1, 2]), GAD2.check_items((0, 3))
+            ((1.0, 2.0), (0.0, 3.0))
+        """
+        if self.item_count == 0 or self.item_low is None or self.item_high is None:
+            raise InvalidInputError(
+                field, items, f"None: the {self.name} as given defines no items"
+            )
+        if isinstance(items, (str, bytes)) or not isinstance(items, (tuple, list)):
+            raise InvalidInputError(
+                field, items, f"a sequence of {self.item_count} item answers"
+            )
+        if len(items) != self.item_count:
+            raise InvalidInputError(
+                field, items, f"{self.item_count} item answers on the {self.name}"
+            )
+        low, high = self.item_low, self.item_high
+        answers = []
+        for i, item in enumerate(items):
+            answer = check_float(f"{field}[{i}]", item)
+            if not low <= answer <= high or (
+                self.integer_scores and answer != math.floor(answer)
+            ):
+                kind = "a whole number" if self.integer_scores else "an answer"
+                raise InvalidInputError(
+                    f"{field}[{i}]",
+                    item,
+                    f"{kind} from {score_text(low)} to {score_text(high)}",
+                )
+            answers.append(answer)
+        return tuple(answers)
 
     def is_clinical(self, score: float) -> bool | None:
         """
@@ -253,6 +339,25 @@ def _score(inst: Measurement, attr: attrs.Attribute[Any], value: object) -> None
     inst.instrument.check_score(value, field=attr.name)
 
 
+def _to_items(value: Iterable[float] | None) -> tuple[float, ...] | None:
+    """Attrs converter: a list of answers becomes a tuple of floats."""
+    if isinstance(value, (list, tuple)):
+        return tuple(to_float(item) for item in value)
+    return value  # type: ignore[return-value] # None, or the validator names it
+
+
+def _items(inst: Measurement, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    answers = inst.instrument.check_items(value, field=attr.name)
+    if math.fsum(answers) != inst.score:
+        raise InvalidInputError(
+            attr.name,
+            value,
+            f"item answers that add up to the score ({score_text(inst.score)})",
+        )
+
+
 @attrs.frozen
 class Measurement:
     """
@@ -265,6 +370,10 @@ class Measurement:
         at: When it was completed; timezone-aware (naive datetimes are
             refused), kept as the UTC instant.
         score: The total score.
+        items: The answer to each item, in the questionnaire's order, or
+            None. Only for an instrument that defines its items
+            (``item_count``); the score must then be their sum. Item
+            answers are what `risk_flags` reads.
 
     Examples:
         >>> import pendulum
@@ -272,8 +381,11 @@ class Measurement:
         >>> m = Measurement("ada", PHQ9, pendulum.datetime(2024, 1, 8, 18), 17)
         >>> m.score
         17.0
+        >>> at = pendulum.datetime(2024, 1, 8, 18)
+        >>> Measurement("ada", PHQ9, at, 5, items=(1, 1, 1, 1, 1, 0, 0, 0, 0)).items
+        (1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0)
 
-    Added in 0.1.
+    Added in 0.1; ``items`` in 0.2.
     """
 
     member_id: str = attrs.field(validator=string())
@@ -282,6 +394,9 @@ class Measurement:
     )
     at: pendulum.DateTime = attrs.field(converter=to_utc, validator=instant())
     score: float = attrs.field(converter=to_float, validator=_score)
+    items: tuple[float, ...] | None = attrs.field(
+        default=None, kw_only=True, converter=_to_items, validator=_items
+    )
 
 
 _KROENKE_2001 = (
@@ -318,7 +433,13 @@ PHQ9 = Instrument(
         "reliability": _KROENKE_2001
         + ": Cronbach's alpha 0.89 (primary care), as reported by secondary sources",
         "sd": _NHS_TT_2023 + ": mean 15.4, SD 5.5",
+        "items": _KROENKE_2001 + ": nine items, each 0 (not at all) to 3 (nearly "
+        "every day); item 9 asks about thoughts of being better off dead or of "
+        "self-harm",
     },
+    item_count=9,
+    item_low=0,
+    item_high=3,
 )
 """
 The Patient Health Questionnaire-9 (depression), 0-27, lower is better.
@@ -344,7 +465,12 @@ GAD7 = Instrument(
         "reliability": _SPITZER_2006
         + ": Cronbach's alpha 0.92, as reported by secondary sources",
         "sd": _NHS_TT_2023 + ": mean 14, SD 4.5",
+        "items": _SPITZER_2006 + ": seven items, each 0 (not at all) to 3 "
+        "(nearly every day)",
     },
+    item_count=7,
+    item_low=0,
+    item_high=3,
 )
 """
 The Generalized Anxiety Disorder-7 (anxiety), 0-21, lower is better.
@@ -370,7 +496,12 @@ WEMWBS = Instrument(
         "reliability": _TENNANT_2007 + ": Cronbach's alpha 0.91 (population sample)",
         "sd": "Scottish Health Survey 2018 (revised 2020), Table 1.2: adults "
         "16 and over, mean 49.4, SD 8.96, n = 4,299",
+        "items": _TENNANT_2007 + ": fourteen items, each 1 (none of the time) "
+        "to 5 (all of the time)",
     },
+    item_count=14,
+    item_low=1,
+    item_high=5,
 )
 """
 The Warwick-Edinburgh Mental Wellbeing Scale, 14-70, higher is better.
@@ -378,4 +509,84 @@ The Warwick-Edinburgh Mental Wellbeing Scale, 14-70, higher is better.
 Reliable change is more than 7.45 points, so 8 points or more. It has no
 clinical cutoff, so nobody "recovers" on it: members improve, stay the
 same or deteriorate.
+"""
+
+_KROENKE_2003 = (
+    "Kroenke, Spitzer and Williams (2003), The Patient Health Questionnaire-2: "
+    "validity of a two-item depression screener, Med Care 41(11):1284-1292"
+)
+_KROENKE_2007 = (
+    "Kroenke, Spitzer, Williams, Monahan and Löwe (2007), Anxiety disorders in "
+    "primary care: prevalence, impairment, comorbidity, and detection, Ann "
+    "Intern Med 146(5):317-325"
+)
+_PHQ4_TANZANIA = (
+    "The psychometric properties of the PHQ-4 among out-of-school adolescent "
+    "girls and young women in Tanzania, BMC Psychiatry (2020), "
+    "doi:10.1186/s12888-020-02735-5, Table 3"
+)
+_SCREENER_SD = (
+    "peerkit's working figure, not a published one: no reference standard "
+    "deviation for the screener alone was found; a screener is built to "
+    "screen, not to measure change, so treat its reliable change as rough"
+)
+
+PHQ2 = Instrument(
+    name="PHQ-2",
+    low=0,
+    high=6,
+    higher_is_better=False,
+    reliability=0.77,
+    sd=1.5,
+    cutoff=3,
+    sources={
+        "range": _KROENKE_2003 + ": the PHQ-9's first two items, each 0 to 3",
+        "cutoff": _KROENKE_2003
+        + ": 3 or more, 83% sensitivity and 92% specificity for major depression",
+        "reliability": _PHQ4_TANZANIA
+        + ": two-item Cronbach's alpha 0.77 (a young, non-clinical sample)",
+        "sd": _SCREENER_SD,
+        "items": _KROENKE_2003 + ": little interest or pleasure; feeling down, "
+        "depressed or hopeless",
+    },
+    item_count=2,
+    item_low=0,
+    item_high=3,
+)
+"""
+The Patient Health Questionnaire-2 (depression screener), 0-6, lower is better.
+
+The PHQ-9's first two items. A score of 3 or more is the screening cutoff:
+the point to offer the PHQ-9, not a diagnosis. Its ``sd`` is a working
+figure (see `Instrument.sources`), so its reliable change is rough.
+"""
+
+GAD2 = Instrument(
+    name="GAD-2",
+    low=0,
+    high=6,
+    higher_is_better=False,
+    reliability=0.74,
+    sd=1.5,
+    cutoff=3,
+    sources={
+        "range": _KROENKE_2007 + ": the GAD-7's first two items, each 0 to 3",
+        "cutoff": _KROENKE_2007 + ": 3 or more, 86% sensitivity and 83% "
+        "specificity for generalized anxiety disorder",
+        "reliability": _PHQ4_TANZANIA
+        + ": two-item Cronbach's alpha 0.74 (a young, non-clinical sample)",
+        "sd": _SCREENER_SD,
+        "items": _KROENKE_2007 + ": feeling nervous, anxious or on edge; not "
+        "being able to stop or control worrying",
+    },
+    item_count=2,
+    item_low=0,
+    item_high=3,
+)
+"""
+The Generalized Anxiety Disorder-2 (anxiety screener), 0-6, lower is better.
+
+The GAD-7's first two items. A score of 3 or more is the screening cutoff:
+the point to offer the GAD-7, not a diagnosis. Its ``sd`` is a working
+figure (see `Instrument.sources`), so its reliable change is rough.
 """

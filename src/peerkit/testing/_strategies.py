@@ -1424,10 +1424,29 @@ def _measurements(
             unique_by=lambda t: (t[0], t[1]),
         )
     )
+    with_items = instrument.item_count > 0 and draw(st.booleans())
     return [
-        Measurement(who, instrument, _HISTORY_START.add(hours=hour), score)
+        Measurement(
+            who,
+            instrument,
+            _HISTORY_START.add(hours=hour),
+            score,
+            items=_spread(score, instrument) if with_items else None,
+        )
         for who, hour, score in drawn
     ]
+
+
+def _spread(score: float, instrument: Instrument) -> tuple[float, ...]:
+    """Item answers adding up to *score*, filled from the first item."""
+    low, high = instrument.item_low or 0.0, instrument.item_high or 0.0
+    left = score - low * instrument.item_count
+    items = []
+    for _ in range(instrument.item_count):
+        extra = min(high - low, left)
+        items.append(low + extra)
+        left -= extra
+    return tuple(items)
 
 
 def changes() -> st.SearchStrategy[Change]:
