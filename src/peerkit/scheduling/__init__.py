@@ -18,6 +18,7 @@ from peerkit.scheduling._occurrences import (
     next_checkin,
     occurrences,
 )
+from peerkit.scheduling._plans import CheckinPlan, PlanPolicy, plan_checkins
 from peerkit.scheduling._slots import (
     Slot,
     SlotConflict,
@@ -30,8 +31,10 @@ __all__ = [
     "FREQUENCIES",
     "AdaptPolicy",
     "Cadence",
+    "CheckinPlan",
     "CheckinStatus",
     "Frequency",
+    "PlanPolicy",
     "QuietHours",
     "QuietRule",
     "Slot",
@@ -41,6 +44,7 @@ __all__ = [
     "common_slots",
     "next_checkin",
     "occurrences",
+    "plan_checkins",
     "recurring_slot_conflicts",
     "to_ical",
 ]
