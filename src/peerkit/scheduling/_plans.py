@@ -45,7 +45,6 @@ from peerkit._validate import (
     instance,
     instant,
     number,
-    to_tuple,
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
@@ -136,6 +135,10 @@ def _to_times_map(value: Any) -> Any:
             }
         )
     return value
+
+
+def _to_reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
+    return tuple(value) if isinstance(value, (list, tuple)) else value  # type: ignore[return-value]  # the validator says what is wrong
 
 
 def _check_burdens(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -229,7 +232,7 @@ class CheckinPlan:
         converter=_to_floats, validator=_check_burdens
     )
     reasons: tuple[Reason, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=tuple_of(Reason, "a Reason")
+        default=(), converter=_to_reasons, validator=tuple_of(Reason, "a Reason")
     )
 
     def __attrs_post_init__(self) -> None:
@@ -604,7 +607,7 @@ def _build(
     }
     first, final = int(due.min()), int(due.max())
     span = f"from {_fmt_date(first, anchor)} to {_fmt_date(final, anchor)}"
-    reasons = [
+    reasons: tuple[Reason, ...] = (
         Reason(
             "plan.fits" if whole else "plan.stretch",
             1.0 if whole else 0.0,
@@ -634,7 +637,7 @@ def _build(
             "Chosen to keep nights, early mornings, late evenings and weekends "
             "as light as the free times allow for whoever they fall on.",
         ),
-    ]
+    )
     return CheckinPlan(
         cadence=cadence,
         start=start,
