@@ -168,6 +168,10 @@ def _check_local_times(
             )
 
 
+def _check_duration(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    _duration(value, attr.name)
+
+
 def _same_members(inst: CheckinPlan, attr: attrs.Attribute[Any], value: object) -> None:
     if set(value) != set(inst.burdens):  # type: ignore[call-overload]  # a mapping: checked
         raise InvalidInputError(attr.name, value, "the same members as burdens")
@@ -187,6 +191,7 @@ class CheckinPlan:
         cadence: The weekly check-in, in the zone whose wall clock it keeps.
         start: When its series begins (the stretch's first instant).
         until: Last instant a check-in of it may start (inclusive).
+        duration: How long each check-in is.
         week_count: How many weeks of the stretch have a check-in.
         local_times: Each member's id and the local times they meet at, in
             the order they first come (two where clocks change on
@@ -221,6 +226,7 @@ class CheckinPlan:
     cadence: Cadence = attrs.field(validator=instance(Cadence, "a Cadence"))
     start: pendulum.DateTime = attrs.field(validator=instant())
     until: pendulum.DateTime = attrs.field(validator=instant())
+    duration: dt.timedelta = attrs.field(validator=_check_duration)
     week_count: int = attrs.field(validator=count())
     local_times: Mapping[str, tuple[str, ...]] = attrs.field(
         converter=_to_times_map, validator=_check_local_times
@@ -255,6 +261,7 @@ class CheckinPlan:
             ...     cadence=Cadence.weekly(on="mon", time="07:00", timezone="UTC"),
             ...     start=pendulum.datetime(2024, 1, 1),
             ...     until=pendulum.datetime(2024, 1, 8),
+            ...     duration=pendulum.duration(minutes=30),
             ...     week_count=1,
             ...     local_times={
             ...         "ada": ("Mon 07:00-07:30",),
@@ -279,6 +286,7 @@ class CheckinPlan:
             ...     cadence=Cadence.weekly(on="mon", time="09:00", timezone="UTC"),
             ...     start=pendulum.datetime(2024, 1, 1),
             ...     until=pendulum.datetime(2024, 1, 14),
+            ...     duration=pendulum.duration(minutes=30),
             ...     week_count=2,
             ...     local_times={"ada": ("Mon 09:00-09:30",)},
             ...     timezones={"ada": "UTC"},
@@ -642,6 +650,7 @@ def _build(
         cadence=cadence,
         start=start,
         until=until,
+        duration=dt.timedelta(microseconds=length),
         week_count=len(weeks),
         local_times=local_times,
         timezones={m.id: m.timezone for m in people},
