@@ -486,3 +486,27 @@ def test_member_messages_name_no_one() -> None:
     ]
     assert len(messages) == 9
     assert not [m for m in messages if "ada" in m or "ben" in m]
+
+
+@settings(max_examples=60, deadline=None)
+@given(windows_spec(), st.sampled_from(ZONES), TERMS, st.integers(1, 60))
+def test_window_spans_agree_with_materialize(
+    specs: list[str], timezone: str, start: pendulum.DateTime, days: int
+) -> None:
+    """The array reading of weekly windows is materialize's, span for span."""
+    from peerkit import WeeklyAvailability
+    from peerkit._availability import materialize
+    from peerkit._instants import micros
+    from peerkit.scheduling._plans import _window_spans
+
+    windows = WeeklyAvailability.parse(specs).windows
+    lo, hi = micros(start), micros(start.add(days=days))
+    starts, ends = _window_spans(
+        windows, timezone, lo, hi, (start.year, start.year + 1)
+    )
+    ours = [
+        (max(s, lo), min(e, hi))
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+        if s < hi and lo < e
+    ]
+    assert ours == list(materialize(windows, timezone, lo, hi))

@@ -31,7 +31,7 @@ import attrs
 import numpy as np
 import pendulum
 
-from peerkit._availability import WEEKDAYS, Window, materialize
+from peerkit._availability import WEEKDAYS, Window
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
 from peerkit._instants import as_instant, from_micros, micros
@@ -57,7 +57,6 @@ _US = 1_000_000
 _DAY = 86_400
 _HOUR = 3_600
 _MAX_WEEKS = 520
-_CHUNK_DAYS = 350  # materialize reads at most 400 days at a time
 _SPREAD = 8  # more than any gap between days of a week can be
 
 # Unsociable hours of a member's local day, in seconds of the day.
@@ -351,7 +350,9 @@ _BUSY_HELP = (
 )
 
 
-def _busy_spans(value: object, lo: int, hi: int) -> list[tuple[int, int]]:
+def _busy_spans(
+    value: object, lo: int, hi: int, years: tuple[int, int]
+) -> list[tuple[int, int]]:
     """The busy items as spans of POSIX microseconds overlapping ``[lo, hi)``."""
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise InvalidInputError("busy", value, _BUSY_HELP)
@@ -359,7 +360,10 @@ def _busy_spans(value: object, lo: int, hi: int) -> list[tuple[int, int]]:
     for i, item in enumerate(value):
         path = f"busy[{i}]"
         if isinstance(item, Group):
-            spans += _materialized(item.meets.windows, item.timezone, lo, hi)
+            starts, ends = _window_spans(
+                item.meets.windows, item.timezone, lo, hi, years
+            )
+            spans += zip(starts.tolist(), ends.tolist(), strict=True)
         elif isinstance(item, Interval):
             spans.append((micros(item.start), micros(item.end)))
         elif (
@@ -378,67 +382,99 @@ def _busy_spans(value: object, lo: int, hi: int) -> list[tuple[int, int]]:
     return merge_spans(s for s in spans if s[0] < hi and lo < s[1])
 
 
-def _materialized(
-    windows: tuple[Window, ...], timezone: str, lo: int, hi: int
-) -> list[tuple[int, int]]:
-    """`materialize` over any range, a chunk at a time."""
-    out: list[tuple[int, int]] = []
-    step = _CHUNK_DAYS * _DAY * _US
-    for a in range(lo, hi, step):
-        out += materialize(windows, timezone, a, min(a + step, hi))
-    return merge_spans(out)
+@functools.lru_cache(maxsize=4096)
+def _window_spans(
+    windows: tuple[Window, ...], timezone: str, lo: int, hi: int, years: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Merged spans (POSIX microseconds) of weekly *windows* in *timezone* near [lo, hi).
+
+    The same reading as `materialize` (each end a wall time read the RFC
+    5545 way), for every date at once.
+    """
+    if not windows:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    table = _zone(timezone, *years)
+    first = lo // _US // _DAY - 2
+    last = hi // _US // _DAY + 2
+    days = np.arange(first, last + 1, dtype=np.int64)
+    weekday = (days + 3) % 7
+    starts, ends = [], []
+    for w in windows:
+        on = days[weekday == w.day] * _DAY
+        starts.append(table.read(on + w.start * 60))
+        ends.append(table.read(on + w.end * 60))
+    merged = _merge(np.concatenate(starts) * _US, np.concatenate(ends) * _US)
+    for array in merged:  # shared through the cache: never written
+        array.flags.writeable = False
+    return merged
+
+
+def _merge(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted, merged spans (touching ones joined), empty ones dropped."""
+    keep = starts < ends
+    starts, ends = starts[keep], ends[keep]
+    if not starts.size:
+        return starts, ends
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    reach = np.maximum.accumulate(ends)
+    new = np.ones(starts.size, dtype=bool)
+    new[1:] = starts[1:] > reach[:-1]
+    group = np.cumsum(new) - 1
+    merged_ends = np.zeros(int(group[-1]) + 1, dtype=np.int64)
+    np.maximum.at(merged_ends, group, ends)
+    return starts[new], merged_ends
+
+
+def _covered(points: np.ndarray, spans: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Whether each point lies in one of the merged *spans*."""
+    starts, ends = spans
+    if not starts.size:
+        return np.zeros(points.shape, dtype=bool)
+    i = np.searchsorted(starts, points, side="right") - 1
+    return (i >= 0) & (ends[np.maximum(i, 0)] > points)
 
 
 def _free_spans(
-    people: list[Member], blocked: list[tuple[int, int]], lo: int, hi: int
+    people: list[Member],
+    blocked: list[tuple[int, int]],
+    lo: int,
+    hi: int,
+    years: tuple[int, int],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Times every member is free and not quiet, minus *blocked*: starts, ends."""
-    common: list[tuple[int, int]] | None = None
-    for member in people:
-        free = _materialized(member.availability.windows, member.timezone, lo, hi)
-        quiet = _materialized(member.quiet_hours.windows, member.timezone, lo, hi)
-        mine = _minus(free, quiet)
-        common = mine if common is None else _intersect(common, mine)
-    spans = _minus(common or [], blocked)
-    starts = np.array([s for s, _ in spans], dtype=np.int64)
-    ends = np.array([e for _, e in spans], dtype=np.int64)
-    return starts, ends
-
-
-def _minus(
-    spans: list[tuple[int, int]], holes: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """*spans* without *holes*; both sorted and merged."""
-    out: list[tuple[int, int]] = []
-    j = 0
-    for s, e in spans:
-        while j < len(holes) and holes[j][1] <= s:
-            j += 1
-        k, cur = j, s
-        while k < len(holes) and holes[k][0] < e:
-            if holes[k][0] > cur:
-                out.append((cur, holes[k][0]))
-            cur = max(cur, holes[k][1])
-            k += 1
-        if cur < e:
-            out.append((cur, e))
-    return out
-
-
-def _intersect(
-    a: list[tuple[int, int]], b: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        s, e = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if s < e:
-            out.append((s, e))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
+    free = [
+        _window_spans(m.availability.windows, m.timezone, lo, hi, years) for m in people
+    ]
+    if any(not f[0].size for f in free):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    holes = [
+        _window_spans(m.quiet_hours.windows, m.timezone, lo, hi, years) for m in people
+    ]
+    busy = (
+        np.array([s for s, _ in blocked], dtype=np.int64),
+        np.array([e for _, e in blocked], dtype=np.int64),
+    )
+    holes.append(busy)
+    # Every boundary; between two neighbours nothing changes.
+    points = np.concatenate([x for pair in (*free, *holes) for x in pair])
+    points = points[(points > lo) & (points < hi)]
+    points = np.sort(np.concatenate([points, np.array([lo, hi], dtype=np.int64)]))
+    good = np.ones(points.size, dtype=bool)
+    for spans in free:
+        good &= _covered(points, spans)
+    for spans in holes:
+        good &= ~_covered(points, spans)
+    good[-1] = False  # hi itself begins nothing (a repeated point: an empty span)
+    if not good.any():
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    starts = points[:-1][good[:-1]]
+    ends = points[1:][good[:-1]]
+    return _merge(starts, ends)
 
 
 # --- candidates ----------------------------------------------------------------
@@ -470,21 +506,31 @@ def _subsets(
     return masks, spread, combos
 
 
-def _weights(local: np.ndarray, length: int, policy: PlanPolicy) -> np.ndarray:
-    """The burden of a check-in starting at each local wall second."""
-    sod = local % _DAY
+@functools.lru_cache(maxsize=64)
+def _weight_table(policy: PlanPolicy, length: int) -> np.ndarray:
+    """The burden of a check-in of *length* seconds from each second of the week."""
+    week = np.arange(7 * _DAY, dtype=np.int64)
+    sod = week % _DAY
     end = sod + length
-    weight = np.zeros(local.shape, dtype=np.float64)
+    weight = np.zeros(week.shape, dtype=np.float64)
     bands = [(a, b, policy.night) for a, b in _NIGHT]
     bands += [(_EARLY[0], _EARLY[1], policy.early_morning)]
     bands += [(_LATE[0], _LATE[1], policy.late_evening)]
     for a, b, w in bands:
         for shift in (0, _DAY):
             hit = (sod < b + shift) & (a + shift < end)
-            weight = np.where(hit, np.maximum(weight, w), weight)
-    weekday = (local // _DAY + 3) % 7  # 1970-01-01 was a Thursday
-    weight = weight + np.where(weekday >= 5, policy.weekend, 0.0)
-    return np.minimum(weight, 1.0)
+            weight[hit] = np.maximum(weight[hit], w)
+    weight[week >= 5 * _DAY] += policy.weekend  # Monday is second 0
+    table = np.minimum(weight, 1.0)
+    table.flags.writeable = False  # shared through the cache
+    return table
+
+
+def _weights(local: np.ndarray, length: int, policy: PlanPolicy) -> np.ndarray:
+    """The burden of a check-in starting at each local wall second."""
+    # 1970-01-05 was a Monday: shift so that second 0 of the week is one.
+    found: np.ndarray = _weight_table(policy, length)[(local - 4 * _DAY) % (7 * _DAY)]
+    return found
 
 
 class _Setting(NamedTuple):
@@ -499,14 +545,25 @@ class _Setting(NamedTuple):
     years: tuple[int, int]
 
 
+def _fits(setting: _Setting, utc: np.ndarray, length: int) -> np.ndarray:
+    """Whether a check-in from each instant (UTC seconds) lies in one free span."""
+    if not setting.starts.size:
+        return np.zeros(utc.shape, dtype=bool)
+    at = utc * _US
+    i = np.searchsorted(setting.starts, at, side="right") - 1
+    found: np.ndarray = (i >= 0) & (setting.ends[np.maximum(i, 0)] >= at + length)
+    return found
+
+
 def _rank(setting: _Setting, lo: int, last: int) -> list[_Choice]:
-    """Each candidate whose check-ins starting in ``[lo, last]`` all fit, best first."""
+    """Each candidate whose check-ins from ``lo`` to ``last`` all fit, best first."""
     people, length, per_week, policy = setting[:4]
     members_in: dict[str, int] = {}
     for m in people:
         members_in[m.timezone] = members_in.get(m.timezone, 0) + 1
     step = int(policy.step.total_seconds())
     seconds = np.arange(0, _DAY, step, dtype=np.int64)
+    days_s = np.arange(7, dtype=np.int64) * _DAY
     masks, spread, combos = _subsets(per_week)
     theirs = [_zone(m.timezone, *setting.years) for m in people]
     found: list[_Choice] = []
@@ -517,37 +574,48 @@ def _rank(setting: _Setting, lo: int, last: int) -> list[_Choice]:
         last_day = (last_s + int(table.offsets(np.array([last_s]))[0])) // _DAY + 1
         monday = first_day - (first_day + 3) % 7
         weeks = np.arange(monday, last_day + 1, 7, dtype=np.int64)
-        # wall[w, d, s]: seconds since the epoch on the local wall clock
-        wall = (
-            weeks[:, None, None] * _DAY
-            + np.arange(7, dtype=np.int64)[None, :, None] * _DAY
-            + seconds[None, None, :]
-        )
-        utc = table.read(wall)
+        # Columns: (weekday, start time) cells, as wall seconds into the week.
+        offsets = (days_s[:, None] + seconds[None, :]).ravel()
+        # A week in the middle rules most cells out at once.
+        probe = table.read(weeks[weeks.size // 2] * _DAY + offsets)
+        inside = (probe >= lo_s) & (probe <= last_s)
+        cols = np.nonzero(~inside | _fits(setting, probe, length))[0]
+        if not cols.size:
+            continue
+        utc = table.read(weeks[:, None] * _DAY + offsets[cols][None, :])
         valid = (utc >= lo_s) & (utc <= last_s)
-        at = utc * _US
-        i = np.searchsorted(setting.starts, at, side="right") - 1
-        fits = (
-            (i >= 0) & (setting.ends[np.maximum(i, 0)] >= at + length)
-            if setting.starts.size
-            else np.zeros(at.shape, dtype=bool)
-        )
-        ok_ds = ~np.any(valid & ~fits, axis=0)  # (7, S): fits every week
-        n_ds = valid.sum(axis=0)  # (7, S): check-ins
-        first_ds = np.where(valid, utc, np.iinfo(np.int64).max).min(axis=0)
-        sums = np.empty((len(people), 7, seconds.size))
+        fits = _fits(setting, utc, length)
+        ok = ~np.any(valid & ~fits, axis=0)
+        if not ok.any():
+            continue
+        cells = offsets.size
+        ok_ds = np.zeros(cells, dtype=bool)
+        ok_ds[cols] = ok
+        n_ds = np.zeros(cells, dtype=np.int64)
+        n_ds[cols] = valid.sum(axis=0)
+        first_ds = np.full(cells, np.iinfo(np.int64).max)
+        first_ds[cols] = np.where(valid, utc, np.iinfo(np.int64).max).min(axis=0)
+        # Weigh only the cells that fit every week: usually few.
+        sums = np.zeros((len(people), cells))
+        kept, counted = utc[:, ok], valid[:, ok]
         for k, zone_table in enumerate(theirs):
-            local = utc + zone_table.offsets(utc)
-            w = _weights(local, length // _US, policy)
-            sums[k] = np.where(valid & fits, w, 0.0).sum(axis=0)
+            w = _weights(kept + zone_table.offsets(kept), length // _US, policy)
+            sums[k, cols[ok]] = np.where(counted, w, 0.0).sum(axis=0)
+        shape = (7, seconds.size)
         # per subset of days
-        bad = masks @ (~ok_ds).astype(np.int64)  # (C, S)
-        n = masks @ n_ds  # (C, S)
-        total = np.einsum("cd,mds->mcs", masks.astype(np.float64), sums)
+        bad = masks @ (~ok_ds.reshape(shape)).astype(np.int64)  # (C, S)
+        n = masks @ n_ds.reshape(shape)  # (C, S)
+        total = np.einsum(
+            "cd,mds->mcs",
+            masks.astype(np.float64),
+            sums.reshape(len(people), *shape),
+        )
         with np.errstate(invalid="ignore", divide="ignore"):
             worst = np.max(total / np.maximum(n, 1)[None], axis=0)  # (C, S)
         firsts = np.where(
-            masks[:, :, None] == 1, first_ds[None], np.iinfo(np.int64).max
+            masks[:, :, None] == 1,
+            first_ds.reshape(shape)[None],
+            np.iinfo(np.int64).max,
         ).min(axis=1)
         keep = (bad == 0) & (n > 0)
         for c, s in zip(*np.nonzero(keep), strict=True):
@@ -574,8 +642,20 @@ def _rank(setting: _Setting, lo: int, last: int) -> list[_Choice]:
 # --- plans ---------------------------------------------------------------------
 
 
-def _fmt_date(utc: int, table: _Zone) -> str:
-    local = utc + int(table.offsets(np.array([utc]))[0])
+def _due(choice: _Choice, lo: int, last: int, years: tuple[int, int]) -> np.ndarray:
+    """A candidate's check-ins in ``[lo, last]`` in UTC seconds, as in `occurrences`."""
+    table = _zone(choice.zone, *years)
+    lo_s, last_s = -(-lo // _US), last // _US
+    bounds = np.array([lo_s, last_s], dtype=np.int64)
+    first_day, last_day = ((bounds + table.offsets(bounds)) // _DAY).tolist()
+    days = np.arange(first_day - 1, last_day + 2, dtype=np.int64)
+    days = days[np.isin((days + 3) % 7, choice.days)]
+    utc = table.read(days * _DAY + choice.second)
+    found: np.ndarray = utc[(utc >= lo_s) & (utc <= last_s)]
+    return found
+
+
+def _fmt_date(local: int) -> str:
     day = dt.date.fromordinal(local // _DAY + EPOCH_ORDINAL)
     return f"{day.day} {day.strftime('%b %Y')}"
 
@@ -596,25 +676,22 @@ def _build(
     people, length, _, policy = setting[:4]
     cadence = _cadence(choice)
     start, until = from_micros(lo), from_micros(last)
-    due = np.array(
-        [micros(t) // _US for t in occurrences(cadence, start=start, until=until)],
-        dtype=np.int64,
-    )
+    due = _due(choice, lo, last, setting.years)
     local_times: dict[str, tuple[str, ...]] = {}
     burdens: dict[str, float] = {}
     for member in people:
         table = _zone(member.timezone, *setting.years)
         local = due + table.offsets(due)
-        labels = dict.fromkeys(_local_label(int(x), length // _US) for x in local)
-        local_times[member.id] = tuple(labels)
+        _, where = np.unique(local % (7 * _DAY), return_index=True)
+        local_times[member.id] = tuple(
+            _local_label(int(local[i]), length // _US) for i in sorted(where.tolist())
+        )
         w = _weights(local, length // _US, policy)
-        burdens[member.id] = round(float(w.mean()), 9) if due.size else 0.0
+        burdens[member.id] = round(float(w.mean()), 9)
     anchor = _zone(choice.zone, *setting.years)
-    weeks = {
-        int((u + int(anchor.offsets(np.array([u]))[0])) // _DAY + 3) // 7 for u in due
-    }
-    first, final = int(due.min()), int(due.max())
-    span = f"from {_fmt_date(first, anchor)} to {_fmt_date(final, anchor)}"
+    ours = due + anchor.offsets(due)
+    weeks = np.unique((ours // _DAY + 3) // 7)
+    span = f"from {_fmt_date(int(ours[0]))} to {_fmt_date(int(ours[-1]))}"
     reasons: tuple[Reason, ...] = (
         Reason(
             "plan.fits" if whole else "plan.stretch",
@@ -651,7 +728,7 @@ def _build(
         start=start,
         until=until,
         duration=dt.timedelta(microseconds=length),
-        week_count=len(weeks),
+        week_count=int(weeks.size),
         local_times=local_times,
         timezones={m.id: m.timezone for m in people},
         burdens=burdens,
@@ -771,17 +848,19 @@ def plan_checkins(  # noqa: PLR0913 - the domain input plus keyword-only options
         lo = max(lo, micros(as_instant("earliest", earliest)))
     if latest is not None:
         last = min(last, micros(as_instant("latest", latest)) - length)
-    blocked = _busy_spans(busy, lo - _DAY * _US, last + length + _DAY * _US)
+    years = (period.start.year, period.end.year)
+    blocked = _busy_spans(busy, lo - _DAY * _US, last + length + _DAY * _US, years)
     if last < lo:
         return ()
-    years = (period.start.year, period.end.year)
-    starts, ends = _free_spans(people, blocked, lo, last + length)
+    starts, ends = _free_spans(people, blocked, lo, last + length, years)
+    if not starts.size:
+        return ()
     setting = _Setting(people, length, per_week, policy, starts, ends, years)
     ranked = _rank(setting, lo, last)
     if ranked:
         return tuple(
             _build(setting, choice, lo, last, whole=True)
-            for choice in _distinct(ranked, policy.plan_count, lo, last)
+            for choice in _distinct(ranked, policy.plan_count, lo, last, years)
         )
     cuts = [lo, *_changes(people, lo, last, years), last + 1]
     plans: list[tuple[int, int, _Choice]] = []
@@ -798,7 +877,9 @@ def plan_checkins(  # noqa: PLR0913 - the domain input plus keyword-only options
     )
 
 
-def _distinct(ranked: list[_Choice], n: int, lo: int, last: int) -> list[_Choice]:
+def _distinct(
+    ranked: list[_Choice], n: int, lo: int, last: int, years: tuple[int, int]
+) -> list[_Choice]:
     """
     The first *n* candidates whose check-ins differ.
 
@@ -807,11 +888,8 @@ def _distinct(ranked: list[_Choice], n: int, lo: int, last: int) -> list[_Choice
     """
     out: list[_Choice] = []
     seen: set[tuple[int, ...]] = set()
-    start, until = from_micros(lo), from_micros(last)
     for choice in ranked:
-        due = tuple(
-            micros(t) for t in occurrences(_cadence(choice), start=start, until=until)
-        )
+        due = tuple(_due(choice, lo, last, years).tolist())
         if due in seen:
             continue
         seen.add(due)
