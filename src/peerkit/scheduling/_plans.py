@@ -483,7 +483,7 @@ def _free_spans(
 class _Choice(NamedTuple):
     """One ranked candidate: its key and how to rebuild it."""
 
-    key: tuple[float, int, int, int, str, int, tuple[int, ...]]
+    key: tuple[float, int, int, float, int, str, int, tuple[int, ...]]
     zone: str
     second: int  # wall second of the day
     days: tuple[int, ...]  # weekdays, 0 Monday
@@ -555,76 +555,96 @@ def _fits(setting: _Setting, utc: np.ndarray, length: int) -> np.ndarray:
     return found
 
 
+class _Cells(NamedTuple):
+    """One zone's (weekday, start time) cells: which fit, and what they cost."""
+
+    ok: np.ndarray  # (7, S): fits every week
+    checkins: np.ndarray  # (7, S): how many check-ins
+    first: np.ndarray  # (7, S): first check-in (UTC seconds)
+    sums: np.ndarray  # (M, 7, S): each member's summed burden
+
+
+def _cells(
+    setting: _Setting, table: _Zone, lo_s: int, last_s: int, seconds: np.ndarray
+) -> _Cells | None:
+    """Every weekly cell of one zone checked in every week; None if none fits."""
+    people, length, _, policy = setting[:4]
+    bounds = np.array([lo_s, last_s], dtype=np.int64)
+    first_day, last_day = ((bounds + table.offsets(bounds)) // _DAY).tolist()
+    monday = first_day - 1 - (first_day + 2) % 7
+    weeks = np.arange(monday, last_day + 2, 7, dtype=np.int64)
+    # Columns: (weekday, start time) cells, as wall seconds into the week.
+    offsets = (np.arange(7, dtype=np.int64)[:, None] * _DAY + seconds[None, :]).ravel()
+    # A week in the middle rules most cells out at once.
+    probe = table.read(weeks[weeks.size // 2] * _DAY + offsets)
+    inside = (probe >= lo_s) & (probe <= last_s)
+    cols = np.nonzero(~inside | _fits(setting, probe, length))[0]
+    if not cols.size:
+        return None
+    utc = table.read(weeks[:, None] * _DAY + offsets[cols][None, :])
+    valid = (utc >= lo_s) & (utc <= last_s)
+    ok = ~np.any(valid & ~_fits(setting, utc, length), axis=0)
+    if not ok.any():
+        return None
+    shape = (7, seconds.size)
+    never = np.iinfo(np.int64).max
+    ok_ds = np.zeros(offsets.size, dtype=bool)
+    ok_ds[cols] = ok
+    n_ds = np.zeros(offsets.size, dtype=np.int64)
+    n_ds[cols] = valid.sum(axis=0)
+    first_ds = np.full(offsets.size, never)
+    first_ds[cols] = np.where(valid, utc, never).min(axis=0)
+    # Weigh only the cells that fit every week: usually few.
+    sums = np.zeros((len(people), offsets.size))
+    kept, counted = utc[:, ok], valid[:, ok]
+    for k, member in enumerate(people):
+        theirs = _zone(member.timezone, *setting.years)
+        w = _weights(kept + theirs.offsets(kept), length // _US, policy)
+        sums[k, cols[ok]] = np.where(counted, w, 0.0).sum(axis=0)
+    return _Cells(
+        ok_ds.reshape(shape),
+        n_ds.reshape(shape),
+        first_ds.reshape(shape),
+        sums.reshape(len(people), *shape),
+    )
+
+
 def _rank(setting: _Setting, lo: int, last: int) -> list[_Choice]:
     """Each candidate whose check-ins from ``lo`` to ``last`` all fit, best first."""
-    people, length, per_week, policy = setting[:4]
+    people, per_week, policy = setting.people, setting.per_week, setting.policy
     members_in: dict[str, int] = {}
     for m in people:
         members_in[m.timezone] = members_in.get(m.timezone, 0) + 1
-    step = int(policy.step.total_seconds())
-    seconds = np.arange(0, _DAY, step, dtype=np.int64)
-    days_s = np.arange(7, dtype=np.int64) * _DAY
+    seconds = np.arange(0, _DAY, int(policy.step.total_seconds()), dtype=np.int64)
     masks, spread, combos = _subsets(per_week)
-    theirs = [_zone(m.timezone, *setting.years) for m in people]
     found: list[_Choice] = []
-    lo_s, last_s = -(-lo // _US), last // _US
     for name in sorted(members_in):
-        table = _zone(name, *setting.years)
-        first_day = (lo_s + int(table.offsets(np.array([lo_s]))[0])) // _DAY - 1
-        last_day = (last_s + int(table.offsets(np.array([last_s]))[0])) // _DAY + 1
-        monday = first_day - (first_day + 3) % 7
-        weeks = np.arange(monday, last_day + 1, 7, dtype=np.int64)
-        # Columns: (weekday, start time) cells, as wall seconds into the week.
-        offsets = (days_s[:, None] + seconds[None, :]).ravel()
-        # A week in the middle rules most cells out at once.
-        probe = table.read(weeks[weeks.size // 2] * _DAY + offsets)
-        inside = (probe >= lo_s) & (probe <= last_s)
-        cols = np.nonzero(~inside | _fits(setting, probe, length))[0]
-        if not cols.size:
-            continue
-        utc = table.read(weeks[:, None] * _DAY + offsets[cols][None, :])
-        valid = (utc >= lo_s) & (utc <= last_s)
-        fits = _fits(setting, utc, length)
-        ok = ~np.any(valid & ~fits, axis=0)
-        if not ok.any():
-            continue
-        cells = offsets.size
-        ok_ds = np.zeros(cells, dtype=bool)
-        ok_ds[cols] = ok
-        n_ds = np.zeros(cells, dtype=np.int64)
-        n_ds[cols] = valid.sum(axis=0)
-        first_ds = np.full(cells, np.iinfo(np.int64).max)
-        first_ds[cols] = np.where(valid, utc, np.iinfo(np.int64).max).min(axis=0)
-        # Weigh only the cells that fit every week: usually few.
-        sums = np.zeros((len(people), cells))
-        kept, counted = utc[:, ok], valid[:, ok]
-        for k, zone_table in enumerate(theirs):
-            w = _weights(kept + zone_table.offsets(kept), length // _US, policy)
-            sums[k, cols[ok]] = np.where(counted, w, 0.0).sum(axis=0)
-        shape = (7, seconds.size)
-        # per subset of days
-        bad = masks @ (~ok_ds.reshape(shape)).astype(np.int64)  # (C, S)
-        n = masks @ n_ds.reshape(shape)  # (C, S)
-        total = np.einsum(
-            "cd,mds->mcs",
-            masks.astype(np.float64),
-            sums.reshape(len(people), *shape),
+        cells = _cells(
+            setting, _zone(name, *setting.years), -(-lo // _US), last // _US, seconds
         )
-        with np.errstate(invalid="ignore", divide="ignore"):
-            worst = np.max(total / np.maximum(n, 1)[None], axis=0)  # (C, S)
+        if cells is None:
+            continue
+        # Each choice of days (C) at each time (S).
+        bad = masks @ (~cells.ok).astype(np.int64)
+        n = masks @ cells.checkins
+        total = np.einsum("cd,mds->mcs", masks.astype(np.float64), cells.sums)
+        each = total / np.maximum(n, 1)[None]  # (M, C, S)
+        worst = each.max(axis=0)
+        # The burden of those whose clock it keeps: on a tie, the zone of
+        # whoever it costs most keeps the wall clock, so it never moves for them.
+        home = each[[k for k, m in enumerate(people) if m.timezone == name]]
+        home = home.max(axis=0)
         firsts = np.where(
-            masks[:, :, None] == 1,
-            first_ds.reshape(shape)[None],
-            np.iinfo(np.int64).max,
+            masks[:, :, None] == 1, cells.first[None], np.iinfo(np.int64).max
         ).min(axis=1)
-        keep = (bad == 0) & (n > 0)
-        for c, s in zip(*np.nonzero(keep), strict=True):
+        for c, s in zip(*np.nonzero((bad == 0) & (n > 0)), strict=True):
             found.append(
                 _Choice(
                     key=(
                         round(float(worst[c, s]), 9),
                         -int(spread[c]),
                         int(firsts[c, s]),
+                        -round(float(home[c, s]), 9),
                         -members_in[name],
                         name,
                         int(seconds[s]),
