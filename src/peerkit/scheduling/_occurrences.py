@@ -437,7 +437,9 @@ def occurrences(  # noqa: PLR0913 - the domain input plus keyword-only options
             ``every=2`` cadence counts its weeks from the week holding it.
         until: Last instant to include (aware), as RFC 5545's UNTIL.
         count: Stop after this many check-ins (counted after quiet hours
-            and days off).
+            and days off: "the next *count* check-ins"). RFC 5545's
+            ``COUNT`` counts before ``EXDATE`` removes days off, so
+            `to_ical` never writes one: it ends a series with ``UNTIL``.
         quiet_hours: The member's boundary: a `WeeklyAvailability` or specs
             such as ``"daily 21:00-08:00"`` read in the cadence's zone, or
             one or more `peerkit.Member` values whose own ``quiet_hours``
