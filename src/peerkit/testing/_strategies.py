@@ -852,28 +852,36 @@ def _cadences(
         days = draw(weekdays)
     elif frequency == "daily":
         days = draw(st.one_of(st.just([]), weekdays))
-    elif draw(st.booleans()):
-        ordinal = st.sampled_from((1, 2, 3, 4, 5, -1, -2))
-        days = [
-            f"{n}{d}"
-            for n, d in draw(
+    else:
+        # Monthly: ordinal weekdays, plain ones (every Tuesday of the
+        # month), month days, or month days that must also be weekdays.
+        shape = draw(st.sampled_from(("nth", "days", "plain", "both")))
+        if shape in {"nth", "both"} and draw(st.booleans()):
+            ordinal = st.sampled_from((1, 2, 3, 4, 5, -1, -2))
+            days = [
+                f"{n}{d}"
+                for n, d in draw(
+                    st.lists(
+                        st.tuples(ordinal, st.sampled_from(WEEKDAYS)),
+                        min_size=1,
+                        max_size=3,
+                        unique=True,
+                    )
+                )
+            ]
+        elif shape in {"plain", "both"}:
+            days = draw(
+                st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=3, unique=True)
+            )
+        if shape in {"days", "both"} or not days:
+            month_days = draw(
                 st.lists(
-                    st.tuples(ordinal, st.sampled_from(WEEKDAYS)),
+                    st.integers(1, 31) | st.integers(-31, -1),
                     min_size=1,
-                    max_size=3,
+                    max_size=3 if shape == "days" else 12,
                     unique=True,
                 )
             )
-        ]
-    else:
-        month_days = draw(
-            st.lists(
-                st.integers(1, 31) | st.integers(-31, -1),
-                min_size=1,
-                max_size=3,
-                unique=True,
-            )
-        )
     return Cadence(
         frequency=frequency,
         times=draw(_times()),
