@@ -467,13 +467,15 @@ def test_bad_input_names_the_field(kwargs: dict[str, Any], path: str) -> None:
 
 def test_bad_policies_name_the_field() -> None:
     """PlanPolicy refuses weights outside [0, 1], odd steps and zero plans."""
-    for field, value in [
+    bad: list[tuple[str, object]] = [
         ("night", 2.0),
         ("step", dt.timedelta(seconds=30)),
         ("plan_count", 0),
-    ]:
+    ]
+    for field, value in bad:
+        options: dict[str, Any] = {field: value}
         with pytest.raises(InvalidInputError) as caught:
-            PlanPolicy(**{field: value})
+            PlanPolicy(**options)
         assert caught.value.path == field
 
 
