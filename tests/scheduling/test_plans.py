@@ -169,19 +169,36 @@ def check_plan(plan: CheckinPlan, people: list[Member], busy: list[Interval]) ->
 # --- properties --------------------------------------------------------------------
 
 
+BUSY = st.lists(
+    st.tuples(st.integers(0, 8 * 7 * 24 * 2), st.integers(1, 8)).map(
+        lambda t: (t[0] * 30, t[1] * 30)
+    ),
+    max_size=6,
+)
+
+
 @settings(max_examples=60, deadline=None)
-@given(cohorts(), TERMS, st.integers(1, 8), st.integers(1, 2))
+@given(cohorts(), TERMS, st.integers(1, 8), st.integers(1, 2), BUSY)
 def test_every_checkin_of_every_plan_fits_on_real_dates(
-    people: list[Member], start: pendulum.DateTime, weeks: int, per_week: int
+    people: list[Member],
+    start: pendulum.DateTime,
+    weeks: int,
+    per_week: int,
+    busy_minutes: list[tuple[int, int]],
 ) -> None:
-    """For all cohorts and terms: each check-in is inside availability, outside quiet hours (zoneinfo oracle)."""
+    """For all cohorts, terms and busy times: each check-in is inside availability, outside quiet hours and busy (zoneinfo oracle)."""
+    busy = [
+        Interval(start.add(minutes=at), start.add(minutes=at + length))
+        for at, length in busy_minutes
+    ]
     plans = plan_checkins(
         people,
         during=(start, start.add(weeks=weeks)),
         duration=HALF_HOUR,
         per_week=per_week,
+        busy=busy,
     )
-    checked = sum(check_plan(plan, people, []) for plan in plans)
+    checked = sum(check_plan(plan, people, busy) for plan in plans)
     assert checked >= len(plans)
     for plan in plans:
         assert set(plan.burdens) == {m.id for m in people}
