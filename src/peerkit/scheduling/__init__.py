@@ -5,8 +5,10 @@ Recurring check-ins as RFC 5545 rules read in each member's IANA zone,
 DST-correct (a gap time moves forward by the gap, an ambiguous time is its
 first occurrence); quiet hours and days off as boundaries; where a member
 stands with their check-ins; common slots for a pair or a group in a
-concrete week, and the weeks a chosen slot stops fitting; adapting a
-cadence to drift; iCalendar export.
+concrete week, and the weeks a chosen slot stops fitting; a team's plan
+for a whole period, fair across time zones; adapting a cadence to drift;
+iCalendar export and its lifecycle (a stable uid, revisions, successors,
+cancellation).
 """
 
 from peerkit.scheduling._adapt import AdaptPolicy, adapt_cadence
