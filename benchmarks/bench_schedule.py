@@ -19,7 +19,13 @@ Prints, in one run:
 3. A cohort's year: one weekly cadence per simulated member, in their own
    zone, some with quiet hours, and all their check-ins over a year;
    beside rrule+zoneinfo with the same quiet hours on the same rules.
-4. The issue's targets, measured here, met or not.
+4. The issue's hostile inputs.
+5. `plan_checkins` (issue 19): a pair over a 13-week term across March's
+   clock changes, a group of 12 in 6 zones over a year, and a year of
+   plans for simulated pairs; the chosen plan's burden beside the first
+   slot `common_slots` gives for the first week, and how many weeks that
+   naive slot fails.
+6. The issue's targets, measured here, met or not.
 
 Times are medians of several runs on this machine; they are not asserted
 anywhere (machines are shared and noisy).
@@ -48,7 +54,16 @@ from dateutil import rrule as rr
 from peerkit import Member, WeeklyAvailability
 from peerkit._availability import WEEKDAYS
 from peerkit.datasets import simulate_cohort
-from peerkit.scheduling import Cadence, checkin_status, next_checkin, occurrences
+from peerkit.scheduling import (
+    Cadence,
+    PlanPolicy,
+    checkin_status,
+    common_slots,
+    next_checkin,
+    occurrences,
+    plan_checkins,
+    recurring_slot_conflicts,
+)
 from peerkit.scheduling import _cadence as cadence_internals
 from peerkit.scheduling import _quiet as quiet_internals
 from peerkit.scheduling import _walls as walls
@@ -545,6 +560,163 @@ def cohort_year(n: int, repeats: int, check_every: int) -> None:
     )
 
 
+# --- 5. plan_checkins -------------------------------------------------------------
+
+HALF_HOUR = dt.timedelta(minutes=30)
+
+
+def naive_burden(
+    cadence: Cadence,
+    people: Sequence[Member],
+    term: tuple[dt.datetime, dt.datetime],
+    policy: PlanPolicy,
+) -> float:
+    """The worst member burden of a cadence over *term*, read with zoneinfo."""
+    due = list(
+        occurrences(
+            cadence, start=term[0], until=term[1] - dt.timedelta(microseconds=1)
+        )
+    )
+    worst = 0.0
+    for member in people:
+        tz = zoneinfo.ZoneInfo(member.timezone)
+        total = 0.0
+        for at in due:
+            weight = 0.0
+            for k in range(int(HALF_HOUR.total_seconds() // 60)):
+                hour = (at + dt.timedelta(minutes=k)).astimezone(tz).hour
+                if hour >= 23 or hour < 6:
+                    weight = max(weight, policy.night)
+                elif hour < 8:
+                    weight = max(weight, policy.early_morning)
+                elif hour >= 20:
+                    weight = max(weight, policy.late_evening)
+            if at.astimezone(tz).weekday() >= 5:
+                weight += policy.weekend
+            total += min(weight, 1.0)
+        worst = max(worst, total / len(due))
+    return worst
+
+
+def plans(repeats: int, pair_count: int) -> None:
+    """plan_checkins on the issue's three sizes, and the naive slot beside it."""
+    policy = PlanPolicy()
+    ada = Member(
+        "ada",
+        "action",
+        timezone="Europe/London",
+        availability=["mon-fri 07:00-08:30", "mon-fri 18:00-22:00", "sat 09:00-12:00"],
+        quiet_hours="daily 22:00-07:00",
+    )
+    ben = Member(
+        "ben",
+        "action",
+        timezone="America/New_York",
+        availability=[
+            "daily 06:00-08:00",
+            "mon-fri 12:30-14:00",
+            "sat,sun 09:00-12:00",
+        ],
+    )
+    term = (pendulum.datetime(2024, 3, 4), pendulum.datetime(2024, 6, 3))
+    pair = [ada, ben]
+    plan_checkins(pair, during=term, duration=HALF_HOUR)  # zone tables, cached
+    t_pair = median_time(
+        lambda: plan_checkins(pair, during=term, duration=HALF_HOUR), repeats
+    )
+    pair_plans = plan_checkins(pair, during=term, duration=HALF_HOUR)
+    best, pair_count_found = pair_plans[0], len(pair_plans)
+    slot = common_slots(pair, duration=HALF_HOUR, week_of=term[0].date())[0]
+    naive = Cadence.for_slot(slot, member_id="ada")
+    failing = {
+        c.week_of
+        for c in recurring_slot_conflicts(
+            slot, pair, during=term, timezone=naive.timezone
+        )
+    }
+    zones = [
+        "Europe/London",
+        "America/New_York",
+        "Australia/Sydney",
+        "Asia/Kolkata",
+        "America/Sao_Paulo",
+        "Pacific/Auckland",
+    ]
+    group = [
+        Member(
+            f"g{i:02d}",
+            "action",
+            timezone=zones[i % 6],
+            availability=["daily 06:00-23:00"],
+            quiet_hours="daily 23:00-06:00",
+        )
+        for i in range(12)
+    ]
+    year = (pendulum.datetime(2024, 1, 1), pendulum.datetime(2025, 1, 1))
+    plan_checkins(group, during=year, duration=HALF_HOUR)
+    t_group = median_time(
+        lambda: plan_checkins(group, during=year, duration=HALF_HOUR), repeats
+    )
+    group_best = plan_checkins(group, during=year, duration=HALF_HOUR)
+    cohort = simulate_cohort(2 * pair_count, seed=11, with_groups=False).members
+    pairs = [cohort[i : i + 2] for i in range(0, len(cohort) - 1, 2)]
+    one = PlanPolicy(plan_count=1)
+    began = time.perf_counter()
+    found = [
+        plan_checkins(p, during=year, duration=HALF_HOUR, policy=one) for p in pairs
+    ]
+    t_pairs = time.perf_counter() - began
+    whole = sum(1 for f in found if f and f[0].reasons[0].code == "plan.fits")
+    split = sum(1 for f in found if f and f[0].reasons[0].code == "plan.stretch")
+
+    print("\n## 5. plan_checkins (issue 19)\n")
+    print("| case | median ms | plans | best plan | its worst burden |")
+    print("|---|---:|---:|---|---:|")
+    print(
+        f"| pair, London and New York, 13 weeks from 4 Mar 2024 | {1e3 * t_pair:.1f} "
+        f"| {pair_count_found} | {best.cadence} | {best.burden:.2f} |"
+    )
+    print(
+        f"| group of 12 in 6 zones, 2024 | {1e3 * t_group:.1f} | {len(group_best)} "
+        f"| {group_best[0].cadence if group_best else '-'} "
+        f"| {group_best[0].burden if group_best else float('nan'):.2f} |"
+    )
+    print("\n| the pair's check-in | worst burden | weeks of 13 it fails |")
+    print("|---|---:|---:|")
+    print(
+        f"| first `common_slots` slot of week 1, kept in London ({naive}) "
+        f"| {naive_burden(naive, pair, term, policy):.2f} | {len(failing)} |"
+    )
+    print(f"| `plan_checkins`' best ({best.cadence}) | {best.burden:.2f} | 0 |")
+    print(
+        f"\nA year (2024) of plans for {len(pairs):,} simulated pairs: "
+        f"{t_pairs:.1f} s ({1e3 * t_pairs / max(len(pairs), 1):.2f} ms a pair); "
+        f"{whole:,} have one time for the year, {split:,} a plan per stretch "
+        f"between clock changes, {len(pairs) - whole - split:,} no common time."
+    )
+    TARGETS.append(
+        (
+            "plan_checkins, a pair over 13 weeks across March under 20 ms",
+            f"{1e3 * t_pair:.1f} ms",
+            t_pair < 0.020,
+        )
+    )
+    TARGETS.append(
+        (
+            "plan_checkins, a group of 12 in 6 zones over a year under 300 ms",
+            f"{1e3 * t_group:.1f} ms",
+            t_group < 0.300,
+        )
+    )
+    TARGETS.append(
+        (
+            "a year of plans for 10,000 simulated pairs under 30 s",
+            f"{t_pairs:.1f} s for {len(pairs):,} pairs",
+            t_pairs < 30 and len(pairs) >= 10_000,
+        )
+    )
+
+
 # --- report -------------------------------------------------------------------
 
 
@@ -801,7 +973,7 @@ def sweep(shapes: int) -> None:
             start = time.process_time()
             call()
             warm.append(time.process_time() - start)
-    print(f"\n## 5. {shapes} random hostile shapes, {len(warm)} calls\n")
+    print(f"\n## 6. {shapes} random hostile shapes, {len(warm)} calls\n")
     print(
         "Cadences daily, every 3 days, weekly, every 2 weeks and monthly, at a "
         "random time in one of 13 zones (Casablanca, Apia, Lord Howe, "
@@ -852,12 +1024,14 @@ def main() -> None:
         next_call(repeats=3)
         cohort_year(1_000, repeats=1, check_every=1)
         hostile(repeats=1)
+        plans(repeats=1, pair_count=50)
         sweep(shapes=3)
     else:
         throughput(years=10, repeats=15)
         next_call(repeats=201)
         cohort_year(100_000, repeats=3, check_every=10)
         hostile(repeats=5)
+        plans(repeats=15, pair_count=10_000)
         sweep(shapes=300)
     print_targets(TARGETS, judged=not quick)
 

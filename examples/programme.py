@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from peerkit import Interval
 from peerkit.datasets import (
     DriftTruth,
     SimulatedEngagement,
@@ -58,18 +57,12 @@ from peerkit.outcomes import (
     on_track,
     programme_outcomes,
 )
-from peerkit.scheduling import (
-    Cadence,
-    adapt_cadence,
-    common_slots,
-    occurrences,
-    recurring_slot_conflicts,
-)
+from peerkit.scheduling import Cadence, adapt_cadence, occurrences, plan_checkins
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from peerkit import Member
+    from peerkit import Group, Member
 
 START = pendulum.datetime(2024, 3, 4)  # a Monday; clocks change in March
 ROUND_WEEKS = 4  # partners are re-paired every four weeks
@@ -131,25 +124,21 @@ def kept_chance(truth: DriftTruth, due: pendulum.DateTime, reached: bool) -> flo
 def team_of(
     ids: Sequence[str],
     people: dict[str, Member],
-    meetings: dict[str, Interval],
+    busy: dict[str, Group],
     begin: pendulum.DateTime,
 ) -> Team:
     """
-    A team's weekly check-in: the first slot that suits them all round.
+    A team's weekly check-in: the fairest time that suits them all round.
 
-    The slot must be free for everyone, clear of each one's group meeting,
-    and stay free through the round's clock changes.
+    `plan_checkins` keeps it free for everyone in every week of the round
+    (through its clock changes), clear of each one's group meeting.
     """
     team = [people[i] for i in ids]
-    for slot in common_slots(team, duration=CHECKIN, week_of=begin.date()):
-        span = Interval(slot.start, slot.end)
-        if any(span.overlaps(meetings[i]) for i in ids if i in meetings):
-            continue
-        round_weeks = (begin, begin.add(weeks=ROUND_WEEKS))
-        if recurring_slot_conflicts(slot, team, during=round_weeks):
-            continue
-        cadence = Cadence.for_slot(slot, member_id=ids[0])
-        return Team(tuple(ids), cadence, cadence, begin)
+    groups = [busy[i] for i in sorted(busy.keys() & set(ids))]
+    round_weeks = (begin, begin.add(weeks=ROUND_WEEKS))
+    plans = plan_checkins(team, during=round_weeks, duration=CHECKIN, busy=groups)
+    if plans and plans[0].reasons[0].code == "plan.fits":
+        return Team(tuple(ids), plans[0].cadence, plans[0].cadence, begin)
     return Team(tuple(ids), None, None, begin)
 
 
@@ -258,12 +247,8 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
                 placed, during=period, history=rounds, seed=seed + week
             )
             rounds.append(matching)
-            booked = {  # each member's group meeting this week
-                m.id: Interval(at, at.add(hours=1))
-                for m in placed
-                for at in occurrences(meetings[group_of[m.id]], start=begin, until=last)
-            }
-            teams = [team_of(ids, people, booked, begin) for ids in matching.teams]
+            group = {m.id: g.group for g in grouping.groups for m in g.group.members}
+            teams = [team_of(ids, people, group, begin) for ids in matching.teams]
             say(
                 f"Week {week}: partner round {len(rounds)}: {len(matching.pairs)} "
                 f"pairs, {len(matching.trios)} trios, "

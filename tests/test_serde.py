@@ -60,6 +60,8 @@ VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     scheduling.CheckinStatus: pst.checkin_statuses(),
     scheduling.Slot: pst.slots(),
     scheduling.SlotConflict: pst.slot_conflicts(),
+    scheduling.CheckinPlan: pst.checkin_plans(),
+    scheduling.PlanPolicy: pst.plan_policies(),
     engagement.Touchpoint: pst.touchpoints(max_size=3)
     .filter(bool)
     .map(

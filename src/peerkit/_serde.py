@@ -22,6 +22,7 @@ import enum
 import gc
 import json
 import math
+import re
 import threading
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -153,6 +154,7 @@ class _Unstructuring:
         else:
             c.register_unstructure_hook(WeeklyAvailability, lambda v: list(v.specs()))
         c.register_unstructure_hook(dt.time, lambda v: v.isoformat(timespec="minutes"))
+        c.register_unstructure_hook(dt.timedelta, _iso_duration)
 
 
 def _identity(value: Any) -> Any:
@@ -161,6 +163,18 @@ def _identity(value: Any) -> Any:
 
 def _isoformat(value: dt.date) -> str:
     return value.isoformat()
+
+
+def _iso_duration(value: dt.timedelta) -> str:
+    """A length of time as ISO 8601 seconds: ``PT1800S``, ``PT0.5S``, ``-PT60S``."""
+    us = value // dt.timedelta(microseconds=1)
+    sign, us = ("-", -us) if us < 0 else ("", us)
+    seconds, rest = divmod(us, 1_000_000)
+    fraction = f".{rest:06d}".rstrip("0") if rest else ""
+    return f"{sign}PT{seconds}{fraction}S"
+
+
+_DURATION = re.compile(r"(-?)PT([0-9]{1,12})(?:\.([0-9]{1,6}))?S", re.ASCII)
 
 
 # --- structuring ---------------------------------------------------------------
@@ -221,6 +235,23 @@ def _iso(value: Any, cls: type[dt.date | dt.time], expected: str) -> Any:
 def _structure_time(value: Any, _t: Any) -> dt.time:
     result: dt.time = _iso(value, dt.time, "a wall time of day, e.g. '09:00'")
     return result
+
+
+def _structure_timedelta(value: Any, _t: Any) -> dt.timedelta:
+    if isinstance(value, dt.timedelta):
+        return value
+    m = _DURATION.fullmatch(value) if isinstance(value, str) else None
+    if m is None:
+        raise InvalidInputError(
+            "", value, "an ISO 8601 length in seconds, e.g. 'PT1800S'"
+        )
+    us = int(m[2]) * 1_000_000 + int((m[3] or "").ljust(6, "0"))
+    try:
+        return dt.timedelta(microseconds=-us if m[1] else us)
+    except OverflowError:
+        raise InvalidInputError(
+            "", value, "a length of time datetime can hold"
+        ) from None
 
 
 def _structure_date(value: Any, _t: Any) -> dt.date:
@@ -416,6 +447,7 @@ _PLAIN_HOOKS: dict[Any, Callable[[Any, Any], Any]] = {
     pendulum.DateTime: _structure_datetime,
     dt.date: _structure_date,
     dt.time: _structure_time,
+    dt.timedelta: _structure_timedelta,
     WeeklyAvailability: _structure_availability,
 }
 

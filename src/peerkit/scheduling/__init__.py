@@ -5,8 +5,10 @@ Recurring check-ins as RFC 5545 rules read in each member's IANA zone,
 DST-correct (a gap time moves forward by the gap, an ambiguous time is its
 first occurrence); quiet hours and days off as boundaries; where a member
 stands with their check-ins; common slots for a pair or a group in a
-concrete week, and the weeks a chosen slot stops fitting; adapting a
-cadence to drift; iCalendar export.
+concrete week, and the weeks a chosen slot stops fitting; a team's plan
+for a whole period, fair across time zones; adapting a cadence to drift;
+iCalendar export and its lifecycle (a stable uid, revisions, successors,
+cancellation).
 """
 
 from peerkit.scheduling._adapt import AdaptPolicy, adapt_cadence
@@ -18,6 +20,7 @@ from peerkit.scheduling._occurrences import (
     next_checkin,
     occurrences,
 )
+from peerkit.scheduling._plans import CheckinPlan, PlanPolicy, plan_checkins
 from peerkit.scheduling._slots import (
     Slot,
     SlotConflict,
@@ -30,8 +33,10 @@ __all__ = [
     "FREQUENCIES",
     "AdaptPolicy",
     "Cadence",
+    "CheckinPlan",
     "CheckinStatus",
     "Frequency",
+    "PlanPolicy",
     "QuietHours",
     "QuietRule",
     "Slot",
@@ -41,6 +46,7 @@ __all__ = [
     "common_slots",
     "next_checkin",
     "occurrences",
+    "plan_checkins",
     "recurring_slot_conflicts",
     "to_ical",
 ]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import attrs
 
 from peerkit._availability import WEEKDAYS, parse_days
-from peerkit._instants import check_timezone, timezone_field
+from peerkit._instants import as_instant, check_timezone, timezone_field, zone
 from peerkit._model import Group
 from peerkit._validate import check_choice, integer
 from peerkit.errors import InvalidInputError
@@ -205,10 +205,12 @@ class Cadence:
         weekdays: Weekly: the days (``"mon"``, ``"thu"``). Daily: only
             these days (empty for every day). Monthly: ordinal weekdays,
             ``"2tue"`` for the second Tuesday, ``"-1fri"`` for the last
-            Friday.
+            Friday, or plain ones, ``"tue"`` for every Tuesday of the month.
         month_days: Monthly: days of the month, ``-1`` for the last. A day
             a month does not have (the 31st in April) is skipped, as RFC
-            5545 says; use ``-1`` for "the last day".
+            5545 says; use ``-1`` for "the last day". With *weekdays* too,
+            only the month days that are also such weekdays (RFC 5545:
+            BYDAY limits BYMONTHDAY), e.g. Friday the 13th.
 
     Examples:
         >>> cadence = Cadence.weekly(
@@ -257,20 +259,13 @@ class Cadence:
             raise InvalidInputError(
                 "weekdays", self.weekdays, "at least one weekday for a weekly cadence"
             )
-        if self.frequency == "monthly":
-            if len(ordinal) != len(self.weekdays):
-                raise InvalidInputError(
-                    "weekdays",
-                    self.weekdays,
-                    "ordinal weekdays for a monthly cadence ('2tue', '-1fri')",
-                )
-            if bool(self.weekdays) == bool(self.month_days):
-                raise InvalidInputError(
-                    "month_days",
-                    self.month_days,
-                    "either month days or ordinal weekdays for a monthly cadence, "
-                    "exactly one of them",
-                )
+        if self.frequency == "monthly" and not self.weekdays and not self.month_days:
+            raise InvalidInputError(
+                "month_days",
+                self.month_days,
+                "month days or weekdays for a monthly cadence (or both: the "
+                "month days that fall on those weekdays)",
+            )
 
     # --- constructors ------------------------------------------------------
 
@@ -459,20 +454,30 @@ class Cadence:
         )
 
     @classmethod
-    def from_rrule(cls, rule: str, *, timezone: str) -> Self:
+    def from_rrule(
+        cls, rule: str, *, timezone: str, start: dt.datetime | None = None
+    ) -> Self:
         """
         Read an RFC 5545 RRULE in the subset a cadence supports.
 
         Supported: ``FREQ`` (DAILY, WEEKLY, MONTHLY), ``INTERVAL``,
         ``BYDAY`` (ordinals only with MONTHLY), ``BYMONTHDAY`` (MONTHLY),
-        ``BYHOUR`` and ``BYMINUTE`` (both required: the time of day is part
-        of a cadence, not taken from a DTSTART), ``BYSECOND=0`` and
-        ``WKST=MO``. Anything else is refused, never approximated.
+        ``BYHOUR``, ``BYMINUTE``, ``BYSECOND=0`` and ``WKST=MO``. Anything
+        else is refused, never approximated (``COUNT`` and ``UNTIL`` too: a
+        cadence holds no end; pass them to `occurrences`).
+
+        What RFC 5545 takes from the DTSTART is taken from *start*, read in
+        *timezone*: the time of day where ``BYHOUR`` or ``BYMINUTE`` is
+        missing, the weekday of a WEEKLY rule without ``BYDAY``, and the
+        day of the month of a MONTHLY rule with neither ``BYDAY`` nor
+        ``BYMONTHDAY``. Without *start* such rules are refused.
 
         Args:
             rule: The rule, with or without a leading ``RRULE:``.
             timezone: The IANA zone the rule's wall times are read in (the
                 DTSTART's TZID).
+            start: The series' DTSTART (aware), for the parts the rule
+                leaves to it.
 
         Raises:
             peerkit.errors.InvalidInputError: If the rule is outside the
@@ -485,8 +490,20 @@ class Cadence:
             ... )
             >>> str(c)
             'every month on the 2nd Tue at 18:30 (America/New_York)'
+            >>> import pendulum
+            >>> str(
+            ...     Cadence.from_rrule(
+            ...         "FREQ=WEEKLY;INTERVAL=2",
+            ...         timezone="Europe/Paris",
+            ...         start=pendulum.datetime(1997, 9, 2, 9, tz="Europe/Paris"),
+            ...     )
+            ... )
+            'every 2 weeks on Tue at 09:00 (Europe/Paris)'
+
+        Added in 0.1. *start*: added in 0.2.
         """
         check_timezone("timezone", timezone)
+        local = None if start is None else _local_start(start, timezone)
         parts = _parse_rule(rule)
         freq = parts.pop("FREQ", None)
         if freq not in _RFC_FREQ:
@@ -499,15 +516,7 @@ class Cadence:
             raise InvalidInputError(
                 "rule", rule, "WKST=MO or none: peerkit's weeks start on Monday"
             )
-        try:
-            hours = _ints(parts.pop("BYHOUR"))
-            minutes = _ints(parts.pop("BYMINUTE"))
-        except KeyError:
-            raise InvalidInputError(
-                "rule",
-                rule,
-                "BYHOUR and BYMINUTE: the time of day is part of a cadence",
-            ) from None
+        hours, minutes = _time_parts(parts, rule, local)
         interval = _ints(parts.pop("INTERVAL", "1"))
         days = [_rfc_day(d, rule) for d in parts.pop("BYDAY", "").split(",") if d]
         month_days = _ints(parts.pop("BYMONTHDAY", ""))
@@ -521,12 +530,13 @@ class Cadence:
             )
         if len(interval) != 1:
             raise InvalidInputError("rule", rule, "one INTERVAL")
-        if any(not 0 <= h <= 23 for h in hours) or any(
-            not 0 <= m <= 59 for m in minutes
-        ):
-            raise InvalidInputError("rule", rule, "BYHOUR 0-23 and BYMINUTE 0-59")
+        frequency = _RFC_FREQ[freq]
+        if frequency == "weekly" and not days:
+            days = [WEEKDAYS[_needs(local, rule, "BYDAY").weekday()]]
+        if frequency == "monthly" and not days and not month_days:
+            month_days = (_needs(local, rule, "BYDAY or BYMONTHDAY").day,)
         return cls(
-            frequency=_RFC_FREQ[freq],  # type: ignore[arg-type]  # a Frequency
+            frequency=frequency,  # type: ignore[arg-type]  # a Frequency
             times=tuple(dt.time(h, m) for h in hours for m in minutes),
             timezone=timezone,
             every=interval[0],
@@ -584,7 +594,17 @@ class Cadence:
         elif self.frequency == "weekly":
             days = len(self.weekdays)
         else:
-            days = (len(self.weekdays) or len(self.month_days)) / _WEEKS_PER_MONTH
+            plain = sum(split_token(w)[1] is None for w in self.weekdays)
+            ordinal = len(self.weekdays) - plain
+            # A month of weekdays: each plain one about 4.35 times, each
+            # ordinal once; month days that must also be such weekdays
+            # keep their share of them.
+            by_day = plain * _WEEKS_PER_MONTH + ordinal
+            if self.month_days and self.weekdays:
+                by_day = len(self.month_days) * by_day / (7 * _WEEKS_PER_MONTH)
+            elif self.month_days:
+                by_day = len(self.month_days)
+            days = by_day / _WEEKS_PER_MONTH
         return days * len(self.times) / self.every
 
     def __str__(self) -> str:
@@ -593,6 +613,8 @@ class Cadence:
         on = ""
         if self.month_days:
             on = " on " + _and([_day_of_month(d) for d in self.month_days])
+            if self.weekdays:
+                on += " if it is a " + _or([_weekday_words(w) for w in self.weekdays])
         elif self.weekdays:
             on = " on " + _and([_weekday_words(w) for w in self.weekdays])
         at = _and([t.strftime("%H:%M") for t in self.times])
@@ -600,6 +622,48 @@ class Cadence:
 
 
 # --- rule text ---------------------------------------------------------------
+
+
+def _local_start(start: object, timezone: str) -> dt.datetime:
+    """*start* as a wall time in *timezone*, at a whole minute."""
+    local = as_instant("start", start).in_timezone(zone(timezone))
+    if local.second or local.microsecond:
+        raise InvalidInputError(
+            "start", start, "a start at a whole minute: check-ins are at whole minutes"
+        )
+    return local
+
+
+def _time_parts(
+    parts: dict[str, str], rule: str, local: dt.datetime | None
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """BYHOUR and BYMINUTE, each from the start where the rule has none."""
+    hours = _ints(parts.pop("BYHOUR", ""))
+    minutes = _ints(parts.pop("BYMINUTE", ""))
+    if not hours or not minutes:
+        if local is None:
+            raise InvalidInputError(
+                "rule",
+                rule,
+                "BYHOUR and BYMINUTE, or a start to take the time of day "
+                "from (RFC 5545's DTSTART)",
+            )
+        hours = hours or (local.hour,)
+        minutes = minutes or (local.minute,)
+    if any(not 0 <= h <= 23 for h in hours) or any(not 0 <= m <= 59 for m in minutes):
+        raise InvalidInputError("rule", rule, "BYHOUR 0-23 and BYMINUTE 0-59")
+    return hours, minutes
+
+
+def _needs(local: dt.datetime | None, rule: str, part: str) -> dt.datetime:
+    """*local*, the start a rule without *part* takes it from; refused without one."""
+    if local is None:
+        raise InvalidInputError(
+            "rule",
+            rule,
+            f"{part}, or a start to take it from (RFC 5545's DTSTART)",
+        )
+    return local
 
 
 def _parse_rule(rule: object) -> dict[str, str]:
@@ -671,6 +735,10 @@ def _day_of_month(d: int) -> str:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 # --- the compiled plan --------------------------------------------------------

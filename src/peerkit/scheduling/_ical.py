@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import NamedTuple
 
 import icalendar
 
 from peerkit._instants import as_instant, check_date, micros
-from peerkit._validate import check_str
+from peerkit._validate import check_int, check_str
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence, plan
 from peerkit.scheduling._occurrences import (
@@ -20,13 +21,12 @@ from peerkit.scheduling._occurrences import (
     local_date,
     occurrences,
 )
+from peerkit.scheduling._plans import CheckinPlan
 from peerkit.scheduling._walls import chunk, from_wall, wall_seconds
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 _US = 1_000_000
 _YEARS_OF_ZONE_RULES = 10
+_DEFAULT_DURATION = dt.timedelta(minutes=30)
 
 
 def _first_wall(cadence: Cadence, start_us: int, anchor: dt.date) -> dt.datetime | None:
@@ -41,14 +41,20 @@ def _first_wall(cadence: Cadence, start_us: int, anchor: dt.date) -> dt.datetime
 
 
 def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
-    cadence: Cadence,
+    cadence: Cadence | CheckinPlan,
     *,
-    start: dt.datetime,
     summary: str,
+    start: dt.datetime | None = None,
     until: dt.datetime | None = None,
     days_off: Iterable[dt.date] = (),
-    duration: dt.timedelta = dt.timedelta(minutes=30),
+    duration: dt.timedelta | None = None,
     stamp: dt.datetime | None = None,
+    uid: str | None = None,
+    sequence: int = 0,
+    cancelled: bool = False,
+    organizer: str | None = None,
+    attendees: Iterable[str] = (),
+    reminder: dt.timedelta | None = None,
 ) -> str:
     """
     The cadence as an iCalendar (RFC 5545) calendar with one recurring event.
@@ -63,20 +69,55 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     spring-forward gap, or Pacific/Apia's missing 30 December 2011), a
     calendar shows two events at that instant, which `occurrences` gives
     once. Quiet hours are not exported: a calendar rule cannot move single
-    check-ins; choose a cadence outside them.
+    check-ins; choose a cadence outside them (`plan_checkins` does). The
+    series always ends with UNTIL, never COUNT: RFC 5545 counts COUNT
+    before EXDATEs, while `occurrences`' *count* counts check-ins after
+    days off and quiet hours.
 
-    The output is a pure function of the arguments: the UID is derived
-    from them, and DTSTAMP is *stamp* (default: *start*).
+    A series that stays in members' calendars keeps one app-given *uid*
+    (a team id) for life. To change it, send the same event again with a
+    higher *sequence*; to change the cadence from a date on, end the old
+    series there (same *uid* and *start*, *until* just before the change,
+    *sequence* one higher) and start its successor under a new *uid* from
+    the change. Calendars that imported both show the old check-ins before
+    the change and the new ones after it. (RFC 5545's
+    ``RECURRENCE-ID;RANGE=THISANDFUTURE`` would say the same in one event,
+    but Google Calendar and Outlook do not honour it; Outlook itself splits
+    a series this way.) *cancelled* withdraws the series: ``METHOD:CANCEL``
+    and ``STATUS:CANCELLED``, with the same *uid* and a higher *sequence*.
+
+    Without *uid* the output is a pure function of the arguments: the UID
+    is derived from them, and DTSTAMP is *stamp* (default: *start*).
 
     Args:
-        cadence: The recurrence.
-        start: When the series begins (aware), as for `occurrences`.
+        cadence: The recurrence, or a `CheckinPlan` (its cadence; *start*,
+            *until* and *duration* default to the plan's).
         summary: The event's title, e.g. ``"Check-in with your partner"``.
             Keep it member-safe: calendars are often shared.
+        start: When the series begins (aware), as for `occurrences`;
+            required with a cadence.
         until: Last instant of the series (aware), or None for open-ended.
         days_off: Days off, exported as EXDATEs.
-        duration: How long each check-in is.
+        duration: How long each check-in is (30 minutes by default).
         stamp: The DTSTAMP (when the calendar object was made).
+        uid: The event's stable UID, chosen by the app (a team id); derived
+            from the other arguments when None.
+        sequence: The revision of this *uid* (RFC 5545 SEQUENCE): 0 first,
+            one more for each change sent.
+        cancelled: Withdraw the series (``METHOD:CANCEL``,
+            ``STATUS:CANCELLED``).
+        organizer: The organiser's address (opaque, as the app gives it;
+            ``mailto:`` is added when it has no scheme). Required with
+            *attendees*.
+        attendees: Addresses of the people invited (opaque, as for
+            *organizer*). With them the calendar is an invitation
+            (``METHOD:REQUEST``); without them a plain calendar to import.
+        reminder: How long before each check-in a calendar reminds (a
+            ``VALARM``), or None for no reminder.
+
+    Raises:
+        peerkit.errors.InvalidInputError: If an argument is not what is
+            expected, or the cadence never occurs from *start* on.
 
     Examples:
         >>> import pendulum
@@ -87,22 +128,42 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
         ...     start=pendulum.datetime(2024, 3, 4),
         ...     summary="Check-in",
         ...     until=pendulum.datetime(2024, 6, 1),
+        ...     uid="team-42",
+        ...     sequence=1,
+        ...     reminder=pendulum.duration(minutes=15),
         ... )
         >>> for line in text.splitlines():
-        ...     if line.startswith(("DTSTART;TZID", "RRULE")):
+        ...     if line.startswith(
+        ...         ("UID", "SEQUENCE", "DTSTART;TZID", "RRULE", "TRIGGER")
+        ...     ):
         ...         print(line)
         DTSTART;TZID=Europe/London:20240304T090000
+        UID:team-42
+        SEQUENCE:1
         RRULE:FREQ=WEEKLY;UNTIL=20240601T000000Z;BYMINUTE=0;BYHOUR=9;BYDAY=MO
+        TRIGGER:-PT15M
 
-    Added in 0.1.
+    Added in 0.1. *uid*, *sequence*, *cancelled*, *organizer*, *attendees*,
+    *reminder* and a `CheckinPlan` in place of a cadence: added in 0.2.
     """
+    if isinstance(cadence, CheckinPlan):
+        cadence, start, until, duration = _unpack(cadence, start, until, duration)
     check_cadence(cadence)
     first = as_instant("start", start)
     check_text("summary", summary)
     last = None if until is None else as_instant("until", until)
     off = check_days_off(days_off)
+    duration = _DEFAULT_DURATION if duration is None else duration
     if not isinstance(duration, dt.timedelta) or duration <= dt.timedelta(0):
         raise InvalidInputError("duration", duration, "a positive timedelta")
+    lifecycle = _lifecycle(
+        uid=uid,
+        sequence=sequence,
+        cancelled=cancelled,
+        organizer=organizer,
+        attendees=attendees,
+        reminder=reminder,
+    )
     made = first if stamp is None else as_instant("stamp", stamp)
     tz = zoneinfo.ZoneInfo(cadence.timezone)
     anchor = local_date(first, cadence.timezone)
@@ -118,38 +179,26 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
         rule = rule.replace(";", f";UNTIL={_utc_stamp(utc)};", 1)
     event = icalendar.Event()
     key = f"peerkit:{rule}:{cadence.timezone}:{first.isoformat()}:{summary}"
-    event.add("uid", f"{uuid.uuid5(uuid.NAMESPACE_URL, key)}@peerkit")
+    derived = f"{uuid.uuid5(uuid.NAMESPACE_URL, key)}@peerkit"
+    event.add("uid", derived if lifecycle.uid is None else lifecycle.uid)
     event.add("dtstamp", made.in_timezone("UTC"))
+    event.add("sequence", lifecycle.sequence)
     event.add("summary", summary)
+    if lifecycle.cancelled:
+        event.add("status", "CANCELLED")
     event.add("dtstart", wall.replace(tzinfo=tz))
     event.add("duration", duration)
     event.add("rrule", icalendar.vRecur.from_ical(rule))
     if off:
-        skipped = [
-            t
-            for t in occurrences(cadence, start=first, until=_before(last, off))
-            if dt.date(t.year, t.month, t.day) in off
-        ]
-        if skipped:
-            event.add(
-                "exdate",
-                [
-                    dt.datetime(
-                        t.year,
-                        t.month,
-                        t.day,
-                        t.hour,
-                        t.minute,
-                        t.second,
-                        tzinfo=tz,
-                        fold=t.fold,
-                    )
-                    for t in skipped
-                ],
-            )
+        _exdates(event, cadence, first, last, off)
+    _invite(event, lifecycle, summary)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//peerkit//check-in cadence//EN")
     calendar.add("version", "2.0")
+    if lifecycle.cancelled:
+        calendar.add("method", "CANCEL")
+    elif lifecycle.attendees:
+        calendar.add("method", "REQUEST")
     calendar.add_component(event)
     end_year = (last or first).year + (0 if last else _YEARS_OF_ZONE_RULES)
     calendar.add_missing_timezones(
@@ -158,6 +207,141 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     )
     text: str = calendar.to_ical().decode()
     return text
+
+
+def _unpack(
+    plan: CheckinPlan,
+    start: dt.datetime | None,
+    until: dt.datetime | None,
+    duration: dt.timedelta | None,
+) -> tuple[Cadence, dt.datetime, dt.datetime, dt.timedelta]:
+    """A plan's cadence, and its start, until and duration where not given."""
+    return (
+        plan.cadence,
+        plan.start if start is None else start,
+        plan.until if until is None else until,
+        plan.duration if duration is None else duration,
+    )
+
+
+def _exdates(
+    event: icalendar.Event,
+    cadence: Cadence,
+    first: dt.datetime,
+    last: dt.datetime | None,
+    off: frozenset[dt.date],
+) -> None:
+    """Add the check-ins that fall on days off as EXDATEs."""
+    tz = zoneinfo.ZoneInfo(cadence.timezone)
+    skipped = [
+        t
+        for t in occurrences(cadence, start=first, until=_before(last, off))
+        if dt.date(t.year, t.month, t.day) in off
+    ]
+    if skipped:
+        event.add(
+            "exdate",
+            [
+                dt.datetime(
+                    t.year,
+                    t.month,
+                    t.day,
+                    t.hour,
+                    t.minute,
+                    t.second,
+                    tzinfo=tz,
+                    fold=t.fold,
+                )
+                for t in skipped
+            ],
+        )
+
+
+class _Lifecycle(NamedTuple):
+    uid: str | None
+    sequence: int
+    cancelled: bool
+    organizer: str | None
+    attendees: tuple[str, ...]
+    reminder: dt.timedelta | None
+
+
+_MAX_REMINDER = dt.timedelta(weeks=4)
+
+
+def _lifecycle(  # noqa: PLR0913 - the calendar lifecycle options, keyword-only
+    *,
+    uid: object,
+    sequence: object,
+    cancelled: object,
+    organizer: object,
+    attendees: object,
+    reminder: object,
+) -> _Lifecycle:
+    """The lifecycle options, checked."""
+    if uid is not None:
+        check_text("uid", uid)
+        if any(c in str(uid) for c in "\t\n"):
+            raise InvalidInputError("uid", uid, "an id on one line")
+    check_int("sequence", sequence, minimum=0, maximum=2**31 - 1)
+    if not isinstance(cancelled, bool):
+        raise InvalidInputError("cancelled", cancelled, "True or False")
+    who = None if organizer is None else _address("organizer", organizer)
+    if isinstance(attendees, (str, bytes)) or not isinstance(attendees, Iterable):
+        raise InvalidInputError("attendees", attendees, "an iterable of addresses")
+    guests = tuple(
+        dict.fromkeys(_address(f"attendees[{i}]", a) for i, a in enumerate(attendees))
+    )
+    if guests and who is None:
+        raise InvalidInputError(
+            "organizer",
+            organizer,
+            "the organiser's address: an invitation with attendees needs one "
+            "(RFC 5546)",
+        )
+    if reminder is not None and (
+        not isinstance(reminder, dt.timedelta)
+        or not dt.timedelta(0) <= reminder <= _MAX_REMINDER
+    ):
+        raise InvalidInputError(
+            "reminder", reminder, "a timedelta from 0 to 4 weeks, or None"
+        )
+    return _Lifecycle(
+        uid,  # type: ignore[arg-type]  # checked above
+        sequence,  # type: ignore[arg-type]  # checked above
+        cancelled,
+        who,
+        guests,
+        reminder,
+    )
+
+
+def _address(path: str, value: object) -> str:
+    """An opaque calendar address; ``mailto:`` is added when it has no scheme."""
+    text = check_text(path, value)
+    if any(c.isspace() for c in text):
+        raise InvalidInputError(path, value, "an address without spaces")
+    scheme = text.partition(":")[0]
+    has_scheme = ":" in text and scheme.isascii() and scheme.replace("-", "").isalnum()
+    return text if has_scheme else f"mailto:{text}"
+
+
+def _invite(event: icalendar.Event, lifecycle: _Lifecycle, summary: str) -> None:
+    """Add the organiser, the attendees and the reminder to *event*."""
+    if lifecycle.organizer is not None:
+        event.add("organizer", icalendar.vCalAddress(lifecycle.organizer))
+    for address in lifecycle.attendees:
+        attendee = icalendar.vCalAddress(address)
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+        attendee.params["RSVP"] = "TRUE"
+        event.add("attendee", attendee, encode=False)
+    if lifecycle.reminder is not None:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", -lifecycle.reminder)
+        event.add_component(alarm)
 
 
 def _utc_stamp(utc: dt.datetime) -> str:

@@ -79,22 +79,36 @@ def _first_period(anchor: int, begin: int, every: int) -> int:
 
 
 def _month_dates(p: Plan, year: int, month: int) -> list[dt.date]:
+    """
+    The days of one month a monthly plan lands on.
+
+    Month days and weekdays each give a set of days; with both, a day must
+    be in both (RFC 5545: BYDAY limits BYMONTHDAY in a monthly rule).
+    """
     first = dt.date(year, month, 1)
     length = (
         (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - first
     ).days
-    days: set[int] = set()
+    by_month_day: set[int] = set()
     for d in p.month_days:
         day = d if d > 0 else length + 1 + d
         if 1 <= day <= length:
-            days.add(day)
+            by_month_day.add(day)
+    by_weekday: set[int] = set()
     first_weekday = first.weekday()
     for n, weekday in p.nth:
         offset = (weekday - first_weekday) % 7
         count = (length - 1 - offset) // 7 + 1
         k = n if n > 0 else count + 1 + n
         if 1 <= k <= count:
-            days.add(1 + offset + 7 * (k - 1))
+            by_weekday.add(1 + offset + 7 * (k - 1))
+    for weekday in p.weekdays:
+        offset = (weekday - first_weekday) % 7
+        by_weekday.update(range(1 + offset, length + 1, 7))
+    if p.month_days and (p.nth or p.weekdays):
+        days = by_month_day & by_weekday
+    else:
+        days = by_month_day | by_weekday
     return [first.replace(day=d) for d in sorted(days)]
 
 
@@ -484,7 +498,9 @@ def occurrences(  # noqa: PLR0913 - the domain input plus keyword-only options
             ``every=2`` cadence counts its weeks from the week holding it.
         until: Last instant to include (aware), as RFC 5545's UNTIL.
         count: Stop after this many check-ins (counted after quiet hours
-            and days off).
+            and days off: "the next *count* check-ins"). RFC 5545's
+            ``COUNT`` counts before ``EXDATE`` removes days off, so
+            `to_ical` never writes one: it ends a series with ``UNTIL``.
         quiet_hours: The member's boundary: a `WeeklyAvailability` or specs
             such as ``"daily 21:00-08:00"`` read in the cadence's zone, or
             one or more `peerkit.Member` values whose own ``quiet_hours``

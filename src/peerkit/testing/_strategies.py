@@ -66,11 +66,14 @@ from peerkit.scheduling import (
     FREQUENCIES,
     AdaptPolicy,
     Cadence,
+    CheckinPlan,
     CheckinStatus,
+    PlanPolicy,
     Slot,
     SlotConflict,
     checkin_status,
     common_slots,
+    plan_checkins,
     recurring_slot_conflicts,
 )
 
@@ -854,28 +857,36 @@ def _cadences(
         days = draw(weekdays)
     elif frequency == "daily":
         days = draw(st.one_of(st.just([]), weekdays))
-    elif draw(st.booleans()):
-        ordinal = st.sampled_from((1, 2, 3, 4, 5, -1, -2))
-        days = [
-            f"{n}{d}"
-            for n, d in draw(
+    else:
+        # Monthly: ordinal weekdays, plain ones (every Tuesday of the
+        # month), month days, or month days that must also be weekdays.
+        shape = draw(st.sampled_from(("nth", "days", "plain", "both")))
+        if shape in {"nth", "both"} and draw(st.booleans()):
+            ordinal = st.sampled_from((1, 2, 3, 4, 5, -1, -2))
+            days = [
+                f"{n}{d}"
+                for n, d in draw(
+                    st.lists(
+                        st.tuples(ordinal, st.sampled_from(WEEKDAYS)),
+                        min_size=1,
+                        max_size=3,
+                        unique=True,
+                    )
+                )
+            ]
+        elif shape in {"plain", "both"}:
+            days = draw(
+                st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=3, unique=True)
+            )
+        if shape in {"days", "both"} or not days:
+            month_days = draw(
                 st.lists(
-                    st.tuples(ordinal, st.sampled_from(WEEKDAYS)),
+                    st.integers(1, 31) | st.integers(-31, -1),
                     min_size=1,
-                    max_size=3,
+                    max_size=3 if shape == "days" else 12,
                     unique=True,
                 )
             )
-        ]
-    else:
-        month_days = draw(
-            st.lists(
-                st.integers(1, 31) | st.integers(-31, -1),
-                min_size=1,
-                max_size=3,
-                unique=True,
-            )
-        )
     return Cadence(
         frequency=frequency,
         times=draw(_times()),
@@ -944,6 +955,83 @@ def _checkin_statuses(draw: st.DrawFn) -> CheckinStatus:
         )
     )
     return checkin_status(cadence, start=start, done=done, now=now)
+
+
+def plan_policies() -> st.SearchStrategy[PlanPolicy]:
+    """
+    Check-in planning policies with varied weights, steps and plan counts.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import plan_policies
+        >>> @given(plan_policies())
+        ... def test_weights_are_shares(policy):
+        ...     assert 0 <= policy.night <= 1 and policy.plan_count >= 1
+        >>> test_weights_are_shares()
+    """
+    weight = st.sampled_from((0.0, 0.1, 0.25, 0.5, 1.0))
+    return st.builds(
+        PlanPolicy,
+        night=weight,
+        early_morning=weight,
+        late_evening=weight,
+        weekend=weight,
+        step=st.sampled_from((15, 30, 60, 120)).map(lambda m: dt.timedelta(minutes=m)),
+        plan_count=st.integers(1, 5),
+    )
+
+
+def checkin_plans() -> st.SearchStrategy[CheckinPlan]:
+    """
+    Check-in plans as `peerkit.scheduling.plan_checkins` makes them.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from peerkit.testing import checkin_plans
+        >>> @given(checkin_plans())
+        ... def test_the_worst_burden_is_a_members(plan):
+        ...     assert plan.burden in plan.burdens.values()
+        >>> test_the_worst_burden_is_a_members()
+    """
+    return _checkin_plans()
+
+
+@st.composite
+def _checkin_plans(draw: st.DrawFn) -> CheckinPlan:
+    zones = st.sampled_from(_TRICKY_ZONES)
+    people = [
+        Member(
+            f"m{i}",
+            "action",
+            timezone=draw(zones),
+            availability=draw(
+                st.sampled_from(("daily 06:00-23:00", "mon-fri 07:00-21:00"))
+            ),
+        )
+        for i in range(draw(st.integers(1, 3)))
+    ]
+    start = pendulum.datetime(
+        draw(st.integers(2020, 2030)), draw(st.integers(1, 12)), 1
+    )
+    found = plan_checkins(
+        people,
+        during=(start, start.add(weeks=draw(st.integers(1, 8)))),
+        duration=dt.timedelta(minutes=30),
+        per_week=draw(st.integers(1, 2)),
+        policy=PlanPolicy(plan_count=1),
+    )
+    if found:
+        return found[0]
+    return CheckinPlan(  # no common time: a plan drawn as it could be
+        cadence=Cadence.weekly(on="mon", time="09:00", timezone=people[0].timezone),
+        start=start,
+        until=start.add(weeks=1),
+        duration=dt.timedelta(minutes=30),
+        week_count=1,
+        local_times={m.id: ("Mon 09:00-09:30",) for m in people},
+        timezones={m.id: m.timezone for m in people},
+        burdens={m.id: 0.0 for m in people},
+    )
 
 
 def slots() -> st.SearchStrategy[Slot]:
