@@ -430,6 +430,85 @@ def check_bayes(c: Cohort, count: int) -> float:
     return gap
 
 
+# --- BOCPD: Adams and MacKay's run-length posterior, Beta-Bernoulli ------------------
+
+BOCPD_RUN = 100.0  # the hazard: a change every this many touchpoints, a priori
+
+
+class Bocpd:
+    """
+    Bayesian online change-point detection (Adams and MacKay, 2007), one member a row.
+
+    The posterior over the current run length r (touchpoints since the
+    last change) is kept in full: each step every run grows by one with
+    probability 1 - H or a new run starts with probability H, weighted by
+    the Beta-Bernoulli predictive of the touchpoint (a Beta(6.4, 1.6) prior
+    for a fresh run's rate). The statistic is the log posterior odds that
+    the current run's rate is below the rate of the touchpoints before it
+    (posterior means), against the rest. It needs as many numbers a member
+    as touchpoints seen; the onset estimate is the most probable run's start.
+    After an alarm the member is quiet until the odds fall below half the
+    threshold.
+    """
+
+    def __init__(self, members: int, h: float) -> None:
+        self.h = h
+        self.members = members
+        self.logp = np.zeros((members, 1))  # r = 0 before any touchpoint
+        self.kept = np.zeros((members, 1))  # kept in the last r touchpoints
+        self.total = np.zeros(members)
+        self.n = 0
+        self.quiet = np.zeros(members, np.bool_)
+        self.best = np.full(members, -1, np.int64)
+        self.log_h = math.log(1 / BOCPD_RUN)
+        self.log_stay = math.log1p(-1 / BOCPD_RUN)
+        self.mh = DriftPolicy().min_history
+
+    def update(
+        self, x: NDArray[np.int64], active: NDArray[np.bool_]
+    ) -> NDArray[np.float64]:
+        """One step for every member (inactive ones are past their record)."""
+        r = np.arange(self.logp.shape[1], dtype=np.float64)
+        p = (BETA_A + self.kept) / (BETA_A + BETA_B + r)
+        xv = x[:, None].astype(np.float64)
+        pred = np.log(np.where(xv == 1, p, 1 - p))
+        grow = self.logp + pred + self.log_stay
+        fresh = logsumexp(self.logp + pred + self.log_h, (1,))[:, None]
+        logp = np.concatenate([fresh, grow], axis=1)
+        logp -= logsumexp(logp, (1,))[:, None]
+        kept = np.concatenate([xv, self.kept + xv], axis=1)
+        on = active[:, None]
+        width = logp.shape[1]
+        old = np.pad(self.logp, ((0, 0), (0, 1)), constant_values=-np.inf)
+        self.logp = np.where(on, logp, old)
+        self.kept = np.where(on, kept, np.pad(self.kept, ((0, 0), (0, 1))))
+        self.total += np.where(active, x, 0)
+        self.n += 1
+        runs = np.arange(1, width + 1, dtype=np.float64)[None, :]
+        before = self.n - runs
+        run_mean = (BETA_A + self.kept) / (BETA_A + BETA_B + runs)
+        pre_mean = (BETA_A + self.total[:, None] - self.kept) / (
+            BETA_A + BETA_B + before
+        )
+        fell = (run_mean < pre_mean) & (before >= 1)
+        lp = self.logp
+        odds = logsumexp(np.where(fell, lp, -np.inf), (1,)) - logsumexp(
+            np.where(fell, -np.inf, lp), (1,)
+        )
+        self.best = self.n - 1 - np.argmax(np.where(fell, lp, -np.inf), axis=1)
+        self.quiet &= odds > self.h / 2
+        stat = np.where(self.quiet | (self.n < self.mh), -np.inf, odds)
+        return np.where(active, stat, -np.inf)
+
+    def onset(self) -> NDArray[np.int64]:
+        """The most probable falling run's first touchpoint."""
+        return self.best
+
+    def alarm(self, hit: NDArray[np.bool_]) -> None:
+        """Quiet until the odds fall back."""
+        self.quiet |= hit
+
+
 # --- rows -------------------------------------------------------------------------
 
 
