@@ -23,11 +23,12 @@ It prints, at one and at three touchpoints a week, a table of:
 
 - the oracle Bernoulli CUSUM (true rate before and after; bench_drift's);
 - peerkit as shipped: `DriftMonitor`, its budget bisected as bench_drift does;
-- a PROTOTYPE, not shipped: peerkit's recursion re-implemented in numpy,
+- a PROTOTYPE, not shipped: peerkit 0.2's CUSUM recursion re-implemented in numpy,
   with a threshold that falls as the member's history grows,
   h - gamma log(min(n, 52 x touchpoints a week)) after n decided
-  touchpoints; gamma 0 is the shipped rule (a check that the
-  re-implementation matches), 2 and 4 trade delay for drifts found;
+  touchpoints; gamma 0 is 0.2's rule (peerkit now ships a
+  Shiryaev-Roberts sum, see drift_families.py), 2 and 4 trade delay for
+  drifts found;
 - a CUSUM told each member's true baseline rate p0 but not the drop: it
   always looks for a fall to 0.45 p0 (the middle of the simulator's 30-60%);
 - the full-history Bayes factor: "the rate fell at some touchpoint k, to
@@ -212,9 +213,9 @@ def run(
 
 class Prototype:
     """
-    peerkit's statistic in numpy, threshold h - gamma log(min(n, cap)). Not shipped.
+    peerkit 0.2's statistic in numpy, threshold h - gamma log(min(n, cap)). Not shipped.
 
-    The shipped recursion (a Bernoulli CUSUM of a learned drifted rate
+    0.2's recursion (a Bernoulli CUSUM of a learned drifted rate
     against the member's own baseline, the run never folded into the
     baseline, capped while flagged, released at half the threshold) with
     the default policy, except that the baseline is not rounded to
@@ -729,11 +730,11 @@ def section(members: int, per_week: int, iterations: int, checked: int) -> None:
                 test,
                 prototype(gamma, cap),
                 (
-                    f"prototype: peerkit's recursion, gamma {gamma:g}",
+                    f"prototype: peerkit 0.2's CUSUM, gamma {gamma:g}",
                     "nothing",
                     f"h - {gamma:g} log(min(n, {cap}))"
                     if gamma
-                    else "constant h (the shipped rule)",
+                    else "constant h (0.2's rule)",
                 ),
             )
             for gamma in (0.0, 2.0, 4.0)

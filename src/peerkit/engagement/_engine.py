@@ -8,18 +8,18 @@ times the baseline) against "it did not" (one rate for the baseline and
 the run, the run weighing three quarters). The statistic is the log of a
 Shiryaev-Roberts sum, s <- log(w + e^s) + increment, which adds up the
 evidence for every onset instead of keeping the best one as a CUSUM does
-(w, the weight of an onset at this touchpoint, holds a perfect record at
-`ONSET_LEVEL`); it is floored at `FLOOR`. The baseline is the member's kept rate shrunk
-toward the cohort's, read only from touchpoints *before* the current run
-of evidence (a run starts when the statistic rises above `FOLD`, and is
-folded into the baseline when it falls back to `FOLD` or below): the drop it
-is meant to detect is never folded into it. A member is flagged when the
-statistic reaches the threshold, which falls by ``GAMMA log(min(n, 156))``
-as the history of n decided touchpoints grows (a longer record has seen
-more chances for a chance run, and its baseline is better known). While
-flagged the statistic is capped at its threshold, and the flag is released
-only when it falls to ``release`` times the threshold (hysteresis). The
-drift's onset is the run's start.
+(w, the weight of an onset at this touchpoint, holds a perfect record
+at `ONSET_LEVEL`); it is floored at `FLOOR`. The baseline is the
+member's kept rate shrunk toward the cohort's, read only from touchpoints
+*before* the current run of evidence (a run starts when the statistic
+rises above `FOLD`, and is folded into the baseline when it falls back to
+`FOLD` or below): the drop it is meant to detect is never folded into
+it. A member is flagged when the statistic reaches the threshold, which
+falls by ``GAMMA log(min(n, 156))`` as the record of n decided
+touchpoints grows (its baseline is better known). While flagged the
+statistic is capped at its threshold, and the flag is released only when
+it falls to ``release`` times the threshold (hysteresis). The drift's
+onset is the run's start.
 
 `step` is the statistic for one member (the online monitor); `run_batch`
 is the same arithmetic for many members at once with numpy, one step
@@ -171,11 +171,11 @@ class LogTables:
 
     Built whole and never changed: a larger table is a new object (see
     `Stepper.tables_for`), so every reader, in any thread, sees a complete
-    table. "No drift" reads half counts (the run weighs half):
-    log(x/2 + prior kept | prior missed | prior strength). "Drift" reads run
-    counts against its own prior, by baseline grid step. The lists serve
-    the online step; the read-only arrays the same values to the batch.
-    "No drift" is indexed by quarter counts: 4 baseline + 3 run.
+    table. "No drift" reads quarter counts, 4 x baseline + 3 x run (the
+    run weighs three quarters): log(x/4 + prior kept | prior missed | prior
+    strength). "Drift" reads run counts against its own prior, by baseline
+    grid step. The lists serve the online step; the read-only arrays the
+    same values to the batch.
     """
 
     __slots__ = (
