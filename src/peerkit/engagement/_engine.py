@@ -358,8 +358,14 @@ class Stepper:
             inc = drift - (
                 t.l0b[4 * (nb - kb) + 3 * (nr - kr)] - t.l0m[4 * nb + 3 * nr]
             )
+        # log(w + e^s) + inc, w = e^lo: `softplus`, inlined (the same floats).
         lo = self.log_onset
-        s = max(lo + softplus(m.s - lo) + inc, FLOOR)
+        x = m.s - lo
+        i = round(abs(x) * SOFT_STEPS)
+        s = (
+            lo + ((x if x > 0 else 0.0) + SOFT[i if i <= SOFT_TOP else SOFT_TOP + 1])
+        ) + inc
+        s = max(s, FLOOR)
         if m.flagged:
             s = min(s, h)
             if s <= self.release * h:
