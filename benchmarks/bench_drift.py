@@ -48,8 +48,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pendulum
+from _attendance import simulate_attendance
 from _timing import median_time, print_targets
 
+import peerkit.engagement._engine as engine
 from peerkit.datasets import simulate_engagement
 from peerkit.engagement import DriftMonitor, DriftPolicy, Touchpoint, detect_drift
 
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
     from peerkit.engagement import DriftReport, Outcome
 
 WEEK_S = 7 * 24 * 3600
+BURSTY = 2  # touchpoints a week of the bursty cohort (`_attendance`)
 TARGET_SHARE = 0.05  # at most this share of steady members ever flagged
 WITHIN = 8.0  # weeks: "found within 8 weeks" of the true onset
 # (target, measured, met), filled in by each section and printed at the end.
@@ -114,6 +117,7 @@ class Cohort(NamedTuple):
     truth: dict[str, Truth]
     steady: list[str]
     drifters: list[str]
+    bursts: frozenset[str]  # steady members with an illness burst
 
     def week(self, at: dt.datetime) -> float:
         """*at* in weeks since the record's start."""
@@ -121,8 +125,21 @@ class Cohort(NamedTuple):
 
 
 def cohort(members: int, per_week: int, seed: int) -> Cohort:
-    """`simulate_engagement` with its touchpoints read into tracks and truth."""
+    """
+    A cohort of *members*, 52 weeks, with its truth.
+
+    *per_week* 1 or 3: `simulate_engagement`'s iid cohorts; 2: the bursty,
+    heterogeneous, late-joining cohort of `_attendance.simulate_attendance`.
+    """
+    if per_week == BURSTY:
+        record = simulate_attendance(members, seed=seed)
+        return read_cohort(record.sim, record.burst_ids)
     sim = simulate_engagement(members, week_count=52, per_week=per_week, seed=seed)
+    return read_cohort(sim, frozenset())
+
+
+def read_cohort(sim: SimulatedEngagement, bursts: frozenset[str]) -> Cohort:
+    """*sim*'s touchpoints read into tracks and truth."""
     start = sim.start.timestamp()
     touchpoints = [t for t in sim.touchpoints if isinstance(t, Touchpoint)]
     seconds: dict[dt.datetime, float] = {}
@@ -150,7 +167,7 @@ def cohort(members: int, per_week: int, seed: int) -> Cohort:
         truth[item.member_id] = Truth(item.drifts, onset, item.baseline_rate, p1)
     steady = [m for m, t in truth.items() if not t.drifts]
     drifters = [m for m, t in truth.items() if t.drifts]
-    return Cohort(sim, touchpoints, weeks, tracks, truth, steady, drifters)
+    return Cohort(sim, touchpoints, weeks, tracks, truth, steady, drifters, bursts)
 
 
 # --- judging raises against the truth ----------------------------------------------
@@ -158,16 +175,20 @@ def cohort(members: int, per_week: int, seed: int) -> Cohort:
 # A flag raised: (when, in weeks; the method's onset estimate in weeks, or None).
 Raise = tuple[float, float | None]
 Raises = dict[str, list[Raise]]
+HORIZONS = (4, 8, 12, 26)  # weeks after the onset: "found within"
 
 
 class Quality(NamedTuple):
     """How a method did on one cohort."""
 
-    found: float
-    within: float
-    delay: float | None
+    found: float  # by week 52 (the end of the record)
+    within: float  # within 8 weeks of the onset
+    delay: float | None  # median over the drifters this method found
     onset_error: float | None
-    false_flags: float
+    false_flags: float  # share of steady members ever flagged
+    withins: dict[int, float]  # share found within each of HORIZONS
+    delays: dict[str, float]  # each found drifter's delay
+    burst_flagged: float | None  # share of burst members ever flagged
 
 
 def quality(raises: Raises, c: Cohort) -> Quality:
@@ -179,26 +200,30 @@ def quality(raises: Raises, c: Cohort) -> Quality:
     any flag is raised for them at all.
     """
     false = sum(1 for m in c.steady if raises.get(m))
-    delays: list[float] = []
+    delays: dict[str, float] = {}
     errors: list[float] = []
-    within = 0
     for m in c.drifters:
         onset = c.truth[m].onset
         hit = next((r for r in raises.get(m, ()) if r[0] >= onset - 1e-9), None)
         if hit is None:
             continue
-        delay = hit[0] - onset
-        delays.append(delay)
-        within += delay <= WITHIN + 1e-9
+        delays[m] = hit[0] - onset
         if hit[1] is not None:
             errors.append(abs(hit[1] - onset))
     drifters = max(len(c.drifters), 1)
+    withins = {
+        w: sum(d <= w + 1e-9 for d in delays.values()) / drifters for w in HORIZONS
+    }
+    bursts = sum(1 for m in c.bursts if raises.get(m))
     return Quality(
         found=len(delays) / drifters,
-        within=within / drifters,
-        delay=statistics.median(delays) if delays else None,
+        within=withins[int(WITHIN)],
+        delay=statistics.median(delays.values()) if delays else None,
         onset_error=statistics.median(errors) if errors else None,
         false_flags=false / max(len(c.steady), 1),
+        withins=withins,
+        delays=delays,
+        burst_flagged=bursts / len(c.bursts) if c.bursts else None,
     )
 
 
@@ -249,14 +274,36 @@ def peerkit_raises(
     return raises, monitor
 
 
+def stepper_raises(c: Cohort, policy: DriftPolicy, members: Iterable[str]) -> Raises:
+    """
+    The statistic stepped over *members*' decided touchpoints.
+
+    The engine `DriftMonitor` and `detect_drift` share (one step per decided
+    touchpoint; excused ones never reach it), without building a report per
+    touchpoint: a raise is a turn to flagged, with the statistic's onset.
+    `same_as_monitor` checks it against a `DriftMonitor` replay.
+    """
+    step = engine.stepper(policy).step
+    week_us = float(engine.WEEK)
+    raises: Raises = {}
+    for m in members:
+        track = c.tracks.get(m, Track([], []))
+        state = engine.Member()
+        was = False
+        mine: list[Raise] = []
+        for x, t in zip(track.xs, track.ts, strict=True):
+            step(state, x, round(t * week_us))
+            if state.flagged and not was:
+                mine.append((t, state.onset / week_us))
+            was = state.flagged
+        raises[m] = mine
+    return raises
+
+
 def steady_share(c: Cohort, policy: DriftPolicy) -> float:
     """Share of *c*'s steady members peerkit flags at some point in the record."""
-    steady = set(c.steady)
-    chosen = [i for i, t in enumerate(c.touchpoints) if t.member_id in steady]
-    raises, _ = peerkit_raises(
-        [c.touchpoints[i] for i in chosen], [c.weeks[i] for i in chosen], c, policy
-    )
-    return len(raises) / max(len(steady), 1)
+    raises = stepper_raises(c, policy, c.steady)
+    return sum(1 for r in raises.values() if r) / max(len(c.steady), 1)
 
 
 def calibrate_peerkit(c: Cohort, iterations: int) -> tuple[float, float]:
@@ -281,14 +328,28 @@ def calibrate_peerkit(c: Cohort, iterations: int) -> tuple[float, float]:
     return lo, lo_share
 
 
-def same_as_batch(monitor: DriftMonitor, c: Cohort, policy: DriftPolicy) -> bool:
-    """Whether the replayed monitor ends with detect_drift's reports."""
-    online = monitor.reports(now=c.sim.now)
-    batch = detect_drift(c.touchpoints, now=c.sim.now, policy=policy)
-    return online == batch
+def same_as_monitor(c: Cohort, policy: DriftPolicy, count: int) -> bool:
+    """
+    Whether `stepper_raises` equals a DriftMonitor replay, and the replay detect_drift.
+
+    On the first *count* members of *c* (every touchpoint of theirs,
+    excused ones included, through the public `DriftMonitor.observe`).
+    """
+    chosen = set(sorted(c.truth)[:count])
+    picked = [i for i, t in enumerate(c.touchpoints) if t.member_id in chosen]
+    touchpoints = [c.touchpoints[i] for i in picked]
+    online, monitor = peerkit_raises(
+        touchpoints, [c.weeks[i] for i in picked], c, policy
+    )
+    stepped = stepper_raises(c, policy, chosen)
+    same = all(
+        [t for t, _ in online.get(m, [])] == [t for t, _ in stepped[m]] for m in chosen
+    )
+    batch = detect_drift(touchpoints, now=c.sim.now, policy=policy)
+    return same and monitor.reports(now=c.sim.now) == batch
 
 
-# --- the textbook methods ------------------------------------------------------
+# --- the oracle ------------------------------------------------------------------
 
 
 def oracle_maxima(track: Track, truth: Truth) -> float:
@@ -331,91 +392,6 @@ def oracle(h: float) -> Callable[[Track, Truth], list[Raise]]:
     return detect
 
 
-EWMA_LAMBDA = 0.2
-EWMA_WARMUP = 6  # decided touchpoints before the chart starts (peerkit's min_history)
-
-
-def ewma_path(track: Track) -> list[float]:
-    """
-    How far below its lower limit's centre the EWMA is, in limit units.
-
-    The textbook EWMA chart, z = 0.2 x + 0.8 z, started at the member's mean
-    over their first six decided touchpoints. The centre line and sigma are
-    the member's own running mean and Bernoulli standard deviation over
-    every touchpoint before this one (the mean smoothed as (k + 0.5) /
-    (n + 1) for the deviation, so six kept ones do not give sigma 0). The
-    chart signals when (mean - z) / (sigma * c_t) > L, with c_t the
-    exact-variance factor sqrt(lambda / (2 - lambda) (1 - (1 - lambda)^2t)).
-    """
-    lam = EWMA_LAMBDA
-    kept = 0
-    z = 0.0
-    path = []
-    for n, x in enumerate(track.xs):
-        if n >= EWMA_WARMUP:
-            mean = kept / n
-            if n == EWMA_WARMUP:
-                z = mean
-            z = lam * x + (1 - lam) * z
-            steps = n - EWMA_WARMUP + 1
-            factor = math.sqrt(lam / (2 - lam) * (1 - (1 - lam) ** (2 * steps)))
-            smooth = (kept + 0.5) / (n + 1)
-            sigma = math.sqrt(smooth * (1 - smooth))
-            path.append((mean - z) / (sigma * factor))
-        else:
-            path.append(-math.inf)
-        kept += x
-    return path
-
-
-def ewma(limit: float) -> Callable[[Track, Truth], list[Raise]]:
-    """The EWMA chart; a raise each time it goes out of control below."""
-
-    def detect(track: Track, _truth: Truth) -> list[Raise]:
-        raises: list[Raise] = []
-        out = False
-        for d, t in zip(ewma_path(track), track.ts, strict=True):
-            if d > limit:
-                if not out:
-                    raises.append((t, None))
-                out = True
-            else:
-                out = False
-        return raises
-
-    return detect
-
-
-def longest_miss_run(track: Track) -> int:
-    """The longest run of misses in *track*."""
-    run = best = 0
-    for x in track.xs:
-        run = 0 if x else run + 1
-        best = max(best, run)
-    return best
-
-
-def misses_in_a_row(k: int) -> Callable[[Track, Truth], list[Raise]]:
-    """A raise at the k-th miss in a row; the onset estimate is the run's first miss."""
-
-    def detect(track: Track, _truth: Truth) -> list[Raise]:
-        raises: list[Raise] = []
-        run = 0
-        first = 0.0
-        for x, t in zip(track.xs, track.ts, strict=True):
-            if x:
-                run = 0
-                continue
-            if run == 0:
-                first = t
-            run += 1
-            if run == k:
-                raises.append((t, first))
-        return raises
-
-    return detect
-
-
 # --- river ------------------------------------------------------------------------
 
 
@@ -430,29 +406,6 @@ def river_detector(make: Callable[[], Any]) -> Callable[[Track, Truth], list[Rai
             update(float(x))
             if detector.drift_detected:
                 raises.append((t, None))
-        return raises
-
-    return detect
-
-
-def adwin_detector(drift: ModuleType) -> Callable[[Track, Truth], list[Raise]]:
-    """
-    ADWIN (river) with default settings, counting only detections of a fall.
-
-    ADWIN detects change either way; a detection counts when its estimate
-    of the kept rate fell across it. Its onset estimate is where it cut its
-    window: the oldest touchpoint it kept.
-    """
-
-    def detect(track: Track, _truth: Truth) -> list[Raise]:
-        detector = drift.ADWIN()
-        raises: list[Raise] = []
-        for i, (x, t) in enumerate(zip(track.xs, track.ts, strict=True)):
-            before = float(detector.estimation)
-            detector.update(float(x))
-            if detector.drift_detected and float(detector.estimation) < before:
-                kept = int(detector.width)
-                raises.append((t, track.ts[max(0, i - kept + 1)]))
         return raises
 
     return detect
@@ -555,281 +508,279 @@ def run_both(
     )
 
 
-def peerkit_rows(calib: Cohort, test: Cohort, iterations: int) -> tuple[Row, Row, bool]:
+def peerkit_rows(calib: Cohort, test: Cohort, iterations: int) -> tuple[Row, Row]:
     """Rows for peerkit calibrated on *calib*, and at the default policy."""
     budget, _ = calibrate_peerkit(calib, iterations)
-    policy = DriftPolicy(false_flags_per_100_members_per_year=budget)
-    on_calib, _ = peerkit_raises(calib.touchpoints, calib.weeks, calib, policy)
-    on_test, monitor = peerkit_raises(test.touchpoints, test.weeks, test, policy)
-    same = same_as_batch(monitor, test, policy)
-    calibrated = Row(
-        "peerkit DriftMonitor",
-        f"budget {budget:.3g} (calibrated)",
-        quality(on_calib, calib),
-        quality(on_test, test),
-    )
-    default = DriftPolicy()
-    d_calib, _ = peerkit_raises(calib.touchpoints, calib.weeks, calib, default)
-    d_test, monitor = peerkit_raises(test.touchpoints, test.weeks, test, default)
-    same = same and same_as_batch(monitor, test, default)
-    plain = Row(
-        "peerkit DriftMonitor",
-        "default policy (budget 5)",
-        quality(d_calib, calib),
-        quality(d_test, test),
-        calibrated=False,
-    )
-    return calibrated, plain, same
+    rows = []
+    for policy, setting, calibrated in (
+        (
+            DriftPolicy(false_flags_per_100_members_per_year=budget),
+            f"budget {budget:.3g} (calibrated)",
+            True,
+        ),
+        (DriftPolicy(), "default policy (budget 5)", False),
+    ):
+        rows.append(
+            Row(
+                "peerkit",
+                setting,
+                quality(stepper_raises(calib, policy, calib.truth), calib),
+                quality(stepper_raises(test, policy, test.truth), test),
+                calibrated=calibrated,
+            )
+        )
+    return rows[0], rows[1]
 
 
 def river_rows(calib: Cohort, test: Cohort, grid: Sequence[PHConfig]) -> list[Row]:
-    """PageHinkley default and tuned, and ADWIN default."""
+    """PageHinkley tuned two ways: for found by week 52, and within 8 weeks."""
     drift = optional("river.drift")
     if drift is None:
         print("river is not installed: its rows are skipped.\n")
         return []
     rows = []
-    c_q, t_q = run_both(calib, test, river_detector(drift.PageHinkley))
-    rows.append(
-        Row(
-            "river PageHinkley",
-            "default (threshold 50, min_instances 30, mode both)",
-            c_q,
-            t_q,
-            calibrated=False,
-        )
-    )
     by_52, by_8 = tune_page_hinkley(drift, calib, grid)
-    tuned = [("found by week 52", by_52), ("found within 8 weeks", by_8)]
-    if by_52 == by_8:
-        tuned = [("found by week 52 and within 8 weeks", by_52)]
-    for aim, (config, h) in tuned:
+    for aim, (config, h) in (("by week 52", by_52), ("within 8 weeks", by_8)):
         c_q, t_q = run_both(calib, test, page_hinkley(drift, config, h))
         rows.append(
             Row(
-                f"river PageHinkley, tuned for {aim}",
-                f'mode "down", min_instances {config.min_instances}, delta '
-                f"{config.delta:g}, alpha {config.alpha:g}, threshold {h:.3g}",
+                f"river PageHinkley, tuned for found {aim}",
+                f"min_instances {config.min_instances}, delta {config.delta:g}, "
+                f"alpha {config.alpha:g}, threshold {h:.3g}",
                 c_q,
                 t_q,
             )
         )
-    c_q, t_q = run_both(calib, test, adwin_detector(drift))
-    rows.append(
-        Row(
-            "river ADWIN",
-            "default (delta 0.002), falls only",
-            c_q,
-            t_q,
-            calibrated=False,
-        )
-    )
     return rows
 
 
-def textbook_rows(calib: Cohort, test: Cohort) -> list[Row]:
-    """EWMA chart, k misses in a row, and the oracle CUSUM."""
-    rows = []
-    limit = cutoff(
-        [max(ewma_path(calib.tracks[m])) for m in calib.steady], TARGET_SHARE
-    )
-    c_q, t_q = run_both(calib, test, ewma(limit))
-    rows.append(
-        Row("EWMA chart", f"lambda 0.2, own running mean, L {limit:.3g}", c_q, t_q)
-    )
-    runs = [longest_miss_run(calib.tracks[m]) for m in calib.steady]
-    c_q, t_q = run_both(calib, test, misses_in_a_row(3))
-    rows.append(Row("misses in a row", "k = 3", c_q, t_q, calibrated=False))
-    # The shortest run that at most 5% of steady members ever reach.
-    k = 1 + int(cutoff([float(r) for r in runs], TARGET_SHARE))
-    if k != 3:
-        c_q, t_q = run_both(calib, test, misses_in_a_row(k))
-        rows.append(Row("misses in a row", f"k = {k} (calibrated)", c_q, t_q))
+def oracle_row(calib: Cohort, test: Cohort) -> Row:
+    """The oracle CUSUM, calibrated."""
     h = cutoff(
         [oracle_maxima(calib.tracks[m], calib.truth[m]) for m in calib.steady],
         TARGET_SHARE,
     )
     c_q, t_q = run_both(calib, test, oracle(h))
-    rows.append(
-        Row(
-            "oracle Bernoulli CUSUM",
-            f"true p0 and p1, threshold {h:.3g}",
-            c_q,
-            t_q,
-            oracle=True,
-        )
+    return Row(
+        "oracle Bernoulli CUSUM",
+        f"true p0 and p1, threshold {h:.3g}",
+        c_q,
+        t_q,
+        oracle=True,
     )
+
+
+def vector_rows(calib: Cohort, test: Cohort) -> list[Row]:
+    """The full-history Bayes factor and BOCPD (drift_ceiling's vectorised runs)."""
+    import drift_ceiling  # noqa: PLC0415 - it imports this module
+
+    rows = []
+    for make, method, setting in (
+        (
+            drift_ceiling.Bayes,
+            "Bayes factor, every onset, whole history (prototype)",
+            "Beta(6.4, 1.6) rate, drop to 0.3/0.45/0.6",
+        ),
+        (
+            drift_ceiling.Bocpd,
+            "BOCPD (Adams & MacKay), Beta-Bernoulli",
+            f"Beta(6.4, 1.6), hazard 1/{drift_ceiling.BOCPD_RUN:g}, odds of a fall",
+        ),
+    ):
+        maxima, _ = drift_ceiling.run(
+            make, drift_ceiling.matrix(calib, calib.steady), math.inf
+        )
+        h = cutoff(maxima.tolist(), TARGET_SHARE)
+        _, on_calib = drift_ceiling.run(
+            make, drift_ceiling.matrix(calib, sorted(calib.truth)), h
+        )
+        _, on_test = drift_ceiling.run(
+            make, drift_ceiling.matrix(test, sorted(test.truth)), h
+        )
+        rows.append(
+            Row(
+                method,
+                f"{setting}, threshold {h:.3g}",
+                quality(on_calib, calib),
+                quality(on_test, test),
+            )
+        )
     return rows
 
 
-def print_table(rows: Sequence[Row]) -> None:
-    """The quality table."""
-    print(
-        "| method | setting | found by week 52 | found within 8 weeks "
-        "| median delay (weeks) | median onset error (weeks) "
-        "| false flags, calibration | false flags, test |"
+def common_delay(row: Quality, best: Quality) -> tuple[float | None, float | None]:
+    """Median delays of *row* and the oracle over the drifters both found."""
+    both = sorted(set(row.delays) & set(best.delays))
+    if not both:
+        return None, None
+    return (
+        statistics.median(row.delays[m] for m in both),
+        statistics.median(best.delays[m] for m in both),
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    """The quality table (test cohort)."""
+    print(
+        "| method | setting | found by 52 | within 4 | within 8 | within 12 "
+        "| within 26 | median delay, found by both (oracle's) | median onset error "
+        "| steady flagged (calibration) | steady flagged | burst members flagged |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    best = next(r for r in rows if r.oracle).test
     for row in rows:
         t = row.test
+        mine, theirs = common_delay(t, best)
+        burst = "—" if t.burst_flagged is None else pct(t.burst_flagged)
         print(
-            f"| {row.method} | {row.setting} | {pct(t.found)} | {pct(t.within)} "
-            f"| {weeks_or_dash(t.delay)} | {weeks_or_dash(t.onset_error)} "
-            f"| {pct(row.calibration.false_flags)} | {pct(t.false_flags)} |"
+            f"| {row.method} | {row.setting} | {pct(t.found)} "
+            + "".join(f"| {pct(t.withins[w])} " for w in HORIZONS)
+            + f"| {weeks_or_dash(mine)} ({weeks_or_dash(theirs)}) "
+            f"| {weeks_or_dash(t.onset_error)} | {pct(row.calibration.false_flags)} "
+            f"| {pct(t.false_flags)} | {burst} |"
         )
 
 
-def verdicts(per_week: int, rows: Sequence[Row], steady: int) -> None:
-    """Compare peerkit with the oracle and the other methods: words and targets."""
+def verdicts(label: str, rows: Sequence[Row], steady: int) -> None:
+    """The issue's targets on one cohort."""
     ours, default = rows[0].test, rows[1].test
     best = next(r for r in rows if r.oracle).test
-    found_ratio = ours.found / best.found if best.found else math.nan
-    delay_ratio = (
-        ours.delay / best.delay if ours.delay is not None and best.delay else math.nan
-    )
-    print(
-        f"\n- peerkit found / oracle found: {found_ratio:.3f} "
-        f"({pct(ours.found)} / {pct(best.found)}; target at least 0.90)"
-    )
-    print(
-        f"- peerkit median delay / oracle median delay: {delay_ratio:.3f} "
-        f"({weeks_or_dash(ours.delay)} / {weeks_or_dash(best.delay)} weeks; "
-        "target at most 1.25)"
-    )
-    others = [r for r in rows[2:] if not r.oracle]
-    beaten_by = [r for r in others if r.test.found >= ours.found]
-    fair = [r for r in others if r.calibrated]
-    fair_beaten_by = [r for r in beaten_by if r.calibrated]
-    for scope, beaten in (
-        ("every non-oracle method", beaten_by),
-        ("every calibrated non-oracle method", fair_beaten_by),
-    ):
-        who = "; ".join(
-            f"{r.method} ({r.setting}): {pct(r.test.found)} with "
-            f"{pct(r.test.false_flags)} false flags"
-            for r in beaten
+    bayes = next(r for r in rows if r.method.startswith("Bayes")).test
+    ph = [r.test for r in rows if r.method.startswith("river PageHinkley")]
+    checks: list[tuple[str, str, bool]] = [
+        (
+            "found by 52 and within 8 at least the Bayes factor's",
+            (
+                f"{pct(ours.found)} / {pct(ours.within)} vs "
+                f"{pct(bayes.found)} / {pct(bayes.within)}"
+            ),
+            ours.found >= bayes.found and ours.within >= bayes.within,
         )
-        verdict = f"no, not {who}" if beaten else "yes"
-        print(f"- peerkit beats {scope} on found by week 52: {verdict}")
+    ]
+    if ph:
+        worst = min(
+            (100 * (ours.withins[w] - max(p.withins[w] for p in ph)), f"within {w}")
+            for w in (8, 12, 26)
+        )
+        found_gap = 100 * (ours.found - max(p.found for p in ph))
+        gap, where = min(worst, (found_gap, "by 52"))
+        checks.append(
+            (
+                "within 1 point of the better PageHinkley at 8, 12, 26, 52 weeks",
+                f"worst gap {gap:+.1f} points ({where})",
+                gap >= -1.0,
+            )
+        )
+    mine, theirs = common_delay(ours, best)
+    ratio = mine / theirs if mine is not None and theirs else math.nan
+    checks.append(
+        (
+            "median delay on drifters both found at most 1.25 x the oracle's",
+            f"{ratio:.2f} ({weeks_or_dash(mine)} / {weeks_or_dash(theirs)} weeks)",
+            ratio <= 1.25,
+        )
+    )
+    floor = 0.8 if label.startswith("1/") else 0.9
+    share = ours.within / best.within if best.within else math.nan
+    checks.append(
+        (
+            f"within 8 at least {floor} x the oracle's",
+            f"{share:.2f} ({pct(ours.within)} / {pct(best.within)})",
+            share >= floor,
+        )
+    )
     se = math.sqrt(TARGET_SHARE * (1 - TARGET_SHARE) / max(steady, 1))
-    share = default.false_flags
-    if share > TARGET_SHARE + 2 * se:
-        honest = "no: more than the budget"
-    elif share < TARGET_SHARE - 2 * se:
-        honest = "conservative: fewer than the budget"
-    else:
-        honest = "yes"
-    print(
-        f"- At the default policy (budget 5 per 100 members a year) peerkit "
-        f"flags {pct(share)} of the test cohort's steady members in 52 weeks "
-        f"(calibration cohort: {pct(rows[1].calibration.false_flags)}); "
-        f"5% +/- 2 standard errors is {pct(TARGET_SHARE - 2 * se)} to "
-        f"{pct(TARGET_SHARE + 2 * se)}: honest: {honest}"
+    checks.append(
+        (
+            "default budget flags 5% +/- 2 SE of steady members",
+            (
+                f"{pct(default.false_flags)} (band {pct(TARGET_SHARE - 2 * se)}-"
+                f"{pct(TARGET_SHARE + 2 * se)})"
+            ),
+            abs(default.false_flags - TARGET_SHARE) <= 2 * se,
+        )
     )
-    label = f"{per_week}/week"
-    TARGETS.extend(
-        [
-            (
-                f"{label}: peerkit found / oracle found at least 0.90",
-                f"{found_ratio:.3f}",
-                found_ratio >= 0.90,
-            ),
-            (
-                f"{label}: peerkit median delay / oracle's at most 1.25",
-                f"{delay_ratio:.3f}",
-                delay_ratio <= 1.25,
-            ),
-            (
-                f"{label}: peerkit finds more drifters than every non-oracle method",
-                (
-                    f"{pct(ours.found)}; best other "
-                    f"{pct(max((r.test.found for r in others), default=0.0))}"
-                ),
-                not beaten_by,
-            ),
-            (
-                f"{label}: ... than every calibrated non-oracle method",
-                (
-                    f"{pct(ours.found)}; best other "
-                    f"{pct(max((r.test.found for r in fair), default=0.0))}"
-                ),
-                not fair_beaten_by,
-            ),
-            (
-                f"{label}: default budget 5 flags 5% of steady members (2 SE)",
-                pct(share),
-                honest == "yes",
-            ),
-        ]
-    )
+    print()
+    for what, measured, met in checks:
+        print(f"- {what}: {measured}: {'met' if met else 'NOT met'}")
+        TARGETS.append((f"{label}: {what}", measured, met))
+
+
+COHORTS = {
+    1: "1 touchpoint a week (simulate_engagement, iid)",
+    3: "3 touchpoints a week (simulate_engagement, iid)",
+    2: (
+        "2 a week, bursty: kinds with different rates, holidays, illness "
+        "bursts, late joiners, step and gradual drifts (_attendance)"
+    ),
+}
 
 
 def detection(
     members: int, per_week: int, iterations: int, grid: Sequence[PHConfig]
 ) -> None:
-    """Section 1 for one number of touchpoints a week."""
+    """Section 1 for one cohort."""
     start = time.perf_counter()
     calib = cohort(members, per_week, seed=1000 + per_week)
     test = cohort(members, per_week, seed=2000 + per_week)
-    print(
-        f"\n## 1{'ab'[per_week > 1]}. Detection quality, {per_week} touchpoint"
-        f"{'s' if per_week > 1 else ''} a week: {members:,} members x 52 weeks\n"
-    )
+    print(f"\n## 1. Detection quality, {COHORTS[per_week]}: {members:,} members\n")
     print(
         f"Calibration cohort: {len(calib.drifters):,} drifters, "
         f"{len(calib.steady):,} steady (seed {1000 + per_week}); test cohort: "
-        f"{len(test.drifters):,} drifters, {len(test.steady):,} steady "
-        f"(seed {2000 + per_week}). Calibrated methods flag at most 5% of the "
-        "calibration cohort's steady members at any time in the 52 weeks.\n"
+        f"{len(test.drifters):,} drifters, {len(test.steady):,} steady, "
+        f"{len(test.bursts):,} of them with an illness burst (seed "
+        f"{2000 + per_week}). Calibrated methods flag at most 5% of the "
+        "calibration cohort's steady members at any time in the 52 weeks; the "
+        "table is the test cohort.\n"
     )
-    calibrated, plain, same = peerkit_rows(calib, test, iterations)
     rows = [
-        calibrated,
-        plain,
+        *peerkit_rows(calib, test, iterations),
+        oracle_row(calib, test),
         *river_rows(calib, test, grid),
-        *textbook_rows(calib, test),
+        *vector_rows(calib, test),
     ]
     print_table(rows)
-    verdicts(per_week, rows, len(test.steady))
+    label = f"{per_week}/week" + (" bursty" if per_week == BURSTY else "")
+    verdicts(label, rows, len(test.steady))
+    same = same_as_monitor(test, DriftPolicy(), 60)
     print(
-        "- DriftMonitor replay ends with the same reports as detect_drift on "
-        f"the test cohort: {'yes' if same else 'NO'}"
+        "- peerkit's stepped statistic equals a DriftMonitor replay, and the "
+        f"replay detect_drift, on 60 test members: {'yes' if same else 'NO'}"
     )
+    if not same:
+        raise SystemExit("the stepped statistic and the monitor disagree")
     print(f"\nSection time: {time.perf_counter() - start:.0f} s")
 
 
 def detection_notes() -> None:
-    """How the methods were run (printed once, after both tables)."""
+    """How the methods were run (printed once, after the tables)."""
     print(
         "\nHow each method was run (excused touchpoints are skipped by all):\n\n"
         "- found: the share of drifters with a flag raised at or after their "
         "true onset (the first such raise; one before the onset does not "
-        "count); within 8 weeks: that raise at most 8 weeks after the onset; "
-        "delay and onset error: medians over the drifters found.\n"
-        "- peerkit: every touchpoint replayed through `DriftMonitor.observe`; a "
-        "raise is a turn to flagged, with the report's onset. Calibrated by "
-        "bisecting the public `false_flags_per_100_members_per_year` in (0, 100).\n"
-        "- river PageHinkley: one detector per member, fed 1.0 kept / 0.0 "
-        "missed, a raise per `drift_detected` (it restarts itself after one). "
-        'Tuned: mode "down" (the default watches both ways), a grid of '
+        "count); within w weeks: that raise at most w weeks after the onset. "
+        "Median delay: over the drifters both this method and the oracle "
+        "found, the oracle's on the same drifters in brackets. Onset error: "
+        "median over the drifters found, for methods that estimate one.\n"
+        "- steady flagged: the share of steady members with any flag in the "
+        "52 weeks; burst members: steady members with a 2-3 week illness burst.\n"
+        "- peerkit: its statistic (src/peerkit/engagement/_engine.py) stepped "
+        "over each member's decided touchpoints, the engine DriftMonitor and "
+        "detect_drift run (checked against a DriftMonitor replay below each "
+        "table). Calibrated by bisecting the public "
+        "`false_flags_per_100_members_per_year`; default: budget 5.\n"
+        "- oracle: a Bernoulli CUSUM per member of p1 against p0, the member's "
+        "true rates (mean over kinds; for a gradual drift, where it ends; for "
+        "steady members p1 = 0.45 p0), restarting after each alarm.\n"
+        '- river PageHinkley: one detector per member, mode "down", a grid of '
         "min_instances, delta and alpha, each with the threshold that flags "
         "5% of the calibration cohort's steady members (read off the "
-        "detector's own statistic), keeping the setting that finds the most "
-        "calibration drifters by week 52 (one row) or within 8 weeks (the other).\n"
-        "- river ADWIN: defaults (it checks for a cut every 32 updates); a "
-        "detection counts only when its estimate of the kept rate fell; "
-        "its onset estimate is the oldest touchpoint left in its window.\n"
-        "- EWMA chart: z = 0.2 x + 0.8 z from the member's first 6 decided "
-        "touchpoints on; lower limit mean - L sigma c_t with the member's own "
-        "running mean and Bernoulli sigma over all earlier touchpoints; a raise "
-        "each time it goes below; L calibrated.\n"
-        "- misses in a row: a raise at the k-th miss in a row, the onset "
-        "estimate its first miss; k = 3 as is, and the smallest k within 5% "
-        "if 3 is not.\n"
-        "- oracle: a Bernoulli CUSUM per member of p1 against p0, the member's "
-        "true rates (for steady members p1 = 0.45 p0), restarting after each "
-        "alarm; threshold calibrated; onset estimate the first touchpoint "
-        "after the CUSUM's last zero."
+        "detector's own statistic); the setting that finds the most "
+        "calibration drifters by week 52, and within 8 weeks.\n"
+        "- Bayes factor: drift_ceiling.py's full-history prototype (300 numbers "
+        "a member). BOCPD: Adams and MacKay's run-length posterior with a "
+        "Beta-Bernoulli model, its statistic the log posterior odds that the "
+        "current run's rate is below the rate before it."
     )
 
 
@@ -892,25 +843,27 @@ def cdnow_touchpoints(
     ]
 
 
-def bgnbd_scores(
+def lifetimes_scores(
     lifetimes: ModuleType, purchases: dict[int, list[dt.date]], customers: list[int]
-) -> tuple[list[float], list[float], str]:
+) -> tuple[list[tuple[str, list[float], str]], str]:
     """
-    BG/NBD (lifetimes) fitted on the calibration period.
+    BG/NBD and Pareto/NBD (lifetimes) fitted on the calibration period.
 
     Returns:
-        1 - P(alive) at the end of week 38, minus the expected purchases
-        in the next 39 weeks (both: higher is more likely inactive), and
-        how it was fitted.
+        For each model, 1 - P(alive) at the end of week 38 and minus the
+        expected purchases in the next 39 weeks (both: higher is more
+        likely inactive), with how each was fitted; and how the summary
+        was read.
     """
     end = CDNOW_START + dt.timedelta(weeks=CDNOW_JUDGE, days=-1)
     how = "lifetimes.utils.summary_data_from_transaction_data (days)"
+    rows: list[tuple[str, list[float], str]] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             pandas = importlib.import_module("pandas")
-            rows = [(c, d) for c in customers for d in purchases[c] if d <= end]
-            frame = pandas.DataFrame(rows, columns=["customer", "date"])
+            records = [(c, d) for c in customers for d in purchases[c] if d <= end]
+            frame = pandas.DataFrame(records, columns=["customer", "date"])
             frame["date"] = pandas.to_datetime(frame["date"])
             summary = lifetimes.utils.summary_data_from_transaction_data(
                 frame,
@@ -925,16 +878,35 @@ def bgnbd_scores(
         except Exception as error:  # noqa: BLE001 - fall back, and say why
             how = f"frequency/recency/T computed here (summary failed: {error!r})"
             freq, rec, age = frt(purchases, customers, end)
-        fitter = lifetimes.BetaGeoFitter(penalizer_coef=0.0)
-        fitter.fit(freq, rec, age)
-        alive = np.asarray(fitter.conditional_probability_alive(freq, rec, age))
-        expected = np.asarray(
-            fitter.conditional_expected_number_of_purchases_up_to_time(
-                7 * (CDNOW_HORIZON - CDNOW_JUDGE), freq, rec, age
+        horizon = 7 * (CDNOW_HORIZON - CDNOW_JUDGE)
+        for name, make in (
+            ("BG/NBD", lifetimes.BetaGeoFitter),
+            ("Pareto/NBD", lifetimes.ParetoNBDFitter),
+        ):
+            tic = time.perf_counter()
+            try:
+                fitter = make(penalizer_coef=0.0)
+                fitter.fit(freq, rec, age)
+                alive = np.asarray(fitter.conditional_probability_alive(freq, rec, age))
+                expected = np.asarray(
+                    fitter.conditional_expected_number_of_purchases_up_to_time(
+                        horizon, freq, rec, age
+                    )
+                )
+            except Exception as error:  # noqa: BLE001 - report it and go on
+                print(f"lifetimes' {name} fit failed: {error!r}\n")
+                continue
+            params = ", ".join(f"{k} {float(v):.3g}" for k, v in fitter.params_.items())
+            note = f"fitted {params}; {time.perf_counter() - tic:.1f} s"
+            rows.append((f"lifetimes {name}, 1 - P(alive)", (1 - alive).tolist(), note))
+            rows.append(
+                (
+                    f"lifetimes {name}, fewest expected purchases in 39 weeks",
+                    (-expected).tolist(),
+                    "same fit",
+                )
             )
-        )
-    params = ", ".join(f"{k} {float(v):.3g}" for k, v in fitter.params_.items())
-    return (1 - alive).tolist(), (-expected).tolist(), f"{how}; fitted {params}"
+    return rows, how
 
 
 def frt(
@@ -981,14 +953,14 @@ def cdnow(limit: int | None) -> None:
         f"{pct(kept / len(touchpoints))} kept; {pct(sum(inactive) / len(inactive))} "
         "of customers buy nothing in weeks 39-77 (the label).\n"
     )
-    rows: list[tuple[str, float, str]] = []
+    rows: list[tuple[str, list[float], str]] = []
     missed_run: list[float] = []
     for label, policy in (
-        ("peerkit severity, default policy", DriftPolicy()),
         (
-            "peerkit severity, cohort_rate from weeks 1-38",
+            "peerkit severity, cohort_rate fitted to weeks 1-38",
             DriftPolicy().with_cohort_rate(touchpoints),
         ),
+        ("peerkit severity, default policy (cohort_rate 0.8)", DriftPolicy()),
     ):
         tic = time.perf_counter()
         reports = detect_drift(touchpoints, now=now, policy=policy)
@@ -1003,47 +975,55 @@ def cdnow(limit: int | None) -> None:
             f"flagged, of whom {pct(sum(on) / max(len(on), 1))} inactive "
             f"(of the rest {pct(sum(off) / max(len(off), 1))}); {seconds:.2f} s"
         )
-        rows.append((label, auc([r.severity for r in chosen], inactive), note))
+        rows.append((label, [r.severity for r in chosen], note))
         if not missed_run:
             missed_run = [float(r.missed_in_a_row) for r in chosen]
     recency = [
         float(CDNOW_JUDGE - max(w for w in weeks[c] if w < CDNOW_JUDGE))
         for c in customers
     ]
-    rows.append(("weeks since last purchase (recency)", auc(recency, inactive), "-"))
+    rows.append(("weeks since last purchase (recency)", recency, "-"))
     rows.append(
         (
-            "peerkit report's missed_in_a_row, default policy",
-            auc(missed_run, inactive),
+            "peerkit report's missed_in_a_row",
+            missed_run,
             "the same reports as the first row",
         )
     )
-    try:
-        dead, fewer, how = bgnbd_scores(lifetimes, purchases, customers)
-    except Exception as error:  # noqa: BLE001 - report it and go on
-        print(f"lifetimes' BetaGeoFitter failed: {error!r}\n")
-    else:
-        rows.append(("lifetimes BG/NBD, 1 - P(alive)", auc(dead, inactive), how))
-        rows.append(
-            (
-                "lifetimes BG/NBD, fewest expected purchases in 39 weeks",
-                auc(fewer, inactive),
-                "same fit",
-            )
+    fitted, how = lifetimes_scores(lifetimes, purchases, customers)
+    rows.extend(fitted)
+    # Customers with a rate of their own: bought in at least 3 weeks before week 39.
+    repeat = [sum(w < CDNOW_JUDGE for w in weeks[c]) >= 3 for c in customers]
+    sub = [y for y, r in zip(inactive, repeat, strict=True) if r]
+    print(
+        f"Repeat buyers (bought in 3 or more weeks before week 39): {sum(repeat):,}, "
+        f"{pct(sum(sub) / max(len(sub), 1))} of them inactive in weeks 39-77. "
+        f"The summary for lifetimes: {how}.\n"
+    )
+    print("| score | ROC AUC, all customers | ROC AUC, repeat buyers | notes |")
+    print("|---|---:|---:|---|")
+    for label, score, note in rows:
+        mine = [x for x, r in zip(score, repeat, strict=True) if r]
+        print(
+            f"| {label} | {auc(score, inactive):.3f} | {auc(mine, sub):.3f} | {note} |"
         )
-    print("| score | ROC AUC for inactive in weeks 39-77 | notes |")
-    print("|---|---:|---|")
-    for label, value, note in rows:
-        print(f"| {label} | {value:.3f} | {note} |")
     print(
         "\nAUC by the Mann-Whitney rank sum (ties counted half); below 0.5 the "
         "score ranks the wrong way. Each touchpoint is a customer's week after "
         "their first purchase, due at the week's end, kept if they bought "
-        "anything that week. BG/NBD gives every customer without a repeat "
-        "purchase P(alive) = 1, which is why 1 - P(alive) ranks poorly here. "
-        "peerkit's severity measures a fall from a member's own rate: a "
-        "customer who never bought again has no rate of their own to fall "
-        "from, while one who bought often and slowed down scores high."
+        "anything that week.\n\n"
+        "What this data can show: whether severity ranks real people who then "
+        "went quiet, against the standard models for this very data, with the "
+        "cohort rate fitted to it as an app would (the default 0.8 flags almost "
+        "every customer, and its severity then tracks recency). What it cannot "
+        "show: purchases are not scheduled touchpoints. A week without a "
+        "purchase was never an appointment missed, most customers buy once, "
+        "and the label (no purchase for 39 weeks) is what BG/NBD and "
+        "Pareto/NBD model directly, while peerkit's severity measures a fall "
+        "from a member's own rate. BG/NBD gives every customer without a "
+        "repeat purchase P(alive) = 1, which is why its 1 - P(alive) ranks "
+        "poorly here; expected purchases and plain recency are the fair "
+        "comparison. No detection target is judged on this data."
     )
 
 
@@ -1211,9 +1191,9 @@ def grid(*, quick: bool) -> list[PHConfig]:
         return [PHConfig(m, d, 1 - 1e-4) for m in (6, 20) for d in (0.005, 0.05)]
     return [
         PHConfig(m, d, a)
-        for m in (6, 12, 20, 30)
-        for d in (0.005, 0.02, 0.05, 0.1)
-        for a in (1 - 1e-4, 0.99, 0.95)
+        for m in (6, 12, 30)
+        for d in (0.005, 0.02, 0.05)
+        for a in (1 - 1e-4, 0.99)
     ]
 
 
@@ -1225,7 +1205,7 @@ def main() -> None:
     start = time.perf_counter()
     header()
     members = 200 if quick else 2_000
-    for per_week in (1, 3):
+    for per_week in (1, 3, BURSTY):
         detection(
             members, per_week, iterations=8 if quick else 14, grid=grid(quick=quick)
         )

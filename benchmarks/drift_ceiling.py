@@ -23,11 +23,12 @@ It prints, at one and at three touchpoints a week, a table of:
 
 - the oracle Bernoulli CUSUM (true rate before and after; bench_drift's);
 - peerkit as shipped: `DriftMonitor`, its budget bisected as bench_drift does;
-- a PROTOTYPE, not shipped: peerkit's recursion re-implemented in numpy,
+- a PROTOTYPE, not shipped: peerkit 0.2's CUSUM recursion re-implemented in numpy,
   with a threshold that falls as the member's history grows,
   h - gamma log(min(n, 52 x touchpoints a week)) after n decided
-  touchpoints; gamma 0 is the shipped rule (a check that the
-  re-implementation matches), 2 and 4 trade delay for drifts found;
+  touchpoints; gamma 0 is 0.2's rule (peerkit now ships a
+  Shiryaev-Roberts sum, see drift_families.py), 2 and 4 trade delay for
+  drifts found;
 - a CUSUM told each member's true baseline rate p0 but not the drop: it
   always looks for a fall to 0.45 p0 (the middle of the simulator's 30-60%);
 - the full-history Bayes factor: "the rate fell at some touchpoint k, to
@@ -212,9 +213,9 @@ def run(
 
 class Prototype:
     """
-    peerkit's statistic in numpy, threshold h - gamma log(min(n, cap)). Not shipped.
+    peerkit 0.2's statistic in numpy, threshold h - gamma log(min(n, cap)). Not shipped.
 
-    The shipped recursion (a Bernoulli CUSUM of a learned drifted rate
+    0.2's recursion (a Bernoulli CUSUM of a learned drifted rate
     against the member's own baseline, the run never folded into the
     baseline, capped while flagged, released at half the threshold) with
     the default policy, except that the baseline is not rounded to
@@ -428,6 +429,85 @@ def check_bayes(c: Cohort, count: int) -> float:
             return math.inf
         gap = max(gap, float(np.max(np.abs(direct[both] - ours[both]), initial=0.0)))
     return gap
+
+
+# --- BOCPD: Adams and MacKay's run-length posterior, Beta-Bernoulli ------------------
+
+BOCPD_RUN = 100.0  # the hazard: a change every this many touchpoints, a priori
+
+
+class Bocpd:
+    """
+    Bayesian online change-point detection (Adams and MacKay, 2007), one member a row.
+
+    The posterior over the current run length r (touchpoints since the
+    last change) is kept in full: each step every run grows by one with
+    probability 1 - H or a new run starts with probability H, weighted by
+    the Beta-Bernoulli predictive of the touchpoint (a Beta(6.4, 1.6) prior
+    for a fresh run's rate). The statistic is the log posterior odds that
+    the current run's rate is below the rate of the touchpoints before it
+    (posterior means), against the rest. It needs as many numbers a member
+    as touchpoints seen; the onset estimate is the most probable run's start.
+    After an alarm the member is quiet until the odds fall below half the
+    threshold.
+    """
+
+    def __init__(self, members: int, h: float) -> None:
+        self.h = h
+        self.members = members
+        self.logp = np.zeros((members, 1))  # r = 0 before any touchpoint
+        self.kept = np.zeros((members, 1))  # kept in the last r touchpoints
+        self.total = np.zeros(members)
+        self.n = 0
+        self.quiet = np.zeros(members, np.bool_)
+        self.best = np.full(members, -1, np.int64)
+        self.log_h = math.log(1 / BOCPD_RUN)
+        self.log_stay = math.log1p(-1 / BOCPD_RUN)
+        self.mh = DriftPolicy().min_history
+
+    def update(
+        self, x: NDArray[np.int64], active: NDArray[np.bool_]
+    ) -> NDArray[np.float64]:
+        """One step for every member (inactive ones are past their record)."""
+        r = np.arange(self.logp.shape[1], dtype=np.float64)
+        p = (BETA_A + self.kept) / (BETA_A + BETA_B + r)
+        xv = x[:, None].astype(np.float64)
+        pred = np.log(np.where(xv == 1, p, 1 - p))
+        grow = self.logp + pred + self.log_stay
+        fresh = logsumexp(self.logp + pred + self.log_h, (1,))[:, None]
+        logp = np.concatenate([fresh, grow], axis=1)
+        logp -= logsumexp(logp, (1,))[:, None]
+        kept = np.concatenate([xv, self.kept + xv], axis=1)
+        on = active[:, None]
+        width = logp.shape[1]
+        old = np.pad(self.logp, ((0, 0), (0, 1)), constant_values=-np.inf)
+        self.logp = np.where(on, logp, old)
+        self.kept = np.where(on, kept, np.pad(self.kept, ((0, 0), (0, 1))))
+        self.total += np.where(active, x, 0)
+        self.n += 1
+        runs = np.arange(1, width + 1, dtype=np.float64)[None, :]
+        before = self.n - runs
+        run_mean = (BETA_A + self.kept) / (BETA_A + BETA_B + runs)
+        pre_mean = (BETA_A + self.total[:, None] - self.kept) / (
+            BETA_A + BETA_B + before
+        )
+        fell = (run_mean < pre_mean) & (before >= 1)
+        lp = self.logp
+        odds = logsumexp(np.where(fell, lp, -np.inf), (1,)) - logsumexp(
+            np.where(fell, -np.inf, lp), (1,)
+        )
+        self.best = self.n - 1 - np.argmax(np.where(fell, lp, -np.inf), axis=1)
+        self.quiet &= odds > self.h / 2
+        stat = np.where(self.quiet | (self.n < self.mh), -np.inf, odds)
+        return np.where(active, stat, -np.inf)
+
+    def onset(self) -> NDArray[np.int64]:
+        """The most probable falling run's first touchpoint."""
+        return self.best
+
+    def alarm(self, hit: NDArray[np.bool_]) -> None:
+        """Quiet until the odds fall back."""
+        self.quiet |= hit
 
 
 # --- rows -------------------------------------------------------------------------
@@ -650,11 +730,11 @@ def section(members: int, per_week: int, iterations: int, checked: int) -> None:
                 test,
                 prototype(gamma, cap),
                 (
-                    f"prototype: peerkit's recursion, gamma {gamma:g}",
+                    f"prototype: peerkit 0.2's CUSUM, gamma {gamma:g}",
                     "nothing",
                     f"h - {gamma:g} log(min(n, {cap}))"
                     if gamma
-                    else "constant h (the shipped rule)",
+                    else "constant h (0.2's rule)",
                 ),
             )
             for gamma in (0.0, 2.0, 4.0)

@@ -8,7 +8,11 @@ import pytest
 
 ROOT = pathlib.Path(__file__).parent.parent
 SCRIPTS = sorted(
-    [*(ROOT / "benchmarks").glob("bench_*.py"), ROOT / "benchmarks/drift_ceiling.py"]
+    [
+        *(ROOT / "benchmarks").glob("bench_*.py"),
+        ROOT / "benchmarks/drift_ceiling.py",
+        ROOT / "benchmarks/drift_families.py",
+    ]
 )
 
 

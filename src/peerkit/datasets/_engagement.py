@@ -56,7 +56,7 @@ class DriftTruth:
         >>> reports = detect_drift(record.touchpoints, now=record.now)
         >>> flagged = {r.member_id for r in reports if r.flagged}
         >>> len(drifting), len(flagged), len(flagged & drifting)
-        (18, 14, 13)
+        (18, 14, 14)
 
     Added in 0.1.
     """

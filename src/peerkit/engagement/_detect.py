@@ -186,7 +186,7 @@ def detect_drift(
     """
     Compare each member's recent engagement with their own baseline.
 
-    For each member, a Bernoulli CUSUM of their kept and missed
+    For each member, a Shiryaev-Roberts sum over their kept and missed
     touchpoints against their own usual rate (shrunk toward the cohort's
     while their history is short) raises a flag when the evidence that
     they now show up at ``policy.drop`` of that rate passes a threshold set

@@ -1,20 +1,33 @@
 """
-The drift statistic: a Bernoulli CUSUM against each member's own baseline.
+The drift statistic: a Shiryaev-Roberts recursion against each member's own baseline.
 
 One step per decided (kept or missed) touchpoint, in the member's time
-order. The baseline is the member's kept rate shrunk toward the cohort's,
-read only from touchpoints *before* the current run of evidence (a run
-starts when the statistic leaves zero): the drop it is meant to detect is
-never folded into it. While flagged the statistic is capped at its
-threshold, and the flag is released only when it falls to ``release``
-times the threshold (hysteresis). The drift's onset is the run's start,
-the change point the CUSUM's own likelihood points to.
+order. Each step's increment is a predictive log-likelihood ratio: "the
+rate fell" (the run's own rate, learned from the run, at most ``drop``
+times the baseline) against "it did not" (one rate for the baseline and
+the run, the run weighing three quarters). The statistic is the log of a
+Shiryaev-Roberts sum, s <- log(w + e^s) + increment, which adds up the
+evidence for every onset instead of keeping the best one as a CUSUM does
+(w, the weight of an onset at this touchpoint, holds a perfect record
+at `ONSET_LEVEL`); it is floored at `FLOOR`. The baseline is the
+member's kept rate shrunk toward the cohort's, read only from touchpoints
+*before* the current run of evidence (a run starts when the statistic
+rises above `FOLD`, and is folded into the baseline when it falls back to
+`FOLD` or below): the drop it is meant to detect is never folded into
+it. A member is flagged when the statistic reaches the threshold, which
+falls by ``GAMMA log(min(n, 156))`` as the record of n decided
+touchpoints grows (its baseline is better known). While flagged the
+statistic is capped at its threshold, and the flag is released only when
+it falls to ``release`` times the threshold (hysteresis). The drift's
+onset is the run's start.
 
 `step` is the statistic for one member (the online monitor); `run_batch`
 is the same arithmetic for many members at once with numpy, one step
 across every member per touchpoint index. Both use only exactly rounded
-operations (+, -, *, /, comparisons, round) and table look-ups, so they
-agree bit for bit: replaying a history online gives batch's reports.
+operations (+, -, *, /, comparisons, round) and table look-ups (the
+softplus log(1 + e^s) too: its correction log(1 + e^-|s|) is read from a
+table on a 1/64 grid), so they agree bit for bit: replaying a history
+online gives batch's reports.
 """
 
 from __future__ import annotations
@@ -29,6 +42,8 @@ import numpy as np
 from peerkit.engagement._policy import (
     FREQ_MAX,
     FREQ_STEPS,
+    GAMMA,
+    HISTORY_CAP,
     RATE_GRID,
     WEEK_US,
     DriftPolicy,
@@ -98,7 +113,51 @@ MIXED = "*"  # Member.kind when a member has touchpoints of several kinds
 
 # The drift's own rate is learned from the run, starting from the drifted
 # baseline with the weight of this many touchpoints; no rate is assumed.
-RUN_PRIOR = 2.0
+RUN_PRIOR = 4.0
+# "No drift" reads the run at this weight (quarters: 3 of 4), so a long run
+# cannot argue the drop away.
+RUN_WEIGHT = 3
+# The statistic never goes below FLOOR (a Shiryaev-Roberts sum of e^-4:
+# older evidence than that is forgotten).
+FLOOR = -4.0
+# Where a perfect record holds the statistic (see `Stepper.log_onset`): with
+# the default drop of one half, the onset weight is 1, the plain
+# Shiryaev-Roberts sum.
+ONSET_LEVEL = 0.0
+# A run of evidence starts when the statistic rises above FOLD (the
+# Shiryaev-Roberts sum above e^0.5) and is folded into the baseline when it
+# falls back to FOLD or below; its start is the drift's onset estimate.
+FOLD = 0.5
+# softplus(s) = max(s, 0) + log(1 + e^-|s|), the correction read on this grid.
+SOFT_STEPS = 64
+SOFT_TOP = 40 * SOFT_STEPS
+SOFT = (*(math.log1p(math.exp(-i / SOFT_STEPS)) for i in range(SOFT_TOP + 1)), 0.0)
+SOFT_ARRAY = np.array(SOFT, dtype=np.float64)
+# The threshold's fall after n decided touchpoints, by n (capped).
+BONUS = (
+    0.0,
+    *(GAMMA * math.log(min(n, HISTORY_CAP)) for n in range(1, HISTORY_CAP + 1)),
+)
+BONUS_ARRAY = np.array(BONUS, dtype=np.float64)
+
+
+def softplus(s: float) -> float:
+    """
+    log(1 + e^s), its correction term read from `SOFT` (exactly as batch).
+
+    log(w + e^s) is log w + softplus(s - log w).
+    """
+    i = round(abs(s) * SOFT_STEPS)
+    return (s if s > 0 else 0.0) + SOFT[i if i <= SOFT_TOP else SOFT_TOP + 1]
+
+
+def softplus_array(s: NDArray[np.float64]) -> NDArray[np.float64]:
+    """`softplus` over an array, bit for bit."""
+    i = np.minimum(np.rint(np.abs(s) * SOFT_STEPS), SOFT_TOP + 1).astype(np.int64)
+    out: NDArray[np.float64] = np.where(s > 0, s, 0.0) + SOFT_ARRAY[i]
+    return out
+
+
 INITIAL_SIZE = 128  # counts the log tables cover before they are first rebuilt
 # The most counts the tables ever cover (about 13 MB a policy); past it the
 # same logs are computed as they are needed, so memory stays bounded
@@ -112,10 +171,11 @@ class LogTables:
 
     Built whole and never changed: a larger table is a new object (see
     `Stepper.tables_for`), so every reader, in any thread, sees a complete
-    table. "No drift" reads half counts (the run weighs half):
-    log(x/2 + prior kept | prior missed | prior strength). "Drift" reads run
-    counts against its own prior, by baseline grid step. The lists serve
-    the online step; the read-only arrays the same values to the batch.
+    table. "No drift" reads quarter counts, 4 x baseline + 3 x run (the
+    run weighs three quarters): log(x/4 + prior kept | prior missed | prior
+    strength). "Drift" reads run counts against its own prior, by baseline
+    grid step. The lists serve the online step; the read-only arrays the
+    same values to the batch.
     """
 
     __slots__ = (
@@ -143,10 +203,10 @@ class LogTables:
         strength: float,
     ) -> None:
         log = math.log
-        halves = [x / 2 for x in range(2 * size)]
-        self.l0a = tuple(log(h + prior) for h in halves)
-        self.l0b = tuple(log(h + prior_missed) for h in halves)
-        self.l0m = tuple(log(h + strength) for h in halves)
+        quarters = [x / 4 for x in range(4 * size)]
+        self.l0a = tuple(log(h + prior) for h in quarters)
+        self.l0b = tuple(log(h + prior_missed) for h in quarters)
+        self.l0m = tuple(log(h + strength) for h in quarters)
         self.m1 = tuple(log(x + RUN_PRIOR) for x in range(size))
         self.a1 = tuple(
             tuple(log(x + rate * RUN_PRIOR) for x in range(size)) for rate in rates
@@ -184,6 +244,7 @@ class Stepper:
         "_tables",
         "dk",
         "dm",
+        "log_onset",
         "mask",
         "min_history",
         "prior",
@@ -200,6 +261,11 @@ class Stepper:
         self.rates, self.thresholds = tables(policy)
         self.dk = tuple(math.log(r) for r in self.rates)
         self.dm = tuple(math.log(1 - r) for r in self.rates)
+        # The weight of "the drift starts now" in the Shiryaev-Roberts sum,
+        # chosen so that a perfect record holds the sum at e^ONSET_LEVEL whatever
+        # the drop: kept touchpoints multiply it by at most about `drop`, so it
+        # settles at onset x drop / (1 - drop).
+        self.log_onset = ONSET_LEVEL + math.log((1 - policy.drop) / policy.drop)
         self.prior = policy.cohort_rate * policy.prior_strength
         self.prior_missed = policy.prior_strength - self.prior
         self.strength = policy.prior_strength
@@ -244,14 +310,17 @@ class Stepper:
         """
         log = math.log
         rate = self.rates[g]
+        w = RUN_WEIGHT
         m1 = log(nr + RUN_PRIOR)
-        l0m = log((2 * nb + nr) / 2 + self.strength)
+        l0m = log((4 * nb + w * nr) / 4 + self.strength)
         if kept:
             drift = self.dk[g] if capped else log(kr + rate * RUN_PRIOR) - m1
-            return drift - (log((2 * kb + kr) / 2 + self.prior) - l0m)
+            return drift - (log((4 * kb + w * kr) / 4 + self.prior) - l0m)
         missed_b, missed_r = nb - kb, nr - kr
         drift = self.dm[g] if capped else log(missed_r + (1 - rate) * RUN_PRIOR) - m1
-        return drift - (log((2 * missed_b + missed_r) / 2 + self.prior_missed) - l0m)
+        return drift - (
+            log((4 * missed_b + w * missed_r) / 4 + self.prior_missed) - l0m
+        )
 
     def step(  # noqa: C901, PLR0912, PLR0915 - one recursion, kept flat for speed
         self, m: Member, kept: int, at: int
@@ -267,12 +336,12 @@ class Stepper:
             q = min(max(q, 1), FREQ_MAX)
         else:
             q = DEFAULT_FREQ
-        h = self.thresholds[q]
+        h = self.thresholds[q] - BONUS[min(HISTORY_CAP, n)]
         m.h = h
         # The log-likelihood ratio of this touchpoint. Drift: the run has its
         # own rate, at most `drop` times the baseline's, learned from the
         # run. No drift: one rate for the baseline and the run, the run
-        # weighing half, so a long run cannot argue the drop away.
+        # weighing three quarters, so a long run cannot argue the drop away.
         kb, nb, kr, nr = m.kb, m.nb, m.kr, m.nr
         g = round((kb + self.prior) / (nb + self.strength) * RATE_GRID)
         t = self._tables
@@ -283,11 +352,20 @@ class Stepper:
             inc = self.increment(g, kept, kb=kb, nb=nb, kr=kr, nr=nr, capped=capped)
         elif kept:
             drift = self.dk[g] if capped else t.a1[g][kr] - t.m1[nr]
-            inc = drift - (t.l0a[2 * kb + kr] - t.l0m[2 * nb + nr])
+            inc = drift - (t.l0a[4 * kb + 3 * kr] - t.l0m[4 * nb + 3 * nr])
         else:
             drift = self.dm[g] if capped else t.b1[g][nr - kr] - t.m1[nr]
-            inc = drift - (t.l0b[2 * (nb - kb) + (nr - kr)] - t.l0m[2 * nb + nr])
-        s = m.s + inc
+            inc = drift - (
+                t.l0b[4 * (nb - kb) + 3 * (nr - kr)] - t.l0m[4 * nb + 3 * nr]
+            )
+        # log(w + e^s) + inc, w = e^lo: `softplus`, inlined (the same floats).
+        lo = self.log_onset
+        x = m.s - lo
+        i = round(abs(x) * SOFT_STEPS)
+        s = (
+            lo + ((x if x > 0 else 0.0) + SOFT[i if i <= SOFT_TOP else SOFT_TOP + 1])
+        ) + inc
+        s = max(s, FLOOR)
         if m.flagged:
             s = min(s, h)
             if s <= self.release * h:
@@ -302,12 +380,11 @@ class Stepper:
         else:
             if m.reeng > 0:
                 m.reeng -= 1
-            if s <= 0:
+            if s <= FOLD:
                 m.kb += m.kr + kept
                 m.nb += m.nr + 1
                 m.kr = m.nr = 0
                 m.run_start = NONE
-                s = 0.0
             else:
                 if m.nr == 0:
                     m.run_start = at
@@ -407,7 +484,7 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
             q = q.astype(i64)
         else:
             q = np.full(a, DEFAULT_FREQ, i64)
-        hh = h_tab[q]
+        hh = h_tab[q] - BONUS[min(HISTORY_CAP, n)]
         h[:a] = hh
         kba, nba, kra, nra = kb[:a], nb[:a], kr[:a], nr[:a]
         grid = np.rint((kba + st.prior) / (nba + st.strength) * RATE_GRID).astype(i64)
@@ -421,8 +498,8 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
             )
             none = np.where(
                 kept_now,
-                l0a[2 * kba + kra] - l0m[2 * nba + nra],
-                l0b[2 * (nba - kba) + (nra - kra)] - l0m[2 * nba + nra],
+                l0a[4 * kba + 3 * kra] - l0m[4 * nba + 3 * nra],
+                l0b[4 * (nba - kba) + 3 * (nra - kra)] - l0m[4 * nba + 3 * nra],
             )
             inc = drift - none
         else:  # past the tables: the same logs, computed
@@ -436,7 +513,8 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
                 ],
                 np.float64,
             )  # fmt: skip
-        sa = s[:a] + inc
+        lo = st.log_onset
+        sa = np.maximum(lo + softplus_array(s[:a] - lo) + inc, FLOOR)
         fl = flagged[:a]
         # flagged members
         sa = np.where(fl, np.minimum(sa, hh), sa)
@@ -444,7 +522,7 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         held = fl & ~released
         # unflagged members
         free = ~fl
-        reset = free & (sa <= 0)
+        reset = free & (sa <= FOLD)
         going = free & ~reset
         reeng_a = reeng[:a]
         reeng_a[free & (reeng_a > 0)] -= 1
@@ -460,7 +538,7 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         kra[cleared] = 0
         nra[cleared] = 0
         run_a[cleared] = NONE
-        sa[cleared] = 0.0
+        sa[released] = 0.0
         flag_now = going & (sa >= hh) & (n >= st.min_history)
         onset_a = onset[:a]
         onset_a[flag_now] = run_a[flag_now]

@@ -16,7 +16,7 @@ from peerkit._validate import (
     to_tuple,
     tuple_of,
 )
-from peerkit.engagement._engine import MIXED, NONE, Member, stepper
+from peerkit.engagement._engine import FLOOR, MIXED, NONE, Member, stepper
 from peerkit.engagement._policy import DriftPolicy
 from peerkit.engagement._report import DriftReport, report_of
 from peerkit.engagement._touchpoint import (
@@ -71,7 +71,7 @@ class MemberState:
     nb: int = _int_field()
     kr: int = _int_field()
     nr: int = _int_field()
-    s: float = attrs.field(validator=number(0.0))
+    s: float = attrs.field(validator=number(FLOOR))
     h: float | None = attrs.field(validator=number(0.0, optional=True))
     run_start: int = _int_field()
     onset: int = _int_field()

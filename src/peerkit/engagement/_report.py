@@ -13,7 +13,7 @@ import pendulum
 from peerkit._explain import Reason
 from peerkit._instants import to_utc
 from peerkit._validate import count, instance, instant, number, string, unit
-from peerkit.engagement._engine import MIXED, NONE, Member
+from peerkit.engagement._engine import FOLD, MIXED, NONE, Member
 from peerkit.engagement._touchpoint import utc_moment
 
 if TYPE_CHECKING:
@@ -85,8 +85,9 @@ class DriftReport:
         onset: When the drift started (the first touchpoint of the run of
             evidence that raised the flag), while drifting or disengaged.
         severity: How worrying, in [0, 1]: how close the statistic is to
-            its threshold, weighted by how far the recent rate fell. At
-            least 0.5 while drifting or disengaged.
+            its threshold (0 until it shows any evidence of a drop),
+            weighted by how far the recent rate fell. At least 0.5 while
+            drifting or disengaged.
         baseline_rate: The member's usual kept rate, shrunk toward the
             cohort's while their history is short; it leaves out the run
             of evidence being judged.
@@ -100,7 +101,8 @@ class DriftReport:
         touchpoint_count: Decided (kept or missed) touchpoints so far.
         excused_count: Excused touchpoints so far (never counted as misses).
         kind: The member's touchpoint kind, or None if they have several.
-        statistic: The CUSUM statistic (evidence of a drop, in nats).
+        statistic: The drift statistic (evidence of a drop, in nats: the
+            log of a Shiryaev-Roberts sum; 0 when it is below 0).
         threshold: The value at which the statistic raises a flag (it
             follows the member's touchpoints a week); None with no history.
         now: The moment of the report.
@@ -335,7 +337,11 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     else:
         kept, due = m.win.bit_count(), m.wn
     recent = kept / due if due else None
-    evidence = 0.0 if m.h == math.inf or m.s <= 0 else min(1.0, m.s / m.h)
+    # The share of the way from FOLD (no evidence: a perfect record sits
+    # below it) to the threshold.
+    evidence = (
+        0.0 if m.h == math.inf or m.s <= FOLD else min(1.0, (m.s - FOLD) / (m.h - FOLD))
+    )
     fall = 0.0 if recent is None else max(0.0, 1.0 - recent / baseline)
     severity = min(1.0, evidence * (0.5 + 0.5 * min(fall, 1.0)))
     if m.flagged:
@@ -355,7 +361,7 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
         m.n,
         m.excused,
         None if m.kind == MIXED else m.kind,
-        m.s,
+        max(m.s, 0.0),
         None if m.h == math.inf else m.h,
         now,
     )
