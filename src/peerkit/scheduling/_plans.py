@@ -51,7 +51,7 @@ from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence
 from peerkit.scheduling._occurrences import occurrences
 from peerkit.scheduling._slots import _duration, _members
-from peerkit.scheduling._walls import EPOCH_ORDINAL, _year_transitions
+from peerkit.scheduling._zonerules import EPOCH_ORDINAL, year_transitions
 
 _US = 1_000_000
 _DAY = 86_400
@@ -324,7 +324,7 @@ def _zone(name: str, first_year: int, last_year: int) -> _Zone:
     changes = [
         c
         for y in range(first_year - 1, last_year + 2)
-        for c in _year_transitions(name, y)
+        for c in year_transitions(name, y)
     ]
     if changes:
         base = changes[0][1]
