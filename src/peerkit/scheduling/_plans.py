@@ -51,7 +51,12 @@ from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence
 from peerkit.scheduling._occurrences import occurrences
 from peerkit.scheduling._slots import _duration, _members
-from peerkit.scheduling._zonerules import EPOCH_ORDINAL, year_transitions
+from peerkit.scheduling._zonerules import (
+    EPOCH_ORDINAL,
+    offset,
+    year_start,
+    year_transitions,
+)
 
 _US = 1_000_000
 _DAY = 86_400
@@ -326,14 +331,7 @@ def _zone(name: str, first_year: int, last_year: int) -> _Zone:
         for y in range(first_year - 1, last_year + 2)
         for c in year_transitions(name, y)
     ]
-    if changes:
-        base = changes[0][1]
-    else:
-        import zoneinfo  # noqa: PLC0415 - only for a zone without changes
-
-        moment = dt.datetime(max(first_year, 2), 1, 1, tzinfo=dt.UTC)
-        offset = moment.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
-        base = int(offset.total_seconds()) if offset is not None else 0
+    base = changes[0][1] if changes else offset(name, year_start(max(first_year, 2)))
     if not changes:  # one offset all along: a transition before any instant
         changes = [(-(2**62), base, base)]
     utc = np.array([t for t, _, _ in changes], dtype=np.int64)
