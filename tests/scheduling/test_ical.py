@@ -7,7 +7,7 @@ import icalendar
 import pendulum
 import pytest
 import recurring_ical_events  # type: ignore[import-untyped]
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from peerkit import InvalidInputError
@@ -37,6 +37,9 @@ def test_export_expands_to_occurrences(
     cadence: Cadence, start: dt.datetime, days: int, days_off: list[dt.date]
 ) -> None:
     """For all cadences: recurring-ical-events expands to_ical to occurrences(...)."""
+    # A monthly rule can ask for days that never meet (the first Monday that
+    # is also the last day of a month): to_ical refuses it, tested apart.
+    assume(next(iter(occurrences(cadence, start=start)), None) is not None)
     until = pendulum.instance(start).add(days=days)
     expected = list(occurrences(cadence, start=start, until=until, days_off=days_off))
     text = to_ical(
@@ -114,3 +117,12 @@ def test_a_rule_that_never_occurs_cannot_be_exported() -> None:
     never = Cadence.monthly(day=30, every=12, time="09:00", timezone="UTC")
     with pytest.raises(InvalidInputError, match="cadence"):
         to_ical(never, start=pendulum.datetime(2024, 2, 1), summary="Never")
+
+
+def test_export_refuses_a_cadence_that_never_occurs() -> None:
+    """A monthly rule whose days never meet (the first Monday on a month's last day) is refused, naming the cadence."""
+    never = Cadence.monthly(on="1mon", day=-1, time="09:00", timezone="UTC")
+    assert list(occurrences(never, start=pendulum.datetime(2024, 1, 1))) == []
+    with pytest.raises(InvalidInputError) as caught:
+        to_ical(never, start=pendulum.datetime(2024, 1, 1), summary="Check-in")
+    assert caught.value.path == "cadence"
