@@ -325,7 +325,7 @@ VOCABULARY: dict[str, str] = {
     "points": "a trajectory's sessions, in time order",
     "change": "a score minus the first score",
     "sessions": "expected bands, one per session",
-    "source": "where a value comes from",
+    "source": "where a value comes from (a table: a path, text, records or a DataFrame)",
     "intercept": "a line's value at 0",
     "residual_sd": "the spread around a fitted line",
     "start_mean": "the mean first score of the members fitted",
@@ -340,7 +340,7 @@ VOCABULARY: dict[str, str] = {
     "not_on_track": "whether a member is not on track",
     "attendance_share": "the share of sessions a member came to",
     "adversarial": "whether a simulation adds awkward cases",
-    "instruments": "questionnaires",
+    "instruments": "questionnaires (a table's instrument names refer to them)",
     "max_sessions": "the most sessions a strategy draws",
     # --- serde, errors and plumbing
     "obj": "a value to serialise",
@@ -354,12 +354,10 @@ VOCABULARY: dict[str, str] = {
     "is_empty": "whether nothing is in it",
     "people": "a strategy of member lists",
     # --- tables: rosters in, results out as rows
-    "source": "where a table is read from: a path, text, records or a DataFrame",
     "target": "where a table is written: a path or a text file",
     "columns": "your table's headers mapped onto peerkit's column names",
     "result": "a peerkit result (or an iterable of them) to turn into rows",
     "rows": "flat rows: mappings of column name to cell",
-    "instruments": "the questionnaires a table's instrument names refer to",
     "errors": "every problem found in a table, each an InvalidInputError",
 }
 
