@@ -101,9 +101,13 @@ def rows(result: object) -> tuple[Row, ...]:
 
     Every result type has one row form with stable column names (listed on
     the reference page): a member per row for members, groupings, drift
-    reports and outcome summaries; a pair (or a trio) per row for partner
-    matchings, with every id, the score and the first reason; a group per
-    row for groups; one row for a single fit or report. Cells are str,
+    reports, outcome and recovery summaries; a pair (or a trio) per row
+    for partner matchings, with every id, the score and the first reason;
+    a group per row for groups; a session per row for a trajectory; a
+    flag per row for risk flags; one row for a single fit or report.
+    Rows that name members beside their scores, recovery or risk answers
+    are for staff, never for a member-facing view (the reference marks
+    them). Cells are str,
     int, float, bool or None, in the documented cell format: lists sorted
     and separated by ``;``, weekly windows as their specs, instants as
     ISO 8601 with the offset, an enum by its value.
