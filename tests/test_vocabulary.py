@@ -325,7 +325,7 @@ VOCABULARY: dict[str, str] = {
     "points": "a trajectory's sessions, in time order",
     "change": "a score minus the first score",
     "sessions": "expected bands, one per session",
-    "source": "where a value comes from (a table: a path, text, records or a DataFrame)",
+    "source": "where a value comes from: a reference for a definition, or where a table is read from (a path, text, records or a DataFrame)",
     "intercept": "a line's value at 0",
     "residual_sd": "the spread around a fitted line",
     "start_mean": "the mean first score of the members fitted",
@@ -340,7 +340,7 @@ VOCABULARY: dict[str, str] = {
     "not_on_track": "whether a member is not on track",
     "attendance_share": "the share of sessions a member came to",
     "adversarial": "whether a simulation adds awkward cases",
-    "instruments": "questionnaires (a table's instrument names refer to them)",
+    "instruments": "questionnaires (for a table: those its instrument names refer to)",
     "max_sessions": "the most sessions a strategy draws",
     # --- serde, errors and plumbing
     "obj": "a value to serialise",
