@@ -21,7 +21,7 @@ from peerkit import (
 from peerkit import testing as pst
 from peerkit.datasets import sample_cohort, sample_cohort_csv
 from peerkit.engagement import Touchpoint
-from peerkit.outcomes import PHQ9, Measurement
+from peerkit.outcomes import GAD2, GAD7, PHQ2, PHQ9, WEMWBS, Measurement
 from peerkit.tables import (
     read_groups,
     read_measurements,
@@ -404,6 +404,97 @@ def test_measurements_round_trip(measurements: list[Measurement]) -> None:
         return  # two instruments share a name: a table cannot tell them apart
     got = read_measurements(rows(measurements), instruments=instruments.values())
     assert got == tuple(measurements)
+
+
+@settings(max_examples=20)
+@given(
+    st.tuples(
+        pst.measurements(PHQ9, max_size=4),
+        pst.measurements(GAD7, max_size=4),
+        pst.measurements(PHQ2, max_size=3),
+        pst.measurements(WEMWBS, max_size=3),
+    )
+)
+def test_measurements_with_items_round_trip_through_csv(
+    parts: tuple[list[Measurement], ...],
+) -> None:
+    """For all mixed tables of scores, with and without item answers, a CSV file of rows(...) reads back equal."""
+    measurements = [m for part in parts for m in part]
+    out = io.StringIO()
+    write_csv(rows(measurements), out)
+    out.seek(0)
+    got = read_measurements(out, instruments=[PHQ9, GAD7, PHQ2, WEMWBS])
+    assert got == tuple(measurements)
+    header = out.getvalue().splitlines()[0] if measurements else ""
+    if any(m.items for m in measurements):
+        longest = max(len(m.items or ()) for m in measurements)
+        assert f"item.{longest}" in header.split(",")
+
+
+def _scored(**cells: str) -> dict[str, str]:
+    return {
+        "member_id": "a",
+        "instrument": "PHQ-2",
+        "at": "2024-01-01T00:00+00:00",
+        "score": "3",
+        **cells,
+    }
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "expected"),
+    [
+        ({"item.1": "1"}, "item.1", "every item of the PHQ-2"),
+        ({"item.1": "1", "item.2": "2", "item.3": "0"}, "item.3", "has 2 items"),
+        ({"item.1": "x", "item.2": "3"}, "item.1", "a number"),
+        ({"item.1": "4", "item.2": "-1"}, "item.1", "from 0 to 3"),
+        ({"item.1": "1", "item.2": "1"}, "score", "add up to the score"),
+        ({"item.01": "1"}, "item.01", "an item number"),
+        ({"item.one": "1"}, "item.one", "an item number"),
+    ],
+)
+def test_item_cells_are_checked(
+    cells: dict[str, str], column: str, expected: str
+) -> None:
+    """Items partly answered, beyond the questionnaire, out of range or not adding up are named by row and column."""
+    with pytest.raises(InvalidRowsError) as excinfo:
+        read_measurements([_scored(**cells)])
+    assert problems(excinfo) == [f'row 2, column "{column}"']
+    assert expected in str(excinfo.value.errors[0])
+
+
+def test_a_repeated_item_column_is_refused() -> None:
+    """Two columns for one item are refused at the header (item.01 is no way round it)."""
+    text = (
+        "member_id,instrument,at,score,item.1,item.2,item.1\n"
+        "a,PHQ-2,2024-01-01T00:00+00:00,3,1,2,1\n"
+    )
+    with pytest.raises(InvalidInputError, match=r'row 1, column "item.1"'):
+        read_measurements(io.StringIO(text))
+
+
+def test_items_of_an_instrument_without_items_are_refused() -> None:
+    """An item answer on a questionnaire that defines no items is refused in its cell."""
+    import attrs
+
+    plain = attrs.evolve(
+        PHQ2, name="Plain", item_count=0, item_low=None, item_high=None
+    )
+    row = _scored(instrument="Plain", **{"item.1": "3"})
+    with pytest.raises(InvalidRowsError, match="defines no items"):
+        read_measurements([row], instruments=[plain])
+    (m,) = read_measurements(
+        [_scored(instrument="Plain", **{"item.1": ""})], instruments=[plain]
+    )
+    assert m.items is None
+
+
+def test_screeners_are_read_by_default() -> None:
+    """PHQ-2 and GAD-2 scores are read without naming the instruments, items and all."""
+    got = read_measurements(
+        [_scored(**{"item.1": "1", "item.2": "2"}), _scored(instrument="GAD-2")]
+    )
+    assert [(m.instrument, m.items) for m in got] == [(PHQ2, (1.0, 2.0)), (GAD2, None)]
 
 
 def test_measurement_cells_are_checked() -> None:

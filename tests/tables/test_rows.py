@@ -15,6 +15,7 @@ from peerkit import (
     outcomes,
     scheduling,
 )
+from peerkit import testing as pst
 from peerkit.datasets import sample_cohort
 from peerkit.tables import rows, write_csv
 from peerkit.tables._rows import row_form_types
@@ -30,6 +31,8 @@ NOT_RESULTS = {
     engagement.MemberState,
     scheduling.AdaptPolicy,
     outcomes.Instrument,
+    outcomes.RiskRule,
+    outcomes.Caseness,
 }
 CELL_TYPES = (str, int, float, bool, type(None))
 RESULT_TYPES = sorted(
@@ -164,3 +167,53 @@ def test_write_csv_refuses_bad_targets(tmp_path: Any) -> None:
         write_csv([], 42)
     with pytest.raises(InvalidInputError, match="target"):
         write_csv([], tmp_path / "missing" / "x.csv")
+
+
+@settings(max_examples=15)
+@given(pst.recovery_summaries())
+def test_recovery_rows_recount_the_summary(summary: outcomes.RecoverySummary) -> None:
+    """For all recovery summaries, the rows are every member accounted for, and recounting them gives each count and denominator."""
+    table = rows(summary)
+    assert len(table) == summary.member_count
+    ids = [str(r["member_id"]) for r in table]
+    assert len(ids) == len(set(ids))
+    paired = [r for r in table if r["status"] == "paired"]
+    at_caseness = [r for r in paired if r["caseness_before"]]
+    assert len(paired) == summary.paired_count
+    assert len(at_caseness) == summary.caseness_count
+    assert sum(bool(r["recovered"]) for r in paired) == summary.recovered_count
+    for name in ("reliable_improvement", "reliable_recovery", "reliable_deterioration"):
+        count = sum(bool(r[name]) for r in paired)
+        assert count == getattr(summary, f"{name}_count")
+    assert all(r["recovered"] is None for r in table if r["status"] != "paired")
+
+
+@settings(max_examples=10)
+@given(pst.trajectories())
+def test_trajectory_rows_are_one_per_session(trajectory: outcomes.Trajectory) -> None:
+    """For all trajectories, rows are one per session, numbered from 1, with the point's score."""
+    table = rows(trajectory)
+    assert [r["session"] for r in table] == list(range(1, trajectory.session_count + 1))
+    assert [r["score"] for r in table] == [p.score for p in trajectory.points]
+
+
+@settings(max_examples=10)
+@given(pst.expected_changes())
+def test_expected_change_rows_are_one_per_session(
+    expected: outcomes.ExpectedChange,
+) -> None:
+    """For all expected changes, rows are one per session band, in order."""
+    table = rows(expected)
+    assert [r["session_count"] for r in table] == [
+        s.session_count for s in expected.sessions
+    ]
+
+
+@settings(max_examples=10)
+@given(st.lists(pst.risk_flag_values(), max_size=4))
+def test_risk_flag_rows_are_one_per_flag(flags: list[outcomes.RiskFlag]) -> None:
+    """For all lists of risk flags, rows are one per flag with its item, answer and staff message."""
+    table = rows(flags)
+    assert [
+        (r["member_id"], r["item"], r["answer"], r["staff_message"]) for r in table
+    ] == [(f.member_id, f.item, f.answer, f.staff_message) for f in flags]

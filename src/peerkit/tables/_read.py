@@ -16,7 +16,7 @@ from peerkit._serde import collector_paused
 from peerkit._validate import check_instance, check_str
 from peerkit.engagement import OUTCOMES, Touchpoint
 from peerkit.errors import InvalidInputError, InvalidRowsError, UnknownStageError
-from peerkit.outcomes import GAD7, PHQ9, WEMWBS, Instrument, Measurement
+from peerkit.outcomes import GAD2, GAD7, PHQ2, PHQ9, WEMWBS, Instrument, Measurement
 from peerkit.tables._cells import (
     CellError,
     count_cell,
@@ -74,7 +74,7 @@ _MEMBERS = _Schema(MEMBER_COLUMNS, ("trait",), ("id", "stage"), "member")
 _GROUPS = _Schema(GROUP_COLUMNS, ("requires",), ("id", "capacity"), "group")
 _TOUCHPOINTS = _Schema(TOUCHPOINT_COLUMNS, (), ("member_id", "due", "outcome"))
 _MEASUREMENTS = _Schema(
-    MEASUREMENT_COLUMNS, (), ("member_id", "instrument", "at", "score")
+    MEASUREMENT_COLUMNS, ("item",), ("member_id", "instrument", "at", "score")
 )
 
 
@@ -589,7 +589,7 @@ def _checked_zone(timezone: object) -> str:
 def read_measurements(
     source: object,
     *,
-    instruments: Iterable[Instrument] = (PHQ9, GAD7, WEMWBS),
+    instruments: Iterable[Instrument] = (PHQ9, GAD7, WEMWBS, PHQ2, GAD2),
     timezone: str | None = None,
     columns: Mapping[str, str | None] | None = None,
 ) -> tuple[Measurement, ...]:
@@ -597,21 +597,29 @@ def read_measurements(
     Questionnaire scores from a table: whose, which, when, the total.
 
     One row per completed questionnaire. Columns (all required but
-    ``timezone``): ``member_id``, ``instrument`` (an instrument's name,
-    ``PHQ-9``), ``at`` (an ISO 8601 instant with its offset) and
-    ``score``. Naive instants are read as in `read_touchpoints`.
+    ``timezone`` and the items): ``member_id``, ``instrument`` (an
+    instrument's name, ``PHQ-9``), ``at`` (an ISO 8601 instant with its
+    offset) and ``score``. Naive instants are read as in
+    `read_touchpoints`. The item answers, where given, are one column per
+    question, ``item.1`` to ``item.N`` in the questionnaire's order (as a
+    survey tool exports them): every item of the row's instrument
+    answered or every one empty, and ``score`` their sum. A table of
+    several questionnaires leaves the columns past a shorter one's items
+    empty.
 
     Args:
         source: As for `read_members`.
         instruments: The instruments the ``instrument`` cells name, by
-            `Instrument.name`; PHQ-9, GAD-7 and WEMWBS by default.
+            `Instrument.name`; PHQ-9, GAD-7, WEMWBS, PHQ-2 and GAD-2 by
+            default.
         timezone: The IANA zone naive times are on, where the row has no
             ``timezone`` cell. None refuses naive times.
         columns: Your headers mapped onto peerkit's, as for `read_members`.
 
     Raises:
         peerkit.errors.InvalidRowsError: If any row is bad (a score out of
-            the instrument's range included), every problem named by row
+            the instrument's range, items only partly answered or not
+            adding up to the score included), every problem named by row
             and column.
         peerkit.errors.InvalidInputError: If the source, the header or
             *instruments* is unusable.
@@ -629,6 +637,22 @@ def read_measurements(
         ... )
         >>> m.instrument.name, m.score, str(m.at)
         ('PHQ-9', 17.0, '2024-01-08 17:00:00+00:00')
+        >>> from peerkit.outcomes import PHQ2
+        >>> (m,) = read_measurements(
+        ...     [
+        ...         {
+        ...             "member_id": "ada",
+        ...             "instrument": "PHQ-2",
+        ...             "at": "2024-01-08T18:00:00+01:00",
+        ...             "score": "4",
+        ...             "item.1": "1",
+        ...             "item.2": "3",
+        ...         }
+        ...     ],
+        ...     instruments=[PHQ2],
+        ... )
+        >>> m.items
+        (1.0, 3.0)
 
     Added in 0.2.
     """
@@ -655,12 +679,71 @@ def read_measurements(
         zone = _zone_of(row, zone_default)
         at = row.need("at", lambda v: instant_cell(v, zone))
         score = row.need("score", number_cell)
-        if _MISSING in (member_id, instrument, at, score):
+        items = _item_cells(row, instrument)
+        if _MISSING in (member_id, instrument, at, score, items):
             return None
         try:
-            return Measurement(member_id, instrument, at, score)  # type: ignore[arg-type]
-        except InvalidInputError as exc:
+            return Measurement(member_id, instrument, at, score, items=items)  # type: ignore[arg-type]
+        except InvalidInputError as exc:  # out of range, or not the items' sum
             row.fail("score", score, exc.expected)
             return None
 
     return tuple(_read_table(source, columns, _MEASUREMENTS, build))
+
+
+def _item_cells(row: _Reader, instrument: object) -> tuple[float, ...] | object:
+    """
+    The ``item.N`` answers of a row in order; None if none; `_MISSING` if bad.
+
+    ``item.1`` is the questionnaire's first item. Every item the
+    instrument defines is answered, or none is; an answer beyond its
+    items, or to an instrument without items, is a problem of its cell.
+    """
+    before = len(row.problems)
+    answers, where = _item_answers(row)
+    if len(row.problems) != before or instrument is _MISSING:
+        return _MISSING
+    if not answers:
+        return None
+    assert isinstance(instrument, Instrument)  # noqa: S101 - `which` gave it
+    n = instrument.item_count
+    beyond = [number for number in sorted(answers) if number > n]
+    if beyond:
+        has = "defines no items" if n == 0 else f"has {n} items"
+        i = where[beyond[0]]
+        row.fail_at(i, row.cells[i], f"no answer: the {instrument.name} as given {has}")
+        return _MISSING
+    missing = [k for k in range(1, n + 1) if k not in answers]
+    if missing:
+        row.fail_at(
+            where[min(answers)],
+            ", ".join(f"item.{k}" for k in missing),
+            f"every item of the {instrument.name} answered (item.1 to item.{n}), "
+            "or none; these are empty or absent",
+        )
+        return _MISSING
+    try:
+        return instrument.check_items(tuple(answers[k] for k in range(1, n + 1)))
+    except InvalidInputError as exc:  # path "items[K]": item.K+1 is out of range
+        inside = exc.path.partition("[")[2].rstrip("]")
+        i = where[int(inside) + 1 if inside.isdigit() else min(answers)]
+        row.fail_at(i, row.cells[i], exc.expected)
+        return _MISSING
+
+
+def _item_answers(row: _Reader) -> tuple[dict[int, float], dict[int, int]]:
+    """The answered ``item.N`` cells by N, and each N's header index."""
+    answers: dict[int, float] = {}
+    where: dict[int, int] = {}
+    for key, i in row.cols.prefixed["item"]:
+        if not (key.isascii() and key.isdigit() and not key.startswith("0")):
+            row.fail_at(i, key, "an item number from 1 after 'item.' (item.1)")
+            continue
+        where[int(key)] = i  # no two: the header holds each name once
+        if row.cells[i] is None:
+            continue
+        try:
+            answers[int(key)] = number_cell(row.cells[i])
+        except CellError as exc:
+            row.fail_at(i, exc.value, exc.expected)
+    return answers, where

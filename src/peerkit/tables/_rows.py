@@ -41,7 +41,21 @@ from peerkit.matching import (
     Trio,
     Unplaced,
 )
-from peerkit.outcomes import Change, FeedbackTrend, Measurement, OutcomeSummary, Rating
+from peerkit.outcomes import (
+    Change,
+    ExpectedChange,
+    ExpectedSession,
+    FeedbackTrend,
+    Measurement,
+    MemberRecovery,
+    OnTrackReport,
+    OutcomeSummary,
+    Rating,
+    RecoverySummary,
+    RiskFlag,
+    Trajectory,
+    TrajectoryPoint,
+)
 from peerkit.scheduling import Cadence, CheckinStatus, Slot, SlotConflict
 from peerkit.tables._cells import (
     first_reason,
@@ -87,9 +101,13 @@ def rows(result: object) -> tuple[Row, ...]:
 
     Every result type has one row form with stable column names (listed on
     the reference page): a member per row for members, groupings, drift
-    reports and outcome summaries; a pair (or a trio) per row for partner
-    matchings, with every id, the score and the first reason; a group per
-    row for groups; one row for a single fit or report. Cells are str,
+    reports, outcome and recovery summaries; a pair (or a trio) per row
+    for partner matchings, with every id, the score and the first reason;
+    a group per row for groups; a session per row for a trajectory; a
+    flag per row for risk flags; one row for a single fit or report.
+    Rows that name members beside their scores, recovery or risk answers
+    are for staff, never for a member-facing view (the reference marks
+    them). Cells are str,
     int, float, bool or None, in the documented cell format: lists sorted
     and separated by ``;``, weekly windows as their specs, instants as
     ISO 8601 with the offset, an enum by its value.
@@ -490,6 +508,10 @@ def _measurement(measurement: Measurement) -> Iterator[Row]:
         "instrument": measurement.instrument.name,
         "at": instant_text(measurement.at),
         "score": measurement.score,
+        **{
+            f"item.{i}": answer
+            for i, answer in enumerate(measurement.items or (), start=1)
+        },
     }
 
 
@@ -564,4 +586,156 @@ def _feedback_trend(trend: FeedbackTrend) -> Iterator[Row]:
         "slope_high": trend.slope_high,
         "falling": trend.falling,
         **first_reason(trend.reasons),
+    }
+
+
+# Recovery, trajectories, on-track reports and risk flags name members and
+# their scores: rows for staff (the reference page says so), never for a
+# member-facing view.
+
+
+def _recovery_row(
+    summary: RecoverySummary, member_id: str, status: str, m: MemberRecovery | None
+) -> Row:
+    row: dict[str, Cell] = {
+        "member_id": member_id,
+        "depression": summary.depression,
+        "anxiety": summary.anxiety,
+        "status": status,
+    }
+    row.update(_member_recovery_cells(m))
+    return row
+
+
+def _member_recovery_cells(m: MemberRecovery | None) -> Row:
+    if m is None:
+        return {
+            **dict.fromkeys(_RECOVERY_CELLS),
+            "reason_code": None,
+            "reason": None,
+        }
+    return {
+        "depression_before": m.depression_before,
+        "depression_after": m.depression_after,
+        "anxiety_before": m.anxiety_before,
+        "anxiety_after": m.anxiety_after,
+        "caseness_before": m.caseness_before,
+        "caseness_after": m.caseness_after,
+        "recovered": m.recovered,
+        "reliable_improvement": m.reliable_improvement,
+        "reliable_recovery": m.reliable_recovery,
+        "reliable_deterioration": m.reliable_deterioration,
+        **first_reason(m.reasons),
+    }
+
+
+_RECOVERY_CELLS = (
+    "depression_before",
+    "depression_after",
+    "anxiety_before",
+    "anxiety_after",
+    "caseness_before",
+    "caseness_after",
+    "recovered",
+    "reliable_improvement",
+    "reliable_recovery",
+    "reliable_deterioration",
+)
+
+
+@_row_form(MemberRecovery)
+def _member_recovery(m: MemberRecovery) -> Iterator[Row]:
+    yield {"member_id": m.member_id, **_member_recovery_cells(m)}
+
+
+@_row_form(RecoverySummary)
+def _recovery_summary(summary: RecoverySummary) -> Iterator[Row]:
+    for m in summary.members:
+        yield _recovery_row(summary, m.member_id, "paired", m)
+    for member_id in summary.lost:
+        yield _recovery_row(summary, member_id, "lost", None)
+    for member_id in summary.no_baseline:
+        yield _recovery_row(summary, member_id, "no_baseline", None)
+
+
+def _point_cells(point: TrajectoryPoint) -> Row:
+    return {
+        "at": instant_text(point.at),
+        "score": point.score,
+        "change": point.change,
+        "category": point.category.value,
+    }
+
+
+@_row_form(TrajectoryPoint)
+def _trajectory_point(point: TrajectoryPoint) -> Iterator[Row]:
+    yield _point_cells(point)
+
+
+@_row_form(Trajectory)
+def _trajectory(trajectory: Trajectory) -> Iterator[Row]:
+    for session, point in enumerate(trajectory.points, start=1):
+        yield {
+            "member_id": trajectory.member_id,
+            "instrument": trajectory.instrument,
+            "session": session,
+            **_point_cells(point),
+        }
+
+
+def _session_cells(session: ExpectedSession) -> Row:
+    return {
+        "session_count": session.session_count,
+        "member_count": session.member_count,
+        "intercept": session.intercept,
+        "slope": session.slope,
+        "residual_sd": session.residual_sd,
+        "start_mean": session.start_mean,
+        "start_spread": session.start_spread,
+        "critical": session.critical,
+    }
+
+
+@_row_form(ExpectedSession)
+def _expected_session(session: ExpectedSession) -> Iterator[Row]:
+    yield _session_cells(session)
+
+
+@_row_form(ExpectedChange)
+def _expected_change(expected: ExpectedChange) -> Iterator[Row]:
+    for session in expected.sessions:
+        yield {
+            "instrument": expected.instrument,
+            **_session_cells(session),
+            "source": expected.source,
+        }
+
+
+@_row_form(OnTrackReport)
+def _on_track_report(report: OnTrackReport) -> Iterator[Row]:
+    yield {
+        "member_id": report.member_id,
+        "instrument": report.instrument,
+        "session_count": report.session_count,
+        "first_score": report.first_score,
+        "latest_score": report.latest_score,
+        "expected_low": report.expected_low,
+        "expected_high": report.expected_high,
+        "points_beyond": report.points_beyond,
+        "reliable_deterioration": report.reliable_deterioration,
+        "not_on_track": report.not_on_track,
+        "attendance_share": report.attendance_share,
+        **first_reason(report.reasons),
+    }
+
+
+@_row_form(RiskFlag)
+def _risk_flag(flag: RiskFlag) -> Iterator[Row]:
+    yield {
+        "member_id": flag.member_id,
+        "instrument": flag.instrument,
+        "at": instant_text(flag.at),
+        "item": flag.item,
+        "answer": flag.answer,
+        "staff_message": flag.staff_message,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import attrs
@@ -760,8 +761,26 @@ def trios() -> st.SearchStrategy[Trio]:
         for m in sample_cohort().members
         if m.max_partners and "en" in m.languages
     ]
+    return st.deferred(lambda: _trio_of(people, loose))
+
+
+def _trio_of(people: list[Member], loose: PartnerPolicy) -> st.SearchStrategy[Trio]:
+    """Trios from the triples of *people* whose three pairs are all eligible."""
+    # Any three rarely form a trio; a triple of eligible pairs does, so draw
+    # from those (found once, when the strategy is first drawn from).
+    fits = {
+        (i, j)
+        for i, j in itertools.combinations(range(len(people)), 2)
+        if partner_fit(people[i], people[j], during=_TERM, policy=loose).eligible
+    }
+    triangles = [
+        (i, j, k)
+        for i, j, k in itertools.combinations(range(len(people)), 3)
+        if {(i, j), (i, k), (j, k)} <= fits
+    ]
     return (
-        _some_of(people, min_size=3, max_size=3)
+        st.sampled_from(triangles)
+        .map(lambda picks: [people[i] for i in picks])
         .map(lambda ms: match_partners(ms, during=_TERM, policy=loose))
         .filter(lambda m: bool(m.trios))
         .map(lambda m: m.trios[0])
