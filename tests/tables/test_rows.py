@@ -30,6 +30,7 @@ NOT_RESULTS = {
     engagement.DriftState,
     engagement.MemberState,
     scheduling.AdaptPolicy,
+    scheduling.PlanPolicy,
     outcomes.Instrument,
     outcomes.RiskRule,
     outcomes.Caseness,

@@ -56,7 +56,7 @@ from peerkit.outcomes import (
     Trajectory,
     TrajectoryPoint,
 )
-from peerkit.scheduling import Cadence, CheckinStatus, Slot, SlotConflict
+from peerkit.scheduling import Cadence, CheckinPlan, CheckinStatus, Slot, SlotConflict
 from peerkit.tables._cells import (
     first_reason,
     instant_text,
@@ -425,6 +425,23 @@ def _slot_conflict(conflict: SlotConflict) -> Iterator[Row]:
         "end": instant_text(conflict.end),
         **first_reason((conflict.reason,)),
     }
+
+
+@_row_form(CheckinPlan)
+def _checkin_plan(plan: CheckinPlan) -> Iterator[Row]:
+    for member_id in sorted(plan.timezones):
+        yield {
+            "member_id": member_id,
+            "timezone": plan.timezones[member_id],
+            "local_times": "; ".join(plan.local_times.get(member_id, ())) or None,
+            "burden": plan.burdens.get(member_id),
+            "rrule": plan.cadence.to_rrule(),
+            "start": instant_text(plan.start),
+            "until": instant_text(plan.until),
+            "duration_minutes": plan.duration.total_seconds() / 60,
+            "week_count": plan.week_count,
+            **first_reason(plan.reasons),
+        }
 
 
 # --- engagement --------------------------------------------------------------
