@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import peerkit.matching._pairs as pairs_module
+from peerkit.matching._fit import judged_weeks
 from peerkit import Reason
 from peerkit.matching import (
     PartnerPolicy,
@@ -63,7 +64,8 @@ def test_matching_from_eight_threads_equals_serial() -> None:
 def _table(grid_limit: int, monkeypatch: pytest.MonkeyPatch) -> pairs_module.Table:
     """A partner table of the sample cohort, with overlaps kept as a grid or by key."""
     monkeypatch.setattr(pairs_module, "_GRID_LIMIT", grid_limit)
-    return pairs_module.Table(MEMBERS, PartnerPolicy(), dt.date(2026, 1, 12))
+    term = (dt.datetime(2026, 1, 12, tzinfo=dt.UTC), dt.datetime(2026, 4, 6, tzinfo=dt.UTC))
+    return pairs_module.Table(MEMBERS, PartnerPolicy(), judged_weeks(term))
 
 
 def _every_pair(n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,8 @@ is quadratic in the cohort.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import random
 from collections import Counter
 from typing import TYPE_CHECKING, Any
@@ -25,7 +27,7 @@ import attrs
 from peerkit._availability import WeeklyAvailability, Window, materialize
 from peerkit._explain import Reason
 from peerkit._instants import MINUTES_PER_DAY, from_micros, zone
-from peerkit._intervals import Interval, Period, as_period, period_week, week_bounds
+from peerkit._intervals import Interval, Period, as_period
 from peerkit._model import Cohort, Group, Member
 from peerkit._validate import check_instance, check_int, check_seed, check_str
 from peerkit.matching._fit import (
@@ -34,10 +36,12 @@ from peerkit.matching._fit import (
     check_members,
     closeness,
     group_fit,
+    judged_weeks,
     size_range,
     size_score,
 )
 from peerkit.matching._results import FormedGroup, Grouping, Unplaced
+from peerkit.matching._seasons import pair_weeks, zone_weeks
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -64,25 +68,65 @@ class _Job:
     min_size: int
     max_size: int
     period: Interval  # the period the groups are for
-    lo: int  # start of the judged week, UTC microseconds
+    lo: int  # start of a week of the period in which *frame* keeps one offset
     rng: random.Random
+    frame: str  # the zone whose wall-clock week the meeting slots are in
 
 
 @attrs.frozen
 class _Person:
     member: Member
     stage: int
-    mask: int  # possible meeting starts in the judged week
+    mask: int  # possible meeting starts, in the frame's wall time, every week
     phase: int  # when in the (UTC) day they are mostly free, 0..95
     comfort: tuple[int, int]
 
 
-def _meeting_mask(member: Member, policy: FitPolicy, lo: int) -> int:
-    """Bit k set when the member is free for a whole meeting starting at slot k."""
-    length = policy.meeting_minutes * _US_PER_MIN
+def _season_mask(
+    member: Member, minutes: int, bounds: tuple[int, ...], frame: str
+) -> int:
+    """
+    Bit k set when the member is free for a whole meeting at slot k in every week.
+
+    Slot k is ``15 * k`` minutes after Monday 00:00 on *frame*'s wall clock.
+    Only the distinct weeks are read (`pair_weeks`). In a week in which
+    *frame*'s own clocks change, a slot's instant is one of two; the member
+    must then be free for the whole stretch either reading could take, so
+    the mask errs toward leaving a slot out, never toward keeping one the
+    member cannot make (the meeting chosen is checked by `group_fit`).
+    """
+    ours, theirs = zone_weeks(member.timezone, bounds), zone_weeks(frame, bounds)
+    first, _, _, _ = pair_weeks(ours, theirs, True)
+    windows, timezone = member.availability.windows, member.timezone
+    mask = (1 << _SLOTS) - 1
+    for k in first:
+        lo = bounds[k]
+        if theirs[k][0] == "c":
+            mask &= _meeting_mask(windows, timezone, minutes * _US_PER_MIN, lo)
+        else:
+            tz = zone(frame)
+            before = from_micros(lo).astimezone(tz).utcoffset()
+            after = from_micros(bounds[k + 1] - 1).astimezone(tz).utcoffset()
+            jump = int(((after or _NO_JUMP) - (before or _NO_JUMP)).total_seconds())
+            jump *= 1_000_000
+            length = minutes * _US_PER_MIN + abs(jump)
+            mask &= _meeting_mask(windows, timezone, length, lo - max(jump, 0))
+        if not mask:
+            break
+    return mask
+
+
+_NO_JUMP = dt.timedelta(0)
+
+
+@functools.lru_cache(maxsize=16384)
+def _meeting_mask(
+    windows: tuple[Window, ...], timezone: str, length: int, lo: int
+) -> int:
+    """Bit k set when *windows* are free for *length* µs from ``lo + 15k`` min."""
     step = _STEP * _US_PER_MIN
     hi = lo + _SLOTS * step + length
-    spans = materialize(member.availability.windows, member.timezone, lo, hi)
+    spans = materialize(windows, timezone, lo, hi)
     mask = 0
     for start, end in spans:
         first = -((lo - start) // step)  # ceil((start - lo) / step)
@@ -642,12 +686,17 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     check_str("id_prefix", id_prefix)
     period = as_period("during", during)
     cohort = check_members("members", members, policy.scale)
-    lo, _ = week_bounds(period_week(period), "UTC")
+    zones = Counter(m.timezone for m in cohort)
+    frame = min(zones, key=lambda z: (-zones[z], z)) if zones else "UTC"
+    bounds = judged_weeks(period, frame)
+    states = zone_weeks(frame, bounds)
+    steady = [k for k, state in enumerate(states) if state[0] == "c"]
+    lo = bounds[steady[0] if steady else 0]
     rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
-    job = _Job(policy, min_size, max_size, period, lo, rng)
+    job = _Job(policy, min_size, max_size, period, lo, rng, frame)
     people = []
     for m in cohort:
-        mask = _meeting_mask(m, policy, lo)
+        mask = _season_mask(m, policy.meeting_minutes, bounds, frame)
         stage = policy.scale.index(m.stage)
         people.append(_Person(m, stage, mask, _phase(mask), size_range(policy, m)))
     able = [p for p in people if p.mask]
@@ -890,15 +939,32 @@ def _candidate_slots(mask: int, zone_name: str, job: _Job) -> list[int]:
     return [k for *_, k in sorted(slots)]
 
 
+def _candidates(
+    mask: int, people: Sequence[_Person], job: _Job
+) -> list[tuple[str, int]]:
+    """
+    Meeting times to try: in the group's most common zone, then the frame's.
+
+    Slots are read on the frame's wall clock; the group's own zone gives the
+    same wall-clock meeting when its clocks change with the frame's (every
+    meeting is checked in every week by `group_fit` before it is kept).
+    """
+    zone_name = _group_zone(people)
+    slots = _candidate_slots(mask, zone_name, job)[:8]
+    out = [(zone_name, slot) for slot in slots]
+    if zone_name != job.frame:
+        out.extend((job.frame, slot) for slot in slots)
+    return out
+
+
 def _build(
     language: str, people: Sequence[_Person], job: _Job, ident: str
 ) -> tuple[Group, list[float]] | None:
     mask = -1
     for p in people:
         mask &= p.mask
-    zone_name = _group_zone(people)
     members = [p.member for p in people]
-    for slot in _candidate_slots(mask, zone_name, job)[:8]:
+    for zone_name, slot in _candidates(mask, people, job):
         group = Group(
             ident,
             members,
@@ -918,7 +984,7 @@ def _build(
         ]
         if all(f.eligible and f.components["schedule"] >= 1.0 for f in fits):
             return group, [f.score for f in fits]
-    return None  # pragma: no cover - only where clocks change in the judged week
+    return None  # pragma: no cover - the frame's own wall time always fits
 
 
 def _others(members: Sequence[Member], member: Member) -> list[Member]:

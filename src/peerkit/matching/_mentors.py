@@ -28,7 +28,7 @@ from peerkit._validate import (
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._fit import check_members, judged_week
+from peerkit.matching._fit import check_members, judged_weeks
 from peerkit.matching._pairs import PairFit, PartnerPolicy, Table
 from peerkit.matching._partners import (
     PartnerMatching,
@@ -355,13 +355,13 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
     Added in 0.1.
     """
     check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
-    week = judged_week(during)
+    weeks = judged_weeks(during)
     givers = check_members("mentors", mentors, policy.scale)
     seekers = check_members("mentees", mentees, policy.scale)
     _check_roles(givers, seekers)
     rules = read_rules(blocked, history, policy)
     people = sorted(givers + seekers, key=lambda m: m.id)
-    round_ = Round(Table(people, policy, week), rules, "participation", 0)
+    round_ = Round(Table(people, policy, weeks), rules, "participation", 0)
     table = round_.table
     mentor_idx = np.array(sorted(table.index[m.id] for m in givers), dtype=np.int64)
     mentee_idx = np.array(sorted(table.index[m.id] for m in seekers), dtype=np.int64)
@@ -481,10 +481,10 @@ def blocking_pairs(  # noqa: PLR0913 - the domain input plus keyword-only option
         (PartnerMatching, MentorMatching),
         "a PartnerMatching or a MentorMatching",
     )
-    week = judged_week(during)
+    weeks = judged_weeks(during)
     people = check_members("members", members, policy.scale)
     rules = read_rules(blocked, history, policy)
-    round_ = Round(Table(people, policy, week), rules, "participation", 0)
+    round_ = Round(Table(people, policy, weeks), rules, "participation", 0)
     table = round_.table
     ids = set(table.ids)
     named = {u.member_id for u in matching.unplaced} | {

@@ -39,7 +39,7 @@ from peerkit._validate import (
     unit,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._fit import check_members, judged_week
+from peerkit.matching._fit import check_members, judged_weeks
 from peerkit.matching._pairs import (
     PairFit,
     PartnerPolicy,
@@ -735,10 +735,10 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
             "objective", objective, f"one of {', '.join(OBJECTIVES)}"
         )
     check_seed(seed)
-    week = judged_week(during)
+    weeks = judged_weeks(during)
     people = check_members("members", members, policy.scale)
     rules = read_rules(blocked, history, policy)
-    round_ = Round(Table(people, policy, week), rules, objective, seed)
+    round_ = Round(Table(people, policy, weeks), rules, objective, seed)
     pins = _pins(pinned, round_)
     pinned_ids = {i for pair in pins for i in pair}
     table = round_.table
