@@ -23,11 +23,11 @@ from peerkit._model import (
 )
 from peerkit._validate import (
     above,
-    count,
     check_float,
     check_instance,
     check_int,
     check_str,
+    count,
     instance,
     integer,
     string,
@@ -655,15 +655,19 @@ class _Judge:
 
     def free(self, timezone: str) -> tuple[tuple[int, ...], Combos, list[_Week]]:
         """
-        The period's weeks in *timezone*, which are alike, and the member's
-        free spans in the first of each kind: ``(lo, hi, spans)``.
+        The period's weeks in *timezone*, and which of them are alike.
+
+        With the member's free spans in the first week of each kind:
+        ``(lo, hi, spans)``.
         """
         known = self._free.get(timezone)
         if known is None:
             bounds = judged_weeks(self.during, timezone)
             member = self.member
             combos = pair_weeks(
-                zone_weeks(member.timezone, bounds), zone_weeks(timezone, bounds), False
+                zone_weeks(member.timezone, bounds),
+                zone_weeks(timezone, bounds),
+                exact=False,
             )
             weeks = []
             for k in combos[0]:

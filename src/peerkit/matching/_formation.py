@@ -23,10 +23,11 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
 from peerkit._availability import WeeklyAvailability, Window, materialize
 from peerkit._explain import Reason
-from peerkit._instants import MINUTES_PER_DAY, from_micros, zone
+from peerkit._instants import MINUTES_PER_DAY, from_micros, local_micros, zone
 from peerkit._intervals import Interval, Period, as_period
 from peerkit._model import Cohort, Group, Member
 from peerkit._validate import check_instance, check_int, check_seed, check_str
@@ -71,6 +72,7 @@ class _Job:
     lo: int  # start of a week of the period in which *frame* keeps one offset
     rng: random.Random
     frame: str  # the zone whose wall-clock week the meeting slots are in
+    bounds: tuple[int, ...]  # the period's weeks in the frame's Mondays
 
 
 @attrs.frozen
@@ -90,13 +92,11 @@ def _season_mask(
 
     Slot k is ``15 * k`` minutes after Monday 00:00 on *frame*'s wall clock.
     Only the distinct weeks are read (`pair_weeks`). In a week in which
-    *frame*'s own clocks change, a slot's instant is one of two; the member
-    must then be free for the whole stretch either reading could take, so
-    the mask errs toward leaving a slot out, never toward keeping one the
-    member cannot make (the meeting chosen is checked by `group_fit`).
+    *frame*'s own clocks change, each slot is read on the wall clock, the
+    way the meeting will be (`_wall_mask`).
     """
     ours, theirs = zone_weeks(member.timezone, bounds), zone_weeks(frame, bounds)
-    first, _, _, _ = pair_weeks(ours, theirs, True)
+    first, _, _, _ = pair_weeks(ours, theirs, exact=True)
     windows, timezone = member.availability.windows, member.timezone
     mask = (1 << _SLOTS) - 1
     for k in first:
@@ -104,19 +104,46 @@ def _season_mask(
         if theirs[k][0] == "c":
             mask &= _meeting_mask(windows, timezone, minutes * _US_PER_MIN, lo)
         else:
-            tz = zone(frame)
-            before = from_micros(lo).astimezone(tz).utcoffset()
-            after = from_micros(bounds[k + 1] - 1).astimezone(tz).utcoffset()
-            jump = int(((after or _NO_JUMP) - (before or _NO_JUMP)).total_seconds())
-            jump *= 1_000_000
-            length = minutes * _US_PER_MIN + abs(jump)
-            mask &= _meeting_mask(windows, timezone, length, lo - max(jump, 0))
+            hi = bounds[k + 1]
+            mask &= _wall_mask(windows, timezone, frame, minutes, (lo, hi))
         if not mask:
             break
     return mask
 
 
-_NO_JUMP = dt.timedelta(0)
+@functools.lru_cache(maxsize=256)
+def _wall_slots(frame: str, week: tuple[int, int], minutes: int) -> tuple[Any, Any]:
+    """Each slot's meeting start and end as instants, in a week of a clock change."""
+    tz = zone(frame)
+    monday = from_micros(week[0]).astimezone(tz).date()
+    starts: list[int] = []
+    ends: list[int] = []
+    for k in range(_SLOTS):
+        for wall, out in ((k * _STEP, starts), (k * _STEP + minutes, ends)):
+            day, minute = divmod(wall, MINUTES_PER_DAY)
+            out.append(local_micros(monday + dt.timedelta(days=day), minute, tz))
+    return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wall_mask(
+    windows: tuple[Window, ...],
+    timezone: str,
+    frame: str,
+    minutes: int,
+    week: tuple[int, int],
+) -> int:
+    """`_meeting_mask` for a week in which the frame's clocks change: slot by slot."""
+    starts, ends = _wall_slots(frame, week, minutes)
+    lo, hi = int(starts.min()), int(ends.max())
+    spans = materialize(windows, timezone, lo, hi + 1)
+    if not spans:
+        return 0
+    first = np.array([a for a, _ in spans], dtype=np.int64)
+    last = np.array([b for _, b in spans], dtype=np.int64)
+    at = np.searchsorted(first, starts, side="right") - 1
+    ok = (at >= 0) & (last[np.maximum(at, 0)] >= ends)
+    return int.from_bytes(np.packbits(ok, bitorder="little").tobytes(), "little")
 
 
 @functools.lru_cache(maxsize=16384)
@@ -686,47 +713,83 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     check_str("id_prefix", id_prefix)
     period = as_period("during", during)
     cohort = check_members("members", members, policy.scale)
+    rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
     zones = Counter(m.timezone for m in cohort)
-    frame = min(zones, key=lambda z: (-zones[z], z)) if zones else "UTC"
+    frames = sorted(zones, key=lambda z: (-zones[z], z))
+    formed: list[tuple[str, list[_Person], _Job]] = []
+    remaining: list[Member] = cohort
+    left: list[_Person] = []
+    counts: Counter[str] | None = None
+    for frame in frames:
+        if not any(m.timezone == frame for m in remaining):
+            continue
+        job = _frame_job(policy, (min_size, max_size), period, rng, frame)
+        groups, left, able = _place(remaining, job)
+        counts = able if counts is None else counts
+        formed.extend((language, group, job) for language, group in groups)
+        remaining = [p.member for p in left]
+        if not remaining:
+            break
+    naming = (min_size, id_prefix)
+    return _result(formed, left, counts or Counter(), policy, naming)
+
+
+def _frame_job(
+    policy: FitPolicy,
+    sizes: tuple[int, int],
+    period: Interval,
+    rng: random.Random,
+    frame: str,
+) -> _Job:
+    """What one pass of form_groups shares: meeting slots on *frame*'s wall clock."""
     bounds = judged_weeks(period, frame)
     states = zone_weeks(frame, bounds)
     steady = [k for k, state in enumerate(states) if state[0] == "c"]
     lo = bounds[steady[0] if steady else 0]
-    rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
-    job = _Job(policy, min_size, max_size, period, lo, rng, frame)
+    return _Job(policy, sizes[0], sizes[1], period, lo, rng, frame, bounds)
+
+
+def _place(
+    members: Sequence[Member], job: _Job
+) -> tuple[list[tuple[str, list[_Person]]], list[_Person], Counter[str]]:
+    """
+    One pass: groups of *members* meeting on the job's frame's wall clock.
+
+    Members with no meeting time on that clock in every week are left for
+    a pass on another zone's clock: a group of Sydney members meets on
+    Sydney's clock, whose weeks and changes a London clock would cut up.
+    """
+    policy = job.policy
     people = []
-    for m in cohort:
-        mask = _season_mask(m, policy.meeting_minutes, bounds, frame)
+    for m in members:
+        mask = _season_mask(m, policy.meeting_minutes, job.bounds, job.frame)
         stage = policy.scale.index(m.stage)
         people.append(_Person(m, stage, mask, _phase(mask), size_range(policy, m)))
     able = [p for p in people if p.mask]
     counts: Counter[str] = Counter(lang for p in able for lang in p.member.languages)
-
     groups: list[tuple[str, list[_Person]]] = []
     leftover: list[_Person] = []
     whole = _solve_exact(_Block(able, job), job) if len(able) <= _EXACT_LIMIT else None
     if whole is not None:
-        chosen, left = whole
+        chosen, rest = whole
         groups = [
             (_common_language([able[i] for i in g]), [able[i] for i in g])
             for g in chosen
         ]
-        leftover = [able[i] for i in left]
+        leftover = [able[i] for i in rest]
     else:
         by_language: dict[str, list[_Person]] = {}
         for p in able:
             by_language.setdefault(_language_of(p.member, counts), []).append(p)
         for language in sorted(by_language):
             pool = sorted(by_language[language], key=_by_time_and_stage)
-            for block in _blocks(pool, _BLOCK_GROUPS * max_size):
+            for block in _blocks(pool, _BLOCK_GROUPS * job.max_size):
                 found, left_over = _solve(block, job)
                 groups.extend((language, g) for g in found)
                 leftover.extend(left_over)
     unplaced = _place_leftovers(groups, leftover, job)
     groups = _polish(groups, job)
-    return _result(
-        groups, unplaced + [p for p in people if not p.mask], counts, job, id_prefix
-    )
+    return groups, unplaced + [p for p in people if not p.mask], counts
 
 
 def _place_leftovers(
@@ -1008,20 +1071,21 @@ def _group_reasons(group: Group, scores: Sequence[float]) -> tuple[Reason, ...]:
     )
 
 
-def _unplaced_reason(p: _Person, counts: Counter[str], job: _Job) -> Reason:
+def _unplaced_reason(
+    p: _Person, counts: Counter[str], policy: FitPolicy, min_size: int
+) -> Reason:
     if not p.mask:
         return Reason(
             "unplaced.schedule",
             -1.0,
-            f"No {job.policy.meeting_minutes}-minute stretch in your weekly "
+            f"No {policy.meeting_minutes}-minute stretch in your weekly "
             "availability for a group meeting.",
         )
-    if max(counts[lang] for lang in p.member.languages) < job.min_size:
+    if max(counts[lang] for lang in p.member.languages) < min_size:
         return Reason(
             "unplaced.language",
             -1.0,
-            "Too few members share a language with you to form a group of "
-            f"{job.min_size}.",
+            f"Too few members share a language with you to form a group of {min_size}.",
         )
     return Reason(
         "unplaced.no_group",
@@ -1032,17 +1096,19 @@ def _unplaced_reason(p: _Person, counts: Counter[str], job: _Job) -> Reason:
 
 
 def _result(
-    groups: list[tuple[str, list[_Person]]],
+    groups: list[tuple[str, list[_Person], _Job]],
     unplaced: list[_Person],
     counts: Counter[str],
-    job: _Job,
-    id_prefix: str,
+    policy: FitPolicy,
+    naming: tuple[int, str],
 ) -> Grouping:
+    """The grouping; *naming* is the smallest group size and the id prefix."""
+    min_size, id_prefix = naming
     ordered = sorted(groups, key=lambda lg: min(p.member.id for p in lg[1]))
     width = len(str(len(ordered)))
     formed: list[FormedGroup] = []
     scores: list[float] = []
-    for n, (language, people) in enumerate(ordered, start=1):
+    for n, (language, people, job) in enumerate(ordered, start=1):
         built = _build(language, people, job, f"{id_prefix}-{n:0{width}d}")
         if built is None:  # pragma: no cover - see _build
             unplaced.extend(people)
@@ -1053,7 +1119,10 @@ def _result(
         formed.append(FormedGroup(group=group, score=score, reasons=reasons))
         scores.extend(fits)
     left = [
-        Unplaced(member_id=p.member.id, reasons=(_unplaced_reason(p, counts, job),))
+        Unplaced(
+            member_id=p.member.id,
+            reasons=(_unplaced_reason(p, counts, policy, min_size),),
+        )
         for p in sorted(unplaced, key=lambda p: p.member.id)
     ]
     return Grouping(

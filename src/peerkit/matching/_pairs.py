@@ -13,7 +13,6 @@ scoring), so a pair's score in a matching is, to the last bit, the score
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import itertools
 import threading
@@ -446,8 +445,9 @@ class Table:
 
     def _seasons(self, members: Sequence[Member], weeks: tuple[int, ...]) -> None:
         """
-        Each distinct schedule's week masks, one per state of its zone, and
-        the weeks each pair of zones must be judged on (`pair_weeks`).
+        Week masks, one per schedule and state of its zone; weeks to judge.
+
+        The weeks each pair of zones must be judged on are `pair_weeks`'.
 
         A zone's weeks with the same state have the same mask, so a pattern
         needs one mask per state; two zones' weeks in which each keeps one
@@ -474,9 +474,9 @@ class Table:
         rows: list[NDArray[np.uint64]] = []
         for i, m in enumerate(members):
             key = (m.timezone, m.availability.windows)
-            k = keys.get(key)
-            if k is None:
-                k = keys[key] = len(line)
+            known = keys.get(key)
+            if known is None:
+                known = keys[key] = len(line)
                 t = line_of_zone[m.timezone]
                 line.append(t)
                 own = []
@@ -484,7 +484,7 @@ class Table:
                     own.append(len(rows))
                     rows.append(_week_mask(m, weeks[week]))
                 row_of.append(own + [own[0]] * (width - len(own)))
-            pattern[i] = k
+            pattern[i] = known
         self.pattern = pattern
         self.line = np.array(line, dtype=np.int64)
         self.row_of = np.array(row_of, dtype=np.int64).reshape(len(line), width)
@@ -495,7 +495,7 @@ class Table:
         combos = {}
         for ta, a in enumerate(timelines):
             for tb, b in enumerate(timelines):
-                found, counts, _, _ = pair_weeks(a, b, True)
+                found, counts, _, _ = pair_weeks(a, b, exact=True)
                 combos[ta, tb] = (
                     [position[ta][a[k]] for k in found],
                     [position[tb][b[k]] for k in found],
@@ -512,8 +512,9 @@ class Table:
 
     def _count(self, a: IntArray, b: IntArray) -> IntArray:
         """
-        Shared free minutes of patterns *a* and *b*, pair by pair, in the
-        worst week of the period (the policy's excused weeks set aside).
+        Shared free minutes of patterns *a* and *b*, pair by pair.
+
+        In the worst week of the period, the policy's excused weeks set aside.
         """
         if self.combo_count.shape[2] == 1:  # every week alike for every zone
             return self._rows_shared(self.row_of[a, 0], self.row_of[b, 0])
@@ -865,7 +866,7 @@ def _week_values(
     on its own real dates.
     """
     combos = pair_weeks(
-        zone_weeks(a.timezone, weeks), zone_weeks(b.timezone, weeks), True
+        zone_weeks(a.timezone, weeks), zone_weeks(b.timezone, weeks), exact=True
     )
     aw, bw = a.availability.windows, b.availability.windows
     values = [

@@ -131,7 +131,7 @@ Combos = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...
 
 
 @functools.lru_cache(maxsize=65_536)
-def pair_weeks(a: tuple[State, ...], b: tuple[State, ...], exact: bool) -> Combos:
+def pair_weeks(a: tuple[State, ...], b: tuple[State, ...], *, exact: bool) -> Combos:
     """
     The distinct weeks two parties with week states *a* and *b* must be judged on.
 
