@@ -689,7 +689,7 @@ class _Judge:
         for lo, hi, free_spans in weeks:
             meets = materialize(windows, timezone, lo, hi)
             meeting = _minutes(meets)
-            if meeting <= 0:  # pragma: no cover - a weekly window always occurs
+            if meeting <= 0:  # the meeting falls in a spring-forward gap this week
                 found.append((1.0, 0, 0))
                 continue
             free = _minutes(intersect_spans(meets, free_spans))
