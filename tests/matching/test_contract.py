@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import peerkit
-from peerkit import Group, Interval, InvalidInputError, Member, week_span
+from peerkit import Group, InvalidInputError, Member, week_span
 from peerkit.matching import (
     FitPolicy,
     FormedGroup,

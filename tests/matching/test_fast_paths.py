@@ -21,8 +21,8 @@ from peerkit.matching import (
     rank_groups,
 )
 from peerkit.matching._fit import judged_weeks
-from peerkit.matching._seasons import weeks_of
 from peerkit.matching._pairs import Table
+from peerkit.matching._seasons import weeks_of
 from peerkit.testing import (
     fit_policies,
     groups,
