@@ -19,6 +19,9 @@ Prints, in one run:
    candidate graph it solved.
 5. `partner_fit` for one pair (what an app calls to show "why this
    partner"): the median over many pairs of a simulated cohort, in µs.
+6. Season-aware judging: `match_partners` and `partner_fit` for a round of
+   three months (twelve weeks across the American and European clock
+   changes, every week judged) beside the same call for one week of it.
 
 Then the issue's targets beside what was measured.
 
@@ -45,6 +48,7 @@ from peerkit.matching import PartnerPolicy, match_partners, partner_fit
 from peerkit.matching import _partners as internals
 
 TERM = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))  # twelve weeks
+ONE_WEEK = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 1, 19))
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -267,6 +271,51 @@ def one_pair(n_pairs: int, calls: int) -> None:
     )
 
 
+def seasons(sizes: Sequence[int], repeats: int) -> None:
+    """Every week of a three-month round judged, beside one week of it."""
+    print("\n## 6. Season-aware judging: a three-month round against one week\n")
+    print("| call | one week, median s | twelve weeks, median s | ratio |")
+    print("|---|---:|---:|---:|")
+    worst = 0.0
+    for n in sizes:
+        members = simulate_cohort(n, seed=3).members
+        match_partners(members, during=ONE_WEEK)  # warm the caches both share
+        week = median_time(
+            functools.partial(match_partners, members, during=ONE_WEEK), repeats
+        )
+        term = median_time(
+            functools.partial(match_partners, members, during=TERM), repeats
+        )
+        worst = max(worst, term / week)
+        print(
+            f"| match_partners, {n:,} members | {week:.3f} | {term:.3f} "
+            f"| {term / week:.2f}x |"
+        )
+    pairs = list(zip(members[::2], members[1::2], strict=True))[:200]
+
+    def fits(during: object) -> float:
+        start = time.perf_counter()
+        for a, b in pairs:
+            partner_fit(a, b, during=during)
+        return (time.perf_counter() - start) / len(pairs)
+
+    fits(ONE_WEEK)
+    fits(TERM)
+    week = statistics.median(fits(ONE_WEEK) for _ in range(repeats))
+    term = statistics.median(fits(TERM) for _ in range(repeats))
+    print(
+        f"| partner_fit, one pair (µs) | {1e6 * week:.1f} | {1e6 * term:.1f} "
+        f"| {term / week:.2f}x |"
+    )
+    TARGETS.append(
+        (
+            "season-aware match_partners at most 2x one week (3 months)",
+            f"{worst:.2f}x (worst size)",
+            worst <= 2.0,
+        )
+    )
+
+
 def main() -> None:
     """Run every section at full or quick size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
@@ -282,12 +331,14 @@ def main() -> None:
         scale([50, 100], repeats=1)
         block_quality(150)
         one_pair(20, calls=3)
+        seasons([100], repeats=1)
     else:
         exact_beside_networkx(500, repeats=5, nx_repeats=3)
         greedy_beside_optimum(2_000)
         scale([1_000, 2_000, 5_000, 10_000], repeats=3)
         block_quality(10_000)
         one_pair(1_000, calls=20)
+        seasons([1_000, 2_000, 5_000], repeats=5)
     print_targets(TARGETS, judged=not quick)
 
 

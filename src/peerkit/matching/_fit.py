@@ -805,7 +805,8 @@ def group_fit(
     reason code: ``rule.full``, ``rule.requires`` (a required trait is
     missing), ``rule.language`` (no shared language), ``rule.stage_band``
     (stage outside the group's band), ``rule.schedule`` (not free at any
-    time the group meets, in the week judged) and
+    time the group meets in some week of the period, beyond the policy's
+    ``excused_week_count``; the reason names the weeks) and
     ``rule.already_member``. Otherwise the score is the weighted mean of
     the components; no component can outweigh a hard rule.
 
@@ -819,8 +820,10 @@ def group_fit(
         group: The group; its members are the member's would-be peers.
         during: The period the decision is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday to Monday, UTC dates; the
-            week of its start if it holds no full week).
+            judged in every Monday-to-Monday week of the group's own zone
+            that the period touches, each on its real dates; the schedule
+            component is the worst week's. A period shorter than a week is
+            judged on the week or two it touches.
         policy: How fit is judged; see `FitPolicy`.
 
     Raises:
@@ -873,8 +876,10 @@ def rank_groups(
             or a `Cohort` (its groups).
         during: The period the decision is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday to Monday, UTC dates; the
-            week of its start if it holds no full week).
+            judged in every Monday-to-Monday week of the group's own zone
+            that the period touches, each on its real dates; the schedule
+            component is the worst week's. A period shorter than a week is
+            judged on the week or two it touches.
         policy: How fit is judged; see `FitPolicy`.
 
     Raises:

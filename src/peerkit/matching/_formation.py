@@ -2,8 +2,9 @@
 Group formation: partition a cohort into new groups, worst-off member first.
 
 The search works on plain integers: members are indexes, a member's
-possible meeting starts are a bitset over the judged week (15-minute
-steps, UTC), and fits are kept as running sums so a move or a swap is
+possible meeting starts are a bitset over a week on one zone's wall clock
+(15-minute steps), set only where the member is free in every week of the
+period, and fits are kept as running sums so a move or a swap is
 judged in time proportional to the two groups it touches. The groups found
 are then turned into `Group` values and every member's fit is recomputed
 with the public `group_fit`, so what is reported is what a caller gets.
@@ -656,7 +657,9 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
 
     Each group has *min_size* to *max_size* members who share a language
     and a weekly meeting time of ``policy.meeting_minutes`` that all of them
-    are free for in the week judged. The objective is the
+    are free for in every week of the period, on its real dates. The
+    meeting is on the wall clock of the zone most of the group live in
+    where it can be. The objective is the
     programme's, not the average's: place everyone who can be placed, then
     make the worst placed member's fit as high as possible, then the mean
     (a max-min objective, as CATME Team-Maker uses for student teams).
@@ -681,9 +684,10 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         max_size: Largest group, at least *min_size*; also each group's
             capacity.
         during: The period the groups are for: an `Interval` or a
-            ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday to Monday, UTC dates; the
-            week of its start if it holds no full week).
+            ``(start, end)`` pair of aware datetimes. Required. Every
+            Monday-to-Monday week the period touches is judged on its real
+            dates; a period shorter than a week on the week or two it
+            touches.
         policy: How fit is judged and the meeting length; see `FitPolicy`.
         seed: Seeds the search's tie-breaks and restarts, an int from 0 to
             2**64 - 1; the result is a pure function of the inputs.
@@ -719,19 +723,25 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     formed: list[tuple[str, list[_Person], _Job]] = []
     remaining: list[Member] = cohort
     left: list[_Person] = []
-    counts: Counter[str] | None = None
+    able: dict[str, frozenset[str]] = {}  # who had a meeting time on some clock
     for frame in frames:
         if not any(m.timezone == frame for m in remaining):
             continue
         job = _frame_job(policy, (min_size, max_size), period, rng, frame)
-        groups, left, able = _place(remaining, job)
-        counts = able if counts is None else counts
+        people, groups, left = _place(remaining, job)
+        able.update((p.member.id, p.member.languages) for p in people if p.mask)
         formed.extend((language, group, job) for language, group in groups)
         remaining = [p.member for p in left]
         if not remaining:
             break
+    counts = Counter(lang for languages in able.values() for lang in languages)
+    # Who had a meeting time on some clock was unplaced for another reason.
+    left = [
+        p if p.mask or p.member.id not in able else attrs.evolve(p, mask=1)
+        for p in left
+    ]
     naming = (min_size, id_prefix)
-    return _result(formed, left, counts or Counter(), policy, naming)
+    return _result(formed, left, counts, policy, naming)
 
 
 def _frame_job(
@@ -751,7 +761,7 @@ def _frame_job(
 
 def _place(
     members: Sequence[Member], job: _Job
-) -> tuple[list[tuple[str, list[_Person]]], list[_Person], Counter[str]]:
+) -> tuple[list[_Person], list[tuple[str, list[_Person]]], list[_Person]]:
     """
     One pass: groups of *members* meeting on the job's frame's wall clock.
 
@@ -789,7 +799,7 @@ def _place(
                 leftover.extend(left_over)
     unplaced = _place_leftovers(groups, leftover, job)
     groups = _polish(groups, job)
-    return groups, unplaced + [p for p in people if not p.mask], counts
+    return people, groups, unplaced + [p for p in people if not p.mask]
 
 
 def _place_leftovers(

@@ -324,8 +324,9 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
         mentees: The mentees, in any order; ids unique and not mentors.
         during: The period the mentoring is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday 00:00 to Monday 00:00 UTC;
-            the week of its start if it holds no full week).
+            judged in every Monday-to-Monday week (UTC) the period touches,
+            each on its real dates, clock changes included; a period shorter
+            than a week is judged on the week or two it touches.
         policy: How pairs are judged; see `PartnerPolicy`.
         blocked: Pairs of member ids never to match.
         history: Past rounds, oldest first: each a `MentorMatching`, a
@@ -453,7 +454,7 @@ def blocking_pairs(  # noqa: PLR0913 - the domain input plus keyword-only option
         members: The members it was made from (a `Cohort` or its members),
             in any order.
         during: The period the round is for, as given to the matcher.
-            Required; its first full week is judged.
+            Required; every week it touches is judged, as by the matcher.
         policy: How pairs are judged; see `PartnerPolicy`.
         blocked: Pairs never to match, as given to the matcher.
         history: Past rounds, as given to the matcher.

@@ -3,8 +3,8 @@ Partner fit: how well two members suit each other as accountability partners.
 
 Scoring one pair and scoring a million use the same code: members are
 turned into a `_Table` of numpy arrays (stage index, goal, experience and
-language sets as bit masks, the judged week as a bit mask of whole UTC
-minutes) and `_Table.score` judges any number of pairs at once.
+language sets as bit masks, each distinct week of the period as a bit
+mask of whole UTC minutes) and `_Table.score` judges any number of pairs at once.
 `partner_fit` does the same arithmetic, in the same order, on plain Python
 numbers for its one pair (setting up arrays would cost more than the
 scoring), so a pair's score in a matching is, to the last bit, the score
@@ -266,7 +266,7 @@ def _week_bits(windows: tuple[Any, ...], timezone: str, lo: int) -> int:
 
 
 def _week_mask(member: Member, lo: int) -> NDArray[np.uint64]:
-    """The whole UTC minutes of the judged week in which *member* is free."""
+    """The whole UTC minutes of the week from *lo* in which *member* is free."""
     bits = _week_bits(member.availability.windows, member.timezone, lo)
     return np.frombuffer(bits.to_bytes(_WORDS * 8, "little"), dtype="<u8").astype(
         np.uint64
@@ -933,8 +933,9 @@ def partner_fit(
 
     Hard rules make a pair ineligible (score 0), each with its own reason
     code: ``rule.language`` (no language in common), ``rule.schedule``
-    (fewer than the policy's ``min_overlap_minutes`` a week free at the
-    same time in the week judged, daylight-saving changes included) and
+    (fewer than the policy's ``min_overlap_minutes`` free at the same time
+    in some week of the period, daylight-saving changes included, beyond
+    the policy's ``excused_week_count``; the reason names the weeks) and
     ``rule.sitting_out`` (either member's ``max_partners`` is 0: a boundary,
     not a failure). Otherwise the score is the weighted mean of four
     components:
@@ -942,8 +943,8 @@ def partner_fit(
     - ``stage``: closeness on the journey scale;
     - ``goals`` and ``experience``: the share of the shorter list the two
       have in common (0.5, neutral, when either has listed none);
-    - ``schedule``: minutes a week free together, reaching 1 at the
-      policy's ``ample_overlap_minutes``.
+    - ``schedule``: minutes a week free together in the worst week of the
+      period, reaching 1 at the policy's ``ample_overlap_minutes``.
 
     Messages are member-safe: whether the two share goals or lived
     experience ("You have goals in common"), never how many nor which
@@ -954,8 +955,9 @@ def partner_fit(
         b: The other.
         during: The period the pairing is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week: Monday 00:00 to Monday 00:00 UTC
-            (the week of its start if it holds no full week).
+            judged in every Monday-to-Monday week (UTC) the period touches,
+            each on its real dates, clock changes included; a period shorter
+            than a week is judged on the week or two it touches.
         policy: How pairs are judged; see `PartnerPolicy`.
 
     Raises:

@@ -697,8 +697,9 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
             any order; ids unique.
         during: The period the round is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday 00:00 to Monday 00:00 UTC;
-            the week of its start if it holds no full week).
+            judged in every Monday-to-Monday week (UTC) the period touches,
+            each on its real dates, clock changes included; a period shorter
+            than a week is judged on the week or two it touches.
         policy: How pairs are judged; see `PartnerPolicy`.
         objective: What "best" means, as above.
         blocked: Pairs of member ids never to match (a member's block list,
