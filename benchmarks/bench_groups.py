@@ -223,7 +223,7 @@ def seasons(n_members: int, n_groups: int, repeats: int) -> None:
     cohort = simulate_cohort(n_groups * 12, seed=5)
     groups, newcomers = cohort.groups[:n_groups], cohort.unplaced[:repeats]
 
-    def ranked(during: object) -> float:
+    def ranked(during: tuple[pendulum.DateTime, pendulum.DateTime]) -> float:
         times = []
         for member in newcomers:
             start = time.perf_counter()
@@ -231,7 +231,7 @@ def seasons(n_members: int, n_groups: int, repeats: int) -> None:
             times.append(time.perf_counter() - start)
         return statistics.median(times)
 
-    def formed(during: object) -> float:
+    def formed(during: tuple[pendulum.DateTime, pendulum.DateTime]) -> float:
         return median_time(
             lambda: form_groups(members, during=during, min_size=6, max_size=8),
             max(1, repeats // 8),

@@ -293,7 +293,7 @@ def seasons(sizes: Sequence[int], repeats: int) -> None:
         )
     pairs = list(zip(members[::2], members[1::2], strict=True))[:200]
 
-    def fits(during: object) -> float:
+    def fits(during: tuple[pendulum.DateTime, pendulum.DateTime]) -> float:
         start = time.perf_counter()
         for a, b in pairs:
             partner_fit(a, b, during=during)

@@ -65,7 +65,7 @@ def _mondays(during: object, timezone: str = "UTC") -> list[dt.date]:
     first = period.start.in_timezone(timezone).date()
     last = period.end.subtract(microseconds=1).in_timezone(timezone).date()
     monday = first - dt.timedelta(days=first.weekday())
-    out = []
+    out: list[dt.date] = []
     while monday <= last:
         out.append(monday)
         monday += dt.timedelta(days=7)

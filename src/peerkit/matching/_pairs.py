@@ -702,13 +702,14 @@ def _weekly(
     policy: PartnerPolicy,
     weeks: tuple[int, ...],
     minutes: int,
+    known: tuple[list[int], Combos] | None = None,
 ) -> Weekly:
     """Which weeks of *weeks* the pair has too little time in, if only some."""
     if len(weeks) <= 2:  # one week: it fails or it does not
         return _EVERY_WEEK
     if policy.excused_week_count == 0 and minutes >= policy.min_overlap_minutes:
         return _EVERY_WEEK  # the worst week has enough
-    values, combos = _week_values(pair[0], pair[1], weeks)
+    values, combos = known or _week_values(pair[0], pair[1], weeks)
     need = policy.min_overlap_minutes
     if min(values) >= need:
         return _EVERY_WEEK
@@ -868,18 +869,31 @@ def _week_values(
     combos = pair_weeks(
         zone_weeks(a.timezone, weeks), zone_weeks(b.timezone, weeks), exact=True
     )
-    aw, bw = a.availability.windows, b.availability.windows
-    values = [
-        (
-            _week_bits(aw, a.timezone, weeks[k]) & _week_bits(bw, b.timezone, weeks[k])
-        ).bit_count()
-        for k in combos[0]
-    ]
-    return values, combos
+    bits_a = _season_bits(a.availability.windows, a.timezone, weeks)
+    bits_b = _season_bits(b.availability.windows, b.timezone, weeks)
+    return [(bits_a[k] & bits_b[k]).bit_count() for k in combos[0]], combos
+
+
+@functools.lru_cache(maxsize=16384)
+def _season_bits(
+    windows: tuple[Any, ...], timezone: str, weeks: tuple[int, ...]
+) -> tuple[int, ...]:
+    """
+    `_week_bits` of every week of *weeks*, alike weeks sharing one value.
+
+    Keyed on all that decides it; a tuple of immutable ints, stored whole.
+    """
+    first: dict[State, int] = {}
+    out = []
+    for k, state in enumerate(zone_weeks(timezone, weeks)):
+        if state not in first:
+            first[state] = _week_bits(windows, timezone, weeks[k])
+        out.append(first[state])
+    return tuple(out)
 
 
 def _one_pair(
-    a: Member, b: Member, policy: PartnerPolicy, weeks: tuple[int, ...]
+    a: Member, b: Member, policy: PartnerPolicy, weekly: tuple[list[int], Combos]
 ) -> PairFacts:
     """
     `Table.score` for one pair, on plain numbers: the same operations in order.
@@ -894,7 +908,7 @@ def _one_pair(
     )
     goals, shared_goals, goals_known = _share_of(a.goals, b.goals)
     experience, shared_exp, exp_known = _share_of(a.experiences, b.experiences)
-    values, combos = _week_values(a, b, weeks)
+    values, combos = weekly
     minutes = judged_value(values, combos[1], policy.excused_week_count)
     schedule = min(1.0, minutes / policy.ample_overlap_minutes)
     language = not a.languages.isdisjoint(b.languages)
@@ -989,5 +1003,7 @@ def partner_fit(
         raise InvalidInputError("b.id", b.id, f"a member other than {a.id!r}")
     weeks = judged_weeks(during)
     pair = (a, b)
-    facts = _one_pair(a, b, policy, weeks)
-    return _pair_fit(pair, facts, policy, _weekly(pair, policy, weeks, facts.minutes))
+    values = _week_values(a, b, weeks)
+    facts = _one_pair(a, b, policy, values)
+    weekly = _weekly(pair, policy, weeks, facts.minutes, values)
+    return _pair_fit(pair, facts, policy, weekly)
