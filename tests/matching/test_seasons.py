@@ -8,7 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peerkit import Group, Interval, Member, WeeklyAvailability, overlap_minutes
+from peerkit import (
+    Group,
+    Interval,
+    InvalidInputError,
+    Member,
+    WeeklyAvailability,
+    overlap_minutes,
+)
 from peerkit.matching import (
     FitPolicy,
     PartnerPolicy,
@@ -337,3 +344,22 @@ def test_group_fit_judges_the_worst_week_of_the_meeting(
     assert fit.components["schedule"] == pytest.approx(min(shares), abs=1e-9)
     assert fit.eligible == (min(shares) > 0)
     assert judged_weeks(period, group_zone) == weeks_of(period, group_zone)
+
+
+@pytest.mark.parametrize("name", ["partner_fit", "group_fit", "form_groups"])
+def test_a_period_of_more_than_ten_years_is_refused_by_name(name: str) -> None:
+    """A period touching more weeks than MAX_WEEKS is an InvalidInputError naming during: every week is judged."""
+    century = (pendulum.datetime(2000, 1, 3), pendulum.datetime(2100, 1, 4))
+    group = Group("g", [], 8)
+    calls = {
+        "partner_fit": lambda: partner_fit(LONDON, SYDNEY, during=century),
+        "group_fit": lambda: group_fit(LONDON, group, during=century),
+        "form_groups": lambda: form_groups(
+            [LONDON, SYDNEY], min_size=2, max_size=2, during=century
+        ),
+    }
+    with pytest.raises(InvalidInputError) as info:
+        calls[name]()
+    assert info.value.path == "during"
+    ten_years = (pendulum.datetime(2000, 1, 3), pendulum.datetime(2010, 1, 4))
+    assert len(weeks_of(ten_years)) - 1 == 522

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from peerkit._instants import US, local_micros, zone
 from peerkit._intervals import Interval, as_period
+from peerkit.errors import InvalidInputError
 
 _HOUR = 3600
 _PROBE = 3 * _HOUR  # every clock change is more than three hours from the next
@@ -36,6 +37,9 @@ _FIRST = int((dt.datetime(1, 1, 3, tzinfo=dt.UTC) - _EPOCH).total_seconds())
 _LAST = int((dt.datetime(9999, 12, 29, tzinfo=dt.UTC) - _EPOCH).total_seconds())
 
 _Value = TypeVar("_Value", int, float)
+
+MAX_WEEKS = 522
+"""The most weeks a period may touch: ten years, far longer than any round."""
 
 State = tuple[str, int]
 """A zone's state in one week: ``("c", offset seconds)`` or ``("s", week)``."""
@@ -47,9 +51,15 @@ def weeks_of(during: object, timezone: str = "UTC") -> tuple[int, ...]:
 
     POSIX microseconds, one more than there are weeks: week ``k`` runs from
     ``bounds[k]`` to ``bounds[k + 1]``. *during* is an `Interval` or a
-    ``(start, end)`` pair of aware datetimes.
+    ``(start, end)`` pair of aware datetimes touching at most `MAX_WEEKS`
+    weeks: every week is judged, so a period of centuries would take
+    minutes, and no round runs that long.
     """
     period = as_period("during", during)
+    if len(_weeks(period, "UTC")) - 1 > MAX_WEEKS:  # the same limit in every zone
+        raise InvalidInputError(
+            "during", during, f"a period of at most {MAX_WEEKS} weeks (ten years)"
+        )
     return _weeks(period, timezone)
 
 
