@@ -1,6 +1,7 @@
 """Every week of during= is judged on its real dates: hard rules hold in each, the worst week scores."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -29,6 +30,9 @@ from peerkit.matching import (
 from peerkit.matching._fit import judged_weeks
 from peerkit.matching._pairs import _week_bits
 from peerkit.matching._seasons import pair_weeks, weeks_of, zone_weeks
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 LONDON = Member(
     "ldn",
@@ -351,7 +355,7 @@ def test_a_period_of_more_than_ten_years_is_refused_by_name(name: str) -> None:
     """A period touching more weeks than MAX_WEEKS is an InvalidInputError naming during: every week is judged."""
     century = (pendulum.datetime(2000, 1, 3), pendulum.datetime(2100, 1, 4))
     group = Group("g", [], 8)
-    calls = {
+    calls: dict[str, Callable[[], object]] = {
         "partner_fit": lambda: partner_fit(LONDON, SYDNEY, during=century),
         "group_fit": lambda: group_fit(LONDON, group, during=century),
         "form_groups": lambda: form_groups(
