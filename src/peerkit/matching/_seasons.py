@@ -193,8 +193,15 @@ def judged_value(values: list[_Value], counts: tuple[int, ...], excused: int) ->
     return max(values)
 
 
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
 def _day(date: dt.date) -> str:
-    return f"{date.day} {date:%B}"
+    """``30 March``: in English whatever the process's locale (never ``%B``)."""
+    return f"{date.day} {_MONTHS[date.month - 1]}"
 
 
 def describe_weeks(
