@@ -22,8 +22,11 @@ Prints, in one run:
 6. Capacities above one: a 2,000-member round with 20% of members at
    ``max_partners=2``, timed; and at 1,000 members its pairs and total
    against the exact b-matching of the full graph.
+7. Season-aware judging: `match_partners` and `partner_fit` for a round of
+   three months (twelve weeks across the American and European clock
+   changes, every week judged) beside the same call for one week of it.
 
-Sections 1 to 5 judge ordinary matching: the simulated members hold one
+Sections 1 to 5 and 7 judge ordinary matching: the simulated members hold one
 partner at most there (`simulate_cohort` gives some two).
 
 Then the issue's targets beside what was measured.
@@ -52,6 +55,7 @@ from peerkit.matching import PartnerPolicy, _capacity, match_partners, partner_f
 from peerkit.matching import _partners as internals
 
 TERM = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))  # twelve weeks
+ONE_WEEK = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 1, 19))
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -365,6 +369,51 @@ def capacities(n: int, repeats: int, reference: int) -> None:
     )
 
 
+def seasons(sizes: Sequence[int], repeats: int) -> None:
+    """Every week of a three-month round judged, beside one week of it."""
+    print("\n## 7. Season-aware judging: a three-month round against one week\n")
+    print("| call | one week, median s | twelve weeks, median s | ratio |")
+    print("|---|---:|---:|---:|")
+    worst = 0.0
+    for n in sizes:
+        members = simulate_cohort(n, seed=3).members
+        match_partners(members, during=ONE_WEEK)  # warm the caches both share
+        week = median_time(
+            functools.partial(match_partners, members, during=ONE_WEEK), repeats
+        )
+        term = median_time(
+            functools.partial(match_partners, members, during=TERM), repeats
+        )
+        worst = max(worst, term / week)
+        print(
+            f"| match_partners, {n:,} members | {week:.3f} | {term:.3f} "
+            f"| {term / week:.2f}x |"
+        )
+    pairs = list(zip(members[::2], members[1::2], strict=True))[:200]
+
+    def fits(during: tuple[pendulum.DateTime, pendulum.DateTime]) -> float:
+        start = time.perf_counter()
+        for a, b in pairs:
+            partner_fit(a, b, during=during)
+        return (time.perf_counter() - start) / len(pairs)
+
+    fits(ONE_WEEK)
+    fits(TERM)
+    week = statistics.median(fits(ONE_WEEK) for _ in range(repeats))
+    term = statistics.median(fits(TERM) for _ in range(repeats))
+    print(
+        f"| partner_fit, one pair (µs) | {1e6 * week:.1f} | {1e6 * term:.1f} "
+        f"| {term / week:.2f}x |"
+    )
+    TARGETS.append(
+        (
+            "season-aware match_partners at most 2x one week (3 months)",
+            f"{worst:.2f}x (worst size)",
+            worst <= 2.0,
+        )
+    )
+
+
 def main() -> None:
     """Run every section at full or quick size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
@@ -382,6 +431,7 @@ def main() -> None:
         one_pair(20, calls=3)
         _capacity._FULL_LIMIT = 30  # noqa: SLF001 - the sparse solver, at a tiny size
         capacities(120, repeats=1, reference=80)
+        seasons([100], repeats=1)
     else:
         exact_beside_networkx(500, repeats=5, nx_repeats=3)
         greedy_beside_optimum(2_000)
@@ -389,6 +439,7 @@ def main() -> None:
         block_quality(10_000)
         one_pair(1_000, calls=20)
         capacities(2_000, repeats=5, reference=1_000)
+        seasons([1_000, 2_000, 5_000], repeats=5)
     print_targets(TARGETS, judged=not quick)
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import peerkit
-from peerkit import Group, Interval, InvalidInputError, Member, week_span
+from peerkit import Group, InvalidInputError, Member, week_span
 from peerkit.matching import (
     FitPolicy,
     FormedGroup,
@@ -88,28 +88,36 @@ def test_an_interval_and_a_pair_are_the_same_period(name: str) -> None:
     assert ENTRY_POINTS[name](during=list(as_pair)) == expected
 
 
-def test_the_first_full_week_of_the_period_is_judged() -> None:
-    """A term from the middle of a week is judged on the next Monday-to-Monday week; one shorter than that on the week of its start."""
+def test_every_week_the_period_touches_is_judged() -> None:
+    """A term is judged on every Monday-to-Monday week it touches; one shorter than a week on the week or two it touches."""
     january = partner_fit(NY, LDN, during=WEEK)
     march = week_span(dt.date(2026, 3, 9), timezone="UTC")
     assert january.overlap_minutes == 300
     assert partner_fit(NY, LDN, during=march).overlap_minutes == 0
-    # From Thursday 5 March for twelve weeks: the first full week is 9 March.
-    term = (pendulum.datetime(2026, 3, 5), pendulum.datetime(2026, 5, 28))
-    assert partner_fit(NY, LDN, during=term).overlap_minutes == 0
-    # Three days from Friday 9 January: no full week, so the week of 5 January.
+    # Twelve weeks from 12 January: New York's clocks change on 8 March,
+    # London's on 29 March, so the three weeks between share no time.
+    term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+    fit = partner_fit(NY, LDN, during=term)
+    assert (fit.eligible, fit.overlap_minutes) == (False, 0)
+    assert fit.reasons[0].message == (
+        "No common time from 9 March until 30 March, when clocks change."
+    )
+    # Three days from Friday 9 January: the week of 5 January alone.
     short = (pendulum.datetime(2026, 1, 9), pendulum.datetime(2026, 1, 12))
     assert partner_fit(NY, LDN, during=short).overlap_minutes == 300
+    # Friday 6 March to Tuesday 10 March touches the week of 9 March too.
+    across = (pendulum.datetime(2026, 3, 6), pendulum.datetime(2026, 3, 10))
+    assert partner_fit(NY, LDN, during=across).overlap_minutes == 0
 
 
-@given(st.integers(0, 6), st.integers(7, 120))
-def test_any_period_within_one_week_and_the_next_judges_the_same_week(
-    offset: int, length: int
-) -> None:
-    """For all periods starting in the week before 12 January 2026 and running a week or more past it, the judged week is the one from 12 January."""
-    start = pendulum.datetime(2026, 1, 6).add(days=offset)  # Tuesday 6 .. Monday 12
-    period = Interval(start, start.add(days=length + 7))
-    assert partner_fit(NY, LDN, during=period) == partner_fit(NY, LDN, during=WEEK)
+@given(st.integers(0, 7 * 24 - 1), st.integers(1, 7 * 24))
+def test_any_period_within_one_week_judges_that_week(offset: int, hours: int) -> None:
+    """For all periods inside the week from 12 January 2026, the judged week is that week."""
+    start = pendulum.datetime(2026, 1, 12).add(hours=offset)
+    end = min(start.add(hours=hours), WEEK.end)
+    assert partner_fit(NY, LDN, during=(start, end)) == partner_fit(
+        NY, LDN, during=WEEK
+    )
 
 
 def test_the_policies_no_longer_hold_a_week() -> None:

@@ -28,7 +28,7 @@ from peerkit._validate import (
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._fit import check_members, judged_week
+from peerkit.matching._fit import check_members, judged_weeks
 from peerkit.matching._pairs import PairFit, PartnerPolicy, Table
 from peerkit.matching._partners import (
     PartnerMatching,
@@ -324,8 +324,9 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
         mentees: The mentees, in any order; ids unique and not mentors.
         during: The period the mentoring is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday 00:00 to Monday 00:00 UTC;
-            the week of its start if it holds no full week).
+            judged in every Monday-to-Monday week (UTC) the period touches,
+            each on its real dates, clock changes included; a period shorter
+            than a week is judged on the week or two it touches.
         policy: How pairs are judged; see `PartnerPolicy`.
         blocked: Pairs of member ids never to match.
         history: Past rounds, oldest first: each a `MentorMatching`, a
@@ -355,13 +356,13 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
     Added in 0.1.
     """
     check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
-    week = judged_week(during)
+    weeks = judged_weeks(during)
     givers = check_members("mentors", mentors, policy.scale)
     seekers = check_members("mentees", mentees, policy.scale)
     _check_roles(givers, seekers)
     rules = read_rules(blocked, history, policy)
     people = sorted(givers + seekers, key=lambda m: m.id)
-    round_ = Round(Table(people, policy, week), rules, "participation", 0)
+    round_ = Round(Table(people, policy, weeks), rules, "participation", 0)
     table = round_.table
     mentor_idx = np.array(sorted(table.index[m.id] for m in givers), dtype=np.int64)
     mentee_idx = np.array(sorted(table.index[m.id] for m in seekers), dtype=np.int64)
@@ -454,7 +455,7 @@ def blocking_pairs(  # noqa: PLR0913 - the domain input plus keyword-only option
         members: The members it was made from (a `Cohort` or its members),
             in any order.
         during: The period the round is for, as given to the matcher.
-            Required; its first full week is judged.
+            Required; every week it touches is judged, as by the matcher.
         policy: How pairs are judged; see `PartnerPolicy`.
         blocked: Pairs never to match, as given to the matcher.
         history: Past rounds, as given to the matcher.
@@ -482,10 +483,10 @@ def blocking_pairs(  # noqa: PLR0913 - the domain input plus keyword-only option
         (PartnerMatching, MentorMatching),
         "a PartnerMatching or a MentorMatching",
     )
-    week = judged_week(during)
+    weeks = judged_weeks(during)
     people = check_members("members", members, policy.scale)
     rules = read_rules(blocked, history, policy)
-    round_ = Round(Table(people, policy, week), rules, "participation", 0)
+    round_ = Round(Table(people, policy, weeks), rules, "participation", 0)
     table = round_.table
     ids = set(table.ids)
     named = {u.member_id for u in matching.unplaced} | {

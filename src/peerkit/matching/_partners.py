@@ -39,7 +39,7 @@ from peerkit._validate import (
     unit,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._fit import check_members, judged_week
+from peerkit.matching._fit import check_members, judged_weeks
 from peerkit.matching._pairs import (
     PairFit,
     PartnerPolicy,
@@ -722,8 +722,9 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
             any order; ids unique.
         during: The period the round is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday 00:00 to Monday 00:00 UTC;
-            the week of its start if it holds no full week).
+            judged in every Monday-to-Monday week (UTC) the period touches,
+            each on its real dates, clock changes included; a period shorter
+            than a week is judged on the week or two it touches.
         policy: How pairs are judged; see `PartnerPolicy`.
         objective: What "best" means, as above.
         blocked: Pairs of member ids never to match (a member's block list,
@@ -751,7 +752,7 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         >>> second = match_partners(cohort, during=term, history=[first])
         >>> repeats = set(first.teams) & set(second.teams)
         >>> len(first.pairs), len(first.unplaced), repeats
-        (28, 9, set())
+        (27, 11, set())
 
     Added in 0.1.
     """
@@ -761,10 +762,10 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
             "objective", objective, f"one of {', '.join(OBJECTIVES)}"
         )
     check_seed(seed)
-    week = judged_week(during)
+    weeks = judged_weeks(during)
     people = check_members("members", members, policy.scale)
     rules = read_rules(blocked, history, policy)
-    round_ = Round(Table(people, policy, week), rules, objective, seed)
+    round_ = Round(Table(people, policy, weeks), rules, objective, seed)
     pins = _pins(pinned, round_)
     if any(m.max_partners > 1 for m in people):  # a b-matching: see _capacity
         from peerkit.matching import _capacity  # noqa: PLC0415 - it builds on this
