@@ -20,6 +20,7 @@ result against the exact optimum of the same candidate graph.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -545,7 +546,7 @@ class _Blocks:
         size = -(-len(order) // chunks)
         start = int(shift * size)
         cuts = [0, *range(start or size, len(order), size), len(order)]
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in itertools.pairwise(cuts):
             if b - a > 1:
                 self._resolve(order[a:b])
 
@@ -574,7 +575,6 @@ class _Blocks:
         `_REACH` steps are matched again from scratch, the rest kept: every
         augmenting path that short is found, and the score can only rise.
         """
-        round_ = self.round
         everyone = self.idx
         lonely = [i for i in everyone.tolist() if i not in self.mate]
         if len(lonely) < 2:
