@@ -9,13 +9,19 @@ solved exactly with rustworkx's blossom implementation (integer weights:
 the score in units of 2**-30). Among equally good matchings the seed picks
 one, by shuffling the order the solver sees the members in.
 
-Above `_EXACT_LIMIT` members in play the round is solved in blocks: by
-language, then by when in the UTC day people are free, cut into chunks
-that are solved exactly on each member's best candidate pairs; then the
-seams between chunks are re-solved, everyone left over is matched among
-themselves, and short augmenting paths bring in anyone a maximum-cardinality
-matching would still place. `benchmarks/bench_partners.py` measures the
-result against the exact optimum of the same candidate graph.
+Up to `_EXACT_LIMIT` members in play the whole graph is solved exactly,
+one connected component at a time (a matching is best on the graph
+exactly when it is best on each component).
+
+Above it the round is solved in blocks: by language, then by when in the
+UTC day people are free, cut into chunks that are solved exactly on each
+member's best candidate pairs; the pools are cut again half a chunk on
+and re-solved, everyone left over is matched among themselves, short
+augmenting paths and a bounded region around the unmatched bring in
+anyone a maximum-cardinality matching would still place, and a last
+bounded region around the weakest pairs polishes the total. No region
+ever holds more than `_REGION_LIMIT` members. `benchmarks/bench_partners.py`
+measures both sides of the limit against one exact solve of the full graph.
 """
 
 from __future__ import annotations
@@ -745,9 +751,10 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
     - ``"fair"``: the most members paired, then the best worst pair, then
       the highest total.
 
-    Up to several hundred members in play the optimum is exact. Larger
-    rounds are solved in blocks and repaired along the seams; see
-    the partner-matching explanation for what that costs.
+    Up to 2,000 members in play (taking part and not pinned) the optimum
+    is exact: the same pair count and total as an exact solver on every
+    allowed pair. Larger rounds are solved in blocks and repaired along
+    the seams; see the partner-matching explanation for what that costs.
 
     When an odd number of members take part and ``policy.trios`` is set,
     the member left over joins the pair where all three pairs keep every
