@@ -194,9 +194,11 @@ internals._Blocks._repair_region = _Regions.record  # type: ignore[assignment,me
 def _full_graph(
     members: Sequence[Member],
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any], float]:
-    """Every allowed pair of the round, with its integer weight, and the seconds."""
-    start = time.perf_counter()
+    """Every allowed pair of the round, its integer weight, and the scoring time."""
     _, edges = scored_graph(members)
+    round_ = _last_round()
+    start = time.perf_counter()  # scoring alone: every pair of those in play
+    round_.edges(np.flatnonzero(round_.table.active))
     seconds = time.perf_counter() - start
     u = np.array([a for a, _, _ in edges], dtype=np.int64)
     v = np.array([b for _, b, _ in edges], dtype=np.int64)
