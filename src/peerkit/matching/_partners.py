@@ -487,7 +487,7 @@ def _fair(u: IntArray, v: IntArray, w: IntArray, seed: int) -> list[tuple[int, i
 # --- large rounds: blocks, seams, leftovers, short augmenting paths -------------------
 
 
-def _phase(table: Table) -> np.ndarray[Any, Any]:
+def day_phases(table: Table) -> np.ndarray[Any, Any]:
     """For each member, when in the UTC day they are mostly free (radians)."""
     bits = np.unpackbits(table.masks.view(np.uint8), axis=1, bitorder="little")
     per_minute = bits[:, : 7 * 1440].reshape(len(bits), 7, 1440).sum(axis=1)
@@ -507,7 +507,7 @@ class _Blocks:
         for spoken in langs:
             for lang in spoken:
                 counts[lang] += 1
-        phase = _phase(table)
+        phase = day_phases(table)
         pools: dict[str, list[int]] = defaultdict(list)
         for i, spoken in zip(idx.tolist(), langs, strict=True):
             pools[max(spoken, key=lambda lang: (counts[lang], lang))].append(i)
@@ -939,7 +939,7 @@ def _annotate(fit: PairFit, extra: list[Reason]) -> PairFit:
     return attrs.evolve(fit, reasons=(*extra, *fit.reasons)) if extra else fit
 
 
-def _pair_fits(
+def fits_of_pairs(
     round_: Round, pairs: list[tuple[int, int]], pinned: set[tuple[int, int]]
 ) -> list[PairFit]:
     """Each pair's fit, with why it was pinned or repeated, sorted by ids."""
@@ -959,7 +959,7 @@ def _pair_fits(
     return sorted(fits, key=lambda f: f.member_ids)
 
 
-def _trio_of(table: Table, trio: tuple[int, int, int]) -> Trio:
+def trio_of(table: Table, trio: tuple[int, int, int]) -> Trio:
     """The `Trio` of three members, with its three fits."""
     a, b, c = trio
     fits = table.fits(np.array([a, a, b]), np.array([b, c, c]))
@@ -978,7 +978,7 @@ def _trio_of(table: Table, trio: tuple[int, int, int]) -> Trio:
     )
 
 
-def _narrate_unplaced(
+def narrate_unplaced(
     round_: Round, left: list[int], *, odd_one_out: bool
 ) -> list[Unplaced]:
     """
@@ -1010,11 +1010,11 @@ def _result(
     """
     table = round_.table
     placed = {i for pair in pairs for i in pair}
-    unplaced = _narrate_unplaced(
+    unplaced = narrate_unplaced(
         round_, [i for i in range(len(table)) if i not in placed], odd_one_out=True
     )
     return PartnerMatching(
-        pairs=_pair_fits(round_, pairs, pinned),
+        pairs=fits_of_pairs(round_, pairs, pinned),
         unplaced=unplaced,
         objective=round_.objective,
     )
