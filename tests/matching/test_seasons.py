@@ -1,6 +1,7 @@
 """Every week of during= is judged on its real dates: hard rules hold in each, the worst week scores."""
 
 import datetime as dt
+import zoneinfo
 from typing import TYPE_CHECKING
 
 import attrs
@@ -17,6 +18,7 @@ from peerkit import (
     WeeklyAvailability,
     overlap_minutes,
 )
+from peerkit._instants import known_zones
 from peerkit.matching import (
     FitPolicy,
     PartnerPolicy,
@@ -367,3 +369,45 @@ def test_a_period_of_more_than_ten_years_is_refused_by_name(name: str) -> None:
     assert info.value.path == "during"
     ten_years = (pendulum.datetime(2000, 1, 3), pendulum.datetime(2010, 1, 4))
     assert len(weeks_of(ten_years)) - 1 == 522
+
+
+def _probed_week_state(name: str, lo: int, hi: int) -> int | None:
+    """The week's one offset found the old way, probing zoneinfo every three hours (None if a change reaches it)."""
+    tz = zoneinfo.ZoneInfo(name)
+    hour, epoch = 3600, dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+    def at(second: int) -> int:
+        offset = (epoch + dt.timedelta(seconds=second)).astimezone(tz).utcoffset()
+        return int(offset.total_seconds()) if offset is not None else 0
+
+    start, end = lo // 1_000_000, -(-hi // 1_000_000)
+    offset = at(start)
+    if any(at(t) != offset for t in [*range(start, end, 3 * hour), end + hour]):
+        return None
+    for t in range(start, start - 27 * hour, -3 * hour):  # a change just before
+        before, after = at(t - 3 * hour), at(t)
+        if before != after:
+            a, b = t - 3 * hour, t
+            while b - a > 1:
+                mid = (a + b) // 2
+                a, b = (mid, b) if at(mid) == before else (a, mid)
+            if b + abs(after - before) + hour > start:
+                return None
+    return offset
+
+
+def test_week_states_from_the_zone_rules_agree_with_zoneinfo_in_every_zone() -> None:
+    """Every zone's week states, read from its rules, are what probing zoneinfo finds, in weeks around 2026's clock changes."""
+    mondays = [(3, 2), (3, 9), (3, 23), (3, 30), (4, 6), (10, 26)]
+    weeks = []
+    for month, day in mondays:
+        monday = pendulum.datetime(2026, month, day)
+        weeks.append(judged_weeks((monday, monday.add(days=7))))
+    checked = 0
+    for name in sorted(known_zones()):
+        for bounds in weeks:
+            probed = _probed_week_state(name, bounds[0], bounds[1])
+            expected = ("s", 0) if probed is None else ("c", probed)
+            assert zone_weeks(name, bounds) == (expected,), name
+            checked += 1
+    assert checked >= 400 * len(mondays)

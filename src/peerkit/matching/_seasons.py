@@ -22,15 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import zoneinfo
 from typing import Any, TypeVar
 
 from peerkit._instants import US, local_micros, zone
 from peerkit._intervals import Interval, as_period
+from peerkit._zonerules import offset, year_of, year_transitions
 from peerkit.errors import InvalidInputError
 
 _HOUR = 3600
-_PROBE = 3 * _HOUR  # every clock change is more than three hours from the next
 _REACH = 27 * _HOUR  # no clock change jumps further than this
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _FIRST = int((dt.datetime(1, 1, 3, tzinfo=dt.UTC) - _EPOCH).total_seconds())
@@ -84,10 +83,8 @@ def week_monday(bounds: tuple[int, ...], k: int, timezone: str = "UTC") -> dt.da
     return moment.astimezone(zone(timezone)).date()
 
 
-def _offset(tz: zoneinfo.ZoneInfo, second: int) -> int:
-    second = min(max(second, _FIRST), _LAST)
-    offset = (_EPOCH + dt.timedelta(seconds=second)).astimezone(tz).utcoffset()
-    return int(offset.total_seconds()) if offset is not None else 0
+def _offset(name: str, second: int) -> int:
+    return offset(name, min(max(second, _FIRST), _LAST))
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -95,36 +92,22 @@ def _week_state(name: str, lo: int, hi: int) -> int | None:
     """
     The zone's one UTC offset through ``[lo, hi)`` (seconds), or None.
 
-    None when a clock change falls in the week, or falls before it but so
-    close that its jump reaches into it (a wall time in a spring-forward gap
-    reads with the offset from before the gap, landing up to the jump's
-    length after the change). A change after the week never reaches back.
-    Changes are found by probing every three hours, as the scheduling
-    module does, which finds every change in the zone database.
+    None when a clock change falls in the week (or within an hour after
+    it), or falls before it but so close that its jump reaches into it (a
+    wall time in a spring-forward gap reads with the offset from before
+    the gap, landing up to the jump's length after the change). A change
+    after the week never reaches back. The changes are read from the
+    zone's own rules (`peerkit._zonerules`), exactly, from `_REACH`
+    before the week (no jump is longer) to an hour after it.
     """
-    tz = zoneinfo.ZoneInfo(name)
     start, end = lo // US, -(-hi // US)
-    offset = _offset(tz, start)
-    t = start
-    while t < end + _HOUR:
-        t = min(t + _PROBE, end + _HOUR)
-        if _offset(tz, t) != offset:
-            return None
-    after, t = offset, start
-    while t > start - _REACH:
-        before = _offset(tz, t - _PROBE)
-        if before != after:
-            a, b = t - _PROBE, t  # offset(a) == before, offset(b) == after
-            while b - a > 1:
-                mid = (a + b) // 2
-                if _offset(tz, mid) == before:
-                    a = mid
-                else:
-                    b = mid
-            if b + abs(after - before) + _HOUR > start:
+    for year in range(year_of(start - _REACH), year_of(end + _HOUR) + 1):
+        for t, before, after in year_transitions(name, year):
+            if start < t <= end + _HOUR:
                 return None
-        after, t = before, t - _PROBE
-    return offset
+            if t <= start < t + abs(after - before) + _HOUR:
+                return None
+    return _offset(name, start)
 
 
 @functools.lru_cache(maxsize=4096)
