@@ -368,7 +368,7 @@ def scale(sizes: Sequence[int], repeats: int) -> None:
     )
 
 
-def block_quality(n: int, objectives: Sequence[str]) -> None:
+def block_quality(n: int, objectives: Sequence[internals.Objective]) -> None:
     """The block solver against one exact solve of the full graph."""
     members = simulate_cohort(n, seed=3).members
     u, v, w, _ = _full_graph(members)
@@ -565,7 +565,9 @@ def main() -> None:
     args = parser.parse_args()
     quick = args.quick
     both = quick or args.block_score
-    objectives = ("participation", "score") if both else ("participation",)
+    objectives: tuple[internals.Objective, ...] = (
+        ("participation", "score") if both else ("participation",)
+    )
     if quick:
         exact_beside_networkx(60, repeats=1, nx_repeats=1)
         greedy_beside_optimum(120)

@@ -134,11 +134,82 @@ def test_match_partners_takes_a_cohort() -> None:
     assert match_partners(COHORT, during=WEEK) == match_partners(MEMBERS, during=WEEK)
 
 
-def test_form_groups_takes_a_cohort() -> None:
-    """form_groups(cohort) is form_groups(cohort.members)."""
-    assert form_groups(COHORT, min_size=4, max_size=7, during=WEEK) == form_groups(
-        MEMBERS, min_size=4, max_size=7, during=WEEK
+def test_form_groups_of_a_cohort_groups_only_its_members_without_a_group() -> None:
+    """form_groups(cohort) is form_groups(cohort.unplaced): members already in a group keep it and are not regrouped."""
+    grouping = form_groups(COHORT, min_size=4, max_size=7, during=WEEK)
+    assert grouping == form_groups(COHORT.unplaced, min_size=4, max_size=7, during=WEEK)
+    grouped = {m.id for g in COHORT.groups for m in g.members}
+    assert grouped
+    seen = {m.id for fg in grouping.groups for m in fg.group.members}
+    seen |= {u.member_id for u in grouping.unplaced}
+    assert seen == {m.id for m in COHORT.unplaced}
+    assert not seen & grouped
+
+
+# --- a Cohort's journey scale ----------------------------------------------------
+
+RECOVERY = [
+    Member(
+        f"r{i}",
+        peerkit.STAGES_OF_RECOVERY.stages[i % 3],
+        languages=["en"],
+        availability="daily 18:00-21:00",
     )
+    for i in range(9)
+]
+RECOVERING = peerkit.Cohort(
+    RECOVERY,
+    groups=[Group("g", RECOVERY[:2], 6)],
+    scale=peerkit.STAGES_OF_RECOVERY,
+)
+ON_RECOVERY: dict[str, Callable[..., object]] = {
+    "match_partners": lambda **kw: match_partners(RECOVERING, during=WEEK, **kw),
+    "match_mentors": lambda **kw: match_mentors(
+        peerkit.Cohort(RECOVERY[:3], scale=peerkit.STAGES_OF_RECOVERY),
+        peerkit.Cohort(RECOVERY[3:], scale=peerkit.STAGES_OF_RECOVERY),
+        during=WEEK,
+        **kw,
+    ),
+    "blocking_pairs": lambda **kw: blocking_pairs(
+        match_partners(RECOVERY, during=WEEK, policy=RECOVERY_PARTNERS),
+        RECOVERING,
+        during=WEEK,
+        **kw,
+    ),
+    "form_groups": lambda **kw: form_groups(
+        RECOVERING, min_size=3, max_size=4, during=WEEK, **kw
+    ),
+    "rank_groups": lambda **kw: rank_groups(RECOVERY[8], RECOVERING, during=WEEK, **kw),
+}
+RECOVERY_PARTNERS = PartnerPolicy(scale=peerkit.STAGES_OF_RECOVERY)
+
+
+def _policy_on(name: str, scale: peerkit.JourneyScale) -> FitPolicy | PartnerPolicy:
+    if name in {"form_groups", "rank_groups"}:
+        return FitPolicy(scale=scale)
+    return PartnerPolicy(scale=scale)
+
+
+@pytest.mark.parametrize("name", sorted(ON_RECOVERY))
+def test_a_cohort_on_another_scale_is_judged_on_it_when_the_policy_is_left_alone(
+    name: str,
+) -> None:
+    """Given a Cohort, a policy left at the default scale takes the cohort's: the same as passing the cohort's scale."""
+    call = ON_RECOVERY[name]
+    result = call()
+    assert result == call(policy=_policy_on(name, peerkit.STAGES_OF_RECOVERY))
+    assert result or name == "blocking_pairs"  # pairs, groups or fits decided
+
+
+@pytest.mark.parametrize("name", sorted(ON_RECOVERY))
+def test_a_policy_on_another_scale_than_the_cohort_s_is_refused_by_name(
+    name: str,
+) -> None:
+    """A policy set to a scale other than the cohort's is an InvalidInputError on policy.scale saying what to pass."""
+    other = peerkit.JourneyScale("mine", ("moratorium", "awareness", "preparation"))
+    with pytest.raises(InvalidInputError, match=r"cohort\.scale") as raised:
+        ON_RECOVERY[name](policy=_policy_on(name, other))
+    assert raised.value.path == "policy.scale"
 
 
 def test_blocking_pairs_takes_a_cohort() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -108,6 +108,34 @@ def check_members(path: str, members: object, scale: JourneyScale) -> list[Membe
     for i, member in enumerate(listed):
         scale.check(member.stage, path=f"{path}[{i}].stage")
     return sorted(listed, key=lambda m: m.id)
+
+
+_Policy = TypeVar("_Policy")
+
+
+def with_cohort_scale(policy: _Policy, given: object) -> _Policy:
+    """
+    *policy*, on the scale of the `Cohort` *given*, if one is given.
+
+    A cohort says which journey scale its members' stages are on. A policy
+    whose scale was left at its default (`STAGES_OF_CHANGE`) takes the
+    cohort's; one set to another scale than the cohort's is refused, with
+    what to pass instead. Anything but a `Cohort` leaves *policy* as it is.
+    """
+    if not isinstance(given, Cohort):
+        return policy
+    scale: JourneyScale = policy.scale  # type: ignore[attr-defined]  # FitPolicy or PartnerPolicy
+    if scale == given.scale:
+        return policy
+    if scale == STAGES_OF_CHANGE:
+        return attrs.evolve(policy, scale=given.scale)  # type: ignore[misc]  # an attrs policy
+    raise InvalidInputError(
+        "policy.scale",
+        scale.name,
+        f"the cohort's scale, {given.scale.name!r} (pass "
+        "policy=attrs.evolve(policy, scale=cohort.scale), or leave the "
+        "policy's scale at its default)",
+    )
 
 
 def judged_weeks(during: object, timezone: str = "UTC") -> tuple[int, ...]:
@@ -880,7 +908,9 @@ def rank_groups(
             that the period touches, each on its real dates; the schedule
             component is the worst week's. A period shorter than a week is
             judged on the week or two it touches.
-        policy: How fit is judged; see `FitPolicy`.
+        policy: How fit is judged; see `FitPolicy`. Given a `Cohort`, a
+            policy whose scale is the default takes the cohort's scale;
+            another scale than the cohort's is refused.
 
     Raises:
         peerkit.errors.InvalidInputError: If two groups share an id, or a
@@ -898,6 +928,7 @@ def rank_groups(
     Added in 0.1.
     """
     check_instance("policy", policy, FitPolicy, "a FitPolicy")
+    policy = with_cohort_scale(policy, groups)
     check_instance("member", member, Member, "a Member")
     judged_weeks(during)  # checks the period
     listed = _group_list(groups)

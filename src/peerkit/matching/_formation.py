@@ -41,6 +41,7 @@ from peerkit.matching._fit import (
     judged_weeks,
     size_range,
     size_score,
+    with_cohort_scale,
 )
 from peerkit.matching._results import FormedGroup, Grouping, Unplaced
 from peerkit.matching._seasons import pair_weeks, zone_weeks
@@ -678,8 +679,11 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     the reason, never dropped.
 
     Args:
-        members: The cohort (a `Cohort` or its members), in any order;
-            ids unique.
+        members: The members to group, in any order, ids unique; or a
+            `Cohort`, of which only the members without a group
+            (``cohort.unplaced``) are grouped: members already in one of
+            its groups keep it and are not in the result. To regroup
+            everyone, pass ``cohort.members``.
         min_size: Smallest group, at least 2.
         max_size: Largest group, at least *min_size*; also each group's
             capacity.
@@ -689,6 +693,8 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
             dates; a period shorter than a week on the week or two it
             touches.
         policy: How fit is judged and the meeting length; see `FitPolicy`.
+            Given a `Cohort`, a policy whose scale is the default takes the
+            cohort's scale; another scale than the cohort's is refused.
         seed: Seeds the search's tie-breaks and restarts, an int from 0 to
             2**64 - 1; the result is a pure function of the inputs.
         id_prefix: New groups are called ``{id_prefix}-1``, ``-2``, ...,
@@ -702,9 +708,10 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         >>> import pendulum
         >>> from peerkit.datasets import sample_cohort
         >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
-        >>> grouping = form_groups(sample_cohort(), min_size=4, max_size=7, during=term)
-        >>> grouping.placed_count + len(grouping.unplaced)
-        60
+        >>> cohort = sample_cohort()  # 60 members, 25 of them in its groups
+        >>> grouping = form_groups(cohort, min_size=4, max_size=7, during=term)
+        >>> len(cohort.unplaced), grouping.placed_count + len(grouping.unplaced)
+        (35, 35)
         >>> 0 < grouping.min_score <= grouping.mean_score <= 1
         True
 
@@ -716,6 +723,9 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     check_seed(seed)
     check_str("id_prefix", id_prefix)
     period = as_period("during", during)
+    policy = with_cohort_scale(policy, members)
+    if isinstance(members, Cohort):  # its members with a group keep it
+        members = members.unplaced
     cohort = check_members("members", members, policy.scale)
     rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
     zones = Counter(m.timezone for m in cohort)

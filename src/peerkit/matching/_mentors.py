@@ -28,7 +28,7 @@ from peerkit._validate import (
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._fit import check_members, judged_weeks
+from peerkit.matching._fit import check_members, judged_weeks, with_cohort_scale
 from peerkit.matching._pairs import PairFit, PartnerPolicy, Table
 from peerkit.matching._partners import (
     PartnerMatching,
@@ -320,14 +320,20 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
     mentors they are blocked with were not taking part.
 
     Args:
-        mentors: The mentors, in any order; ids unique.
-        mentees: The mentees, in any order; ids unique and not mentors.
+        mentors: The mentors (a `Cohort` or its members), in any order;
+            ids unique.
+        mentees: The mentees (a `Cohort` or its members), in any order;
+            ids unique and not mentors.
         during: The period the mentoring is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
             judged in every Monday-to-Monday week (UTC) the period touches,
-            each on its real dates, clock changes included; a period shorter
-            than a week is judged on the week or two it touches.
-        policy: How pairs are judged; see `PartnerPolicy`.
+            each on its real dates, clock changes included. A period shorter
+            than a week is judged on the week or two it touches, each week
+            whole: a mentor and mentee free together only outside the
+            period's own days still count as free together.
+        policy: How pairs are judged; see `PartnerPolicy`. Given a
+            `Cohort`, a policy whose scale is the default takes the
+            cohort's scale; another scale than the cohort's is refused.
         blocked: Pairs of member ids never to match.
         history: Past rounds, oldest first: each a `MentorMatching`, a
             `PartnerMatching` or a sequence of pairs of ids.
@@ -356,6 +362,7 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
     Added in 0.1.
     """
     check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
+    policy = with_cohort_scale(with_cohort_scale(policy, mentors), mentees)
     weeks = judged_weeks(during)
     givers = check_members("mentors", mentors, policy.scale)
     seekers = check_members("mentees", mentees, policy.scale)
@@ -456,7 +463,9 @@ def blocking_pairs(  # noqa: PLR0913 - the domain input plus keyword-only option
             in any order.
         during: The period the round is for, as given to the matcher.
             Required; every week it touches is judged, as by the matcher.
-        policy: How pairs are judged; see `PartnerPolicy`.
+        policy: How pairs are judged; see `PartnerPolicy`. Given a
+            `Cohort`, a policy whose scale is the default takes the
+            cohort's scale; another scale than the cohort's is refused.
         blocked: Pairs never to match, as given to the matcher.
         history: Past rounds, as given to the matcher.
 
@@ -483,6 +492,7 @@ def blocking_pairs(  # noqa: PLR0913 - the domain input plus keyword-only option
         (PartnerMatching, MentorMatching),
         "a PartnerMatching or a MentorMatching",
     )
+    policy = with_cohort_scale(policy, members)
     weeks = judged_weeks(during)
     people = check_members("members", members, policy.scale)
     rules = read_rules(blocked, history, policy)

@@ -46,7 +46,7 @@ from peerkit._validate import (
     unit,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._fit import check_members, judged_weeks
+from peerkit.matching._fit import check_members, judged_weeks, with_cohort_scale
 from peerkit.matching._pairs import (
     PairFit,
     PartnerPolicy,
@@ -799,7 +799,9 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
             judged in every Monday-to-Monday week (UTC) the period touches,
             each on its real dates, clock changes included; a period shorter
             than a week is judged on the week or two it touches.
-        policy: How pairs are judged; see `PartnerPolicy`.
+        policy: How pairs are judged; see `PartnerPolicy`. Given a
+            `Cohort`, a policy whose scale is the default takes the
+            cohort's scale; another scale than the cohort's is refused.
         objective: What "best" means, as above.
         blocked: Pairs of member ids never to match (a member's block list,
             a moderator's decision). Ids not in *members* are ignored.
@@ -831,6 +833,7 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
     Added in 0.1.
     """
     check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
+    policy = with_cohort_scale(policy, members)
     if objective not in OBJECTIVES:
         raise InvalidInputError(
             "objective", objective, f"one of {', '.join(OBJECTIVES)}"
