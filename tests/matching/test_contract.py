@@ -162,6 +162,7 @@ RECOVERING = peerkit.Cohort(
     groups=[Group("g", RECOVERY[:2], 6)],
     scale=peerkit.STAGES_OF_RECOVERY,
 )
+RECOVERY_PARTNERS = PartnerPolicy(scale=peerkit.STAGES_OF_RECOVERY)
 ON_RECOVERY: dict[str, Callable[..., object]] = {
     "match_partners": lambda **kw: match_partners(RECOVERING, during=WEEK, **kw),
     "match_mentors": lambda **kw: match_mentors(
@@ -181,7 +182,6 @@ ON_RECOVERY: dict[str, Callable[..., object]] = {
     ),
     "rank_groups": lambda **kw: rank_groups(RECOVERY[8], RECOVERING, during=WEEK, **kw),
 }
-RECOVERY_PARTNERS = PartnerPolicy(scale=peerkit.STAGES_OF_RECOVERY)
 
 
 def _policy_on(name: str, scale: peerkit.JourneyScale) -> FitPolicy | PartnerPolicy:

@@ -292,8 +292,8 @@ def _defer(
 
 
 def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
-    mentors: Iterable[Member],
-    mentees: Iterable[Member],
+    mentors: Iterable[Member] | Cohort,
+    mentees: Iterable[Member] | Cohort,
     *,
     during: Period,
     policy: PartnerPolicy = PartnerPolicy(),
