@@ -13,6 +13,9 @@ Prints, in one run:
    language, sort by stage, cut into groups in order) on 2,000 members.
 3. Speed: `form_groups` from 1,000 to 10,000 members (median of several
    runs) and how time grows; `rank_groups` of one member over 1,000 groups.
+4. Season-aware judging: `form_groups` and `rank_groups` for a round of
+   three months (twelve weeks across the American and European clock
+   changes, every week judged) beside the same call for one week of it.
 
 Times are medians of several runs on this machine; they are not asserted
 anywhere (machines are shared and noisy).
@@ -42,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 from exhaustive import best_grouping
 
 TERM = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))  # twelve weeks
+ONE_WEEK = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 1, 19))
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -104,7 +108,8 @@ def baseline(
             chunk = people[k : k + size]
             slots: Counter[int] = Counter()
             for m in chunk:
-                mask = _meeting_mask(m, policy, lo)
+                length = policy.meeting_minutes * 60_000_000
+                mask = _meeting_mask(m.availability.windows, m.timezone, length, lo)
                 slots.update(b for b in range(mask.bit_length()) if mask >> b & 1)
             zone = Counter(m.timezone for m in chunk).most_common(1)[0][0]
             # The slot most can attend; with none at all, a slot nobody can.
@@ -212,6 +217,47 @@ def ranking(n_groups: int, repeats: int) -> None:
     )
 
 
+def seasons(n_members: int, n_groups: int, repeats: int) -> None:
+    """Every week of a three-month round judged, beside one week of it."""
+    members = simulate_cohort(n_members, seed=3, with_groups=False).members
+    cohort = simulate_cohort(n_groups * 12, seed=5)
+    groups, newcomers = cohort.groups[:n_groups], cohort.unplaced[:repeats]
+
+    def ranked(during: tuple[pendulum.DateTime, pendulum.DateTime]) -> float:
+        times = []
+        for member in newcomers:
+            start = time.perf_counter()
+            rank_groups(member, groups, during=during)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    def formed(during: tuple[pendulum.DateTime, pendulum.DateTime]) -> float:
+        return median_time(
+            lambda: form_groups(members, during=during, min_size=6, max_size=8),
+            max(1, repeats // 8),
+        )
+
+    print("## Season-aware judging: a three-month round against one week\n")
+    print("| call | one week, median s | twelve weeks, median s | ratio |")
+    print("|---|---:|---:|---:|")
+    for name, run in (
+        (f"form_groups, {n_members:,} members", formed),
+        (f"rank_groups, one member over {len(groups):,} groups", ranked),
+    ):
+        run(ONE_WEEK)  # warm the caches both share
+        week, term = run(ONE_WEEK), run(TERM)
+        ratio = term / week
+        print(f"| {name} | {week:.4f} | {term:.4f} | {ratio:.2f}x |")
+        TARGETS.append(
+            (
+                f"season-aware {name.split(',')[0]} at most 2x one week (3 months)",
+                f"{ratio:.2f}x",
+                ratio <= 2.0,
+            )
+        )
+    print()
+
+
 def main() -> None:
     """Run every benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
@@ -224,6 +270,11 @@ def main() -> None:
         repeats=1 if quick else 3,
     )
     ranking(n_groups=20 if quick else 1000, repeats=3 if quick else 25)
+    seasons(
+        n_members=100 if quick else 2000,
+        n_groups=20 if quick else 1000,
+        repeats=3 if quick else 25,
+    )
     print_targets(TARGETS, judged=not quick)
 
 

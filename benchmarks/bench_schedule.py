@@ -52,6 +52,7 @@ from _timing import median_time, print_targets
 from dateutil import rrule as rr
 
 from peerkit import Member, WeeklyAvailability
+from peerkit import _zonerules as zonerules
 from peerkit._availability import WEEKDAYS
 from peerkit.datasets import simulate_cohort
 from peerkit.scheduling import (
@@ -67,7 +68,6 @@ from peerkit.scheduling import (
 from peerkit.scheduling import _cadence as cadence_internals
 from peerkit.scheduling import _quiet as quiet_internals
 from peerkit.scheduling import _walls as walls
-from peerkit.scheduling import _zonerules as zonerules
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence

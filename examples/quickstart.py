@@ -73,7 +73,7 @@ def meeting_options(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
 
 def best_group(cohort: peerkit.Cohort, newcomer: peerkit.Member) -> None:
     """Print the group that suits the newcomer best, and the reasons."""
-    # Judge schedules on the same week as above: the term's first week.
+    # Schedules are judged in every week of the term, the one above included.
     best = rank_groups(newcomer, cohort, during=TERM)[0]
     if not best.eligible:  # eligible groups come first, so there are none
         print(f"\nNo group can take {newcomer.id} now: each breaks a hard rule.")

@@ -277,7 +277,7 @@ def check_as_good(
     unit, the same members without a partner for reasons of their own (and
     the same reasons), and every pair both rounds made fits the same. No
     pair of the whole round crosses a block. The totals must agree while
-    one call over the whole is solved exactly (up to 700 members in play).
+    one call over the whole is solved exactly (up to 2,000 members in play).
 
     Returns:
         How many pairs of the block rounds the whole round did not make:

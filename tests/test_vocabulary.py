@@ -142,6 +142,7 @@ VOCABULARY: dict[str, str] = {
     "recent_due_count": "due among the recent ones",
     "member_count": "how many members",
     "week_count": "how many weeks",
+    "excused_week_count": "weeks of a period a pair or group may lack time to meet",
     "placed_count": "how many members were placed",
     "drifting_count": "how many are drifting",
     "disengaged_count": "how many are disengaged",

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import peerkit
-from peerkit import Group, Interval, InvalidInputError, Member, week_span
+from peerkit import Group, InvalidInputError, Member, week_span
 from peerkit.matching import (
     FitPolicy,
     FormedGroup,
@@ -88,28 +88,36 @@ def test_an_interval_and_a_pair_are_the_same_period(name: str) -> None:
     assert ENTRY_POINTS[name](during=list(as_pair)) == expected
 
 
-def test_the_first_full_week_of_the_period_is_judged() -> None:
-    """A term from the middle of a week is judged on the next Monday-to-Monday week; one shorter than that on the week of its start."""
+def test_every_week_the_period_touches_is_judged() -> None:
+    """A term is judged on every Monday-to-Monday week it touches; one shorter than a week on the week or two it touches."""
     january = partner_fit(NY, LDN, during=WEEK)
     march = week_span(dt.date(2026, 3, 9), timezone="UTC")
     assert january.overlap_minutes == 300
     assert partner_fit(NY, LDN, during=march).overlap_minutes == 0
-    # From Thursday 5 March for twelve weeks: the first full week is 9 March.
-    term = (pendulum.datetime(2026, 3, 5), pendulum.datetime(2026, 5, 28))
-    assert partner_fit(NY, LDN, during=term).overlap_minutes == 0
-    # Three days from Friday 9 January: no full week, so the week of 5 January.
+    # Twelve weeks from 12 January: New York's clocks change on 8 March,
+    # London's on 29 March, so the three weeks between share no time.
+    term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+    fit = partner_fit(NY, LDN, during=term)
+    assert (fit.eligible, fit.overlap_minutes) == (False, 0)
+    assert fit.reasons[0].message == (
+        "No common time from 9 March until 30 March, when clocks change."
+    )
+    # Three days from Friday 9 January: the week of 5 January alone.
     short = (pendulum.datetime(2026, 1, 9), pendulum.datetime(2026, 1, 12))
     assert partner_fit(NY, LDN, during=short).overlap_minutes == 300
+    # Friday 6 March to Tuesday 10 March touches the week of 9 March too.
+    across = (pendulum.datetime(2026, 3, 6), pendulum.datetime(2026, 3, 10))
+    assert partner_fit(NY, LDN, during=across).overlap_minutes == 0
 
 
-@given(st.integers(0, 6), st.integers(7, 120))
-def test_any_period_within_one_week_and_the_next_judges_the_same_week(
-    offset: int, length: int
-) -> None:
-    """For all periods starting in the week before 12 January 2026 and running a week or more past it, the judged week is the one from 12 January."""
-    start = pendulum.datetime(2026, 1, 6).add(days=offset)  # Tuesday 6 .. Monday 12
-    period = Interval(start, start.add(days=length + 7))
-    assert partner_fit(NY, LDN, during=period) == partner_fit(NY, LDN, during=WEEK)
+@given(st.integers(0, 7 * 24 - 1), st.integers(1, 7 * 24))
+def test_any_period_within_one_week_judges_that_week(offset: int, hours: int) -> None:
+    """For all periods inside the week from 12 January 2026, the judged week is that week."""
+    start = pendulum.datetime(2026, 1, 12).add(hours=offset)
+    end = min(start.add(hours=hours), WEEK.end)
+    assert partner_fit(NY, LDN, during=(start, end)) == partner_fit(
+        NY, LDN, during=WEEK
+    )
 
 
 def test_the_policies_no_longer_hold_a_week() -> None:
@@ -126,11 +134,82 @@ def test_match_partners_takes_a_cohort() -> None:
     assert match_partners(COHORT, during=WEEK) == match_partners(MEMBERS, during=WEEK)
 
 
-def test_form_groups_takes_a_cohort() -> None:
-    """form_groups(cohort) is form_groups(cohort.members)."""
-    assert form_groups(COHORT, min_size=4, max_size=7, during=WEEK) == form_groups(
-        MEMBERS, min_size=4, max_size=7, during=WEEK
+def test_form_groups_of_a_cohort_groups_only_its_members_without_a_group() -> None:
+    """form_groups(cohort) is form_groups(cohort.unplaced): members already in a group keep it and are not regrouped."""
+    grouping = form_groups(COHORT, min_size=4, max_size=7, during=WEEK)
+    assert grouping == form_groups(COHORT.unplaced, min_size=4, max_size=7, during=WEEK)
+    grouped = {m.id for g in COHORT.groups for m in g.members}
+    assert grouped
+    seen = {m.id for fg in grouping.groups for m in fg.group.members}
+    seen |= {u.member_id for u in grouping.unplaced}
+    assert seen == {m.id for m in COHORT.unplaced}
+    assert not seen & grouped
+
+
+# --- a Cohort's journey scale ----------------------------------------------------
+
+RECOVERY = [
+    Member(
+        f"r{i}",
+        peerkit.STAGES_OF_RECOVERY.stages[i % 3],
+        languages=["en"],
+        availability="daily 18:00-21:00",
     )
+    for i in range(9)
+]
+RECOVERING = peerkit.Cohort(
+    RECOVERY,
+    groups=[Group("g", RECOVERY[:2], 6)],
+    scale=peerkit.STAGES_OF_RECOVERY,
+)
+RECOVERY_PARTNERS = PartnerPolicy(scale=peerkit.STAGES_OF_RECOVERY)
+ON_RECOVERY: dict[str, Callable[..., object]] = {
+    "match_partners": lambda **kw: match_partners(RECOVERING, during=WEEK, **kw),
+    "match_mentors": lambda **kw: match_mentors(
+        peerkit.Cohort(RECOVERY[:3], scale=peerkit.STAGES_OF_RECOVERY),
+        peerkit.Cohort(RECOVERY[3:], scale=peerkit.STAGES_OF_RECOVERY),
+        during=WEEK,
+        **kw,
+    ),
+    "blocking_pairs": lambda **kw: blocking_pairs(
+        match_partners(RECOVERY, during=WEEK, policy=RECOVERY_PARTNERS),
+        RECOVERING,
+        during=WEEK,
+        **kw,
+    ),
+    "form_groups": lambda **kw: form_groups(
+        RECOVERING, min_size=3, max_size=4, during=WEEK, **kw
+    ),
+    "rank_groups": lambda **kw: rank_groups(RECOVERY[8], RECOVERING, during=WEEK, **kw),
+}
+
+
+def _policy_on(name: str, scale: peerkit.JourneyScale) -> FitPolicy | PartnerPolicy:
+    if name in {"form_groups", "rank_groups"}:
+        return FitPolicy(scale=scale)
+    return PartnerPolicy(scale=scale)
+
+
+@pytest.mark.parametrize("name", sorted(ON_RECOVERY))
+def test_a_cohort_on_another_scale_is_judged_on_it_when_the_policy_is_left_alone(
+    name: str,
+) -> None:
+    """Given a Cohort, a policy left at the default scale takes the cohort's: the same as passing the cohort's scale."""
+    call = ON_RECOVERY[name]
+    result = call()
+    assert result == call(policy=_policy_on(name, peerkit.STAGES_OF_RECOVERY))
+    assert result or name == "blocking_pairs"  # pairs, groups or fits decided
+
+
+@pytest.mark.parametrize("name", sorted(ON_RECOVERY))
+def test_a_policy_on_another_scale_than_the_cohort_s_is_refused_by_name(
+    name: str,
+) -> None:
+    """A policy set to a scale other than the cohort's is an InvalidInputError on policy.scale saying what to pass."""
+    other = peerkit.JourneyScale("mine", ("moratorium", "awareness", "preparation"))
+    with pytest.raises(InvalidInputError, match=r"cohort\.scale") as raised:
+        ON_RECOVERY[name](policy=_policy_on(name, other))
+    assert raised.value.path == "policy.scale"
 
 
 def test_blocking_pairs_takes_a_cohort() -> None:

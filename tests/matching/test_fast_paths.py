@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from peerkit import Group, Interval, InvalidInputError, Member
 from peerkit._frozendict import FrozenDict
-from peerkit._intervals import as_period, period_week
+from peerkit._intervals import as_period
 from peerkit.matching import (
     FitPolicy,
     PartnerPolicy,
@@ -20,8 +20,9 @@ from peerkit.matching import (
     partner_fit,
     rank_groups,
 )
-from peerkit.matching._fit import judged_week
+from peerkit.matching._fit import judged_weeks
 from peerkit.matching._pairs import Table
+from peerkit.matching._seasons import weeks_of
 from peerkit.testing import (
     fit_policies,
     groups,
@@ -38,14 +39,14 @@ def _checked(value: object) -> object:
     return attrs.evolve(value)  # type: ignore[misc]  # an attrs instance
 
 
-@given(two_members, partner_policies(), intervals())
+@given(two_members, partner_policies(), intervals(max_minutes=30 * 24 * 60))
 def test_partner_fit_is_the_tables_fit_to_the_last_bit(
     pair: tuple[Member, Member], policy: PartnerPolicy, period: Interval
 ) -> None:
     """For all pairs, policies and periods, partner_fit equals the bulk table's fit."""
     a, b = pair
     fit = partner_fit(a, b, during=period, policy=policy)
-    table = Table((a, b), policy, judged_week(period))
+    table = Table((a, b), policy, judged_weeks(period))
     bulk = table.fits(np.array([0]), np.array([1]))[0]
     assert fit == bulk
     assert repr(fit) == repr(bulk)  # floats equal bit for bit, reasons alike
@@ -77,18 +78,21 @@ def test_rank_groups_gives_each_groups_fit_fully_checked(
 
 
 @given(intervals(), st.sampled_from(["UTC", "Asia/Kolkata", "America/Los_Angeles"]))
-def test_the_judged_week_is_the_periods_first_full_week_in_any_zone(
+def test_the_judged_weeks_are_every_week_the_period_touches_in_any_zone(
     period: Interval, zone: str
 ) -> None:
-    """For all periods, the kept judged week equals period_week, however written."""
+    """For all periods, the kept judged weeks equal weeks_of, however written."""
     interval = as_period("during", period)
     tz = zoneinfo.ZoneInfo(zone)
     pair = (interval.start.astimezone(tz), interval.end.astimezone(tz))
-    expected = period_week(interval)
-    assert judged_week(pair) == expected
-    assert judged_week(list(pair)) == expected
-    assert judged_week(interval) == expected
-    assert judged_week((interval.start, interval.end)) == expected
+    expected = weeks_of(interval)
+    assert judged_weeks(pair) == expected
+    assert judged_weeks(list(pair)) == expected
+    assert judged_weeks(interval) == expected
+    assert judged_weeks((interval.start, interval.end)) == expected
+    start, end = expected[0], expected[-1]
+    assert start <= int(interval.start.timestamp() * 1e6) < end
+    assert (end - start) % (7 * 86_400_000_000) == 0
 
 
 def test_a_bad_period_is_refused_every_time_not_kept() -> None:
@@ -97,7 +101,7 @@ def test_a_bad_period_is_refused_every_time_not_kept() -> None:
     backwards = (start, start - dt.timedelta(days=1))
     for _ in range(2):
         with pytest.raises(InvalidInputError, match="during"):
-            judged_week(backwards)
+            judged_weeks(backwards)
     naive = (dt.datetime(2026, 3, 2), dt.datetime(2026, 4, 2))  # noqa: DTZ001
     with pytest.raises(InvalidInputError, match="during"):
-        judged_week(naive)
+        judged_weeks(naive)

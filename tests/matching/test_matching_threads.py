@@ -18,6 +18,7 @@ from peerkit.matching import (
     partner_fit,
     rank_groups,
 )
+from peerkit.matching._fit import judged_weeks
 from reference import COHORT, MEMBERS, WEEK
 from threads import in_threads
 
@@ -63,7 +64,11 @@ def test_matching_from_eight_threads_equals_serial() -> None:
 def _table(grid_limit: int, monkeypatch: pytest.MonkeyPatch) -> pairs_module.Table:
     """A partner table of the sample cohort, with overlaps kept as a grid or by key."""
     monkeypatch.setattr(pairs_module, "_GRID_LIMIT", grid_limit)
-    return pairs_module.Table(MEMBERS, PartnerPolicy(), dt.date(2026, 1, 12))
+    term = (
+        dt.datetime(2026, 1, 12, tzinfo=dt.UTC),
+        dt.datetime(2026, 4, 6, tzinfo=dt.UTC),
+    )
+    return pairs_module.Table(MEMBERS, PartnerPolicy(), judged_weeks(term))
 
 
 def _every_pair(n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -12,14 +12,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from peerkit import Cohort, InvalidInputError, Member
+from peerkit import Cohort, InvalidInputError, Member, _zonerules
 from peerkit.scheduling import (
     Cadence,
     _occurrences,
     _quiet,
     _status,
     _walls,
-    _zonerules,
     checkin_status,
     common_slots,
     next_checkin,

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from peerkit import _zonerules
 from peerkit._availability import WeeklyAvailability, materialize
 from peerkit._instants import known_zones
-from peerkit.scheduling import Cadence, _quiet, _zonerules
+from peerkit.scheduling import Cadence, _quiet
 from peerkit.scheduling._cadence import plan
 from peerkit.scheduling._occurrences import pattern_cycles
 

@@ -47,10 +47,10 @@ import rustworkx as rx
 from peerkit.matching._partners import (
     PartnerMatching,
     Round,
-    _narrate_unplaced,
-    _pair_fits,
-    _phase,
-    _trio_of,
+    day_phases,
+    fits_of_pairs,
+    narrate_unplaced,
+    trio_of,
 )
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ def _chunks(round_: Round, idx: IntArray) -> list[IntArray]:
     for spoken in langs:
         for lang in spoken:
             counts[lang] += 1
-    phase = _phase(table)
+    phase = day_phases(table)
     pools: dict[str, list[int]] = defaultdict(list)
     for i, spoken in zip(idx.tolist(), langs, strict=True):
         pools[max(spoken, key=lambda lang: (counts[lang], lang))].append(i)
@@ -441,7 +441,7 @@ def result(
     trios: list[Trio] = []
     if table.policy.trios:
         for a, b, c in _triangles(pairs, pinned):
-            trios.append(_trio_of(table, (a, b, c)))
+            trios.append(trio_of(table, (a, b, c)))
             inside = {(a, b), (a, c), (b, c)}
             pairs = [p for p in pairs if p not in inside]
         trios.sort(key=lambda t: t.member_ids)
@@ -449,8 +449,8 @@ def result(
     placed |= {table.index[i] for t in trios for i in t.member_ids}
     left = [i for i in range(len(table)) if i not in placed]
     return PartnerMatching(
-        pairs=_pair_fits(round_, pairs, pinned),
+        pairs=fits_of_pairs(round_, pairs, pinned),
         trios=trios,
-        unplaced=_narrate_unplaced(round_, left, odd_one_out=False),
+        unplaced=narrate_unplaced(round_, left, odd_one_out=False),
         objective=round_.objective,
     )

@@ -5,20 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
 from peerkit._availability import materialize
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
-from peerkit._intervals import (
-    Period,
-    as_period,
-    intersect_spans,
-    period_week,
-    week_bounds,
-)
+from peerkit._intervals import Period, intersect_spans
 from peerkit._model import (
     STAGES_OF_CHANGE,
     Cohort,
@@ -33,6 +27,7 @@ from peerkit._validate import (
     check_instance,
     check_int,
     check_str,
+    count,
     instance,
     integer,
     string,
@@ -43,6 +38,14 @@ from peerkit._validate import (
 )
 from peerkit.errors import InvalidInputError
 from peerkit.matching._results import FormedGroup, Grouping, to_reasons, trusted
+from peerkit.matching._seasons import (
+    Combos,
+    describe_weeks,
+    judged_value,
+    pair_weeks,
+    weeks_of,
+    zone_weeks,
+)
 
 COMPONENTS: tuple[str, ...] = ("stage", "experience", "goals", "schedule", "size")
 """The components of a fit, in the order they are reported."""
@@ -107,37 +110,69 @@ def check_members(path: str, members: object, scale: JourneyScale) -> list[Membe
     return sorted(listed, key=lambda m: m.id)
 
 
-def judged_week(during: object) -> dt.date:
+_Policy = TypeVar("_Policy")
+
+
+def with_cohort_scale(policy: _Policy, given: object) -> _Policy:
     """
-    The Monday of the week a matching decision *during* a period judges.
+    *policy*, on the scale of the `Cohort` *given*, if one is given.
+
+    A cohort says which journey scale its members' stages are on. A policy
+    whose scale was left at its default (`STAGES_OF_CHANGE`) takes the
+    cohort's; one set to another scale than the cohort's is refused, with
+    what to pass instead. Anything but a `Cohort` leaves *policy* as it is.
+    """
+    if not isinstance(given, Cohort):
+        return policy
+    scale: JourneyScale = policy.scale  # type: ignore[attr-defined]  # FitPolicy or PartnerPolicy
+    if scale == given.scale:
+        return policy
+    if scale == STAGES_OF_CHANGE:
+        return attrs.evolve(policy, scale=given.scale)  # type: ignore[misc]  # an attrs policy
+    raise InvalidInputError(
+        "policy.scale",
+        scale.name,
+        f"the cohort's scale, {given.scale.name!r} (pass "
+        "policy=attrs.evolve(policy, scale=cohort.scale), or leave the "
+        "policy's scale at its default)",
+    )
+
+
+def judged_weeks(during: object, timezone: str = "UTC") -> tuple[int, ...]:
+    """
+    The bounds of the weeks a matching decision *during* a period judges.
 
     *during* is an `Interval` or a ``(start, end)`` pair of aware datetimes;
-    the decision judges the first full week of it (`period_week`).
+    the decision judges every Monday-to-Monday week of *timezone* the
+    period touches (`weeks_of`): ``bounds[k]`` to ``bounds[k + 1]`` is week
+    ``k``, in POSIX microseconds.
     """
     if isinstance(during, tuple | list) and len(during) == 2:
         start, end = during
         if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
             start_offset, end_offset = start.utcoffset(), end.utcoffset()
             if start_offset is not None and end_offset is not None:
-                return _week_between(start, start_offset, end, end_offset)
-    return period_week(as_period("during", during))
+                return _weeks_between(start, start_offset, end, end_offset, timezone)
+    return weeks_of(during, timezone)
 
 
 @functools.lru_cache(maxsize=1024)
-def _week_between(
+def _weeks_between(
     start: dt.datetime,
     start_offset: dt.timedelta,  # noqa: ARG001 - part of the cache key
     end: dt.datetime,
     end_offset: dt.timedelta,  # noqa: ARG001 - part of the cache key
-) -> dt.date:
+    timezone: str,
+) -> tuple[int, ...]:
     """
-    `judged_week` of ``(start, end)``, kept: the same period recurs in every call.
+    `judged_weeks` of ``(start, end)``, kept: the same period recurs in every call.
 
     Keyed on what decides the answer: the two instants (aware datetimes are
-    equal when their instants are) and their offsets, which fix the local
-    dates the checks read. Only answers are kept; an error is raised anew.
+    equal when their instants are), their offsets, which fix the local
+    dates the checks read, and the zone whose Mondays bound the weeks. Only
+    answers are kept; an error is raised anew.
     """
-    return period_week(as_period("during", (start, end)))
+    return weeks_of((start, end), timezone)
 
 
 def _check_quarter_hours(_inst: object, attr: attrs.Attribute[Any], value: int) -> None:
@@ -227,6 +262,11 @@ class FitPolicy:
         size_comfort: Sizes for each value of *size_trait*.
         meeting_minutes: How long a meeting `form_groups` proposes for a
             new group, a multiple of 15.
+        excused_week_count: How many weeks of the period a member may be
+            unable to make any of a group's meeting and still be eligible:
+            weeks a coordinator excuses. 0, the default, asks for every
+            week. The schedule component is then judged on the worst week
+            left.
 
     Examples:
         >>> policy = FitPolicy()
@@ -251,6 +291,7 @@ class FitPolicy:
     meeting_minutes: int = attrs.field(
         default=60, validator=[integer(15, 720), _check_quarter_hours]
     )
+    excused_week_count: int = attrs.field(default=0, validator=count())
 
 
 # --- the arithmetic, shared with group formation ---------------------------------
@@ -393,7 +434,7 @@ _set = object.__setattr__
 
 
 def _hard_rules(
-    member: Member, group: Group, flags: tuple[bool, bool], schedule: float
+    member: Member, group: Group, flags: tuple[bool, bool], schedule: Schedule
 ) -> list[Reason]:
     """The hard rules *member* breaks; *flags*: (already a member, in the band)."""
     already, in_band = flags
@@ -429,9 +470,12 @@ def _hard_rules(
         rules.append(
             _reason("rule.stage_band", -1.0, f"The group is for members at {span}.")
         )
-    if schedule <= 0.0:
+    if schedule.value <= 0.0:
+        when = f" {schedule.when}" if schedule.when else ""
         rules.append(
-            _reason("rule.schedule", -1.0, "Not free at any time the group meets.")
+            _reason(
+                "rule.schedule", -1.0, f"Not free at any time the group meets{when}."
+            )
         )
     return rules
 
@@ -595,19 +639,32 @@ def _minutes(spans: Iterable[tuple[int, int]]) -> float:
     return sum(end - start for start, end in spans) / 60_000_000
 
 
+class Schedule(NamedTuple):
+    """A member's time for a group's meeting over the period."""
+
+    value: float  # the schedule component: the worst week's share (excused set aside)
+    meeting: int  # that week's meeting minutes
+    free: int  # and the minutes of it the member is free for
+    when: str  # the weeks with no time for it, in words, if only some
+
+
+_Week = tuple[int, int, tuple[tuple[int, int], ...]]
+
+
 class _Judge:
     """
-    One member judged against groups in one week: what every group shares.
+    One member judged against groups over one period: what every group shares.
 
     Built for one call and dropped after it, never shared between threads:
     the member's stage, comfortable sizes and free time (per group time
-    zone) are worked out once, not once per group.
+    zone, in each distinct week of the period) are worked out once, not
+    once per group.
     """
 
-    def __init__(self, member: Member, policy: FitPolicy, week: dt.date) -> None:
+    def __init__(self, member: Member, policy: FitPolicy, during: object) -> None:
         self.member = member
         self.policy = policy
-        self.week = week
+        self.during = during
         self.scale = policy.scale
         self.me = self.scale.index(member.stage)
         self.position = {stage: i for i, stage in enumerate(self.scale.stages)}
@@ -615,7 +672,7 @@ class _Judge:
         self.total = sum(policy.weights.values())
         self.comfort = size_range(policy, member)
         self._closeness: dict[int, float] = {}
-        self._free: dict[str, tuple[int, int, tuple[tuple[int, int], ...]]] = {}
+        self._free: dict[str, tuple[tuple[int, ...], Combos, list[_Week]]] = {}
 
     def closeness(self, steps: int) -> float:
         """`closeness` of the member to a peer *steps* ahead, kept per step."""
@@ -624,29 +681,60 @@ class _Judge:
             value = self._closeness[steps] = closeness(self.policy, steps)
         return value
 
-    def free(self, timezone: str) -> tuple[int, int, tuple[tuple[int, int], ...]]:
-        """The judged week's bounds in *timezone*, and the member's free spans."""
+    def free(self, timezone: str) -> tuple[tuple[int, ...], Combos, list[_Week]]:
+        """
+        The period's weeks in *timezone*, and which of them are alike.
+
+        With the member's free spans in the first week of each kind:
+        ``(lo, hi, spans)``.
+        """
         known = self._free.get(timezone)
         if known is None:
-            lo, hi = week_bounds(self.week, timezone)
+            bounds = judged_weeks(self.during, timezone)
             member = self.member
-            spans = materialize(member.availability.windows, member.timezone, lo, hi)
-            known = self._free[timezone] = (lo, hi, spans)
+            combos = pair_weeks(
+                zone_weeks(member.timezone, bounds),
+                zone_weeks(timezone, bounds),
+                exact=False,
+            )
+            weeks = []
+            for k in combos[0]:
+                lo, hi = bounds[k], bounds[k + 1]
+                windows = member.availability.windows
+                weeks.append((lo, hi, materialize(windows, member.timezone, lo, hi)))
+            known = self._free[timezone] = (bounds, combos, weeks)
         return known
 
-    def schedule(self, group: Group) -> tuple[float, int, int]:
-        """(component, meeting minutes, minutes free) in the judged week."""
+    def schedule(self, group: Group) -> Schedule:
+        """The member's time for *group*'s meeting, week by week, the worst kept."""
         if group.meets.is_empty:
-            return 1.0, 0, 0
-        # The group's own week, read from the cached concrete spans: the same
+            return Schedule(1.0, 0, 0, "")
+        # The group's own weeks, read from the cached concrete spans: the same
         # numbers as overlap_minutes([member, group], ...), without re-checking.
-        lo, hi, free_spans = self.free(group.timezone)
-        meets = materialize(group.meets.windows, group.timezone, lo, hi)
-        meeting = _minutes(meets)
-        if meeting <= 0:  # pragma: no cover - a non-empty weekly window always occurs
-            return 1.0, 0, 0
-        free = _minutes(intersect_spans(meets, free_spans))
-        return min(1.0, free / meeting), round(meeting), round(free)
+        bounds, combos, weeks = self.free(group.timezone)
+        windows, timezone = group.meets.windows, group.timezone
+        found = []
+        for lo, hi, free_spans in weeks:
+            meets = materialize(windows, timezone, lo, hi)
+            meeting = _minutes(meets)
+            if meeting <= 0:  # the meeting falls in a spring-forward gap this week
+                found.append((1.0, 0, 0))
+                continue
+            free = _minutes(intersect_spans(meets, free_spans))
+            found.append((min(1.0, free / meeting), round(meeting), round(free)))
+        excused = self.policy.excused_week_count
+        if len(found) == 1:
+            value, meeting, free = found[0]
+        else:
+            value = judged_value([f[0] for f in found], combos[1], excused)
+            value, meeting, free = next(f for f in found if f[0] == value)
+        when = ""
+        if len(found) > 1 and min(f[0] for f in found) <= 0.0:
+            index = combos[2]
+            failing = [k for k, kind in enumerate(index) if found[kind][0] <= 0.0]
+            if len(failing) < len(index):
+                when = describe_weeks(bounds, failing, combos[3], timezone)
+        return Schedule(value, meeting, free, when)
 
     def stages(self, group: Group, at: str = "group") -> bool:
         """
@@ -698,7 +786,8 @@ class _Judge:
         else:
             experience = NEUTRAL
         goals = share_score(shared_goals, peers) if goals_listed else NEUTRAL
-        schedule, meeting, free = self.schedule(group)
+        timing = self.schedule(group)
+        schedule, meeting, free = timing.value, timing.meeting, timing.free
         size = peers + 1
         components = {
             "stage": stage,
@@ -707,7 +796,7 @@ class _Judge:
             "schedule": schedule,
             "size": size_score(size, self.comfort),
         }
-        rules = _hard_rules(member, group, (already, in_band), schedule)
+        rules = _hard_rules(member, group, (already, in_band), timing)
         counts = {
             "peers": peers,
             "ahead": ahead,
@@ -744,7 +833,8 @@ def group_fit(
     reason code: ``rule.full``, ``rule.requires`` (a required trait is
     missing), ``rule.language`` (no shared language), ``rule.stage_band``
     (stage outside the group's band), ``rule.schedule`` (not free at any
-    time the group meets, in the week judged) and
+    time the group meets in some week of the period, beyond the policy's
+    ``excused_week_count``; the reason names the weeks) and
     ``rule.already_member``. Otherwise the score is the weighted mean of
     the components; no component can outweigh a hard rule.
 
@@ -758,8 +848,10 @@ def group_fit(
         group: The group; its members are the member's would-be peers.
         during: The period the decision is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday to Monday, UTC dates; the
-            week of its start if it holds no full week).
+            judged in every Monday-to-Monday week of the group's own zone
+            that the period touches, each on its real dates; the schedule
+            component is the worst week's. A period shorter than a week is
+            judged on the week or two it touches.
         policy: How fit is judged; see `FitPolicy`.
 
     Raises:
@@ -785,9 +877,9 @@ def group_fit(
     check_instance("policy", policy, FitPolicy, "a FitPolicy")
     check_instance("member", member, Member, "a Member")
     check_instance("group", group, Group, "a Group")
-    week = judged_week(during)
+    judged_weeks(during)  # checks the period
     policy.scale.check(member.stage, path="member.stage")
-    judge = _Judge(member, policy, week)
+    judge = _Judge(member, policy, during)
     return judge.judge(group, judge.stages(group))
 
 
@@ -812,9 +904,13 @@ def rank_groups(
             or a `Cohort` (its groups).
         during: The period the decision is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday to Monday, UTC dates; the
-            week of its start if it holds no full week).
-        policy: How fit is judged; see `FitPolicy`.
+            judged in every Monday-to-Monday week of the group's own zone
+            that the period touches, each on its real dates; the schedule
+            component is the worst week's. A period shorter than a week is
+            judged on the week or two it touches.
+        policy: How fit is judged; see `FitPolicy`. Given a `Cohort`, a
+            policy whose scale is the default takes the cohort's scale;
+            another scale than the cohort's is refused.
 
     Raises:
         peerkit.errors.InvalidInputError: If two groups share an id, or a
@@ -832,13 +928,14 @@ def rank_groups(
     Added in 0.1.
     """
     check_instance("policy", policy, FitPolicy, "a FitPolicy")
+    policy = with_cohort_scale(policy, groups)
     check_instance("member", member, Member, "a Member")
-    week = judged_week(during)
+    judged_weeks(during)  # checks the period
     listed = _group_list(groups)
     if not listed:
         return ()
     policy.scale.check(member.stage, path="member.stage")
-    judge = _Judge(member, policy, week)
+    judge = _Judge(member, policy, during)
     fits = [judge.judge(group, judge.stages(group, path)) for path, group in listed]
     return tuple(sorted(fits, key=lambda f: (not f.eligible, -f.score, f.group_id)))
 

@@ -2,8 +2,9 @@
 Group formation: partition a cohort into new groups, worst-off member first.
 
 The search works on plain integers: members are indexes, a member's
-possible meeting starts are a bitset over the judged week (15-minute
-steps, UTC), and fits are kept as running sums so a move or a swap is
+possible meeting starts are a bitset over a week on one zone's wall clock
+(15-minute steps), set only where the member is free in every week of the
+period, and fits are kept as running sums so a move or a swap is
 judged in time proportional to the two groups it touches. The groups found
 are then turned into `Group` values and every member's fit is recomputed
 with the public `group_fit`, so what is reported is what a caller gets.
@@ -16,16 +17,19 @@ is quadratic in the cohort.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import random
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
 from peerkit._availability import WeeklyAvailability, Window, materialize
 from peerkit._explain import Reason
-from peerkit._instants import MINUTES_PER_DAY, from_micros, zone
-from peerkit._intervals import Interval, Period, as_period, period_week, week_bounds
+from peerkit._instants import MINUTES_PER_DAY, from_micros, local_micros, zone
+from peerkit._intervals import Interval, Period, as_period
 from peerkit._model import Cohort, Group, Member
 from peerkit._validate import check_instance, check_int, check_seed, check_str
 from peerkit.matching._fit import (
@@ -34,10 +38,13 @@ from peerkit.matching._fit import (
     check_members,
     closeness,
     group_fit,
+    judged_weeks,
     size_range,
     size_score,
+    with_cohort_scale,
 )
 from peerkit.matching._results import FormedGroup, Grouping, Unplaced
+from peerkit.matching._seasons import pair_weeks, zone_weeks
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -64,25 +71,91 @@ class _Job:
     min_size: int
     max_size: int
     period: Interval  # the period the groups are for
-    lo: int  # start of the judged week, UTC microseconds
+    lo: int  # start of a week of the period in which *frame* keeps one offset
     rng: random.Random
+    frame: str  # the zone whose wall-clock week the meeting slots are in
+    bounds: tuple[int, ...]  # the period's weeks in the frame's Mondays
 
 
 @attrs.frozen
 class _Person:
     member: Member
     stage: int
-    mask: int  # possible meeting starts in the judged week
+    mask: int  # possible meeting starts, in the frame's wall time, every week
     phase: int  # when in the (UTC) day they are mostly free, 0..95
     comfort: tuple[int, int]
 
 
-def _meeting_mask(member: Member, policy: FitPolicy, lo: int) -> int:
-    """Bit k set when the member is free for a whole meeting starting at slot k."""
-    length = policy.meeting_minutes * _US_PER_MIN
+def _season_mask(
+    member: Member, minutes: int, bounds: tuple[int, ...], frame: str
+) -> int:
+    """
+    Bit k set when the member is free for a whole meeting at slot k in every week.
+
+    Slot k is ``15 * k`` minutes after Monday 00:00 on *frame*'s wall clock.
+    Only the distinct weeks are read (`pair_weeks`). In a week in which
+    *frame*'s own clocks change, each slot is read on the wall clock, the
+    way the meeting will be (`_wall_mask`).
+    """
+    ours, theirs = zone_weeks(member.timezone, bounds), zone_weeks(frame, bounds)
+    first, _, _, _ = pair_weeks(ours, theirs, exact=True)
+    windows, timezone = member.availability.windows, member.timezone
+    mask = (1 << _SLOTS) - 1
+    for k in first:
+        lo = bounds[k]
+        if theirs[k][0] == "c":
+            mask &= _meeting_mask(windows, timezone, minutes * _US_PER_MIN, lo)
+        else:
+            hi = bounds[k + 1]
+            mask &= _wall_mask(windows, timezone, frame, minutes, (lo, hi))
+        if not mask:
+            break
+    return mask
+
+
+@functools.lru_cache(maxsize=256)
+def _wall_slots(frame: str, week: tuple[int, int], minutes: int) -> tuple[Any, Any]:
+    """Each slot's meeting start and end as instants, in a week of a clock change."""
+    tz = zone(frame)
+    monday = from_micros(week[0]).astimezone(tz).date()
+    starts: list[int] = []
+    ends: list[int] = []
+    for k in range(_SLOTS):
+        for wall, out in ((k * _STEP, starts), (k * _STEP + minutes, ends)):
+            day, minute = divmod(wall, MINUTES_PER_DAY)
+            out.append(local_micros(monday + dt.timedelta(days=day), minute, tz))
+    return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wall_mask(
+    windows: tuple[Window, ...],
+    timezone: str,
+    frame: str,
+    minutes: int,
+    week: tuple[int, int],
+) -> int:
+    """`_meeting_mask` for a week in which the frame's clocks change: slot by slot."""
+    starts, ends = _wall_slots(frame, week, minutes)
+    lo, hi = int(starts.min()), int(ends.max())
+    spans = materialize(windows, timezone, lo, hi + 1)
+    if not spans:
+        return 0
+    first = np.array([a for a, _ in spans], dtype=np.int64)
+    last = np.array([b for _, b in spans], dtype=np.int64)
+    at = np.searchsorted(first, starts, side="right") - 1
+    ok = (at >= 0) & (last[np.maximum(at, 0)] >= ends)
+    return int.from_bytes(np.packbits(ok, bitorder="little").tobytes(), "little")
+
+
+@functools.lru_cache(maxsize=16384)
+def _meeting_mask(
+    windows: tuple[Window, ...], timezone: str, length: int, lo: int
+) -> int:
+    """Bit k set when *windows* are free for *length* µs from ``lo + 15k`` min."""
     step = _STEP * _US_PER_MIN
     hi = lo + _SLOTS * step + length
-    spans = materialize(member.availability.windows, member.timezone, lo, hi)
+    spans = materialize(windows, timezone, lo, hi)
     mask = 0
     for start, end in spans:
         first = -((lo - start) // step)  # ceil((start - lo) / step)
@@ -585,7 +658,9 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
 
     Each group has *min_size* to *max_size* members who share a language
     and a weekly meeting time of ``policy.meeting_minutes`` that all of them
-    are free for in the week judged. The objective is the
+    are free for in every week of the period, on its real dates. The
+    meeting is on the wall clock of the zone most of the group live in
+    where it can be. The objective is the
     programme's, not the average's: place everyone who can be placed, then
     make the worst placed member's fit as high as possible, then the mean
     (a max-min objective, as CATME Team-Maker uses for student teams).
@@ -604,16 +679,22 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     the reason, never dropped.
 
     Args:
-        members: The cohort (a `Cohort` or its members), in any order;
-            ids unique.
+        members: The members to group, in any order, ids unique; or a
+            `Cohort`, of which only the members without a group
+            (``cohort.unplaced``) are grouped: members already in one of
+            its groups keep it and are not in the result. To regroup
+            everyone, pass ``cohort.members``.
         min_size: Smallest group, at least 2.
         max_size: Largest group, at least *min_size*; also each group's
             capacity.
         during: The period the groups are for: an `Interval` or a
-            ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday to Monday, UTC dates; the
-            week of its start if it holds no full week).
+            ``(start, end)`` pair of aware datetimes. Required. Every
+            Monday-to-Monday week the period touches is judged on its real
+            dates; a period shorter than a week on the week or two it
+            touches.
         policy: How fit is judged and the meeting length; see `FitPolicy`.
+            Given a `Cohort`, a policy whose scale is the default takes the
+            cohort's scale; another scale than the cohort's is refused.
         seed: Seeds the search's tie-breaks and restarts, an int from 0 to
             2**64 - 1; the result is a pure function of the inputs.
         id_prefix: New groups are called ``{id_prefix}-1``, ``-2``, ...,
@@ -627,9 +708,10 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         >>> import pendulum
         >>> from peerkit.datasets import sample_cohort
         >>> term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
-        >>> grouping = form_groups(sample_cohort(), min_size=4, max_size=7, during=term)
-        >>> grouping.placed_count + len(grouping.unplaced)
-        60
+        >>> cohort = sample_cohort()  # 60 members, 25 of them in its groups
+        >>> grouping = form_groups(cohort, min_size=4, max_size=7, during=term)
+        >>> len(cohort.unplaced), grouping.placed_count + len(grouping.unplaced)
+        (35, 35)
         >>> 0 < grouping.min_score <= grouping.mean_score <= 1
         True
 
@@ -641,43 +723,93 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     check_seed(seed)
     check_str("id_prefix", id_prefix)
     period = as_period("during", during)
+    policy = with_cohort_scale(policy, members)
+    if isinstance(members, Cohort):  # its members with a group keep it
+        members = members.unplaced
     cohort = check_members("members", members, policy.scale)
-    lo, _ = week_bounds(period_week(period), "UTC")
     rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
-    job = _Job(policy, min_size, max_size, period, lo, rng)
+    zones = Counter(m.timezone for m in cohort)
+    frames = sorted(zones, key=lambda z: (-zones[z], z))
+    formed: list[tuple[str, list[_Person], _Job]] = []
+    remaining: list[Member] = cohort
+    left: list[_Person] = []
+    able: dict[str, frozenset[str]] = {}  # who had a meeting time on some clock
+    for frame in frames:
+        if not any(m.timezone == frame for m in remaining):
+            continue
+        job = _frame_job(policy, (min_size, max_size), period, rng, frame)
+        people, groups, left = _place(remaining, job)
+        able.update((p.member.id, p.member.languages) for p in people if p.mask)
+        formed.extend((language, group, job) for language, group in groups)
+        remaining = [p.member for p in left]
+        if not remaining:
+            break
+    counts = Counter(lang for languages in able.values() for lang in languages)
+    # Who had a meeting time on some clock was unplaced for another reason.
+    left = [
+        p if p.mask or p.member.id not in able else attrs.evolve(p, mask=1)
+        for p in left
+    ]
+    naming = (min_size, id_prefix)
+    return _result(formed, left, counts, policy, naming)
+
+
+def _frame_job(
+    policy: FitPolicy,
+    sizes: tuple[int, int],
+    period: Interval,
+    rng: random.Random,
+    frame: str,
+) -> _Job:
+    """What one pass of form_groups shares: meeting slots on *frame*'s wall clock."""
+    bounds = judged_weeks(period, frame)
+    states = zone_weeks(frame, bounds)
+    steady = [k for k, state in enumerate(states) if state[0] == "c"]
+    lo = bounds[steady[0] if steady else 0]
+    return _Job(policy, sizes[0], sizes[1], period, lo, rng, frame, bounds)
+
+
+def _place(
+    members: Sequence[Member], job: _Job
+) -> tuple[list[_Person], list[tuple[str, list[_Person]]], list[_Person]]:
+    """
+    One pass: groups of *members* meeting on the job's frame's wall clock.
+
+    Members with no meeting time on that clock in every week are left for
+    a pass on another zone's clock: a group of Sydney members meets on
+    Sydney's clock, whose weeks and changes a London clock would cut up.
+    """
+    policy = job.policy
     people = []
-    for m in cohort:
-        mask = _meeting_mask(m, policy, lo)
+    for m in members:
+        mask = _season_mask(m, policy.meeting_minutes, job.bounds, job.frame)
         stage = policy.scale.index(m.stage)
         people.append(_Person(m, stage, mask, _phase(mask), size_range(policy, m)))
     able = [p for p in people if p.mask]
     counts: Counter[str] = Counter(lang for p in able for lang in p.member.languages)
-
     groups: list[tuple[str, list[_Person]]] = []
     leftover: list[_Person] = []
     whole = _solve_exact(_Block(able, job), job) if len(able) <= _EXACT_LIMIT else None
     if whole is not None:
-        chosen, left = whole
+        chosen, rest = whole
         groups = [
             (_common_language([able[i] for i in g]), [able[i] for i in g])
             for g in chosen
         ]
-        leftover = [able[i] for i in left]
+        leftover = [able[i] for i in rest]
     else:
         by_language: dict[str, list[_Person]] = {}
         for p in able:
             by_language.setdefault(_language_of(p.member, counts), []).append(p)
         for language in sorted(by_language):
             pool = sorted(by_language[language], key=_by_time_and_stage)
-            for block in _blocks(pool, _BLOCK_GROUPS * max_size):
+            for block in _blocks(pool, _BLOCK_GROUPS * job.max_size):
                 found, left_over = _solve(block, job)
                 groups.extend((language, g) for g in found)
                 leftover.extend(left_over)
     unplaced = _place_leftovers(groups, leftover, job)
     groups = _polish(groups, job)
-    return _result(
-        groups, unplaced + [p for p in people if not p.mask], counts, job, id_prefix
-    )
+    return people, groups, unplaced + [p for p in people if not p.mask]
 
 
 def _place_leftovers(
@@ -890,15 +1022,32 @@ def _candidate_slots(mask: int, zone_name: str, job: _Job) -> list[int]:
     return [k for *_, k in sorted(slots)]
 
 
+def _candidates(
+    mask: int, people: Sequence[_Person], job: _Job
+) -> list[tuple[str, int]]:
+    """
+    Meeting times to try: in the group's most common zone, then the frame's.
+
+    Slots are read on the frame's wall clock; the group's own zone gives the
+    same wall-clock meeting when its clocks change with the frame's (every
+    meeting is checked in every week by `group_fit` before it is kept).
+    """
+    zone_name = _group_zone(people)
+    slots = _candidate_slots(mask, zone_name, job)[:8]
+    out = [(zone_name, slot) for slot in slots]
+    if zone_name != job.frame:
+        out.extend((job.frame, slot) for slot in slots)
+    return out
+
+
 def _build(
     language: str, people: Sequence[_Person], job: _Job, ident: str
 ) -> tuple[Group, list[float]] | None:
     mask = -1
     for p in people:
         mask &= p.mask
-    zone_name = _group_zone(people)
     members = [p.member for p in people]
-    for slot in _candidate_slots(mask, zone_name, job)[:8]:
+    for zone_name, slot in _candidates(mask, people, job):
         group = Group(
             ident,
             members,
@@ -918,7 +1067,7 @@ def _build(
         ]
         if all(f.eligible and f.components["schedule"] >= 1.0 for f in fits):
             return group, [f.score for f in fits]
-    return None  # pragma: no cover - only where clocks change in the judged week
+    return None  # pragma: no cover - the frame's own wall time always fits
 
 
 def _others(members: Sequence[Member], member: Member) -> list[Member]:
@@ -942,20 +1091,21 @@ def _group_reasons(group: Group, scores: Sequence[float]) -> tuple[Reason, ...]:
     )
 
 
-def _unplaced_reason(p: _Person, counts: Counter[str], job: _Job) -> Reason:
+def _unplaced_reason(
+    p: _Person, counts: Counter[str], policy: FitPolicy, min_size: int
+) -> Reason:
     if not p.mask:
         return Reason(
             "unplaced.schedule",
             -1.0,
-            f"No {job.policy.meeting_minutes}-minute stretch in your weekly "
+            f"No {policy.meeting_minutes}-minute stretch in your weekly "
             "availability for a group meeting.",
         )
-    if max(counts[lang] for lang in p.member.languages) < job.min_size:
+    if max(counts[lang] for lang in p.member.languages) < min_size:
         return Reason(
             "unplaced.language",
             -1.0,
-            "Too few members share a language with you to form a group of "
-            f"{job.min_size}.",
+            f"Too few members share a language with you to form a group of {min_size}.",
         )
     return Reason(
         "unplaced.no_group",
@@ -966,17 +1116,19 @@ def _unplaced_reason(p: _Person, counts: Counter[str], job: _Job) -> Reason:
 
 
 def _result(
-    groups: list[tuple[str, list[_Person]]],
+    groups: list[tuple[str, list[_Person], _Job]],
     unplaced: list[_Person],
     counts: Counter[str],
-    job: _Job,
-    id_prefix: str,
+    policy: FitPolicy,
+    naming: tuple[int, str],
 ) -> Grouping:
+    """The grouping; *naming* is the smallest group size and the id prefix."""
+    min_size, id_prefix = naming
     ordered = sorted(groups, key=lambda lg: min(p.member.id for p in lg[1]))
     width = len(str(len(ordered)))
     formed: list[FormedGroup] = []
     scores: list[float] = []
-    for n, (language, people) in enumerate(ordered, start=1):
+    for n, (language, people, job) in enumerate(ordered, start=1):
         built = _build(language, people, job, f"{id_prefix}-{n:0{width}d}")
         if built is None:  # pragma: no cover - see _build
             unplaced.extend(people)
@@ -987,7 +1139,10 @@ def _result(
         formed.append(FormedGroup(group=group, score=score, reasons=reasons))
         scores.extend(fits)
     left = [
-        Unplaced(member_id=p.member.id, reasons=(_unplaced_reason(p, counts, job),))
+        Unplaced(
+            member_id=p.member.id,
+            reasons=(_unplaced_reason(p, counts, policy, min_size),),
+        )
         for p in sorted(unplaced, key=lambda p: p.member.id)
     ]
     return Grouping(

@@ -28,7 +28,7 @@ from peerkit._validate import (
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._fit import check_members, judged_week
+from peerkit.matching._fit import check_members, judged_weeks, with_cohort_scale
 from peerkit.matching._pairs import PairFit, PartnerPolicy, Table
 from peerkit.matching._partners import (
     PartnerMatching,
@@ -292,8 +292,8 @@ def _defer(
 
 
 def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
-    mentors: Iterable[Member],
-    mentees: Iterable[Member],
+    mentors: Iterable[Member] | Cohort,
+    mentees: Iterable[Member] | Cohort,
     *,
     during: Period,
     policy: PartnerPolicy = PartnerPolicy(),
@@ -320,13 +320,20 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
     mentors they are blocked with were not taking part.
 
     Args:
-        mentors: The mentors, in any order; ids unique.
-        mentees: The mentees, in any order; ids unique and not mentors.
+        mentors: The mentors (a `Cohort` or its members), in any order;
+            ids unique.
+        mentees: The mentees (a `Cohort` or its members), in any order;
+            ids unique and not mentors.
         during: The period the mentoring is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday 00:00 to Monday 00:00 UTC;
-            the week of its start if it holds no full week).
-        policy: How pairs are judged; see `PartnerPolicy`.
+            judged in every Monday-to-Monday week (UTC) the period touches,
+            each on its real dates, clock changes included. A period shorter
+            than a week is judged on the week or two it touches, each week
+            whole: a mentor and mentee free together only outside the
+            period's own days still count as free together.
+        policy: How pairs are judged; see `PartnerPolicy`. Given a
+            `Cohort`, a policy whose scale is the default takes the
+            cohort's scale; another scale than the cohort's is refused.
         blocked: Pairs of member ids never to match.
         history: Past rounds, oldest first: each a `MentorMatching`, a
             `PartnerMatching` or a sequence of pairs of ids.
@@ -355,13 +362,14 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
     Added in 0.1.
     """
     check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
-    week = judged_week(during)
+    policy = with_cohort_scale(with_cohort_scale(policy, mentors), mentees)
+    weeks = judged_weeks(during)
     givers = check_members("mentors", mentors, policy.scale)
     seekers = check_members("mentees", mentees, policy.scale)
     _check_roles(givers, seekers)
     rules = read_rules(blocked, history, policy)
     people = sorted(givers + seekers, key=lambda m: m.id)
-    round_ = Round(Table(people, policy, week), rules, "participation", 0)
+    round_ = Round(Table(people, policy, weeks), rules, "participation", 0)
     table = round_.table
     mentor_idx = np.array(sorted(table.index[m.id] for m in givers), dtype=np.int64)
     mentee_idx = np.array(sorted(table.index[m.id] for m in seekers), dtype=np.int64)
@@ -454,8 +462,10 @@ def blocking_pairs(  # noqa: PLR0913 - the domain input plus keyword-only option
         members: The members it was made from (a `Cohort` or its members),
             in any order.
         during: The period the round is for, as given to the matcher.
-            Required; its first full week is judged.
-        policy: How pairs are judged; see `PartnerPolicy`.
+            Required; every week it touches is judged, as by the matcher.
+        policy: How pairs are judged; see `PartnerPolicy`. Given a
+            `Cohort`, a policy whose scale is the default takes the
+            cohort's scale; another scale than the cohort's is refused.
         blocked: Pairs never to match, as given to the matcher.
         history: Past rounds, as given to the matcher.
 
@@ -482,10 +492,11 @@ def blocking_pairs(  # noqa: PLR0913 - the domain input plus keyword-only option
         (PartnerMatching, MentorMatching),
         "a PartnerMatching or a MentorMatching",
     )
-    week = judged_week(during)
+    policy = with_cohort_scale(policy, members)
+    weeks = judged_weeks(during)
     people = check_members("members", members, policy.scale)
     rules = read_rules(blocked, history, policy)
-    round_ = Round(Table(people, policy, week), rules, "participation", 0)
+    round_ = Round(Table(people, policy, weeks), rules, "participation", 0)
     table = round_.table
     ids = set(table.ids)
     named = {u.member_id for u in matching.unplaced} | {

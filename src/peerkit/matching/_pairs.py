@@ -3,8 +3,8 @@ Partner fit: how well two members suit each other as accountability partners.
 
 Scoring one pair and scoring a million use the same code: members are
 turned into a `_Table` of numpy arrays (stage index, goal, experience and
-language sets as bit masks, the judged week as a bit mask of whole UTC
-minutes) and `_Table.score` judges any number of pairs at once.
+language sets as bit masks, each distinct week of the period as a bit
+mask of whole UTC minutes) and `_Table.score` judges any number of pairs at once.
 `partner_fit` does the same arithmetic, in the same order, on plain Python
 numbers for its one pair (setting up arrays would cost more than the
 scoring), so a pair's score in a matching is, to the last bit, the score
@@ -13,7 +13,6 @@ scoring), so a pair's score in a matching is, to the last bit, the score
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import itertools
 import threading
@@ -45,7 +44,7 @@ from peerkit.matching._fit import (
     check_bool,
     check_ineligible_scores_zero,
     components_validator,
-    judged_week,
+    judged_weeks,
     scale_field,
     stage_closeness,
     stage_limit_field,
@@ -54,9 +53,17 @@ from peerkit.matching._fit import (
     weights_field,
 )
 from peerkit.matching._results import to_reasons, trusted
+from peerkit.matching._seasons import (
+    Combos,
+    describe_weeks,
+    judged_value,
+    pair_weeks,
+    zone_weeks,
+)
 
 if TYPE_CHECKING:
     from peerkit._intervals import Period
+    from peerkit.matching._seasons import State
 
 PAIR_COMPONENTS: tuple[str, ...] = ("stage", "goals", "experience", "schedule")
 """The components of a partner fit, in the order they are reported."""
@@ -115,6 +122,10 @@ class PartnerPolicy:
             this, and a pair is not possible: there is no time to check in.
         ample_overlap_minutes: Minutes a week free at the same time at which
             the schedule component reaches 1.
+        excused_week_count: How many weeks of the period a pair may lack
+            ``min_overlap_minutes`` together and still be eligible: weeks a
+            coordinator excuses. 0, the default, asks for every week. The
+            schedule component is then judged on the worst week left.
 
     Examples:
         >>> policy = PartnerPolicy()
@@ -137,6 +148,7 @@ class PartnerPolicy:
     ample_overlap_minutes: int = attrs.field(
         default=180, validator=[integer(1, _WEEK_MINUTES), _check_ample]
     )
+    excused_week_count: int = attrs.field(default=0, validator=count())
 
 
 # --- result --------------------------------------------------------------------
@@ -175,8 +187,8 @@ class PairFit:
         components: Each component's value, 0 to 1: ``stage``, ``goals``,
             ``experience``, ``schedule``.
         overlap_minutes: Whole minutes a week both are free at the same
-            time, in the week judged (daylight-saving changes that week
-            included).
+            time, in the worst week of the period (daylight-saving changes
+            included; the policy's excused weeks set aside).
         eligible: Whether every hard rule allows the pair: a shared
             language, enough time free together, neither sitting out.
         reasons: Why, hard rules first; member-safe plain language addressed
@@ -236,12 +248,6 @@ def _set_bits(sets: Sequence[frozenset[str]]) -> tuple[NDArray[np.uint64], IntAr
     return out, sizes
 
 
-def week_start(week: dt.date) -> int:
-    """POSIX microseconds of 00:00 UTC on the Monday of *week*."""
-    monday = week - dt.timedelta(days=week.weekday())
-    return int(dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp()) * 1_000_000
-
-
 @functools.lru_cache(maxsize=16384)
 def _week_bits(windows: tuple[Any, ...], timezone: str, lo: int) -> int:
     """
@@ -261,7 +267,7 @@ def _week_bits(windows: tuple[Any, ...], timezone: str, lo: int) -> int:
 
 
 def _week_mask(member: Member, lo: int) -> NDArray[np.uint64]:
-    """The whole UTC minutes of the judged week in which *member* is free."""
+    """The whole UTC minutes of the week from *lo* in which *member* is free."""
     bits = _week_bits(member.availability.windows, member.timezone, lo)
     return np.frombuffer(bits.to_bytes(_WORDS * 8, "little"), dtype="<u8").astype(
         np.uint64
@@ -332,10 +338,10 @@ class Table:
     """Members' features as arrays: the input every bulk scorer shares."""
 
     def __init__(
-        self, members: Sequence[Member], policy: PartnerPolicy, week: dt.date
+        self, members: Sequence[Member], policy: PartnerPolicy, weeks: tuple[int, ...]
     ) -> None:
         self.policy = policy
-        self.week = week
+        self.weeks = weeks
         self.members = members
         self.ids = [m.id for m in members]
         self.index = {ident: i for i, ident in enumerate(self.ids)}
@@ -356,25 +362,11 @@ class Table:
         )
         self.languages, _ = _set_bits([m.languages for m in members])
         self.active = np.array([m.max_partners > 0 for m in members], dtype=np.bool_)
-        lo = week_start(week)
-        keys: dict[tuple[object, ...], int] = {}
-        pattern = np.zeros(len(members), dtype=np.int64)
-        masks: list[NDArray[np.uint64]] = []
-        for i, m in enumerate(members):
-            key = (m.timezone, m.availability.windows)
-            k = keys.get(key)
-            if k is None:
-                k = keys[key] = len(masks)
-                masks.append(_week_mask(m, lo))
-            pattern[i] = k
-        self.pattern = pattern
-        self.masks = (
-            np.stack(masks) if masks else np.zeros((0, _WORDS), dtype=np.uint64)
-        )
+        self._seasons(members, weeks)
         # One bit per hour with any free minute: most pairs of weeks that
         # share nothing are told apart in 3 words instead of 158.
-        bits = np.unpackbits(self.masks.view(np.uint8), axis=1, bitorder="little")
-        hours = bits[:, :_WEEK_MINUTES].reshape(len(self.masks), 168, 60).any(axis=2)
+        bits = np.unpackbits(self.rows.view(np.uint8), axis=1, bitorder="little")
+        hours = bits[:, :_WEEK_MINUTES].reshape(len(self.rows), 168, 60).any(axis=2)
         self.hours = np.packbits(
             np.pad(hours, ((0, 0), (0, 192 - hours.shape[1]))),
             axis=1,
@@ -401,6 +393,12 @@ class Table:
             self.active,
             self.pattern,
             self.masks,
+            self.rows,
+            self.row_of,
+            self.line,
+            self.combo_a,
+            self.combo_b,
+            self.combo_count,
             self.hours,
         ):
             array.flags.writeable = False
@@ -446,15 +444,118 @@ class Table:
             cache.update(zip(todo.tolist(), counts.tolist(), strict=True))
             return np.array([cache[k] for k in keys], dtype=np.int64)
 
+    def _seasons(self, members: Sequence[Member], weeks: tuple[int, ...]) -> None:
+        """
+        Week masks, one per schedule and state of its zone; weeks to judge.
+
+        The weeks each pair of zones must be judged on are `pair_weeks`'.
+
+        A zone's weeks with the same state have the same mask, so a pattern
+        needs one mask per state; two zones' weeks in which each keeps one
+        offset and the offsets differ alike share one overlap.
+        """
+        lines: dict[tuple[State, ...], int] = {}
+        line_of_zone: dict[str, int] = {}
+        for name in sorted({m.timezone for m in members}):
+            states = zone_weeks(name, weeks)
+            line_of_zone[name] = lines.setdefault(states, len(lines))
+        timelines = list(lines)
+        firsts: list[dict[State, int]] = []
+        for states in timelines:
+            first: dict[State, int] = {}
+            for k, state in enumerate(states):
+                first.setdefault(state, k)
+            firsts.append(first)
+        position = [{state: j for j, state in enumerate(f)} for f in firsts]
+        width = max((len(f) for f in firsts), default=1)
+        keys: dict[tuple[object, ...], int] = {}
+        pattern = np.zeros(len(members), dtype=np.int64)
+        line: list[int] = []
+        row_of: list[list[int]] = []
+        rows: list[NDArray[np.uint64]] = []
+        for i, m in enumerate(members):
+            key = (m.timezone, m.availability.windows)
+            known = keys.get(key)
+            if known is None:
+                known = keys[key] = len(line)
+                t = line_of_zone[m.timezone]
+                line.append(t)
+                own = []
+                for week in firsts[t].values():
+                    own.append(len(rows))
+                    rows.append(_week_mask(m, weeks[week]))
+                row_of.append(own + [own[0]] * (width - len(own)))
+            pattern[i] = known
+        self.pattern = pattern
+        self.line = np.array(line, dtype=np.int64)
+        self.row_of = np.array(row_of, dtype=np.int64).reshape(len(line), width)
+        self.rows = np.stack(rows) if rows else np.zeros((0, _WORDS), dtype=np.uint64)
+        # The first week's mask of each pattern: when in the day they are free.
+        self.masks = self.rows[self.row_of[:, 0]]
+        n = len(timelines)
+        combos = {}
+        for ta, a in enumerate(timelines):
+            for tb, b in enumerate(timelines):
+                found, counts, _, _ = pair_weeks(a, b, exact=True)
+                combos[ta, tb] = (
+                    [position[ta][a[k]] for k in found],
+                    [position[tb][b[k]] for k in found],
+                    counts,
+                )
+        depth = max((len(c[2]) for c in combos.values()), default=1)
+        self.combo_a = np.zeros((n, n, depth), dtype=np.int64)
+        self.combo_b = np.zeros((n, n, depth), dtype=np.int64)
+        self.combo_count = np.zeros((n, n, depth), dtype=np.int64)
+        for (ta, tb), (sa, sb, counts) in combos.items():
+            self.combo_a[ta, tb, : len(sa)] = sa
+            self.combo_b[ta, tb, : len(sb)] = sb
+            self.combo_count[ta, tb, : len(counts)] = counts
+
     def _count(self, a: IntArray, b: IntArray) -> IntArray:
-        """Shared free minutes of week masks *a* and *b*, pair by pair."""
+        """
+        Shared free minutes of patterns *a* and *b*, pair by pair.
+
+        In the worst week of the period, the policy's excused weeks set aside.
+        """
+        if self.combo_count.shape[2] == 1:  # every week alike for every zone
+            return self._rows_shared(self.row_of[a, 0], self.row_of[b, 0])
+        out = np.zeros(len(a), dtype=np.int64)
+        for at in range(0, len(a), _BATCH):
+            out[at : at + _BATCH] = self._judged(
+                a[at : at + _BATCH], b[at : at + _BATCH]
+            )
+        return out
+
+    def _judged(self, a: IntArray, b: IntArray) -> IntArray:
+        """`_count` for one batch: each distinct week judged, then the worst kept."""
+        la, lb = self.line[a], self.line[b]
+        counts = self.combo_count[la, lb]
+        valid = counts > 0
+        ra = self.row_of[a[:, None], self.combo_a[la, lb]][valid]
+        rb = self.row_of[b[:, None], self.combo_b[la, lb]][valid]
+        values = np.full(counts.shape, _WEEK_MINUTES + 1, dtype=np.int64)
+        values[valid] = self._rows_shared(ra, rb)
+        excused = self.policy.excused_week_count
+        if excused == 0:
+            worst: IntArray = values.min(axis=1)
+            return worst
+        order = np.argsort(values, axis=1, kind="stable")
+        values = np.take_along_axis(values, order, axis=1)
+        seen = np.cumsum(np.take_along_axis(counts, order, axis=1), axis=1)
+        past = seen > excused
+        pick = np.where(past.any(axis=1), past.argmax(axis=1), valid.sum(axis=1) - 1)
+        kept: IntArray = values[np.arange(len(a)), pick]
+        return kept
+
+    def _rows_shared(self, a: IntArray, b: IntArray) -> IntArray:
+        """Shared free minutes of week-mask rows *a* and *b*, pair by pair."""
         out = np.zeros(len(a), dtype=np.int64)
         some = (self.hours[a] & self.hours[b]).any(axis=1)
         a, b, at_some = a[some], b[some], np.flatnonzero(some)
         for at in range(0, len(a), _BATCH):
             end = at + _BATCH
             out[at_some[at:end]] = np.bitwise_count(
-                self.masks[a[at:end]] & self.masks[b[at:end]]
+                self.rows[a[at:end]] & self.rows[b[at:end]]
             ).sum(axis=1, dtype=np.int64)
         return out
 
@@ -541,11 +642,13 @@ class Table:
     def fits(self, u: IntArray, v: IntArray) -> list[PairFit]:
         """The pairs ``(u[k], v[k])`` as `PairFit` values, reasons and all."""
         rows = self.score(u, v).rows()
-        members, policy = self.members, self.policy
-        return [
-            _pair_fit((members[a], members[b]), facts, policy)
-            for a, b, facts in zip(u.tolist(), v.tolist(), rows, strict=True)
-        ]
+        members, policy, weeks = self.members, self.policy, self.weeks
+        out = []
+        for a, b, facts in zip(u.tolist(), v.tolist(), rows, strict=True):
+            pair = (members[a], members[b])
+            weekly = _weekly(pair, policy, weeks, facts.minutes)
+            out.append(_pair_fit(pair, facts, policy, weekly))
+        return out
 
 
 # --- reasons -----------------------------------------------------------------------
@@ -585,8 +688,42 @@ def _weighting(policy: PartnerPolicy) -> tuple[tuple[float, ...], float]:
     return weights, sum(weights)
 
 
+class Weekly(NamedTuple):
+    """The weeks of the period a pair lacks time in, in a member's words."""
+
+    when: str  # "" when no week fails, or when every week does
+    worst: int  # the fewest minutes in common in a week that fails
+
+
+_EVERY_WEEK = Weekly("", 0)
+
+
+def _weekly(
+    pair: tuple[Member, Member],
+    policy: PartnerPolicy,
+    weeks: tuple[int, ...],
+    minutes: int,
+    known: tuple[list[int], Combos] | None = None,
+) -> Weekly:
+    """Which weeks of *weeks* the pair has too little time in, if only some."""
+    if len(weeks) <= 2:  # one week: it fails or it does not
+        return _EVERY_WEEK
+    if policy.excused_week_count == 0 and minutes >= policy.min_overlap_minutes:
+        return _EVERY_WEEK  # the worst week has enough
+    values, combos = known or _week_values(pair[0], pair[1], weeks)
+    need = policy.min_overlap_minutes
+    if min(values) >= need:
+        return _EVERY_WEEK
+    _, _, index, changes = combos
+    failing = [k for k, kind in enumerate(index) if values[kind] < need]
+    if len(failing) == len(index):
+        return _EVERY_WEEK
+    worst = min(values[kind] for kind in set(index) if values[kind] < need)
+    return Weekly(describe_weeks(weeks, failing, changes), worst)
+
+
 def _rules(
-    s: PairFacts, policy: PartnerPolicy, pair: tuple[Member, Member]
+    s: PairFacts, policy: PartnerPolicy, pair: tuple[Member, Member], weekly: Weekly
 ) -> list[Reason]:
     rules = []
     if not s.active:
@@ -598,11 +735,25 @@ def _rules(
     if not s.language:
         rules.append(_reason("rule.language", -1.0, "No language in common."))
     minutes = s.minutes
-    if minutes == 0:
+    if minutes >= policy.min_overlap_minutes:
+        return rules
+    if weekly.when and weekly.worst == 0:
+        rules.append(_reason("rule.schedule", -1.0, f"No common time {weekly.when}."))
+    elif weekly.when:
+        rules.append(
+            _reason(
+                "rule.schedule",
+                -1.0,
+                f"Free at the same time for only {duration(weekly.worst)} a week "
+                f"{weekly.when}; a check-in needs "
+                f"{duration(policy.min_overlap_minutes)}.",
+            )
+        )
+    elif minutes == 0:
         rules.append(
             _reason("rule.schedule", -1.0, "Never free at the same time in the week.")
         )
-    elif minutes < policy.min_overlap_minutes:
+    else:
         rules.append(
             _reason(
                 "rule.schedule",
@@ -614,7 +765,7 @@ def _rules(
     return rules
 
 
-def _soft(s: PairFacts, policy: PartnerPolicy) -> list[Reason]:
+def _soft(s: PairFacts, policy: PartnerPolicy, weekly: Weekly) -> list[Reason]:
     weights, total = _weighting(policy)
     share = [w / total for w in weights]
     steps = s.steps
@@ -668,14 +819,15 @@ def _soft(s: PairFacts, policy: PartnerPolicy) -> list[Reason]:
         _reason(
             code,
             share[3] * s.schedule,
-            f"Free at the same time for {duration(minutes)} a week.",
+            f"Free at the same time for {duration(minutes)} a week"
+            + (f", except {weekly.when}." if weekly.when else "."),
         )
     )
     return reasons
 
 
 def _pair_fit(
-    pair: tuple[Member, Member], s: PairFacts, policy: PartnerPolicy
+    pair: tuple[Member, Member], s: PairFacts, policy: PartnerPolicy, weekly: Weekly
 ) -> PairFit:
     """The `PairFit` of *pair* from its facts: every field final and valid."""
     a, b = pair[0].id, pair[1].id
@@ -694,7 +846,7 @@ def _pair_fit(
         components=components,
         overlap_minutes=s.minutes,
         eligible=s.eligible,
-        reasons=(*_rules(s, policy, pair), *_soft(s, policy)),
+        reasons=(*_rules(s, policy, pair, weekly), *_soft(s, policy, weekly)),
     )
 
 
@@ -706,7 +858,44 @@ def _share_of(a: frozenset[str], b: frozenset[str]) -> tuple[float, int, bool]:
     return NEUTRAL, shared, False
 
 
-def _one_pair(a: Member, b: Member, policy: PartnerPolicy, week: dt.date) -> PairFacts:
+def _week_values(
+    a: Member, b: Member, weeks: tuple[int, ...]
+) -> tuple[list[int], Combos]:
+    """
+    The shared minutes in each distinct week of *weeks*, and which is which.
+
+    The same numbers as `Table`'s, on plain ints: each distinct week read
+    on its own real dates.
+    """
+    combos = pair_weeks(
+        zone_weeks(a.timezone, weeks), zone_weeks(b.timezone, weeks), exact=True
+    )
+    bits_a = _season_bits(a.availability.windows, a.timezone, weeks)
+    bits_b = _season_bits(b.availability.windows, b.timezone, weeks)
+    return [(bits_a[k] & bits_b[k]).bit_count() for k in combos[0]], combos
+
+
+@functools.lru_cache(maxsize=16384)
+def _season_bits(
+    windows: tuple[Any, ...], timezone: str, weeks: tuple[int, ...]
+) -> tuple[int, ...]:
+    """
+    `_week_bits` of every week of *weeks*, alike weeks sharing one value.
+
+    Keyed on all that decides it; a tuple of immutable ints, stored whole.
+    """
+    first: dict[State, int] = {}
+    out = []
+    for k, state in enumerate(zone_weeks(timezone, weeks)):
+        if state not in first:
+            first[state] = _week_bits(windows, timezone, weeks[k])
+        out.append(first[state])
+    return tuple(out)
+
+
+def _one_pair(
+    a: Member, b: Member, policy: PartnerPolicy, weekly: tuple[list[int], Combos]
+) -> PairFacts:
     """
     `Table.score` for one pair, on plain numbers: the same operations in order.
 
@@ -720,11 +909,8 @@ def _one_pair(a: Member, b: Member, policy: PartnerPolicy, week: dt.date) -> Pai
     )
     goals, shared_goals, goals_known = _share_of(a.goals, b.goals)
     experience, shared_exp, exp_known = _share_of(a.experiences, b.experiences)
-    lo = week_start(week)
-    minutes = (
-        _week_bits(a.availability.windows, a.timezone, lo)
-        & _week_bits(b.availability.windows, b.timezone, lo)
-    ).bit_count()
+    values, combos = weekly
+    minutes = judged_value(values, combos[1], policy.excused_week_count)
     schedule = min(1.0, minutes / policy.ample_overlap_minutes)
     language = not a.languages.isdisjoint(b.languages)
     active = a.max_partners > 0 and b.max_partners > 0
@@ -762,8 +948,9 @@ def partner_fit(
 
     Hard rules make a pair ineligible (score 0), each with its own reason
     code: ``rule.language`` (no language in common), ``rule.schedule``
-    (fewer than the policy's ``min_overlap_minutes`` a week free at the
-    same time in the week judged, daylight-saving changes included) and
+    (fewer than the policy's ``min_overlap_minutes`` free at the same time
+    in some week of the period, daylight-saving changes included, beyond
+    the policy's ``excused_week_count``; the reason names the weeks) and
     ``rule.sitting_out`` (either member's ``max_partners`` is 0: a boundary,
     not a failure). Otherwise the score is the weighted mean of four
     components:
@@ -771,8 +958,8 @@ def partner_fit(
     - ``stage``: closeness on the journey scale;
     - ``goals`` and ``experience``: the share of the shorter list the two
       have in common (0.5, neutral, when either has listed none);
-    - ``schedule``: minutes a week free together, reaching 1 at the
-      policy's ``ample_overlap_minutes``.
+    - ``schedule``: minutes a week free together in the worst week of the
+      period, reaching 1 at the policy's ``ample_overlap_minutes``.
 
     Messages are member-safe: whether the two share goals or lived
     experience ("You have goals in common"), never how many nor which
@@ -783,8 +970,9 @@ def partner_fit(
         b: The other.
         during: The period the pairing is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week: Monday 00:00 to Monday 00:00 UTC
-            (the week of its start if it holds no full week).
+            judged in every Monday-to-Monday week (UTC) the period touches,
+            each on its real dates, clock changes included; a period shorter
+            than a week is judged on the week or two it touches.
         policy: How pairs are judged; see `PartnerPolicy`.
 
     Raises:
@@ -814,5 +1002,9 @@ def partner_fit(
         policy.scale.check(member.stage, path=f"{path}.stage")
     if a.id == b.id:
         raise InvalidInputError("b.id", b.id, f"a member other than {a.id!r}")
-    week = judged_week(during)
-    return _pair_fit((a, b), _one_pair(a, b, policy, week), policy)
+    weeks = judged_weeks(during)
+    pair = (a, b)
+    values = _week_values(a, b, weeks)
+    facts = _one_pair(a, b, policy, values)
+    weekly = _weekly(pair, policy, weeks, facts.minutes, values)
+    return _pair_fit(pair, facts, policy, weekly)

@@ -9,17 +9,24 @@ solved exactly with rustworkx's blossom implementation (integer weights:
 the score in units of 2**-30). Among equally good matchings the seed picks
 one, by shuffling the order the solver sees the members in.
 
-Above `_EXACT_LIMIT` members in play the round is solved in blocks: by
-language, then by when in the UTC day people are free, cut into chunks
-that are solved exactly on each member's best candidate pairs; then the
-seams between chunks are re-solved, everyone left over is matched among
-themselves, and short augmenting paths bring in anyone a maximum-cardinality
-matching would still place. `benchmarks/bench_partners.py` measures the
-result against the exact optimum of the same candidate graph.
+Up to `_EXACT_LIMIT` members in play the whole graph is solved exactly,
+one connected component at a time (a matching is best on the graph
+exactly when it is best on each component).
+
+Above it the round is solved in blocks: by language, then by when in the
+UTC day people are free, cut into chunks that are solved exactly on each
+member's best candidate pairs; the pools are cut again half a chunk on
+and re-solved, everyone left over is matched among themselves, short
+augmenting paths and a bounded region around the unmatched bring in
+anyone a maximum-cardinality matching would still place, and a last
+bounded region around the weakest pairs polishes the total. No region
+ever holds more than `_REGION_LIMIT` members. `benchmarks/bench_partners.py`
+measures both sides of the limit against one exact solve of the full graph.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,7 +46,7 @@ from peerkit._validate import (
     unit,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._fit import check_members, judged_week
+from peerkit.matching._fit import check_members, judged_weeks, with_cohort_scale
 from peerkit.matching._pairs import (
     PairFit,
     PartnerPolicy,
@@ -64,11 +71,12 @@ if TYPE_CHECKING:
 Objective = Literal["participation", "score", "fair"]
 OBJECTIVES: tuple[str, ...] = ("participation", "score", "fair")
 
-_EXACT_LIMIT = 700  # members in play up to which the whole graph is solved exactly
+_EXACT_LIMIT = 2000  # members in play up to which the whole graph is solved exactly
 _CHUNK = 1200  # members per block above it
 _KEEP = 48  # best candidate partners kept per member in a block
 _REACH = 2  # alternating steps the final repair looks out from the unmatched
 _REGION_LIMIT = 1500  # members the final repair may re-solve at once
+_WEAKEST = 100  # weakest pairs the final polish starts from
 _UNIT = 1 << 30  # score resolution of the integer weights
 
 # --- results ---------------------------------------------------------------------
@@ -419,6 +427,11 @@ def _matching(  # noqa: PLR0913 - the graph plus keyword-only options
     """
     The exact matching (rustworkx) of the edges ``(u[k], v[k])`` weighing ``w[k]``.
 
+    The graph is solved one connected component at a time: a matching is
+    best on the whole graph exactly when it is best on each component
+    (the pair count and the total are sums over the components), and the
+    blossom algorithm's work grows much faster than the size it is given.
+
     Among equally good matchings the solver's choice follows the order of
     the nodes; a non-zero *seed* shuffles that order (the same way every
     time), so the seed chooses among ties and nothing else.
@@ -432,9 +445,24 @@ def _matching(  # noqa: PLR0913 - the graph plus keyword-only options
     graph = rx.PyGraph(multigraph=False)
     graph.add_nodes_from(range(len(nodes)))
     graph.add_edges_from(list(zip(lu.tolist(), lv.tolist(), w.tolist(), strict=True)))
-    found = rx.max_weight_matching(
-        graph, max_cardinality=cardinality, weight_fn=None if unit else int
-    )
+    weight_fn = None if unit else int
+    parts = rx.connected_components(graph)
+    found: list[tuple[int, int]] = []
+    if len(parts) == 1:
+        found.extend(
+            rx.max_weight_matching(
+                graph, max_cardinality=cardinality, weight_fn=weight_fn
+            )
+        )
+    else:
+        for part in sorted(parts, key=min):
+            if len(part) < 2:  # a lone node has no edge
+                continue
+            sub = graph.subgraph(sorted(part))
+            matched = rx.max_weight_matching(
+                sub, max_cardinality=cardinality, weight_fn=weight_fn
+            )
+            found.extend((sub[a], sub[b]) for a, b in matched)
     ids = nodes.tolist()
     return sorted((min(ids[a], ids[b]), max(ids[a], ids[b])) for a, b in found)
 
@@ -459,7 +487,7 @@ def _fair(u: IntArray, v: IntArray, w: IntArray, seed: int) -> list[tuple[int, i
 # --- large rounds: blocks, seams, leftovers, short augmenting paths -------------------
 
 
-def _phase(table: Table) -> np.ndarray[Any, Any]:
+def day_phases(table: Table) -> np.ndarray[Any, Any]:
     """For each member, when in the UTC day they are mostly free (radians)."""
     bits = np.unpackbits(table.masks.view(np.uint8), axis=1, bitorder="little")
     per_minute = bits[:, : 7 * 1440].reshape(len(bits), 7, 1440).sum(axis=1)
@@ -479,7 +507,7 @@ class _Blocks:
         for spoken in langs:
             for lang in spoken:
                 counts[lang] += 1
-        phase = _phase(table)
+        phase = day_phases(table)
         pools: dict[str, list[int]] = defaultdict(list)
         for i, spoken in zip(idx.tolist(), langs, strict=True):
             pools[max(spoken, key=lambda lang: (counts[lang], lang))].append(i)
@@ -517,28 +545,34 @@ class _Blocks:
             keep |= np.isin(round_.key(u, v), round_.key(a, b))
         return u[keep], v[keep], w[keep]
 
+    def _resolve(self, window: Sequence[int]) -> None:
+        """Match *window* again, exactly, keeping its current pairs as candidates."""
+        inside = set(window)
+        free = [i for i in window if self.mate.get(i, i) in inside]
+        current = [
+            (i, self.mate[i]) for i in free if i in self.mate and i < self.mate[i]
+        ]
+        for i in free:
+            self.mate.pop(i, None)
+        idx = np.array(sorted(free), dtype=np.int64)
+        self._pair(self.round.solve(*self._sparse(idx, current)))
+
+    def _windows(self, order: Sequence[int], shift: float) -> None:
+        """Solve *order* again in windows of about `_CHUNK`, starting *shift* in."""
+        chunks = max(1, round(len(order) / _CHUNK))
+        size = -(-len(order) // chunks)
+        start = int(shift * size)
+        cuts = [0, *range(start or size, len(order), size), len(order)]
+        for a, b in itertools.pairwise(cuts):
+            if b - a > 1:
+                self._resolve(order[a:b])
+
     def run(self) -> list[tuple[int, int]]:
         round_ = self.round
         for pool in self.pools:
-            chunks = max(1, round(len(pool) / _CHUNK))
-            bounds = [len(pool) * c // chunks for c in range(chunks + 1)]
-            for c in range(chunks):
-                idx = np.array(pool[bounds[c] : bounds[c + 1]], dtype=np.int64)
-                self._pair(round_.solve(*self._sparse(idx)))
-            for c in range(1, chunks):
-                half = (bounds[c] - bounds[c - 1]) // 2
-                window = pool[bounds[c] - half : bounds[c] + half]
-                inside = set(window)
-                free = [i for i in window if self.mate.get(i, i) in inside]
-                current = [
-                    (i, self.mate[i])
-                    for i in free
-                    if i in self.mate and i < self.mate[i]
-                ]
-                for i in free:
-                    self.mate.pop(i, None)
-                idx = np.array(sorted(free), dtype=np.int64)
-                self._pair(round_.solve(*self._sparse(idx, current)))
+            self._windows(pool, 0.0)
+            if len(pool) > _CHUNK:
+                self._windows(pool, 0.5)
         left = np.array(
             sorted(i for i in self.idx.tolist() if i not in self.mate), dtype=np.int64
         )
@@ -546,6 +580,7 @@ class _Blocks:
             self._pair(round_.solve_members(left))
         if round_.objective != "score":
             self._augment()
+        self._polish()
         return sorted({(min(a, b), max(a, b)) for a, b in self.mate.items()})
 
     def _augment(self) -> None:
@@ -557,7 +592,6 @@ class _Blocks:
         `_REACH` steps are matched again from scratch, the rest kept: every
         augmenting path that short is found, and the score can only rise.
         """
-        round_ = self.round
         everyone = self.idx
         lonely = [i for i in everyone.tolist() if i not in self.mate]
         if len(lonely) < 2:
@@ -566,26 +600,64 @@ class _Blocks:
         lonely = [i for i in lonely if i not in self.mate]
         if len(lonely) < 2:
             return
-        region = set(lonely)
-        frontier = list(lonely)
+        self._pair(self._region_matching(lonely))
+
+    def _polish(self) -> None:
+        """Re-solve, exactly, around the members of the weakest pairs."""
+        pairs = sorted((a, b) for a, b in self.mate.items() if a < b)
+        if not pairs:
+            return
+        u = np.array([a for a, _ in pairs], dtype=np.int64)
+        v = np.array([b for _, b in pairs], dtype=np.int64)
+        s, _ = self.round.allowed(u, v)
+        order = np.lexsort((u, s.score))[:_WEAKEST]
+        seeds = [x for k in order.tolist() for x in pairs[k]]
+        lonely = [i for i in self.idx.tolist() if i not in self.mate]
+        self._pair(self._region_matching(lonely + seeds))
+
+    def _repair_region(self, lonely: list[int]) -> list[int]:
+        """
+        The members the repair re-solves: never more than `_REGION_LIMIT`.
+
+        The unmatched first, then, a step at a time, each one's best
+        candidates together with their partners (a pair joins whole or
+        not at all), until `_REACH` steps or the limit.
+        """
+        round_ = self.round
+        everyone = self.idx
+        region: dict[int, None] = {}
+        for x in lonely:
+            team = [y for y in (x, self.mate.get(x)) if y is not None]
+            if len(region) + len(team) > _REGION_LIMIT:
+                break
+            region.update(dict.fromkeys(team))
+        frontier = list(region)
         for _ in range(_REACH):
             grown: list[int] = []
             for x in frontier:
                 s, ok = _options(round_, x, everyone)
                 best = np.argsort(-s.score[ok], kind="stable")[:_KEEP]
                 for a in everyone[ok][best].tolist():
-                    for y in (a, self.mate.get(a)):
-                        if y is not None and y not in region:
-                            region.add(y)
-                            grown.append(y)
+                    team = [y for y in (a, self.mate.get(a)) if y is not None]
+                    new = [y for y in team if y not in region]
+                    if not new:
+                        continue
+                    if len(region) + len(new) > _REGION_LIMIT:
+                        return list(region)
+                    region.update(dict.fromkeys(new))
+                    grown.extend(new)
             frontier = grown
-            if not frontier or len(region) > _REGION_LIMIT:
-                break
-        current = [(a, b) for a, b in self.mate.items() if a < b and a in region]
+        return list(region)
+
+    def _region_matching(self, lonely: list[int]) -> list[tuple[int, int]]:
+        """Re-solve the repair region exactly, its current pairs kept as candidates."""
+        region = self._repair_region(lonely)
+        inside = set(region)
+        current = [(a, b) for a, b in self.mate.items() if a < b and a in inside]
         for a, b in current:
             del self.mate[a], self.mate[b]
         idx = np.array(sorted(region), dtype=np.int64)
-        self._pair(round_.solve(*self._sparse(idx, current)))
+        return self.round.solve(*self._sparse(idx, current))
 
     def _short_paths(self, lonely: list[int]) -> None:
         """Every augmenting path x - a = b - y, whoever a and b are."""
@@ -697,10 +769,12 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
     - ``"fair"``: the most members paired, then the best worst pair, then
       the highest total.
 
-    Up to several hundred members in play the optimum is exact (with
-    capacities above one, up to 300 in each connected part of the allowed
-    pairs). Larger rounds are solved in blocks and repaired; see the
-    partner-matching explanation for what that costs.
+    Up to 2,000 members in play (taking part and not pinned) the optimum
+    is exact: the same pair count and total as an exact solver on every
+    allowed pair (with capacities above one, up to 300 in play in each
+    connected part of the allowed pairs). Larger rounds are solved in
+    blocks and repaired along the seams; see the partner-matching
+    explanation for what that costs.
 
     Each member holds at most ``max_partners`` partners: 0 sits the round
     out, and a member who may hold two or more can be in that many pairs
@@ -722,9 +796,12 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
             any order; ids unique.
         during: The period the round is for: an `Interval` or a
             ``(start, end)`` pair of aware datetimes. Required. Schedules are
-            judged on its first full week (Monday 00:00 to Monday 00:00 UTC;
-            the week of its start if it holds no full week).
-        policy: How pairs are judged; see `PartnerPolicy`.
+            judged in every Monday-to-Monday week (UTC) the period touches,
+            each on its real dates, clock changes included; a period shorter
+            than a week is judged on the week or two it touches.
+        policy: How pairs are judged; see `PartnerPolicy`. Given a
+            `Cohort`, a policy whose scale is the default takes the
+            cohort's scale; another scale than the cohort's is refused.
         objective: What "best" means, as above.
         blocked: Pairs of member ids never to match (a member's block list,
             a moderator's decision). Ids not in *members* are ignored.
@@ -751,20 +828,21 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         >>> second = match_partners(cohort, during=term, history=[first])
         >>> repeats = set(first.teams) & set(second.teams)
         >>> len(first.pairs), len(first.unplaced), repeats
-        (28, 9, set())
+        (27, 11, set())
 
     Added in 0.1.
     """
     check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
+    policy = with_cohort_scale(policy, members)
     if objective not in OBJECTIVES:
         raise InvalidInputError(
             "objective", objective, f"one of {', '.join(OBJECTIVES)}"
         )
     check_seed(seed)
-    week = judged_week(during)
+    weeks = judged_weeks(during)
     people = check_members("members", members, policy.scale)
     rules = read_rules(blocked, history, policy)
-    round_ = Round(Table(people, policy, week), rules, objective, seed)
+    round_ = Round(Table(people, policy, weeks), rules, objective, seed)
     pins = _pins(pinned, round_)
     if any(m.max_partners > 1 for m in people):  # a b-matching: see _capacity
         from peerkit.matching import _capacity  # noqa: PLC0415 - it builds on this
@@ -864,7 +942,7 @@ def _annotate(fit: PairFit, extra: list[Reason]) -> PairFit:
     return attrs.evolve(fit, reasons=(*extra, *fit.reasons)) if extra else fit
 
 
-def _pair_fits(
+def fits_of_pairs(
     round_: Round, pairs: list[tuple[int, int]], pinned: set[tuple[int, int]]
 ) -> list[PairFit]:
     """Each pair's fit, with why it was pinned or repeated, sorted by ids."""
@@ -884,7 +962,7 @@ def _pair_fits(
     return sorted(fits, key=lambda f: f.member_ids)
 
 
-def _trio_of(table: Table, trio: tuple[int, int, int]) -> Trio:
+def trio_of(table: Table, trio: tuple[int, int, int]) -> Trio:
     """The `Trio` of three members, with its three fits."""
     a, b, c = trio
     fits = table.fits(np.array([a, a, b]), np.array([b, c, c]))
@@ -903,7 +981,7 @@ def _trio_of(table: Table, trio: tuple[int, int, int]) -> Trio:
     )
 
 
-def _narrate_unplaced(
+def narrate_unplaced(
     round_: Round, left: list[int], *, odd_one_out: bool
 ) -> list[Unplaced]:
     """
@@ -935,11 +1013,11 @@ def _result(
     """
     table = round_.table
     placed = {i for pair in pairs for i in pair}
-    unplaced = _narrate_unplaced(
+    unplaced = narrate_unplaced(
         round_, [i for i in range(len(table)) if i not in placed], odd_one_out=True
     )
     return PartnerMatching(
-        pairs=_pair_fits(round_, pairs, pinned),
+        pairs=fits_of_pairs(round_, pairs, pinned),
         unplaced=unplaced,
         objective=round_.objective,
     )

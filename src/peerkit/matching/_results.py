@@ -98,7 +98,7 @@ class FormedGroup:
         group: The group: its members, ``capacity`` = the largest size
             allowed, one shared language, a ``timezone`` (the one most of
             its members live in) and, as ``meets``, a weekly meeting that
-            every member is free for in the week judged.
+            every member is free for in every week of the period.
         score: The mean of its members' fits.
         reasons: What holds the group together, in member-safe words.
 

@@ -16,6 +16,7 @@ from peerkit._availability import WeeklyAvailability
 from peerkit._instants import MAX_DATE, as_instant, check_date, micros, zone
 from peerkit._model import Member
 from peerkit._validate import check_choice, check_instance, check_int
+from peerkit._zonerules import EPOCH_ORDINAL
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence, Plan, plan
 from peerkit.scheduling._quiet import (
@@ -31,7 +32,6 @@ from peerkit.scheduling._quiet import (
     settled_from,
 )
 from peerkit.scheduling._walls import chunk, utc_offset
-from peerkit.scheduling._zonerules import EPOCH_ORDINAL
 
 QuietRule = Literal["defer", "skip"]
 """What a check-in inside quiet hours does: ``"defer"`` to their end, or ``"skip"``."""

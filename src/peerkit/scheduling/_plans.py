@@ -47,16 +47,16 @@ from peerkit._validate import (
     number,
     tuple_of,
 )
-from peerkit.errors import InvalidInputError
-from peerkit.scheduling._cadence import Cadence
-from peerkit.scheduling._occurrences import occurrences
-from peerkit.scheduling._slots import _duration, _members
-from peerkit.scheduling._zonerules import (
+from peerkit._zonerules import (
     EPOCH_ORDINAL,
     offset,
     year_start,
     year_transitions,
 )
+from peerkit.errors import InvalidInputError
+from peerkit.scheduling._cadence import Cadence
+from peerkit.scheduling._occurrences import occurrences
+from peerkit.scheduling._slots import _duration, _members
 
 _US = 1_000_000
 _DAY = 86_400

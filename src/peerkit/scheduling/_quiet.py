@@ -18,9 +18,7 @@ from typing import Any
 from peerkit._availability import WeeklyAvailability, Window
 from peerkit._intervals import merge_spans
 from peerkit._model import Member
-from peerkit.errors import InvalidInputError
-from peerkit.scheduling._walls import chunk
-from peerkit.scheduling._zonerules import (
+from peerkit._zonerules import (
     END,
     LAST_YEAR,
     closing,
@@ -30,6 +28,8 @@ from peerkit.scheduling._zonerules import (
     year_start,
     year_transitions,
 )
+from peerkit.errors import InvalidInputError
+from peerkit.scheduling._walls import chunk
 
 _DAY = 86_400
 _WEEK = 7 * _DAY

@@ -268,7 +268,7 @@ def common_slots(  # noqa: PLR0913 - the domain input plus keyword-only options
             `Cohort` (all its members).
         duration: How long the meeting is.
         week_of: Any date in the week: the UTC Monday-00:00-to-Monday week
-            holding it, the same reference week partner matching uses.
+            holding it, weeks bounded as partner matching bounds them.
         earliest: No slot starts before this instant (aware), e.g. now.
         latest: No slot ends after this instant (aware).
         step: Spacing of slot starts within a common stretch.

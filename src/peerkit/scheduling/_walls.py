@@ -23,7 +23,7 @@ import datetime as dt
 import functools
 
 from peerkit._instants import MAX_DATE
-from peerkit.scheduling._zonerules import EPOCH_ORDINAL, offset, year_transitions
+from peerkit._zonerules import EPOCH_ORDINAL, offset, year_transitions
 
 _DAY = 86_400
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

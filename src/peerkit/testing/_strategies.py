@@ -526,6 +526,7 @@ def _fit_policies(draw: st.DrawFn, scale: JourneyScale) -> FitPolicy:
         one_ahead_counts=draw(st.booleans()),
         ideal_size=(low, low + draw(st.integers(0, 8))),
         meeting_minutes=draw(st.sampled_from((30, 60, 90))),
+        excused_week_count=draw(st.sampled_from((0, 0, 1, 3))),
     )
 
 
@@ -670,6 +671,7 @@ def _partner_policies(draw: st.DrawFn, scale: JourneyScale) -> PartnerPolicy:
         trios=draw(st.booleans()),
         min_overlap_minutes=least,
         ample_overlap_minutes=least + draw(st.integers(0, 600)),
+        excused_week_count=draw(st.sampled_from((0, 0, 1, 3))),
     )
 
 

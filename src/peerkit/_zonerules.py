@@ -4,8 +4,11 @@ A zone's clock changes, read from its rules rather than found by probing.
 The zone database gives each zone a list of recorded transitions and a
 closing rule (a POSIX TZ string) that repeats every year after the last of
 them. Reading both gives every instant at which a zone may change its
-offset, exactly and in a handful of steps per year; `_walls` builds its
-wall-time tables from them and `_quiet` its closed forms.
+offset, exactly and in a handful of steps per year. Scheduling builds its
+wall-time tables (`scheduling._walls`) and closed forms
+(`scheduling._quiet`) from them, and matching tells a period's weeks
+apart by them (`matching._seasons`); it lives in the core so that neither
+package imports the other.
 
 Python's C ``zoneinfo`` exposes none of these rules, so they are read with
 its pure-Python twin (``zoneinfo._zoneinfo``, the same TZif parser the
