@@ -56,7 +56,7 @@ from peerkit._zonerules import (
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence
 from peerkit.scheduling._occurrences import occurrences
-from peerkit.scheduling._slots import _duration, _members
+from peerkit.scheduling._slots import duration_micros, team_members
 
 _US = 1_000_000
 _DAY = 86_400
@@ -173,7 +173,7 @@ def _check_local_times(
 
 
 def _check_duration(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    _duration(value, attr.name)
+    duration_micros(value, attr.name)
 
 
 def _same_members(inst: CheckinPlan, attr: attrs.Attribute[Any], value: object) -> None:
@@ -367,7 +367,7 @@ def _busy_spans(
         elif (
             isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Cadence)
         ):
-            length = _duration(item[1], f"{path}[1]")
+            length = duration_micros(item[1], f"{path}[1]")
             start = from_micros(lo - 2 * _DAY * _US)
             for at in occurrences(item[0], start=start, until=from_micros(hi)):
                 begin = micros(at)
@@ -851,8 +851,8 @@ def plan_checkins(  # noqa: PLR0913 - the domain input plus keyword-only options
 
     Added in 0.2.
     """
-    people = _members(members)
-    length = _duration(duration)
+    people = team_members(members)
+    length = duration_micros(duration)
     check_int("per_week", per_week, minimum=1, maximum=7)
     check_instance("policy", policy, PlanPolicy, "a PlanPolicy")
     period = as_period("during", during)

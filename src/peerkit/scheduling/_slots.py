@@ -199,14 +199,16 @@ class SlotConflict:
     reason: Reason = attrs.field(validator=instance(Reason, "a Reason"))
 
 
-def _members(value: object) -> list[Member]:
+def team_members(value: object) -> list[Member]:
+    """The members of a team (members or a Cohort), at least one, sorted by id."""
     people = as_members("members", value)
     if not people:
         raise InvalidInputError("members", value, "at least one Member")
     return sorted(people, key=lambda m: m.id)
 
 
-def _duration(value: object, path: str = "duration") -> int:
+def duration_micros(value: object, path: str = "duration") -> int:
+    """A duration from 1 minute to 1 day in microseconds (else an error at *path*)."""
     if not isinstance(value, dt.timedelta) or not (
         dt.timedelta(minutes=1) <= value <= dt.timedelta(days=1)
     ):
@@ -303,9 +305,9 @@ def common_slots(  # noqa: PLR0913 - the domain input plus keyword-only options
 
     Added in 0.1.
     """
-    people = _members(members)
-    length = _duration(duration)
-    stride = _duration(step, "step")
+    people = team_members(members)
+    length = duration_micros(duration)
+    stride = duration_micros(step, "step")
     check_date("week_of", week_of)
     lo, hi = week_bounds(week_of, "UTC")
     if earliest is not None:
@@ -393,7 +395,7 @@ def recurring_slot_conflicts(
     Added in 0.1.
     """
     check_instance("slot", slot, Slot, "a Slot")
-    people = _members(members)
+    people = team_members(members)
     period = as_period("during", during)
     if period.end - period.start > dt.timedelta(weeks=_MAX_WEEKS):
         raise InvalidInputError(
