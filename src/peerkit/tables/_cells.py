@@ -129,10 +129,22 @@ def week_cell(value: object) -> WeeklyAvailability:
     )
 
 
+def _is_plain_number(text: str) -> bool:
+    """
+    Whether *text* is written as a spreadsheet writes a number.
+
+    Python's own parsers also take ``1_000`` and digits of other scripts;
+    a cell so written is a typo or another convention, never a number.
+    """
+    return text.isascii() and "_" not in text
+
+
 def count_cell(value: object, *, low: int = 0, high: int = MAX_COUNT) -> int:
     """A whole number cell: ``2``, or ``2.0`` as a DataFrame may hold it."""
     number: object = value
     if isinstance(value, str):
+        if not _is_plain_number(value):
+            raise _fail(value, f"a whole number from {low} to {high}")
         try:
             number = int(value)
         except ValueError:
@@ -155,6 +167,8 @@ def number_cell(value: object) -> float:
     """A number cell."""
     number: object = value
     if isinstance(value, str):
+        if not _is_plain_number(value) or "," in value:
+            raise _fail(value, "a number (with '.' as the decimal point: 4.5)")
         try:
             number = float(value)
         except ValueError:
