@@ -128,3 +128,26 @@ def test_a_header_in_other_case_or_spacing_gets_a_suggestion(
         )
     assert f"did you mean {meant!r}" in excinfo.value.expected
     assert f"{{{header!r}: {meant!r}}}" in excinfo.value.expected
+
+
+@pytest.mark.parametrize(
+    "header", ["id,stage,notes\n", "id\n", "member_id,due,outcome\n"]
+)
+def test_a_refused_header_still_closes_the_file(
+    tmp_path: pathlib.Path, header: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file peerkit opened is closed when its header is refused (unknown or missing column), not left to the collector."""
+    opened: list[object] = []
+    real_open = open
+
+    def tracking_open(*args: object, **kwargs: object) -> object:
+        handle = real_open(*args, **kwargs)  # type: ignore[call-overload]
+        opened.append(handle)
+        return handle
+
+    monkeypatch.setattr("builtins.open", tracking_open)
+    path = write_bytes(tmp_path, (header + "ada,action,x\n").encode())
+    with pytest.raises(InvalidInputError):
+        read_members(path)
+    assert opened
+    assert all(handle.closed for handle in opened)  # type: ignore[attr-defined]

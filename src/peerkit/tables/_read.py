@@ -238,12 +238,15 @@ def _read_table(
     mapping = _check_columns(columns)
     problems: list[InvalidInputError] = []
     table: Table = open_table(source, problems)
-    cols = _Columns(
-        table.header, mapping, schema.known, schema.prefixes, schema.required
-    )
-    reader = _Reader(cols, problems)
-    with collector_paused(large=True):  # values by the thousand, no cycles among them
-        out = _read_rows(table, reader, build, schema.unique)
+    try:  # a file the table opened is closed even when the header is refused
+        cols = _Columns(
+            table.header, mapping, schema.known, schema.prefixes, schema.required
+        )
+        reader = _Reader(cols, problems)
+        with collector_paused(large=True):  # values by the thousand, no cycles
+            out = _read_rows(table, reader, build, schema.unique)
+    finally:
+        table.close()
     if problems:
         position = {name: i for i, name in enumerate(table.header)}
         problems.sort(key=lambda problem: _place(problem, position))

@@ -39,13 +39,22 @@ class Table:
     large file is read once, in constant memory besides what is built.
     """
 
-    __slots__ = ("header", "rows")
+    __slots__ = ("header", "owned", "rows")
 
     def __init__(
-        self, header: tuple[str, ...], rows: Iterator[tuple[int, tuple[object, ...]]]
+        self,
+        header: tuple[str, ...],
+        rows: Iterator[tuple[int, tuple[object, ...]]],
+        owned: IO[str] | None = None,
     ) -> None:
         self.header = header
         self.rows = rows
+        self.owned = owned
+
+    def close(self) -> None:
+        """Close the file the table opened, read to the end or not."""
+        if self.owned is not None:
+            self.owned.close()
 
 
 def open_table(source: object, problems: list[InvalidInputError]) -> Table:
@@ -249,7 +258,9 @@ def _text_table(
     if len(set(header)) != len(header):
         raise _duplicate_header(header)
     return Table(
-        tuple(header), _csv_rows(reader, source, tuple(header), owned, problems)
+        tuple(header),
+        _csv_rows(reader, source, tuple(header), owned, problems),
+        owned,
     )
 
 
