@@ -151,3 +151,21 @@ def test_a_refused_header_still_closes_the_file(
         read_members(path)
     assert opened
     assert all(handle.closed for handle in opened)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "cell", ["mon 18:00-20:00;", "mon 18:00-20:00; ;", ";mon 18:00-20:00"]
+)
+def test_weekly_cells_drop_empty_specs_as_list_cells_do(cell: str) -> None:
+    """A stray ';' in an availability or quiet-hours cell is dropped, as in a list cell, not refused as an empty spec."""
+    (ada,) = read_members(
+        [{"id": "ada", "stage": "action", "availability": cell, "quiet_hours": cell}]
+    )
+    assert str(ada.availability) == str(ada.quiet_hours) == "mon 18:00-20:00"
+
+
+def test_a_weekly_cell_of_only_separators_is_empty() -> None:
+    """An availability cell of only ';' means the default, as an empty cell does."""
+    (ada,) = read_members([{"id": "ada", "stage": "action", "availability": "; "}])
+    (ben,) = read_members([{"id": "ben", "stage": "action"}])
+    assert ada.availability == ben.availability

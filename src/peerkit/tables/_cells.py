@@ -117,8 +117,25 @@ def text_cell_strict(value: object) -> str:
         raise _fail(value, f"items separated by ';', each {exc.expected}") from None
 
 
-def week_cell(value: object) -> WeeklyAvailability:
-    """A weekly cell: window specs separated by ``;``, or ``never``."""
+def week_specs(text: str) -> str:
+    """
+    A weekly cell's specs without empty ones, as a list cell drops them.
+
+    Examples:
+        >>> week_specs("mon 18:00-20:00; ")
+        'mon 18:00-20:00'
+    """
+    if ";" not in text:
+        return text
+    return SEPARATOR.join(p.strip() for p in text.split(";") if p.strip())
+
+
+def week_cell(value: object) -> WeeklyAvailability | None:
+    """A weekly cell: specs separated by ``;``, or ``never``; None for only ``;``."""
+    if isinstance(value, str):
+        value = week_specs(value)
+        if not value:
+            return None  # a cell of only ';' is empty, as a list cell is
     if isinstance(value, (list, tuple, str)):
         try:
             return WeeklyAvailability.parse(value)
