@@ -169,3 +169,20 @@ def test_a_weekly_cell_of_only_separators_is_empty() -> None:
     (ada,) = read_members([{"id": "ada", "stage": "action", "availability": "; "}])
     (ben,) = read_members([{"id": "ben", "stage": "action"}])
     assert ada.availability == ben.availability
+
+
+def test_trait_values_frames_infer_as_bools_and_floats_round_trip() -> None:
+    """Traits written as 'true' or '1.5' come back from pandas' and polars' default read_csv (bools, floats) unchanged."""
+    pandas = pytest.importorskip("pandas")
+    polars = pytest.importorskip("polars")
+    from peerkit import Member
+    from peerkit.tables import rows, write_csv
+
+    members = (
+        Member("a", "action", traits={"veteran": "true", "years": "1.5"}),
+        Member("b", "action", traits={"veteran": "false", "years": "2"}),
+    )
+    out = io.StringIO()
+    write_csv(rows(members), out)
+    for lib in (pandas, polars):
+        assert read_members(lib.read_csv(io.StringIO(out.getvalue()))) == members

@@ -41,11 +41,24 @@ def _fail(value: object, expected: str) -> CellError:
 
 
 def text_cell(value: object) -> str:
-    """A plain text cell (an id, a stage, a trait value); numbers from frames too."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    """
+    A plain text cell (an id, a stage, a trait value); numbers from frames too.
+
+    pandas and polars read ``true``/``false`` and ``1.5`` in a CSV column as
+    booleans and floats; they are read back as the text `write_csv` wrote.
+
+    Examples:
+        >>> text_cell(7), text_cell(7.0), text_cell(1.5), text_cell(True)
+        ('7', '7', '1.5', 'true')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as csv_text writes it
+    if isinstance(value, int):
         return str(value)  # a numeric id column in a DataFrame
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # ditto, where a missing cell made it float
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
     try:
         return check_str("", value)
     except InvalidInputError as exc:
