@@ -41,11 +41,24 @@ def _fail(value: object, expected: str) -> CellError:
 
 
 def text_cell(value: object) -> str:
-    """A plain text cell (an id, a stage, a trait value); numbers from frames too."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    """
+    A plain text cell (an id, a stage, a trait value); numbers from frames too.
+
+    pandas and polars read ``true``/``false`` and ``1.5`` in a CSV column as
+    booleans and floats; they are read back as the text `write_csv` wrote.
+
+    Examples:
+        >>> text_cell(7), text_cell(7.0), text_cell(1.5), text_cell(True)
+        ('7', '7', '1.5', 'true')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as csv_text writes it
+    if isinstance(value, int):
         return str(value)  # a numeric id column in a DataFrame
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # ditto, where a missing cell made it float
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
     try:
         return check_str("", value)
     except InvalidInputError as exc:
@@ -117,8 +130,25 @@ def text_cell_strict(value: object) -> str:
         raise _fail(value, f"items separated by ';', each {exc.expected}") from None
 
 
-def week_cell(value: object) -> WeeklyAvailability:
-    """A weekly cell: window specs separated by ``;``, or ``never``."""
+def week_specs(text: str) -> str:
+    """
+    A weekly cell's specs without empty ones, as a list cell drops them.
+
+    Examples:
+        >>> week_specs("mon 18:00-20:00; ")
+        'mon 18:00-20:00'
+    """
+    if ";" not in text:
+        return text
+    return SEPARATOR.join(p.strip() for p in text.split(";") if p.strip())
+
+
+def week_cell(value: object) -> WeeklyAvailability | None:
+    """A weekly cell: specs separated by ``;``, or ``never``; None for only ``;``."""
+    if isinstance(value, str):
+        value = week_specs(value)
+        if not value:
+            return None  # a cell of only ';' is empty, as a list cell is
     if isinstance(value, (list, tuple, str)):
         try:
             return WeeklyAvailability.parse(value)
@@ -129,10 +159,22 @@ def week_cell(value: object) -> WeeklyAvailability:
     )
 
 
+def _is_plain_number(text: str) -> bool:
+    """
+    Whether *text* is written as a spreadsheet writes a number.
+
+    Python's own parsers also take ``1_000`` and digits of other scripts;
+    a cell so written is a typo or another convention, never a number.
+    """
+    return text.isascii() and "_" not in text
+
+
 def count_cell(value: object, *, low: int = 0, high: int = MAX_COUNT) -> int:
     """A whole number cell: ``2``, or ``2.0`` as a DataFrame may hold it."""
     number: object = value
     if isinstance(value, str):
+        if not _is_plain_number(value):
+            raise _fail(value, f"a whole number from {low} to {high}")
         try:
             number = int(value)
         except ValueError:
@@ -155,6 +197,8 @@ def number_cell(value: object) -> float:
     """A number cell."""
     number: object = value
     if isinstance(value, str):
+        if not _is_plain_number(value) or "," in value:
+            raise _fail(value, "a number (with '.' as the decimal point: 4.5)")
         try:
             number = float(value)
         except ValueError:

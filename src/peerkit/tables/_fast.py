@@ -19,7 +19,7 @@ from peerkit._instants import is_timezone
 from peerkit._model import Member
 from peerkit._validate import MAX_COUNT, is_good_str
 from peerkit.errors import InvalidInputError
-from peerkit.tables._cells import split_list
+from peerkit.tables._cells import split_list, week_specs
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -45,7 +45,7 @@ def _as_zone(text: str) -> object:
 
 def _as_week(text: str) -> object:
     try:
-        return WeeklyAvailability.parse(text)
+        return WeeklyAvailability.parse(week_specs(text))
     except InvalidInputError:
         return _NONE
 

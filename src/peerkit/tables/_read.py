@@ -119,13 +119,7 @@ class _Columns:
             else:
                 unknown.append(name)
         if unknown:
-            names = ", ".join(known) + "".join(f", {p}.NAME" for p in prefixes)
-            raise InvalidInputError(
-                f'row 1, column "{unknown[0]}"',
-                unknown[0],
-                f"a column peerkit reads ({names}); map your own headers with "
-                "columns={'Your header': 'timezone'}, or leave one out with None",
-            )
+            raise _unknown_column(unknown[0], known, prefixes)
         for name in required if header else ():  # no columns at all: no rows
             if name not in self.index:
                 raise InvalidInputError(
@@ -140,6 +134,30 @@ class _Columns:
 
     def path_at(self, number: int, index: int) -> str:
         return f'row {number}, column "{self._header[index]}"'
+
+
+def _unknown_column(
+    name: str, known: tuple[str, ...], prefixes: tuple[str, ...]
+) -> InvalidInputError:
+    """A header peerkit does not read, with the column it likely means, if any."""
+    names = ", ".join(known) + "".join(f", {p}.NAME" for p in prefixes)
+    head, dot, rest = name.partition(".")
+    loose = {_loose(k): k for k in known}
+    meant = loose.get(_loose(name))
+    if meant is None and dot and rest and head.casefold() in prefixes:
+        meant = f"{head.casefold()}.{rest}"
+    hint = f"did you mean {meant!r}? Write it as listed, or " if meant else ""
+    return InvalidInputError(
+        f'row 1, column "{name}"',
+        name,
+        f"a column peerkit reads ({names}); {hint}map your own headers with "
+        f"columns={{{name!r}: {meant or 'timezone'!r}}}, or leave one out with None",
+    )
+
+
+def _loose(name: str) -> str:
+    """A header without case, spaces, hyphens or underscores, to suggest a column."""
+    return "".join(c for c in name.casefold() if c not in " _-")
 
 
 def _check_columns(columns: object) -> Mapping[str, str | None]:
@@ -220,12 +238,15 @@ def _read_table(
     mapping = _check_columns(columns)
     problems: list[InvalidInputError] = []
     table: Table = open_table(source, problems)
-    cols = _Columns(
-        table.header, mapping, schema.known, schema.prefixes, schema.required
-    )
-    reader = _Reader(cols, problems)
-    with collector_paused(large=True):  # values by the thousand, no cycles among them
-        out = _read_rows(table, reader, build, schema.unique)
+    try:  # a file the table opened is closed even when the header is refused
+        cols = _Columns(
+            table.header, mapping, schema.known, schema.prefixes, schema.required
+        )
+        reader = _Reader(cols, problems)
+        with collector_paused(large=True):  # values by the thousand, no cycles
+            out = _read_rows(table, reader, build, schema.unique)
+    finally:
+        table.close()
     if problems:
         position = {name: i for i, name in enumerate(table.header)}
         problems.sort(key=lambda problem: _place(problem, position))

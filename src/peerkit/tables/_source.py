@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
@@ -37,13 +39,22 @@ class Table:
     large file is read once, in constant memory besides what is built.
     """
 
-    __slots__ = ("header", "rows")
+    __slots__ = ("header", "owned", "rows")
 
     def __init__(
-        self, header: tuple[str, ...], rows: Iterator[tuple[int, tuple[object, ...]]]
+        self,
+        header: tuple[str, ...],
+        rows: Iterator[tuple[int, tuple[object, ...]]],
+        owned: IO[str] | None = None,
     ) -> None:
         self.header = header
         self.rows = rows
+        self.owned = owned
+
+    def close(self) -> None:
+        """Close the file the table opened, read to the end or not."""
+        if self.owned is not None:
+            self.owned.close()
 
 
 def open_table(source: object, problems: list[InvalidInputError]) -> Table:
@@ -116,7 +127,9 @@ def _file_table(
     path: str | os.PathLike[str], problems: list[InvalidInputError]
 ) -> Table:
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115, PTH123 - closed by the row generator
+        handle = open(  # noqa: SIM115, PTH123 - closed by the row generator
+            path, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
     except OSError as exc:
         raise InvalidInputError(
             "source", os.fspath(path), f"a CSV file that can be read ({exc.strerror})"
@@ -130,7 +143,9 @@ def _file_table(
 
 def _resource_table(resource: Any, problems: list[InvalidInputError]) -> Table:
     try:
-        handle = resource.open("r", encoding="utf-8-sig", newline="")
+        handle = resource.open(
+            "r", encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
     except OSError as exc:
         raise InvalidInputError(
             "source", resource, f"a CSV file that can be read ({exc.strerror})"
@@ -142,19 +157,94 @@ def _resource_table(resource: Any, problems: list[InvalidInputError]) -> Table:
         raise
 
 
+_NOT_UTF8 = (
+    'text encoded as UTF-8: save the sheet as "CSV UTF-8" (this cell\'s bytes '
+    "are in another encoding, such as Windows-1252 from an older Excel)"
+)
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes surrogateescape kept as they were
+
+
+class _Lines:
+    """A text file's lines; notes a line holding bytes that are not UTF-8."""
+
+    __slots__ = ("bad", "lines")
+
+    def __init__(self, text: Any) -> None:
+        self.bad = False
+        self.lines = self._read(text)
+
+    def _read(self, text: Any) -> Iterator[str]:
+        try:
+            iterator = iter(text)
+            for line in iterator:
+                if type(line) is not str:
+                    raise InvalidInputError(
+                        "source",
+                        text,
+                        "a file opened in text mode "
+                        "(open(path, encoding='utf-8-sig', newline=''))",
+                    )
+                if not line.isascii() and _UNDECODED.search(line):
+                    self.bad = True
+                yield line
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(
+                "source",
+                exc.object[exc.start : exc.end],
+                'text encoded as UTF-8: save the sheet as "CSV UTF-8", '
+                "or open the file with encoding='utf-8-sig'",
+            ) from None
+        except TypeError:
+            raise InvalidInputError(
+                "source", text, "a file opened in text mode"
+            ) from None
+
+    def undecoded(self, record: list[str]) -> list[int]:
+        """The places of *record*'s cells holding bytes that are not UTF-8."""
+        self.bad = False
+        return [i for i, cell in enumerate(record) if _UNDECODED.search(cell)]
+
+
+def _delimiter(first: str) -> str:
+    """
+    The delimiter a header line shows: ``,``, or ``;`` or a tab where it has no comma.
+
+    Excel in many European locales saves "CSV" with ``;`` between cells
+    (the comma is their decimal mark); Google Sheets exports tab-separated
+    files too. A header of peerkit's names never holds a comma, a ``;``
+    or a tab itself, so the first line says which one separates cells.
+    """
+    if "," in first:
+        return ","
+    if ";" in first:
+        return ";"
+    return "\t" if "\t" in first else ","
+
+
 def _text_table(
     text: IO[str] | Any, owned: IO[str] | None, problems: list[InvalidInputError]
 ) -> Table:
     """A table from CSV text; *owned* is closed once the rows are read."""
-    reader = csv.reader(_lines(text))
+    source = _Lines(text)
     try:
-        first = _next_record(reader, problems)
+        first_line = next(source.lines, "")
+        delimiter = _delimiter(first_line)
+        lines = itertools.chain((first_line,), source.lines) if first_line else ()
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        first = _next_record(reader, problems, 1)
     except InvalidInputError:
         if owned is not None:
             owned.close()
         raise
     if first is None:  # an empty file: no columns, no rows
         first = []
+    if source.bad:
+        i = source.undecoded(first)[0]
+        raise InvalidInputError(
+            f"row 1, column {i + 1}",
+            first[i].encode("utf-8", "surrogateescape"),
+            _NOT_UTF8,
+        )
     header = [cell.strip() for cell in first]
     if header and header[0].startswith("\ufeff"):  # a BOM in text given as str
         header[0] = header[0][1:].strip()
@@ -167,63 +257,90 @@ def _text_table(
             )
     if len(set(header)) != len(header):
         raise _duplicate_header(header)
-    return Table(tuple(header), _csv_rows(reader, len(header), owned, problems))
+    return Table(
+        tuple(header),
+        _csv_rows(reader, source, tuple(header), owned, problems),
+        owned,
+    )
 
 
-def _lines(text: Any) -> Iterator[str]:
-    """The lines of a text file, a decoding failure said in peerkit's words."""
-    try:
-        yield from text
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(
-            "source", exc.object[exc.start : exc.end], "text encoded as UTF-8"
-        ) from None
-    except TypeError:
-        raise InvalidInputError("source", text, "a file opened in text mode") from None
+_UNCLOSED = (
+    'a closing quote (") for the cell this row opens with one: every line '
+    "after it was read into that cell"
+)
+_AFTER_QUOTE = (
+    "a cell quoted whole or not at all: text follows its closing quote (write "
+    'a quote inside a quoted cell as "")'
+)
 
 
-def _next_record(reader: Any, problems: list[InvalidInputError]) -> list[str] | None:
+def _next_record(
+    reader: Any, problems: list[InvalidInputError], number: int
+) -> list[str] | None:
     """
     The next record; None at the end; a record csv cannot read is a problem.
 
-    The csv module's field size limit (131,072 characters) stays as it is:
-    it is process-wide state, and no roster cell is that long, so a longer
-    one is a problem of its row, which bounds what one cell can cost.
+    The record is row *number* as a spreadsheet counts rows (a quoted cell
+    may span lines). The csv module's field size limit (131,072
+    characters) stays as it is: it is process-wide state, and no roster
+    cell is that long, so a longer one is a problem of its row, which
+    bounds what one cell can cost.
     """
     try:
         return next(reader)  # type: ignore[no-any-return]
     except StopIteration:
         return None
     except csv.Error as exc:
-        problems.append(
-            InvalidInputError(
-                f"row {reader.line_num}", str(exc), "a row the CSV format allows"
-            )
-        )
+        said = str(exc)
+        if said == "unexpected end of data":
+            expected = _UNCLOSED
+        elif said.endswith("expected after '\"'"):
+            expected = _AFTER_QUOTE
+        elif said.startswith("field larger"):
+            expected = "cells of at most 131,072 characters"
+        else:
+            expected = "a row the CSV format allows"
+        problems.append(InvalidInputError(f"row {number}", said, expected))
         return []  # counted as a row, so the rows after keep their numbers
 
 
 def _csv_rows(
     reader: Any,
-    width: int,
+    source: _Lines,
+    header: tuple[str, ...],
     owned: IO[str] | None,
     problems: list[InvalidInputError],
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
+    width = len(header)
     try:
         number = 1
         while True:
-            record = _next_record(reader, problems)
-            if record is None:
-                return
             # A quoted cell may span lines: the row is numbered by the
             # record, as a spreadsheet counts rows, not by the line.
             number += 1
+            record = _next_record(reader, problems, number)
+            if record is None:
+                return
+            if source.bad:
+                bad = source.undecoded(record)
+                for i in bad:
+                    where = f'column "{header[i]}"' if i < width else f"column {i + 1}"
+                    problems.append(
+                        InvalidInputError(
+                            f"row {number}, {where}",
+                            record[i].encode("utf-8", "surrogateescape"),
+                            _NOT_UTF8,
+                        )
+                    )
+                if bad:
+                    continue
             if len(record) > width and any(c.strip() for c in record[width:]):
                 problems.append(
                     InvalidInputError(
                         f"row {number}",
                         record[width:],
-                        f"at most {width} cells, one under each header",
+                        f"at most {width} cells, one under each header (a cell "
+                        "holding a comma must be quoted)",
                     )
                 )
                 continue
