@@ -147,3 +147,12 @@ def test_flags_are_exactly_the_answers_above_zero(
     assert {(f.member_id, f.at) for f in flags} == expected
     assert len(flags) == len(expected)
     assert risk_flags(data.draw(st.permutations(ms))) == flags
+
+
+def test_two_answers_at_one_instant_flag_the_higher_whatever_the_order() -> None:
+    """Two PHQ-9s of one member at one instant give one flag with the higher item-9 answer, in any order."""
+    low = Measurement("ada", PHQ9, AT, 3, items=(2, 0, 0, 0, 0, 0, 0, 0, 1))
+    high = Measurement("ada", PHQ9, AT, 3, items=(0, 0, 0, 0, 0, 0, 0, 0, 3))
+    for order in ([low, high], [high, low]):
+        flags = risk_flags(order)
+        assert [(f.member_id, f.answer) for f in flags] == [("ada", 3.0)]

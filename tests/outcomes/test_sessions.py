@@ -336,3 +336,25 @@ def test_simulate_sessions_is_deterministic_and_the_adversarial_mode_has_every_c
     assert any(m.items is None for m in sim.measurements)  # missing items
     assert len(set(sim.measurements)) < len(sim.measurements)  # a repeat
     assert any(m.score == 10 and m.instrument.name == "PHQ-9" for m in sim.measurements)
+
+
+def test_at_session_and_band_refuse_what_they_cannot_answer() -> None:
+    """A session number that is not an integer, or a band that overflows, is refused, naming the field."""
+    session = ExpectedSession(
+        session_count=2,
+        member_count=0,
+        intercept=1e308,
+        slope=1e308,
+        residual_sd=1e308,
+        start_mean=0,
+        start_spread=0,
+        critical=2,
+    )
+    expected = ExpectedChange(instrument="PHQ-9", sessions=(session,), source="x")
+    for bad in ("3", None, 2.5, True):
+        with pytest.raises(InvalidInputError) as err:
+            expected.at_session(bad)  # type: ignore[arg-type]
+        assert err.value.path == "session_count"
+    with pytest.raises(InvalidInputError) as err:
+        session.band(27)
+    assert err.value.path == "first"

@@ -151,7 +151,9 @@ def risk_flags(
 
     Returns:
         The flags, the most recent first (ties by member id, questionnaire
-        and item), one for each answer that breaks a rule.
+        and item), one for each answer that breaks a rule; where a member
+        has two records of one questionnaire at one instant, one flag with
+        the higher answer.
 
     Raises:
         peerkit.errors.InvalidInputError: If a measurement or a rule is not
@@ -187,7 +189,11 @@ def risk_flags(
             if answer <= rule.above:
                 continue
             key = (item.at, item.member_id, item.instrument.name, rule.item)
-            if key in flags:  # the same answer broke two rules: one flag
+            seen = flags.get(key)
+            # The same answer broke two rules, or the member has two records
+            # at one instant: one flag, with the higher answer (never the
+            # one that happened to come first).
+            if seen is not None and seen.answer >= answer:
                 continue
             flags[key] = RiskFlag(
                 member_id=item.member_id,

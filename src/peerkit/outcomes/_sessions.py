@@ -13,6 +13,7 @@ from peerkit._instants import to_utc
 from peerkit._validate import (
     check_float,
     check_instance,
+    check_int,
     check_iterable,
     count,
     instance,
@@ -297,6 +298,10 @@ class ExpectedSession:
             if self.start_spread > 0:
                 stretch += (start - self.start_mean) ** 2 / self.start_spread
         half = self.critical * self.residual_sd * math.sqrt(stretch)
+        if not (math.isfinite(centre) and math.isfinite(half)):
+            raise InvalidInputError(
+                "first", first, "a first score whose band is a finite range"
+            )
         return centre - half, centre + half
 
 
@@ -337,7 +342,12 @@ class ExpectedChange:
             >>> e = ExpectedChange(instrument="PHQ-9", sessions=(), source="none")
             >>> e.at_session(3) is None
             True
+
+        Raises:
+            peerkit.errors.InvalidInputError: If *session_count* is not an
+                integer.
         """
+        check_int("session_count", session_count)
         best = None
         for session in self.sessions:
             if session.session_count <= session_count:
