@@ -50,9 +50,19 @@ def test_the_message_is_addressed_to_staff() -> None:
     assert not hasattr(flag, "reasons")
 
 
-def test_measurements_without_items_cannot_raise_a_flag() -> None:
-    """A total alone says nothing about item 9, so nothing is flagged."""
-    assert risk_flags([Measurement("ada", PHQ9, AT, 27)]) == ()
+def test_a_total_without_items_flags_only_what_it_proves() -> None:
+    """Without item answers, a PHQ-9 of 24 proves nothing about item 9; one of 25 to 27 proves an answer of at least 1 to 3, and is flagged."""
+    assert risk_flags([Measurement("ada", PHQ9, AT, 24)]) == ()
+    checked = 0
+    for total in (25, 26, 27):
+        flags = risk_flags([Measurement("ada", PHQ9, AT, total)])
+        assert [(f.member_id, f.item, f.answer) for f in flags] == [
+            ("ada", 9, total - 24)
+        ]
+        assert "at least" in flags[0].staff_message
+        assert "route to a trained person today" in flags[0].staff_message
+        checked += 1
+    assert checked == 3
 
 
 def test_a_programme_adds_its_own_rule() -> None:
