@@ -15,6 +15,7 @@ from peerkit.outcomes import (
     GAD7,
     PHQ2,
     PHQ9,
+    Instrument,
     Measurement,
     RiskRule,
     combined_recovery,
@@ -166,3 +167,23 @@ def test_two_answers_at_one_instant_flag_the_higher_whatever_the_order() -> None
     for order in ([low, high], [high, low]):
         flags = risk_flags(order)
         assert [(f.member_id, f.answer) for f in flags] == [("ada", 3.0)]
+
+
+def test_decimal_answers_that_add_up_are_accepted() -> None:
+    """On a questionnaire with decimal answers, 0.1 and 0.2 add up to a total of 0.3 (binary rounding is not a mismatch); 0.1 and 0.3 do not."""
+    tenths = Instrument(
+        name="Tenths",
+        low=0,
+        high=2,
+        higher_is_better=False,
+        reliability=0.8,
+        sd=0.5,
+        integer_scores=False,
+        item_count=2,
+        item_low=0,
+        item_high=1,
+    )
+    assert Measurement("ada", tenths, AT, 0.3, items=(0.1, 0.2)).items == (0.1, 0.2)
+    with pytest.raises(InvalidInputError) as err:
+        Measurement("ada", tenths, AT, 0.3, items=(0.1, 0.3))
+    assert err.value.path == "items"
