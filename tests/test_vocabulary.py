@@ -344,6 +344,7 @@ VOCABULARY: dict[str, str] = {
     "source": "where a value comes from: a reference for a definition, or where a table is read from (a path, text, records or a DataFrame)",
     "intercept": "a line's value at 0",
     "residual_sd": "the spread around a fitted line",
+    "spread_slope": "how much the spread around a line grows per point of first score",
     "start_mean": "the mean first score of the members fitted",
     "start_spread": "the sum of squared deviations of their first scores",
     "critical": "the multiplier of a band (t or 1.96)",

@@ -353,3 +353,10 @@ def test_a_custom_caseness_is_honoured() -> None:
     result = recovery_of("ada", (11, 5), (9, 5), caseness=strict)
     assert not result.caseness_before
     assert not result.reliable_improvement
+
+
+def test_a_caseness_needs_two_different_questionnaires() -> None:
+    """A Caseness whose anxiety questionnaire is its depression one is refused, naming the field."""
+    with pytest.raises(InvalidInputError) as err:
+        attrs.evolve(TALKING_THERAPIES, anxiety=PHQ9)
+    assert err.value.path == "anxiety"

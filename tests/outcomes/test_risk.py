@@ -15,6 +15,7 @@ from peerkit.outcomes import (
     GAD7,
     PHQ2,
     PHQ9,
+    Instrument,
     Measurement,
     RiskRule,
     combined_recovery,
@@ -50,9 +51,19 @@ def test_the_message_is_addressed_to_staff() -> None:
     assert not hasattr(flag, "reasons")
 
 
-def test_measurements_without_items_cannot_raise_a_flag() -> None:
-    """A total alone says nothing about item 9, so nothing is flagged."""
-    assert risk_flags([Measurement("ada", PHQ9, AT, 27)]) == ()
+def test_a_total_without_items_flags_only_what_it_proves() -> None:
+    """Without item answers, a PHQ-9 of 24 proves nothing about item 9; one of 25 to 27 proves an answer of at least 1 to 3, and is flagged."""
+    assert risk_flags([Measurement("ada", PHQ9, AT, 24)]) == ()
+    checked = 0
+    for total in (25, 26, 27):
+        flags = risk_flags([Measurement("ada", PHQ9, AT, total)])
+        assert [(f.member_id, f.item, f.answer) for f in flags] == [
+            ("ada", 9, total - 24)
+        ]
+        assert "at least" in flags[0].staff_message
+        assert "route to a trained person today" in flags[0].staff_message
+        checked += 1
+    assert checked == 3
 
 
 def test_a_programme_adds_its_own_rule() -> None:
@@ -147,3 +158,32 @@ def test_flags_are_exactly_the_answers_above_zero(
     assert {(f.member_id, f.at) for f in flags} == expected
     assert len(flags) == len(expected)
     assert risk_flags(data.draw(st.permutations(ms))) == flags
+
+
+def test_two_answers_at_one_instant_flag_the_higher_whatever_the_order() -> None:
+    """Two PHQ-9s of one member at one instant give one flag with the higher item-9 answer, in any order."""
+    low = Measurement("ada", PHQ9, AT, 3, items=(2, 0, 0, 0, 0, 0, 0, 0, 1))
+    high = Measurement("ada", PHQ9, AT, 3, items=(0, 0, 0, 0, 0, 0, 0, 0, 3))
+    for order in ([low, high], [high, low]):
+        flags = risk_flags(order)
+        assert [(f.member_id, f.answer) for f in flags] == [("ada", 3.0)]
+
+
+def test_decimal_answers_that_add_up_are_accepted() -> None:
+    """On a questionnaire with decimal answers, 0.1 and 0.2 add up to a total of 0.3 (binary rounding is not a mismatch); 0.1 and 0.3 do not."""
+    tenths = Instrument(
+        name="Tenths",
+        low=0,
+        high=2,
+        higher_is_better=False,
+        reliability=0.8,
+        sd=0.5,
+        integer_scores=False,
+        item_count=2,
+        item_low=0,
+        item_high=1,
+    )
+    assert Measurement("ada", tenths, AT, 0.3, items=(0.1, 0.2)).items == (0.1, 0.2)
+    with pytest.raises(InvalidInputError) as err:
+        Measurement("ada", tenths, AT, 0.3, items=(0.1, 0.3))
+    assert err.value.path == "items"

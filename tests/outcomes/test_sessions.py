@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pendulum
 import pytest
 from hypothesis import given
@@ -109,9 +110,9 @@ def test_the_band_covers_95_percent_of_held_out_members() -> None:
 
 
 def test_the_fit_equals_scipy() -> None:
-    """Each session's line and band equal scipy's linregress and t-based prediction interval."""
+    """Under 40 members, each session's line and band equal scipy's linregress and t-based prediction interval."""
     rng = random.Random(3)  # noqa: S311 - a simulation, not a secret
-    ms = programme(60, rng)
+    ms = programme(30, rng)
     fitted = expected_change(ms, instrument=SIM)
     firsts: dict[str, float] = {}
     kth: dict[str, float] = {}
@@ -336,3 +337,88 @@ def test_simulate_sessions_is_deterministic_and_the_adversarial_mode_has_every_c
     assert any(m.items is None for m in sim.measurements)  # missing items
     assert len(set(sim.measurements)) < len(sim.measurements)  # a repeat
     assert any(m.score == 10 and m.instrument.name == "PHQ-9" for m in sim.measurements)
+
+
+def test_at_session_and_band_refuse_what_they_cannot_answer() -> None:
+    """A session number that is not an integer, or a band that overflows, is refused, naming the field."""
+    session = ExpectedSession(
+        session_count=2,
+        member_count=0,
+        intercept=1e308,
+        slope=1e308,
+        residual_sd=1e308,
+        start_mean=0,
+        start_spread=0,
+        critical=2,
+    )
+    expected = ExpectedChange(instrument="PHQ-9", sessions=(session,), source="x")
+    for bad in ("3", None, 2.5, True):
+        with pytest.raises(InvalidInputError) as err:
+            expected.at_session(bad)  # type: ignore[arg-type]
+        assert err.value.path == "session_count"
+    with pytest.raises(InvalidInputError) as err:
+        session.band(27)
+    assert err.value.path == "first"
+
+
+def test_a_calibrated_band_is_computed_as_documented() -> None:
+    """From 40 members, the band's spread and multiplier are the documented ones, written out here with numpy."""
+    rng = random.Random(5)  # noqa: S311 - a simulation, not a secret
+    ms = programme(80, rng)
+    session = expected_change(ms, instrument=SIM).at_session(6)
+    assert session is not None
+    assert session.member_count == 80
+    by: dict[str, list[Measurement]] = {}
+    for m in sorted(ms, key=lambda m: m.at):
+        by.setdefault(m.member_id, []).append(m)
+    x = np.array([own[0].score for own in by.values()])
+    y = np.array([own[5].score for own in by.values()])
+    slope, intercept = np.polyfit(x, y, 1)
+    r = y - intercept - slope * x
+    n = len(x)
+    s = np.sqrt((r**2).sum() / (n - 2))
+    growth = np.polyfit(x, np.abs(r), 1)[0]
+    spread_slope = s * growth / np.abs(r).mean()
+    assert session.spread_slope == pytest.approx(spread_slope, rel=1e-9)
+
+    def spread(v: float) -> float:
+        return float(max(s + spread_slope * (v - x.mean()), 0.1 * s))
+
+    sxx = ((x - x.mean()) ** 2).sum()
+    lever = 1 / n + (x - x.mean()) ** 2 / sxx
+    z = np.sort(np.abs(r) / (np.array([spread(v) for v in x]) * np.sqrt(1 - lever)))
+    critical = z[int(np.ceil(0.95 * (n + 1))) - 1]
+    assert session.critical == pytest.approx(critical, rel=1e-9)
+    x0 = 65.0
+    half = critical * spread(x0) * np.sqrt(1 + 1 / n + (x0 - x.mean()) ** 2 / sxx)
+    low, high = session.band(x0)
+    assert low == pytest.approx(intercept + slope * x0 - half, rel=1e-9)
+    assert high == pytest.approx(intercept + slope * x0 + half, rel=1e-9)
+
+
+@pytest.mark.slow
+def test_the_band_holds_95_percent_at_every_starting_severity() -> None:
+    """On simulate_sessions, the last session's band holds about 95% of held-out completers within each starting-severity band, not only overall."""
+    fitted = expected_change(simulate_sessions(3000, seed=11).of(PHQ9), instrument=PHQ9)
+    by: dict[str, list[float]] = {}
+    held = sorted(simulate_sessions(3000, seed=12).of(PHQ9), key=lambda m: m.at)
+    for m in held:
+        by.setdefault(m.member_id, []).append(m.score)
+    session = fitted.at_session(8)
+    assert session is not None
+    assert session.session_count == 8
+    completers = [scores for scores in by.values() if len(scores) == 8]
+    groups = ((0, 10), (10, 15), (15, 20), (20, 28))
+    for low, high in groups:
+        group = [scores for scores in completers if low <= scores[0] < high]
+        assert len(group) >= 100
+        inside = 0
+        for scores in group:
+            band = session.band(scores[0])
+            inside += band[0] <= scores[7] <= band[1]
+        assert 0.89 <= inside / len(group) <= 0.99, (low, high, inside / len(group))
+    inside = 0
+    for scores in completers:
+        band = session.band(scores[0])
+        inside += band[0] <= scores[7] <= band[1]
+    assert 0.93 <= inside / len(completers) <= 0.97

@@ -350,7 +350,13 @@ def _items(inst: Measurement, attr: attrs.Attribute[Any], value: object) -> None
     if value is None:
         return
     answers = inst.instrument.check_items(value, field=attr.name)
-    if math.fsum(answers) != inst.score:
+    total = math.fsum(answers)
+    # Whole answers add up exactly; decimal ones (0.1 + 0.2) only to within
+    # binary rounding, which is not a mismatch.
+    if total != inst.score and (
+        inst.instrument.integer_scores
+        or not math.isclose(total, inst.score, rel_tol=1e-12, abs_tol=1e-12)
+    ):
         raise InvalidInputError(
             attr.name,
             value,

@@ -65,6 +65,15 @@ def _with_cutoff(_inst: object, attr: attrs.Attribute[Any], value: object) -> No
         )
 
 
+def _apart(inst: Caseness, attr: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, Instrument) and inst.depression.same_questionnaire(value):
+        raise InvalidInputError(
+            attr.name,
+            value.name,
+            f"a questionnaire other than the depression one ({inst.depression.name})",
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Caseness:
     """
@@ -100,7 +109,7 @@ class Caseness:
         validator=[instance(Instrument, "an Instrument"), _with_cutoff]
     )
     anxiety: Instrument = attrs.field(
-        validator=[instance(Instrument, "an Instrument"), _with_cutoff]
+        validator=[instance(Instrument, "an Instrument"), _with_cutoff, _apart]
     )
     depression_points: float = attrs.field(converter=to_float, validator=positive())
     anxiety_points: float = attrs.field(converter=to_float, validator=positive())

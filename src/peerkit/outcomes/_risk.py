@@ -128,6 +128,15 @@ def _rules(rules: object) -> tuple[RiskRule, ...]:
     return tuple(out)
 
 
+def _least_answer(measurement: Measurement, rule: RiskRule) -> float | None:
+    """The least answer on the rule's item that the total alone proves, if any."""
+    defined = rule.instrument  # the same questionnaire, with its items defined
+    if defined.item_low is None or defined.item_high is None:
+        return None
+    others = (defined.item_count - 1) * defined.item_high
+    return max(measurement.score - others, defined.item_low)
+
+
 def risk_flags(
     measurements: Iterable[Measurement],
     *,
@@ -139,8 +148,10 @@ def risk_flags(
     Each measurement with item answers is read against each rule on its
     questionnaire: an answer above the rule's level raises a flag, whatever
     the total score (a PHQ-9 of 1 can carry a 1 on item 9). A measurement
-    without item answers cannot raise a flag, so record the items of any
-    questionnaire a rule reads. Flags are for staff: each message says
+    without item answers raises a flag only when its total proves the
+    answer (a PHQ-9 of 25 or more needs at least 1 on item 9; the flag's
+    answer is that least one and its message says so), so record the
+    items of any questionnaire a rule reads. Flags are for staff: each message says
     who, when and what, and asks for a trained person today.
 
     Args:
@@ -151,7 +162,9 @@ def risk_flags(
 
     Returns:
         The flags, the most recent first (ties by member id, questionnaire
-        and item), one for each answer that breaks a rule.
+        and item), one for each answer that breaks a rule; where a member
+        has two records of one questionnaire at one instant, one flag with
+        the higher answer.
 
     Raises:
         peerkit.errors.InvalidInputError: If a measurement or a rule is not
@@ -178,17 +191,29 @@ def risk_flags(
     for i, item in enumerate(listed):
         check_instance(f"measurements[{i}]", item, Measurement, "a Measurement")
         answers = item.items
-        if answers is None:
-            continue
         for rule in checked:
             if not rule.instrument.same_questionnaire(item.instrument):
                 continue
-            answer = answers[rule.item - 1]
-            if answer <= rule.above:
+            proven = answers is None
+            answer = (
+                _least_answer(item, rule) if answers is None else answers[rule.item - 1]
+            )
+            if answer is None or answer <= rule.above:
                 continue
             key = (item.at, item.member_id, item.instrument.name, rule.item)
-            if key in flags:  # the same answer broke two rules: one flag
+            seen = flags.get(key)
+            # The same answer broke two rules, or the member has two records
+            # at one instant: one flag, with the higher answer (never the
+            # one that happened to come first).
+            if seen is not None and seen.answer >= answer:
                 continue
+            what = (
+                f"at least {score_text(answer)} (its total of "
+                f"{score_text(item.score)} needs it; the item answers were not "
+                "recorded)"
+                if proven
+                else score_text(answer)
+            )
             flags[key] = RiskFlag(
                 member_id=item.member_id,
                 instrument=item.instrument.name,
@@ -196,7 +221,7 @@ def risk_flags(
                 item=rule.item,
                 answer=answer,
                 staff_message=(
-                    f"{item.member_id} answered {score_text(answer)} on "
+                    f"{item.member_id} answered {what} on "
                     f"{item.instrument.name} item {rule.item} ({rule.topic}) on "
                     f"{item.at.format('YYYY-MM-DD HH:mm')} UTC: route to a "
                     "trained person today."

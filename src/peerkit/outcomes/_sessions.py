@@ -13,6 +13,7 @@ from peerkit._instants import to_utc
 from peerkit._validate import (
     check_float,
     check_instance,
+    check_int,
     check_iterable,
     count,
     instance,
@@ -36,6 +37,8 @@ ATTENDS_NEARLY_EVERYTHING = 0.8
 """An attendance share from which "attends and is not on track" is worth a talk."""
 
 _MIN_FIT = 3  # members a session's fit needs: a line and one degree of freedom
+_MIN_CALIBRATED = 40  # members from which the band is read off their own spread
+_SPREAD_FLOOR = 0.1  # the spread never falls below this share of residual_sd
 
 
 def _to_category(value: object) -> object:
@@ -224,9 +227,12 @@ class ExpectedSession:
     A line through the members who reached the session: the expected
     score is ``intercept + slope * first score``, and the band around it
     is a 95% prediction interval for one new member,
-    ``± critical * residual_sd * sqrt(1 + 1/n + (first - start_mean)^2 /
-    start_spread)`` with ``n = member_count``. For a published table
-    (``member_count`` 0) the band is ``± critical * residual_sd``.
+    ``± critical * spread(first) * sqrt(1 + 1/n + (first - start_mean)^2 /
+    start_spread)`` with ``n = member_count``, where ``spread(first) =
+    residual_sd + spread_slope * (first - start_mean)`` (never below a
+    tenth of ``residual_sd``): members who start worse usually spread
+    more. For a published table (``member_count`` 0) the band is
+    ``± critical * spread(first)``.
 
     Attributes:
         session_count: The session: how many scores a member has so far.
@@ -234,12 +240,19 @@ class ExpectedSession:
             table).
         intercept: The line's value at a first score of 0.
         slope: How much the expected score moves per point of first score.
-        residual_sd: The spread of scores around the line.
+        residual_sd: The spread of scores around the line, at the mean
+            first score.
         start_mean: The fitted members' mean first score.
         start_spread: The sum of squared deviations of their first scores
             (0 for a published table).
-        critical: The multiplier of the band: Student's t with
-            ``member_count - 2`` degrees of freedom, or 1.96.
+        critical: The multiplier of the band: for 40 members or more, the
+            95% quantile of the fitted members' own standardised distances
+            from the line (so the band holds 95% whatever the shape of the
+            spread); for fewer, Student's t with ``member_count - 2``
+            degrees of freedom; 1.96 for a published table.
+        spread_slope: How much the spread grows per point of first score
+            above ``start_mean`` (0 for fewer than 40 members, and by
+            default).
 
     Examples:
         >>> published = ExpectedSession(
@@ -266,6 +279,32 @@ class ExpectedSession:
     start_mean: float = attrs.field(converter=to_float, validator=number())
     start_spread: float = attrs.field(converter=to_float, validator=number(0.0))
     critical: float = attrs.field(converter=to_float, validator=number(0.0))
+    spread_slope: float = attrs.field(
+        default=0.0, converter=to_float, validator=number()
+    )
+
+    def spread(self, first: float) -> float:
+        """
+        The spread of scores around the line for a member who started at *first*.
+
+        Examples:
+            >>> s = ExpectedSession(
+            ...     session_count=2,
+            ...     member_count=0,
+            ...     intercept=0.0,
+            ...     slope=1.0,
+            ...     residual_sd=2.0,
+            ...     start_mean=10.0,
+            ...     start_spread=0.0,
+            ...     critical=2.0,
+            ...     spread_slope=0.1,
+            ... )
+            >>> s.spread(10), s.spread(20), s.spread(-1000)
+            (2.0, 3.0, 0.2)
+        """
+        start = check_float("first", first)
+        wide = self.residual_sd + self.spread_slope * (start - self.start_mean)
+        return max(wide, _SPREAD_FLOOR * self.residual_sd)
 
     def band(self, first: float) -> tuple[float, float]:
         """
@@ -296,7 +335,11 @@ class ExpectedSession:
             stretch += 1.0 / n
             if self.start_spread > 0:
                 stretch += (start - self.start_mean) ** 2 / self.start_spread
-        half = self.critical * self.residual_sd * math.sqrt(stretch)
+        half = self.critical * self.spread(start) * math.sqrt(stretch)
+        if not (math.isfinite(centre) and math.isfinite(half)):
+            raise InvalidInputError(
+                "first", first, "a first score whose band is a finite range"
+            )
         return centre - half, centre + half
 
 
@@ -337,7 +380,12 @@ class ExpectedChange:
             >>> e = ExpectedChange(instrument="PHQ-9", sessions=(), source="none")
             >>> e.at_session(3) is None
             True
+
+        Raises:
+            peerkit.errors.InvalidInputError: If *session_count* is not an
+                integer.
         """
+        check_int("session_count", session_count)
         best = None
         for session in self.sessions:
             if session.session_count <= session_count:
@@ -355,9 +403,14 @@ def expected_change(
     reached it gives a pair: their first score and their k-th. An ordinary
     least-squares line of the k-th score on the first gives the expected
     score for any starting score (members who start worse usually fall
-    further), and the band is the 95% prediction interval for one new
-    member under that line (normal errors of equal spread). A session
-    needs 3 members with different first scores, or gets no band.
+    further), and the band is a 95% prediction interval for one new
+    member. With 40 members or more at a session, the band is calibrated
+    on them: its width grows with the first score as their spread does,
+    and its multiplier is read off their own distances from the line, so
+    it holds 95% of members at every starting severity, not only on
+    average (see `ExpectedSession`). With fewer, it is the textbook
+    interval (normal errors of equal spread). A session needs 3 members
+    with different first scores, or gets no band.
 
     Args:
         measurements: Everyone's scores, any order; scores on other
@@ -374,7 +427,7 @@ def expected_change(
         >>> sim = simulate_sessions(200, seed=1)
         >>> session = expected_change(sim.of(PHQ9), instrument=PHQ9).sessions[-1]
         >>> session.session_count, [round(x, 1) for x in session.band(16)]
-        (8, [1.5, 16.7])
+        (8, [1.4, 16.8])
 
     Added in 0.2.
     """
@@ -409,11 +462,23 @@ def expected_change(
         sessions=tuple(sessions),
         source="fitted by expected_change on the programme's own members: a "
         "least-squares line of each session's score on the first, with a 95% "
-        "prediction interval",
+        "prediction interval whose width grows with the first score, "
+        "calibrated on the members (40 or more) or normal theory (fewer)",
     )
 
 
 def _fit(k: int, pairs: list[tuple[float, float]]) -> ExpectedSession | None:
+    """
+    One session's line and band, or None without enough members.
+
+    The line is ordinary least squares. With 40 members or more, the band
+    is calibrated on the members themselves: the spread is let grow with
+    the first score (a line through the absolute residuals), and
+    ``critical`` is the conformal 95% quantile of each member's distance
+    from the line over its standard error (rank ``ceil(0.95 * (n + 1))``),
+    so the band holds 95% even when errors are not normal or not equally
+    spread. With fewer, the textbook normal-theory interval.
+    """
     n = len(pairs)
     if n < _MIN_FIT:
         return None
@@ -427,17 +492,42 @@ def _fit(k: int, pairs: list[tuple[float, float]]) -> ExpectedSession | None:
     sxy = math.fsum((x - x_mean) * (y - y_mean) for x, y in pairs)
     slope = sxy / sxx
     intercept = y_mean - slope * x_mean
-    residuals = math.fsum((y - intercept - slope * x) ** 2 for x, y in pairs)
-    return ExpectedSession(
+    residuals = [y - intercept - slope * x for x, y in pairs]
+    residual_sd = math.sqrt(math.fsum(r * r for r in residuals) / (n - 2))
+    session = ExpectedSession(
         session_count=k,
         member_count=n,
         intercept=intercept,
         slope=slope,
-        residual_sd=math.sqrt(residuals / (n - 2)),
+        residual_sd=residual_sd,
         start_mean=x_mean,
         start_spread=sxx,
         critical=t_quantile(0.975, n - 2),
     )
+    if n < _MIN_CALIBRATED or residual_sd <= 0:
+        return session
+    sizes = [abs(r) for r in residuals]
+    size_mean = math.fsum(sizes) / n
+    growth = (
+        math.fsum(
+            (x - x_mean) * (a - size_mean) for x, a in zip(xs, sizes, strict=True)
+        )
+        / sxx
+    )
+    spread_slope = residual_sd * growth / size_mean if size_mean > 0 else 0.0
+    session = attrs.evolve(session, spread_slope=spread_slope)
+    standardised = sorted(
+        abs(r)
+        / (
+            session.spread(x)
+            * math.sqrt(max(1.0 - 1.0 / n - (x - x_mean) ** 2 / sxx, 1e-12))
+        )
+        for x, r in zip(xs, residuals, strict=True)
+    )
+    rank = math.ceil(0.95 * (n + 1))
+    if rank <= n:
+        session = attrs.evolve(session, critical=standardised[rank - 1])
+    return session
 
 
 def _optional_number() -> Any:

@@ -710,6 +710,7 @@ def _session_cells(session: ExpectedSession) -> Row:
         "start_mean": session.start_mean,
         "start_spread": session.start_spread,
         "critical": session.critical,
+        "spread_slope": session.spread_slope,
     }
 
 
