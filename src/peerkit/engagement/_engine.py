@@ -65,6 +65,7 @@ class Member:
         "nb",
         "nr",
         "onset",
+        "q",
         "reeng",
         "run_start",
         "s",
@@ -76,6 +77,7 @@ class Member:
         self.kb = self.nb = self.kr = self.nr = 0
         self.s = 0.0
         self.h = math.inf
+        self.q = DEFAULT_FREQ  # the touchpoints-a-week step h was read at
         self.run_start = self.onset = NONE
         self.flagged = False
         self.reeng = 0
@@ -269,6 +271,7 @@ class Stepper:
             q = DEFAULT_FREQ
         h = self.thresholds[q]
         m.h = h
+        m.q = q
         # The log-likelihood ratio of this touchpoint. Drift: the run has its
         # own rate, at most `drop` times the baseline's, learned from the
         # run. No drift: one rate for the baseline and the run, the run
@@ -380,6 +383,7 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
     nr = np.zeros(k, i64)
     s = np.zeros(k)
     h = np.full(k, math.inf)
+    freq = np.full(k, DEFAULT_FREQ, i64)
     run_start = np.full(k, NONE, i64)
     onset = np.full(k, NONE, i64)
     flagged = np.zeros(k, bool)
@@ -409,6 +413,7 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
             q = np.full(a, DEFAULT_FREQ, i64)
         hh = h_tab[q]
         h[:a] = hh
+        freq[:a] = q
         kba, nba, kra, nra = kb[:a], nb[:a], kr[:a], nr[:a]
         grid = np.rint((kba + st.prior) / (nba + st.strength) * RATE_GRID).astype(i64)
         capped = kra >= rates[grid] * nra
@@ -487,14 +492,14 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         kb.tolist(), nb.tolist(), kr.tolist(), nr.tolist(), s.tolist(), h.tolist(),
         run_start.tolist(), onset.tolist(), flagged.tolist(), reeng.tolist(),
         size.tolist(), first.tolist(), win.tolist(), kept_total.tolist(),
-        miss_run.tolist(), miss_start.tolist(), last_kept.tolist(),
+        miss_run.tolist(), miss_start.tolist(), last_kept.tolist(), freq.tolist(),
     )  # fmt: skip
     recent_count = st.recent_count
     for pos, (kb_, nb_, kr_, nr_, s_, h_, rs_, on_, fl_, re_, n_, fi_, wi_, ke_,
-              mr_, ms_, lk_) in enumerate(zip(*columns, strict=True)):  # fmt: skip
+              mr_, ms_, lk_, q_) in enumerate(zip(*columns, strict=True)):  # fmt: skip
         m = states[pos]
         m.kb, m.nb, m.kr, m.nr, m.s, m.h = kb_, nb_, kr_, nr_, s_, h_
         m.run_start, m.onset, m.flagged, m.reeng = rs_, on_, fl_, re_
         m.n, m.first, m.win, m.wn, m.kept = n_, fi_, wi_, min(n_, recent_count), ke_
-        m.miss_run, m.miss_start, m.last_kept = mr_, ms_, lk_
+        m.miss_run, m.miss_start, m.last_kept, m.q = mr_, ms_, lk_, q_
     return [states[i] for i in back.tolist()]

@@ -14,6 +14,7 @@ from peerkit._explain import Reason
 from peerkit._instants import to_utc
 from peerkit._validate import count, instance, instant, number, string, unit
 from peerkit.engagement._engine import MIXED, NONE, Member
+from peerkit.engagement._silence import silence_alarm
 from peerkit.engagement._touchpoint import utc_moment
 
 if TYPE_CHECKING:
@@ -199,11 +200,19 @@ def noun_for(kind: str | None) -> str:
     return _NOUNS.get(kind, f"{kind} touchpoints")
 
 
-def _evidence(r: DriftReport) -> tuple[Reason, ...]:
+def _evidence(r: DriftReport) -> tuple[Reason, ...]:  # noqa: C901 - one reason per fact
     noun = noun_for(r.kind)
     due = r.recent_due_count
     usual = round(r.baseline_rate * due)
     reasons: list[Reason] = []
+    if r.status is DriftStatus.NEW and not r.touchpoint_count:
+        return (
+            Reason(
+                "drift.new",
+                0.0,
+                f"No {noun} due so far: nothing to judge yet.",
+            ),
+        )
     if r.status is DriftStatus.NEW:
         return (
             Reason(
@@ -213,7 +222,22 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
                 "their own usual rate yet.",
             ),
         )
-    if r.flagged and r.onset is not None:
+    silent_run = (
+        r.flagged
+        and r.onset is not None
+        and r.recent_kept_count == 0
+        and due == r.missed_in_a_row
+    )
+    if silent_run and r.onset is not None:
+        reasons.append(
+            Reason(
+                "drift.recent",
+                r.severity,
+                f"Missed the last {due} {noun}, since {_day(r.onset, r.now)}; "
+                f"usually about {_of(usual, due)} kept.",
+            )
+        )
+    elif r.flagged and r.onset is not None:
         reasons.append(
             Reason(
                 "drift.recent",
@@ -235,7 +259,15 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
         reasons.append(
             Reason("drift.back", 1.0, "Back after a drift: showing up as usual again.")
         )
-    if r.missed_in_a_row >= 2 and r.flagged:
+    if silent_run and r.last_kept is not None:
+        reasons.append(
+            Reason(
+                "drift.missed_in_a_row",
+                float(r.missed_in_a_row),
+                f"Last kept one on {_day(r.last_kept, r.now)}.",
+            )
+        )
+    elif r.missed_in_a_row >= 2 and r.flagged and not silent_run:
         since = (
             f"; last kept one on {_day(r.last_kept, r.now)}"
             if r.last_kept is not None
@@ -276,9 +308,11 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
     return tuple(reasons)
 
 
-def status_of(m: Member, disengaged_after: int, min_history: int) -> DriftStatus:
-    """The status a member's state stands for."""
-    if m.flagged:
+def status_of(
+    m: Member, disengaged_after: int, min_history: int, *, flagged: bool
+) -> DriftStatus:
+    """The status a member's state stands for (*flagged*: by either rule)."""
+    if flagged:
         if m.miss_run >= disengaged_after and m.last_activity < m.miss_start:
             return DriftStatus.DISENGAGED
         return DriftStatus.DRIFTING
@@ -326,24 +360,42 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     strength: float,
     disengaged_after: int,
     min_history: int,
+    budgets: tuple[float, ...],
 ) -> DriftReport:
-    """The report *m*'s state stands for at *now*."""
-    status = status_of(m, disengaged_after, min_history)
+    """
+    The report *m*'s state stands for at *now*.
+
+    A member is flagged by the statistic, or by silence: a run of misses in
+    a row too unlikely for their own baseline (`silence_alarm`, with the
+    budget for their touchpoints a week). Silence is read from the state,
+    not kept in it, so it holds exactly while the run lasts.
+    """
     baseline = (m.kb + prior) / (m.nb + strength)
+    silent = (
+        not m.flagged
+        and m.miss_run > 0
+        and m.n >= min_history
+        and silence_alarm(m.miss_run, baseline, budgets[m.q])
+    )
+    flagged = m.flagged or silent
+    status = status_of(m, disengaged_after, min_history, flagged=flagged)
     if m.flagged:
         kept, due = m.kr, m.nr
+    elif silent:
+        kept, due = 0, m.miss_run
     else:
         kept, due = m.win.bit_count(), m.wn
     recent = kept / due if due else None
     evidence = 0.0 if m.h == math.inf or m.s <= 0 else min(1.0, m.s / m.h)
     fall = 0.0 if recent is None else max(0.0, 1.0 - recent / baseline)
     severity = min(1.0, evidence * (0.5 + 0.5 * min(fall, 1.0)))
-    if m.flagged:
+    if flagged:
         severity = max(severity, 0.5)
+    onset = m.onset if m.flagged else m.miss_start if silent else NONE
     return _trusted(
         member_id,
         status,
-        _when(m.onset) if m.flagged else None,
+        _when(onset),
         severity,
         baseline,
         recent,
