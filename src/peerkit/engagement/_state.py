@@ -7,9 +7,16 @@ import math
 from typing import TYPE_CHECKING
 
 from peerkit._instants import MAX_DATE, MIN_DATE
-from peerkit._validate import is_good_str
-from peerkit.engagement._engine import DEFAULT_FREQ, MIXED, NONE, Member, Stepper
-from peerkit.engagement._policy import FREQ_MAX
+from peerkit._validate import MAX_COUNT, is_good_str
+from peerkit.engagement._engine import (
+    DEFAULT_FREQ,
+    MIXED,
+    NONE,
+    WEEK,
+    Member,
+    Stepper,
+)
+from peerkit.engagement._policy import FREQ_MAX, FREQ_STEPS
 from peerkit.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -19,9 +26,8 @@ _DAY_US = 86_400 * 1_000_000
 _EPOCH = 719_163  # date(1970, 1, 1).toordinal()
 LOW_US = (MIN_DATE.toordinal() - _EPOCH) * _DAY_US
 HIGH_US = (MAX_DATE.toordinal() - _EPOCH + 1) * _DAY_US - 1
-# No history holds more decided touchpoints than this (a thousand years of
-# hourly check-ins); a larger count is corruption, not a long history.
-MAX_HISTORY = 10_000_000
+# A report counts up to MAX_COUNT touchpoints, so a saved count is at most that.
+MAX_HISTORY = MAX_COUNT
 
 
 class _Row:
@@ -196,7 +202,12 @@ def _member(  # noqa: C901, PLR0912, PLR0915 - one check per invariant
         r.check(s == 0, "s", "0 before any touchpoint")
         h = math.inf
     else:
-        r.check(q >= 1, "q", "a touchpoints-a-week step")
+        span = (last_key >> 2) - first
+        pace = DEFAULT_FREQ
+        if span > 0:  # as Stepper.step reads it
+            pace = math.floor(float(n - 1) * WEEK / float(span) * FREQ_STEPS + 0.5)
+            pace = min(max(pace, 1), FREQ_MAX)
+        r.check(q == pace, "q", "the touchpoints a week of the history")
         r.check(h == step.thresholds[q], "h", "the threshold for q")
     assert isinstance(s, float)  # noqa: S101 - checked above
     # A step adds at most -log P(outcome | no drift), and that probability
