@@ -21,6 +21,7 @@ from peerkit.engagement import (
     DriftPolicy,
     DriftState,
     DriftStatus,
+    Outcome,
     Touchpoint,
     detect_drift,
     outreach_queue,
@@ -30,7 +31,7 @@ from peerkit.engagement._schedule import match_done
 from peerkit.engagement._silence import silence_alarm, silence_budgets
 from peerkit.scheduling import Cadence, occurrences
 from peerkit.testing import drift_policies, touchpoints
-from tests.threads import in_threads
+from threads import in_threads
 
 START = pendulum.datetime(2024, 1, 1, 18)
 HOUR = 3600 * 1_000_000
@@ -83,7 +84,7 @@ def test_matching_prefers_more_kept_over_closer() -> None:
 def schedules(
     draw: st.DrawFn,
 ) -> tuple[
-    list[pendulum.DateTime], list[pendulum.DateTime], list[object], pendulum.DateTime
+    list[pendulum.DateTime], list[pendulum.DateTime], list[dt.date], pendulum.DateTime
 ]:
     """
     Adversarial schedules: several zones, bursts of done instants, repeats, holidays.
@@ -108,7 +109,7 @@ def schedules(
     )
     now = base.add(hours=draw(st.integers(24 * 30, 24 * 70)))
     done = [d for d in done if d <= now]
-    excused: list[object] = []
+    excused: list[dt.date] = []
     for d in due:
         if draw(st.integers(0, 9)) == 0:
             excused.append(d.date())
@@ -123,7 +124,7 @@ def test_schedule_promises(
     schedule: tuple[
         list[pendulum.DateTime],
         list[pendulum.DateTime],
-        list[object],
+        list[dt.date],
         pendulum.DateTime,
     ],
     rnd: random.Random,
@@ -203,15 +204,22 @@ def test_schedule_input_is_checked() -> None:
         touchpoints_from_schedule("ada", due=[START], done=[now.add(days=1)], now=now)
     with pytest.raises(InvalidInputError, match=r"due\[0\]"):
         touchpoints_from_schedule(
-            "ada", due=[dt.datetime(2024, 1, 1)], done=(), now=now
-        )  # noqa: DTZ001
+            "ada",
+            due=[dt.datetime(2024, 1, 1)],  # noqa: DTZ001
+            done=(),
+            now=now,
+        )
     with pytest.raises(InvalidInputError, match="tolerance"):
         touchpoints_from_schedule(
             "ada", due=[START], done=(), now=now, tolerance=dt.timedelta(-1)
         )
     with pytest.raises(InvalidInputError, match=r"excused\[0\]"):
         touchpoints_from_schedule(
-            "ada", due=[START], done=(), now=now, excused=["monday"]
+            "ada",
+            due=[START],
+            done=(),
+            now=now,
+            excused=["monday"],  # type: ignore[list-item]
         )
     with pytest.raises(InvalidInputError, match="member_id"):
         touchpoints_from_schedule("", due=[START], done=(), now=now)
@@ -415,7 +423,9 @@ def test_forget_in_the_serialised_state() -> None:
     monitor.forget("ada-7f3")
     monitor.forget("never-seen")
     text = peerkit.to_json(monitor.state)
-    assert "ada-7f3" not in text and ada_first not in text and "bo" in text
+    assert "ada-7f3" not in text
+    assert ada_first not in text
+    assert "bo" in text
     with pytest.raises(InvalidInputError, match="member_id"):
         monitor.forget(3)  # type: ignore[arg-type]
 
@@ -445,8 +455,14 @@ def test_eight_threads_equal_serial() -> None:
 # --- corrupted states ------------------------------------------------------------
 
 
+def _outcome(rnd: random.Random, rate: float) -> Outcome:
+    if rnd.random() < 0.05:
+        return "excused"
+    return "kept" if rnd.random() < rate else "missed"
+
+
 def _real_states() -> list[DriftState]:
-    rnd = random.Random(7)
+    rnd = random.Random(7)  # noqa: S311 - test data
     states = []
     for policy in (
         DriftPolicy(),
@@ -459,11 +475,7 @@ def _real_states() -> list[DriftState]:
                 Touchpoint(
                     f"m{i}",
                     START.add(days=3 * w),
-                    rnd.choice(["excused"])
-                    if rnd.random() < 0.05
-                    else "kept"
-                    if rnd.random() < rate
-                    else "missed",
+                    _outcome(rnd, rate),
                     kind=rnd.choice(["checkin", "meeting"])
                     if i % 3 == 0
                     else "checkin",
@@ -530,7 +542,8 @@ def test_corrupted_states_are_refused_or_replay() -> None:
                     if last > peerkit._instants.micros(pendulum.datetime(9990, 1, 1)):
                         continue
                     later = peerkit._instants.from_micros(last).add(weeks=1)
-                    for k, outcome in enumerate(("kept", "missed", "missed", "kept")):
+                    outcomes: tuple[Outcome, ...] = ("kept", "missed", "missed", "kept")
+                    for k, outcome in enumerate(outcomes):
                         monitor.observe(Touchpoint(ident, later.add(weeks=k), outcome))
                     for report in monitor.reports(now=later.add(weeks=5)):
                         attrs.validate(report)
