@@ -379,7 +379,10 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     )
     flagged = m.flagged or silent
     status = status_of(m, disengaged_after, min_history, flagged=flagged)
-    if m.flagged:
+    # Silence within the statistic's run of evidence dates from the run's
+    # start, as the statistic's own flag would; else from the first miss.
+    from_run = silent and m.nr > 0 and m.run_start <= m.miss_start
+    if m.flagged or from_run:
         kept, due = m.kr, m.nr
     elif silent:
         kept, due = 0, m.miss_run
@@ -391,7 +394,12 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     severity = min(1.0, evidence * (0.5 + 0.5 * min(fall, 1.0)))
     if flagged:
         severity = max(severity, 0.5)
-    onset = m.onset if m.flagged else m.miss_start if silent else NONE
+    if m.flagged:
+        onset = m.onset
+    elif silent:
+        onset = m.run_start if from_run else m.miss_start
+    else:
+        onset = NONE
     return _trusted(
         member_id,
         status,
