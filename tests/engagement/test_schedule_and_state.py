@@ -596,3 +596,66 @@ def test_an_unknown_version_or_a_broken_payload_is_refused() -> None:
             DriftMonitor.from_state(attrs.evolve(state, payload=payload))
     with pytest.raises(InvalidInputError, match="version"):
         DriftMonitor.from_state(attrs.evolve(state, version=7))
+
+
+def _one_by_one(
+    events: Sequence[Touchpoint | Activity], policy: DriftPolicy
+) -> DriftMonitor:
+    monitor = DriftMonitor(policy)
+    for event in sorted(
+        events, key=lambda e: e._key if isinstance(e, Touchpoint) else e._us << 2 | 3
+    ):
+        monitor.observe(event)
+    return monitor
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c", "d", "e"]),
+            st.integers(0, 400),
+            st.sampled_from(["kept", "kept", "kept", "missed", "excused", "activity"]),
+            st.sampled_from(["checkin", "meeting"]),
+        ),
+        min_size=60,
+        max_size=400,
+    ),
+    drift_policies(),
+    st.lists(st.integers(1, 300), max_size=4),
+)
+def test_large_batches_equal_one_by_one(
+    drawn: list[tuple[str, int, str, str]], policy: DriftPolicy, cuts: list[int]
+) -> None:
+    """For all histories cut into batches of any size, observe_many (the batch statistic for large ones) equals observing one by one, bit for bit."""
+    events: list[Touchpoint | Activity] = [
+        Activity(who, START.add(days=day))
+        if outcome == "activity"
+        else Touchpoint(who, START.add(days=day), outcome, kind)  # type: ignore[arg-type]
+        for who, day, outcome, kind in drawn
+    ]
+    ordered = sorted(
+        events, key=lambda e: e._key if isinstance(e, Touchpoint) else e._us << 2 | 3
+    )
+    monitor = DriftMonitor(policy)
+    begin = 0
+    for cut in [*sorted(cuts), len(ordered)]:
+        chunk = ordered[begin:cut]
+        random.Random(cut).shuffle(chunk)  # noqa: S311 - any order within a batch
+        monitor.observe_many(chunk)
+        begin = max(begin, cut)
+    expected = _one_by_one(events, policy)
+    assert monitor.state == expected.state
+    now = START.add(days=401)
+    assert monitor.reports(now=now) == detect_drift(events, now=now, policy=policy)
+
+
+def test_a_large_batch_out_of_order_is_refused_as_one_by_one() -> None:
+    """A large batch with a touchpoint earlier than one taken is refused, having taken what came before it."""
+    monitor = DriftMonitor()
+    monitor.observe(Touchpoint("ada", START.add(weeks=10), "kept"))
+    batch = [Touchpoint("bo", START.add(weeks=w), "kept") for w in range(80)]
+    batch.append(Touchpoint("ada", START.add(weeks=5), "missed"))
+    with pytest.raises(InvalidInputError, match=r"touchpoint\.due"):
+        monitor.observe_many(batch)
+    assert monitor.report("bo", now=START.add(weeks=90)).touchpoint_count == 5

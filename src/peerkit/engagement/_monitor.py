@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import math
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
 from peerkit._instants import from_micros
 from peerkit._validate import check_instance, instance, integer, to_tuple
-from peerkit.engagement._detect import roster_ids
-from peerkit.engagement._engine import MIXED, Member, stepper
+from peerkit.engagement._detect import _codes, _numbering, roster_ids
+from peerkit.engagement._engine import MIXED, NONE, Member, run_batch, stepper
 from peerkit.engagement._policy import DriftPolicy
 from peerkit.engagement._report import DriftReport, report_of
 from peerkit.engagement._silence import silence_budgets
@@ -32,6 +34,15 @@ if TYPE_CHECKING:
 
     from peerkit._model import Cohort
     from peerkit._model import Member as RosterMember
+
+_KEY = attrgetter("_key")
+_ID = attrgetter("member_id")
+_KIND = attrgetter("kind")
+
+# A batch this large is taken through the batch statistic (`run_batch`);
+# a smaller one event by event. Both give the same state, bit for bit.
+BATCH_AT = 64
+ACTIVITY = 3  # an activity's code in the monitor's keys: after all at one instant
 
 # The saved state's layout, version 1: per member, these values in order.
 STATE_VERSION = 1
@@ -235,20 +246,116 @@ class DriftMonitor:
         if not isinstance(listed, tuple):
             raise InvalidInputError("events", events, "an iterable of events")
         keys: list[int] = []
+        if set(map(type, listed)) <= {Touchpoint}:
+            keys = list(map(_KEY, listed))
+        else:
+            self._keys(listed, keys)
+        if len(listed) >= BATCH_AT and self._take_batch(listed, keys):
+            return
+        take = self._take
+        for i in sorted(range(len(listed)), key=keys.__getitem__):
+            take(listed[i])
+
+    @staticmethod
+    def _keys(listed: tuple[object, ...], keys: list[int]) -> None:
+        """Each event's key in the monitor's order; refuses a non-event."""
         for i, event in enumerate(listed):
             if type(event) is Touchpoint:
                 keys.append(event._key)  # noqa: SLF001 - our own cached field
             elif isinstance(event, Touchpoint):
                 keys.append(event._key)  # noqa: SLF001
             elif isinstance(event, Activity):
-                keys.append(event._us << 2 | 3)  # noqa: SLF001 - after all at one instant
+                keys.append(event._us << 2 | ACTIVITY)  # noqa: SLF001 - after all at one instant
             else:
                 raise InvalidInputError(
                     f"events[{i}]", event, "a Touchpoint or an Activity"
                 )
-        take = self._take
-        for i in sorted(range(len(listed)), key=keys.__getitem__):
-            take(listed[i])
+
+    def _take_batch(  # noqa: C901, PLR0912 - one pass per field the online path keeps
+        self, events: tuple[Event, ...], keys: list[int]
+    ) -> bool:
+        """
+        Take a batch in time order through the batch statistic (`run_batch`).
+
+        The same arithmetic as taking the events one by one, member by
+        member across the batch at once. Returns False, having taken
+        nothing, if a member's kept or missed touchpoint is earlier than
+        one already taken (the one-by-one path then takes what comes
+        before it and refuses it).
+        """
+        members = self._members
+        numbering = _numbering()
+        first_seen = _codes(list(map(_ID, events)), numbering)
+        codes = first_seen
+        idents = list(numbering)
+        key_array = np.array(keys, np.int64)
+        order = np.lexsort((key_array, codes))
+        codes, key_array = codes[order], key_array[order]
+        excused = (key_array & 3) == EXCUSED
+        activity = (key_array & 3) == ACTIVITY
+        decided = ~(excused | activity)
+        codes_d, keys_d = codes[decided], key_array[decided]
+        # The order check, before anything is taken.
+        known = np.array(
+            [members[i].last_key if i in members else NONE for i in idents], np.int64
+        )
+        if codes_d.size:
+            starts = np.flatnonzero(np.r_[True, codes_d[1:] != codes_d[:-1]])
+            who = codes_d[starts]
+            if bool(np.any(keys_d[starts] < known[who])):
+                return False
+        states = [members.get(i) or Member() for i in idents]
+        if codes_d.size:
+            lengths = np.diff(np.r_[starts, codes_d.size])
+            ran = run_batch(
+                self._policy,
+                keys_d & 1,
+                keys_d >> 2,
+                starts,
+                lengths,
+                initial=[states[c] for c in who.tolist()],
+            )
+            ends = (starts + lengths - 1).tolist()
+            for c, new, end in zip(who.tolist(), ran, ends, strict=True):
+                old = states[c]
+                new.kind, new.excused = old.kind, old.excused
+                new.last_activity, new.last_seen = old.last_activity, old.last_seen
+                new.last_key = int(keys_d[end])
+                states[c] = new
+        if bool(excused.any()):
+            for c, n in enumerate(np.bincount(codes[excused], minlength=len(idents))):
+                states[c].excused += int(n)
+        at = key_array >> 2
+        latest = np.full(len(idents), NONE, np.int64)
+        np.maximum.at(latest, codes, at)
+        if bool(activity.any()):
+            active = np.full(len(idents), NONE, np.int64)
+            np.maximum.at(active, codes[activity], at[activity])
+            for c, a in enumerate(active.tolist()):
+                states[c].last_activity = max(states[c].last_activity, a)
+        kinds: dict[int, set[str]] = {}
+        pairs = (
+            zip(first_seen.tolist(), map(_KIND, events), strict=True)
+            if not activity.any()
+            else (
+                (c, e.kind)
+                for c, e in zip(first_seen.tolist(), events, strict=True)
+                if isinstance(e, Touchpoint)
+            )
+        )
+        for c, kind in set(pairs):
+            kinds.setdefault(c, set()).add(kind)
+        for c, found in kinds.items():
+            m = states[c]
+            if len(found) > 1:
+                m.kind = MIXED
+            else:
+                (kind,) = found
+                m.kind = kind if m.kind in (None, kind) else MIXED
+        for c, (ident, m) in enumerate(zip(idents, states, strict=True)):
+            m.last_seen = max(m.last_seen, int(latest[c]))
+            members[ident] = m
+        return True
 
     def _report(self, ident: str, m: Member, now: Any) -> DriftReport:
         policy = self._policy
