@@ -349,7 +349,7 @@ def stepper(policy: DriftPolicy) -> Stepper:
     return Stepper(policy)
 
 
-def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
+def run_batch(  # noqa: PLR0913, PLR0915 - the same recursion as Stepper.step, vectorised
     policy: DriftPolicy,
     outcome: NDArray[np.int64],
     at: NDArray[np.int64],
