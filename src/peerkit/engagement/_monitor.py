@@ -15,7 +15,7 @@ from peerkit._validate import check_instance, instance, integer, to_tuple
 from peerkit.engagement._detect import _codes, _numbering, roster_ids
 from peerkit.engagement._engine import MIXED, NONE, Member, run_batch, stepper
 from peerkit.engagement._policy import DriftPolicy
-from peerkit.engagement._report import DriftReport, report_of
+from peerkit.engagement._report import NONE_MOMENT, DriftReport, report_of
 from peerkit.engagement._silence import silence_budgets
 from peerkit.engagement._state import decode
 from peerkit.engagement._touchpoint import (
@@ -209,7 +209,13 @@ class DriftMonitor:
             ('new', 1)
         """
         ident, m = self._take(event)
-        return self._report(ident, m, utc_moment(m.last_seen))
+        # The event's own instant, already a UTC DateTime: reused, not rebuilt.
+        if type(event) is Touchpoint or isinstance(event, Touchpoint):
+            us, moment = event._key >> 2, event.due  # noqa: SLF001 - our own field
+        else:
+            us, moment = event._us, event.at  # noqa: SLF001
+        now = moment if m.last_seen == us else utc_moment(m.last_seen)
+        return self._report(ident, m, now, (us, moment))
 
     def observe_many(self, events: Iterable[Event]) -> None:
         """
@@ -357,7 +363,13 @@ class DriftMonitor:
             members[ident] = m
         return True
 
-    def _report(self, ident: str, m: Member, now: Any) -> DriftReport:
+    def _report(
+        self,
+        ident: str,
+        m: Member,
+        now: Any,
+        known: tuple[int, Any] = (NONE, NONE_MOMENT),
+    ) -> DriftReport:
         policy = self._policy
         return report_of(
             ident,
@@ -368,6 +380,7 @@ class DriftMonitor:
             disengaged_after=policy.disengaged_after,
             min_history=policy.min_history,
             budgets=self._budgets,
+            known=known,
         )
 
     def _check_now(self, m: Member, now: dt.datetime) -> Any:

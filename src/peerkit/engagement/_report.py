@@ -349,6 +349,7 @@ def _make_trusted() -> Callable[..., DriftReport]:
 
 
 _trusted = _make_trusted()
+NONE_MOMENT = utc_moment(0)  # stands in for "no known instant" (never matched)
 
 
 def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
@@ -361,9 +362,14 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     disengaged_after: int,
     min_history: int,
     budgets: tuple[float, ...],
+    known: tuple[int, pendulum.DateTime] = (NONE, NONE_MOMENT),
 ) -> DriftReport:
     """
     The report *m*'s state stands for at *now*.
+
+    *known* is an instant the caller already holds, as microseconds and as
+    a UTC DateTime (the event just observed): reused for any field at that
+    instant rather than built again.
 
     A member is flagged by the statistic, or by silence: a run of misses in
     a row too unlikely for their own baseline (`silence_alarm`, with the
@@ -371,51 +377,74 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     not kept in it, so it holds exactly while the run lasts.
     """
     baseline = (m.kb + prior) / (m.nb + strength)
+    miss_run = m.miss_run
+    flagged = m.flagged
     silent = (
-        not m.flagged
-        and m.miss_run > 0
+        not flagged
+        and miss_run > 0
         and m.n >= min_history
-        and silence_alarm(m.miss_run, baseline, budgets[m.q])
+        and silence_alarm(miss_run, baseline, budgets[m.q])
     )
-    flagged = m.flagged or silent
-    status = status_of(m, disengaged_after, min_history, flagged=flagged)
-    # Silence within the statistic's run of evidence dates from the run's
-    # start, as the statistic's own flag would; else from the first miss.
-    from_run = silent and m.nr > 0 and m.run_start <= m.miss_start
-    if m.flagged or from_run:
-        kept, due = m.kr, m.nr
-    elif silent:
-        kept, due = 0, m.miss_run
+    onset = NONE
+    if flagged or silent:
+        status = status_of(m, disengaged_after, min_history, flagged=True)
+        # Silence within the statistic's run of evidence dates from the
+        # run's start, as the statistic's own flag would; else from the
+        # first miss.
+        from_run = silent and m.nr > 0 and m.run_start <= m.miss_start
+        if flagged or from_run:
+            kept, due = m.kr, m.nr
+            onset = m.onset if flagged else m.run_start
+        else:
+            kept, due = 0, miss_run
+            onset = m.miss_start
     else:
+        status = (
+            DriftStatus.NEW
+            if m.n < min_history
+            else DriftStatus.RE_ENGAGED
+            if m.reeng > 0
+            else DriftStatus.STEADY
+        )
         kept, due = m.win.bit_count(), m.wn
+    h, stat = m.h, m.s
     recent = kept / due if due else None
-    evidence = 0.0 if m.h == math.inf or m.s <= 0 else min(1.0, m.s / m.h)
-    fall = 0.0 if recent is None else max(0.0, 1.0 - recent / baseline)
-    severity = min(1.0, evidence * (0.5 + 0.5 * min(fall, 1.0)))
-    if flagged:
-        severity = max(severity, 0.5)
-    if m.flagged:
-        onset = m.onset
-    elif silent:
-        onset = m.run_start if from_run else m.miss_start
+    evidence = 0.0 if h == math.inf or stat <= 0 else min(1.0, stat / h)
+    if evidence and recent is not None:
+        fall = 1.0 - recent / baseline
+        fall = 0.0 if fall < 0 else min(fall, 1.0)
+        severity = min(1.0, evidence * (0.5 + 0.5 * fall))
     else:
-        onset = NONE
+        severity = 0.0
+    if (flagged or silent) and severity < 0.5:
+        severity = 0.5
+    last_kept, last_activity = m.last_kept, m.last_activity
+    kind = m.kind
+    known_us, moment = known
     return _trusted(
         member_id,
         status,
-        _when(onset),
+        None if onset == NONE else moment if onset == known_us else utc_moment(onset),
         severity,
         baseline,
         recent,
         kept,
         due,
-        m.miss_run,
-        _when(m.last_kept),
-        _when(m.last_activity),
+        miss_run,
+        None
+        if last_kept == NONE
+        else moment
+        if last_kept == known_us
+        else utc_moment(last_kept),
+        None
+        if last_activity == NONE
+        else moment
+        if last_activity == known_us
+        else utc_moment(last_activity),
         m.n,
         m.excused,
-        None if m.kind == MIXED else m.kind,
-        m.s,
-        None if m.h == math.inf else m.h,
+        None if kind == MIXED else kind,
+        stat,
+        None if h == math.inf else h,
         now,
     )

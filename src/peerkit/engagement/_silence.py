@@ -48,10 +48,10 @@ def silence_alarm(run_count: int, baseline_rate: float, budget: float) -> bool:
         chance, per touchpoint, that a member at their baseline starts
         such a run) is at most *budget*.
     """
-    if run_count < 1 or budget <= 0 or not 0 < baseline_rate < 1:
+    if run_count < 1 or not 0 < baseline_rate < 1:
         return False
-    log_chance = math.log(baseline_rate) + run_count * math.log1p(-baseline_rate)
-    return log_chance <= math.log(budget)
+    # A power, not logs: it runs for every report; underflow to 0 is right.
+    return bool(baseline_rate * (1.0 - baseline_rate) ** run_count <= budget)
 
 
 @functools.lru_cache(maxsize=64)
