@@ -44,7 +44,7 @@ DEFAULT_FREQ = FREQ_STEPS  # one a week until two touchpoints say otherwise
 
 
 class Member:
-    """Mutable per-member state of the statistic (internal; see `MemberState`)."""
+    """Mutable per-member state of the statistic (internal; saved in `DriftState`)."""
 
     __slots__ = (
         "excused",
