@@ -155,14 +155,15 @@ def member_states(
     excused = np.bincount(codes_sorted[~decided], minlength=len(members))
     codes_d = codes_sorted[decided]
     keys_d = keys_sorted[decided]
-    states = [Member() for _ in members]
+    found: list[Member | None] = [None] * len(members)
     if codes_d.size:
         starts = np.flatnonzero(np.r_[True, codes_d[1:] != codes_d[:-1]])
         lengths = np.diff(np.r_[starts, codes_d.size])
         who = codes_d[starts].tolist()
         ran = run_batch(policy, keys_d & 1, keys_d >> 2, starts, lengths)
         for i, state in zip(who, ran, strict=True):
-            states[i] = state
+            found[i] = state
+    states = [Member() if state is None else state for state in found]
     if touchpoints:
         for state, kind, n in zip(
             states,
