@@ -27,7 +27,6 @@ NOT_RESULTS = {
     matching.PartnerPolicy,
     engagement.DriftPolicy,
     engagement.DriftState,
-    engagement.MemberState,
     scheduling.AdaptPolicy,
     outcomes.Instrument,
 }
