@@ -12,9 +12,10 @@ run is a flag of its own.
 
 The false flags it raises are counted in the same budget as the
 statistic's: `SILENCE_SHARE` of ``false_flags_per_100_members_per_year``
-is spent here (the statistic's calibration must leave it room). Both
-functions are plain arithmetic on their arguments, so the detector's
-calibration can re-tune them without touching the reports.
+is spent here (`_policy.CALIBRATION` is fitted with the rule on).
+`silent` is the one reading of the rule on a member's state, for
+`detect_drift`, `DriftMonitor` and `benchmarks/bench_drift.py` alike;
+`silence_onset` dates its flag.
 """
 
 from __future__ import annotations
