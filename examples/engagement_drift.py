@@ -6,28 +6,36 @@ meetings and partner check-ins for the sample cohort):
 
     python examples/engagement_drift.py
 
-It prints what a coordinator's weekly engagement review needs: the
-outreach queue, most urgent first, each member with the evidence to open
-the conversation with; a summary of each group for its facilitator, in
-counts that name no one; and the milestones members reached this week.
+It counts the silence from each member's schedule (a due time nobody
+came to is a miss), then prints what a coordinator's weekly engagement
+review needs: the outreach queue, most urgent first, each member with
+the evidence to open the conversation with; a summary of each group for
+its facilitator, in counts that name no one; and the milestones members
+reached this week.
 Nothing reads the clock: the record is judged at its own end, so the
 output is the same on every run.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from peerkit.datasets import sample_cohort, sample_engagement
 from peerkit.engagement import (
+    Activity,
     DriftReport,
+    Touchpoint,
     detect_drift,
     group_engagement,
     milestones,
     outreach_queue,
+    touchpoints_from_schedule,
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pendulum
 
     from peerkit import Cohort
@@ -37,6 +45,40 @@ if TYPE_CHECKING:
 def local_day(at: pendulum.DateTime, timezone: str) -> str:
     """An instant as a day in a member's own zone ("Mon 29 Jan")."""
     return at.in_tz(timezone).format("ddd D MMM")
+
+
+def from_the_app(sample: SimulatedEngagement) -> list[Touchpoint | Activity]:
+    """
+    The record as an app keeps it, and the touchpoints counted from it.
+
+    An app knows each member's schedule (when a meeting or a check-in was
+    due), when they showed up, and the dates they were excused; it has no
+    record of the check-ins that never came. `touchpoints_from_schedule`
+    counts that silence: a due time nobody came to is a miss.
+    """
+    due: defaultdict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
+    came: defaultdict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
+    excused: defaultdict[str, list[dt.datetime]] = defaultdict(list)
+    events: list[Touchpoint | Activity] = []
+    for event in sample.touchpoints:
+        if isinstance(event, Activity):
+            events.append(event)  # messages, as the app logged them
+            continue
+        due[event.member_id, event.kind].append(event.due)
+        if event.outcome == "kept":  # they came ten minutes in
+            came[event.member_id, event.kind].append(event.due.add(minutes=10))
+        elif event.outcome == "excused":
+            excused[event.member_id].append(event.due)
+    for (member_id, kind), times in sorted(due.items()):
+        events += touchpoints_from_schedule(
+            member_id,
+            due=times,
+            done=came[member_id, kind],
+            excused=excused[member_id],
+            now=sample.now,
+            kind=kind,
+        )
+    return events
 
 
 def show_queue(reports: tuple[DriftReport, ...], cohort: Cohort) -> None:
@@ -93,7 +135,15 @@ def main() -> None:
         f"Judged at {sample.now:%d %B %Y}, "
         f"{sample.now.diff(sample.start).in_weeks()} weeks of touchpoints\n"
     )
-    reports = detect_drift(sample.touchpoints, now=sample.now)
+    events = from_the_app(sample)
+    # With the cohort as the roster, every member has a report, those with
+    # nothing due yet too (new), and no one else.
+    reports = detect_drift(events, now=sample.now, members=cohort)
+    counted = sum(isinstance(event, Touchpoint) for event in events)
+    print(
+        f"{counted} touchpoints counted from the schedule; "
+        f"{len(reports)} members on the roster\n"
+    )
     show_queue(reports, cohort)
     show_groups(sample, cohort)
     show_milestones(sample, cohort)

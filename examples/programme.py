@@ -4,8 +4,9 @@ A twelve-week peer-support programme on peerkit, week by week.
 A few hundred members across time zones are formed into groups, paired
 with accountability partners (re-paired every four weeks without repeats),
 given weekly check-ins in a slot both partners are free, in each one's own
-time, and a weekly group meeting. Each week their check-ins and meetings
-are recorded as touchpoints; drift is detected online; a partner pair's
+time, and a weekly group meeting. Each week the app records who showed
+up, and `touchpoints_from_schedule` counts the silence (a due time nobody
+came to is a miss); drift is detected online; a partner pair's
 cadence is adapted (closer when one of them drifts, lighter when both are
 steady); the coordinator gets an outreach queue and milestones to
 celebrate. At the end: retention, how early drift was caught against the
@@ -26,6 +27,7 @@ import argparse
 import datetime as dt
 import random
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,6 +47,7 @@ from peerkit.engagement import (
     Touchpoint,
     milestones,
     outreach_queue,
+    touchpoints_from_schedule,
 )
 from peerkit.matching import Grouping, PartnerMatching, form_groups, match_partners
 from peerkit.outcomes import (
@@ -67,6 +70,7 @@ if TYPE_CHECKING:
 START = pendulum.datetime(2024, 3, 4)  # a Monday; clocks change in March
 ROUND_WEEKS = 4  # partners are re-paired every four weeks
 CHECKIN = dt.timedelta(minutes=30)
+ON_TIME = dt.timedelta(hours=1)  # a check-in counts within an hour of its time
 FLAGGED = (DriftStatus.DRIFTING, DriftStatus.DISENGAGED)
 
 
@@ -266,14 +270,28 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
             cadence = meetings[group_of[member.id]]
             for at in occurrences(cadence, start=begin, until=last):
                 due.append((at, member.id, "meeting"))
-        week_points = []
+        # What an app records: who showed up, and when (a few minutes in).
+        schedule: dict[tuple[str, str], list[pendulum.DateTime]] = defaultdict(list)
+        came: dict[tuple[str, str], list[pendulum.DateTime]] = defaultdict(list)
         for at, who, kind in sorted(due):
-            chance = kept_chance(truth[who], at, who in first_flags)
-            kept = rng.random() < chance
-            week_points.append(Touchpoint(who, at, "kept" if kept else "missed", kind))
+            schedule[who, kind].append(at)
+            if rng.random() < kept_chance(truth[who], at, who in first_flags):
+                came[who, kind].append(at.add(minutes=5))
+        # Silence counted from the schedule: a due time nobody came to is a miss.
+        week_points: list[Touchpoint] = []
+        for (who, kind), times in schedule.items():
+            week_points += touchpoints_from_schedule(
+                who,
+                due=times,
+                done=came[who, kind],
+                now=end.add(hours=1),
+                tolerance=ON_TIME,
+                kind=kind,
+            )
+        week_points.sort(key=lambda t: (t.due, t.member_id, t.kind))
         record += week_points
         monitor.observe_many(week_points)
-        for report in monitor.reports(now=end):
+        for report in monitor.reports(now=end, members=placed):
             reports[report.member_id] = report
             if report.status in FLAGGED and report.member_id not in first_flags:
                 first_flags[report.member_id] = end

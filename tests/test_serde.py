@@ -79,7 +79,6 @@ VALUE_STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     engagement.DriftPolicy: pst.drift_policies(),
     engagement.DriftReport: pst.drift_reports(),
     engagement.DriftState: pst.drift_states(),
-    engagement.MemberState: pst.member_states(),
     engagement.Milestone: pst.milestone_values(),
     engagement.GroupEngagement: pst.group_engagements(),
     engagement.WeeklyAttendance: pst.weekly_attendances(),

@@ -249,6 +249,8 @@ VOCABULARY: dict[str, str] = {
     "tighten_from": "severity from which a cadence tightens",
     "reports": "drift reports",
     "state": "a monitor's saved state",
+    "states": "monitors' saved states, put together",
+    "excused": "dates and instants not held against a member",
     "weeks": "weekly attendance, week by week",
     "trend": "the weekly change of a rate",
     "trend_low": "its interval's low end",
@@ -420,7 +422,7 @@ COUNT_WORDS = {
 
 # The online monitor's saved state is an opaque payload, stored and handed
 # back whole: its fields are not vocabulary a caller reads or writes.
-OPAQUE = {"peerkit.engagement.DriftState", "peerkit.engagement.MemberState"}
+OPAQUE = {"peerkit.engagement.DriftState"}
 
 
 def _public_values() -> Iterator[tuple[str, object]]:

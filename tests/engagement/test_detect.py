@@ -362,15 +362,24 @@ def test_monitor_report_and_reports() -> None:
 
 
 def test_from_state_checks_its_input() -> None:
+    """from_state refuses a non-state, an unknown version, a bad payload and a member twice."""
     with pytest.raises(InvalidInputError, match="state"):
         DriftMonitor.from_state({"policy": {}})  # type: ignore[arg-type]
     state = DriftMonitor().state
-    assert state.members == ()
+    assert state.payload == "[]"
     with pytest.raises(InvalidInputError, match="policy"):
-        DriftState(policy="strict", members=())  # type: ignore[arg-type]
-    one = replay(record("ada", "kk"), DriftPolicy()).state.members[0]
-    with pytest.raises(InvalidInputError, match="member ids unique"):
-        DriftState(policy=DriftPolicy(), members=(one, one))
+        DriftState(version=1, policy="strict", payload="[]")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="version"):
+        DriftMonitor.from_state(attrs.evolve(state, version=2))
+    with pytest.raises(InvalidInputError, match="payload"):
+        DriftMonitor.from_state(attrs.evolve(state, payload="{"))
+    one = replay(record("ada", "kk"), DriftPolicy()).state
+    with pytest.raises(InvalidInputError, match="one state only"):
+        DriftMonitor.from_states([one, one])
+    with pytest.raises(InvalidInputError, match="unique"):
+        DriftMonitor.from_state(
+            attrs.evolve(one, payload=one.payload[:-1] + "," + one.payload[1:])
+        )
 
 
 # --- bad input ----------------------------------------------------------------------
@@ -474,7 +483,7 @@ def test_observe_many_refuses_what_is_not_an_event() -> None:
     with pytest.raises(InvalidInputError) as err:
         monitor.observe_many([*record("ada", "kk"), "kept"])  # type: ignore[list-item]
     assert err.value.path == "events[2]"
-    assert monitor.state.members == ()
+    assert monitor.state.payload == "[]"
     with pytest.raises(InvalidInputError) as err:
         monitor.observe_many(3)  # type: ignore[arg-type]
     assert err.value.path == "events"

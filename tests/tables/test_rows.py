@@ -28,7 +28,6 @@ NOT_RESULTS = {
     matching.PartnerPolicy,
     engagement.DriftPolicy,
     engagement.DriftState,
-    engagement.MemberState,
     scheduling.AdaptPolicy,
     scheduling.PlanPolicy,
     outcomes.Instrument,

@@ -14,9 +14,10 @@ from peerkit.engagement._group import (
     group_engagement,
 )
 from peerkit.engagement._milestones import Milestone, MilestoneKind, milestones
-from peerkit.engagement._monitor import DriftMonitor, DriftState, MemberState
+from peerkit.engagement._monitor import DriftMonitor, DriftState
 from peerkit.engagement._policy import DriftPolicy
 from peerkit.engagement._report import DriftReport, DriftStatus
+from peerkit.engagement._schedule import touchpoints_from_schedule
 from peerkit.engagement._touchpoint import OUTCOMES, Activity, Outcome, Touchpoint
 
 __all__ = [
@@ -28,7 +29,6 @@ __all__ = [
     "DriftState",
     "DriftStatus",
     "GroupEngagement",
-    "MemberState",
     "Milestone",
     "MilestoneKind",
     "Outcome",
@@ -38,4 +38,5 @@ __all__ = [
     "group_engagement",
     "milestones",
     "outreach_queue",
+    "touchpoints_from_schedule",
 ]

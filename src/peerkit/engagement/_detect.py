@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from peerkit._validate import check_instance, check_int
+from peerkit._model import Cohort, as_members
+from peerkit._model import Member as RosterMember
+from peerkit._validate import check_instance, check_int, check_str
 from peerkit.engagement._engine import MIXED, NONE, Member, run_batch
 from peerkit.engagement._policy import DriftPolicy
 from peerkit.engagement._report import DriftReport, DriftStatus, report_of
+from peerkit.engagement._silence import silence_budgets
 from peerkit.engagement._touchpoint import (
     EXCUSED,
     Activity,
@@ -152,14 +155,15 @@ def member_states(
     excused = np.bincount(codes_sorted[~decided], minlength=len(members))
     codes_d = codes_sorted[decided]
     keys_d = keys_sorted[decided]
-    states = [Member() for _ in members]
+    found: list[Member | None] = [None] * len(members)
     if codes_d.size:
         starts = np.flatnonzero(np.r_[True, codes_d[1:] != codes_d[:-1]])
         lengths = np.diff(np.r_[starts, codes_d.size])
         who = codes_d[starts].tolist()
         ran = run_batch(policy, keys_d & 1, keys_d >> 2, starts, lengths)
         for i, state in zip(who, ran, strict=True):
-            states[i] = state
+            found[i] = state
+    states = [Member() if state is None else state for state in found]
     if touchpoints:
         for state, kind, n in zip(
             states,
@@ -177,10 +181,46 @@ def member_states(
     return members, states
 
 
+def roster_ids(members: object) -> list[str] | None:
+    """
+    The member ids on a roster, in id order (None: no roster).
+
+    A roster is a `peerkit.Cohort`, `peerkit.Member` values, or member ids;
+    each member once.
+    """
+    if members is None:
+        return None
+    if isinstance(members, Cohort):
+        return sorted(m.id for m in members.members)
+    if isinstance(members, (str, bytes, Mapping)) or not isinstance(members, Iterable):
+        raise InvalidInputError(
+            "members", members, "a Cohort, Member values or member ids"
+        )
+    listed = list(members)
+    if not all(isinstance(item, str) for item in listed):
+        return sorted(m.id for m in as_members("members", listed))
+    seen: set[str] = set()
+    for i, ident in enumerate(listed):
+        check_str(f"members[{i}]", ident)
+        if ident in seen:
+            raise InvalidInputError(f"members[{i}]", ident, "member ids unique")
+        seen.add(ident)
+    return sorted(seen)
+
+
+def on_roster(
+    roster: list[str], members: list[str], states: list[Member]
+) -> tuple[list[str], list[Member]]:
+    """The roster's members and states (a fresh state for one with no events)."""
+    known = dict(zip(members, states, strict=True))
+    return roster, [known.get(ident) or Member() for ident in roster]
+
+
 def detect_drift(
     touchpoints: Iterable[Event],
     *,
     now: dt.datetime,
+    members: Cohort | Iterable[RosterMember] | Iterable[str] | None = None,
     policy: DriftPolicy = DriftPolicy(),
 ) -> tuple[DriftReport, ...]:
     """
@@ -191,7 +231,9 @@ def detect_drift(
     while their history is short) raises a flag when the evidence that
     they now show up at ``policy.drop`` of that rate passes a threshold set
     by the false-flag budget. The run of evidence is never folded into the
-    baseline, so the baseline does not absorb the drop it detects.
+    baseline, so the baseline does not absorb the drop it detects. A run
+    of misses in a row too unlikely for the member's own rate is a flag of
+    its own (silence), its false flags counted in the same budget.
     Excused touchpoints are never misses. Activity, where given, keeps a
     member who is still in touch from being called disengaged.
 
@@ -200,10 +242,16 @@ def detect_drift(
             members, in any order.
         now: The moment of the reports; timezone-aware. Nothing may be
             later.
+        members: The roster: a `peerkit.Cohort`, `peerkit.Member` values or
+            member ids. With one, every member on it gets a report (one
+            with no touchpoints is ``new``, and its evidence says there is
+            nothing yet) and members not on it are left out. Without one,
+            every member in *touchpoints* gets a report.
         policy: Budget, minimum history and hysteresis; see `DriftPolicy`.
 
     Returns:
-        One report per member in the input, in member-id order.
+        One report per member on the roster (without one, per member in
+        the input), in member-id order.
 
     Raises:
         peerkit.errors.InvalidInputError: If an item is not a touchpoint or
@@ -233,10 +281,14 @@ def detect_drift(
     now_us = check_now(now)
     reported = as_datetime(now)
     touchpoint_list, activities = split_events(touchpoints)
-    members, states = member_states(
+    roster = roster_ids(members)
+    idents, states = member_states(
         touchpoint_list, activities, now=now_us, policy=policy
     )
+    if roster is not None:
+        idents, states = on_roster(roster, idents, states)
     prior = policy.cohort_rate * policy.prior_strength
+    budgets = silence_budgets(policy)
     return tuple(
         report_of(
             ident,
@@ -246,8 +298,9 @@ def detect_drift(
             strength=policy.prior_strength,
             disengaged_after=policy.disengaged_after,
             min_history=policy.min_history,
+            budgets=budgets,
         )
-        for ident, state in zip(members, states, strict=True)
+        for ident, state in zip(idents, states, strict=True)
     )
 
 

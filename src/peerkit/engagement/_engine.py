@@ -59,7 +59,7 @@ DEFAULT_FREQ = FREQ_STEPS  # one a week until two touchpoints say otherwise
 
 
 class Member:
-    """Mutable per-member state of the statistic (internal; see `MemberState`)."""
+    """Mutable per-member state of the statistic (internal; saved in `DriftState`)."""
 
     __slots__ = (
         "excused",
@@ -80,6 +80,7 @@ class Member:
         "nb",
         "nr",
         "onset",
+        "q",
         "reeng",
         "run_start",
         "s",
@@ -91,6 +92,7 @@ class Member:
         self.kb = self.nb = self.kr = self.nr = 0
         self.s = 0.0
         self.h = math.inf
+        self.q = DEFAULT_FREQ  # the touchpoints-a-week step h was read at
         self.run_start = self.onset = NONE
         self.flagged = False
         self.reeng = 0
@@ -338,6 +340,7 @@ class Stepper:
             q = DEFAULT_FREQ
         h = self.thresholds[q] - BONUS[min(HISTORY_CAP, n)]
         m.h = h
+        m.q = q
         # The log-likelihood ratio of this touchpoint. Drift: the run has its
         # own rate, at most `drop` times the baseline's, learned from the
         # run. No drift: one rate for the baseline and the run, the run
@@ -407,6 +410,12 @@ class Stepper:
             m.miss_run += 1
 
 
+def _start_from(states: list[Member], columns: dict[str, Any]) -> None:
+    """Fill each column with the states' values of the field it is named for."""
+    for name, column in columns.items():
+        column[:] = [getattr(m, name) for m in states]
+
+
 @functools.lru_cache(maxsize=64)
 def stepper(policy: DriftPolicy) -> Stepper:
     """
@@ -417,15 +426,21 @@ def stepper(policy: DriftPolicy) -> Stepper:
     return Stepper(policy)
 
 
-def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
+def run_batch(  # noqa: PLR0913, PLR0915 - the same recursion as Stepper.step, vectorised
     policy: DriftPolicy,
     outcome: NDArray[np.int64],
     at: NDArray[np.int64],
     starts: NDArray[np.int64],
     lengths: NDArray[np.int64],
+    *,
+    initial: list[Member] | None = None,
 ) -> list[Member]:
     """
     Run `Stepper.step` over many members at once.
+
+    With *initial* (each member's state before these touchpoints, aligned
+    with *starts*), the run continues from it, as the online monitor's
+    `observe_many` does; the online-only fields are the caller's.
 
     Args:
         policy: The policy.
@@ -433,6 +448,7 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         at: POSIX microseconds of each, aligned with *outcome*.
         starts: Where each member's touchpoints start in the arrays.
         lengths: How many each member has (at least one).
+        initial: Each member's state before these, or None for new members.
 
     Returns:
         Each member's state after their last touchpoint, in input order
@@ -440,7 +456,12 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         left at their defaults).
     """
     st = stepper(policy)
-    logs = st.tables_for(min(int(lengths.max(initial=0)) + 2, TABLE_CAP))
+    begun = (
+        np.zeros(len(lengths), np.int64)
+        if initial is None
+        else np.fromiter((m.n for m in initial), np.int64, len(initial))
+    )
+    logs = st.tables_for(min(int((begun + lengths).max(initial=0)) + 2, TABLE_CAP))
     rates = np.array(st.rates)
     dk, dm = np.array(st.dk), np.array(st.dm)
     l0a, l0b, l0m = logs.l0a_array, logs.l0b_array, logs.l0m_array
@@ -457,6 +478,7 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
     nr = np.zeros(k, i64)
     s = np.zeros(k)
     h = np.full(k, math.inf)
+    freq = np.full(k, DEFAULT_FREQ, i64)
     run_start = np.full(k, NONE, i64)
     onset = np.full(k, NONE, i64)
     flagged = np.zeros(k, bool)
@@ -467,6 +489,22 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
     miss_run = np.zeros(k, i64)
     miss_start = np.full(k, NONE, i64)
     last_kept = np.full(k, NONE, i64)
+    n0 = begun[order]
+    if initial is not None:
+        _start_from(
+            [initial[i] for i in order.tolist()],
+            {
+                "kb": kb, "nb": nb, "kr": kr, "nr": nr, "s": s, "h": h, "q": freq,
+                "run_start": run_start, "onset": onset, "flagged": flagged,
+                "reeng": reeng, "win": win, "kept": kept_total,
+                "miss_run": miss_run, "miss_start": miss_start,
+                "last_kept": last_kept,
+            },
+        )  # fmt: skip
+        first = np.where(
+            n0 > 0, [m.first for m in (initial[i] for i in order.tolist())], first
+        )
+    tables_cover = int((n0 + size).max(initial=0)) + 1 < logs.size
     # size is sorted descending: the members still going at step j are a prefix.
     steps = int(size[0]) if k else 0
     active = np.searchsorted(-size, -np.arange(steps), side="left").tolist()
@@ -475,22 +513,21 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
         idx = begin[:a] + j
         x = outcome[idx]
         t = at[idx]
-        n = j + 1
+        n = n0[:a] + (j + 1)
         span = t - first[:a]
-        if n > 1:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                f = float(n - 1) * WEEK / span.astype(np.float64) * FREQ_STEPS + 0.5
-            q = np.where(span > 0, np.clip(np.floor(f), 1, FREQ_MAX), DEFAULT_FREQ)
-            q = q.astype(i64)
-        else:
-            q = np.full(a, DEFAULT_FREQ, i64)
-        hh = h_tab[q] - BONUS[min(HISTORY_CAP, n)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = (n - 1).astype(np.float64) * WEEK / span.astype(np.float64)
+            f = f * FREQ_STEPS + 0.5
+        q = np.where(span > 0, np.clip(np.floor(f), 1, FREQ_MAX), DEFAULT_FREQ)
+        q = q.astype(i64)
+        hh = h_tab[q] - BONUS_ARRAY[np.minimum(n, HISTORY_CAP)]
         h[:a] = hh
+        freq[:a] = q
         kba, nba, kra, nra = kb[:a], nb[:a], kr[:a], nr[:a]
         grid = np.rint((kba + st.prior) / (nba + st.strength) * RATE_GRID).astype(i64)
         capped = kra >= rates[grid] * nra
         kept_now = x == 1
-        if n + 1 < logs.size:  # every count so far is in the tables
+        if tables_cover:  # every count so far is in the tables
             drift = np.where(
                 kept_now,
                 np.where(capped, dk[grid], a1[grid, kra] - m1[nra]),
@@ -564,15 +601,15 @@ def run_batch(  # noqa: PLR0915 - the same recursion as Stepper.step, vectorised
     columns = (
         kb.tolist(), nb.tolist(), kr.tolist(), nr.tolist(), s.tolist(), h.tolist(),
         run_start.tolist(), onset.tolist(), flagged.tolist(), reeng.tolist(),
-        size.tolist(), first.tolist(), win.tolist(), kept_total.tolist(),
-        miss_run.tolist(), miss_start.tolist(), last_kept.tolist(),
+        (n0 + size).tolist(), first.tolist(), win.tolist(), kept_total.tolist(),
+        miss_run.tolist(), miss_start.tolist(), last_kept.tolist(), freq.tolist(),
     )  # fmt: skip
     recent_count = st.recent_count
     for pos, (kb_, nb_, kr_, nr_, s_, h_, rs_, on_, fl_, re_, n_, fi_, wi_, ke_,
-              mr_, ms_, lk_) in enumerate(zip(*columns, strict=True)):  # fmt: skip
+              mr_, ms_, lk_, q_) in enumerate(zip(*columns, strict=True)):  # fmt: skip
         m = states[pos]
         m.kb, m.nb, m.kr, m.nr, m.s, m.h = kb_, nb_, kr_, nr_, s_, h_
         m.run_start, m.onset, m.flagged, m.reeng = rs_, on_, fl_, re_
         m.n, m.first, m.win, m.wn, m.kept = n_, fi_, wi_, min(n_, recent_count), ke_
-        m.miss_run, m.miss_start, m.last_kept = mr_, ms_, lk_
+        m.miss_run, m.miss_start, m.last_kept, m.q = mr_, ms_, lk_, q_
     return [states[i] for i in back.tolist()]

@@ -31,9 +31,10 @@ RATE_FLOOR, RATE_CEILING = 0.02, 0.98
 # predictive (Bayes factor) log-ratios summed Shiryaev-Roberts style, whose
 # run length under no drift is not the log(ARL0) bound's; SLOPE and
 # CALIBRATION are fitted so that the default budget of 5 flags 5% of steady
-# members in 52 weeks on three kinds of data at once: iid weekly and
-# three-a-week records, and a bursty, heterogeneous two-a-week record with
-# late joiners (benchmarks/bench_drift.py measures it).
+# members in 52 weeks, counting the statistic's false flags and the silence
+# rule's (`_silence`, which spends SILENCE_SHARE of the budget) together,
+# on iid weekly and three-a-week records (benchmarks/bench_drift.py
+# measures it, and the bursty two-a-week record it flags more of).
 SLOPE = 1.6
 CALIBRATION = -2.5
 GAMMA = 0.5
@@ -181,38 +182,3 @@ def tables(policy: DriftPolicy) -> tuple[tuple[float, ...], tuple[float, ...]]:
         arl = per_week * WEEKS_PER_YEAR / hazard
         thresholds.append(max(SLOPE * math.log(arl) + CALIBRATION, LOWEST))
     return tuple(rates), tuple(thresholds)
-
-
-# The share of the false-flag budget a silence (run-of-misses) rule may
-# spend on its own. The statistic's constants are fitted to the whole
-# budget; a run long enough to pass `silence_run_count` has, for most
-# members, already raised the statistic to its threshold, so the two
-# overlap and the union stays near the budget (bench_drift measures it).
-SILENCE_SHARE = 0.2
-
-
-def silence_run_count(
-    policy: DriftPolicy, baseline_rate: float, per_week: float
-) -> int:
-    """
-    The misses in a row that flag a member on their own, within the budget.
-
-    A steady member who keeps touchpoints at *baseline_rate*, *per_week*
-    decided touchpoints a week, starts a run of at least L misses by chance
-    about ``52.18 per_week baseline_rate (1 - baseline_rate)^L`` times a
-    year. This is the smallest L that keeps that at or below
-    `SILENCE_SHARE` of the policy's yearly false-flag chance (and at least
-    `DriftPolicy.disengaged_after`). For the silence rule; the rate is
-    read within the statistic's bounds (0.02 to 0.98).
-
-    Examples:
-        >>> silence_run_count(DriftPolicy(), 0.8, 1.0)
-        6
-        >>> silence_run_count(DriftPolicy(), 0.4, 2.0)
-        17
-    """
-    p = min(max(baseline_rate, RATE_FLOOR), RATE_CEILING)
-    allowed = SILENCE_SHARE * policy.false_flags_per_100_members_per_year / 100
-    starts = WEEKS_PER_YEAR * max(per_week, 1 / FREQ_STEPS) * p
-    count = math.ceil(math.log(allowed / starts) / math.log(1 - p) - 1e-9)
-    return max(count, policy.disengaged_after, 1)

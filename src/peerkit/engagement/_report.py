@@ -14,6 +14,7 @@ from peerkit._explain import Reason
 from peerkit._instants import to_utc
 from peerkit._validate import count, instance, instant, number, string, unit
 from peerkit.engagement._engine import FOLD, MIXED, NONE, Member
+from peerkit.engagement._silence import silent as is_silent
 from peerkit.engagement._touchpoint import utc_moment
 
 if TYPE_CHECKING:
@@ -201,11 +202,19 @@ def noun_for(kind: str | None) -> str:
     return _NOUNS.get(kind, f"{kind} touchpoints")
 
 
-def _evidence(r: DriftReport) -> tuple[Reason, ...]:
+def _evidence(r: DriftReport) -> tuple[Reason, ...]:  # noqa: C901 - one reason per fact
     noun = noun_for(r.kind)
     due = r.recent_due_count
     usual = round(r.baseline_rate * due)
     reasons: list[Reason] = []
+    if r.status is DriftStatus.NEW and not r.touchpoint_count:
+        return (
+            Reason(
+                "drift.new",
+                0.0,
+                f"No {noun} due so far: nothing to judge yet.",
+            ),
+        )
     if r.status is DriftStatus.NEW:
         return (
             Reason(
@@ -215,7 +224,22 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
                 "their own usual rate yet.",
             ),
         )
-    if r.flagged and r.onset is not None:
+    silent_run = (
+        r.flagged
+        and r.onset is not None
+        and r.recent_kept_count == 0
+        and due == r.missed_in_a_row
+    )
+    if silent_run and r.onset is not None:
+        reasons.append(
+            Reason(
+                "drift.recent",
+                r.severity,
+                f"Missed the last {due} {noun}, since {_day(r.onset, r.now)}; "
+                f"usually about {_of(usual, due)} kept.",
+            )
+        )
+    elif r.flagged and r.onset is not None:
         reasons.append(
             Reason(
                 "drift.recent",
@@ -237,7 +261,15 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
         reasons.append(
             Reason("drift.back", 1.0, "Back after a drift: showing up as usual again.")
         )
-    if r.missed_in_a_row >= 2 and r.flagged:
+    if silent_run and r.last_kept is not None:
+        reasons.append(
+            Reason(
+                "drift.missed_in_a_row",
+                float(r.missed_in_a_row),
+                f"Last kept one on {_day(r.last_kept, r.now)}.",
+            )
+        )
+    elif r.missed_in_a_row >= 2 and r.flagged and not silent_run:
         since = (
             f"; last kept one on {_day(r.last_kept, r.now)}"
             if r.last_kept is not None
@@ -278,9 +310,11 @@ def _evidence(r: DriftReport) -> tuple[Reason, ...]:
     return tuple(reasons)
 
 
-def status_of(m: Member, disengaged_after: int, min_history: int) -> DriftStatus:
-    """The status a member's state stands for."""
-    if m.flagged:
+def status_of(
+    m: Member, disengaged_after: int, min_history: int, *, flagged: bool
+) -> DriftStatus:
+    """The status a member's state stands for (*flagged*: by either rule)."""
+    if flagged:
         if m.miss_run >= disengaged_after and m.last_activity < m.miss_start:
             return DriftStatus.DISENGAGED
         return DriftStatus.DRIFTING
@@ -317,6 +351,7 @@ def _make_trusted() -> Callable[..., DriftReport]:
 
 
 _trusted = _make_trusted()
+NONE_MOMENT = utc_moment(0)  # stands in for "no known instant" (never matched)
 
 
 def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
@@ -328,40 +363,91 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     strength: float,
     disengaged_after: int,
     min_history: int,
+    budgets: tuple[float, ...],
+    known: tuple[int, pendulum.DateTime] = (NONE, NONE_MOMENT),
 ) -> DriftReport:
-    """The report *m*'s state stands for at *now*."""
-    status = status_of(m, disengaged_after, min_history)
+    """
+    The report *m*'s state stands for at *now*.
+
+    *known* is an instant the caller already holds, as microseconds and as
+    a UTC DateTime (the event just observed): reused for any field at that
+    instant rather than built again.
+
+    A member is flagged by the statistic, or by silence: a run of misses in
+    a row too unlikely for their own kept rate before it (`_silence.silent`,
+    with the budget for their touchpoints a week). Silence is read from the
+    state, not kept in it, so it holds exactly while the run lasts.
+    """
     baseline = (m.kb + prior) / (m.nb + strength)
-    if m.flagged:
-        kept, due = m.kr, m.nr
+    miss_run = m.miss_run
+    flagged = m.flagged
+    silent = is_silent(
+        m, prior=prior, strength=strength, min_history=min_history, budgets=budgets
+    )
+    onset = NONE
+    if flagged or silent:
+        status = status_of(m, disengaged_after, min_history, flagged=True)
+        # Silence within the statistic's run of evidence dates from the
+        # run's start, as the statistic's own flag would; else from the
+        # first miss.
+        from_run = silent and m.nr > 0 and m.run_start <= m.miss_start
+        if flagged or from_run:
+            kept, due = m.kr, m.nr
+            onset = m.onset if flagged else m.run_start
+        else:
+            kept, due = 0, miss_run
+            onset = m.miss_start
     else:
+        status = (
+            DriftStatus.NEW
+            if m.n < min_history
+            else DriftStatus.RE_ENGAGED
+            if m.reeng > 0
+            else DriftStatus.STEADY
+        )
         kept, due = m.win.bit_count(), m.wn
+    h, stat = m.h, m.s
     recent = kept / due if due else None
     # The share of the way from FOLD (no evidence: a perfect record sits
     # below it) to the threshold.
     evidence = (
-        0.0 if m.h == math.inf or m.s <= FOLD else min(1.0, (m.s - FOLD) / (m.h - FOLD))
+        0.0 if h == math.inf or stat <= FOLD else min(1.0, (stat - FOLD) / (h - FOLD))
     )
-    fall = 0.0 if recent is None else max(0.0, 1.0 - recent / baseline)
-    severity = min(1.0, evidence * (0.5 + 0.5 * min(fall, 1.0)))
-    if m.flagged:
-        severity = max(severity, 0.5)
+    if evidence:
+        fall = 0.0 if recent is None else 1.0 - recent / baseline
+        fall = 0.0 if fall < 0 else min(fall, 1.0)
+        severity = min(1.0, evidence * (0.5 + 0.5 * fall))
+    else:
+        severity = 0.0
+    if (flagged or silent) and severity < 0.5:
+        severity = 0.5
+    last_kept, last_activity = m.last_kept, m.last_activity
+    kind = m.kind
+    known_us, moment = known
     return _trusted(
         member_id,
         status,
-        _when(m.onset) if m.flagged else None,
+        None if onset == NONE else moment if onset == known_us else utc_moment(onset),
         severity,
         baseline,
         recent,
         kept,
         due,
-        m.miss_run,
-        _when(m.last_kept),
-        _when(m.last_activity),
+        miss_run,
+        None
+        if last_kept == NONE
+        else moment
+        if last_kept == known_us
+        else utc_moment(last_kept),
+        None
+        if last_activity == NONE
+        else moment
+        if last_activity == known_us
+        else utc_moment(last_activity),
         m.n,
         m.excused,
-        None if m.kind == MIXED else m.kind,
-        max(m.s, 0.0),
-        None if m.h == math.inf else m.h,
+        None if kind == MIXED else kind,
+        stat if stat > 0 else 0.0,
+        None if h == math.inf else h,
         now,
     )

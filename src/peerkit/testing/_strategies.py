@@ -22,7 +22,6 @@ from peerkit.engagement import (
     DriftReport,
     DriftState,
     GroupEngagement,
-    MemberState,
     Milestone,
     Outcome,
     Touchpoint,
@@ -1332,27 +1331,6 @@ def _event_order(event: Touchpoint | Activity) -> tuple[int, int]:
     if isinstance(event, Touchpoint):
         return (event._key >> 2, event._key & 3)  # noqa: SLF001 - the monitor's order
     return (event._us, 9)  # noqa: SLF001
-
-
-def member_states() -> st.SearchStrategy[MemberState]:
-    """
-    Single members' drift statistics, from `drift_states`.
-
-    Examples:
-        >>> from hypothesis import given
-        >>> import peerkit
-        >>> from peerkit.engagement import MemberState
-        >>> from peerkit.testing import member_states
-        >>> @given(member_states())
-        ... def test_member_state_survives_json(state):
-        ...     assert peerkit.from_json(MemberState, peerkit.to_json(state)) == state
-        >>> test_member_state_survives_json()
-    """
-    return (
-        drift_states()
-        .filter(lambda s: bool(s.members))
-        .flatmap(lambda s: st.sampled_from(s.members))
-    )
 
 
 def milestone_values() -> st.SearchStrategy[Milestone]:
