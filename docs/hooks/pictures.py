@@ -1364,7 +1364,7 @@ def _programme_drift_heading(
     found = "The statistic never crosses the threshold."
     if drift.flagged_at is not None and drift.onset is not None:
         found = (
-            f"The statistic rises after the misses, crosses the threshold on "
+            f"The statistic rises after the misses, and the flag goes up on "
             f"{_day_month(drift.flagged_at)}, with the drift's detected onset "
             f"{_day_month(drift.onset)}"
         )
@@ -1372,8 +1372,13 @@ def _programme_drift_heading(
         if released:
             when = drift.start.add(seconds=int(released[0].week * _WEEK_SECONDS))
             found += (
-                f", and falls back below the release level on {_day_month(when)}, "
-                "when the flag is released"
+                f"; the statistic falls back below the release level on "
+                f"{_day_month(when)}, when the flag is released"
+            )
+        else:
+            found += (
+                "; the statistic never falls to the release level, half the "
+                "threshold, so the flag is still up at the end"
             )
         found += "."
     description = (
