@@ -3,15 +3,18 @@ A twelve-week peer-support programme on peerkit, week by week.
 
 A few hundred members across time zones are formed into groups, paired
 with accountability partners (re-paired every four weeks without repeats),
-given weekly check-ins in a slot both partners are free, in each one's own
-time, and a weekly group meeting. Each week the app records who showed
-up, and `touchpoints_from_schedule` counts the silence (a due time nobody
-came to is a miss); drift is detected online; a partner pair's
-cadence is adapted (closer when one of them drifts, lighter when both are
-steady); the coordinator gets an outreach queue and milestones to
-celebrate. At the end: retention, how early drift was caught against the
-simulator's ground truth, how many pairings were new, and the programme's
-PHQ-9 outcomes with attrition shown.
+given each round a weekly check-in plan (`plan_checkins`) that fits every
+week of the round, in each one's own time and clear of their group's
+weekly meeting. Each week the app records who showed up, and
+`touchpoints_from_schedule` counts the silence from the schedule (a due
+time nobody came to is a miss); drift is detected online for the roster
+of placed members; a team's cadence is adapted (closer when one of them
+drifts, lighter when all are steady); the coordinator gets an outreach
+queue and milestones to celebrate. At the end: retention, how early drift
+was caught against the simulator's ground truth, how many pairings were
+new, the PHQ-9 outcomes and the combined PHQ-9 and GAD-7 recovery with
+attrition shown, the members a facilitator should look at, and the risk
+answers staff must follow up.
 
 Only the public API is used; the members' behaviour comes from the
 simulator's ground truth (`simulate_engagement`), and their questionnaires
@@ -51,16 +54,27 @@ from peerkit.engagement import (
 )
 from peerkit.matching import Grouping, PartnerMatching, form_groups, match_partners
 from peerkit.outcomes import (
+    GAD7,
     PHQ9,
     Measurement,
     OnTrackReport,
     OutcomeSummary,
+    RecoverySummary,
+    RiskFlag,
+    combined_recovery,
     expected_change,
     facilitator_alerts,
     on_track,
     programme_outcomes,
+    risk_flags,
 )
-from peerkit.scheduling import Cadence, adapt_cadence, occurrences, plan_checkins
+from peerkit.scheduling import (
+    Cadence,
+    CheckinPlan,
+    adapt_cadence,
+    occurrences,
+    plan_checkins,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -79,25 +93,25 @@ class Team:
     """A partner pair or trio and when they check in."""
 
     member_ids: tuple[str, ...]
-    base: Cadence | None  # the round's weekly check-in; None: no common time
-    cadence: Cadence | None  # the base, adapted to how the team is doing
-    since: pendulum.DateTime  # where the current cadence's series starts
+    plan: CheckinPlan | None  # the round's weekly check-in; None: no common time
+    cadence: Cadence | None  # the plan's cadence, adapted to how the team is doing
+    since: pendulum.DateTime  # where an adapted cadence's series starts
 
 
 @dataclass(frozen=True)
 class Summary:
     """The closing figures (a test recomputes each from the public API)."""
 
-    members: int
-    placed: int
-    retained: int
-    drifters: int
-    caught: int
+    member_count: int
+    placed_count: int
+    retained_count: int
+    drifter_count: int
+    caught_count: int
     median_delay_weeks: float | None
-    steady_flagged: int
-    steady: int
-    pairings: int
-    new_pairings: int
+    steady_flagged_count: int
+    steady_count: int
+    pairing_count: int
+    new_pairing_count: int
 
 
 @dataclass(frozen=True)
@@ -113,8 +127,11 @@ class Programme:
     reports: tuple[DriftReport, ...]
     outcomes: OutcomeSummary
     end: pendulum.DateTime
+    recovery: RecoverySummary
     summary: Summary
     alerts: tuple[OnTrackReport, ...] = ()
+    risks: tuple[RiskFlag, ...] = ()
+    measurements: tuple[Measurement, ...] = ()  # every questionnaire answered
 
 
 def kept_chance(truth: DriftTruth, due: pendulum.DateTime, reached: bool) -> float:
@@ -142,8 +159,30 @@ def team_of(
     round_weeks = (begin, begin.add(weeks=ROUND_WEEKS))
     plans = plan_checkins(team, during=round_weeks, duration=CHECKIN, busy=groups)
     if plans and plans[0].reasons[0].code == "plan.fits":
-        return Team(tuple(ids), plans[0].cadence, plans[0].cadence, begin)
+        return Team(tuple(ids), plans[0], plans[0].cadence, begin)
     return Team(tuple(ids), None, None, begin)
+
+
+def checkins_due(
+    team: Team,
+    people: dict[str, Member],
+    begin: pendulum.DateTime,
+    end: pendulum.DateTime,
+) -> list[pendulum.DateTime]:
+    """
+    A team's check-ins due in [begin, end): its plan's, or its adapted cadence's.
+
+    An adapted cadence counts its weeks from *since* (every other week
+    alternates from there) and keeps out of each member's quiet hours.
+    """
+    if team.plan is None or team.cadence is None:
+        return []
+    if team.cadence == team.plan.cadence:
+        return [at for at in team.plan.occurrences() if begin <= at < end]
+    last = end.subtract(microseconds=1)  # occurrences' until is inclusive
+    quiet = [people[i] for i in team.member_ids]
+    times = occurrences(team.cadence, start=team.since, until=last, quiet_hours=quiet)
+    return [at for at in times if at >= begin]
 
 
 def new_pairings(rounds: Sequence[PartnerMatching]) -> tuple[int, int]:
@@ -187,16 +226,16 @@ def summarise(  # noqa: PLR0913, PLR0917 - the record's pieces, each named
     steady = placed - set(drifting)
     total, new = new_pairings(rounds)
     return Summary(
-        members=len(members),
-        placed=len(placed),
-        retained=len(retained & placed),
-        drifters=len(drifting),
-        caught=len(delays),
+        member_count=len(members),
+        placed_count=len(placed),
+        retained_count=len(retained & placed),
+        drifter_count=len(drifting),
+        caught_count=len(delays),
         median_delay_weeks=statistics.median(delays) if delays else None,
-        steady_flagged=len(steady & set(first_flags)),
-        steady=len(steady),
-        pairings=total,
-        new_pairings=new,
+        steady_flagged_count=len(steady & set(first_flags)),
+        steady_count=len(steady),
+        pairing_count=total,
+        new_pairing_count=new,
     )
 
 
@@ -261,11 +300,8 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
         # This week's touchpoints: check-ins and group meetings.
         due: list[tuple[pendulum.DateTime, str, str]] = []
         for team in teams:
-            if team.cadence is not None:
-                # A cadence counts its weeks from the start of its series.
-                for at in occurrences(team.cadence, start=team.since, until=last):
-                    if at >= begin:
-                        due += [(at, who, "checkin") for who in team.member_ids]
+            for at in checkins_due(team, people, begin, end):
+                due += [(at, who, "checkin") for who in team.member_ids]
         for member in placed:
             cadence = meetings[group_of[member.id]]
             for at in occurrences(cadence, start=begin, until=last):
@@ -296,17 +332,17 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
             if report.status in FLAGGED and report.member_id not in first_flags:
                 first_flags[report.member_id] = end
         # Adapt each team's check-ins to the most concerning of its members,
-        # from the round's cadence (not compounding week on week); a changed
+        # from the round's plan (not compounding week on week); a changed
         # cadence starts its series next week.
         adapted = []
         for team in teams:
-            if team.base is None:
+            if team.plan is None:
                 adapted.append(team)
                 continue
             severity = max(reports[m].severity for m in team.member_ids if m in reports)
-            cadence = adapt_cadence(team.base, severity=severity)
+            cadence = adapt_cadence(team.plan.cadence, severity=severity)
             since = team.since if cadence == team.cadence else end
-            adapted.append(Team(team.member_ids, team.base, cadence, since))
+            adapted.append(Team(team.member_ids, team.plan, cadence, since))
         teams = adapted
         queue = outreach_queue(list(reports.values()), limit=3)
         found = milestones(record, now=end, since=begin)
@@ -336,10 +372,15 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
         followup_period=questionnaires.followup_period,
         members=[m.id for m in placed],
     )
+    recovery = combined_recovery(
+        [*questionnaires.of(PHQ9), *questionnaires.of(GAD7)],
+        members=[m.id for m in placed],
+    )
     summary = summarise(
         cohort.members, grouping, rounds, record, engagement.truth, first_flags, end
     )
     alerts = not_on_track(questionnaires.of(PHQ9))
+    risks = risk_flags(questionnaires.measurements)
     return Programme(
         members=cohort.members,
         grouping=grouping,
@@ -350,8 +391,11 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
         reports=tuple(sorted(reports.values(), key=lambda r: r.member_id)),
         outcomes=outcomes,
         end=end,
+        recovery=recovery,
         summary=summary,
         alerts=alerts,
+        risks=risks,
+        measurements=tuple(questionnaires.measurements),
     )
 
 
@@ -370,23 +414,34 @@ def show_summary(programme: Programme) -> None:
     """Print the closing summary."""
     s = programme.summary
     print("\nAfter the programme")
-    print(f"  placed in groups: {s.placed} of {s.members}")
-    print(f"  kept a touchpoint in the last two weeks: {s.retained} of {s.placed}")
+    print(f"  placed in groups: {s.placed_count} of {s.member_count}")
+    print(
+        "  kept a touchpoint in the last two weeks: "
+        f"{s.retained_count} of {s.placed_count}"
+    )
     delay = "-" if s.median_delay_weeks is None else f"{s.median_delay_weeks:.1f}"
     print(
-        f"  drift caught: {s.caught} of {s.drifters} members who truly drifted, "
-        f"a median {delay} weeks after it began"
+        f"  drift caught: {s.caught_count} of {s.drifter_count} members who truly "
+        f"drifted, a median {delay} weeks after it began"
     )
-    print(f"  steady members ever flagged: {s.steady_flagged} of {s.steady}")
-    print(f"  pairings after round 1 that were new: {s.new_pairings} of {s.pairings}")
+    steady = f"{s.steady_flagged_count} of {s.steady_count}"
+    print(f"  steady members ever flagged: {steady}")
+    print(
+        "  pairings after round 1 that were new: "
+        f"{s.new_pairing_count} of {s.pairing_count}"
+    )
     for reason in programme.outcomes.reasons:
         print(f"  {reason.message}")
+    print("  On the PHQ-9 and GAD-7 together:")
+    for reason in programme.recovery.reasons[:3]:
+        print(f"    {reason.message}")
     if programme.alerts:
         first = programme.alerts[0]
         print(
             f"  not on track at follow-up: {len(programme.alerts)} members; first "
             f"for the facilitator, {first.member_id}: {first.reasons[0].message}"
         )
+    print(f"  risk answers for staff to follow up today: {len(programme.risks)}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
