@@ -338,6 +338,38 @@ def test_a_stretch_with_no_common_time_gets_no_plan() -> None:
     assert sum(check_plan(p, [ada, ben], []) for p in plans) == 10
 
 
+def test_a_groups_own_clock_changes_cut_the_stretches() -> None:
+    """A busy group in a zone no member lives in moves at its own clock change, and the stretches are cut there too."""
+    ada, ben = (
+        Member(i, "action", timezone="Europe/London", availability="tue 18:00-19:00")
+        for i in ("ada", "ben")
+    )
+    group = Group("g", [], 8, timezone="America/New_York", meets="tue 14:00-15:00")
+    plans = plan_checkins([ada, ben], during=MARCH, duration=HALF_HOUR, busy=[group])
+    assert [p.start for p in plans] == [MARCH[0], pendulum.datetime(2024, 3, 31, 1)]
+    assert plans[0].until < pendulum.datetime(2024, 3, 10, 7)  # New York's change
+    assert sum(check_plan(p, [ada, ben], []) for p in plans) == 10
+    assert all(
+        "clocks change on different dates" in p.reasons[0].message for p in plans
+    )
+
+
+def test_a_stretch_blames_clock_changes_only_when_they_differ() -> None:
+    """Two Londoners kept from one week by a holiday are not told that clocks change on different dates."""
+    ada, ben = (
+        Member(i, "action", timezone="Europe/London", availability="tue 18:00-19:00")
+        for i in ("ada", "ben")
+    )
+    holiday = (
+        pendulum.datetime(2024, 4, 16, tz="Europe/London"),
+        pendulum.datetime(2024, 4, 17, tz="Europe/London"),
+    )
+    plans = plan_checkins([ada, ben], during=MARCH, duration=HALF_HOUR, busy=[holiday])
+    assert [p.reasons[0].code for p in plans] == ["plan.stretch"]
+    assert "clock" not in plans[0].reasons[0].message
+    assert check_plan(plans[0], [ada, ben], [Interval(*holiday)]) == 4
+
+
 def test_busy_times_are_kept_clear() -> None:
     """A group's meetings, a meeting cadence and one-off intervals are never overlapped."""
     free = Member("ada", "action", timezone="UTC", availability="mon 09:00-12:00")
