@@ -370,6 +370,23 @@ def test_a_stretch_blames_clock_changes_only_when_they_differ() -> None:
     assert check_plan(plans[0], [ada, ben], [Interval(*holiday)]) == 4
 
 
+def test_a_fortnightly_meeting_counts_its_weeks_from_the_start_of_the_period() -> None:
+    """A busy meeting every 2 weeks meets in the period's first week, so no check-in lands on it."""
+    ada = Member("ada", "action", timezone="UTC", availability="mon 09:00-09:30")
+    fortnightly = Cadence.weekly(on="mon", time="09:00", timezone="UTC", every=2)
+    one_week = (pendulum.datetime(2024, 3, 4), pendulum.datetime(2024, 3, 11))
+    busy = [(fortnightly, HALF_HOUR)]
+    assert plan_checkins([ada], during=one_week, duration=HALF_HOUR, busy=busy) == ()
+    later = pendulum.datetime(2024, 3, 14)  # earliest moves no meeting
+    three = (one_week[0], one_week[0].add(weeks=3))
+    assert (
+        plan_checkins(
+            [ada], during=three, duration=HALF_HOUR, busy=busy, earliest=later
+        )
+        == ()
+    )
+
+
 def test_busy_times_are_kept_clear() -> None:
     """A group's meetings, a meeting cadence and one-off intervals are never overlapped."""
     free = Member("ada", "action", timezone="UTC", availability="mon 09:00-12:00")

@@ -349,10 +349,15 @@ _BUSY_HELP = (
 
 
 def _busy_spans(
-    value: object, lo: int, hi: int, years: tuple[int, int]
+    value: object, lo: int, hi: int, years: tuple[int, int], anchor: dt.datetime
 ) -> tuple[list[tuple[int, int]], set[str]]:
     """
     The busy items as spans of POSIX microseconds overlapping ``[lo, hi)``.
+
+    A meeting cadence's series begins at *anchor* (the start of the
+    period), so an ``every=2`` one counts its weeks from there; one that
+    meets every day, week or month has no phase, and its meetings from
+    before *lo* that run into it count too.
 
     With them, the zones whose wall clocks the recurring ones keep: their
     clock changes move them as much as a member's do.
@@ -376,7 +381,7 @@ def _busy_spans(
         ):
             length = _duration(item[1], f"{path}[1]")
             zones.add(item[0].timezone)
-            start = from_micros(lo - 2 * _DAY * _US)
+            start = from_micros(lo - 2 * _DAY * _US) if item[0].every == 1 else anchor
             for at in occurrences(item[0], start=start, until=from_micros(hi)):
                 begin = micros(at)
                 spans.append((begin, begin + length))
@@ -893,7 +898,7 @@ def plan_checkins(  # noqa: PLR0913 - the domain input plus keyword-only options
         last = min(last, micros(as_instant("latest", latest)) - length)
     years = (period.start.year, period.end.year)
     blocked, busy_zones = _busy_spans(
-        busy, lo - _DAY * _US, last + length + _DAY * _US, years
+        busy, lo - _DAY * _US, last + length + _DAY * _US, years, period.start
     )
     if last < lo:
         return ()
