@@ -145,9 +145,11 @@ def test_a_cancellation_removes_the_series() -> None:
         uid="team-9",
         sequence=3,
         cancelled=True,
+        organizer="coach@example.org",
     )
     parsed: Any = icalendar.Calendar.from_ical(text)
     assert str(parsed["METHOD"]) == "CANCEL"
+    assert str(parsed.walk("VEVENT")[0]["ORGANIZER"]) == "mailto:coach@example.org"
     assert str(parsed.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
     calendar = Calendar()
     calendar.load(to_ical(weekly, start=start, summary="Check-in", uid="team-9"))
@@ -213,6 +215,7 @@ def test_a_plan_exports_without_glue() -> None:
         ({"sequence": -1}, "sequence"),
         ({"sequence": True}, "sequence"),
         ({"cancelled": "yes"}, "cancelled"),
+        ({"cancelled": True}, "organizer"),  # RFC 5546: a CANCEL has an ORGANIZER
         ({"attendees": ["a@b"]}, "organizer"),
         ({"attendees": "a@b", "organizer": "c@d"}, "attendees"),
         ({"attendees": ["a b"], "organizer": "c@d"}, "attendees[0]"),

@@ -84,7 +84,8 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     ``RECURRENCE-ID;RANGE=THISANDFUTURE`` would say the same in one event,
     but Google Calendar and Outlook do not honour it; Outlook itself splits
     a series this way.) *cancelled* withdraws the series: ``METHOD:CANCEL``
-    and ``STATUS:CANCELLED``, with the same *uid* and a higher *sequence*.
+    and ``STATUS:CANCELLED``, with the same *uid*, a higher *sequence* and
+    the *organizer* (and *attendees*) it was sent with.
 
     Without *uid* the output is a pure function of the arguments: the UID
     is derived from them, and DTSTAMP is *stamp* (default: *start*).
@@ -105,10 +106,11 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
         sequence: The revision of this *uid* (RFC 5545 SEQUENCE): 0 first,
             one more for each change sent.
         cancelled: Withdraw the series (``METHOD:CANCEL``,
-            ``STATUS:CANCELLED``).
+            ``STATUS:CANCELLED``); needs *organizer*.
         organizer: The organiser's address (opaque, as the app gives it;
             ``mailto:`` is added when it has no scheme). Required with
-            *attendees*.
+            *attendees* and with *cancelled* (RFC 5546 gives every
+            ``REQUEST`` and ``CANCEL`` an ``ORGANIZER``).
         attendees: Addresses of the people invited (opaque, as for
             *organizer*). With them the calendar is an invitation
             (``METHOD:REQUEST``); without them a plain calendar to import.
@@ -297,6 +299,13 @@ def _lifecycle(  # noqa: PLR0913 - the calendar lifecycle options, keyword-only
             "organizer",
             organizer,
             "the organiser's address: an invitation with attendees needs one "
+            "(RFC 5546)",
+        )
+    if cancelled and who is None:
+        raise InvalidInputError(
+            "organizer",
+            organizer,
+            "the organiser's address: a cancellation (METHOD:CANCEL) needs one "
             "(RFC 5546)",
         )
     if reminder is not None and (
