@@ -18,6 +18,7 @@ from peerkit.scheduling import (
     Cadence,
     CheckinPlan,
     PlanPolicy,
+    _plans,
     common_slots,
     occurrences,
     plan_checkins,
@@ -491,6 +492,16 @@ def test_plans_agree_with_dateutil_rrule() -> None:
     assert [t.astimezone(dt.UTC) for t in theirs] == [
         t.in_timezone("UTC") for t in plan.occurrences()
     ]
+
+
+def test_the_shared_tables_are_read_only() -> None:
+    """The zone tables and day choices plan_checkins caches across threads cannot be written."""
+    plan_checkins([ADA], during=MARCH, duration=HALF_HOUR, per_week=2)
+    zone = _plans._zone("Europe/London", 2024, 2024)
+    masks, spread, _ = _plans._subsets(2)
+    assert not any(a.flags.writeable for a in (zone.utc, zone.switch, zone.after))
+    assert not masks.flags.writeable
+    assert not spread.flags.writeable
 
 
 def test_plans_are_thread_safe() -> None:

@@ -337,6 +337,8 @@ def _zone(name: str, first_year: int, last_year: int) -> _Zone:
     utc = np.array([t for t, _, _ in changes], dtype=np.int64)
     switch = np.array([t + max(b, a) for t, b, a in changes], dtype=np.int64)
     after = np.array([a for _, _, a in changes], dtype=np.int64)
+    for array in (utc, switch, after):  # shared through the cache: never written
+        array.flags.writeable = False
     return _Zone(utc, switch, after, base)
 
 
@@ -514,6 +516,8 @@ def _subsets(
             (days[(k + 1) % len(days)] - days[k]) % 7 or 7 for k in range(len(days))
         ]
         spread[i] = min(gaps) if per_week > 1 else _SPREAD
+    for array in (masks, spread):  # shared through the cache: never written
+        array.flags.writeable = False
     return masks, spread, combos
 
 
