@@ -388,6 +388,23 @@ def test_a_fortnightly_meeting_counts_its_weeks_from_the_start_of_the_period() -
     )
 
 
+def test_twice_a_week_without_clock_changes_is_not_said_to_move() -> None:
+    """Two days a week in zones that never change their clocks: the reason says the time stays put."""
+    tokyo = Member(
+        "ada", "action", timezone="Asia/Tokyo", availability="daily 18:00-20:00"
+    )
+    kolkata = Member(
+        "ben", "action", timezone="Asia/Kolkata", availability="daily 14:00-17:00"
+    )
+    weeks = (pendulum.datetime(2024, 1, 8), pendulum.datetime(2024, 2, 5))
+    plan = plan_checkins(
+        [tokyo, kolkata], during=weeks, duration=HALF_HOUR, per_week=2
+    )[0]
+    assert all(len(times) == 2 for times in plan.local_times.values())
+    clock = next(r for r in plan.reasons if r.code == "plan.clock")
+    assert "moves" not in clock.message
+
+
 def test_busy_times_are_kept_clear() -> None:
     """A group's meetings, a meeting cadence and one-off intervals are never overlapped."""
     free = Member("ada", "action", timezone="UTC", availability="mon 09:00-12:00")

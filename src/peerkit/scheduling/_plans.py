@@ -757,7 +757,7 @@ def _build(  # noqa: PLR0913 - a candidate, its stretch and how it was found
             + (
                 "; in other zones it moves by the clock change in the weeks "
                 "when clocks change on different dates."
-                if any(len(v) > 1 for v in local_times.values())
+                if any(len(v) > len(choice.days) for v in local_times.values())
                 else "."
             ),
         ),
