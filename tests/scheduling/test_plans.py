@@ -573,6 +573,23 @@ def test_bad_policies_name_the_field() -> None:
         assert caught.value.path == field
 
 
+@pytest.mark.parametrize("zones", [{"ada": 5}, {"ada": "Mars/Base"}, {"ada": ["UTC"]}])
+def test_a_plan_refuses_zones_that_are_not_zones(zones: dict[str, Any]) -> None:
+    """CheckinPlan(timezones=...) takes IANA zone names only, naming the member's entry."""
+    with pytest.raises(InvalidInputError) as caught:
+        CheckinPlan(
+            cadence=Cadence.weekly(on="mon", time="07:00", timezone="UTC"),
+            start=pendulum.datetime(2024, 1, 1),
+            until=pendulum.datetime(2024, 1, 8),
+            duration=HALF_HOUR,
+            week_count=1,
+            local_times={"ada": ("Mon 07:00-07:30",)},
+            timezones=zones,
+            burdens={"ada": 0.5},
+        )
+    assert caught.value.path == "timezones['ada']"
+
+
 def test_member_messages_name_no_one() -> None:
     """No reason names a member id."""
     messages = [

@@ -34,7 +34,7 @@ import pendulum
 from peerkit._availability import WEEKDAYS, Window
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
-from peerkit._instants import as_instant, from_micros, micros
+from peerkit._instants import as_instant, check_timezone, from_micros, micros
 from peerkit._intervals import Interval, Period, as_period, merge_spans
 from peerkit._model import Cohort, Group, Member
 from peerkit._validate import (
@@ -176,8 +176,17 @@ def _check_duration(_inst: object, attr: attrs.Attribute[Any], value: object) ->
     _duration(value, attr.name)
 
 
-def _same_members(inst: CheckinPlan, attr: attrs.Attribute[Any], value: object) -> None:
-    if set(value) != set(inst.burdens):  # type: ignore[call-overload]  # a mapping: checked
+def _to_zones(value: Any) -> Any:
+    return FrozenDict(value) if isinstance(value, Mapping) else value
+
+
+def _check_zones(inst: CheckinPlan, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, FrozenDict):
+        raise InvalidInputError(attr.name, value, "member id -> IANA time zone")
+    for key, item in value.items():
+        check_str(attr.name, key)
+        check_timezone(f"{attr.name}[{key!r}]", item)
+    if set(value) != set(inst.burdens):
         raise InvalidInputError(attr.name, value, "the same members as burdens")
 
 
@@ -236,7 +245,7 @@ class CheckinPlan:
         converter=_to_times_map, validator=_check_local_times
     )
     timezones: Mapping[str, str] = attrs.field(
-        converter=_to_times_map, validator=_same_members
+        converter=_to_zones, validator=_check_zones
     )
     burdens: Mapping[str, float] = attrs.field(
         converter=_to_floats, validator=_check_burdens
