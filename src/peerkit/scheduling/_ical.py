@@ -175,7 +175,7 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
             "cadence", cadence, "a cadence that occurs at least once"
         )
 
-    rule = cadence.to_rrule()
+    rule = _portable(cadence.to_rrule())
     if last is not None:
         utc = last.in_timezone("UTC")
         rule = rule.replace(";", f";UNTIL={_utc_stamp(utc)};", 1)
@@ -209,6 +209,33 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     )
     text: str = calendar.to_ical().decode()
     return text
+
+
+def _portable(rule: str) -> str:
+    """
+    *rule*, with a monthly BYDAY that mixes ordinal and plain weekdays made plain.
+
+    RFC 5545 reads ``BYDAY=-1FR,TU`` in a MONTHLY rule as the last Friday
+    and every Tuesday; python-dateutil, and the calendars built on it
+    (recurring-ical-events among them), read both at once and find no day.
+    Every Tuesday of a month is its 1st to 5th, so ``1TU,2TU,3TU,4TU,5TU``
+    says the same and every reader agrees.
+    """
+    parts = rule.split(";")
+    if "FREQ=MONTHLY" not in parts:
+        return rule
+    for i, part in enumerate(parts):
+        if part.startswith("BYDAY="):
+            days = part.removeprefix("BYDAY=").split(",")
+            plain = [d for d in days if d.isalpha()]
+            if plain and len(plain) < len(days):
+                days = [
+                    f"{n}{d}" if d.isalpha() else d
+                    for d in days
+                    for n in (range(1, 6) if d.isalpha() else (0,))
+                ]
+                parts[i] = "BYDAY=" + ",".join(days)
+    return ";".join(parts)
 
 
 def _unpack(
