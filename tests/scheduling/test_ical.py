@@ -42,6 +42,11 @@ def test_export_expands_to_occurrences(
     assume(next(iter(occurrences(cadence, start=start)), None) is not None)
     until = pendulum.instance(start).add(days=days)
     expected = list(occurrences(cadence, start=start, until=until, days_off=days_off))
+    if not list(occurrences(cadence, start=start, until=until)):
+        # No check-in before until: RFC 5545 would still show DTSTART.
+        with pytest.raises(InvalidInputError, match="first check-in"):
+            to_ical(cadence, start=start, summary="Check-in", until=until)
+        return
     text = to_ical(
         cadence, start=start, summary="Check-in", until=until, days_off=days_off
     )

@@ -100,19 +100,22 @@ def test_an_import_then_the_update_expands_to_old_then_new(  # noqa: PLR0917 - h
     end = change.add(weeks=weeks_after)
     calendar = Calendar()
     calendar.load(to_ical(old, start=start, summary="Check-in", uid="team-7"))
+    before = list(occurrences(old, start=start, until=change.subtract(microseconds=1)))
+    # A series that never began before the change is withdrawn, not ended.
     calendar.load(
         to_ical(
             old,
             start=start,
-            until=change.subtract(microseconds=1),
+            until=change.subtract(microseconds=1) if before else None,
             summary="Check-in",
             uid="team-7",
             sequence=1,
+            cancelled=not before,
+            organizer="coach@example.org",
         )
     )
     calendar.load(to_ical(new, start=change, summary="Check-in", uid="team-7.2"))
     got = calendar.expand(start, end)
-    before = list(occurrences(old, start=start, until=change.subtract(microseconds=1)))
     after = [t for t in occurrences(new, start=change, until=end) if t < end]
     expected = utc(before) + utc(after)
     # RFC 5545 shows two events where two rule times meet at one instant
@@ -243,3 +246,15 @@ def test_bad_lifecycle_options_name_the_field(
     with pytest.raises(InvalidInputError) as caught:
         to_ical(weekly, **(options | kwargs))
     assert caught.value.path == path
+
+
+def test_a_series_that_ends_before_it_begins_is_refused() -> None:
+    """An until before the first check-in is refused, naming until: RFC 5545 would still show DTSTART."""
+    weekly = Cadence.weekly(on="tue", time="18:00", timezone="Europe/London")
+    start = pendulum.datetime(2024, 3, 5)
+    with pytest.raises(InvalidInputError) as caught:
+        to_ical(weekly, start=start, until=start.add(hours=12), summary="x", uid="t")
+    assert caught.value.path == "until"
+    # Ending at the first check-in itself keeps it: one event.
+    text = to_ical(weekly, start=start, until=start.add(hours=18), summary="x")
+    assert "UNTIL=20240305T180000Z" in text

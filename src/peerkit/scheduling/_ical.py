@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import icalendar
 
-from peerkit._instants import as_instant, check_date, micros
+from peerkit._instants import as_instant, check_date, from_micros, micros
 from peerkit._validate import check_int, check_str
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence, plan
@@ -29,14 +29,17 @@ _YEARS_OF_ZONE_RULES = 10
 _DEFAULT_DURATION = dt.timedelta(minutes=30)
 
 
-def _first_wall(cadence: Cadence, start_us: int, anchor: dt.date) -> dt.datetime | None:
-    """The wall time of the series' first check-in as the rule writes it."""
+def _first_wall(
+    cadence: Cadence, start_us: int, anchor: dt.date
+) -> tuple[dt.datetime, int] | None:
+    """The series' first check-in: its wall time as the rule writes it, its instant."""
     p = plan(cadence)
     for day in dates(p, anchor, anchor):
         for second in p.seconds:
             wall = wall_seconds(day, second)
-            if chunk(cadence.timezone, day.year).read(wall)[0] * _US >= start_us:
-                return from_wall(wall)
+            at = chunk(cadence.timezone, day.year).read(wall)[0] * _US
+            if at >= start_us:
+                return from_wall(wall), at
     return None
 
 
@@ -169,11 +172,13 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     made = first if stamp is None else as_instant("stamp", stamp)
     tz = zoneinfo.ZoneInfo(cadence.timezone)
     anchor = local_date(first, cadence.timezone)
-    wall = _first_wall(cadence, micros(first), anchor)
-    if wall is None:
+    found = _first_wall(cadence, micros(first), anchor)
+    if found is None:
         raise InvalidInputError(
             "cadence", cadence, "a cadence that occurs at least once"
         )
+    wall, first_at = found
+    _check_until(until, last, first_at)
 
     rule = _portable(cadence.to_rrule())
     if last is not None:
@@ -209,6 +214,22 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     )
     text: str = calendar.to_ical().decode()
     return text
+
+
+def _check_until(until: object, last: dt.datetime | None, first_at: int) -> None:
+    """
+    Refuse an *until* before the series' first check-in (at *first_at*).
+
+    RFC 5545 counts DTSTART as the first instance whatever UNTIL says, so
+    calendars would show a check-in that never happens.
+    """
+    if last is not None and micros(last) < first_at:
+        raise InvalidInputError(
+            "until",
+            until,
+            f"an instant not before the first check-in ({from_micros(first_at)}); "
+            "to withdraw a series before it begins, send it with cancelled=True",
+        )
 
 
 def _portable(rule: str) -> str:
