@@ -678,7 +678,14 @@ def plans(repeats: int, pair_count: int) -> None:
     )
     print(
         f"| group of 12 in 6 zones, 2024 | {1e3 * t_group:.1f} | {len(group_best)} "
-        f"| {group_best[0].cadence if group_best else '-'} "
+        f"| {group_best[0].cadence if group_best else '-'}"
+        + (
+            f" ({group_best[0].reasons[0].code}: {group_best[0].week_count} weeks"
+            f" of 53, from {group_best[0].start.date()})"
+            if group_best
+            else ""
+        )
+        + " "
         f"| {group_best[0].burden if group_best else float('nan'):.2f} |"
     )
     print("\n| the pair's check-in | worst burden | weeks of 13 it fails |")

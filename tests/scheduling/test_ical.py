@@ -42,6 +42,11 @@ def test_export_expands_to_occurrences(
     assume(next(iter(occurrences(cadence, start=start)), None) is not None)
     until = pendulum.instance(start).add(days=days)
     expected = list(occurrences(cadence, start=start, until=until, days_off=days_off))
+    if not list(occurrences(cadence, start=start, until=until)):
+        # No check-in before until: RFC 5545 would still show DTSTART.
+        with pytest.raises(InvalidInputError, match="first check-in"):
+            to_ical(cadence, start=start, summary="Check-in", until=until)
+        return
     text = to_ical(
         cadence, start=start, summary="Check-in", until=until, days_off=days_off
     )
@@ -126,3 +131,25 @@ def test_export_refuses_a_cadence_that_never_occurs() -> None:
     with pytest.raises(InvalidInputError) as caught:
         to_ical(never, start=pendulum.datetime(2024, 1, 1), summary="Check-in")
     assert caught.value.path == "cadence"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=MONTHLY;BYDAY=-1FR,TU;BYHOUR=18;BYMINUTE=0",
+        "FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO,SU;BYHOUR=9;BYMINUTE=30",
+        "FREQ=MONTHLY;BYDAY=2WE,TH;BYMONTHDAY=1,2,3,4,5,6,7,8,9,10;BYHOUR=7;BYMINUTE=0",
+    ],
+)
+def test_ordinal_and_plain_weekdays_together_expand_as_rfc_5545_says(rule: str) -> None:
+    """A monthly rule with an ordinal and a plain weekday (the last Friday, and every Tuesday) expands to occurrences in recurring-ical-events, which reads such a BYDAY as both at once."""
+    cadence = Cadence.from_rrule(rule, timezone="Europe/Berlin")
+    start = pendulum.datetime(2024, 1, 1, tz="Europe/Berlin")
+    until = start.add(years=1)
+    expected = list(occurrences(cadence, start=start, until=until))
+    text = to_ical(cadence, start=start, summary="Check-in", until=until)
+    got = expand(text, start, until.add(days=1))
+    assert len(expected) > 12
+    assert [t.astimezone(dt.UTC) for t in got] == [
+        t.in_timezone("UTC") for t in expected
+    ]

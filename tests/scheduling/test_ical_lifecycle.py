@@ -9,7 +9,7 @@ import icalendar
 import pendulum
 import pytest
 import recurring_ical_events  # type: ignore[import-untyped]
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from peerkit import InvalidInputError, Member
@@ -46,8 +46,10 @@ class Calendar:
             else:
                 self.events[uid] = event
 
-    def expand(self, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
-        """The start of every event the store shows in [start, end), in UTC."""
+    def expand(
+        self, start: dt.datetime, end: dt.datetime, uid: str | None = None
+    ) -> list[dt.datetime]:
+        """The start of every event the store shows in [start, end) (of *uid*), in UTC."""
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//test//store//EN")
         calendar.add("version", "2.0")
@@ -59,6 +61,7 @@ class Calendar:
         for event in self.events.values():
             calendar.add_component(event)
         found = recurring_ical_events.of(calendar).between(start, end)
+        found = [e for e in found if uid is None or str(e["UID"]) == uid]
         return sorted(e["DTSTART"].dt.astimezone(dt.UTC) for e in found)
 
 
@@ -90,27 +93,37 @@ def test_an_import_then_the_update_expands_to_old_then_new(  # noqa: PLR0917 - h
     """For all cadence changes: the old series before the change, the new after, no duplicate, no gap."""
     start = pendulum.instance(naive_start.replace(tzinfo=dt.UTC))
     change = start.add(weeks=weeks_before, hours=hours)
+    # A monthly rule can ask for days that never meet (the first Monday that
+    # is also the last day of a month): to_ical refuses it, tested apart.
+    assume(next(iter(occurrences(old, start=start)), None) is not None)
+    assume(next(iter(occurrences(new, start=change)), None) is not None)
     end = change.add(weeks=weeks_after)
     calendar = Calendar()
     calendar.load(to_ical(old, start=start, summary="Check-in", uid="team-7"))
+    before = list(occurrences(old, start=start, until=change.subtract(microseconds=1)))
+    # A series that never began before the change is withdrawn, not ended.
     calendar.load(
         to_ical(
             old,
             start=start,
-            until=change.subtract(microseconds=1),
+            until=change.subtract(microseconds=1) if before else None,
             summary="Check-in",
             uid="team-7",
             sequence=1,
+            cancelled=not before,
+            organizer="coach@example.org",
         )
     )
     calendar.load(to_ical(new, start=change, summary="Check-in", uid="team-7.2"))
     got = calendar.expand(start, end)
-    before = list(occurrences(old, start=start, until=change.subtract(microseconds=1)))
     after = [t for t in occurrences(new, start=change, until=end) if t < end]
     expected = utc(before) + utc(after)
     # RFC 5545 shows two events where two rule times meet at one instant
-    # (see to_ical); compare instants.
+    # (see to_ical); compare instants, series by series, so that an old
+    # check-in on top of a new one is still caught.
     assert sorted(set(got)) == expected
+    assert sorted(set(calendar.expand(start, end, "team-7"))) == utc(before)
+    assert sorted(set(calendar.expand(start, end, "team-7.2"))) == utc(after)
     assert all(t < change for t in utc(before))
     assert all(t >= change for t in utc(after))
 
@@ -145,9 +158,11 @@ def test_a_cancellation_removes_the_series() -> None:
         uid="team-9",
         sequence=3,
         cancelled=True,
+        organizer="coach@example.org",
     )
     parsed: Any = icalendar.Calendar.from_ical(text)
     assert str(parsed["METHOD"]) == "CANCEL"
+    assert str(parsed.walk("VEVENT")[0]["ORGANIZER"]) == "mailto:coach@example.org"
     assert str(parsed.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
     calendar = Calendar()
     calendar.load(to_ical(weekly, start=start, summary="Check-in", uid="team-9"))
@@ -213,6 +228,7 @@ def test_a_plan_exports_without_glue() -> None:
         ({"sequence": -1}, "sequence"),
         ({"sequence": True}, "sequence"),
         ({"cancelled": "yes"}, "cancelled"),
+        ({"cancelled": True}, "organizer"),  # RFC 5546: a CANCEL has an ORGANIZER
         ({"attendees": ["a@b"]}, "organizer"),
         ({"attendees": "a@b", "organizer": "c@d"}, "attendees"),
         ({"attendees": ["a b"], "organizer": "c@d"}, "attendees[0]"),
@@ -230,3 +246,15 @@ def test_bad_lifecycle_options_name_the_field(
     with pytest.raises(InvalidInputError) as caught:
         to_ical(weekly, **(options | kwargs))
     assert caught.value.path == path
+
+
+def test_a_series_that_ends_before_it_begins_is_refused() -> None:
+    """An until before the first check-in is refused, naming until: RFC 5545 would still show DTSTART."""
+    weekly = Cadence.weekly(on="tue", time="18:00", timezone="Europe/London")
+    start = pendulum.datetime(2024, 3, 5)
+    with pytest.raises(InvalidInputError) as caught:
+        to_ical(weekly, start=start, until=start.add(hours=12), summary="x", uid="t")
+    assert caught.value.path == "until"
+    # Ending at the first check-in itself keeps it: one event.
+    text = to_ical(weekly, start=start, until=start.add(hours=18), summary="x")
+    assert "UNTIL=20240305T180000Z" in text

@@ -18,6 +18,7 @@ from peerkit.scheduling import (
     Cadence,
     CheckinPlan,
     PlanPolicy,
+    _plans,
     common_slots,
     occurrences,
     plan_checkins,
@@ -338,6 +339,72 @@ def test_a_stretch_with_no_common_time_gets_no_plan() -> None:
     assert sum(check_plan(p, [ada, ben], []) for p in plans) == 10
 
 
+def test_a_groups_own_clock_changes_cut_the_stretches() -> None:
+    """A busy group in a zone no member lives in moves at its own clock change, and the stretches are cut there too."""
+    ada, ben = (
+        Member(i, "action", timezone="Europe/London", availability="tue 18:00-19:00")
+        for i in ("ada", "ben")
+    )
+    group = Group("g", [], 8, timezone="America/New_York", meets="tue 14:00-15:00")
+    plans = plan_checkins([ada, ben], during=MARCH, duration=HALF_HOUR, busy=[group])
+    assert [p.start for p in plans] == [MARCH[0], pendulum.datetime(2024, 3, 31, 1)]
+    assert plans[0].until < pendulum.datetime(2024, 3, 10, 7)  # New York's change
+    assert sum(check_plan(p, [ada, ben], []) for p in plans) == 10
+    assert all(
+        "clocks change on different dates" in p.reasons[0].message for p in plans
+    )
+
+
+def test_a_stretch_blames_clock_changes_only_when_they_differ() -> None:
+    """Two Londoners kept from one week by a holiday are not told that clocks change on different dates."""
+    ada, ben = (
+        Member(i, "action", timezone="Europe/London", availability="tue 18:00-19:00")
+        for i in ("ada", "ben")
+    )
+    holiday = (
+        pendulum.datetime(2024, 4, 16, tz="Europe/London"),
+        pendulum.datetime(2024, 4, 17, tz="Europe/London"),
+    )
+    plans = plan_checkins([ada, ben], during=MARCH, duration=HALF_HOUR, busy=[holiday])
+    assert [p.reasons[0].code for p in plans] == ["plan.stretch"]
+    assert "clock" not in plans[0].reasons[0].message
+    assert check_plan(plans[0], [ada, ben], [Interval(*holiday)]) == 4
+
+
+def test_a_fortnightly_meeting_counts_its_weeks_from_the_start_of_the_period() -> None:
+    """A busy meeting every 2 weeks meets in the period's first week, so no check-in lands on it."""
+    ada = Member("ada", "action", timezone="UTC", availability="mon 09:00-09:30")
+    fortnightly = Cadence.weekly(on="mon", time="09:00", timezone="UTC", every=2)
+    one_week = (pendulum.datetime(2024, 3, 4), pendulum.datetime(2024, 3, 11))
+    busy = [(fortnightly, HALF_HOUR)]
+    assert plan_checkins([ada], during=one_week, duration=HALF_HOUR, busy=busy) == ()
+    later = pendulum.datetime(2024, 3, 14)  # earliest moves no meeting
+    three = (one_week[0], one_week[0].add(weeks=3))
+    assert (
+        plan_checkins(
+            [ada], during=three, duration=HALF_HOUR, busy=busy, earliest=later
+        )
+        == ()
+    )
+
+
+def test_twice_a_week_without_clock_changes_is_not_said_to_move() -> None:
+    """Two days a week in zones that never change their clocks: the reason says the time stays put."""
+    tokyo = Member(
+        "ada", "action", timezone="Asia/Tokyo", availability="daily 18:00-20:00"
+    )
+    kolkata = Member(
+        "ben", "action", timezone="Asia/Kolkata", availability="daily 14:00-17:00"
+    )
+    weeks = (pendulum.datetime(2024, 1, 8), pendulum.datetime(2024, 2, 5))
+    plan = plan_checkins(
+        [tokyo, kolkata], during=weeks, duration=HALF_HOUR, per_week=2
+    )[0]
+    assert all(len(times) == 2 for times in plan.local_times.values())
+    clock = next(r for r in plan.reasons if r.code == "plan.clock")
+    assert "moves" not in clock.message
+
+
 def test_busy_times_are_kept_clear() -> None:
     """A group's meetings, a meeting cadence and one-off intervals are never overlapped."""
     free = Member("ada", "action", timezone="UTC", availability="mon 09:00-12:00")
@@ -444,6 +511,16 @@ def test_plans_agree_with_dateutil_rrule() -> None:
     ]
 
 
+def test_the_shared_tables_are_read_only() -> None:
+    """The zone tables and day choices plan_checkins caches across threads cannot be written."""
+    plan_checkins([ADA], during=MARCH, duration=HALF_HOUR, per_week=2)
+    zone = _plans._zone("Europe/London", 2024, 2024)
+    masks, spread, _ = _plans._subsets(2)
+    assert not any(a.flags.writeable for a in (zone.utc, zone.switch, zone.after))
+    assert not masks.flags.writeable
+    assert not spread.flags.writeable
+
+
 def test_plans_are_thread_safe() -> None:
     """Threads planning at once get the same plans as one thread alone."""
     expected = plan_checkins([ADA, BEN], during=MARCH, duration=HALF_HOUR)
@@ -494,6 +571,23 @@ def test_bad_policies_name_the_field() -> None:
         with pytest.raises(InvalidInputError) as caught:
             PlanPolicy(**options)
         assert caught.value.path == field
+
+
+@pytest.mark.parametrize("zones", [{"ada": 5}, {"ada": "Mars/Base"}, {"ada": ["UTC"]}])
+def test_a_plan_refuses_zones_that_are_not_zones(zones: dict[str, Any]) -> None:
+    """CheckinPlan(timezones=...) takes IANA zone names only, naming the member's entry."""
+    with pytest.raises(InvalidInputError) as caught:
+        CheckinPlan(
+            cadence=Cadence.weekly(on="mon", time="07:00", timezone="UTC"),
+            start=pendulum.datetime(2024, 1, 1),
+            until=pendulum.datetime(2024, 1, 8),
+            duration=HALF_HOUR,
+            week_count=1,
+            local_times={"ada": ("Mon 07:00-07:30",)},
+            timezones=zones,
+            burdens={"ada": 0.5},
+        )
+    assert caught.value.path == "timezones['ada']"
 
 
 def test_member_messages_name_no_one() -> None:

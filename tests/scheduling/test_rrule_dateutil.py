@@ -11,6 +11,7 @@ with dateutil's own expansion of the same text.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pendulum
 import pytest
@@ -117,3 +118,35 @@ def test_count_and_until_stay_refused() -> None:
     for rule in ("FREQ=DAILY;COUNT=3", "FREQ=DAILY;UNTIL=19971224T000000Z"):
         with pytest.raises(InvalidInputError, match="outside the subset"):
             Cadence.from_rrule(rule, timezone="UTC", start=START)
+
+
+@pytest.mark.parametrize(
+    ("zone", "wall", "words"),
+    [
+        # 02:30 on 10 March 2024 never happened in New York (spring forward).
+        (
+            "America/New_York",
+            dt.datetime(2024, 3, 10, 2, 30),  # noqa: DTZ001 - a DTSTART's wall time
+            "every week on Sun at 02:30 (America/New_York)",
+        ),
+        # Lord Howe moves its clocks half an hour: 02:15 was skipped.
+        (
+            "Australia/Lord_Howe",
+            dt.datetime(2024, 10, 6, 2, 15),  # noqa: DTZ001 - a DTSTART's wall time
+            "every week on Sun at 02:15 (Australia/Lord_Howe)",
+        ),
+        # Samoa skipped Friday 30 December 2011 altogether.
+        (
+            "Pacific/Apia",
+            dt.datetime(2011, 12, 30, 9, 0),  # noqa: DTZ001 - a DTSTART's wall time
+            "every week on Fri at 09:00 (Pacific/Apia)",
+        ),
+    ],
+)
+def test_a_start_in_a_gap_keeps_the_dtstarts_wall_time(
+    zone: str, wall: dt.datetime, words: str
+) -> None:
+    """A DTSTART at a wall time a clock change skipped gives the rule that written day and time."""
+    start = wall.replace(tzinfo=zoneinfo.ZoneInfo(zone))  # as icalendar parses it
+    cadence = Cadence.from_rrule("FREQ=WEEKLY", timezone=zone, start=start)
+    assert str(cadence) == words

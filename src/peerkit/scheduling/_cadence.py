@@ -625,8 +625,22 @@ class Cadence:
 
 
 def _local_start(start: object, timezone: str) -> dt.datetime:
-    """*start* as a wall time in *timezone*, at a whole minute."""
-    local = as_instant("start", start).in_timezone(zone(timezone))
+    """
+    *start* as a wall time in *timezone*, at a whole minute.
+
+    A start already in *timezone* keeps its own wall time, as the DTSTART
+    it was parsed from wrote it: where a clock change skipped that wall
+    time (02:30 on a spring-forward night, Samoa's 30 December 2011), the
+    instant reads back as a later one, but RFC 5545 takes the rule's day
+    and time of day from the DTSTART as written.
+    """
+    local: dt.datetime = as_instant("start", start).in_timezone(zone(timezone))
+    tzinfo = getattr(start, "tzinfo", None)
+    if isinstance(start, dt.datetime) and timezone in (
+        getattr(tzinfo, "key", None),
+        getattr(tzinfo, "name", None),
+    ):
+        local = start.replace(tzinfo=None)
     if local.second or local.microsecond:
         raise InvalidInputError(
             "start", start, "a start at a whole minute: check-ins are at whole minutes"

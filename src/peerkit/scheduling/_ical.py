@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import icalendar
 
-from peerkit._instants import as_instant, check_date, micros
+from peerkit._instants import as_instant, check_date, from_micros, micros
 from peerkit._validate import check_int, check_str
 from peerkit.errors import InvalidInputError
 from peerkit.scheduling._cadence import Cadence, plan
@@ -29,14 +29,17 @@ _YEARS_OF_ZONE_RULES = 10
 _DEFAULT_DURATION = dt.timedelta(minutes=30)
 
 
-def _first_wall(cadence: Cadence, start_us: int, anchor: dt.date) -> dt.datetime | None:
-    """The wall time of the series' first check-in as the rule writes it."""
+def _first_wall(
+    cadence: Cadence, start_us: int, anchor: dt.date
+) -> tuple[dt.datetime, int] | None:
+    """The series' first check-in: its wall time as the rule writes it, its instant."""
     p = plan(cadence)
     for day in dates(p, anchor, anchor):
         for second in p.seconds:
             wall = wall_seconds(day, second)
-            if chunk(cadence.timezone, day.year).read(wall)[0] * _US >= start_us:
-                return from_wall(wall)
+            at = chunk(cadence.timezone, day.year).read(wall)[0] * _US
+            if at >= start_us:
+                return from_wall(wall), at
     return None
 
 
@@ -84,7 +87,8 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     ``RECURRENCE-ID;RANGE=THISANDFUTURE`` would say the same in one event,
     but Google Calendar and Outlook do not honour it; Outlook itself splits
     a series this way.) *cancelled* withdraws the series: ``METHOD:CANCEL``
-    and ``STATUS:CANCELLED``, with the same *uid* and a higher *sequence*.
+    and ``STATUS:CANCELLED``, with the same *uid*, a higher *sequence* and
+    the *organizer* (and *attendees*) it was sent with.
 
     Without *uid* the output is a pure function of the arguments: the UID
     is derived from them, and DTSTAMP is *stamp* (default: *start*).
@@ -105,10 +109,11 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
         sequence: The revision of this *uid* (RFC 5545 SEQUENCE): 0 first,
             one more for each change sent.
         cancelled: Withdraw the series (``METHOD:CANCEL``,
-            ``STATUS:CANCELLED``).
+            ``STATUS:CANCELLED``); needs *organizer*.
         organizer: The organiser's address (opaque, as the app gives it;
             ``mailto:`` is added when it has no scheme). Required with
-            *attendees*.
+            *attendees* and with *cancelled* (RFC 5546 gives every
+            ``REQUEST`` and ``CANCEL`` an ``ORGANIZER``).
         attendees: Addresses of the people invited (opaque, as for
             *organizer*). With them the calendar is an invitation
             (``METHOD:REQUEST``); without them a plain calendar to import.
@@ -167,13 +172,15 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     made = first if stamp is None else as_instant("stamp", stamp)
     tz = zoneinfo.ZoneInfo(cadence.timezone)
     anchor = local_date(first, cadence.timezone)
-    wall = _first_wall(cadence, micros(first), anchor)
-    if wall is None:
+    found = _first_wall(cadence, micros(first), anchor)
+    if found is None:
         raise InvalidInputError(
             "cadence", cadence, "a cadence that occurs at least once"
         )
+    wall, first_at = found
+    _check_until(until, last, first_at)
 
-    rule = cadence.to_rrule()
+    rule = _portable(cadence.to_rrule())
     if last is not None:
         utc = last.in_timezone("UTC")
         rule = rule.replace(";", f";UNTIL={_utc_stamp(utc)};", 1)
@@ -207,6 +214,49 @@ def to_ical(  # noqa: PLR0913 - the domain input plus keyword-only options
     )
     text: str = calendar.to_ical().decode()
     return text
+
+
+def _check_until(until: object, last: dt.datetime | None, first_at: int) -> None:
+    """
+    Refuse an *until* before the series' first check-in (at *first_at*).
+
+    RFC 5545 counts DTSTART as the first instance whatever UNTIL says, so
+    calendars would show a check-in that never happens.
+    """
+    if last is not None and micros(last) < first_at:
+        raise InvalidInputError(
+            "until",
+            until,
+            f"an instant not before the first check-in ({from_micros(first_at)}); "
+            "to withdraw a series before it begins, send it with cancelled=True",
+        )
+
+
+def _portable(rule: str) -> str:
+    """
+    *rule*, with a monthly BYDAY that mixes ordinal and plain weekdays made plain.
+
+    RFC 5545 reads ``BYDAY=-1FR,TU`` in a MONTHLY rule as the last Friday
+    and every Tuesday; python-dateutil, and the calendars built on it
+    (recurring-ical-events among them), read both at once and find no day.
+    Every Tuesday of a month is its 1st to 5th, so ``1TU,2TU,3TU,4TU,5TU``
+    says the same and every reader agrees.
+    """
+    parts = rule.split(";")
+    if "FREQ=MONTHLY" not in parts:
+        return rule
+    for i, part in enumerate(parts):
+        if part.startswith("BYDAY="):
+            days = part.removeprefix("BYDAY=").split(",")
+            plain = [d for d in days if d.isalpha()]
+            if plain and len(plain) < len(days):
+                days = [
+                    f"{n}{d}" if d.isalpha() else d
+                    for d in days
+                    for n in (range(1, 6) if d.isalpha() else (0,))
+                ]
+                parts[i] = "BYDAY=" + ",".join(days)
+    return ";".join(parts)
 
 
 def _unpack(
@@ -297,6 +347,13 @@ def _lifecycle(  # noqa: PLR0913 - the calendar lifecycle options, keyword-only
             "organizer",
             organizer,
             "the organiser's address: an invitation with attendees needs one "
+            "(RFC 5546)",
+        )
+    if cancelled and who is None:
+        raise InvalidInputError(
+            "organizer",
+            organizer,
+            "the organiser's address: a cancellation (METHOD:CANCEL) needs one "
             "(RFC 5546)",
         )
     if reminder is not None and (

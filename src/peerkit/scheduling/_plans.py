@@ -34,7 +34,7 @@ import pendulum
 from peerkit._availability import WEEKDAYS, Window
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
-from peerkit._instants import as_instant, from_micros, micros
+from peerkit._instants import as_instant, check_timezone, from_micros, micros
 from peerkit._intervals import Interval, Period, as_period, merge_spans
 from peerkit._model import Cohort, Group, Member
 from peerkit._validate import (
@@ -176,8 +176,17 @@ def _check_duration(_inst: object, attr: attrs.Attribute[Any], value: object) ->
     duration_micros(value, attr.name)
 
 
-def _same_members(inst: CheckinPlan, attr: attrs.Attribute[Any], value: object) -> None:
-    if set(value) != set(inst.burdens):  # type: ignore[call-overload]  # a mapping: checked
+def _to_zones(value: Any) -> Any:
+    return FrozenDict(value) if isinstance(value, Mapping) else value
+
+
+def _check_zones(inst: CheckinPlan, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, FrozenDict):
+        raise InvalidInputError(attr.name, value, "member id -> IANA time zone")
+    for key, item in value.items():
+        check_str(attr.name, key)
+        check_timezone(f"{attr.name}[{key!r}]", item)
+    if set(value) != set(inst.burdens):
         raise InvalidInputError(attr.name, value, "the same members as burdens")
 
 
@@ -236,7 +245,7 @@ class CheckinPlan:
         converter=_to_times_map, validator=_check_local_times
     )
     timezones: Mapping[str, str] = attrs.field(
-        converter=_to_times_map, validator=_same_members
+        converter=_to_zones, validator=_check_zones
     )
     burdens: Mapping[str, float] = attrs.field(
         converter=_to_floats, validator=_check_burdens
@@ -337,6 +346,8 @@ def _zone(name: str, first_year: int, last_year: int) -> _Zone:
     utc = np.array([t for t, _, _ in changes], dtype=np.int64)
     switch = np.array([t + max(b, a) for t, b, a in changes], dtype=np.int64)
     after = np.array([a for _, _, a in changes], dtype=np.int64)
+    for array in (utc, switch, after):  # shared through the cache: never written
+        array.flags.writeable = False
     return _Zone(utc, switch, after, base)
 
 
@@ -349,15 +360,27 @@ _BUSY_HELP = (
 
 
 def _busy_spans(
-    value: object, lo: int, hi: int, years: tuple[int, int]
-) -> list[tuple[int, int]]:
-    """The busy items as spans of POSIX microseconds overlapping ``[lo, hi)``."""
+    value: object, lo: int, hi: int, years: tuple[int, int], anchor: dt.datetime
+) -> tuple[list[tuple[int, int]], set[str]]:
+    """
+    The busy items as spans of POSIX microseconds overlapping ``[lo, hi)``.
+
+    A meeting cadence's series begins at *anchor* (the start of the
+    period), so an ``every=2`` one counts its weeks from there; one that
+    meets every day, week or month has no phase, and its meetings from
+    before *lo* that run into it count too.
+
+    With them, the zones whose wall clocks the recurring ones keep: their
+    clock changes move them as much as a member's do.
+    """
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise InvalidInputError("busy", value, _BUSY_HELP)
     spans: list[tuple[int, int]] = []
+    zones: set[str] = set()
     for i, item in enumerate(value):
         path = f"busy[{i}]"
         if isinstance(item, Group):
+            zones.add(item.timezone)
             starts, ends = _window_spans(
                 item.meets.windows, item.timezone, lo, hi, years
             )
@@ -368,7 +391,8 @@ def _busy_spans(
             isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Cadence)
         ):
             length = duration_micros(item[1], f"{path}[1]")
-            start = from_micros(lo - 2 * _DAY * _US)
+            zones.add(item[0].timezone)
+            start = from_micros(lo - 2 * _DAY * _US) if item[0].every == 1 else anchor
             for at in occurrences(item[0], start=start, until=from_micros(hi)):
                 begin = micros(at)
                 spans.append((begin, begin + length))
@@ -377,7 +401,7 @@ def _busy_spans(
             spans.append((micros(period.start), micros(period.end)))
         else:
             raise InvalidInputError(path, item, _BUSY_HELP)
-    return merge_spans(s for s in spans if s[0] < hi and lo < s[1])
+    return merge_spans(s for s in spans if s[0] < hi and lo < s[1]), zones
 
 
 @functools.lru_cache(maxsize=4096)
@@ -501,6 +525,8 @@ def _subsets(
             (days[(k + 1) % len(days)] - days[k]) % 7 or 7 for k in range(len(days))
         ]
         spread[i] = min(gaps) if per_week > 1 else _SPREAD
+    for array in (masks, spread):  # shared through the cache: never written
+        array.flags.writeable = False
     return masks, spread, combos
 
 
@@ -688,8 +714,14 @@ def _local_label(local: int, length: int) -> str:
     )
 
 
-def _build(
-    setting: _Setting, choice: _Choice, lo: int, last: int, *, whole: bool
+def _build(  # noqa: PLR0913 - a candidate, its stretch and how it was found
+    setting: _Setting,
+    choice: _Choice,
+    lo: int,
+    last: int,
+    *,
+    whole: bool,
+    clocks_differ: bool = False,
 ) -> CheckinPlan:
     people, length, _, policy = setting[:4]
     cadence = _cadence(choice)
@@ -718,9 +750,13 @@ def _build(
                 f"Everyone is free at this time, outside their quiet hours and "
                 f"other commitments, in every week {span}."
                 if whole
-                else f"No single time suits every week of the period, because "
-                f"clocks change on different dates; this one suits every week "
-                f"{span}."
+                else "No single time suits every week of the period"
+                + (
+                    ", because clocks change on different dates"
+                    if clocks_differ
+                    else ""
+                )
+                + f"; this one suits every week {span}."
             ),
         ),
         Reason(
@@ -730,7 +766,7 @@ def _build(
             + (
                 "; in other zones it moves by the clock change in the weeks "
                 "when clocks change on different dates."
-                if any(len(v) > 1 for v in local_times.values())
+                if any(len(v) > len(choice.days) for v in local_times.values())
                 else "."
             ),
         ),
@@ -755,15 +791,20 @@ def _build(
 
 
 def _changes(
-    people: list[Member], lo: int, last: int, years: tuple[int, int]
-) -> list[int]:
-    """Each clock change (POSIX microseconds) in a member's zone inside (lo, last]."""
-    found: set[int] = set()
-    for name in {m.timezone for m in people}:
-        for t in _zone(name, *years).utc.tolist():
-            if lo < t * _US <= last:
-                found.add(t * _US)
-    return sorted(found)
+    zones: set[str], lo: int, last: int, years: tuple[int, int]
+) -> tuple[list[int], bool]:
+    """
+    Each clock change (POSIX microseconds) in one of *zones* inside (lo, last].
+
+    With it, whether the zones change their clocks on different dates there.
+    """
+    each = {
+        name: frozenset(
+            t * _US for t in _zone(name, *years).utc.tolist() if lo < t * _US <= last
+        )
+        for name in zones
+    }
+    return sorted(frozenset().union(*each.values())), len(set(each.values())) > 1
 
 
 def plan_checkins(  # noqa: PLR0913 - the domain input plus keyword-only options
@@ -795,11 +836,13 @@ def plan_checkins(  # noqa: PLR0913 - the domain input plus keyword-only options
     ``policy.plan_count`` plans are returned, best first, each covering
     all of it. Where none does (clocks that change on different dates move
     every common time out of someone's hours for a few weeks), the period
-    is cut at every member's clock changes and the best plan of each
-    stretch is returned in date order (stretches that share their best
-    plan are joined); their first reason says so (``plan.stretch``). A
-    stretch with no common time gets no plan, and no common time at all
-    gives ``()``.
+    is cut at every clock change of a member's zone (and of a busy group's
+    or meeting cadence's) and the best plan of each stretch is returned in
+    date order (stretches that share their best plan are joined); their
+    first reason says so (``plan.stretch``). A stretch where no single
+    time suits every week gets no plan (so a one-off busy interval that
+    covers every common time of one week costs its whole stretch), and no
+    such stretch at all gives ``()``.
 
     Args:
         members: The team (a pair, a trio or a group; any order, unique
@@ -867,7 +910,9 @@ def plan_checkins(  # noqa: PLR0913 - the domain input plus keyword-only options
     if latest is not None:
         last = min(last, micros(as_instant("latest", latest)) - length)
     years = (period.start.year, period.end.year)
-    blocked = _busy_spans(busy, lo - _DAY * _US, last + length + _DAY * _US, years)
+    blocked, busy_zones = _busy_spans(
+        busy, lo - _DAY * _US, last + length + _DAY * _US, years, period.start
+    )
     if last < lo:
         return ()
     starts, ends = _free_spans(people, blocked, lo, last + length, years)
@@ -880,7 +925,10 @@ def plan_checkins(  # noqa: PLR0913 - the domain input plus keyword-only options
             _build(setting, choice, lo, last, whole=True)
             for choice in _distinct(ranked, policy.plan_count, lo, last, years)
         )
-    cuts = [lo, *_changes(people, lo, last, years), last + 1]
+    changes, differ = _changes(
+        {m.timezone for m in people} | busy_zones, lo, last, years
+    )
+    cuts = [lo, *changes, last + 1]
     plans: list[tuple[int, int, _Choice]] = []
     for a, b in itertools.pairwise(cuts):
         best = _rank(setting, a, b - 1)
@@ -891,7 +939,8 @@ def plan_checkins(  # noqa: PLR0913 - the domain input plus keyword-only options
         else:
             plans.append((a, b, best[0]))
     return tuple(
-        _build(setting, choice, a, b - 1, whole=False) for a, b, choice in plans
+        _build(setting, choice, a, b - 1, whole=False, clocks_differ=differ)
+        for a, b, choice in plans
     )
 
 
