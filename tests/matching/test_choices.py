@@ -3,7 +3,8 @@
 import itertools
 import random
 import re
-from typing import Any, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import networkx as nx
@@ -17,6 +18,7 @@ from peerkit.matching import (
     MentorMatching,
     PairFit,
     PartnerPolicy,
+    _choices,
     left_out,
     match_mentors,
     match_partners,
@@ -28,6 +30,10 @@ from peerkit.matching import (
 )
 from peerkit.testing import partner_policies
 from reference import WEEK
+from threads import in_threads, tight_switching
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SAMPLE = sample_cohort().members
 ONES = [attrs.evolve(m, max_partners=min(m.max_partners, 1)) for m in SAMPLE]
@@ -563,3 +569,33 @@ def test_left_out_is_the_unplaced_who_did_not_sit_out() -> None:
     with pytest.raises(InvalidInputError) as info:
         left_out([])  # type: ignore[arg-type]
     assert info.value.path == "matching"
+
+
+# --- the kept table ---------------------------------------------------------------------
+
+
+def test_a_kept_table_gives_what_a_fresh_one_gives() -> None:
+    """Shortlists from a table kept from an earlier call on the same members equal those from a fresh table, and other members are never served a kept table."""
+    people = list(SAMPLE)
+    _choices._TABLES.clear()
+    fresh = [suggest_partners(m, people, during=WEEK) for m in people[:10]]
+    assert len(_choices._TABLES) == 1  # every call after the first reused it
+    kept = [suggest_partners(m, people, during=WEEK) for m in people[:10]]
+    assert kept == fresh
+    changed = [attrs.evolve(people[0], languages=["xx"]), *people[1:]]
+    assert suggest_partners(changed[0], changed, during=WEEK) == ()
+    assert len(_choices._TABLES) == 2
+
+
+def test_shortlists_are_the_same_under_threads() -> None:
+    """Many threads asking at once, sharing kept tables, get what one thread gets."""
+    people = list(SAMPLE)
+    _choices._TABLES.clear()
+    calls: list[Callable[[], object]] = [
+        partial(suggest_partners, m, people, during=WEEK, k=3) for m in people
+    ]
+    calls.append(partial(suggest_partners_for, people, during=WEEK, k=3))
+    expected = [call() for call in calls]
+    _choices._TABLES.clear()
+    with tight_switching():
+        assert in_threads(calls) == expected

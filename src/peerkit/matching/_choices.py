@@ -22,6 +22,8 @@ their own, undiscounted score.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -43,11 +45,15 @@ from peerkit.matching._pairs import PairFit, PartnerPolicy, Table
 from peerkit.matching._partners import PartnerMatching, Round, read_rules
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from peerkit._intervals import Period
     from peerkit._model import Cohort
     from peerkit.matching._pairs import FloatArray, IntArray
 
 _PAIRS = 65_536  # asker-candidate pairs scored in one numpy step
+_FEW_ASKERS = 16  # up to this many askers, only the overlaps asked for are worked out
+_TABLES_KEPT = 2  # tables kept for calls on the very same members (see _table)
 
 _AGAIN = Reason("pair.again", 0.0, "Partners before, in an earlier round.")
 
@@ -71,6 +77,62 @@ def _people(
             )
         people[m.id] = m
     return [people[i] for i in sorted(people)], {m.id for m in candidates}
+
+
+class _FewAskers(Table):
+    """
+    A `Table` that works out only the overlaps asked for, never all of them.
+
+    One member against many needs one overlap per distinct week, not the
+    table of every pair of weeks `Table` builds when there are few: the
+    scoring is `Table`'s, only the overlaps' bookkeeping differs.
+    """
+
+    def overlap(self, u: IntArray, v: IntArray) -> IntArray:
+        """Whole minutes a week members *u* and *v* are both free, pair by pair."""
+        pu, pv = self.pattern[u], self.pattern[v]
+        n = len(self.masks)
+        keys = np.minimum(pu, pv) * n + np.maximum(pu, pv)
+        unique, inverse = np.unique(keys, return_inverse=True)
+        values: IntArray = self._some_overlaps(unique.tolist())
+        return values[inverse.reshape(-1)]
+
+
+@attrs.frozen(eq=False)
+class _Kept:
+    people: tuple[Member, ...]
+    policy: PartnerPolicy
+    table: Table
+
+
+_TABLES: OrderedDict[tuple[object, ...], _Kept] = OrderedDict()
+_TABLES_LOCK = threading.Lock()
+
+
+def _table(
+    people: list[Member], policy: PartnerPolicy, week: dt.date, *, few: bool
+) -> Table:
+    """
+    The `Table` of *people*, kept for the next call on the very same objects.
+
+    An app shows shortlists one member at a time from the same candidate
+    list: building the table is most of the cost. A table is reused only
+    for the identical member and policy objects (held by the entry, so
+    their ids cannot be reused while it is kept), which are frozen values:
+    the same objects, the same table. Tables are thread-safe once built.
+    """
+    key = (tuple(map(id, people)), id(policy), week, few)
+    with _TABLES_LOCK:
+        kept = _TABLES.get(key)
+        if kept is not None:
+            _TABLES.move_to_end(key)
+            return kept.table
+    table = (_FewAskers if few else Table)(people, policy, week)
+    with _TABLES_LOCK:
+        _TABLES[key] = _Kept(tuple(people), policy, table)
+        while len(_TABLES) > _TABLES_KEPT:
+            _TABLES.popitem(last=False)
+    return table
 
 
 def _load(value: object, mentors: list[Member]) -> dict[str, int]:
@@ -162,7 +224,8 @@ def _shortlists(  # noqa: PLR0913 - the inputs of every suggest_* function
     week = judged_week(during)
     rules = read_rules(blocked, history, policy)
     people, _ = _people(askers, pool)
-    round_ = Round(Table(people, policy, week), rules, "participation", 0)
+    table = _table(people, policy, week, few=len(askers) <= _FEW_ASKERS)
+    round_ = Round(table, rules, "participation", 0)
     index = round_.table.index
     rooms = np.zeros(len(people), dtype=np.int64)
     for ident, r in room.items():
