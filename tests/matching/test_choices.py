@@ -28,7 +28,7 @@ from peerkit.matching import (
     suggest_partners,
     suggest_partners_for,
 )
-from peerkit.testing import partner_policies
+from peerkit.testing import members, partner_policies
 from reference import WEEK
 from threads import in_threads, tight_switching
 
@@ -599,3 +599,61 @@ def test_shortlists_are_the_same_under_threads() -> None:
     _choices._TABLES.clear()
     with tight_switching():
         assert in_threads(calls) == expected
+
+
+# --- adversarial members: every zone, odd windows, capacities, ties ----------------------
+
+
+@st.composite
+def crowds(draw: st.DrawFn) -> list[Member]:
+    """Generated members (zones, windows, stages of every kind), some twins, odd sizes."""
+    some = draw(
+        st.lists(
+            members(ids=st.text("abcdefgh", min_size=1, max_size=3)),
+            min_size=1,
+            max_size=12,
+            unique_by=lambda m: m.id,
+        )
+    )
+    twins = [attrs.evolve(m, id=m.id + "z") for m in some[: draw(st.integers(0, 4))]]
+    return some + twins
+
+
+@given(crowds(), st.integers(1, 4), st.randoms(use_true_random=False))
+@settings(max_examples=40, deadline=None)
+def test_every_promise_holds_on_adversarial_members(
+    people: list[Member], k: int, rnd: random.Random
+) -> None:
+    """For all generated crowds, spread shortlists are allowed, ordered, as long as plain ones, and independent of input order."""
+    by_id = {m.id: m for m in people}
+    policy = PartnerPolicy()
+    plain = suggest_partners_for(people, during=WEEK, k=k, spread=False)
+    spread = suggest_partners_for(people, during=WEEK, k=k)
+    checked = 0
+    for me, fits in spread.items():
+        assert len(fits) == len(plain[me])
+        keys = [(-f.score, _other(f, me)) for f in fits]
+        assert keys == sorted(keys)
+        for f in fits:
+            checked += 1
+            assert f == _allowed(by_id[me], by_id[_other(f, me)], policy)
+    shuffled = list(people)
+    rnd.shuffle(shuffled)
+    assert suggest_partners_for(shuffled, during=WEEK, k=k) == spread
+    assert checked == sum(len(f) for f in plain.values())
+
+
+def test_a_block_on_a_stated_list_reads_as_the_mentor_sitting_out() -> None:
+    """A mentee blocked with the one mentor they listed is told what they would be told were that mentor sitting out."""
+    ada, nia = Member("ada", "action"), Member("nia", "maintenance")
+    mo = Member("mo", "maintenance")
+    prefs = {"ada": ["mo"]}
+    blocked = match_mentors(
+        [mo, nia], [ada], during=WEEK, preferences=prefs, blocked=[("ada", "mo")]
+    )
+    away = attrs.evolve(mo, max_partners=0)
+    sitting = match_mentors([away, nia], [ada], during=WEEK, preferences=prefs)
+    (told,) = [u.reasons for u in blocked.unplaced if u.member_id == "ada"]
+    (same,) = [u.reasons for u in sitting.unplaced if u.member_id == "ada"]
+    assert told == same
+    assert not any("block" in (r.code + r.message).lower() for r in told)
