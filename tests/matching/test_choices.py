@@ -447,6 +447,8 @@ def test_participation_places_the_most_mentees_and_keeps_the_stably_placed(
     got = _as_dict(most)
     assert len(got) == _most_placed(mentors, mentees, rank)
     assert set(_as_dict(stable)) <= set(got)
+    if len(got) == len(stable.assignments):
+        assert most == stable  # nothing traded when nothing is gained
     for t in mentors:
         assert len(most.mentees_of(t.id)) <= t.max_partners
     for x, m in got.items():
@@ -657,3 +659,33 @@ def test_a_block_on_a_stated_list_reads_as_the_mentor_sitting_out() -> None:
     (same,) = [u.reasons for u in sitting.unplaced if u.member_id == "ada"]
     assert told == same
     assert not any("block" in (r.code + r.message).lower() for r in told)
+
+
+@given(
+    markets(),
+    st.randoms(use_true_random=False),
+    st.sampled_from(["stable", "participation"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_mentor_choices_do_not_depend_on_input_order(
+    market: tuple[list[Member], list[Member], dict[str, list[str]]],
+    rnd: random.Random,
+    objective: Literal["stable", "participation"],
+) -> None:
+    """For all tiny rounds, shuffling mentors, mentees and the keys of preferences changes nothing."""
+    mentors, mentees, prefs = market
+    before = match_mentors(
+        mentors, mentees, during=WEEK, preferences=prefs, objective=objective
+    )
+    rnd.shuffle(mentors)
+    rnd.shuffle(mentees)
+    keys = list(prefs)
+    rnd.shuffle(keys)
+    again = match_mentors(
+        mentors,
+        mentees,
+        during=WEEK,
+        preferences={key: prefs[key] for key in keys},
+        objective=objective,
+    )
+    assert again == before

@@ -22,6 +22,7 @@ their own, undiscounted score.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -707,24 +708,41 @@ def fill(
     """
     The most mentees placed, from the stable result; then free places filled.
 
-    Augmenting paths (breadth first, each mentee's mentors in their order)
-    from every unplaced mentee in index order: a mentee placed stays
-    placed, and once no path leaves one mentee none will later, so one
-    pass places the most. Then any placed mentee who prefers a mentor with
-    a free place moves there, until none does: each move makes a mentee
-    better off, so it ends.
+    First a second round of proposals: every mentee the stable result
+    leaves out proposes down their list again, now ahead of every mentee
+    proposing the first time, and whoever that displaces carries on down
+    their own list (Kavitha's two-level deferred acceptance: a popular
+    matching, at least as large as a stable one). It is kept if it places
+    everyone the stable result places and more; otherwise the stable
+    result is. (The steps after it change nothing when nobody more can
+    be placed: free places a placed mentee prefers do not exist in a
+    stable result.)
+    Then augmenting paths (breadth first, each mentee's mentors in their
+    order) from every unplaced mentee in index order: a mentee placed
+    stays placed, and once no path leaves one mentee none will later, so
+    one pass places the most. Then any placed mentee who prefers a mentor
+    with a free place moves there, until none does: each move makes a
+    mentee better off, so it ends.
     """
     prefs = stated.prefs
+    stable = {x for offers in held.values() for _, x in offers}
+    second = _two_level(prefs, stated.ranks, room)
+    placed = {x for offers in second.values() for _, x in offers}
+    if stable < placed:
+        held = second
     mentor_of: dict[int, int] = {}
     held_by: dict[int, set[int]] = {m: set() for m in room}
     for m, offers in held.items():
         for _, x in offers:
             mentor_of[x] = m
             held_by[m].add(x)
+    dead: set[int] = set()  # mentors a failed search reached: no path through them
     for x in sorted(prefs):
         if x in mentor_of or not active[x]:
             continue
-        path = _augmenting(x, prefs, mentor_of, held_by, room)
+        path = _augmenting(x, prefs, mentor_of, held_by, room, dead)
+        if path:
+            dead.clear()  # the matching changed: every mentor may lead somewhere
         for y, m in path:
             old = mentor_of.get(y)
             if old is not None:
@@ -772,12 +790,45 @@ def _path(
         mentor = mentor_of[mentee]
 
 
-def _augmenting(
+def _two_level(
+    prefs: Prefs, ranks: Mapping[int, Mapping[int, float]] | None, room: dict[int, int]
+) -> dict[int, list[tuple[float, int]]]:
+    """
+    Deferred acceptance in which a mentee rejected everywhere tries once more.
+
+    On their second pass a mentee is ahead, for every mentor, of anyone on
+    their first: a mentor keeps the offers with the highest (pass, their
+    preference, smaller index). Each mentee proposes at most twice down
+    their list, so it ends.
+    """
+    score = {(x, m): s for x, options in prefs.items() for s, m in options}
+    held: dict[int, list[tuple[int, float, int, int]]] = {m: [] for m in room}
+    nxt = dict.fromkeys(prefs, 0)
+    level = dict.fromkeys(prefs, 0)
+    free = sorted(prefs, reverse=True)
+    while free:
+        x = free.pop()
+        options = prefs[x]
+        if nxt[x] >= len(options):
+            if level[x] == 1:
+                continue
+            level[x], nxt[x] = 1, 0
+        _, m = options[nxt[x]]
+        nxt[x] += 1
+        key = ranks[m][x] if ranks is not None and m in ranks else score[x, m]
+        heapq.heappush(held[m], (level[x], key, -x, x))
+        if len(held[m]) > room[m]:
+            free.append(heapq.heappop(held[m])[3])
+    return {m: [(score[o[3], m], o[3]) for o in offers] for m, offers in held.items()}
+
+
+def _augmenting(  # noqa: PLR0913, PLR0917 - the search state, passed in
     start: int,
     prefs: Prefs,
     mentor_of: dict[int, int],
     held_by: dict[int, set[int]],
     room: dict[int, int],
+    dead: set[int],
 ) -> list[tuple[int, int]]:
     """A shortest augmenting path from *start*: (mentee, new mentor) moves."""
     came: dict[int, int] = {}  # mentor -> the mentee who would move to them
@@ -785,7 +836,7 @@ def _augmenting(
     queue = [start]
     for x in queue:
         for _, m in prefs.get(x, ()):
-            if m in came:
+            if m in came or m in dead:
                 continue
             came[m] = x
             if len(held_by[m]) < room[m]:
@@ -794,4 +845,5 @@ def _augmenting(
                 if y not in seen_mentees:
                     seen_mentees.add(y)
                     queue.append(y)
+    dead.update(came)
     return []

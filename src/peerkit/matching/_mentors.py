@@ -357,12 +357,13 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
             them within the stated choices.
         objective: ``"stable"`` (default): no blocking pair, the best
             stable result for every mentee. ``"participation"``: the most
-            mentees placed (every mentee the stable result places among
-            them), then as stable as moving mentees into free places can
-            make it. It trades stability: a placed mentee may prefer a
-            full mentor who would rather have them than someone they hold,
-            the price of placing someone who would otherwise have no
-            mentor. Check with `blocking_pairs`.
+            mentees placed, every mentee the stable result places among
+            them; when nobody more can be placed, the stable result
+            itself. It trades stability for the places: the left-out
+            propose again ahead of first proposals, then augmenting paths
+            place the rest, so a mentee may be moved to a lower choice
+            and a blocking pair left, the price of placing someone who
+            would otherwise have no mentor. Check with `blocking_pairs`.
 
     Raises:
         peerkit.errors.InvalidInputError: If an input is malformed or a
