@@ -385,8 +385,13 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
         [('mo', 'ada')]
         >>> [(u.member_id, u.reasons[0].code) for u in matching.unplaced]
         [('bo', 'unplaced.full')]
+        >>> chosen = match_mentors(
+        ...     mentors, mentees, during=term, preferences={"mo": ["bo"]}
+        ... )
+        >>> [(a.mentor_id, a.mentee_id) for a in chosen.assignments]
+        [('mo', 'bo')]
 
-    Added in 0.1.
+    Added in 0.1; *preferences* and *objective* in 0.2.
     """
     check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
     check_choice("objective", objective, MENTOR_OBJECTIVES)

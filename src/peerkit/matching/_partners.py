@@ -802,7 +802,7 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         >>> len(first.pairs), len(first.unplaced), repeats
         (28, 9, set())
 
-    Added in 0.1.
+    Added in 0.1; *priority* in 0.2.
     """
     check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
     if objective not in OBJECTIVES:
