@@ -27,6 +27,9 @@ from peerkit.matching import (
     match_partners,
     partner_fit,
     rank_groups,
+    suggest_mentors,
+    suggest_partners,
+    suggest_partners_for,
 )
 from reference import COHORT, MEMBERS, WEEK
 
@@ -49,6 +52,9 @@ ENTRY_POINTS: dict[str, Callable[..., object]] = {
     "blocking_pairs": lambda **kw: blocking_pairs(
         match_partners(MEMBERS[:8], during=WEEK), MEMBERS[:8], **kw
     ),
+    "suggest_partners": lambda **kw: suggest_partners(MEMBERS[0], MEMBERS[1:8], **kw),
+    "suggest_partners_for": lambda **kw: suggest_partners_for(MEMBERS[:8], **kw),
+    "suggest_mentors": lambda **kw: suggest_mentors(MEMBERS[0], MEMBERS[3:8], **kw),
 }
 
 
