@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import argparse
 import collections
+import statistics
+import time
 from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 import pendulum
-from _timing import median_time, print_targets
+from _timing import print_targets
 
 from peerkit import Member
 from peerkit.datasets import simulate_cohort
@@ -52,12 +54,23 @@ from peerkit.matching import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from peerkit.matching import MentorMatching, PairFit
 
 TERM = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))  # twelve weeks
 TARGETS: list[tuple[str, str, bool]] = []
+
+
+def timed(run: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Median wall and median CPU (process) time of *run*, in seconds."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), time.process_time()
+        run()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def ones(n: int, seed: int) -> list[Member]:
@@ -121,21 +134,30 @@ def single(n: int, repeats: int) -> None:
 
     askers = iter(people * 2)
     suggest_partners(people[0], people, during=TERM)  # every week's bits cached
-    t_cold = median_time(cold, repeats)
+    t_cold, c_cold = timed(cold, repeats)
     suggest_partners(people[0], people, during=TERM)
-    t_warm = median_time(
+    t_warm, c_warm = timed(
         lambda: suggest_partners(next(askers), people, during=TERM), repeats
     )
     print(f"\n## suggest_partners over {n:,} candidates\n")
-    print("| call | median ms |")
-    print("|---|---|")
-    print(f"| cold: the candidates' table built in the call | {t_cold * 1e3:.1f} |")
-    print(f"| warm: same candidate list, another member asking | {t_warm * 1e3:.1f} |")
+    print("| call | median ms | median CPU ms |")
+    print("|---|---|---|")
+    print(
+        "| cold: the candidates' table built in the call "
+        f"| {t_cold * 1e3:.1f} | {c_cold * 1e3:.1f} |"
+    )
+    print(
+        "| warm: same candidate list, another member asking "
+        f"| {t_warm * 1e3:.1f} | {c_warm * 1e3:.1f} |"
+    )
     TARGETS.append(
         (
-            f"suggest_partners over {n:,} candidates < 50 ms",
-            f"warm {t_warm * 1e3:.0f} ms, cold {t_cold * 1e3:.0f} ms",
-            t_warm < 0.05,
+            f"suggest_partners over {n:,} candidates < 50 ms, cold and warm",
+            (
+                f"warm {t_warm * 1e3:.0f} ms (CPU {c_warm * 1e3:.0f}), "
+                f"cold {t_cold * 1e3:.0f} ms (CPU {c_cold * 1e3:.0f})"
+            ),
+            max(t_warm, t_cold) < 0.05,
         )
     )
 
@@ -144,10 +166,10 @@ def batch(n: int, repeats: int) -> None:
     """suggest_partners_for n members, with and without spread, two cohorts."""
     print(f"\n## suggest_partners_for {n:,} members (k=5), each other's candidates\n")
     print(
-        "| cohort | spread | median s | distinct at the top | distinct shown "
-        "| most lists one person is on | shortlists as long |"
+        "| cohort | spread | median s | median CPU s | distinct at the top "
+        "| distinct shown | most lists one person is on | shortlists as long |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     worst = 0.0
     for name, people in (
         ("simulated", ones(n, seed=2)),
@@ -156,7 +178,7 @@ def batch(n: int, repeats: int) -> None:
         found = {}
         for spread in (False, True):
             found[spread] = suggest_partners_for(people, during=TERM, spread=spread)
-            took = median_time(
+            took, cpu = timed(
                 lambda s=spread, p=people: suggest_partners_for(  # type: ignore[misc]
                     p, during=TERM, spread=s
                 ),
@@ -168,7 +190,8 @@ def batch(n: int, repeats: int) -> None:
             )
             top, shown, most = spread_of(found[spread])
             print(
-                f"| {name} | {spread} | {took:.2f} | {top} | {shown} | {most} "
+                f"| {name} | {spread} | {took:.2f} | {cpu:.2f} | {top} | {shown} "
+                f"| {most} "
                 f"| {'yes' if same else 'NO'} |"
             )
     TARGETS.append(
@@ -213,14 +236,17 @@ def mentors(n_mentors: int, n_mentees: int, repeats: int) -> None:
     # Each mentee ranks what they were shown in reverse: a taste of their own.
     lists = {me: [_other(f, me) for f in reversed(fits)] for me, fits in shown.items()}
     print(f"\n## match_mentors: {n_mentors} mentors, {n_mentees} mentees\n")
-    print("| ranked by | objective | mentees placed | blocking pairs | median s |")
-    print("|---|---|---|---|---|")
+    print(
+        "| ranked by | objective | mentees placed | blocking pairs | median s "
+        "| median CPU s |"
+    )
+    print("|---|---|---|---|---|---|")
     for label, prefs in (("scores", None), ("stated lists (k=3)", lists)):
         for objective in ("stable", "participation"):
             result = match_mentors(
                 givers, seekers, during=TERM, preferences=prefs, objective=objective
             )
-            took = median_time(
+            took, cpu = timed(
                 lambda o=objective, p=prefs: match_mentors(  # type: ignore[misc]
                     givers, seekers, during=TERM, preferences=p, objective=o
                 ),
@@ -233,29 +259,32 @@ def mentors(n_mentors: int, n_mentees: int, repeats: int) -> None:
             )
             print(
                 f"| {label} | {objective} | {len(result.assignments)} | {blocking} "
-                f"| {took:.2f} |"
+                f"| {took:.2f} | {cpu:.2f} |"
             )
 
 
-def priority(n: int, repeats: int) -> None:
+def priority(n: int, repeats: int, *, adversarial_too: bool = True) -> None:
     """match_partners with priority = left_out of the round before."""
     policy = attrs.evolve(PartnerPolicy(), no_repeat_rounds=0)
     print(f"\n## match_partners with priority: {n:,} members, repeats allowed\n")
-    print("| cohort | round 2 | pairs | priority members placed | total | median s |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| cohort | round 2 | pairs | priority members placed | total | median s "
+        "| median CPU s |"
+    )
+    print("|---|---|---|---|---|---|---|")
     cohorts = (
         ("simulated", ones(n, seed=5)),
         (
             "adversarial, one partner each",
             [attrs.evolve(m, max_partners=1) for m in adversarial(n, seed=5)],
         ),
-    )
+    )[: 2 if adversarial_too else 1]
     for name, people in cohorts:
         first = match_partners(people, during=TERM, policy=policy)
         first_left = left_out(first)
         for label, given in (("by score", ()), ("priority=left_out", first_left)):
             result = match_partners(people, during=TERM, policy=policy, priority=given)
-            took = median_time(
+            took, cpu = timed(
                 lambda g=given, p=people: match_partners(  # type: ignore[misc]
                     p, during=TERM, policy=policy, priority=g
                 ),
@@ -265,7 +294,7 @@ def priority(n: int, repeats: int) -> None:
             print(
                 f"| {name} | {label} | {len(result.pairs)} "
                 f"| {len(placed & set(first_left))} of {len(first_left)} "
-                f"| {result.total:.2f} | {took:.2f} |"
+                f"| {result.total:.2f} | {took:.2f} | {cpu:.2f} |"
             )
 
 
@@ -284,6 +313,7 @@ def main() -> None:
         batch(1_000, 3)
         mentors(300, 1_000, 3)
         priority(700, 3)
+        priority(2_500, 1, adversarial_too=False)  # above the exact limit: blocks
     print_targets(TARGETS, judged=not args.quick)
 
 

@@ -82,8 +82,9 @@ class _FewAskers(Table):
     """
     A `Table` that works out only the overlaps asked for, never all of them.
 
-    One member against many needs one overlap per distinct week, not the
-    table of every pair of weeks `Table` builds when there are few: the
+    One member against many needs the overlaps of its own schedule with
+    each other schedule (every week of the period judged), not the table
+    of every pair of schedules `Table` builds when there are few: the
     scoring is `Table`'s, only the overlaps' bookkeeping differs.
     """
 
