@@ -409,7 +409,7 @@ def suggest_partners_for(  # noqa: PLR0913 - the domain input plus keyword-only 
 
 def suggest_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
     mentee: Member,
-    mentors: Iterable[Member],
+    mentors: Iterable[Member] | Cohort,
     *,
     during: Period,
     k: int = 5,
@@ -430,7 +430,8 @@ def suggest_mentors(  # noqa: PLR0913 - the domain input plus keyword-only optio
 
     Args:
         mentee: The mentee asking; not one of *mentors*.
-        mentors: The mentors, in any order; ids unique.
+        mentors: The mentors (a `Cohort` or its members), in any order; ids
+            unique.
         during: The period the mentoring is for, as for `match_mentors`.
         k: The most mentors to show, 1 or more.
         load: Mentees each mentor holds now, by mentor id (``None``: none);
@@ -483,8 +484,8 @@ def suggest_mentors(  # noqa: PLR0913 - the domain input plus keyword-only optio
 
 
 def suggest_mentors_for(  # noqa: PLR0913 - the domain input plus keyword-only options
-    mentees: Iterable[Member],
-    mentors: Iterable[Member],
+    mentees: Iterable[Member] | Cohort,
+    mentors: Iterable[Member] | Cohort,
     *,
     during: Period,
     k: int = 5,
@@ -505,9 +506,10 @@ def suggest_mentors_for(  # noqa: PLR0913 - the domain input plus keyword-only o
     mentors first, ties by id.
 
     Args:
-        mentees: The mentees asking, in any order; ids unique, none a
-            mentor.
-        mentors: The mentors, in any order; ids unique.
+        mentees: The mentees asking (a `Cohort` or its members), in any
+            order; ids unique, none a mentor.
+        mentors: The mentors (a `Cohort` or its members), in any order; ids
+            unique.
         during: The period the mentoring is for, as for `match_mentors`.
         k: The most mentors on each shortlist, 1 or more.
         load: Mentees each mentor holds now, by mentor id.
