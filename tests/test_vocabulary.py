@@ -378,6 +378,14 @@ VOCABULARY: dict[str, str] = {
     "result": "a peerkit result (or an iterable of them) to turn into rows",
     "rows": "flat rows: mappings of column name to cell",
     "errors": "every problem found in a table, each an InvalidInputError",
+    # --- choices (issue 18): shortlists, stated preferences, priority
+    "k": "the most candidates a shortlist shows (a count)",
+    "candidates": "who may be suggested to a member",
+    "spread": "whether members asking at once are spread over the candidates",
+    "mentee": "the mentee asking for a shortlist",
+    "load": "mentor id -> how many mentees they hold now",
+    "preferences": "member id -> their stated, ranked list of ids",
+    "priority": "member ids to place first among the largest rounds",
 }
 
 # Words that the glossary retires: each would mean a second thing.

@@ -27,6 +27,10 @@ from peerkit.matching import (
     match_partners,
     partner_fit,
     rank_groups,
+    suggest_mentors,
+    suggest_mentors_for,
+    suggest_partners,
+    suggest_partners_for,
 )
 from reference import COHORT, MEMBERS, WEEK
 
@@ -49,6 +53,9 @@ ENTRY_POINTS: dict[str, Callable[..., object]] = {
     "blocking_pairs": lambda **kw: blocking_pairs(
         match_partners(MEMBERS[:8], during=WEEK), MEMBERS[:8], **kw
     ),
+    "suggest_partners": lambda **kw: suggest_partners(MEMBERS[0], MEMBERS[1:8], **kw),
+    "suggest_partners_for": lambda **kw: suggest_partners_for(MEMBERS[:8], **kw),
+    "suggest_mentors": lambda **kw: suggest_mentors(MEMBERS[0], MEMBERS[3:8], **kw),
 }
 
 
@@ -181,6 +188,24 @@ ON_RECOVERY: dict[str, Callable[..., object]] = {
         RECOVERING, min_size=3, max_size=4, during=WEEK, **kw
     ),
     "rank_groups": lambda **kw: rank_groups(RECOVERY[8], RECOVERING, during=WEEK, **kw),
+    "suggest_partners": lambda **kw: suggest_partners(
+        RECOVERY[8], RECOVERING, during=WEEK, **kw
+    ),
+    "suggest_partners_for": lambda **kw: suggest_partners_for(
+        RECOVERING, during=WEEK, **kw
+    ),
+    "suggest_mentors": lambda **kw: suggest_mentors(
+        RECOVERY[8],
+        peerkit.Cohort(RECOVERY[:3], scale=peerkit.STAGES_OF_RECOVERY),
+        during=WEEK,
+        **kw,
+    ),
+    "suggest_mentors_for": lambda **kw: suggest_mentors_for(
+        peerkit.Cohort(RECOVERY[3:], scale=peerkit.STAGES_OF_RECOVERY),
+        peerkit.Cohort(RECOVERY[:3], scale=peerkit.STAGES_OF_RECOVERY),
+        during=WEEK,
+        **kw,
+    ),
 }
 
 

@@ -29,6 +29,7 @@ _UNPLACED = {
     "unplaced.taken",
     "unplaced.odd_one_out",
     "unplaced.full",
+    "unplaced.listed",
 }
 
 

@@ -12,6 +12,13 @@ Examples:
     ('g4', True)
 """
 
+from peerkit.matching._choices import (
+    left_out,
+    suggest_mentors,
+    suggest_mentors_for,
+    suggest_partners,
+    suggest_partners_for,
+)
 from peerkit.matching._fit import FitPolicy, GroupFit, group_fit, rank_groups
 from peerkit.matching._formation import form_groups
 from peerkit.matching._mentors import (
@@ -39,8 +46,13 @@ __all__ = [
     "blocking_pairs",
     "form_groups",
     "group_fit",
+    "left_out",
     "match_mentors",
     "match_partners",
     "partner_fit",
     "rank_groups",
+    "suggest_mentors",
+    "suggest_mentors_for",
+    "suggest_partners",
+    "suggest_partners_for",
 ]

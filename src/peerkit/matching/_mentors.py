@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import numpy as np
@@ -20,6 +20,7 @@ from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict
 from peerkit._validate import (
     MAX_COUNT,
+    check_choice,
     check_instance,
     check_int,
     check_str,
@@ -28,6 +29,7 @@ from peerkit._validate import (
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
+from peerkit.matching import _choices
 from peerkit.matching._fit import check_members, judged_weeks, with_cohort_scale
 from peerkit.matching._pairs import PairFit, PartnerPolicy, Table
 from peerkit.matching._partners import (
@@ -46,6 +48,9 @@ if TYPE_CHECKING:
     from peerkit.matching._pairs import IntArray
 
 _ROWS = 4096  # mentees scored against every mentor in one numpy step
+
+MentorObjective = Literal["stable", "participation"]
+MENTOR_OBJECTIVES: tuple[str, ...] = ("stable", "participation")
 
 
 # --- results ---------------------------------------------------------------------
@@ -269,9 +274,16 @@ def _preferences(
 
 
 def _defer(
-    prefs: dict[int, list[tuple[float, int]]], capacity: dict[int, int]
+    prefs: dict[int, list[tuple[float, int]]],
+    capacity: dict[int, int],
+    ranks: Mapping[int, Mapping[int, float]] | None = None,
 ) -> dict[int, list[tuple[float, int]]]:
-    """Seeker-proposing deferred acceptance; mentor -> [(score, seeker)]."""
+    """
+    Seeker-proposing deferred acceptance; mentor -> [(score, seeker)].
+
+    A mentor in *ranks* prefers a higher ``ranks[mentor][seeker]`` to the
+    score (their stated list); every seeker who proposes to them is on it.
+    """
     held: dict[int, list[tuple[float, int, int]]] = {m: [] for m in capacity}
     nxt = dict.fromkeys(prefs, 0)
     free = sorted(prefs, reverse=True)
@@ -282,6 +294,8 @@ def _defer(
             continue
         score, m = options[nxt[x]]
         nxt[x] += 1
+        if ranks is not None and m in ranks:
+            score = ranks[m][x]
         # A mentor prefers a higher score, then the smaller index (the
         # heap keeps the worst offer on top).
         heapq.heappush(held[m], (score, -x, x))
@@ -299,6 +313,8 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
     policy: PartnerPolicy = PartnerPolicy(),
     blocked: Iterable[Sequence[str]] = (),
     history: Sequence[object] = (),
+    preferences: Mapping[str, Sequence[str]] | None = None,
+    objective: MentorObjective = "stable",
 ) -> MentorMatching:
     """
     Place mentees with mentors, each mentor taking at most ``max_partners``.
@@ -337,6 +353,24 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
         blocked: Pairs of member ids never to match.
         history: Past rounds, oldest first: each a `MentorMatching`, a
             `PartnerMatching` or a sequence of pairs of ids.
+        preferences: Stated choices, by member id: a mentee's ranked list
+            of mentor ids, best first, and optionally a mentor's ranked
+            list of mentee ids. A stated list replaces that person's
+            score-derived preferences, and anyone not on it is
+            unacceptable to them; the result is stable with respect to the
+            stated lists (scores where none is stated). The hard rules
+            still hold: a listed mentor the rules rule out is skipped. An
+            unplaced mentee is told only that no mentor had a place for
+            them within the stated choices.
+        objective: ``"stable"`` (default): no blocking pair, the best
+            stable result for every mentee. ``"participation"``: the most
+            mentees placed, every mentee the stable result places among
+            them; when nobody more can be placed, the stable result
+            itself. It trades stability for the places: the left-out
+            propose again ahead of first proposals, then augmenting paths
+            place the rest, so a mentee may be moved to a lower choice
+            and a blocking pair left, the price of placing someone who
+            would otherwise have no mentor. Check with `blocking_pairs`.
 
     Raises:
         peerkit.errors.InvalidInputError: If an input is malformed or a
@@ -358,10 +392,16 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
         [('mo', 'ada')]
         >>> [(u.member_id, u.reasons[0].code) for u in matching.unplaced]
         [('bo', 'unplaced.full')]
+        >>> chosen = match_mentors(
+        ...     mentors, mentees, during=term, preferences={"mo": ["bo"]}
+        ... )
+        >>> [(a.mentor_id, a.mentee_id) for a in chosen.assignments]
+        [('mo', 'bo')]
 
-    Added in 0.1.
+    Added in 0.1; *preferences* and *objective* in 0.2.
     """
     check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
+    check_choice("objective", objective, MENTOR_OBJECTIVES)
     policy = with_cohort_scale(with_cohort_scale(policy, mentors), mentees)
     weeks = judged_weeks(during)
     givers = check_members("mentors", mentors, policy.scale)
@@ -378,7 +418,11 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
         [i for i in mentor_idx.tolist() if capacity[i] > 0], dtype=np.int64
     )
     prefs = _preferences(round_, mentee_idx, open_mentors)
-    held = _defer(prefs, {m: capacity[m] for m in open_mentors.tolist()})
+    stated = _choices.stated(preferences, table, prefs, mentor_idx, mentee_idx)
+    room = {m: capacity[m] for m in open_mentors.tolist()}
+    held = _defer(stated.prefs, room, stated.ranks)
+    if objective == "participation":  # the most placed, then as stable as can be
+        held = _choices.fill(held, stated, room, table.active)
     chosen = sorted(
         (table.ids[m], table.ids[x], m, x)
         for m, offers in held.items()
@@ -400,12 +444,16 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
         if i in capacity:
             reasons = _idle_mentor(capacity[i])
         else:
-            reasons = why_unplaced(round_, i, open_mentors) or (
-                Reason(
-                    "unplaced.full",
-                    0.0,
-                    "Every compatible mentor is at capacity this round.",
-                ),
+            reasons = (
+                why_unplaced(round_, i, open_mentors)
+                or stated.why(i)
+                or (
+                    Reason(
+                        "unplaced.full",
+                        0.0,
+                        "Every compatible mentor is at capacity this round.",
+                    ),
+                )
             )
         unplaced.append(Unplaced(member_id=table.ids[i], reasons=reasons))
     return MentorMatching(

@@ -235,17 +235,42 @@ def _set_bits(sets: Sequence[frozenset[str]]) -> tuple[NDArray[np.uint64], IntAr
     """Each set as a row of 64-bit words over the sets' joint vocabulary."""
     vocab = {word: k for k, word in enumerate(sorted(set().union(*sets)))}
     words = max(1, -(-len(vocab) // 64))
+    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
     out = np.zeros((len(sets), words), dtype=np.uint64)
-    sizes = np.zeros(len(sets), dtype=np.int64)
-    mask = (1 << 64) - 1
-    for i, items in enumerate(sets):
-        value = 0
-        for item in items:
-            value |= 1 << vocab[item]
-        sizes[i] = len(items)
-        if value:
-            out[i] = [(value >> (64 * w)) & mask for w in range(words)]
+    at = np.fromiter(
+        (vocab[item] for items in sets for item in items),
+        dtype=np.int64,
+        count=int(sizes.sum()),
+    )
+    rows = np.repeat(np.arange(len(sets), dtype=np.int64), sizes)
+    bits = np.left_shift(np.uint64(1), (at & 63).astype(np.uint64))
+    np.bitwise_or.at(out, (rows, at >> 6), bits)  # a set's items are distinct
     return out, sizes
+
+
+def _hour_bits(rows: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """
+    One bit per hour of the week with any free minute, per week-mask row.
+
+    Minute ``k`` is bit ``k % 8`` of byte ``k // 8``: two hours are 15
+    bytes, the middle byte's low half the first hour's, its high half the
+    second's.
+    """
+    count = len(rows)
+    raw = rows.view(np.uint8)[:, : _WEEK_MINUTES // 8].reshape(count, 84, 15)
+    first, second = raw[:, :, 7] & 0x0F, raw[:, :, 7] & 0xF0
+    for k in range(7):  # column by column: a reduction over 7 is slow in numpy
+        first |= raw[:, :, k]
+        second |= raw[:, :, 8 + k]
+    hours = np.empty((count, 84, 2), dtype=np.bool_)
+    hours[:, :, 0] = first != 0
+    hours[:, :, 1] = second != 0
+    flat = hours.reshape(count, 168)
+    return (
+        np.packbits(np.pad(flat, ((0, 0), (0, 192 - 168))), axis=1, bitorder="little")
+        .view(np.uint64)
+        .copy()
+    )
 
 
 @functools.lru_cache(maxsize=16384)
@@ -264,14 +289,6 @@ def _week_bits(windows: tuple[Any, ...], timezone: str, lo: int) -> int:
         if last > first:
             bits |= ((1 << (last - first)) - 1) << first
     return bits
-
-
-def _week_mask(member: Member, lo: int) -> NDArray[np.uint64]:
-    """The whole UTC minutes of the week from *lo* in which *member* is free."""
-    bits = _week_bits(member.availability.windows, member.timezone, lo)
-    return np.frombuffer(bits.to_bytes(_WORDS * 8, "little"), dtype="<u8").astype(
-        np.uint64
-    )
 
 
 def _shared(bits: NDArray[np.uint64], u: IntArray, v: IntArray) -> IntArray:
@@ -365,13 +382,7 @@ class Table:
         self._seasons(members, weeks)
         # One bit per hour with any free minute: most pairs of weeks that
         # share nothing are told apart in 3 words instead of 158.
-        bits = np.unpackbits(self.rows.view(np.uint8), axis=1, bitorder="little")
-        hours = bits[:, :_WEEK_MINUTES].reshape(len(self.rows), 168, 60).any(axis=2)
-        self.hours = np.packbits(
-            np.pad(hours, ((0, 0), (0, 192 - hours.shape[1]))),
-            axis=1,
-            bitorder="little",
-        ).view(np.uint64)
+        self.hours = _hour_bits(self.rows)
         # Overlaps are worked out when first asked for and kept. Both stores
         # are filled under the lock and only from finished arrays, so
         # threads sharing a table agree and an interrupted fill (an
@@ -415,7 +426,7 @@ class Table:
             return grid
         keys = np.minimum(pu, pv) * n + np.maximum(pu, pv)
         unique, inverse = np.unique(keys, return_inverse=True)
-        values = self._some_overlaps(unique.tolist())
+        values = self.some_overlaps(unique.tolist())
         return values[inverse.reshape(-1)]
 
     def _all_overlaps(self) -> IntArray:
@@ -432,7 +443,7 @@ class Table:
                 self._grid = grid  # published only once complete
             return self._grid
 
-    def _some_overlaps(self, keys: list[int]) -> IntArray:
+    def some_overlaps(self, keys: list[int]) -> IntArray:
         """The shared minutes for these week-pair *keys*, adding any not yet known."""
         n = len(self.masks)
         with self._lock:
@@ -472,7 +483,7 @@ class Table:
         pattern = np.zeros(len(members), dtype=np.int64)
         line: list[int] = []
         row_of: list[list[int]] = []
-        rows: list[NDArray[np.uint64]] = []
+        rows: list[int] = []
         for i, m in enumerate(members):
             key = (m.timezone, m.availability.windows)
             known = keys.get(key)
@@ -483,13 +494,20 @@ class Table:
                 own = []
                 for week in firsts[t].values():
                     own.append(len(rows))
-                    rows.append(_week_mask(m, weeks[week]))
+                    rows.append(
+                        _week_bits(m.availability.windows, m.timezone, weeks[week])
+                    )
                 row_of.append(own + [own[0]] * (width - len(own)))
             pattern[i] = known
         self.pattern = pattern
         self.line = np.array(line, dtype=np.int64)
         self.row_of = np.array(row_of, dtype=np.int64).reshape(len(line), width)
-        self.rows = np.stack(rows) if rows else np.zeros((0, _WORDS), dtype=np.uint64)
+        size = _WORDS * 8
+        self.rows = (
+            np.frombuffer(b"".join(r.to_bytes(size, "little") for r in rows), "<u8")
+            .astype(np.uint64)
+            .reshape(len(rows), _WORDS)
+        )
         # The first week's mask of each pattern: when in the day they are free.
         self.masks = self.rows[self.row_of[:, 0]]
         n = len(timelines)

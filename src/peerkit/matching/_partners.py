@@ -368,6 +368,7 @@ class Round:
         self.recent_keys = keys(rules.recent) if rules.rounds else keys(())
         self.forbidden_keys = np.union1d(self.blocked_keys, self.recent_keys)
         self.candidates: list[tuple[IntArray, IntArray]] = []  # for the benchmark
+        self.priority: np.ndarray[Any, Any] | None = None  # members to place first
 
     def key(self, u: IntArray, v: IntArray) -> IntArray:
         """One integer per unordered pair of members."""
@@ -402,11 +403,25 @@ class Round:
         self.candidates.append((u, v))
         if not len(u):
             return []
+        bonus = self._bonus(u, v)
         if self.objective == "score":
             return _matching(u, v, w, cardinality=False, seed=self.seed)
         if self.objective == "participation":
-            return _matching(u, v, w, cardinality=True, seed=self.seed)
-        return _fair(u, v, w, self.seed)
+            return _matching(u, v, w + bonus, cardinality=True, seed=self.seed)
+        return _fair(u, v, w, self.seed, bonus)
+
+    def _bonus(self, u: IntArray, v: IntArray) -> IntArray | int:
+        """
+        Weight added per priority member an edge places: more than any total.
+
+        Among matchings of the most pairs, the solver then places the most
+        priority members, and only then looks at the scores.
+        """
+        if self.priority is None:
+            return 0
+        most = (len(np.union1d(u, v)) // 2 + 1) * _UNIT
+        placed: IntArray = self.priority[u].astype(np.int64) + self.priority[v]
+        return most * placed
 
     def solve_members(self, idx: IntArray) -> list[tuple[int, int]]:
         """Match the members *idx* among themselves."""
@@ -467,8 +482,10 @@ def _matching(  # noqa: PLR0913 - the graph plus keyword-only options
     return sorted((min(ids[a], ids[b]), max(ids[a], ids[b])) for a, b in found)
 
 
-def _fair(u: IntArray, v: IntArray, w: IntArray, seed: int) -> list[tuple[int, int]]:
-    """Most members paired, then the best worst pair, then the highest total."""
+def _fair(
+    u: IntArray, v: IntArray, w: IntArray, seed: int, bonus: IntArray | int = 0
+) -> list[tuple[int, int]]:
+    """Most members paired, then the best worst pair, then *bonus*, then the total."""
     target = len(_matching(u, v, w, cardinality=True, unit=True))
     levels = np.unique(w)
     lo, hi = 0, len(levels) - 1
@@ -481,6 +498,7 @@ def _fair(u: IntArray, v: IntArray, w: IntArray, seed: int) -> list[tuple[int, i
         else:
             hi = mid - 1
     keep = w >= levels[lo]
+    w = w + bonus
     return _matching(u[keep], v[keep], w[keep], cardinality=True, seed=seed)
 
 
@@ -726,6 +744,28 @@ def _pins(pinned: object, round_: Round) -> list[tuple[int, int]]:
     return out
 
 
+def _priority(priority: object, round_: Round) -> np.ndarray[Any, Any] | None:
+    """Which members to place first (issue 18), or None when nobody in play is."""
+    listed = _sequence("priority", priority, "a sequence of member ids")
+    index = round_.table.index
+    first = np.zeros(round_.n, dtype=np.bool_)
+    for i, ident in enumerate(listed):
+        check_str(f"priority[{i}]", ident)
+        if ident in index:
+            first[index[ident]] = True
+    if not first.any():
+        return None
+    if round_.objective == "score":
+        raise InvalidInputError(
+            "priority", listed, "no priority with objective 'score' (none placed first)"
+        )
+    if any(m.max_partners > 1 for m in round_.table.members):
+        raise InvalidInputError(
+            "priority", listed, "members who each hold one partner at most"
+        )
+    return first
+
+
 def _broken(round_: Round, a: int, b: int) -> str:
     u, v = np.array([a]), np.array([b])
     s = round_.table.score(u, v)
@@ -752,6 +792,7 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
     blocked: Iterable[Sequence[str]] = (),
     history: Sequence[object] = (),
     pinned: Iterable[Sequence[str]] = (),
+    priority: Iterable[str] = (),
     seed: int = 0,
 ) -> PartnerMatching:
     """
@@ -810,6 +851,17 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         pinned: Pairs of member ids the coordinator has fixed; the rest are
             matched around them. A member may be pinned up to their
             ``max_partners`` times, a pair once.
+        priority: Member ids to place first, for example `left_out` of the
+            last round: among the rounds with the most partnerships (and,
+            for ``"fair"``, the best worst pair) the one placing the most
+            of them, then the highest total. Never fewer partnerships than
+            without it. Ids not in *members* are ignored. Needs an
+            objective that places the most members first (not
+            ``"score"``) and everyone holding one partner at most. Exact
+            up to 2,000 members in play; above, where the round is solved
+            in blocks, each block places the most of them among its
+            largest matchings, and the round is never smaller than the
+            one made without *priority* (both are solved).
         seed: Breaks ties between equally good matchings, an int from 0 to
             2**64 - 1; the same seed gives the same round.
 
@@ -830,7 +882,7 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         >>> len(first.pairs), len(first.unplaced), repeats
         (27, 11, set())
 
-    Added in 0.1.
+    Added in 0.1; *priority* in 0.2.
     """
     check_instance("policy", policy, PartnerPolicy, "a PartnerPolicy")
     policy = with_cohort_scale(policy, members)
@@ -844,6 +896,7 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
     rules = read_rules(blocked, history, policy)
     round_ = Round(Table(people, policy, weeks), rules, objective, seed)
     pins = _pins(pinned, round_)
+    round_.priority = _priority(priority, round_)
     if any(m.max_partners > 1 for m in people):  # a b-matching: see _capacity
         from peerkit.matching import _capacity  # noqa: PLC0415 - it builds on this
 
@@ -854,7 +907,17 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         [i for i in range(len(people)) if table.active[i] and i not in pinned_ids],
         dtype=np.int64,
     )
-    pairs = sorted(pins + round_.solve_members(in_play))
+    found = round_.solve_members(in_play)
+    if round_.priority is not None and len(in_play) > _EXACT_LIMIT:
+        # The blocks are solved with the priority bonus, but blocks are not
+        # exact: the round without priority is solved too, and kept if it
+        # makes more partnerships, so priority never makes fewer.
+        first, round_.priority = round_.priority, None
+        plain = round_.solve_members(in_play)
+        round_.priority = first
+        if len(plain) > len(found):
+            found = plain
+    pairs = sorted(pins + found)
     return _result(round_, pairs, set(pins))
 
 
