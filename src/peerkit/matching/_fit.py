@@ -227,6 +227,11 @@ class FitPolicy:
         size_comfort: Sizes for each value of *size_trait*.
         meeting_minutes: How long a meeting `form_groups` proposes for a
             new group, a multiple of 15.
+        repeat_weight: How much `form_groups` counts against a member's
+            fit, while it searches, having been grouped with the same peers
+            before (its ``history``): the fit is lowered by this weight
+            times the share of peers met before. 0 ignores history; the
+            fits reported are never lowered. Added in 0.2.
 
     Examples:
         >>> policy = FitPolicy()
@@ -250,6 +255,9 @@ class FitPolicy:
     )
     meeting_minutes: int = attrs.field(
         default=60, validator=[integer(15, 720), _check_quarter_hours]
+    )
+    repeat_weight: float = attrs.field(
+        default=0.2, converter=to_float, validator=unit()
     )
 
 
