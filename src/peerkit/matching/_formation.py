@@ -285,13 +285,9 @@ def _insert(block: _Block, groups: list[list[int]], i: int) -> bool:
     mask_i = block.people[i].mask
     best, best_value = -1, -1.0
     for g, group in enumerate(groups):
-        if (
-            len(group) < block.max_size
-            and block.mask_of(group) & mask_i
-            and block.admits([*group, i])
-        ):
+        if len(group) < block.max_size and block.mask_of(group) & mask_i:
             value = block.fit(i, [*group, i])
-            if value > best_value + _EPS:
+            if value > best_value + _EPS and block.admits([*group, i]):
                 best, best_value = g, value
     if best < 0:
         return False
@@ -954,12 +950,10 @@ def _join_existing(
     for g, (language, group) in enumerate(groups):
         if language not in p.member.languages or len(group) >= job.max_size:
             continue
-        if not job.rules.allows([*(q.member for q in group), p.member]):
-            continue
         mask = p.mask
         for q in group:
             mask &= q.mask
-        if not mask:
+        if not mask or not job.rules.allows([*(q.member for q in group), p.member]):
             continue
         block = _Block([*group, p], job)
         value = block.fit(len(group), list(range(len(group) + 1)))
