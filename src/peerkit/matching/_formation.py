@@ -898,6 +898,7 @@ def _place_leftovers(
     changed = True
     while changed and pending:
         still = [p for p in pending if not _join_existing(groups, p, job)]
+        still = _join_in_twos(groups, still, job)
         changed = len(still) < len(pending)
         pending = still
         formed = _form_on_shared_slot(pending, job) or _recruit(groups, pending, job)
@@ -963,6 +964,78 @@ def _join_existing(
         return False
     groups[best][1].append(p)
     return True
+
+
+def _join_in_twos(
+    groups: list[tuple[str, list[_Person]]], pending: list[_Person], job: _Job
+) -> list[_Person]:
+    """
+    Unplaced members who would each be a group's lone one join two at a time.
+
+    Only with ``no_lone``: two members with the same values of its traits
+    join a group with room for both, a language and a meeting time in
+    common. Changes *groups*; returns who is still unplaced.
+    """
+    traits = job.rules.no_lone
+    if not traits or len(pending) < 2:
+        return pending
+    masks = []
+    for _language, group in groups:
+        mask = -1
+        for q in group:
+            mask &= q.mask
+        masks.append(mask)
+    placed: set[str] = set()
+    for a, p in enumerate(pending):
+        for q in pending[a + 1 :]:
+            if p.member.id in placed:
+                break
+            if q.member.id in placed or not _alike(p, q, job.rules):
+                continue
+            g = _room_for_two(groups, masks, p, q, job)
+            if g >= 0:
+                groups[g][1].extend((p, q))
+                masks[g] &= p.mask & q.mask
+                placed.update((p.member.id, q.member.id))
+    return [p for p in pending if p.member.id not in placed]
+
+
+def _alike(p: _Person, q: _Person, rules: GroupRules) -> bool:
+    """Whether *p* and *q* share a meeting time and every no_lone value, unbound."""
+    return (
+        bool(p.mask & q.mask)
+        and not {p.member.id, q.member.id} & rules.together.keys()
+        and all(p.member.traits.get(t) == q.member.traits.get(t) for t in rules.no_lone)
+    )
+
+
+def _room_for_two(
+    groups: list[tuple[str, list[_Person]]],
+    masks: list[int],
+    p: _Person,
+    q: _Person,
+    job: _Job,
+) -> int:
+    """
+    The first group (in order) that may take both *p* and *q*, or -1.
+
+    Two members with the same values join an allowed group without making
+    anyone lone, so only the pairs kept apart are checked.
+    """
+    both = p.mask & q.mask
+    for g, (language, group) in enumerate(groups):
+        if (
+            len(group) + 2 <= job.max_size
+            and masks[g] & both
+            and language in p.member.languages
+            and language in q.member.languages
+        ):
+            ids = [r.member.id for r in group] + [p.member.id, q.member.id]
+            if not job.rules.apart_from(p.member.id, ids) and not job.rules.apart_from(
+                q.member.id, ids
+            ):
+                return g
+    return -1
 
 
 def _form_on_shared_slot(

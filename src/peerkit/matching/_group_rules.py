@@ -93,14 +93,23 @@ class GroupRules:
         """Whether *members* may form a group: every hard rule holds."""
         if not self.hard:
             return True
-        ids = {m.id for m in members}
-        for m in members:
-            if self.apart_from(m.id, ids):
+        if self.apart or self.together:
+            ids = {m.id for m in members}
+            for m in members:
+                if self.apart_from(m.id, ids):
+                    return False
+                whole = self.together.get(m.id)
+                if whole is not None and not whole <= ids:
+                    return False
+        for trait in self.no_lone:
+            counts: dict[str, int] = {}
+            for m in members:
+                value = m.traits.get(trait)
+                if value is not None:
+                    counts[value] = counts.get(value, 0) + 1
+            if 1 in counts.values():
                 return False
-            whole = self.together.get(m.id)
-            if whole is not None and not whole <= ids:
-                return False
-        return not self._lone(members)
+        return True
 
     def _lone(self, members: Sequence[Member]) -> list[Member]:
         """The members who are the only one of their value of a no_lone trait."""
