@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from peerkit import InvalidInputError, Member, WeeklyAvailability, to_dict
 from peerkit.datasets import sample_cohort, simulate_cohort
 from peerkit.matching import FitPolicy, Grouping, form_groups, group_fit
+from peerkit.matching._formation import _Job, _join_in_twos, _Person
+from peerkit.matching._group_rules import read_rules
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from exhaustive import best_grouping, breaks_a_rule
@@ -302,3 +304,37 @@ def test_bad_rules_are_named(kwargs: dict[str, object], path: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
         form_groups(people, min_size=2, max_size=3, during=WEEK, **kwargs)  # type: ignore[arg-type]
     assert caught.value.path == path
+
+
+def test_two_members_who_would_each_be_lone_join_a_group_together() -> None:
+    """Leftovers of one no_lone value join a group with room two at a time, never one alone, and not past a pair kept apart."""
+
+    def person(ident: str, gender: str) -> _Person:
+        return _Person(
+            Member(ident, "action", traits={"gender": gender}), 2, 0b11, 0, (3, 6)
+        )
+
+    women = [person(f"w{i}", "woman") for i in range(4)]
+    pending = [person("n1", "non-binary"), person("n2", "non-binary")]
+    pending.append(person("x", "man"))
+    ids = [p.member.id for p in [*women, *pending]]
+
+    def job(apart: list[tuple[str, str]]) -> _Job:
+        rules = read_rules(
+            ids,
+            keep_apart=apart,
+            keep_together=(),
+            history=(),
+            no_lone=("gender",),
+            repeat_weight=0.2,
+        )
+        return _Job(FitPolicy(), 3, 6, WEEK, 0, random.Random(0), rules)  # noqa: S311 - tie-breaks
+
+    groups = [("en", list(women))]
+    left = _join_in_twos(groups, list(pending), job([]))
+    assert [p.member.id for p in left] == ["x"]
+    assert [p.member.id for p in groups[0][1]] == ["w0", "w1", "w2", "w3", "n1", "n2"]
+    groups = [("en", list(women))]
+    left = _join_in_twos(groups, list(pending), job([("n2", "w0")]))
+    assert [p.member.id for p in left] == ["n1", "n2", "x"]
+    assert len(groups[0][1]) == 4
