@@ -66,18 +66,71 @@ def fits_in(
     ]
 
 
+def breaks_a_rule(
+    ids: Sequence[str],
+    traits: Sequence[dict[str, str]],
+    *,
+    keep_apart: Sequence[Sequence[str]] = (),
+    keep_together: Sequence[Sequence[str]] = (),
+    no_lone: Sequence[str] = (),
+    everyone: Sequence[str] = (),
+) -> bool:
+    """
+    Whether a group of *ids* (with each member's *traits*) breaks a grouping rule.
+
+    *everyone* is the whole cohort: a keep-together set counts only its
+    members in it, and overlapping sets are one set.
+    """
+    inside = set(ids)
+    if any(a in inside and b in inside for a, b in keep_apart):
+        return True
+    present = set(everyone) or inside
+    sets = [set(t) & present for t in keep_together]
+    merged = True
+    while merged:  # overlapping sets are one set
+        merged = False
+        for i, j in itertools.combinations(range(len(sets)), 2):
+            if sets[i] & sets[j]:
+                sets[i] |= sets.pop(j)
+                merged = True
+                break
+    if any(t & inside and not t <= inside for t in sets if len(t) > 1):
+        return True
+    for trait in no_lone:
+        values = [t[trait] for t in traits if trait in t]
+        if any(values.count(v) == 1 for v in values):
+            return True
+    return False
+
+
 def best_grouping(
-    members: Sequence[Member], *, min_size: int, max_size: int, policy: FitPolicy
+    members: Sequence[Member],
+    *,
+    min_size: int,
+    max_size: int,
+    policy: FitPolicy,
+    keep_apart: Sequence[Sequence[str]] = (),
+    keep_together: Sequence[Sequence[str]] = (),
+    no_lone: Sequence[str] = (),
 ) -> tuple[int, float, float]:
     """(placed, worst fit, mean fit) of the best grouping; (0, 0, 0) if none."""
     people = tuple(sorted(members, key=lambda m: m.id))
     n = len(people)
+    everyone = [m.id for m in people]
 
     @cache
     def group_value(idx: tuple[int, ...]) -> list[float] | None:
         chosen = [people[i] for i in idx]
+        broken = breaks_a_rule(
+            [m.id for m in chosen],
+            [dict(m.traits) for m in chosen],
+            keep_apart=keep_apart,
+            keep_together=keep_together,
+            no_lone=no_lone,
+            everyone=everyone,
+        )
         shared = frozenset.intersection(*(m.languages for m in chosen))
-        if not shared or not can_meet(chosen, policy):
+        if broken or not shared or not can_meet(chosen, policy):
             return None
         return max(
             (fits_in(chosen, lang, policy, max_size) for lang in sorted(shared)),

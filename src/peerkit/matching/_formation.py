@@ -43,6 +43,7 @@ from peerkit.matching._fit import (
     size_score,
     with_cohort_scale,
 )
+from peerkit.matching._group_rules import NO_RULES, GroupRules, read_rules
 from peerkit.matching._results import FormedGroup, Grouping, Unplaced
 from peerkit.matching._seasons import pair_weeks, zone_weeks
 
@@ -75,6 +76,7 @@ class _Job:
     rng: random.Random
     frame: str  # the zone whose wall-clock week the meeting slots are in
     bounds: tuple[int, ...]  # the period's weeks in the frame's Mondays
+    rules: GroupRules = NO_RULES  # keep apart / together, no lone member, history
 
 
 @attrs.frozen
@@ -231,6 +233,29 @@ class _Block:
             [self.w_size * size_score(n, p.comfort) for n in range(job.max_size + 2)]
             for p in people
         ]
+        self.rules = job.rules
+        self.rules.penalise([p.member.id for p in people], self.pair)
+
+    def unit(self, i: int) -> list[int]:
+        """*i* and everyone it must be kept together with, in this block."""
+        whole = self.rules.together.get(self.people[i].member.id)
+        if whole is None:
+            return [i]
+        return [k for k, p in enumerate(self.people) if p.member.id in whole]
+
+    def admits(self, *groups: Sequence[int]) -> bool:
+        """Whether every grouping rule allows each of *groups*."""
+        if not self.rules.hard:
+            return True
+        people = self.people
+        return all(self.rules.allows([people[i].member for i in g]) for g in groups)
+
+    def apart(self, unit: Sequence[int], group: Sequence[int]) -> bool:
+        """Whether a member of *unit* must be kept apart from one of *group*."""
+        if not self.rules.apart:
+            return False
+        ids = [self.people[j].member.id for j in group]
+        return any(self.rules.apart_from(self.people[i].member.id, ids) for i in unit)
 
     def value(self, i: int, pair_sum: float, size: int) -> float:
         """Member *i*'s fit in a group of *size* whose pair terms sum to *pair_sum*."""
@@ -270,26 +295,62 @@ def _construct(
     groups: list[list[int]] = [[] for _ in range(k)]
     masks = [-1] * k
     leftover: list[int] = []
+    seen: set[int] = set()
     for i in order:
-        mask_i = block.people[i].mask
-        best, best_value = -1, -1.0
-        for g, group in enumerate(groups):
-            if len(group) >= block.max_size or not masks[g] & mask_i:
-                continue
-            value = block.affinity(i, group)
-            if value > best_value + _EPS:
-                best, best_value = g, value
+        if i in seen:
+            continue
+        unit = block.unit(i)  # [i] unless i is to be kept together with others
+        seen.update(unit)
+        mask_i = block.mask_of(unit)
+        best = _most_compatible(block, groups, masks, unit)
         if best < 0:
-            leftover.append(i)
+            leftover.extend(unit)
         else:
-            groups[best].append(i)
+            groups[best].extend(unit)
             masks[best] &= mask_i
     kept = [g for g in groups if len(g) >= block.min_size]
     for small in groups:
         if 0 < len(small) < block.min_size:
             leftover.extend(small)
+    if block.rules.hard:  # the search starts from groups every rule allows
+        kept, taken_out = _repaired(block, kept)
+        leftover.extend(taken_out)
     still = [i for i in sorted(leftover) if not _insert(block, kept, i)]
     return kept, still
+
+
+def _most_compatible(
+    block: _Block, groups: list[list[int]], masks: list[int], unit: list[int]
+) -> int:
+    """The group with room that *unit* (led by its first member) suits best, or -1."""
+    best, best_value = -1, -1.0
+    mask = block.mask_of(unit)
+    for g, group in enumerate(groups):
+        if len(group) + len(unit) > block.max_size or not masks[g] & mask:
+            continue
+        if block.apart(unit, group):
+            continue
+        value = block.affinity(unit[0], group)
+        if value > best_value + _EPS:
+            best, best_value = g, value
+    return best
+
+
+def _repaired(
+    block: _Block, groups: list[list[int]]
+) -> tuple[list[list[int]], list[int]]:
+    """The groups with members taken out until every rule allows them."""
+    index = {p.member.id: k for k, p in enumerate(block.people)}
+    kept: list[list[int]] = []
+    out: list[int] = []
+    for group in groups:
+        fine, gone = block.rules.repair([block.people[i].member for i in group])
+        if len(fine) >= block.min_size:
+            kept.append([index[m.id] for m in fine])
+            out.extend(index[m.id] for m in gone)
+        else:
+            out.extend(group)
+    return kept, out
 
 
 def _insert(block: _Block, groups: list[list[int]], i: int) -> bool:
@@ -299,7 +360,7 @@ def _insert(block: _Block, groups: list[list[int]], i: int) -> bool:
     for g, group in enumerate(groups):
         if len(group) < block.max_size and block.mask_of(group) & mask_i:
             value = block.fit(i, [*group, i])
-            if value > best_value + _EPS:
+            if value > best_value + _EPS and block.admits([*group, i]):
                 best, best_value = g, value
     if best < 0:
         return False
@@ -447,7 +508,11 @@ class _Search:
                 new_dst = [*dst, x]
                 value = self._judge(gx, gy, src_without, new_dst, x, -1, bar)
                 spent += 1
-                if value is not None and self._better(value, best_value):
+                if (
+                    value is not None
+                    and self._better(value, best_value)
+                    and block.admits(src_without, new_dst)
+                ):
                     best, best_value = (gx, gy, src_without, new_dst), value
                     bar = best_value[0] - _EPS
             for y in dst:
@@ -459,7 +524,11 @@ class _Search:
                 new_src, new_dst = [*src_without, y], [*dst_without, x]
                 value = self._judge(gx, gy, new_src, new_dst, x, y, bar)
                 spent += 1
-                if value is not None and self._better(value, best_value):
+                if (
+                    value is not None
+                    and self._better(value, best_value)
+                    and block.admits(new_src, new_dst)
+                ):
                     best, best_value = (gx, gy, new_src, new_dst), value
                     bar = best_value[0] - _EPS
         return best, spent
@@ -529,7 +598,7 @@ def _feasible_groups(
     by_first: list[list[tuple[int, list[int], float, float]]] = [[] for _ in range(n)]
 
     def grow(members: list[int], mask: int, languages: frozenset[str]) -> None:
-        if job.min_size <= len(members):
+        if job.min_size <= len(members) and block.admits(members):
             fits = [block.fit(i, members) for i in members]
             bits = sum(1 << i for i in members)
             by_first[members[0]].append((bits, list(members), min(fits), sum(fits)))
@@ -538,7 +607,7 @@ def _feasible_groups(
         for j in range(members[-1] + 1, n):
             m = mask & people[j].mask
             shared = languages & people[j].member.languages
-            if m and shared:
+            if m and shared and not block.apart([j], members):
                 members.append(j)
                 grow(members, m, shared)
                 members.pop()
@@ -652,6 +721,10 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     policy: FitPolicy = FitPolicy(),  # noqa: B008 - frozen value
     seed: int = 0,
     id_prefix: str = "new",
+    keep_apart: Iterable[Sequence[str]] = (),
+    keep_together: Iterable[Iterable[str]] = (),
+    history: Sequence[object] = (),
+    no_lone: Sequence[str] = (),
 ) -> Grouping:
     """
     Partition a cohort into new groups, the worst-off member's fit first.
@@ -678,6 +751,17 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     placed without breaking a hard rule are returned in ``unplaced`` with
     the reason, never dropped.
 
+    A coordinator's grouping rules are hard rules too, kept by every step
+    and checked once more at the end, on the groups of all its passes (one
+    per zone's clock) together: *keep_apart*, *keep_together* and
+    *no_lone*. A set kept together is placed whole in one group of one
+    pass, or not at all. Where they cannot all hold, members are left
+    unplaced, never placed against one. *history* is the one soft rule: past
+    groupmates are kept apart where that costs little fit (see
+    ``FitPolicy.repeat_weight``). A member kept apart from someone is
+    never told so: an unplaced member's reason reads the same whichever
+    grouping rule, and whose, stood in the way.
+
     Args:
         members: The members to group, in any order, ids unique; or a
             `Cohort`, of which only the members without a group
@@ -699,10 +783,26 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
             2**64 - 1; the result is a pure function of the inputs.
         id_prefix: New groups are called ``{id_prefix}-1``, ``-2``, ...,
             zero-padded to one width (``new-01`` ... ``new-12``).
+        keep_apart: Pairs of member ids that must never share a group (a
+            member's request, a moderator's decision). Ids not in
+            *members* are ignored.
+        keep_together: Sets of member ids that must share one group, or
+            all be unplaced (``unplaced.together``); sets that overlap are
+            one set. Ids not in *members* are ignored.
+        history: Past groupings, oldest first: each a `Grouping`, or a
+            sequence of groups (a `Group`, a `FormedGroup` or member ids).
+            Members grouped together before are not grouped again where
+            that can be avoided at a cost of at most
+            ``policy.repeat_weight`` in fit.
+        no_lone: Trait names for which no group may have exactly one
+            member with some value (``("gender",)``: never one woman in a
+            group of men). Members without the trait are not counted.
 
     Raises:
         peerkit.errors.InvalidInputError: If member ids repeat, a stage is
-            not on the policy's scale, or the sizes are out of order.
+            not on the policy's scale, the sizes are out of order, or a
+            rule is malformed (a pair that is not two different ids, a bare
+            string for *no_lone*).
 
     Examples:
         >>> import pendulum
@@ -715,7 +815,23 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         >>> 0 < grouping.min_score <= grouping.mean_score <= 1
         True
 
-    Added in 0.1.
+        With grouping rules:
+
+        >>> ruled = form_groups(
+        ...     cohort,
+        ...     min_size=4,
+        ...     max_size=7,
+        ...     during=term,
+        ...     keep_apart=[("hugo", "jamal")],
+        ...     keep_together=[("dara", "tom")],
+        ...     no_lone=("gender",),
+        ... )
+        >>> [fg.group.id for fg in ruled.groups if "dara" in fg.group.member_ids]
+        ['new-3']
+        >>> [fg.group.id for fg in ruled.groups if "tom" in fg.group.member_ids]
+        ['new-3']
+
+    Added in 0.1; the grouping rules in 0.2.
     """
     check_instance("policy", policy, FitPolicy, "a FitPolicy")
     check_int("min_size", min_size, minimum=2, maximum=1000)
@@ -727,6 +843,14 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     if isinstance(members, Cohort):  # its members with a group keep it
         members = members.unplaced
     cohort = check_members("members", members, policy.scale)
+    rules = read_rules(  # once per call: every pass keeps the same rules
+        (m.id for m in cohort),
+        keep_apart=keep_apart,
+        keep_together=keep_together,
+        history=history,
+        no_lone=no_lone,
+        repeat_weight=policy.repeat_weight,
+    )
     rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
     zones = Counter(m.timezone for m in cohort)
     frames = sorted(zones, key=lambda z: (-zones[z], z))
@@ -738,12 +862,16 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         if not any(m.timezone == frame for m in remaining):
             continue
         job = _frame_job(policy, (min_size, max_size), period, rng, frame)
+        job = attrs.evolve(job, rules=rules)
         people, groups, left = _place(remaining, job)
         able.update((p.member.id, p.member.languages) for p in people if p.mask)
         formed.extend((language, group, job) for language, group in groups)
         remaining = [p.member for p in left]
         if not remaining:
             break
+    if rules.hard:  # a net under every pass: no group is returned against a rule
+        formed, taken_out = _final_repair(formed, rules, min_size)
+        left = [*left, *taken_out]
     counts = Counter(lang for languages in able.values() for lang in languages)
     # Who had a meeting time on some clock was unplaced for another reason.
     left = [
@@ -751,7 +879,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         for p in left
     ]
     naming = (min_size, id_prefix)
-    return _result(formed, left, counts, policy, naming)
+    return _result(formed, left, counts, (policy, rules), naming)
 
 
 def _frame_job(
@@ -778,8 +906,12 @@ def _place(
     Members with no meeting time on that clock in every week are left for
     a pass on another zone's clock: a group of Sydney members meets on
     Sydney's clock, whose weeks and changes a London clock would cut up.
+    A keep-together set is placed whole in one group of one pass or not
+    at all: a group that holds part of a set is never allowed, so a set
+    with a member who has no meeting time on this clock waits, whole, for
+    a later pass.
     """
-    policy = job.policy
+    policy, rules = job.policy, job.rules
     people = []
     for m in members:
         mask = _season_mask(m, policy.meeting_minutes, job.bounds, job.frame)
@@ -799,17 +931,85 @@ def _place(
         leftover = [able[i] for i in rest]
     else:
         by_language: dict[str, list[_Person]] = {}
+        lead = _leads(able, rules)  # a keep-together set goes where its lead goes
         for p in able:
-            by_language.setdefault(_language_of(p.member, counts), []).append(p)
+            language = _language_of(lead[p.member.id][1], counts)
+            by_language.setdefault(language, []).append(p)
         for language in sorted(by_language):
-            pool = sorted(by_language[language], key=_by_time_and_stage)
-            for block in _blocks(pool, _BLOCK_GROUPS * job.max_size):
+            pool = sorted(
+                by_language[language],
+                key=lambda p: (*_by_time_and_stage(lead[p.member.id][0]), p.member.id),
+            )
+            blocks = _blocks(pool, _BLOCK_GROUPS * job.max_size)
+            for block in _units_whole(blocks, rules):
                 found, left_over = _solve(block, job)
                 groups.extend((language, g) for g in found)
                 leftover.extend(left_over)
     unplaced = _place_leftovers(groups, leftover, job)
     groups = _polish(groups, job)
     return people, groups, unplaced + [p for p in people if not p.mask]
+
+
+def _leads(
+    able: Sequence[_Person], rules: GroupRules
+) -> dict[str, tuple[_Person, Member]]:
+    """
+    Per member id: whose place in the sort order it takes, and the languages.
+
+    A member to be kept together with others sorts with the set's smallest
+    id, and is pooled by the languages the whole set shares, so the set
+    lands in one block.
+    """
+    out = {p.member.id: (p, p.member) for p in able}
+    if not rules.together:
+        return out
+    units: dict[frozenset[str], list[_Person]] = {}
+    for p in able:
+        whole = rules.together.get(p.member.id)
+        if whole is not None:
+            units.setdefault(whole, []).append(p)
+    for unit in units.values():
+        first = min(unit, key=lambda p: p.member.id)
+        shared = frozenset.intersection(*(p.member.languages for p in unit))
+        speaker = attrs.evolve(first.member, languages=shared or first.member.languages)
+        for p in unit:
+            out[p.member.id] = (first, speaker)
+    return out
+
+
+def _units_whole(blocks: list[list[_Person]], rules: GroupRules) -> list[list[_Person]]:
+    """The blocks, with every keep-together set moved into its first block."""
+    if not rules.together:
+        return blocks
+    home: dict[frozenset[str], int] = {}
+    out: list[list[_Person]] = [[] for _ in blocks]
+    for b, block in enumerate(blocks):
+        for p in block:
+            whole = rules.together.get(p.member.id)
+            out[b if whole is None else home.setdefault(whole, b)].append(p)
+    return [block for block in out if block]
+
+
+def _final_repair(
+    groups: list[tuple[str, list[_Person], _Job]], rules: GroupRules, min_size: int
+) -> tuple[list[tuple[str, list[_Person], _Job]], list[_Person]]:
+    """
+    Every group, of every pass, with members taken out until each rule allows it.
+
+    Returns the groups and who was taken out. Run once on the groups of all
+    passes together, so a rule is checked across the passes' groups alike.
+    """
+    kept: list[tuple[str, list[_Person], _Job]] = []
+    out: list[_Person] = []
+    for language, group, job in groups:
+        by_id = {p.member.id: p for p in group}
+        fine, gone = rules.repair([p.member for p in group])
+        if len(fine) >= min_size:
+            kept.append((language, [by_id[m.id] for m in fine], job))
+            out.extend(by_id[m.id] for m in gone)
+        else:
+            out.extend(group)
+    return kept, out
 
 
 def _place_leftovers(
@@ -843,6 +1043,7 @@ def _place_leftovers(
     changed = True
     while changed and pending:
         still = [p for p in pending if not _join_existing(groups, p, job)]
+        still = _join_in_twos(groups, still, job)
         changed = len(still) < len(pending)
         pending = still
         formed = _form_on_shared_slot(pending, job) or _recruit(groups, pending, job)
@@ -898,7 +1099,7 @@ def _join_existing(
         mask = p.mask
         for q in group:
             mask &= q.mask
-        if not mask:
+        if not mask or not job.rules.allows([*(q.member for q in group), p.member]):
             continue
         block = _Block([*group, p], job)
         value = block.fit(len(group), list(range(len(group) + 1)))
@@ -908,6 +1109,78 @@ def _join_existing(
         return False
     groups[best][1].append(p)
     return True
+
+
+def _join_in_twos(
+    groups: list[tuple[str, list[_Person]]], pending: list[_Person], job: _Job
+) -> list[_Person]:
+    """
+    Unplaced members who would each be a group's lone one join two at a time.
+
+    Only with ``no_lone``: two members with the same values of its traits
+    join a group with room for both, a language and a meeting time in
+    common. Changes *groups*; returns who is still unplaced.
+    """
+    traits = job.rules.no_lone
+    if not traits or len(pending) < 2:
+        return pending
+    masks = []
+    for _language, group in groups:
+        mask = -1
+        for q in group:
+            mask &= q.mask
+        masks.append(mask)
+    placed: set[str] = set()
+    for a, p in enumerate(pending):
+        for q in pending[a + 1 :]:
+            if p.member.id in placed:
+                break
+            if q.member.id in placed or not _alike(p, q, job.rules):
+                continue
+            g = _room_for_two(groups, masks, p, q, job)
+            if g >= 0:
+                groups[g][1].extend((p, q))
+                masks[g] &= p.mask & q.mask
+                placed.update((p.member.id, q.member.id))
+    return [p for p in pending if p.member.id not in placed]
+
+
+def _alike(p: _Person, q: _Person, rules: GroupRules) -> bool:
+    """Whether *p* and *q* share a meeting time and every no_lone value, unbound."""
+    return (
+        bool(p.mask & q.mask)
+        and not {p.member.id, q.member.id} & rules.together.keys()
+        and all(p.member.traits.get(t) == q.member.traits.get(t) for t in rules.no_lone)
+    )
+
+
+def _room_for_two(
+    groups: list[tuple[str, list[_Person]]],
+    masks: list[int],
+    p: _Person,
+    q: _Person,
+    job: _Job,
+) -> int:
+    """
+    The first group (in order) that may take both *p* and *q*, or -1.
+
+    Two members with the same values join an allowed group without making
+    anyone lone, so only the pairs kept apart are checked.
+    """
+    both = p.mask & q.mask
+    for g, (language, group) in enumerate(groups):
+        if (
+            len(group) + 2 <= job.max_size
+            and masks[g] & both
+            and language in p.member.languages
+            and language in q.member.languages
+        ):
+            ids = [r.member.id for r in group] + [p.member.id, q.member.id]
+            if not job.rules.apart_from(p.member.id, ids) and not job.rules.apart_from(
+                q.member.id, ids
+            ):
+                return g
+    return -1
 
 
 def _form_on_shared_slot(
@@ -931,7 +1204,11 @@ def _form_on_shared_slot(
             continue
         free = [p for p in speakers if p.mask >> slot & 1]
         chosen = sorted(free, key=lambda p: (p.stage, p.member.id))[: job.max_size]
-        return language, chosen
+        fine, _ = job.rules.repair([p.member for p in chosen])
+        if len(fine) < job.min_size:
+            continue
+        kept = {m.id for m in fine}
+        return language, [p for p in chosen if p.member.id in kept]
     return None
 
 
@@ -950,16 +1227,16 @@ def _recruit(
         for language in sorted(u.member.languages):
             chosen, mask = [u], u.mask
             taken: dict[int, list[_Person]] = {}
-            candidates = [
+            candidates = [  # only who shares a meeting time with u can join
                 (0, abs(p.stage - u.stage), p.member.id, -1, p)
                 for p in pending
-                if p is not u and language in p.member.languages
+                if p is not u and p.mask & u.mask and language in p.member.languages
             ] + [
                 (1, abs(v.stage - u.stage), v.member.id, g, v)
                 for g, (_lang, grp) in enumerate(groups)
                 if len(grp) > job.min_size
                 for v in grp
-                if language in v.member.languages
+                if v.mask & u.mask and language in v.member.languages
             ]
             for _kind, _gap, _id, g, p in sorted(candidates, key=lambda c: c[:3]):
                 if len(chosen) >= job.min_size:
@@ -974,12 +1251,28 @@ def _recruit(
                 chosen.append(p)
                 mask &= p.mask
             if len(chosen) >= job.min_size:  # u was unplaced: one more placed
-                for g, donors in taken.items():
-                    gone = {d.member.id for d in donors}
-                    kept = [q for q in groups[g][1] if q.member.id not in gone]
-                    groups[g] = (groups[g][0], kept)
+                changed = _without_donors(groups, taken)
+                if not all(
+                    job.rules.allows([p.member for p in g])
+                    for g in (chosen, *changed.values())
+                ):
+                    continue
+                groups[:] = [
+                    (lang, changed.get(g, grp)) for g, (lang, grp) in enumerate(groups)
+                ]
                 return language, chosen
     return None
+
+
+def _without_donors(
+    groups: list[tuple[str, list[_Person]]], taken: dict[int, list[_Person]]
+) -> dict[int, list[_Person]]:
+    """Each donor group as it would be without the members taken from it."""
+    changed: dict[int, list[_Person]] = {}
+    for g, donors in taken.items():
+        gone = {d.member.id for d in donors}
+        changed[g] = [q for q in groups[g][1] if q.member.id not in gone]
+    return changed
 
 
 # --- building the answer ------------------------------------------------------
@@ -1092,8 +1385,12 @@ def _group_reasons(group: Group, scores: Sequence[float]) -> tuple[Reason, ...]:
 
 
 def _unplaced_reason(
-    p: _Person, counts: Counter[str], policy: FitPolicy, min_size: int
+    p: _Person,
+    counts: Counter[str],
+    judged: tuple[FitPolicy, GroupRules],
+    min_size: int,
 ) -> Reason:
+    policy, rules = judged
     if not p.mask:
         return Reason(
             "unplaced.schedule",
@@ -1101,11 +1398,25 @@ def _unplaced_reason(
             f"No {policy.meeting_minutes}-minute stretch in your weekly "
             "availability for a group meeting.",
         )
+    if p.member.id in rules.together:
+        return Reason(
+            "unplaced.together",
+            -1.0,
+            "You are to be placed with the others in your set, and no group "
+            "could take all of you together without breaking a rule.",
+        )
     if max(counts[lang] for lang in p.member.languages) < min_size:
         return Reason(
             "unplaced.language",
             -1.0,
             f"Too few members share a language with you to form a group of {min_size}.",
+        )
+    if rules.hard:  # said alike to everyone: never which rule, nor whose
+        return Reason(
+            "unplaced.no_group",
+            -1.0,
+            "No group could take you without breaking a rule: a shared "
+            "language and meeting time, room, or the programme's grouping rules.",
         )
     return Reason(
         "unplaced.no_group",
@@ -1119,10 +1430,14 @@ def _result(
     groups: list[tuple[str, list[_Person], _Job]],
     unplaced: list[_Person],
     counts: Counter[str],
-    policy: FitPolicy,
+    judged: tuple[FitPolicy, GroupRules],
     naming: tuple[int, str],
 ) -> Grouping:
-    """The grouping; *naming* is the smallest group size and the id prefix."""
+    """
+    The grouping, judged by the policy and rules in *judged*.
+
+    *naming* is the smallest group size and the id prefix.
+    """
     min_size, id_prefix = naming
     ordered = sorted(groups, key=lambda lg: min(p.member.id for p in lg[1]))
     width = len(str(len(ordered)))
@@ -1141,7 +1456,7 @@ def _result(
     left = [
         Unplaced(
             member_id=p.member.id,
-            reasons=(_unplaced_reason(p, counts, policy, min_size),),
+            reasons=(_unplaced_reason(p, counts, judged, min_size),),
         )
         for p in sorted(unplaced, key=lambda p: p.member.id)
     ]

@@ -1,0 +1,410 @@
+"""Grouping rules of form_groups: keep apart, keep together, no lone member, history."""
+
+import random
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from peerkit import InvalidInputError, Member, WeeklyAvailability, to_dict
+from peerkit.datasets import sample_cohort, simulate_cohort
+from peerkit.matching import FitPolicy, Grouping, form_groups, group_fit
+from peerkit.matching._formation import _Job, _join_in_twos, _Person
+from peerkit.matching._group_rules import read_rules
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+from exhaustive import best_grouping, breaks_a_rule
+from reference import WEEK
+
+RHYTHMS = [
+    WeeklyAvailability.parse("mon-fri 18:00-21:00"),
+    WeeklyAvailability.parse("sat,sun 09:00-12:00"),
+    WeeklyAvailability.parse("tue,thu 12:00-14:00"),
+    WeeklyAvailability.always(),
+    WeeklyAvailability(),
+]
+ZONES = ["UTC", "Europe/London", "America/New_York", "Asia/Tokyo"]
+GENDERS = ["woman", "man", "non-binary"]
+STAGES = ["contemplation", "preparation", "action", "maintenance"]
+
+
+@st.composite
+def cohorts(draw: st.DrawFn, max_size: int = 20) -> list[Member]:
+    """Adversarial cohorts: bursts of one rhythm, several zones, rare trait values, traits missing."""
+    n = draw(st.integers(0, max_size))
+    burst = draw(st.sampled_from(RHYTHMS))
+    people = []
+    for i in range(n):
+        traits = {}
+        gender = draw(st.sampled_from([*GENDERS, None]))
+        if gender is not None:
+            traits["gender"] = gender
+        if draw(st.booleans()):
+            traits["age_band"] = draw(st.sampled_from(["18-25", "26-40"]))
+        people.append(
+            Member(
+                f"m{i:02d}",
+                draw(st.sampled_from(STAGES)),
+                timezone=draw(st.sampled_from(ZONES)),
+                availability=burst
+                if draw(st.booleans())
+                else draw(st.sampled_from(RHYTHMS)),
+                languages=draw(st.sampled_from([{"en"}, {"en"}, {"es"}, {"en", "es"}])),
+                experiences=draw(st.sets(st.sampled_from(["grief", "loss", "work"]))),
+                traits=traits,
+            )
+        )
+    return people
+
+
+@st.composite
+def rule_sets(draw: st.DrawFn, ids: list[str]) -> dict[str, object]:
+    """Random rules, infeasible ones included: sets too big, pairs kept apart inside a set, overlaps, unknown ids."""
+    pool = [*ids, "ghost", "phantom"]
+    pair = st.lists(st.sampled_from(pool), min_size=2, max_size=2, unique=True)
+    return {
+        "keep_apart": draw(st.lists(pair, max_size=4)),
+        "keep_together": draw(
+            st.lists(
+                st.lists(st.sampled_from(pool), min_size=2, max_size=6), max_size=3
+            )
+        ),
+        "no_lone": draw(
+            st.sampled_from([(), ("gender",), ("gender", "age_band"), ("missing",)])
+        ),
+    }
+
+
+sizes = st.integers(2, 4).flatmap(
+    lambda lo: st.tuples(st.just(lo), st.integers(lo, lo + 3))
+)
+
+
+def _broken(grouping: Grouping, people: list[Member], rules: Mapping[str, Any]) -> int:
+    ids = [m.id for m in people]
+    return sum(
+        breaks_a_rule(
+            [m.id for m in fg.group.members],
+            [dict(m.traits) for m in fg.group.members],
+            everyone=ids,
+            **rules,
+        )
+        for fg in grouping.groups
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), sizes)
+def test_no_grouping_rule_is_ever_broken(
+    data: st.DataObject, size: tuple[int, int]
+) -> None:
+    """For all cohorts and rule sets (infeasible ones too): every member once, no group breaks a grouping rule or a hard rule of fit."""
+    people = data.draw(cohorts())
+    rules = data.draw(rule_sets([m.id for m in people]))
+    low, high = size
+    grouping = form_groups(people, min_size=low, max_size=high, during=WEEK, **rules)  # type: ignore[arg-type]
+    placed = [m.id for fg in grouping.groups for m in fg.group.members]
+    unplaced = [u.member_id for u in grouping.unplaced]
+    assert sorted(placed + unplaced) == sorted(m.id for m in people)
+    assert _broken(grouping, people, rules) == 0
+    for fg in grouping.groups:
+        assert low <= fg.group.size <= high
+        for m in fg.group.members:
+            others = [o for o in fg.group.members if o.id != m.id]
+            fit = group_fit(m, attrs.evolve(fg.group, members=others), during=WEEK)
+            assert fit.eligible
+
+
+SPRING = (pendulum.datetime(2026, 3, 2), pendulum.datetime(2026, 4, 13))
+"""Six weeks across the American and European clock changes: passes per zone."""
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data(), sizes)
+def test_no_grouping_rule_is_broken_across_the_passes_of_several_zones(
+    data: st.DataObject, size: tuple[int, int]
+) -> None:
+    """For all cohorts in several zones over weeks where clocks change (a pass per zone), every member once and no group, of any pass, breaks a grouping rule."""
+    people = data.draw(cohorts())
+    rules = data.draw(rule_sets([m.id for m in people]))
+    low, high = size
+    grouping = form_groups(people, min_size=low, max_size=high, during=SPRING, **rules)  # type: ignore[arg-type]
+    placed = [m.id for fg in grouping.groups for m in fg.group.members]
+    unplaced = [u.member_id for u in grouping.unplaced]
+    assert sorted(placed + unplaced) == sorted(m.id for m in people)
+    assert _broken(grouping, people, rules) == 0
+
+
+def _spring_cohort() -> list[Member]:
+    """Five Londoners free any time, one New Yorker free one hour a week on her own clock."""
+    london = [Member(f"l{i}", "action", timezone="Europe/London") for i in range(5)]
+    hour = WeeklyAvailability.parse("mon 18:00-19:00")
+    return [
+        *london,
+        Member("ny", "action", timezone="America/New_York", availability=hour),
+    ]
+
+
+def test_a_set_kept_together_waits_whole_for_the_pass_on_a_clock_all_of_it_can_meet() -> (
+    None
+):
+    """A set with a member who has no meeting time on the first pass's clock is placed whole in a later pass, while a pair kept apart may be split across passes."""
+    grouping = form_groups(
+        _spring_cohort(),
+        min_size=2,
+        max_size=3,
+        during=SPRING,
+        keep_together=[("ny", "l0")],
+        keep_apart=[("l0", "l1")],
+    )
+    where = {m.id: fg.group for fg in grouping.groups for m in fg.group.members}
+    assert grouping.placed_count == 6
+    assert where["ny"] is where["l0"]
+    assert where["ny"].timezone == "America/New_York"  # the New York pass
+    assert where["l1"].timezone == "Europe/London"  # the London pass
+    assert where["l0"] is not where["l1"]
+
+
+def test_a_set_no_clock_can_hold_is_all_unplaced_with_the_reason_across_passes() -> (
+    None
+):
+    """A set whose members share no meeting time on any zone's clock is unplaced whole, each member told so, the others grouped."""
+    hour = WeeklyAvailability.parse("mon 18:00-19:00")
+    tokyo = Member("tk", "action", timezone="Asia/Tokyo", availability=hour)
+    grouping = form_groups(
+        [*_spring_cohort(), tokyo],
+        min_size=2,
+        max_size=3,
+        during=SPRING,
+        keep_together=[("ny", "l0", "tk")],
+    )
+    reasons = {u.member_id: u.reasons[0].code for u in grouping.unplaced}
+    assert reasons == dict.fromkeys(("l0", "ny", "tk"), "unplaced.together")
+    assert grouping.placed_count == 4
+
+
+@pytest.mark.slow
+def test_no_rule_broken_on_larger_cohorts_solved_in_blocks() -> None:
+    """On cohorts large enough for the block search and the leftover steps, no group breaks a grouping rule."""
+    people = list(simulate_cohort(240, seed=4, with_groups=False).members)
+    rng = random.Random(4)  # noqa: S311 - test data
+    ids = sorted(m.id for m in people)
+    rules = {
+        "keep_apart": [rng.sample(ids, 2) for _ in range(30)],
+        "keep_together": [rng.sample(ids, rng.randint(2, 4)) for _ in range(8)],
+        "no_lone": ("gender",),
+    }
+    grouping = form_groups(people, min_size=5, max_size=8, during=WEEK, **rules)  # type: ignore[arg-type]
+    assert len(grouping.groups) > 10
+    assert _broken(grouping, people, rules) == 0
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_rules_are_order_invariant(data: st.DataObject) -> None:
+    """For all cohorts and rules: shuffling members, rules and the ids inside each rule gives the same grouping, and inputs are untouched."""
+    people = data.draw(cohorts(max_size=16))
+    rules = data.draw(rule_sets([m.id for m in people]))
+    before = [to_dict(m) for m in people]
+    first = form_groups(people, min_size=2, max_size=4, during=WEEK, seed=3, **rules)  # type: ignore[arg-type]
+    apart: list[list[str]] = rules["keep_apart"]  # type: ignore[assignment]
+    together: list[list[str]] = rules["keep_together"]  # type: ignore[assignment]
+    shuffled = {
+        "keep_apart": [
+            data.draw(st.permutations(p)) for p in data.draw(st.permutations(apart))
+        ],
+        "keep_together": [
+            data.draw(st.permutations(t)) for t in data.draw(st.permutations(together))
+        ],
+        "no_lone": tuple(data.draw(st.permutations(rules["no_lone"]))),  # type: ignore[arg-type]
+    }
+    again = form_groups(
+        data.draw(st.permutations(people)),
+        min_size=2,
+        max_size=4,
+        during=WEEK,
+        seed=3,
+        **shuffled,  # type: ignore[arg-type]
+    )
+    assert again == first
+    assert [to_dict(m) for m in people] == before
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_reasons_never_reveal_who_a_member_was_kept_apart_from(
+    data: st.DataObject,
+) -> None:
+    """For all cohorts and rules: no reason names a member, and every unplaced.no_group reason in a call reads the same."""
+    people = data.draw(cohorts(max_size=16))
+    rules = data.draw(rule_sets([m.id for m in people]))
+    grouping = form_groups(people, min_size=3, max_size=4, during=WEEK, **rules)  # type: ignore[arg-type]
+    reasons = [r for u in grouping.unplaced for r in u.reasons]
+    reasons += [r for fg in grouping.groups for r in fg.reasons]
+    for r in reasons:
+        assert not any(m.id in r.message for m in people)
+        assert "apart" not in r.message
+    no_group = {r.message for r in reasons if r.code == "unplaced.no_group"}
+    assert len(no_group) <= 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_small_cohorts_with_rules_reach_the_exhaustive_optimum(seed: int) -> None:
+    """On small cohorts with random keep_apart, keep_together and no_lone, form_groups reaches the exhaustive optimum of (placed, worst fit, mean fit)."""
+    people = simulate_cohort(8 + seed % 4, seed=seed, with_groups=False).members
+    rng = random.Random(seed)  # noqa: S311 - test data
+    ids = sorted(m.id for m in people)
+    rules = {
+        "keep_apart": [tuple(rng.sample(ids, 2)) for _ in range(2)],
+        "keep_together": [rng.sample(ids, 2)],
+        "no_lone": ("gender",),
+    }
+    grouping = form_groups(people, min_size=2, max_size=4, during=WEEK, **rules)  # type: ignore[arg-type]
+    placed, low, mean = best_grouping(
+        people,
+        min_size=2,
+        max_size=4,
+        policy=FitPolicy(),
+        **rules,  # type: ignore[arg-type]
+    )
+    assert grouping.placed_count == placed
+    assert grouping.min_score == pytest.approx(low, abs=1e-9)
+    assert grouping.mean_score == pytest.approx(mean, abs=1e-9)
+
+
+def test_a_set_that_cannot_be_kept_together_is_all_unplaced_with_the_reason() -> None:
+    """A keep-together set larger than any group leaves all its members unplaced, each told why without naming the others."""
+    people = [Member(f"m{i}", "action") for i in range(8)]
+    grouping = form_groups(
+        people,
+        min_size=2,
+        max_size=3,
+        during=WEEK,
+        keep_together=[["m0", "m1", "m2", "m3"]],
+    )
+    unplaced = {u.member_id: u.reasons[0] for u in grouping.unplaced}
+    assert set(unplaced) == {"m0", "m1", "m2", "m3"}
+    assert {r.code for r in unplaced.values()} == {"unplaced.together"}
+    assert grouping.placed_count == 4
+
+
+def test_keep_apart_and_together_hold_on_a_plain_cohort() -> None:
+    """Members kept apart land in different groups; a set kept together lands in one."""
+    people = [Member(f"m{i}", "action") for i in range(9)]
+    grouping = form_groups(
+        people,
+        min_size=3,
+        max_size=3,
+        during=WEEK,
+        keep_apart=[("m0", "m1"), ("m0", "m2")],
+        keep_together=[("m0", "m5"), ("m5", "m8")],
+    )
+    where = {m.id: fg.group.id for fg in grouping.groups for m in fg.group.members}
+    assert grouping.placed_count == 9
+    assert where["m0"] not in (where["m1"], where["m2"])
+    assert where["m0"] == where["m5"] == where["m8"]
+
+
+def test_no_lone_never_leaves_one_member_of_a_value() -> None:
+    """With no_lone on gender, a lone member of a value is unplaced rather than placed alone among others."""
+    people = [
+        Member(f"w{i}", "action", traits={"gender": "woman"}) for i in range(4)
+    ] + [Member("x", "action", traits={"gender": "man"})]
+    grouping = form_groups(
+        people, min_size=2, max_size=5, during=WEEK, no_lone=("gender",)
+    )
+    assert [u.member_id for u in grouping.unplaced] == ["x"]
+    assert grouping.unplaced[0].reasons[0].code == "unplaced.no_group"
+    alone = form_groups(people, min_size=2, max_size=5, during=WEEK)
+    assert alone.placed_count == 5
+
+
+def test_history_steers_away_from_past_groupmates_and_weight_zero_ignores_it() -> None:
+    """Given last term's grouping, fewer pairs meet again; with repeat_weight 0 history changes nothing."""
+    cohort = sample_cohort()
+    first = form_groups(cohort, min_size=4, max_size=7, during=WEEK)
+
+    def pairs(g: Grouping) -> set[frozenset[str]]:
+        return {
+            frozenset((a, b))
+            for fg in g.groups
+            for a in fg.group.member_ids
+            for b in fg.group.member_ids
+            if a < b
+        }
+
+    again = form_groups(cohort, min_size=4, max_size=7, during=WEEK, history=[first])
+    assert len(pairs(first) & pairs(again)) < len(pairs(first)) // 2
+    policy = attrs.evolve(FitPolicy(), repeat_weight=0.0)
+    ignored = form_groups(
+        cohort, min_size=4, max_size=7, during=WEEK, history=[first], policy=policy
+    )
+    assert ignored == form_groups(cohort, min_size=4, max_size=7, during=WEEK)
+    as_ids = [[list(fg.group.member_ids) for fg in first.groups]]
+    assert form_groups(
+        cohort, min_size=4, max_size=7, during=WEEK, history=as_ids
+    ) == form_groups(
+        cohort, min_size=4, max_size=7, during=WEEK, history=[first.groups]
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"keep_apart": [("m0",)]}, "keep_apart[0]"),
+        ({"keep_apart": [("m0", "m0")]}, "keep_apart[0]"),
+        ({"keep_apart": "m0"}, "keep_apart"),
+        ({"keep_together": [("m0", 3)]}, "keep_together[0][1]"),
+        ({"no_lone": "gender"}, "no_lone"),
+        ({"no_lone": [None]}, "no_lone[0]"),
+        ({"history": [5]}, "history[0]"),
+        ({"history": [[5]]}, "history[0][0]"),
+    ],
+)
+def test_bad_rules_are_named(kwargs: dict[str, object], path: str) -> None:
+    """A malformed rule raises InvalidInputError naming where it is."""
+    people = [Member(f"m{i}", "action") for i in range(4)]
+    with pytest.raises(InvalidInputError) as caught:
+        form_groups(people, min_size=2, max_size=3, during=WEEK, **kwargs)  # type: ignore[arg-type]
+    assert caught.value.path == path
+
+
+def test_two_members_who_would_each_be_lone_join_a_group_together() -> None:
+    """Leftovers of one no_lone value join a group with room two at a time, never one alone, and not past a pair kept apart."""
+
+    def person(ident: str, gender: str) -> _Person:
+        return _Person(
+            Member(ident, "action", traits={"gender": gender}), 2, 0b11, 0, (3, 6)
+        )
+
+    women = [person(f"w{i}", "woman") for i in range(4)]
+    pending = [person("n1", "non-binary"), person("n2", "non-binary")]
+    pending.append(person("x", "man"))
+    ids = [p.member.id for p in [*women, *pending]]
+
+    def job(apart: list[tuple[str, str]]) -> _Job:
+        rules = read_rules(
+            ids,
+            keep_apart=apart,
+            keep_together=(),
+            history=(),
+            no_lone=("gender",),
+            repeat_weight=0.2,
+        )
+        rng = random.Random(0)  # noqa: S311 - tie-breaks
+        return _Job(FitPolicy(), 3, 6, WEEK, 0, rng, "UTC", (0,), rules)
+
+    groups = [("en", list(women))]
+    left = _join_in_twos(groups, list(pending), job([]))
+    assert [p.member.id for p in left] == ["x"]
+    assert [p.member.id for p in groups[0][1]] == ["w0", "w1", "w2", "w3", "n1", "n2"]
+    groups = [("en", list(women))]
+    left = _join_in_twos(groups, list(pending), job([("n2", "w0")]))
+    assert [p.member.id for p in left] == ["n1", "n2", "x"]
+    assert len(groups[0][1]) == 4
