@@ -260,6 +260,29 @@ class Prototype:
             np.log1p(-p_drift) - np.log1p(-p_none),
         )
         s = np.where(active, self.s + step, self.s)
+        score, _, cleared = self.settle(s, x, active, fold=0.0)
+        s[cleared] = 0.0
+        self.s = s
+        return score
+
+    def settle(
+        self,
+        s: NDArray[np.float64],
+        x: NDArray[np.int64],
+        active: NDArray[np.bool_],
+        fold: float,
+    ) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
+        """
+        The step's bookkeeping once the statistic *s* is updated.
+
+        Caps the flagged members' *s* at their threshold, releases them at
+        ``release`` of it, folds the run into the baseline where *s* fell
+        to *fold*, and grows the other runs. Returns the score (``s`` plus
+        the bonus, -inf where it may not alarm) and who was released and
+        whose run was cleared (released or folded); zeroing their *s* is
+        the caller's.
+        """
+        kb, nb, kr, nr = self.kb, self.nb, self.kr, self.nr
         self.n += active
         bonus = self.gamma * np.log(np.clip(self.n, 1, self.cap))
         h = self.h - bonus
@@ -268,7 +291,7 @@ class Prototype:
         released = flagged & (s <= self.release * h)
         held = flagged & ~released
         free = active & ~self.flagged
-        reset = free & (s <= 0)
+        reset = free & (s <= fold)
         going = free & ~reset
         kb[reset] += kr[reset] + x[reset]
         nb[reset] += nr[reset] + 1
@@ -280,11 +303,10 @@ class Prototype:
         kr[cleared] = 0
         nr[cleared] = 0
         self.start[cleared] = -1
-        s[cleared] = 0.0
         self.flagged[released] = False
-        self.s = s
         self.j += 1
-        return np.where(going & (self.n >= self.min_history), s + bonus, -np.inf)
+        score = np.where(going & (self.n >= self.min_history), s + bonus, -np.inf)
+        return score, released, cleared
 
     def onset(self) -> NDArray[np.int64]:
         """The run's first touchpoint."""
