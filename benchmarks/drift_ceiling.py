@@ -230,6 +230,7 @@ class Prototype:
         self.prior = policy.cohort_rate * policy.prior_strength
         self.strength = policy.prior_strength
         self.drop = policy.drop
+        self.run_prior = RUN_PRIOR
         self.min_history = policy.min_history
         self.release = policy.release
         self.kb = np.zeros(members)  # kept and decided before the run
@@ -247,12 +248,7 @@ class Prototype:
     ) -> NDArray[np.float64]:
         """One step of the recursion for the *active* members."""
         kb, nb, kr, nr = self.kb, self.nb, self.kr, self.nr
-        base = (kb + self.prior) / (nb + self.strength)
-        drifted = self.drop * np.clip(base, RATE_FLOOR, RATE_CEILING)
-        capped = kr >= drifted * nr
-        p_drift = np.where(
-            capped, drifted, (kr + drifted * RUN_PRIOR) / (nr + RUN_PRIOR)
-        )
+        p_drift = self.drift_rate()
         p_none = (kb + kr / 2 + self.prior) / (nb + nr / 2 + self.strength)
         step = np.where(
             x == 1,
@@ -264,6 +260,15 @@ class Prototype:
         s[cleared] = 0.0
         self.s = s
         return score
+
+    def drift_rate(self) -> NDArray[np.float64]:
+        """The run's rate under drift: learned from the run, at most drop x baseline."""
+        kb, nb, kr, nr = self.kb, self.nb, self.kr, self.nr
+        base = (kb + self.prior) / (nb + self.strength)
+        drifted = self.drop * np.clip(base, RATE_FLOOR, RATE_CEILING)
+        capped = kr >= drifted * nr
+        rp = self.run_prior
+        return np.where(capped, drifted, (kr + drifted * rp) / (nr + rp))
 
     def settle(
         self,

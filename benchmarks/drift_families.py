@@ -38,8 +38,6 @@ from bench_drift import (
     quality,
 )
 from drift_ceiling import (
-    RATE_CEILING,
-    RATE_FLOOR,
     Bayes,
     Prototype,
     matrix,
@@ -91,11 +89,7 @@ class Variant(Prototype):
     ) -> NDArray[np.float64]:
         """One step for the *active* members."""
         kb, nb, kr, nr = self.kb, self.nb, self.kr, self.nr
-        base = (kb + self.prior) / (nb + self.strength)
-        drifted = self.drop * np.clip(base, RATE_FLOOR, RATE_CEILING)
-        capped = kr >= drifted * nr
-        rp = self.run_prior
-        p_drift = np.where(capped, drifted, (kr + drifted * rp) / (nr + rp))
+        p_drift = self.drift_rate()
         h_ = self.half
         p_none = (kb + kr * h_ + self.prior) / (nb + nr * h_ + self.strength)
         q_d, q_n = 1 - p_drift, 1 - p_none
