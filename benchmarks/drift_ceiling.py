@@ -63,15 +63,13 @@ for that model with a close prior, not a bound over every possible rule.
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import math
-import os
-import platform
 import time
 from collections import defaultdict
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
+from _timing import machine_line
 from bench_drift import (
     TARGET_SHARE,
     Cohort,
@@ -717,17 +715,9 @@ def print_targets(rows: Sequence[Row]) -> None:
 
 def header(members: int) -> None:
     """What this ran on."""
-    found = []
-    for name in ("peerkit", "numpy", "river"):
-        try:
-            found.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            found.append(f"{name} not installed")
     print("# Engagement drift: how close can any detector get?\n")
     print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.system()} {platform.release()}; Python "
-        f"{platform.python_version()}; {', '.join(found)}. Cohorts of "
+        f"{machine_line(('peerkit', 'numpy', 'river'))}. Cohorts of "
         f"{members:,} members x 52 weeks (bench_drift's generator and seeds)."
     )
 
