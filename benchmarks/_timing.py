@@ -1,13 +1,31 @@
-"""What every benchmark script shares: median timing, the targets table."""
+"""What every benchmark script shares: what it ran on, median timing, targets."""
 
 from __future__ import annotations
 
+import importlib.metadata
+import os
+import platform
 import statistics
 import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
+
+
+def machine_line(packages: Iterable[str]) -> str:
+    """What this ran on: machine, cores, system, Python and each package's version."""
+    found = []
+    for name in packages:
+        try:
+            found.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name} not installed")
+    return (
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.system()} {platform.release()}; Python "
+        f"{platform.python_version()}; {', '.join(found)}"
+    )
 
 
 def median_time(run: Callable[[], object], repeats: int) -> float:

@@ -40,7 +40,6 @@ import importlib
 import importlib.metadata
 import math
 import os
-import platform
 import statistics
 import time
 import warnings
@@ -50,7 +49,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pendulum
 from _attendance import simulate_attendance
-from _timing import median_time, print_targets
+from _timing import machine_line, median_time, print_targets
 
 import peerkit.engagement._engine as engine
 import peerkit.engagement._silence as silence
@@ -1257,19 +1256,8 @@ def speed(members: int, stream_members: int, repeats: int) -> None:  # noqa: PLR
 
 def header() -> None:
     """What this ran on."""
-    names = ("peerkit", "numpy", "river", "lifetimes", "pandas")
-    found = []
-    for name in names:
-        try:
-            found.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            found.append(f"{name} not installed")
     print("# peerkit engagement-drift benchmark\n")
-    print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.system()} {platform.release()}; Python "
-        f"{platform.python_version()}; {', '.join(found)}."
-    )
+    print(f"{machine_line(('peerkit', 'numpy', 'river', 'lifetimes', 'pandas'))}.")
 
 
 def grid(*, quick: bool) -> list[PHConfig]:

@@ -37,9 +37,6 @@ import argparse
 import bisect
 import datetime as dt
 import functools
-import importlib.metadata
-import os
-import platform
 import random
 import statistics
 import time
@@ -48,7 +45,7 @@ import zoneinfo
 from typing import TYPE_CHECKING, Any, Literal
 
 import pendulum
-from _timing import median_time, print_targets
+from _timing import machine_line, median_time, print_targets
 from dateutil import rrule as rr
 
 from peerkit import Member, WeeklyAvailability
@@ -1008,16 +1005,8 @@ def sweep(shapes: int) -> None:
 
 def header() -> None:
     """What this ran on."""
-    versions = ", ".join(
-        f"{name} {importlib.metadata.version(name)}"
-        for name in ("peerkit", "python-dateutil", "pendulum")
-    )
     print("# peerkit scheduling benchmark\n")
-    print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.system()} {platform.release()}; Python "
-        f"{platform.python_version()}; {versions}."
-    )
+    print(f"{machine_line(('peerkit', 'python-dateutil', 'pendulum'))}.")
 
 
 def main() -> None:

@@ -63,15 +63,13 @@ for that model with a close prior, not a bound over every possible rule.
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import math
-import os
-import platform
 import time
 from collections import defaultdict
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
+from _timing import machine_line
 from bench_drift import (
     TARGET_SHARE,
     Cohort,
@@ -230,6 +228,7 @@ class Prototype:
         self.prior = policy.cohort_rate * policy.prior_strength
         self.strength = policy.prior_strength
         self.drop = policy.drop
+        self.run_prior = RUN_PRIOR
         self.min_history = policy.min_history
         self.release = policy.release
         self.kb = np.zeros(members)  # kept and decided before the run
@@ -247,12 +246,7 @@ class Prototype:
     ) -> NDArray[np.float64]:
         """One step of the recursion for the *active* members."""
         kb, nb, kr, nr = self.kb, self.nb, self.kr, self.nr
-        base = (kb + self.prior) / (nb + self.strength)
-        drifted = self.drop * np.clip(base, RATE_FLOOR, RATE_CEILING)
-        capped = kr >= drifted * nr
-        p_drift = np.where(
-            capped, drifted, (kr + drifted * RUN_PRIOR) / (nr + RUN_PRIOR)
-        )
+        p_drift = self.drift_rate()
         p_none = (kb + kr / 2 + self.prior) / (nb + nr / 2 + self.strength)
         step = np.where(
             x == 1,
@@ -260,6 +254,38 @@ class Prototype:
             np.log1p(-p_drift) - np.log1p(-p_none),
         )
         s = np.where(active, self.s + step, self.s)
+        score, _, cleared = self.settle(s, x, active, fold=0.0)
+        s[cleared] = 0.0
+        self.s = s
+        return score
+
+    def drift_rate(self) -> NDArray[np.float64]:
+        """The run's rate under drift: learned from the run, at most drop x baseline."""
+        kb, nb, kr, nr = self.kb, self.nb, self.kr, self.nr
+        base = (kb + self.prior) / (nb + self.strength)
+        drifted = self.drop * np.clip(base, RATE_FLOOR, RATE_CEILING)
+        capped = kr >= drifted * nr
+        rp = self.run_prior
+        return np.where(capped, drifted, (kr + drifted * rp) / (nr + rp))
+
+    def settle(
+        self,
+        s: NDArray[np.float64],
+        x: NDArray[np.int64],
+        active: NDArray[np.bool_],
+        fold: float,
+    ) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
+        """
+        The step's bookkeeping once the statistic *s* is updated.
+
+        Caps the flagged members' *s* at their threshold, releases them at
+        ``release`` of it, folds the run into the baseline where *s* fell
+        to *fold*, and grows the other runs. Returns the score (``s`` plus
+        the bonus, -inf where it may not alarm) and who was released and
+        whose run was cleared (released or folded); zeroing their *s* is
+        the caller's.
+        """
+        kb, nb, kr, nr = self.kb, self.nb, self.kr, self.nr
         self.n += active
         bonus = self.gamma * np.log(np.clip(self.n, 1, self.cap))
         h = self.h - bonus
@@ -268,7 +294,7 @@ class Prototype:
         released = flagged & (s <= self.release * h)
         held = flagged & ~released
         free = active & ~self.flagged
-        reset = free & (s <= 0)
+        reset = free & (s <= fold)
         going = free & ~reset
         kb[reset] += kr[reset] + x[reset]
         nb[reset] += nr[reset] + 1
@@ -280,11 +306,10 @@ class Prototype:
         kr[cleared] = 0
         nr[cleared] = 0
         self.start[cleared] = -1
-        s[cleared] = 0.0
         self.flagged[released] = False
-        self.s = s
         self.j += 1
-        return np.where(going & (self.n >= self.min_history), s + bonus, -np.inf)
+        score = np.where(going & (self.n >= self.min_history), s + bonus, -np.inf)
+        return score, released, cleared
 
     def onset(self) -> NDArray[np.int64]:
         """The run's first touchpoint."""
@@ -690,17 +715,9 @@ def print_targets(rows: Sequence[Row]) -> None:
 
 def header(members: int) -> None:
     """What this ran on."""
-    found = []
-    for name in ("peerkit", "numpy", "river"):
-        try:
-            found.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            found.append(f"{name} not installed")
     print("# Engagement drift: how close can any detector get?\n")
     print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.system()} {platform.release()}; Python "
-        f"{platform.python_version()}; {', '.join(found)}. Cohorts of "
+        f"{machine_line(('peerkit', 'numpy', 'river'))}. Cohorts of "
         f"{members:,} members x 52 weeks (bench_drift's generator and seeds)."
     )
 

@@ -37,7 +37,12 @@ from bench_drift import (
     per_member,
     quality,
 )
-from drift_ceiling import Bayes, matrix, run
+from drift_ceiling import (
+    Bayes,
+    Prototype,
+    matrix,
+    run,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,8 +50,6 @@ if TYPE_CHECKING:
     from bench_drift import Cohort
     from drift_ceiling import Detector, Matrix
     from numpy.typing import NDArray
-
-RATE_FLOOR, RATE_CEILING = 0.02, 0.98
 
 
 class Knobs(NamedTuple):
@@ -65,13 +68,13 @@ class Knobs(NamedTuple):
     fold: float = 0.0  # the run joins the baseline when the statistic falls to this
 
 
-class Variant:
+class Variant(Prototype):
     """The recursion with *knobs*, every member at once (a drift_ceiling Detector)."""
 
     def __init__(self, members: int, h: float, knobs: Knobs) -> None:
         k = knobs
+        super().__init__(members, h, k.gamma, k.cap)
         self.fold, self.sr = k.fold, k.sr
-        self.h, self.gamma, self.cap = h, k.gamma, k.cap
         self.prior = k.cohort_rate * k.strength
         self.strength = k.strength
         self.drop = k.drop
@@ -79,25 +82,14 @@ class Variant:
         self.rho, self.damp_after, self.half = k.rho, k.damp_after, k.half
         self.min_history = 6
         self.release = 0.5
-        self.kb, self.nb, self.kr, self.nr, self.s = (
-            np.zeros(members) for _ in "12345"
-        )
-        self.n = np.zeros(members, np.int64)
         self.run = np.zeros(members, np.int64)
-        self.j = 0
-        self.start = np.full(members, -1, np.int64)
-        self.flagged = np.zeros(members, np.bool_)
 
     def update(
         self, x: NDArray[np.int64], active: NDArray[np.bool_]
     ) -> NDArray[np.float64]:
         """One step for the *active* members."""
         kb, nb, kr, nr = self.kb, self.nb, self.kr, self.nr
-        base = (kb + self.prior) / (nb + self.strength)
-        drifted = self.drop * np.clip(base, RATE_FLOOR, RATE_CEILING)
-        capped = kr >= drifted * nr
-        rp = self.run_prior
-        p_drift = np.where(capped, drifted, (kr + drifted * rp) / (nr + rp))
+        p_drift = self.drift_rate()
         h_ = self.half
         p_none = (kb + kr * h_ + self.prior) / (nb + nr * h_ + self.strength)
         q_d, q_n = 1 - p_drift, 1 - p_none
@@ -112,43 +104,11 @@ class Variant:
         s = np.where(
             active, np.maximum(prev + step, -4.0) if self.sr else prev + step, self.s
         )
-        self.n += active
         self.run = np.where(active, np.where(x == 1, 0, self.run + 1), self.run)
-        bonus = self.gamma * np.log(np.clip(self.n, 1, self.cap))
-        h = self.h - bonus
-        flagged = self.flagged & active
-        s[flagged] = np.minimum(s[flagged], h[flagged])
-        released = flagged & (s <= self.release * h)
-        held = flagged & ~released
-        free = active & ~self.flagged
-        reset = free & (s <= self.fold)
-        going = free & ~reset
-        kb[reset] += kr[reset] + x[reset]
-        nb[reset] += nr[reset] + 1
-        self.start[going & (nr == 0)] = self.j
-        grow = held | going
-        kr[grow] += x[grow]
-        nr[grow] += 1
-        cleared = released | reset
-        kr[cleared] = 0
-        nr[cleared] = 0
-        self.start[cleared] = -1
-        if not self.sr:
-            s[cleared] = 0.0
-        else:
-            s[released] = 0.0
-        self.flagged[released] = False
+        score, released, cleared = self.settle(s, x, active, self.fold)
+        s[released if self.sr else cleared] = 0.0
         self.s = s
-        self.j += 1
-        return np.where(going & (self.n >= self.min_history), s + bonus, -np.inf)
-
-    def onset(self) -> NDArray[np.int64]:
-        """The run's first touchpoint."""
-        return self.start
-
-    def alarm(self, hit: NDArray[np.bool_]) -> None:
-        """Flag: capped from now on, released with hysteresis."""
-        self.flagged |= hit
+        return score
 
 
 def judge(

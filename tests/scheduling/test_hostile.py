@@ -381,27 +381,23 @@ _ZONES = [
 ]
 
 
-@given(
-    st.integers(0, 95),
-    st.sampled_from(["daily", "tue", "sun"]),
-    st.sampled_from(_ZONES),
-    st.lists(
-        st.tuples(st.sampled_from(_ZONES), st.integers(0, 47), st.integers(1, 47)),
-        min_size=1,
-        max_size=2,
-    ),
-    st.sampled_from([True, False]),
+# Up to two members' daily quiet hours: a zone, a start and a length in half hours.
+_QUIET_HOURS = st.lists(
+    st.tuples(st.sampled_from(_ZONES), st.integers(0, 47), st.integers(1, 47)),
+    min_size=1,
+    max_size=2,
 )
-def test_replaying_only_where_a_checkin_can_get_through_changes_nothing(
-    quarter: int, day: str, zone: str, quiet: list[tuple[str, int, int]], defer: bool
+
+
+def _check_bounded_replay(
+    cadence: Cadence,
+    zone: str,
+    quiet: list[tuple[str, int, int]],
+    anchor: dt.date,
+    *,
+    defer: bool,
 ) -> None:
-    """For all small cases: the series replayed only near reachable pieces equals a plain replay over three years."""
-    time = _hhmm(quarter * 15)
-    cadence = (
-        Cadence.daily(time=time, timezone=zone)
-        if day == "daily"
-        else Cadence.weekly(on=day, time=time, timezone=zone)
-    )
+    """The bounded series from *anchor* equals a plain replay over three years."""
     members = [
         _member(f"m{i}", z, f"daily {_hhmm(a * 30)}-{_hhmm((a + n) * 30)}")
         for i, (z, a, n) in enumerate(quiet)
@@ -409,7 +405,6 @@ def test_replaying_only_where_a_checkin_can_get_through_changes_nothing(
     ]
     assume(members)
     sources = _quiet.quiet_sources(members, zone)
-    anchor = dt.date(2024, 1, 1)
     horizon = (anchor.toordinal() - _zonerules.EPOCH_ORDINAL + 3 * 365) * 86_400
     old = _old_series(cadence, sources, anchor, horizon, defer=defer)
     new = _occurrences.series(
@@ -424,6 +419,26 @@ def test_replaying_only_where_a_checkin_can_get_through_changes_nothing(
     cut = horizon - 30 * 86_400
     got = list(itertools.takewhile(lambda i: i[0] < cut, new))
     assert got == [i for i in old if i[0] < cut]
+
+
+@given(
+    st.integers(0, 95),
+    st.sampled_from(["daily", "tue", "sun"]),
+    st.sampled_from(_ZONES),
+    _QUIET_HOURS,
+    st.sampled_from([True, False]),
+)
+def test_replaying_only_where_a_checkin_can_get_through_changes_nothing(
+    quarter: int, day: str, zone: str, quiet: list[tuple[str, int, int]], defer: bool
+) -> None:
+    """For all small cases: the series replayed only near reachable pieces equals a plain replay over three years."""
+    time = _hhmm(quarter * 15)
+    cadence = (
+        Cadence.daily(time=time, timezone=zone)
+        if day == "daily"
+        else Cadence.weekly(on=day, time=time, timezone=zone)
+    )
+    _check_bounded_replay(cadence, zone, quiet, dt.date(2024, 1, 1), defer=defer)
 
 
 # --- threads and caches --------------------------------------------------------------
@@ -607,11 +622,7 @@ _ANCHORS = [
     st.integers(0, 95),
     st.sampled_from(["daily", "every 3 days", "tue", "every 2 weeks", "monthly"]),
     st.sampled_from(_ZONES),
-    st.lists(
-        st.tuples(st.sampled_from(_ZONES), st.integers(0, 47), st.integers(1, 47)),
-        min_size=1,
-        max_size=2,
-    ),
+    _QUIET_HOURS,
     st.sampled_from([True, False]),
     st.sampled_from(_ANCHORS),
 )
@@ -634,24 +645,4 @@ def test_bounded_replay_of_any_plan_from_any_era_changes_nothing(  # noqa: PLR09
         ),
         "monthly": lambda: Cadence.monthly(day=31, time=time, timezone=zone),
     }[shape]()
-    members = [
-        _member(f"m{i}", z, f"daily {_hhmm(a * 30)}-{_hhmm((a + n) * 30)}")
-        for i, (z, a, n) in enumerate(quiet)
-        if n % 48
-    ]
-    assume(members)
-    sources = _quiet.quiet_sources(members, zone)
-    horizon = (anchor.toordinal() - _zonerules.EPOCH_ORDINAL + 3 * 365) * 86_400
-    old = _old_series(cadence, sources, anchor, horizon, defer=defer)
-    new = _occurrences.series(
-        cadence,
-        anchor=anchor,
-        begin=anchor,
-        lower=None,
-        sources=sources,
-        days_off=frozenset(),
-        defer=defer,
-    )
-    cut = horizon - 30 * 86_400
-    got = list(itertools.takewhile(lambda i: i[0] < cut, new))
-    assert got == [i for i in old if i[0] < cut]
+    _check_bounded_replay(cadence, zone, quiet, anchor, defer=defer)

@@ -23,11 +23,10 @@ from peerkit._validate import (
     number,
     string,
     to_float,
-    to_optional_float,
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.outcomes._instrument import score_text
+from peerkit.outcomes._instrument import optional_number_field, score_text
 from peerkit.outcomes._stats import line_fit, mean_interval
 
 if TYPE_CHECKING:
@@ -83,10 +82,6 @@ class Rating:
     high: float = attrs.field(default=10.0, converter=to_float, validator=above("low"))
 
 
-def _stat() -> Any:
-    return attrs.field(converter=to_optional_float, validator=number(optional=True))
-
-
 @attrs.frozen(kw_only=True)
 class FeedbackTrend:
     """
@@ -124,12 +119,12 @@ class FeedbackTrend:
     rating_count: int = attrs.field(validator=count())
     low: float = attrs.field(converter=to_float, validator=number())
     high: float = attrs.field(converter=to_float, validator=number())
-    mean: float | None = _stat()
-    mean_low: float | None = _stat()
-    mean_high: float | None = _stat()
-    slope: float | None = _stat()
-    slope_low: float | None = _stat()
-    slope_high: float | None = _stat()
+    mean: float | None = optional_number_field()
+    mean_low: float | None = optional_number_field()
+    mean_high: float | None = optional_number_field()
+    slope: float | None = optional_number_field()
+    slope_low: float | None = optional_number_field()
+    slope_high: float | None = optional_number_field()
     falling: bool = attrs.field(validator=instance(bool, "True or False"))
     reasons: tuple[Reason, ...] = attrs.field(validator=tuple_of(Reason, "a Reason"))
 

@@ -11,6 +11,7 @@ import pendulum
 
 from peerkit._instants import to_utc
 from peerkit._validate import (
+    Validator,
     above,
     between,
     check_float,
@@ -40,12 +41,29 @@ def _in_range(inst: Instrument, attr: attrs.Attribute[Any], value: object) -> No
         )
 
 
-def _source_keys(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    for key in value if isinstance(value, Mapping) else ():  # str_map checked it
-        if key not in SOURCE_KEYS:
-            raise InvalidInputError(
-                attr.name, key, f"one of {', '.join(sorted(SOURCE_KEYS))}"
-            )
+def source_keys_in(allowed: frozenset[str]) -> Validator:
+    """A validator: every key of a sources mapping is one of *allowed*."""
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+        for key in value if isinstance(value, Mapping) else ():  # str_map checked it
+            if key not in allowed:
+                raise InvalidInputError(
+                    attr.name, key, f"one of {', '.join(sorted(allowed))}"
+                )
+
+    return check
+
+
+MEMBER_IDS = attrs.validators.deep_iterable(
+    member_validator=string(),
+    iterable_validator=instance(tuple, "a sequence of member ids"),
+)
+"""A validator: a tuple of member ids."""
+
+
+def optional_number_field() -> Any:
+    """An attrs field holding a finite float or None."""
+    return attrs.field(converter=to_optional_float, validator=number(optional=True))
 
 
 def _whole_bounds(inst: Instrument, _attr: attrs.Attribute[Any], value: object) -> None:
@@ -158,7 +176,9 @@ class Instrument:
         default=True, validator=[instance(bool, "True or False"), _whole_bounds]
     )
     sources: Mapping[str, str] = attrs.field(
-        factory=dict, converter=to_str_map, validator=[str_map(), _source_keys]
+        factory=dict,
+        converter=to_str_map,
+        validator=[str_map(), source_keys_in(SOURCE_KEYS)],
     )
     item_count: int = attrs.field(default=0, validator=count(high=1000))
     item_low: float | None = attrs.field(

@@ -15,27 +15,22 @@ from peerkit._validate import (
     check_str,
     count,
     instance,
-    number,
     string,
-    to_optional_float,
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes._change import Change, ChangeCategory, change_of, limit_words
-from peerkit.outcomes._instrument import Instrument, Measurement, check_measured_on
+from peerkit.outcomes._instrument import (
+    MEMBER_IDS,
+    Instrument,
+    Measurement,
+    check_measured_on,
+    optional_number_field,
+)
 from peerkit.outcomes._stats import mean_interval, standardised_mean_interval
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-_ids = attrs.validators.deep_iterable(
-    member_validator=string(),
-    iterable_validator=instance(tuple, "a sequence of member ids"),
-)
-
-
-def _stat() -> Any:
-    return attrs.field(converter=to_optional_float, validator=number(optional=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -110,23 +105,23 @@ class OutcomeSummary:
     member_count: int = attrs.field(validator=count())
     with_baseline_count: int = attrs.field(validator=count())
     completed_count: int = attrs.field(validator=count())
-    lost: tuple[str, ...] = attrs.field(validator=_ids)
-    no_baseline: tuple[str, ...] = attrs.field(validator=_ids)
-    described: float | None = _stat()
+    lost: tuple[str, ...] = attrs.field(validator=MEMBER_IDS)
+    no_baseline: tuple[str, ...] = attrs.field(validator=MEMBER_IDS)
+    described: float | None = optional_number_field()
     changes: tuple[Change, ...] = attrs.field(validator=tuple_of(Change, "a Change"))
     recovered_count: int = attrs.field(validator=count())
     improved_count: int = attrs.field(validator=count())
     unchanged_count: int = attrs.field(validator=count())
     deteriorated_count: int = attrs.field(validator=count())
-    baseline_mean: float | None = _stat()
-    followup_mean: float | None = _stat()
-    lost_baseline_mean: float | None = _stat()
-    mean_change: float | None = _stat()
-    mean_change_low: float | None = _stat()
-    mean_change_high: float | None = _stat()
-    effect_size: float | None = _stat()
-    effect_low: float | None = _stat()
-    effect_high: float | None = _stat()
+    baseline_mean: float | None = optional_number_field()
+    followup_mean: float | None = optional_number_field()
+    lost_baseline_mean: float | None = optional_number_field()
+    mean_change: float | None = optional_number_field()
+    mean_change_low: float | None = optional_number_field()
+    mean_change_high: float | None = optional_number_field()
+    effect_size: float | None = optional_number_field()
+    effect_low: float | None = optional_number_field()
+    effect_high: float | None = optional_number_field()
     reasons: tuple[Reason, ...] = attrs.field(validator=tuple_of(Reason, "a Reason"))
 
 

@@ -26,7 +26,16 @@ from peerkit._validate import (
     tuple_of,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.outcomes._instrument import GAD7, PHQ9, Instrument, Measurement, score_text
+from peerkit.outcomes._instrument import (
+    GAD7,
+    MEMBER_IDS,
+    PHQ9,
+    Instrument,
+    Measurement,
+    optional_number_field,
+    score_text,
+    source_keys_in,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -43,19 +52,7 @@ RECOVERY_SOURCE_KEYS = frozenset(
 )
 """The definitions a `Caseness` can name sources for."""
 
-_ids = attrs.validators.deep_iterable(
-    member_validator=string(),
-    iterable_validator=instance(tuple, "a sequence of member ids"),
-)
 _bool = instance(bool, "True or False")
-
-
-def _source_keys(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    for key in value if isinstance(value, Mapping) else ():  # str_map checked it
-        if key not in RECOVERY_SOURCE_KEYS:
-            raise InvalidInputError(
-                attr.name, key, f"one of {', '.join(sorted(RECOVERY_SOURCE_KEYS))}"
-            )
 
 
 def _with_cutoff(_inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -114,7 +111,9 @@ class Caseness:
     depression_points: float = attrs.field(converter=to_float, validator=positive())
     anxiety_points: float = attrs.field(converter=to_float, validator=positive())
     sources: Mapping[str, str] = attrs.field(
-        factory=dict, converter=to_str_map, validator=[str_map(), _source_keys]
+        factory=dict,
+        converter=to_str_map,
+        validator=[str_map(), source_keys_in(RECOVERY_SOURCE_KEYS)],
     )
 
     def is_case(self, depression: float, anxiety: float) -> bool:
@@ -188,10 +187,6 @@ def _optional_rate() -> Any:
     return attrs.field(
         converter=to_optional_float, validator=number(0.0, 1.0, optional=True)
     )
-
-
-def _optional_score() -> Any:
-    return attrs.field(converter=to_optional_float, validator=number(optional=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -468,17 +463,19 @@ class RecoverySummary:
     reliable_improvement_rate: float | None = _optional_rate()
     reliable_recovery_rate: float | None = _optional_rate()
     reliable_deterioration_rate: float | None = _optional_rate()
-    lost: tuple[str, ...] = attrs.field(validator=_ids)
-    no_baseline: tuple[str, ...] = attrs.field(validator=_ids)
+    lost: tuple[str, ...] = attrs.field(validator=MEMBER_IDS)
+    no_baseline: tuple[str, ...] = attrs.field(validator=MEMBER_IDS)
     described: float | None = _optional_rate()
-    baseline_mean: float | None = _optional_score()
-    lost_baseline_mean: float | None = _optional_score()
+    baseline_mean: float | None = optional_number_field()
+    lost_baseline_mean: float | None = optional_number_field()
     members: tuple[MemberRecovery, ...] = attrs.field(
         validator=tuple_of(MemberRecovery, "a MemberRecovery")
     )
     reasons: tuple[Reason, ...] = attrs.field(validator=tuple_of(Reason, "a Reason"))
     sources: Mapping[str, str] = attrs.field(
-        factory=dict, converter=to_str_map, validator=[str_map(), _source_keys]
+        factory=dict,
+        converter=to_str_map,
+        validator=[str_map(), source_keys_in(RECOVERY_SOURCE_KEYS)],
     )
 
 

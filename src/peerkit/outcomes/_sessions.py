@@ -27,7 +27,12 @@ from peerkit._validate import (
 )
 from peerkit.errors import InvalidInputError
 from peerkit.outcomes._change import ChangeCategory, categorise, limit_words
-from peerkit.outcomes._instrument import Instrument, Measurement, score_text
+from peerkit.outcomes._instrument import (
+    Instrument,
+    Measurement,
+    optional_number_field,
+    score_text,
+)
 from peerkit.outcomes._stats import t_quantile
 
 if TYPE_CHECKING:
@@ -530,10 +535,6 @@ def _fit(k: int, pairs: list[tuple[float, float]]) -> ExpectedSession | None:
     return session
 
 
-def _optional_number() -> Any:
-    return attrs.field(converter=to_optional_float, validator=number(optional=True))
-
-
 @attrs.frozen(kw_only=True)
 class OnTrackReport:
     """
@@ -582,8 +583,8 @@ class OnTrackReport:
     session_count: int = attrs.field(validator=count())
     first_score: float = attrs.field(converter=to_float, validator=number())
     latest_score: float = attrs.field(converter=to_float, validator=number())
-    expected_low: float | None = _optional_number()
-    expected_high: float | None = _optional_number()
+    expected_low: float | None = optional_number_field()
+    expected_high: float | None = optional_number_field()
     points_beyond: float = attrs.field(converter=to_float, validator=number(0.0))
     reliable_deterioration: bool = attrs.field(
         validator=instance(bool, "True or False")

@@ -202,15 +202,10 @@ class _Reader:
 
     def need(self, name: str, read: Callable[[object], T]) -> T | object:
         """A required cell read by *read*; `_MISSING` (with a problem) if absent."""
-        value = self.raw(name)
-        if value is None:
+        if self.raw(name) is None:
             self.fail(name, "", "a value: the column is required")
             return _MISSING
-        try:
-            return read(value)
-        except CellError as exc:
-            self.fail(name, exc.value, exc.expected)
-            return _MISSING
+        return self.get(name, read, _MISSING)
 
     def fail(self, name: str, value: object, expected: str) -> None:
         self.problems.append(

@@ -126,29 +126,34 @@ def _column_rows(
 def _file_table(
     path: str | os.PathLike[str], problems: list[InvalidInputError]
 ) -> Table:
-    try:
-        handle = open(  # noqa: SIM115, PTH123 - closed by the row generator
+    return _opened_table(
+        lambda: open(  # noqa: PTH123 - closed by the row generator
             path, encoding="utf-8-sig", errors="surrogateescape", newline=""
-        )
-    except OSError as exc:
-        raise InvalidInputError(
-            "source", os.fspath(path), f"a CSV file that can be read ({exc.strerror})"
-        ) from None
-    try:
-        return _text_table(handle, handle, problems)
-    except BaseException:
-        handle.close()
-        raise
+        ),
+        os.fspath(path),
+        problems,
+    )
 
 
 def _resource_table(resource: Any, problems: list[InvalidInputError]) -> Table:
-    try:
-        handle = resource.open(
+    return _opened_table(
+        lambda: resource.open(
             "r", encoding="utf-8-sig", errors="surrogateescape", newline=""
-        )
+        ),
+        resource,
+        problems,
+    )
+
+
+def _opened_table(
+    opener: Callable[[], IO[str]], shown: object, problems: list[InvalidInputError]
+) -> Table:
+    """The table of the CSV text *opener* opens (*shown* in an error if it cannot)."""
+    try:
+        handle = opener()
     except OSError as exc:
         raise InvalidInputError(
-            "source", resource, f"a CSV file that can be read ({exc.strerror})"
+            "source", shown, f"a CSV file that can be read ({exc.strerror})"
         ) from None
     try:
         return _text_table(handle, handle, problems)
