@@ -23,7 +23,10 @@ maximum-weight matching (rustworkx's blossom):
 
 With maximum cardinality, the matching's size is the number of gadgets
 plus the number of partnerships, so ``participation`` gets the most
-partnerships, then the best total, exactly.
+partnerships, then the best total, exactly. With ``priority``, every edge
+into a priority member's first copy weighs a bonus more, larger than
+twice any total: the most partnerships, then the most priority members
+holding a partner, then the best total (`_Reduction`).
 
 Members with no chain of allowed pairs between them (speakers of
 different languages, say) are apart: each connected part of the graph of
@@ -33,7 +36,9 @@ best candidate pairs (per partner they may hold), and a round above
 `_CHUNK` members in play is first cut into blocks of likely partners (by
 language, then by when in the UTC day they are free). After either,
 everyone with room left is matched among themselves and short augmenting
-paths (x - a = b - y) add any partnership they can.
+paths (x - a = b - y) add any partnership they can; with ``priority``
+the round is then solved without it too, and the one making more
+partnerships kept.
 """
 
 from __future__ import annotations
