@@ -447,3 +447,165 @@ def test_a_mentor_with_room_for_three_takes_three() -> None:
     assert len(result.mentees_of("mo")) == 3
     assert [u.reasons[0].code for u in result.unplaced] == ["unplaced.full"]
     assert attrs.evolve(mentor, max_partners=3) == mentor
+
+
+# --- priority with capacities -----------------------------------------------------------
+
+
+def milp_priority_best(
+    edges: list[Edge], capacity: dict[str, int], first: set[str]
+) -> tuple[int, int, float]:
+    """(partnerships, priority members placed, total), each the best given the ones before, by scipy's milp."""
+    if not edges:
+        return 0, 0, 0.0
+    ids = sorted(capacity)
+    lead = sorted(first & {i for a, b, _ in edges for i in (a, b)})
+    n_x, n_y = len(edges), len(lead)
+    caps = np.zeros((len(ids), n_x + n_y))
+    reach = np.zeros((n_y, n_x + n_y))  # y_p <= the partnerships p is in
+    for k, (a, b, _) in enumerate(edges):
+        caps[ids.index(a), k] = caps[ids.index(b), k] = 1
+        for end in (a, b):
+            if end in lead:
+                reach[lead.index(end), k] = -1
+    for j in range(n_y):
+        reach[j, n_x + j] = 1
+    rules = [LinearConstraint(caps, -np.inf, [capacity[i] for i in ids])]
+    if n_y:
+        rules.append(LinearConstraint(reach, -np.inf, 0))
+    binary = {"integrality": np.ones(n_x + n_y), "bounds": Bounds(0, 1)}
+    pick_x = np.concatenate((np.ones(n_x), np.zeros(n_y)))
+    pick_y = np.concatenate((np.zeros(n_x), np.ones(n_y)))
+    weights = np.concatenate(([w for _, _, w in edges], np.zeros(n_y)))
+    count = round(-milp(-pick_x, constraints=rules, **binary).fun)
+    rules.append(LinearConstraint(pick_x[None, :], count, count))
+    placed = round(-milp(-pick_y, constraints=rules, **binary).fun)
+    rules.append(LinearConstraint(pick_y[None, :], placed, placed))
+    total = -float(milp(-weights, constraints=rules, **binary).fun)
+    return count, placed, total
+
+
+def brute_priority_best(
+    edges: list[Edge], capacity: dict[str, int], first: set[str]
+) -> tuple[int, int]:
+    """(partnerships, priority members placed among those), trying every set of pairs."""
+    best = (0, 0)
+    for k in range(len(edges) + 1):
+        for chosen in itertools.combinations(edges, k):
+            load: dict[str, int] = {}
+            for a, b, _ in chosen:
+                load[a] = load.get(a, 0) + 1
+                load[b] = load.get(b, 0) + 1
+            if all(load[i] <= capacity[i] for i in load):
+                best = max(best, (k, len(first & set(load))))
+    return best
+
+
+def placed_of(result: PartnerMatching, first: set[str]) -> int:
+    """How many members of *first* hold at least one partner."""
+    return len(first & {i for a, b, _ in partnerships(result) for i in (a, b)})
+
+
+@pytest.mark.parametrize("cap", [0, 1, 2, 3])
+@given(data=st.data())
+@settings(max_examples=20)
+def test_priority_with_capacities_against_brute_force(
+    cap: int, data: st.DataObject
+) -> None:
+    """For small rounds with max_partners 0 to 3, priority makes the most partnerships and places as many of its members as any such round (brute force)."""
+    ms = data.draw(rounds(max_size=6, capacities=(cap, cap, 1, 2)))
+    first = set(data.draw(st.lists(st.sampled_from([m.id for m in ms] or ["zed"]))))
+    policy = PartnerPolicy(trios=data.draw(st.booleans()), min_score=0.2)
+    result = match_partners(ms, policy=policy, priority=sorted(first), during=WEEK)
+    best = brute_priority_best(allowed_edges(ms, policy), capacity_of(ms), first)
+    assert (len(partnerships(result)), placed_of(result, first)) == best
+
+
+@pytest.mark.parametrize("objective", ["participation", "fair"])
+@pytest.mark.parametrize("cap", [0, 1, 2, 3])
+@given(data=st.data())
+@settings(max_examples=12)
+def test_priority_with_capacities_against_an_integer_program(
+    objective: Objective, cap: int, data: st.DataObject
+) -> None:
+    """For rounds of up to 20 with max_partners 0 to 3, priority gives milp's most partnerships, then most priority members placed (then, for participation, the best total)."""
+    ms = data.draw(rounds(max_size=20, capacities=(cap, cap, 1, 2)))
+    ids = [m.id for m in ms] or ["zed"]
+    first = set(data.draw(st.lists(st.sampled_from(ids), max_size=8)))
+    policy = PartnerPolicy(trios=data.draw(st.booleans()))
+    result = match_partners(
+        ms, policy=policy, objective=objective, priority=sorted(first), during=WEEK
+    )
+    check_round(ms, result, policy)
+    count, placed, total = milp_priority_best(
+        allowed_edges(ms, policy), capacity_of(ms), first
+    )
+    made = partnerships(result)
+    assert len(made) == count
+    if objective == "participation":
+        assert placed_of(result, first) == placed
+        assert sum(s for *_, s in made) == pytest.approx(total, abs=1e-6)
+    else:  # the best worst pair comes before priority
+        assert placed_of(result, first) <= placed
+
+
+def test_priority_places_the_member_a_hub_would_otherwise_skip() -> None:
+    """A member holding three partners could take b, c or d: with c first, c is among them."""
+    ms = [
+        Member("a", "action", max_partners=2),
+        Member("b", "action"),
+        Member("c", "action"),
+        Member("d", "action", max_partners=3),
+    ]
+    policy = PartnerPolicy(trios=False)
+    for first in ("b", "c"):
+        result = match_partners(ms, policy=policy, priority=[first], during=WEEK)
+        assert result.partners_of(first)
+        assert len(result.pairs) == 3
+
+
+@given(rounds(min_size=2, max_size=18), st.data())
+@settings(max_examples=25)
+def test_priority_with_capacities_is_order_invariant(
+    ms: list[Member], data: st.DataObject
+) -> None:
+    """For all rounds, shuffling the members or the priority ids (strangers among them) changes nothing."""
+    first = data.draw(st.lists(st.sampled_from([m.id for m in ms]), max_size=5))
+    one = match_partners(ms, priority=[*first, "zed"], during=WEEK)
+    shuffled = data.draw(st.permutations(ms))
+    again = match_partners(shuffled, priority=first[::-1], during=WEEK)
+    assert again == one
+
+
+@given(
+    rounds(min_size=20, max_size=40),
+    st.data(),
+    st.sampled_from(["participation", "fair"]),
+)
+@settings(max_examples=15, deadline=None)
+def test_priority_in_capacity_blocks_never_makes_fewer_partnerships(
+    ms: list[Member], data: st.DataObject, objective: Objective
+) -> None:
+    """For all rounds solved sparse and in blocks (limits lowered), priority never lowers the partnerships and every rule holds."""
+    first = data.draw(st.lists(st.sampled_from([m.id for m in ms]), max_size=10))
+    policy = PartnerPolicy()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_capacity, "_FULL_LIMIT", 8)
+        patch.setattr(_capacity, "_CHUNK", 15)
+        plain = match_partners(ms, policy=policy, objective=objective, during=WEEK)
+        chosen = match_partners(
+            ms, policy=policy, objective=objective, priority=first, during=WEEK
+        )
+    assert check_round(ms, chosen, policy) >= len(partnerships(plain))
+
+
+def test_priority_with_a_simulated_cohort() -> None:
+    """A simulated cohort (some members holding two) takes priority: never fewer partnerships, at least as many of them placed."""
+    ms = list(simulate_cohort(60, seed=5).members)
+    assert any(m.max_partners > 1 for m in ms)
+    plain = match_partners(ms, during=WEEK)
+    first = {u.member_id for u in plain.unplaced}
+    first |= {m.id for m in ms[::7]}
+    chosen = match_partners(ms, priority=sorted(first), during=WEEK)
+    assert len(partnerships(chosen)) == len(partnerships(plain))
+    assert placed_of(chosen, first) >= placed_of(plain, first)

@@ -647,8 +647,8 @@ def test_priority_is_order_invariant_and_ignores_strangers() -> None:
     assert again == first
 
 
-def test_priority_needs_most_pairs_first_and_single_partners() -> None:
-    """Priority with objective 'score', or with someone holding two partners, is refused by name."""
+def test_priority_needs_most_pairs_first() -> None:
+    """Priority with objective 'score' is refused by name; with someone holding two partners it is taken."""
     people = [
         Member("ada", "action"),
         Member("bo", "action", max_partners=2),
@@ -658,8 +658,9 @@ def test_priority_needs_most_pairs_first_and_single_partners() -> None:
         match_partners(people[::2], during=WEEK, objective="score", priority=["ada"])
     assert info.value.path == "priority"
     with pytest.raises(InvalidInputError) as info:
-        match_partners(people, during=WEEK, priority=["ada"])
+        match_partners(people, during=WEEK, objective="score", priority=["bo"])
     assert info.value.path == "priority"
+    assert match_partners(people, during=WEEK, priority=["ada"]).partners_of("ada")
     assert match_partners(people, during=WEEK, priority=["zed"]) == match_partners(
         people, during=WEEK
     )

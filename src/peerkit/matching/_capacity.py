@@ -23,7 +23,10 @@ maximum-weight matching (rustworkx's blossom):
 
 With maximum cardinality, the matching's size is the number of gadgets
 plus the number of partnerships, so ``participation`` gets the most
-partnerships, then the best total, exactly.
+partnerships, then the best total, exactly. With ``priority``, every edge
+into a priority member's first copy weighs a bonus more, larger than
+twice any total: the most partnerships, then the most priority members
+holding a partner, then the best total (`_Reduction`).
 
 Members with no chain of allowed pairs between them (speakers of
 different languages, say) are apart: each connected part of the graph of
@@ -33,7 +36,9 @@ best candidate pairs (per partner they may hold), and a round above
 `_CHUNK` members in play is first cut into blocks of likely partners (by
 language, then by when in the UTC day they are free). After either,
 everyone with room left is matched among themselves and short augmenting
-paths (x - a = b - y) add any partnership they can.
+paths (x - a = b - y) add any partnership they can; with ``priority``
+the round is then solved without it too, and the one making more
+partnerships kept.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ from peerkit.matching._partners import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import Any
 
     from peerkit.matching._pairs import IntArray
     from peerkit.matching._partners import Trio
@@ -66,6 +72,23 @@ _KEEP = 3  # best candidate partners kept per member (per unit of room) above it
 
 def match(round_: Round, pins: list[tuple[int, int]]) -> PartnerMatching:
     """The round matched with every member's ``max_partners`` as their capacity."""
+    made, exact = _match(round_, pins)
+    if round_.priority is not None and not exact:
+        # Sparse or in blocks the priority bonus is not a guarantee: the
+        # round without priority is solved too, and kept if it makes more
+        # partnerships, so priority never makes fewer.
+        first, round_.priority = round_.priority, None
+        plain, _ = _match(round_, pins)
+        round_.priority = first
+        if len(plain) > len(made):
+            made = plain
+    return result(round_, sorted(made), set(pins))
+
+
+def _match(
+    round_: Round, pins: list[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], bool]:
+    """The partnerships made around *pins*, and whether the solve was exact."""
     table = round_.table
     room = np.array([m.max_partners for m in table.members], dtype=np.int64)
     room[~table.active] = 0
@@ -83,7 +106,15 @@ def match(round_: Round, pins: list[tuple[int, int]]) -> PartnerMatching:
                 u, v, w = _best_candidates(u, v, w, room)
                 exact = False
             round_.candidates.append((u, v))
-            made += solve(u, v, w, room, objective=round_.objective, seed=round_.seed)
+            made += solve(
+                u,
+                v,
+                w,
+                room,
+                objective=round_.objective,
+                seed=round_.seed,
+                first=_unplaced_first(round_, made),
+            )
     if not exact or len(chunks) > 1:
         left = room.copy()
         for a, b in made:
@@ -92,10 +123,30 @@ def match(round_: Round, pins: list[tuple[int, int]]) -> PartnerMatching:
         spare = np.flatnonzero(left > 0).astype(np.int64)
         u, v, w = _best_candidates(*_candidates(round_, spare, made), left)
         round_.candidates.append((u, v))
-        made += solve(u, v, w, left, objective=round_.objective, seed=round_.seed)
+        made += solve(
+            u,
+            v,
+            w,
+            left,
+            objective=round_.objective,
+            seed=round_.seed,
+            first=_unplaced_first(round_, made),
+        )
         if round_.objective != "score":
             made = _short_paths(round_, idx, room, made, pins)
-    return result(round_, sorted(made), set(pins))
+    return made, exact and len(chunks) == 1
+
+
+def _unplaced_first(
+    round_: Round, made: list[tuple[int, int]]
+) -> np.ndarray[Any, Any] | None:
+    """The priority members not placed yet (a pin or an earlier part places them)."""
+    if round_.priority is None:
+        return None
+    first: np.ndarray[Any, Any] = round_.priority.copy()
+    for a, b in made:
+        first[a] = first[b] = False
+    return first if first.any() else None
 
 
 def _components(
@@ -287,19 +338,23 @@ def solve(  # noqa: PLR0913 - the graph plus keyword-only options
     *,
     objective: str,
     seed: int,
+    first: np.ndarray[Any, Any] | None = None,
 ) -> list[tuple[int, int]]:
     """
     The best b-matching of the edges ``(u[k], v[k])`` weighing ``w[k]``.
 
     Member ``i`` holds at most ``room[i]`` partners; each edge is used once
     at most. Returns the pairs used, each ``(smaller, larger)``, sorted.
+    With *first* (a mask over members, not for ``"score"``), among the
+    b-matchings of the most pairs (and for ``"fair"`` the best worst pair)
+    the one placing the most members of *first*, then the best total.
     """
     if not len(u):
         return []
     if objective == "score":
         return _b_matching(u, v, w, room, cardinality=False, seed=seed)
     if objective == "participation":
-        return _b_matching(u, v, w, room, cardinality=True, seed=seed)
+        return _b_matching(u, v, w, room, cardinality=True, seed=seed, first=first)
     target = len(_b_matching(u, v, w, room, cardinality=True, unit=True))
     levels = np.unique(w)
     lo, hi = 0, len(levels) - 1
@@ -314,7 +369,9 @@ def solve(  # noqa: PLR0913 - the graph plus keyword-only options
         else:
             hi = mid - 1
     keep = w >= levels[lo]
-    return _b_matching(u[keep], v[keep], w[keep], room, cardinality=True, seed=seed)
+    return _b_matching(
+        u[keep], v[keep], w[keep], room, cardinality=True, seed=seed, first=first
+    )
 
 
 def _b_matching(  # noqa: PLR0913 - the graph plus keyword-only options
@@ -326,9 +383,10 @@ def _b_matching(  # noqa: PLR0913 - the graph plus keyword-only options
     cardinality: bool,
     unit: bool = False,
     seed: int = 0,
+    first: np.ndarray[Any, Any] | None = None,
 ) -> list[tuple[int, int]]:
     """One exact solve of the reduction; a non-zero *seed* shuffles node order."""
-    g = _Reduction(u, v, w, room)
+    g = _Reduction(u, v, w, room, first)
     tail, head, weight = g.tail, g.head, g.weight
     if unit:
         weight = np.ones(len(tail), dtype=np.int64)
@@ -355,9 +413,26 @@ def _spread(starts: IntArray, times: IntArray) -> tuple[IntArray, IntArray]:
 
 
 class _Reduction:
-    """The b-matching of a graph as an ordinary matching: copies and gadgets."""
+    """
+    The b-matching of a graph as an ordinary matching: copies and gadgets.
 
-    def __init__(self, u: IntArray, v: IntArray, w: IntArray, room: IntArray) -> None:
+    With *first* (a mask over members), every edge into the first copy of
+    a member of *first* weighs ``bonus`` more, larger than twice the total
+    of any b-matching: copies are interchangeable, so the best matching
+    uses a placed member's first copy, and places as many members of
+    *first* as it can before it looks at the total. The gadgets' ``W``
+    grows by the bonus too, so half a gadget is still never worth more
+    than leaving it unused.
+    """
+
+    def __init__(
+        self,
+        u: IntArray,
+        v: IntArray,
+        w: IntArray,
+        room: IntArray,
+        first: np.ndarray[Any, Any] | None = None,
+    ) -> None:
         members, local = np.unique(np.concatenate((u, v)), return_inverse=True)
         lu, lv = local[: len(u)], local[len(u) :]
         degree = np.bincount(local, minlength=len(members))
@@ -368,13 +443,18 @@ class _Reduction:
         cu, cv = copies[lu], copies[lv]
         plain = (cu == 1) | (cv == 1)
         big = int(w.max())
+        lead = np.zeros(n_copies, dtype=np.int64)  # the bonus of each copy node
+        if first is not None and first[members].any():
+            bonus = (2 * big + 1) * (n_copies + 1)
+            lead[start[:-1][first[members] & (copies > 0)]] = bonus
+            big += bonus
         # Plain pairs: the one copy of one end to every copy of the other.
         pu, pv = lu[plain], lv[plain]
         span = cv[plain]
         edge, at = _spread(np.zeros(len(pu), dtype=np.int64), cu[plain] * span)
         tails = [start[pu[edge]] + at // span[edge]]
         heads = [start[pv[edge]] + at % span[edge]]
-        weights = [2 * w[plain][edge]]
+        weights = [2 * w[plain][edge] + lead[tails[0]] + lead[heads[0]]]
         # Gadgets: copies of u - e_u (W + w), e_u - e_v (2W), e_v - copies of v.
         gu, gv, gw = lu[~plain], lv[~plain], w[~plain]
         self.n_gadgets = n_gadgets = len(gu)
@@ -383,7 +463,7 @@ class _Reduction:
             edge, at = _spread(start[ends], copies[ends])
             tails.append(at)
             heads.append(gadget_end[edge])
-            weights.append(gw[edge] + big)
+            weights.append(gw[edge] + big + lead[at])
         tails.append(self.e_u)
         heads.append(self.e_u + 1)
         weights.append(np.full(n_gadgets, 2 * big, dtype=np.int64))

@@ -759,10 +759,6 @@ def _priority(priority: object, round_: Round) -> np.ndarray[Any, Any] | None:
         raise InvalidInputError(
             "priority", listed, "no priority with objective 'score' (none placed first)"
         )
-    if any(m.max_partners > 1 for m in round_.table.members):
-        raise InvalidInputError(
-            "priority", listed, "members who each hold one partner at most"
-        )
     return first
 
 
@@ -854,14 +850,15 @@ def match_partners(  # noqa: PLR0913 - the domain input plus keyword-only option
         priority: Member ids to place first, for example `left_out` of the
             last round: among the rounds with the most partnerships (and,
             for ``"fair"``, the best worst pair) the one placing the most
-            of them, then the highest total. Never fewer partnerships than
-            without it. Ids not in *members* are ignored. Needs an
-            objective that places the most members first (not
-            ``"score"``) and everyone holding one partner at most. Exact
-            up to 2,000 members in play; above, where the round is solved
-            in blocks, each block places the most of them among its
-            largest matchings, and the round is never smaller than the
-            one made without *priority* (both are solved).
+            of them (placed: holding at least one partner), then the
+            highest total. Never fewer partnerships than without it. Ids
+            not in *members* are ignored. Needs an objective that places
+            the most members first (not ``"score"``). Exact up to 2,000
+            members in play (with capacities above one, up to 300 in
+            each connected part); above, where the round is solved in
+            blocks, each block places the most of them among its largest
+            matchings, and the round is never smaller than the one made
+            without *priority* (both are solved).
         seed: Breaks ties between equally good matchings, an int from 0 to
             2**64 - 1; the same seed gives the same round.
 
