@@ -646,3 +646,38 @@ def test_bounded_replay_of_any_plan_from_any_era_changes_nothing(  # noqa: PLR09
         "monthly": lambda: Cadence.monthly(day=31, time=time, timezone=zone),
     }[shape]()
     _check_bounded_replay(cadence, zone, quiet, anchor, defer=defer)
+
+
+@pytest.mark.parametrize("rule", ["defer", "skip"])
+def test_a_monthly_rule_whose_days_never_meet_is_empty_at_once(
+    rule: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first Monday that is also a month's last day never comes: the series is empty without reading a date, quiet hours or not."""
+    seen = _counting_dates(monkeypatch)
+    never = Cadence.monthly(on="1mon", day=-1, time="09:00", timezone=LONDON)
+    start = pendulum.datetime(2024, 1, 1)
+    for quiet in (None, "daily 08:00-10:00"):
+        assert (
+            list(occurrences(never, start=start, quiet_hours=quiet, quiet=rule)) == []
+        )
+        assert next_checkin(never, after=start, quiet_hours=quiet, quiet=rule) is None
+    assert seen[0] == 0
+
+
+def test_a_rare_monthly_rule_in_quiet_hours_reads_only_its_own_months(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Friday the 13th at a quiet hour: each stretch reads only the months it spans, not a search for the next date."""
+    seen = _counting_dates(monkeypatch)
+    friday_13 = Cadence.monthly(on="fri", day=13, time="09:00", timezone=LONDON)
+    got = list(
+        occurrences(
+            friday_13,
+            start=pendulum.datetime(2024, 1, 1),
+            count=25,
+            quiet_hours=[_member("q", "America/New_York", "daily 00:00-12:00")],
+            quiet="skip",
+        )
+    )
+    assert got == []  # 09:00 London is always inside 00:00-12:00 New York
+    assert seen[0] < 5_000

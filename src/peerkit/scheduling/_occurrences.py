@@ -47,6 +47,7 @@ _US = 1_000_000
 # Months in the Gregorian 400-year cycle: a monthly pattern that is empty
 # for this many periods in a row is empty for ever.
 _MONTH_CYCLE = 4800
+_LAST = MAX_DATE.toordinal()
 
 # --- inputs ------------------------------------------------------------------
 
@@ -112,23 +113,50 @@ def _month_dates(p: Plan, year: int, month: int) -> list[dt.date]:
     return [first.replace(day=d) for d in sorted(days)]
 
 
-def dates(p: Plan, anchor: dt.date, begin: dt.date) -> Iterator[dt.date]:
-    """The local dates *p* lands on, from *begin*'s period, phased at *anchor*."""
+def dates(
+    p: Plan, anchor: dt.date, begin: dt.date, until: dt.date | None = None
+) -> Iterator[dt.date]:
+    """
+    The local dates *p* lands on, from *begin*'s period, phased at *anchor*.
+
+    With *until*, no period that starts after it is looked at: a monthly
+    plan whose days are rare (Friday the 13th) or never meet stops there
+    instead of searching on for a date.
+    """
     if p.frequency == "monthly":
-        return _monthly(p, anchor, begin)
+        return _monthly(p, anchor, begin, until)
     if p.frequency == "weekly":
         return _weekly(p, anchor, begin)
     return _daily(p, anchor, begin)
 
 
-def _monthly(p: Plan, anchor: dt.date, begin: dt.date) -> Iterator[dt.date]:
+@functools.lru_cache(maxsize=4096)
+def never_lands(p: Plan, phase: int) -> bool:
+    """Whether a monthly plan phased at month *phase* (mod every) has no date at all."""
+    if p.frequency != "monthly":
+        return False
+    # Month patterns repeat every 4,800 months; one cycle from any start decides.
+    return not any(
+        _month_dates(p, period // 12, period % 12 + 1)
+        for period in range(
+            2000 * 12 + phase, 2000 * 12 + phase + _MONTH_CYCLE, p.every
+        )
+    )
+
+
+def _monthly(
+    p: Plan, anchor: dt.date, begin: dt.date, until: dt.date | None
+) -> Iterator[dt.date]:
     period = _first_period(
         anchor.year * 12 + anchor.month - 1,
         begin.year * 12 + begin.month - 1,
         p.every,
     )
+    last = MAX_DATE.year * 12 + 11
+    if until is not None:
+        last = min(last, until.year * 12 + until.month - 1)
     empty = 0
-    while period // 12 <= MAX_DATE.year:
+    while period <= last:
         found = _month_dates(p, period // 12, period % 12 + 1)
         empty = 0 if found else empty + 1
         if empty > _MONTH_CYCLE:
@@ -194,7 +222,10 @@ def series(  # noqa: PLR0913 - the series' whole description, keyword-only
     check-in from *begin* on falls in quiet hours is empty at once.
     """
     p = plan(cadence)
-    if not defer and _ruled_out(p, cadence.timezone, sources, anchor, begin):
+    phase = (anchor.year * 12 + anchor.month - 1) % p.every
+    if never_lands(p, phase) or (
+        not defer and _ruled_out(p, cadence.timezone, sources, anchor, begin)
+    ):
         return iter(())
     low = None if lower is None else -(-lower // _US)
     readings = _readings(
@@ -283,7 +314,7 @@ def _reached(  # noqa: PLR0913 - the series' description, keyword-only rule
         if hi <= last:
             continue
         first = max(begin, dt.date.fromordinal(max(lo, 1)))
-        for date in dates(p, anchor, first):
+        for date in dates(p, anchor, first, dt.date.fromordinal(min(hi, _LAST))):
             ordinal = date.toordinal()
             if ordinal > hi:
                 break
