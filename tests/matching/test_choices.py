@@ -472,10 +472,12 @@ def test_a_stated_list_overrides_the_scores() -> None:
         ({"ada": ["bo"]}, "preferences['ada'][0]"),
         ({"ada": ["mo", "mo"]}, "preferences['ada'][1]"),
         ({"mo": ["mo"]}, "preferences['mo'][0]"),
+        ({"ada": {"mo"}}, "preferences['ada']"),
+        ({"ada": frozenset({"mo"})}, "preferences['ada']"),
     ],
 )
 def test_malformed_preferences_are_refused_by_name(prefs: Any, path: str) -> None:
-    """A list naming someone not on the other side, twice, or not a list, is an InvalidInputError naming where."""
+    """A list naming someone not on the other side, twice, or not a list (a set has no ranking), is an InvalidInputError naming where."""
     people = [Member("ada", "action"), Member("bo", "action")]
     with pytest.raises(InvalidInputError) as info:
         match_mentors(

@@ -408,3 +408,27 @@ def test_two_members_who_would_each_be_lone_join_a_group_together() -> None:
     left = _join_in_twos(groups, list(pending), job([("n2", "w0")]))
     assert [p.member.id for p in left] == ["n1", "n2", "x"]
     assert len(groups[0][1]) == 4
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review of issue 18: with no_lone alone the search places 11 of the "
+    "sample cohort's 35 waiting members, though a grouping keeping no_lone "
+    "(found once keep_together is added) places 13 at the same worst fit",
+)
+def test_adding_a_hard_rule_never_lets_more_members_be_placed() -> None:
+    """A grouping that keeps more rules also keeps fewer, so fewer rules never place fewer members."""
+    term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+    waiting = sample_cohort().unplaced
+    fewer = form_groups(
+        waiting, min_size=4, max_size=7, during=term, no_lone=("gender",)
+    )
+    more = form_groups(
+        waiting,
+        min_size=4,
+        max_size=7,
+        during=term,
+        no_lone=("gender",),
+        keep_together=[("dara", "tom")],
+    )
+    assert fewer.placed_count >= more.placed_count

@@ -26,6 +26,7 @@ import heapq
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -649,19 +650,22 @@ def _stated_lists(
         other = mentors if who in mentees else mentees
         path = f"preferences[{key!r}]"
         ranked = preferences[key]
-        if isinstance(ranked, (str, bytes, Mapping)) or not isinstance(
+        # A set has no ranking: its order would be the hash seed's, not the caller's.
+        if isinstance(ranked, (str, bytes, Mapping, AbstractSet)) or not isinstance(
             ranked, Iterable
         ):
             raise InvalidInputError(path, ranked, "a ranked sequence of ids")
         out: list[int] = []
+        seen: set[int] = set()
         for i, ident in enumerate(ranked):
             check_str(f"{path}[{i}]", ident)
             j = index.get(ident)
             side = "a mentor" if who in mentees else "a mentee"
             if j is None or j not in other:
                 raise InvalidInputError(f"{path}[{i}]", ident, f"{side} id")
-            if j in out:
+            if j in seen:
                 raise InvalidInputError(f"{path}[{i}]", ident, "each id once")
+            seen.add(j)
             out.append(j)
         lists[who] = out
     return lists

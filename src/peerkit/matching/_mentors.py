@@ -355,7 +355,8 @@ def match_mentors(  # noqa: PLR0913 - the domain input plus keyword-only options
             `PartnerMatching` or a sequence of pairs of ids.
         preferences: Stated choices, by member id: a mentee's ranked list
             of mentor ids, best first, and optionally a mentor's ranked
-            list of mentee ids. A stated list replaces that person's
+            list of mentee ids (a list or tuple: a set, having no order,
+            is refused). A stated list replaces that person's
             score-derived preferences, and anyone not on it is
             unacceptable to them; the result is stable with respect to the
             stated lists (scores where none is stated). The hard rules
