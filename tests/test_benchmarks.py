@@ -12,6 +12,7 @@ SCRIPTS = sorted(
         *(ROOT / "benchmarks").glob("bench_*.py"),
         ROOT / "benchmarks/drift_ceiling.py",
         ROOT / "benchmarks/drift_families.py",
+        ROOT / "benchmarks/exact_floor.py",
     ]
 )
 
