@@ -69,6 +69,7 @@ from peerkit.outcomes import (
     risk_flags,
 )
 from peerkit.scheduling import (
+    AdaptPolicy,
     Cadence,
     CheckinPlan,
     adapt_cadence,
@@ -86,6 +87,9 @@ ROUND_WEEKS = 4  # partners are re-paired every four weeks
 CHECKIN = dt.timedelta(minutes=30)
 ON_TIME = dt.timedelta(hours=1)  # a check-in counts within an hour of its time
 FLAGGED = (DriftStatus.DRIFTING, DriftStatus.DISENGAGED)
+# Steady teams would drop to every other week by default: too light for a
+# twelve-week programme, so no team checks in less than weekly.
+AT_LEAST_WEEKLY = AdaptPolicy(least_per_week=1)
 
 
 @dataclass(frozen=True)
@@ -340,7 +344,9 @@ def run(  # noqa: C901, PLR0912, PLR0915 - one programme, week by week, on purpo
                 adapted.append(team)
                 continue
             severity = max(reports[m].severity for m in team.member_ids if m in reports)
-            cadence = adapt_cadence(team.plan.cadence, severity=severity)
+            cadence = adapt_cadence(
+                team.plan.cadence, severity=severity, policy=AT_LEAST_WEEKLY
+            )
             since = team.since if cadence == team.cadence else end
             adapted.append(Team(team.member_ids, team.plan, cadence, since))
         teams = adapted
