@@ -48,7 +48,7 @@ from peerkit.matching._results import FormedGroup, Grouping, Unplaced
 from peerkit.matching._seasons import pair_weeks, zone_weeks
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 _STEP = 15  # minutes between candidate meeting starts
 _US_PER_MIN = 60 * 1_000_000
@@ -632,15 +632,19 @@ def _cannot_beat(value: _Value, left: int, incumbent: _Value) -> bool:
     return low <= incumbent[1] + _EPS and total + left < incumbent[2] - _EPS
 
 
-def _solve_exact(block: _Block, job: _Job) -> tuple[list[list[int]], list[int]] | None:
+def _solve_exact(
+    block: _Block, job: _Job, *, to_beat: _Value = (0, 0.0, 0.0)
+) -> tuple[list[list[int]], list[int]] | None:
     """
     The best grouping of a small block by branch and bound, or None if too costly.
 
     Lexicographic: members placed, then the worst fit, then the total.
+    Only groupings better than *to_beat* are looked for: if none is, the
+    result places nobody.
     """
     n = len(block.people)
     options = _feasible_groups(block, job)
-    best: list[Any] = [(0, 0.0, 0.0), []]
+    best: list[Any] = [to_beat, []]
     nodes = [0]
 
     def walk(remaining: int, chosen: list[list[int]], value: _Value) -> bool:
@@ -756,9 +760,16 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     per zone's clock) together: *keep_apart*, *keep_together* and
     *no_lone*. A set kept together is placed whole in one group of one
     pass, or not at all. Where they cannot all hold, members are left
-    unplaced, never placed against one. *history* is the one soft rule: past
-    groupmates are kept apart where that costs little fit (see
-    ``FitPolicy.repeat_weight``). A member kept apart from someone is
+    unplaced, never placed against one. A rule can stop a member joining
+    a group alone where a small regrouping would place them (two members
+    of a rare value joining together, a group split in two with a few
+    unplaced members), so once the passes are done each group is solved
+    again exactly together with unplaced members who could meet with it,
+    and the result kept where it places more; in the end no group of
+    fewer than twelve and one unplaced member (or set kept together) can
+    be regrouped, on that group's clock, to place more. *history* is the
+    one soft rule: past groupmates are kept apart where that costs little
+    fit (see ``FitPolicy.repeat_weight``). A member kept apart from someone is
     never told so: an unplaced member's reason reads the same whichever
     grouping rule, and whose, stood in the way.
 
@@ -788,7 +799,9 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
             *members* are ignored.
         keep_together: Sets of member ids that must share one group, or
             all be unplaced (``unplaced.together``); sets that overlap are
-            one set. Ids not in *members* are ignored.
+            one set. Ids not in *members* are ignored, but each set must
+            name at least two different ids: a set of one would keep
+            nobody together, so it is refused as a slip.
         history: Past groupings, oldest first: each a `Grouping`, or a
             sequence of groups (a `Group`, a `FormedGroup` or member ids).
             Members grouped together before are not grouped again where
@@ -796,13 +809,21 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
             ``policy.repeat_weight`` in fit.
         no_lone: Trait names for which no group may have exactly one
             member with some value (``("gender",)``: never one woman in a
-            group of men). Members without the trait are not counted.
+            group of men). Members without the trait are not counted: they
+            may join any group, and never make another member lone. Each
+            name must be a trait at least one member has (of a `Cohort`,
+            any of its members, grouped or not): a name nobody has is
+            refused, with the likely one suggested, since a typo would
+            otherwise be a rule that never applies. With no members at
+            all there is nothing to check against and nothing to group,
+            so any name is accepted.
 
     Raises:
         peerkit.errors.InvalidInputError: If member ids repeat, a stage is
             not on the policy's scale, the sizes are out of order, or a
-            rule is malformed (a pair that is not two different ids, a bare
-            string for *no_lone*).
+            rule is malformed (a pair that is not two different ids, a
+            keep-together set of fewer than two ids, a bare string for
+            *no_lone*, a *no_lone* trait no member has).
 
     Examples:
         >>> import pendulum
@@ -840,9 +861,11 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     check_str("id_prefix", id_prefix)
     period = as_period("during", during)
     policy = with_cohort_scale(policy, members)
+    whole: Sequence[Member] = ()  # whose traits a no_lone name is checked against
     if isinstance(members, Cohort):  # its members with a group keep it
-        members = members.unplaced
+        whole, members = members.members, members.unplaced
     cohort = check_members("members", members, policy.scale)
+    whole = whole or cohort
     rules = read_rules(  # once per call: every pass keeps the same rules
         (m.id for m in cohort),
         keep_apart=keep_apart,
@@ -850,6 +873,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         history=history,
         no_lone=no_lone,
         repeat_weight=policy.repeat_weight,
+        traits={t for m in whole for t in m.traits} if whole else None,
     )
     rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
     zones = Counter(m.timezone for m in cohort)
@@ -869,6 +893,8 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         remaining = [p.member for p in left]
         if not remaining:
             break
+    if rules.hard and left:  # who a rule kept out may fit once a group is redone
+        formed, left = _regroup_passes(formed, left)
     if rules.hard:  # a net under every pass: no group is returned against a rule
         formed, taken_out = _final_repair(formed, rules, min_size)
         left = [*left, *taken_out]
@@ -1053,6 +1079,198 @@ def _place_leftovers(
             pending = [p for p in pending if p.member.id not in ids]
             changed = True
     return pending
+
+
+def _regroup_passes(
+    formed: list[tuple[str, list[_Person], _Job]],
+    left: list[_Person],
+) -> tuple[list[tuple[str, list[_Person], _Job]], list[_Person]]:
+    """
+    After every pass: place who is still unplaced by regrouping, pass by pass.
+
+    Run once the passes are done, so a member placed here was not wanted by
+    a later pass. Each pass's groups are regrouped on that pass's clock
+    (`_regroup`), the unplaced members' meeting times read on it again.
+    Returns the groups and who is still unplaced.
+    """
+    jobs: dict[str, _Job] = {}
+    by_frame: dict[str, list[tuple[str, list[_Person]]]] = {}
+    for language, group, job in formed:
+        jobs.setdefault(job.frame, job)
+        by_frame.setdefault(job.frame, []).append((language, group))
+    out: list[tuple[str, list[_Person], _Job]] = []
+    for frame, groups in by_frame.items():
+        job = jobs[frame]
+        minutes = job.policy.meeting_minutes
+        pending = [
+            attrs.evolve(p, mask=_season_mask(p.member, minutes, job.bounds, frame))
+            for p in left
+        ]
+        pending = [p for p in pending if p.mask]
+        still = _regroup(groups, pending, job)
+        placed = {p.member.id for p in pending} - {p.member.id for p in still}
+        waiting = {p.member.id for p in left}
+        left = [p for p in left if p.member.id not in placed]
+        left.extend(p for p in still if p.member.id not in waiting)  # traded away
+        out.extend((language, group, job) for language, group in groups)
+    return out, left
+
+
+def _regroup(
+    groups: list[tuple[str, list[_Person]]], pending: list[_Person], job: _Job
+) -> list[_Person]:
+    """
+    Place unplaced members by forming one group and a few of them again, exactly.
+
+    Under the grouping rules a member often cannot join a group alone (the
+    lone one of a ``no_lone`` value, a keep-together set) while the group and
+    two or three unplaced members could be regrouped, every rule kept, into
+    one or two groups that place more people. For each group, the unplaced
+    members who could meet with enough of it are added, as many as the
+    exact solver takes, and the whole is solved exactly (`_solve_exact`,
+    every rule checked on every group it forms); if that places no more,
+    each of them (a keep-together set whole) is tried with the group on
+    their own. A result is kept only if it places more members in all (a
+    member of the group may be left out for two others to be placed, as the
+    objective has it). Sweeps repeat until one places nobody more, so in
+    the end no group and one unplaced member (or set) who could meet with
+    it can be regrouped to place more. Changes *groups*; returns who is
+    still unplaced.
+    """
+    left = list(pending)
+    changed = True
+    while changed and left:
+        changed = False
+        for g in range(len(groups)):
+            for chosen in _regroup_tries(groups[g][1], left, job):
+                still = _regroup_one(groups, g, chosen, left, job)
+                if still is not None:
+                    left, changed = still, True
+                    break
+    return left
+
+
+def _regroup_one(
+    groups: list[tuple[str, list[_Person]]],
+    g: int,
+    chosen: list[_Person],
+    left: list[_Person],
+    job: _Job,
+) -> list[_Person] | None:
+    """
+    Group *g* and *chosen* solved again; who is then unplaced, or None if no better.
+
+    Changes *groups* only when more members are placed.
+    """
+    language, group = groups[g]
+    people = [*group, *chosen]
+    found = _solve_exact(_Block(people, job), job, to_beat=(len(group), 2.0, 0.0))
+    if not found or not found[0]:
+        return None  # too costly, or nothing places more
+    formed = [[people[i] for i in members] for members in found[0]]
+    placed = {p.member.id for members in formed for p in members}
+    for k, members in enumerate(formed):
+        speaks = all(language in p.member.languages for p in members)
+        entry = (language if speaks else _common_language(members), members)
+        if k == 0:
+            groups[g] = entry
+        else:
+            groups.append(entry)
+    still = [p for p in left if p.member.id not in placed]
+    return still + [q for q in group if q.member.id not in placed]  # traded away
+
+
+def _most_placed(n: int, job: _Job) -> int:
+    """The most of *n* members that groups of the job's sizes can hold."""
+    k = n // job.min_size  # groups: every extra one holds at least min_size more
+    return min(n, k * job.max_size)
+
+
+def _regroup_tries(
+    group: Sequence[_Person], pending: Sequence[_Person], job: _Job
+) -> Iterator[list[_Person]]:
+    """
+    The sets of unplaced members to solve again with *group*, most promising first.
+
+    First as many as the exact solver takes, then each left out of that on
+    their own (a keep-together set whole). Each member must share a
+    language with the group, and a meeting time with enough of the group
+    and of the others to be in a group at all; those who share a time with
+    more of the group come first. Sets that cannot place more people than
+    the group holds, whatever the rules, are not tried.
+    """
+    room = _EXACT_LIMIT - len(group)
+    if room < 1:
+        return
+    languages = frozenset().union(*(q.member.languages for q in group))
+    near = [p for p in pending if p.member.languages & languages]
+    masks = [q.mask for q in group] + [p.mask for p in near]
+    near = [p for p in near if _some_slot_shared(p.mask, masks, job.min_size)]
+    with_group = {p.member.id: sum(1 for q in group if q.mask & p.mask) for p in near}
+    near.sort(key=lambda p: (-with_group[p.member.id], p.stage, p.member.id))
+    by_id = {p.member.id: p for p in near}
+    units: list[list[_Person]] = []
+    seen: set[str] = set()
+    for p in near:
+        whole = job.rules.together.get(p.member.id, frozenset((p.member.id,)))
+        if p.member.id in seen or not whole <= by_id.keys() or len(whole) > room:
+            continue  # a set is placed whole or not at all
+        seen |= whole
+        units.append([by_id[i] for i in sorted(whole)])
+    packed: list[_Person] = []
+    for unit in units:
+        if len(packed) + len(unit) <= room:
+            packed.extend(unit)
+    tries = [packed] + [unit for unit in units if unit[0] not in packed]
+    for unplaced in tries:
+        chosen = _could_be_placed(group, unplaced, job)
+        if _most_placed(len(group) + len(chosen), job) > len(group):
+            yield chosen
+
+
+def _could_be_placed(
+    group: Sequence[_Person], chosen: list[_Person], job: _Job
+) -> list[_Person]:
+    """
+    Those of *chosen* who could be in a group of *group* and *chosen* at all.
+
+    A member is kept while some slot of theirs is shared by enough of the
+    others who speak a language of theirs; a keep-together set goes whole.
+    """
+    while True:
+        everyone = [*group, *chosen]
+        gone = {
+            p.member.id
+            for p in chosen
+            if not _some_slot_shared(
+                p.mask,
+                [
+                    q.mask
+                    for q in everyone
+                    if q is not p and q.member.languages & p.member.languages
+                ],
+                job.min_size - 1,
+            )
+        }
+        if not gone:
+            return chosen
+        for ident in list(gone):
+            gone |= job.rules.together.get(ident, frozenset())
+        chosen = [p for p in chosen if p.member.id not in gone]
+
+
+def _some_slot_shared(mask: int, masks: Sequence[int], count: int) -> bool:
+    """Whether some bit of *mask* is set in at least *count* of *masks*."""
+    at_least = [mask] + [0] * count  # at_least[j]: bits set in j or more so far
+    for other in masks:
+        m = other & mask
+        if not m:
+            continue
+        for j in range(count, 0, -1):
+            at_least[j] |= at_least[j - 1] & m
+        if at_least[count]:
+            return True
+    return False
 
 
 def _polish(

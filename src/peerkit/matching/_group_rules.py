@@ -20,6 +20,7 @@ Hard rules:
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -184,8 +185,15 @@ def read_rules(  # noqa: PLR0913 - one argument per rule, as form_groups takes t
     history: object,
     no_lone: object,
     repeat_weight: float,
+    traits: Iterable[str] | None = None,
 ) -> GroupRules:
-    """Check each rule's input and keep what concerns the members *ids*."""
+    """
+    Check each rule's input and keep what concerns the members *ids*.
+
+    *traits* are the trait names the members have: a *no_lone* name none of
+    them has is refused (a typo would otherwise be a rule that never
+    applies). None skips that check (no members: nothing to check against).
+    """
     present = set(ids)
     apart: dict[str, set[str]] = {}
     for i, pair in enumerate(_listed("keep_apart", keep_apart, "pairs of member ids")):
@@ -194,20 +202,10 @@ def read_rules(  # noqa: PLR0913 - one argument per rule, as form_groups takes t
         if a in present and b in present:
             apart.setdefault(a, set()).add(b)
             apart.setdefault(b, set()).add(a)
-    traits = tuple(
-        sorted(
-            {
-                check_str(f"no_lone[{i}]", t)
-                for i, t in enumerate(
-                    _listed("no_lone", no_lone, "a sequence of trait names")
-                )
-            }
-        )
-    )
     return GroupRules(
         {k: frozenset(v) for k, v in apart.items()},
         _read_together(keep_together, present),
-        traits,
+        _read_no_lone(no_lone, traits),
         _read_history(history, present),
         repeat_weight,
     )
@@ -226,9 +224,14 @@ def _read_together(
 
     sets = _listed("keep_together", keep_together, "sets of member ids")
     for i, item in enumerate(sets):
-        members = sorted(
-            {x for x in _ids(f"keep_together[{i}]", item, "member ids") if x in present}
-        )
+        given = set(_ids(f"keep_together[{i}]", item, "member ids"))
+        if len(given) < 2:  # a set of one keeps nobody together: a slip, not a rule
+            raise InvalidInputError(
+                f"keep_together[{i}]",
+                item,
+                "a set of at least two different member ids",
+            )
+        members = sorted(x for x in given if x in present)
         for x in members:
             parent.setdefault(x, x)
         for x in members[1:]:
@@ -239,6 +242,32 @@ def _read_together(
     for x in parent:
         grouped.setdefault(root(x), set()).add(x)
     return {x: frozenset(s) for s in grouped.values() for x in s if len(s) > 1}
+
+
+def _read_no_lone(no_lone: object, traits: Iterable[str] | None) -> tuple[str, ...]:
+    """The trait names, sorted; one no member has is refused, with a likely meaning."""
+    names = _listed("no_lone", no_lone, "a sequence of trait names")
+    checked = [check_str(f"no_lone[{i}]", t) for i, t in enumerate(names)]
+    if traits is not None:
+        known = sorted(set(traits))
+        for i, name in enumerate(checked):
+            if name not in known:
+                raise InvalidInputError(
+                    f"no_lone[{i}]", name, _trait_expected(name, known)
+                )
+    return tuple(sorted(set(checked)))
+
+
+def _trait_expected(name: str, known: Sequence[str]) -> str:
+    """What a no_lone name should be: a trait members have, the likely one named."""
+    if not known:
+        return "a trait name some member has (no member has any trait)"
+    folded = {k.casefold(): k for k in known}
+    meant = folded.get(name.casefold()) or next(
+        iter(difflib.get_close_matches(name, known, n=1, cutoff=0.6)), None
+    )
+    hint = f"; did you mean {meant!r}?" if meant else ""
+    return f"a trait name some member has ({', '.join(known)}){hint}"
 
 
 def _read_history(history: object, present: set[str]) -> dict[str, frozenset[str]]:

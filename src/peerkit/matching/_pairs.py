@@ -62,6 +62,7 @@ from peerkit.matching._seasons import (
 )
 
 if TYPE_CHECKING:
+    from peerkit._availability import Window
     from peerkit._intervals import Period
     from peerkit.matching._seasons import State
 
@@ -233,6 +234,21 @@ BoolArray = NDArray[np.bool_]
 
 def _set_bits(sets: Sequence[frozenset[str]]) -> tuple[NDArray[np.uint64], IntArray]:
     """Each set as a row of 64-bit words over the sets' joint vocabulary."""
+    # Members share few distinct sets: each is spelled out once, then copied.
+    distinct: dict[frozenset[str], int] = {}
+    which = np.fromiter(
+        (distinct.setdefault(s, len(distinct)) for s in sets),
+        dtype=np.int64,
+        count=len(sets),
+    )
+    out, sizes = _distinct_set_bits(list(distinct))
+    return out[which], sizes[which]
+
+
+def _distinct_set_bits(
+    sets: Sequence[frozenset[str]],
+) -> tuple[NDArray[np.uint64], IntArray]:
+    """`_set_bits` of sets given once each."""
     vocab = {word: k for k, word in enumerate(sorted(set().union(*sets)))}
     words = max(1, -(-len(vocab) // 64))
     sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
@@ -349,6 +365,51 @@ class Scores:
                 strict=True,
             )
         ]
+
+
+def _patterns(
+    members: Sequence[Member],
+    line_of_zone: Mapping[str, int],
+    firsts: Sequence[Mapping[State, int]],
+    width: int,
+    weeks: tuple[int, ...],
+) -> tuple[list[int], list[int], list[list[int]], list[int]]:
+    """
+    Each member's pattern (schedule and zone), and each pattern's week masks.
+
+    Returns per member its pattern; per pattern its zone's timeline and its
+    rows (one per state of the zone, padded to *width*); and the rows' bits.
+    """
+    keys: dict[tuple[str, int], int] = {}
+    # A schedule's windows are hashed once per availability object, not
+    # once per member and zone: members often share one, and hashing
+    # tens of thousands of windows was most of the time of a cold table.
+    # Every member is alive for the loop, so no identity is reused in it.
+    schedule: dict[tuple[Window, ...], int] = {}
+    schedule_of: dict[int, int] = {}
+    pattern: list[int] = []
+    line: list[int] = []
+    row_of: list[list[int]] = []
+    rows: list[int] = []
+    for m in members:
+        availability = m.availability
+        number = schedule_of.get(id(availability))
+        if number is None:
+            number = schedule.setdefault(availability.windows, len(schedule))
+            schedule_of[id(availability)] = number
+        key = (m.timezone, number)
+        known = keys.get(key)
+        if known is None:
+            known = keys[key] = len(line)
+            t = line_of_zone[m.timezone]
+            line.append(t)
+            own = []
+            for week in firsts[t].values():
+                own.append(len(rows))
+                rows.append(_week_bits(m.availability.windows, m.timezone, weeks[week]))
+            row_of.append(own + [own[0]] * (width - len(own)))
+        pattern.append(known)
+    return pattern, line, row_of, rows
 
 
 class Table:
@@ -479,27 +540,10 @@ class Table:
             firsts.append(first)
         position = [{state: j for j, state in enumerate(f)} for f in firsts]
         width = max((len(f) for f in firsts), default=1)
-        keys: dict[tuple[object, ...], int] = {}
-        pattern = np.zeros(len(members), dtype=np.int64)
-        line: list[int] = []
-        row_of: list[list[int]] = []
-        rows: list[int] = []
-        for i, m in enumerate(members):
-            key = (m.timezone, m.availability.windows)
-            known = keys.get(key)
-            if known is None:
-                known = keys[key] = len(line)
-                t = line_of_zone[m.timezone]
-                line.append(t)
-                own = []
-                for week in firsts[t].values():
-                    own.append(len(rows))
-                    rows.append(
-                        _week_bits(m.availability.windows, m.timezone, weeks[week])
-                    )
-                row_of.append(own + [own[0]] * (width - len(own)))
-            pattern[i] = known
-        self.pattern = pattern
+        pattern, line, row_of, rows = _patterns(
+            members, line_of_zone, firsts, width, weeks
+        )
+        self.pattern = np.array(pattern, dtype=np.int64)
         self.line = np.array(line, dtype=np.int64)
         self.row_of = np.array(row_of, dtype=np.int64).reshape(len(line), width)
         size = _WORDS * 8
