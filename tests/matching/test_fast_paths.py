@@ -1,6 +1,7 @@
 """The one-pair and one-member fast paths give exactly what the checked paths give."""
 
 import datetime as dt
+import itertools
 import zoneinfo
 
 import attrs
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from peerkit import Group, Interval, InvalidInputError, Member
+from peerkit._availability import materialize
 from peerkit._frozendict import FrozenDict
 from peerkit._intervals import as_period
 from peerkit.matching import (
@@ -20,8 +22,8 @@ from peerkit.matching import (
     partner_fit,
     rank_groups,
 )
-from peerkit.matching._fit import judged_weeks
-from peerkit.matching._pairs import Table
+from peerkit.matching._fit import _Judge, judged_weeks
+from peerkit.matching._pairs import Table, _row_overlaps
 from peerkit.matching._seasons import weeks_of
 from peerkit.testing import (
     fit_policies,
@@ -29,6 +31,7 @@ from peerkit.testing import (
     intervals,
     members,
     partner_policies,
+    timezones,
 )
 
 two_members = st.tuples(members(ids=st.just("a")), members(ids=st.just("b")))
@@ -105,3 +108,75 @@ def test_a_bad_period_is_refused_every_time_not_kept() -> None:
     naive = (dt.datetime(2026, 3, 2), dt.datetime(2026, 4, 2))  # noqa: DTZ001
     with pytest.raises(InvalidInputError, match="during"):
         judged_weeks(naive)
+
+
+@given(
+    members(ids=st.just("m")),
+    intervals(max_minutes=120 * 24 * 60),
+    st.lists(timezones(), min_size=1, max_size=4),
+)
+def test_a_members_weeks_read_from_longer_stretches_are_each_weeks_own(
+    member: Member, period: Interval, zones: list[str]
+) -> None:
+    """For all members, periods and zones, a week cut from a stretch is that week's spans."""
+    judge = _Judge(member, FitPolicy(), period)
+    windows, timezone = member.availability.windows, member.timezone
+    for name in zones:
+        bounds = judged_weeks(period, name)
+        for lo, hi in itertools.pairwise(bounds):
+            expected = materialize(windows, timezone, lo, hi)
+            assert tuple(judge._spans(lo, hi)) == expected
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.integers(0, 7 * 1440 - 1), st.integers(1, 600)), max_size=5
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_the_grids_matrix_product_counts_every_shared_minute(
+    spans: list[list[tuple[int, int]]],
+) -> None:
+    """For all week masks, the matrix product's counts are the popcounts."""
+    masks = []
+    for row in spans:
+        bits = 0
+        for start, length in row:
+            end = min(start + length, 7 * 1440)
+            bits |= ((1 << (end - start)) - 1) << start
+        masks.append(bits)
+    words = -(-7 * 1440 // 64)
+    rows = np.array(
+        [[(m >> (64 * k)) & (2**64 - 1) for k in range(words)] for m in masks],
+        dtype=np.uint64,
+    )
+    counts = _row_overlaps(rows)
+    assert counts is not None
+    for i, a in enumerate(masks):
+        for j, b in enumerate(masks):
+            assert counts[i, j] == (a & b).bit_count()
+
+
+@given(members(ids=st.just("zz")), st.data())
+def test_groups_meeting_alike_are_each_judged_as_on_their_own(
+    member: Member, data: st.DataObject
+) -> None:
+    """For all members, groups sharing a meeting time still get their own fit."""
+    term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+    first = data.draw(groups())
+    others = data.draw(st.lists(groups(), max_size=3))
+    alike = [
+        attrs.evolve(
+            g, id=f"{first.id}-{k}", meets=first.meets, timezone=first.timezone
+        )
+        for k, g in enumerate(others)
+    ]
+    ranked = rank_groups(member, [first, *alike], during=term)
+    by_id = {g.id: g for g in [first, *alike]}
+    for fit in ranked:
+        alone = rank_groups(member, [by_id[fit.group_id]], during=term)
+        assert (fit,) == alone
+        assert repr(fit) == repr(alone[0])
