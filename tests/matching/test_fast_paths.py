@@ -11,13 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peerkit import Group, Interval, InvalidInputError, Member
+from peerkit import Group, Interval, InvalidInputError, Member, WeeklyAvailability
 from peerkit._availability import materialize
 from peerkit._frozendict import FrozenDict
 from peerkit._intervals import as_period
 from peerkit.matching import (
     FitPolicy,
     PartnerPolicy,
+    _partners,
     group_fit,
     partner_fit,
     rank_groups,
@@ -180,3 +181,42 @@ def test_groups_meeting_alike_are_each_judged_as_on_their_own(
         alone = rank_groups(member, [by_id[fit.group_id]], during=term)
         assert (fit,) == alone
         assert repr(fit) == repr(alone[0])
+
+
+@given(
+    st.lists(members(), min_size=2, max_size=12, unique_by=lambda m: m.id),
+    partner_policies(),
+    intervals(max_minutes=60 * 24 * 60),
+    st.data(),
+)
+def test_a_blocks_edges_are_the_rounds_edges(
+    people: list[Member], policy: PartnerPolicy, period: Interval, data: st.DataObject
+) -> None:
+    """For all rounds, a block's allowed pairs and weights are Round.edges' exactly."""
+    always = WeeklyAvailability.parse("daily 00:00-24:00")
+    people = [  # every other member free all week, in English: pairs to block
+        attrs.evolve(
+            m,
+            availability=always,
+            languages=m.languages | {"en"},
+            max_partners=max(m.max_partners, 1),
+        )
+        if i % 2
+        else m
+        for i, m in enumerate(people)
+    ]
+    policy = attrs.evolve(policy, min_score=data.draw(st.sampled_from([0.0, 0.4])))
+    ids = [m.id for i, m in enumerate(people) if i % 2]
+    ids = ids if len(ids) > 1 else [m.id for m in people]
+    blocked = data.draw(
+        st.lists(st.permutations(ids).map(lambda p: (p[0], p[-1])), max_size=4)
+    )
+    rules = _partners.read_rules(blocked, [], policy)
+    round_ = _partners.Round(
+        Table(people, policy, judged_weeks(period)), rules, "score", 0
+    )
+    idx = np.arange(len(people), dtype=np.int64)
+    expected = round_.edges(idx)
+    got = _partners._block_edges(round_, idx)
+    for ours, theirs in zip(got, expected, strict=True):
+        assert np.array_equal(ours, theirs)

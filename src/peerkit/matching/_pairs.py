@@ -627,6 +627,32 @@ class Table:
         ok[ok] = self.overlap(u[ok], v[ok]) >= self.policy.min_overlap_minutes
         return ok
 
+    def allowed_scores(
+        self, u: IntArray, v: IntArray
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """
+        The pairs that pass the hard rules and the policy's minimum, and their scores.
+
+        `possible` then `score`, for many pairs at once (a block of a large
+        round): the same arithmetic on the same numbers, so each score is
+        `score`'s to the last bit, without what only reasons need.
+        """
+        policy = self.policy
+        ok = self.active[u] & self.active[v]
+        ok &= _shared(self.languages, u, v) > 0
+        u, v = u[ok], v[ok]
+        minutes = self.overlap(u, v)
+        enough = minutes >= policy.min_overlap_minutes
+        u, v, minutes = u[enough], v[enough], minutes[enough]
+        stage = self.closeness[np.abs(self.stage[u] - self.stage[v])]
+        goals, _, _ = self._share(self.goals, self.goal_counts, u, v)
+        experience, _, _ = self._share(self.experiences, self.experience_counts, u, v)
+        schedule = np.minimum(1.0, minutes / policy.ample_overlap_minutes)
+        mean = self._mean(stage, goals, experience, schedule)
+        score = np.clip(mean, 0.0, 1.0)  # eligible: score's np.where keeps it
+        keep = score >= policy.min_score
+        return u[keep], v[keep], score[keep]
+
     def _share(
         self, bits: NDArray[np.uint64], sizes: IntArray, u: IntArray, v: IntArray
     ) -> tuple[FloatArray, IntArray, BoolArray]:
