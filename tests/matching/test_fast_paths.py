@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from peerkit import Group, Interval, InvalidInputError, Member, WeeklyAvailability
 from peerkit._availability import materialize
 from peerkit._frozendict import FrozenDict
-from peerkit._intervals import as_period
+from peerkit._intervals import as_period, intersect_spans, merge_spans
 from peerkit.matching import (
     FitPolicy,
     PartnerPolicy,
@@ -23,7 +23,7 @@ from peerkit.matching import (
     partner_fit,
     rank_groups,
 )
-from peerkit.matching._fit import _Judge, judged_weeks
+from peerkit.matching._fit import _Judge, _shared_micros, judged_weeks
 from peerkit.matching._pairs import Table, _row_overlaps
 from peerkit.matching._seasons import weeks_of
 from peerkit.testing import (
@@ -220,3 +220,18 @@ def test_a_blocks_edges_are_the_rounds_edges(
     got = _partners._block_edges(round_, idx)
     for ours, theirs in zip(got, expected, strict=True):
         assert np.array_equal(ours, theirs)
+
+
+_spans = st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 500))).map(
+    lambda raw: tuple(merge_spans((start, start + length) for start, length in raw))
+)
+
+
+@given(_spans, _spans)
+def test_a_meetings_time_found_by_bisection_is_the_intersections(
+    meets: tuple[tuple[int, int], ...], free: tuple[tuple[int, int], ...]
+) -> None:
+    """For all merged span lists, the bisection's total is intersect_spans' total."""
+    ends = [end for _, end in free]
+    expected = sum(end - start for start, end in intersect_spans(meets, free))
+    assert _shared_micros(meets, free, ends) == expected
