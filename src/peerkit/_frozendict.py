@@ -75,5 +75,20 @@ class FrozenDict(Mapping[K, V]):
         return (FrozenDict, (self._data,))
 
 
+def frozen_sorted(data: dict[str, V]) -> FrozenDict[str, V]:
+    """
+    *data* as a `FrozenDict`, its ``str`` keys already in sorted order.
+
+    For hot paths that build the dict themselves in canonical order: the
+    same value `FrozenDict` would make, without sorting or copying. *data*
+    is handed over: the caller must not keep or change it.
+    """
+    made: FrozenDict[str, V] = object.__new__(FrozenDict)
+    object.__setattr__(made, "_data", data)
+    object.__setattr__(made, "_hash", None)
+    object.__setattr__(made, "str_keys", True)
+    return made
+
+
 def _sort_key(key: object) -> tuple[str, str]:
     return (type(key).__name__, repr(key) if not isinstance(key, str) else key)

@@ -1,6 +1,7 @@
 """The one-pair and one-member fast paths give exactly what the checked paths give."""
 
 import datetime as dt
+import itertools
 import zoneinfo
 
 import attrs
@@ -10,18 +11,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peerkit import Group, Interval, InvalidInputError, Member
+from peerkit import Group, Interval, InvalidInputError, Member, WeeklyAvailability
+from peerkit._availability import materialize
 from peerkit._frozendict import FrozenDict
-from peerkit._intervals import as_period
+from peerkit._intervals import as_period, intersect_spans, merge_spans
 from peerkit.matching import (
     FitPolicy,
     PartnerPolicy,
+    _partners,
     group_fit,
     partner_fit,
     rank_groups,
 )
-from peerkit.matching._fit import judged_weeks
-from peerkit.matching._pairs import Table
+from peerkit.matching._fit import _Judge, _shared_micros, judged_weeks
+from peerkit.matching._pairs import Table, _row_overlaps
 from peerkit.matching._seasons import weeks_of
 from peerkit.testing import (
     fit_policies,
@@ -29,6 +32,7 @@ from peerkit.testing import (
     intervals,
     members,
     partner_policies,
+    timezones,
 )
 
 two_members = st.tuples(members(ids=st.just("a")), members(ids=st.just("b")))
@@ -105,3 +109,129 @@ def test_a_bad_period_is_refused_every_time_not_kept() -> None:
     naive = (dt.datetime(2026, 3, 2), dt.datetime(2026, 4, 2))  # noqa: DTZ001
     with pytest.raises(InvalidInputError, match="during"):
         judged_weeks(naive)
+
+
+@given(
+    members(ids=st.just("m")),
+    intervals(max_minutes=120 * 24 * 60),
+    st.lists(timezones(), min_size=1, max_size=4),
+)
+def test_a_members_weeks_read_from_longer_stretches_are_each_weeks_own(
+    member: Member, period: Interval, zones: list[str]
+) -> None:
+    """For all members, periods and zones, a week cut from a stretch is that week's spans."""
+    judge = _Judge(member, FitPolicy(), period)
+    windows, timezone = member.availability.windows, member.timezone
+    for name in zones:
+        bounds = judged_weeks(period, name)
+        for lo, hi in itertools.pairwise(bounds):
+            expected = materialize(windows, timezone, lo, hi)
+            assert tuple(judge._spans(lo, hi)) == expected
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.integers(0, 7 * 1440 - 1), st.integers(1, 600)), max_size=5
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_the_grids_matrix_product_counts_every_shared_minute(
+    spans: list[list[tuple[int, int]]],
+) -> None:
+    """For all week masks, the matrix product's counts are the popcounts."""
+    masks = []
+    for row in spans:
+        bits = 0
+        for start, length in row:
+            end = min(start + length, 7 * 1440)
+            bits |= ((1 << (end - start)) - 1) << start
+        masks.append(bits)
+    words = -(-7 * 1440 // 64)
+    rows = np.array(
+        [[(m >> (64 * k)) & (2**64 - 1) for k in range(words)] for m in masks],
+        dtype=np.uint64,
+    )
+    counts = _row_overlaps(rows)
+    assert counts is not None
+    for i, a in enumerate(masks):
+        for j, b in enumerate(masks):
+            assert counts[i, j] == (a & b).bit_count()
+
+
+@given(members(ids=st.just("zz")), st.data())
+def test_groups_meeting_alike_are_each_judged_as_on_their_own(
+    member: Member, data: st.DataObject
+) -> None:
+    """For all members, groups sharing a meeting time still get their own fit."""
+    term = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))
+    first = data.draw(groups())
+    others = data.draw(st.lists(groups(), max_size=3))
+    alike = [
+        attrs.evolve(
+            g, id=f"{first.id}-{k}", meets=first.meets, timezone=first.timezone
+        )
+        for k, g in enumerate(others)
+    ]
+    ranked = rank_groups(member, [first, *alike], during=term)
+    by_id = {g.id: g for g in [first, *alike]}
+    for fit in ranked:
+        alone = rank_groups(member, [by_id[fit.group_id]], during=term)
+        assert (fit,) == alone
+        assert repr(fit) == repr(alone[0])
+
+
+@given(
+    st.lists(members(), min_size=2, max_size=12, unique_by=lambda m: m.id),
+    partner_policies(),
+    intervals(max_minutes=60 * 24 * 60),
+    st.data(),
+)
+def test_a_blocks_edges_are_the_rounds_edges(
+    people: list[Member], policy: PartnerPolicy, period: Interval, data: st.DataObject
+) -> None:
+    """For all rounds, a block's allowed pairs and weights are Round.edges' exactly."""
+    always = WeeklyAvailability.parse("daily 00:00-24:00")
+    people = [  # every other member free all week, in English: pairs to block
+        attrs.evolve(
+            m,
+            availability=always,
+            languages=m.languages | {"en"},
+            max_partners=max(m.max_partners, 1),
+        )
+        if i % 2
+        else m
+        for i, m in enumerate(people)
+    ]
+    policy = attrs.evolve(policy, min_score=data.draw(st.sampled_from([0.0, 0.4])))
+    ids = [m.id for i, m in enumerate(people) if i % 2]
+    ids = ids if len(ids) > 1 else [m.id for m in people]
+    blocked = data.draw(
+        st.lists(st.permutations(ids).map(lambda p: (p[0], p[-1])), max_size=4)
+    )
+    rules = _partners.read_rules(blocked, [], policy)
+    round_ = _partners.Round(
+        Table(people, policy, judged_weeks(period)), rules, "score", 0
+    )
+    idx = np.arange(len(people), dtype=np.int64)
+    expected = round_.edges(idx)
+    got = _partners._block_edges(round_, idx)
+    for ours, theirs in zip(got, expected, strict=True):
+        assert np.array_equal(ours, theirs)
+
+
+_spans = st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 500))).map(
+    lambda raw: tuple(merge_spans((start, start + length) for start, length in raw))
+)
+
+
+@given(_spans, _spans)
+def test_a_meetings_time_found_by_bisection_is_the_intersections(
+    meets: tuple[tuple[int, int], ...], free: tuple[tuple[int, int], ...]
+) -> None:
+    """For all merged span lists, the bisection's total is intersect_spans' total."""
+    ends = [end for _, end in free]
+    expected = sum(end - start for start, end in intersect_spans(meets, free))
+    assert _shared_micros(meets, free, ends) == expected

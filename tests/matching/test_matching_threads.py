@@ -4,6 +4,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pytest
@@ -106,13 +107,13 @@ def test_an_interrupted_overlap_fill_leaves_the_table_right(
     calls: list[int] = []
 
     def interrupted_once(
-        self: pairs_module.Table, a: np.ndarray, b: np.ndarray
+        self: pairs_module.Table, a: np.ndarray, b: np.ndarray, *rest: Any
     ) -> np.ndarray:
         calls.append(len(a))
         if len(calls) == 1:
-            real(self, a, b)  # the work is done, then the interruption lands
+            real(self, a, b, *rest)  # the work is done, then the interruption lands
             raise Interrupted
-        return real(self, a, b)
+        return real(self, a, b, *rest)
 
     monkeypatch.setattr(pairs_module.Table, "_count", interrupted_once)
     u, v = _every_pair(len(MEMBERS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
@@ -11,8 +12,9 @@ import attrs
 
 from peerkit._availability import materialize
 from peerkit._explain import Reason
-from peerkit._frozendict import FrozenDict
-from peerkit._intervals import Period, intersect_spans
+from peerkit._frozendict import FrozenDict, frozen_sorted
+from peerkit._instants import US
+from peerkit._intervals import Period, Span
 from peerkit._model import (
     STAGES_OF_CHANGE,
     Cohort,
@@ -37,7 +39,12 @@ from peerkit._validate import (
     unit,
 )
 from peerkit.errors import InvalidInputError
-from peerkit.matching._results import FormedGroup, Grouping, to_reasons, trusted
+from peerkit.matching._results import (
+    FormedGroup,
+    Grouping,
+    to_reasons,
+    trusted_maker,
+)
 from peerkit.matching._seasons import (
     Combos,
     describe_weeks,
@@ -420,6 +427,9 @@ class GroupFit:
         check_ineligible_scores_zero(self)
 
 
+_group_fit = trusted_maker(GroupFit)
+
+
 # --- group_fit -------------------------------------------------------------------
 
 
@@ -431,14 +441,20 @@ def _reason(code: str, weight: float, message: str) -> Reason:
     here, its message fixed words around already-checked names.
     """
     reason = _new(Reason)
-    _set(reason, "code", code)
-    _set(reason, "weight", weight)
-    _set(reason, "message", message)
+    _set_code(reason, code)
+    _set_weight(reason, weight)
+    _set_message(reason, message)
     return reason
 
 
 _new = object.__new__
-_set = object.__setattr__
+# Reason is a slotted attrs class: its slots' own setters skip the frozen
+# class's __setattr__ and a lookup by name, and set the same fields.
+_set_code, _set_weight, _set_message = (
+    Reason.__dict__[name].__set__ for name in ("code", "weight", "message")
+)
+_ALREADY = _reason("rule.already_member", -1.0, "Already a member of this group.")
+_FULL = _reason("rule.full", -1.0, "The group is full.")
 
 
 def _hard_rules(
@@ -448,12 +464,10 @@ def _hard_rules(
     already, in_band = flags
     rules: list[Reason] = []
     if already:
-        rules.append(
-            _reason("rule.already_member", -1.0, "Already a member of this group.")
-        )
-    elif group.is_full:
-        rules.append(_reason("rule.full", -1.0, "The group is full."))
-    if group.languages and not member.languages & group.languages:
+        rules.append(_ALREADY)  # reasons are frozen: one is shared by every fit
+    elif len(group.members) >= group.capacity:  # group.is_full
+        rules.append(_FULL)
+    if group.languages and member.languages.isdisjoint(group.languages):
         spoken = ", ".join(sorted(group.languages))
         rules.append(
             _reason(
@@ -462,15 +476,16 @@ def _hard_rules(
                 f"The group runs in {spoken}: not a language you listed.",
             )
         )
-    rules.extend(
-        _reason(
-            "rule.requires",
-            -1.0,
-            f"The group is for members with a particular {trait}.",
+    if group.requires:
+        rules.extend(
+            _reason(
+                "rule.requires",
+                -1.0,
+                f"The group is for members with a particular {trait}.",
+            )
+            for trait in sorted(group.requires)
+            if member.traits.get(trait) not in group.requires[trait]
         )
-        for trait in sorted(group.requires)
-        if member.traits.get(trait) not in group.requires[trait]
-    )
     band = group.stage_band
     if band is not None and not in_band:
         low, high = band
@@ -510,6 +525,8 @@ def _sharing(what: str, shared: int, peers: int) -> str:
 
 class _Explainer:
     """Builds soft reasons; each component's contribution rides on its first reason."""
+
+    __slots__ = ("_components", "_explained", "_total", "_weights", "reasons")
 
     def __init__(
         self,
@@ -570,7 +587,7 @@ def _explain_sharing(
     out: _Explainer, member: Member, group: Group, counts: Mapping[str, int]
 ) -> None:
     peers = counts["peers"]
-    focus = sorted(member.experiences & group.focus)
+    focus = sorted(member.experiences & group.focus) if group.focus else None
     if focus:
         out.add(
             "experience.focus",
@@ -647,6 +664,51 @@ def _minutes(spans: Iterable[tuple[int, int]]) -> float:
     return sum(end - start for start, end in spans) / 60_000_000
 
 
+@functools.lru_cache(maxsize=16384)
+def _meeting(
+    windows: tuple[Any, ...], timezone: str, lo: int, hi: int
+) -> tuple[tuple[Span, ...], float]:
+    """
+    A group's meeting spans in ``[lo, hi)`` and their minutes, kept.
+
+    The same groups are judged call after call (one member after another):
+    keyed on all that decides it, values immutable, stored only once made.
+    """
+    meets = materialize(windows, timezone, lo, hi)
+    return meets, _minutes(meets)
+
+
+_DAY = 86_400 * US
+_WEEK = 7 * _DAY
+_MONDAY = 4 * _DAY  # 5 January 1970, a Monday, 00:00 UTC
+_CHUNK_WEEKS = 4
+
+
+def _chunk_of(lo: int) -> tuple[int, int]:
+    """
+    The stretch of UTC time whose spans hold every week that starts at *lo*.
+
+    Weeks start on a Monday 00:00 of some zone, within 14 hours of a UTC
+    Monday, and last a week and at most an hour: the UTC Monday nearest
+    *lo* names the stretch of four weeks it falls in, widened by four days
+    each side.
+    """
+    week = (lo - _MONDAY + _WEEK // 2) // _WEEK
+    start = _MONDAY + (week - week % _CHUNK_WEEKS) * _WEEK
+    return start - 4 * _DAY, start + _CHUNK_WEEKS * _WEEK + 4 * _DAY
+
+
+def _clip(spans: tuple[Span, ...], ends: list[int], lo: int, hi: int) -> list[Span]:
+    """*spans* (merged, sorted, their *ends*) clipped to ``[lo, hi)``."""
+    out = []
+    for k in range(bisect.bisect_right(ends, lo), len(spans)):
+        start, end = spans[k]
+        if start >= hi:
+            break
+        out.append((max(start, lo), min(end, hi)))
+    return out
+
+
 class Schedule(NamedTuple):
     """A member's time for a group's meeting over the period."""
 
@@ -656,7 +718,26 @@ class Schedule(NamedTuple):
     when: str  # the weeks with no time for it, in words, if only some
 
 
-_Week = tuple[int, int, tuple[tuple[int, int], ...]]
+_Week = tuple[int, int, tuple[Span, ...], list[int]]  # lo, hi, free spans, their ends
+
+
+def _shared_micros(
+    meets: tuple[Span, ...], free: tuple[Span, ...], ends: list[int]
+) -> int:
+    """
+    Microseconds of *meets* inside *free* (merged, sorted, their *ends*).
+
+    `intersect_spans`' total, found by bisection: a meeting is short, a
+    member's week long.
+    """
+    total = 0
+    for start, end in meets:
+        for k in range(bisect.bisect_right(ends, start), len(free)):
+            s, e = free[k]
+            if s >= end:
+                break
+            total += min(e, end) - max(s, start)
+    return total
 
 
 class _Judge:
@@ -680,7 +761,12 @@ class _Judge:
         self.total = sum(policy.weights.values())
         self.comfort = size_range(policy, member)
         self._closeness: dict[int, float] = {}
+        self._bands: dict[tuple[str, str], bool] = {}
+        self._chunks: dict[tuple[int, int], tuple[tuple[Span, ...], list[int]]] = {}
         self._free: dict[str, tuple[tuple[int, ...], Combos, list[_Week]]] = {}
+        # Many groups meet at the same times in the same zone: each meeting
+        # schedule is judged once per call (the member is fixed here).
+        self._schedules: dict[tuple[Any, str], Schedule] = {}
 
     def closeness(self, steps: int) -> float:
         """`closeness` of the member to a peer *steps* ahead, kept per step."""
@@ -708,13 +794,42 @@ class _Judge:
             weeks = []
             for k in combos[0]:
                 lo, hi = bounds[k], bounds[k + 1]
-                windows = member.availability.windows
-                weeks.append((lo, hi, materialize(windows, member.timezone, lo, hi)))
+                spans = tuple(self._spans(lo, hi))
+                weeks.append((lo, hi, spans, [end for _, end in spans]))
             known = self._free[timezone] = (bounds, combos, weeks)
         return known
 
+    def _spans(self, lo: int, hi: int) -> list[Span]:
+        """
+        The member's free spans in ``[lo, hi)``: `materialize`'s, to the span.
+
+        Read from a few weeks' spans at a time, made once per call: groups
+        in many zones ask for weeks hours apart. Clipping merged spans to a
+        week is what materializing the week alone gives (the same days'
+        windows, merged, then cut at its bounds).
+        """
+        chunk = _chunk_of(lo)
+        member = self.member
+        windows, timezone = member.availability.windows, member.timezone
+        if not chunk[0] <= lo < hi <= chunk[1]:  # pragma: no cover - no week is so odd
+            return list(materialize(windows, timezone, lo, hi))
+        known = self._chunks.get(chunk)
+        if known is None:
+            spans = materialize(windows, timezone, *chunk)
+            known = self._chunks[chunk] = (spans, [end for _, end in spans])
+        spans, ends = known
+        return _clip(spans, ends, lo, hi)
+
     def schedule(self, group: Group) -> Schedule:
         """The member's time for *group*'s meeting, week by week, the worst kept."""
+        key = (group.meets.windows, group.timezone)
+        known = self._schedules.get(key)
+        if known is None:
+            known = self._schedules[key] = self._schedule(group)
+        return known
+
+    def _schedule(self, group: Group) -> Schedule:
+        """`schedule`, worked out: it depends on the group's meeting and zone alone."""
         if group.meets.is_empty:
             return Schedule(1.0, 0, 0, "")
         # The group's own weeks, read from the cached concrete spans: the same
@@ -722,13 +837,12 @@ class _Judge:
         bounds, combos, weeks = self.free(group.timezone)
         windows, timezone = group.meets.windows, group.timezone
         found = []
-        for lo, hi, free_spans in weeks:
-            meets = materialize(windows, timezone, lo, hi)
-            meeting = _minutes(meets)
+        for lo, hi, free_spans, ends in weeks:
+            meets, meeting = _meeting(windows, timezone, lo, hi)
             if meeting <= 0:  # the meeting falls in a spring-forward gap this week
                 found.append((1.0, 0, 0))
                 continue
-            free = _minutes(intersect_spans(meets, free_spans))
+            free = _shared_micros(meets, free_spans, ends) / 60_000_000  # _minutes
             found.append((min(1.0, free / meeting), round(meeting), round(free)))
         excused = self.policy.excused_week_count
         if len(found) == 1:
@@ -750,9 +864,9 @@ class _Judge:
 
         Errors name the group as *at*: its members' stages first, then its band.
         """
-        scale = self.scale
+        scale, position = self.scale, self.position
         for i, peer in enumerate(group.members):
-            if peer.stage not in scale:
+            if peer.stage not in position:  # the scale's stages: `in scale`
                 scale.check(peer.stage, path=f"{at}.members[{i}].stage")
         band = group.stage_band
         if band is None:
@@ -760,8 +874,23 @@ class _Judge:
         scale.check_band(band, path=f"{at}.stage_band")
         return scale.index(band[0]) <= self.me <= scale.index(band[1])
 
-    def judge(self, group: Group, in_band: bool) -> GroupFit:
-        """The member's `GroupFit` for *group*, its stages already checked."""
+    def _in_band(self, group: Group, at: str) -> bool:
+        """`stages` once the members' stages are known good: the band, kept per band."""
+        band = group.stage_band
+        if band is None:
+            return True
+        known = self._bands.get(band)
+        if known is None:
+            known = self._bands[band] = self.stages(group, at)
+        return known
+
+    def judge(self, group: Group, at: str = "group") -> GroupFit:
+        """
+        The member's `GroupFit` for *group*.
+
+        Its stages are checked on the way (as `stages` does, naming the
+        group as *at*).
+        """
         member = self.member
         ident, experiences, goals_listed = member.id, member.experiences, member.goals
         position, me, near = self.position, self.me, self.closeness
@@ -771,15 +900,19 @@ class _Judge:
         closeness_sum: float = 0  # as sum() starts
         already = False
         for p in group.members:
+            at_stage = position.get(p.stage)
+            if at_stage is None:
+                self.stages(group, at)  # raises, naming the stage
+                raise AssertionError  # pragma: no cover - stages has raised
             if p.id == ident:
                 already = True
                 continue
             peers += 1
-            steps = position[p.stage] - me
+            steps = at_stage - me
             closeness_sum += near(steps)
             ahead += steps == 1
-            shared_exp += bool(experiences & p.experiences)
-            shared_goals += bool(goals_listed & p.goals)
+            shared_exp += not experiences.isdisjoint(p.experiences)
+            shared_goals += not goals_listed.isdisjoint(p.goals)
         if peers:
             stage = closeness_sum / peers
         else:
@@ -797,13 +930,14 @@ class _Judge:
         timing = self.schedule(group)
         schedule, meeting, free = timing.value, timing.meeting, timing.free
         size = peers + 1
-        components = {
-            "stage": stage,
+        components = {  # in sorted order: a FrozenDict's own, taken as it is
             "experience": experience,
             "goals": goals,
             "schedule": schedule,
             "size": size_score(size, self.comfort),
+            "stage": stage,
         }
+        in_band = self._in_band(group, at)
         rules = _hard_rules(member, group, (already, in_band), timing)
         counts = {
             "peers": peers,
@@ -820,12 +954,11 @@ class _Judge:
         if not rules:  # the weighted mean, clipped to [0, 1]
             value = sum(weights[k] * components[k] for k in COMPONENTS) / self.total
             score = min(1.0, max(0.0, value))
-        return trusted(
-            GroupFit,
+        return _group_fit(
             member_id=ident,
             group_id=group.id,
             score=score,
-            components=FrozenDict(components),
+            components=frozen_sorted(components),
             eligible=not rules,
             reasons=(*rules, *soft),
         )
@@ -888,7 +1021,7 @@ def group_fit(
     judged_weeks(during)  # checks the period
     policy.scale.check(member.stage, path="member.stage")
     judge = _Judge(member, policy, during)
-    return judge.judge(group, judge.stages(group))
+    return judge.judge(group)
 
 
 def rank_groups(
@@ -944,7 +1077,7 @@ def rank_groups(
         return ()
     policy.scale.check(member.stage, path="member.stage")
     judge = _Judge(member, policy, during)
-    fits = [judge.judge(group, judge.stages(group, path)) for path, group in listed]
+    fits = [judge.judge(group, path) for path, group in listed]
     return tuple(sorted(fits, key=lambda f: (not f.eligible, -f.score, f.group_id)))
 
 

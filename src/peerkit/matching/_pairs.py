@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from peerkit._availability import materialize
 from peerkit._explain import Reason
-from peerkit._frozendict import FrozenDict
+from peerkit._frozendict import FrozenDict, frozen_sorted
 from peerkit._instants import MINUTES_PER_DAY
 from peerkit._model import JourneyScale, Member
 from peerkit._validate import (
@@ -52,7 +52,7 @@ from peerkit.matching._fit import (
     to_weights,
     weights_field,
 )
-from peerkit.matching._results import to_reasons, trusted
+from peerkit.matching._results import to_reasons, trusted_maker
 from peerkit.matching._seasons import (
     Combos,
     describe_weeks,
@@ -74,6 +74,8 @@ _WORDS = -(-_WEEK_MINUTES // 64)  # 64-bit words per week mask
 _US_PER_MIN = 60_000_000
 _BATCH = 16_384  # pairs whose week masks are compared in one numpy step
 _GRID_LIMIT = 2_048  # distinct weeks up to which every overlap is worked out at once
+_MATRIX_ROWS = 4_096  # week masks up to which the grid is built by one matrix product
+_SEGMENT_LIMIT = 2_048  # stretches of the week alike in every mask, for that product
 
 # --- policy ------------------------------------------------------------------
 
@@ -225,6 +227,9 @@ class PairFit:
         check_ineligible_scores_zero(self)
 
 
+_new_pair_fit = trusted_maker(PairFit)
+
+
 # --- the feature table -----------------------------------------------------------
 
 IntArray = NDArray[np.int64]
@@ -305,6 +310,35 @@ def _week_bits(windows: tuple[Any, ...], timezone: str, lo: int) -> int:
         if last > first:
             bits |= ((1 << (last - first)) - 1) << first
     return bits
+
+
+_RowsShared = Callable[[IntArray, IntArray], IntArray]
+
+
+def _row_overlaps(rows: NDArray[np.uint64]) -> IntArray | None:
+    """
+    The shared minutes of every pair of week-mask *rows*, by one matrix product.
+
+    The week is cut where any mask changes, so each mask is whole on each
+    stretch: two masks share the lengths of the stretches both hold. The
+    products are whole numbers of minutes under 2**24, so float32 holds
+    every partial sum exactly: the counts are the popcounts' to the minute.
+    None when there are too many masks or stretches for it to pay.
+    """
+    if len(rows) > _MATRIX_ROWS:
+        return None
+    bits = np.unpackbits(rows.view(np.uint8), axis=1, bitorder="little")
+    bits = bits[:, :_WEEK_MINUTES]
+    change = np.ones(_WEEK_MINUTES, dtype=np.bool_)
+    change[1:] = (bits[:, 1:] != bits[:, :-1]).any(axis=0)
+    starts = np.flatnonzero(change)
+    if len(starts) > _SEGMENT_LIMIT:
+        return None
+    lengths = np.diff(starts, append=_WEEK_MINUTES).astype(np.float32)
+    held = bits[:, starts].astype(np.float32)
+    product = (held * lengths) @ held.T
+    counts: IntArray = np.rint(product).astype(np.int64)
+    return counts
 
 
 def _shared(bits: NDArray[np.uint64], u: IntArray, v: IntArray) -> IntArray:
@@ -496,7 +530,11 @@ class Table:
             if self._grid is None:
                 n = len(self.masks)
                 a, b = np.triu_indices(n)
-                counts = self._count(a, b)
+                matrix = _row_overlaps(self.rows)
+                if matrix is None:
+                    counts = self._count(a, b)
+                else:
+                    counts = self._count(a, b, lambda ra, rb: matrix[ra, rb])
                 grid = np.zeros((n, n), dtype=np.int64)
                 grid[a, b] = counts
                 grid[b, a] = counts
@@ -573,22 +611,27 @@ class Table:
             self.combo_b[ta, tb, : len(sb)] = sb
             self.combo_count[ta, tb, : len(counts)] = counts
 
-    def _count(self, a: IntArray, b: IntArray) -> IntArray:
+    def _count(
+        self, a: IntArray, b: IntArray, shared: _RowsShared | None = None
+    ) -> IntArray:
         """
         Shared free minutes of patterns *a* and *b*, pair by pair.
 
         In the worst week of the period, the policy's excused weeks set aside.
+        *shared* counts week-mask rows' shared minutes (`_rows_shared`'s
+        numbers, perhaps read from a table of them).
         """
+        shared = shared or self._rows_shared
         if self.combo_count.shape[2] == 1:  # every week alike for every zone
-            return self._rows_shared(self.row_of[a, 0], self.row_of[b, 0])
+            return shared(self.row_of[a, 0], self.row_of[b, 0])
         out = np.zeros(len(a), dtype=np.int64)
         for at in range(0, len(a), _BATCH):
             out[at : at + _BATCH] = self._judged(
-                a[at : at + _BATCH], b[at : at + _BATCH]
+                a[at : at + _BATCH], b[at : at + _BATCH], shared
             )
         return out
 
-    def _judged(self, a: IntArray, b: IntArray) -> IntArray:
+    def _judged(self, a: IntArray, b: IntArray, shared: _RowsShared) -> IntArray:
         """`_count` for one batch: each distinct week judged, then the worst kept."""
         la, lb = self.line[a], self.line[b]
         counts = self.combo_count[la, lb]
@@ -596,7 +639,7 @@ class Table:
         ra = self.row_of[a[:, None], self.combo_a[la, lb]][valid]
         rb = self.row_of[b[:, None], self.combo_b[la, lb]][valid]
         values = np.full(counts.shape, _WEEK_MINUTES + 1, dtype=np.int64)
-        values[valid] = self._rows_shared(ra, rb)
+        values[valid] = shared(ra, rb)
         excused = self.policy.excused_week_count
         if excused == 0:
             worst: IntArray = values.min(axis=1)
@@ -627,6 +670,32 @@ class Table:
         ok &= _shared(self.languages, u, v) > 0
         ok[ok] = self.overlap(u[ok], v[ok]) >= self.policy.min_overlap_minutes
         return ok
+
+    def allowed_scores(
+        self, u: IntArray, v: IntArray
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """
+        The pairs that pass the hard rules and the policy's minimum, and their scores.
+
+        `possible` then `score`, for many pairs at once (a block of a large
+        round): the same arithmetic on the same numbers, so each score is
+        `score`'s to the last bit, without what only reasons need.
+        """
+        policy = self.policy
+        ok = self.active[u] & self.active[v]
+        ok &= _shared(self.languages, u, v) > 0
+        u, v = u[ok], v[ok]
+        minutes = self.overlap(u, v)
+        enough = minutes >= policy.min_overlap_minutes
+        u, v, minutes = u[enough], v[enough], minutes[enough]
+        stage = self.closeness[np.abs(self.stage[u] - self.stage[v])]
+        goals, _, _ = self._share(self.goals, self.goal_counts, u, v)
+        experience, _, _ = self._share(self.experiences, self.experience_counts, u, v)
+        schedule = np.minimum(1.0, minutes / policy.ample_overlap_minutes)
+        mean = self._mean(stage, goals, experience, schedule)
+        score = np.clip(mean, 0.0, 1.0)  # eligible: score's np.where keeps it
+        keep = score >= policy.min_score
+        return u[keep], v[keep], score[keep]
 
     def _share(
         self, bits: NDArray[np.uint64], sizes: IntArray, u: IntArray, v: IntArray
@@ -746,7 +815,8 @@ def duration(minutes: int) -> str:
 
 def _weighting(policy: PartnerPolicy) -> tuple[tuple[float, ...], float]:
     """The policy's weights in component order, and their total."""
-    weights = tuple(policy.weights[k] for k in PAIR_COMPONENTS)
+    w = policy.weights  # in PAIR_COMPONENTS' order:
+    weights = (w["stage"], w["goals"], w["experience"], w["schedule"])
     return weights, sum(weights)
 
 
@@ -893,16 +963,15 @@ def _pair_fit(
 ) -> PairFit:
     """The `PairFit` of *pair* from its facts: every field final and valid."""
     a, b = pair[0].id, pair[1].id
-    components = FrozenDict(
+    components = frozen_sorted(  # keys in sorted order: FrozenDict's own
         {
-            "stage": s.stage,
-            "goals": s.goals,
             "experience": s.experience,
+            "goals": s.goals,
             "schedule": s.schedule,
+            "stage": s.stage,
         }
     )
-    return trusted(
-        PairFit,
+    return _new_pair_fit(
         member_ids=(a, b) if a < b else (b, a),
         score=s.score,
         components=components,
@@ -914,10 +983,10 @@ def _pair_fit(
 
 def _share_of(a: frozenset[str], b: frozenset[str]) -> tuple[float, int, bool]:
     """(component, how many shared, whether both listed any): `Table._share`."""
-    shared = len(a & b)
     if a and b:
+        shared = 0 if a.isdisjoint(b) else len(a & b)
         return shared / max(min(len(a), len(b)), 1), shared, True
-    return NEUTRAL, shared, False
+    return NEUTRAL, 0, False
 
 
 def _week_values(
@@ -929,12 +998,21 @@ def _week_values(
     The same numbers as `Table`'s, on plain ints: each distinct week read
     on its own real dates.
     """
-    combos = pair_weeks(
-        zone_weeks(a.timezone, weeks), zone_weeks(b.timezone, weeks), exact=True
-    )
+    combos = _zone_combos(a.timezone, b.timezone, weeks)
     bits_a = _season_bits(a.availability.windows, a.timezone, weeks)
     bits_b = _season_bits(b.availability.windows, b.timezone, weeks)
     return [(bits_a[k] & bits_b[k]).bit_count() for k in combos[0]], combos
+
+
+@functools.lru_cache(maxsize=4096)
+def _zone_combos(a: str, b: str, weeks: tuple[int, ...]) -> Combos:
+    """
+    `pair_weeks` of two zones over *weeks*, on whole-minute masks, kept.
+
+    Keyed on the zone names and the weeks, cheap to hash, where the zones'
+    week states are long tuples; the value is `pair_weeks`' own.
+    """
+    return pair_weeks(zone_weeks(a, weeks), zone_weeks(b, weeks), exact=True)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -979,22 +1057,27 @@ def _one_pair(
     eligible = active and language and minutes >= policy.min_overlap_minutes
     w, total = _weighting(policy)
     mean = (w[0] * stage + w[1] * goals + w[2] * experience + w[3] * schedule) / total
-    return PairFacts(
-        stage=stage,
-        goals=goals,
-        experience=experience,
-        schedule=schedule,
-        score=min(1.0, max(0.0, mean)) if eligible else 0.0,
-        eligible=eligible,
-        steps=steps,
-        shared_goals=shared_goals,
-        goals_known=goals_known,
-        shared_experiences=shared_exp,
-        experiences_known=exp_known,
-        minutes=minutes,
-        language=language,
-        active=active,
+    return _facts(  # PairFacts' fields in order, without keyword matching
+        (
+            stage,
+            goals,
+            experience,
+            schedule,
+            min(1.0, max(0.0, mean)) if eligible else 0.0,  # score
+            eligible,
+            steps,
+            shared_goals,
+            goals_known,
+            shared_exp,
+            exp_known,
+            minutes,
+            language,
+            active,
+        )
     )
+
+
+_facts = PairFacts._make
 
 
 # --- partner_fit -------------------------------------------------------------------

@@ -515,6 +515,19 @@ def day_phases(table: Table) -> np.ndarray[Any, Any]:
     return np.arctan2(y, x)[table.pattern]  # type: ignore[no-any-return]
 
 
+def _block_edges(round_: Round, idx: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """
+    `Round.edges` of a block: every allowed pair among *idx*, its weight.
+
+    The same pairs and weights, scored by `Table.allowed_scores` (only what
+    a weight needs).
+    """
+    iu, iv = np.triu_indices(len(idx), 1)
+    u, v, score = round_.table.allowed_scores(idx[iu], idx[iv])
+    ok = ~np.isin(round_.key(u, v), round_.forbidden_keys)
+    return u[ok], v[ok], round_.weights(score[ok])
+
+
 class _Blocks:
     def __init__(self, round_: Round, idx: IntArray) -> None:
         self.round = round_
@@ -545,7 +558,7 @@ class _Blocks:
     ) -> tuple[IntArray, IntArray, IntArray]:
         """Allowed pairs among *idx*: each member's best `_KEEP`, and *keep_pairs*."""
         round_ = self.round
-        u, v, w = round_.edges(idx)
+        u, v, w = _block_edges(round_, idx)
         m = len(idx)
         if m <= _KEEP + 1 or not len(u):
             return u, v, w
