@@ -282,7 +282,7 @@ def test_outlasts_absence_is_the_runs_span_in_weeks(run: int, pace: int) -> None
 
 def _twice_weekly_absence(weeks: int) -> list[Touchpoint]:
     """Nineteen of twenty kept twice a week for half a year, then *weeks* of misses."""
-    dues = [START.add(days=3.5 * i) for i in range(52 + 2 * weeks)]
+    dues = [START.add(hours=84 * i) for i in range(52 + 2 * weeks)]
     return [
         Touchpoint(
             "ada", due, "kept" if i < 52 and i % 20 != 7 else "missed", "checkin"
