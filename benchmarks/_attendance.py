@@ -53,8 +53,20 @@ class Attendance(NamedTuple):
     burst_ids: frozenset[str]
 
 
-def simulate_attendance(members: int, *, seed: int, week_count: int = 52) -> Attendance:
-    """*members* members' bursty, heterogeneous two-a-week record (see the module)."""
+def simulate_attendance(
+    members: int,
+    *,
+    seed: int,
+    week_count: int = 52,
+    burst_weeks: tuple[int, int] = (2, 3),
+) -> Attendance:
+    """
+    *members* members' bursty, heterogeneous two-a-week record (see the module).
+
+    *burst_weeks* bounds an illness burst's length in weeks (2-3 by default;
+    drift_families.py --budget also draws 1-week and 4-week bursts, cohorts
+    nothing was tuned on).
+    """
     rng = random.Random(f"peerkit-attendance-{seed}")
     start = pendulum.datetime(2024, 1, 1)
     dues = [
@@ -84,7 +96,7 @@ def simulate_attendance(members: int, *, seed: int, week_count: int = 52) -> Att
             week0 = join + rng.randint(max(1, span // 6), max(1, span - span // 6 - 1))
         ill: set[int] = set()
         if not drifts and rng.random() < BURST_SHARE:
-            length = rng.randint(2, 3)
+            length = rng.randint(*burst_weeks)
             first = rng.randint(join + 2, max(join + 2, week_count - length))
             ill = set(range(first, first + length))
             bursts.add(ident)

@@ -4,6 +4,7 @@ The families tried for the drift statistic, on the three cohorts of bench_drift.
     python benchmarks/drift_families.py            # 2,000 members (a few minutes)
     python benchmarks/drift_families.py --members 1000
     python benchmarks/drift_families.py --quick    # 100 members
+    python benchmarks/drift_families.py --budget   # the default budget, every cohort
 
 A numpy re-implementation (floats, no tables: close to, not bit for bit,
 peerkit's) of the recursion with every knob exposed, so that each family
@@ -17,6 +18,16 @@ into the baseline when the statistic falls to `fold`. Every row is
 calibrated on the calibration cohort to flag at most 5% of its steady
 members, then judged on the test cohort (bench_drift's seeds and judging),
 beside the full-history Bayes factor and the oracle.
+
+`--budget` asks the other question of issue 16: does the *default*
+budget (5 per 100 members a year) flag 5% +/- 2 SE of steady members on
+every cohort, the bursty one included? For each structural family tried
+(`BUDGET_FAMILIES`: silence judged by elapsed time, a threshold falling
+with the baseline's count, a warm-up, bounded increments, misses held
+during an absence, an away model releasing them), SLOPE and CALIBRATION
+are refitted on the calibration seeds, and every test cohort is judged:
+bench_drift's seeds, two more seeds of each, and the bursty generator
+with 1-week and with 4-week bursts (cohorts nothing was tuned on).
 """
 
 from __future__ import annotations
@@ -27,21 +38,35 @@ import math
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+from _attendance import simulate_attendance
 from bench_drift import (
     BURSTY,
     TARGET_SHARE,
+    Track,
     cohort,
     cutoff,
     oracle,
     oracle_maxima,
     per_member,
     quality,
+    read_cohort,
 )
 from drift_ceiling import (
     Bayes,
     Prototype,
     matrix,
     run,
+)
+
+import peerkit.engagement._engine as engine
+import peerkit.engagement._silence as silence
+from peerkit.engagement import DriftPolicy
+from peerkit.engagement._policy import (
+    FREQ_MAX,
+    FREQ_STEPS,
+    HISTORY_CAP,
+    RATE_GRID,
+    WEEKS_PER_YEAR,
 )
 
 if TYPE_CHECKING:
@@ -174,13 +199,255 @@ FAMILIES = {
 }
 
 
+# --- --budget: the default budget on every cohort, family by family ---------------
+
+
+class Absence(NamedTuple):
+    """A structural family tried for the honest budget (all off: 0.2.0's rules)."""
+
+    gate: bool = False  # silence only once a run outlasts ABSENCE_WEEKS
+    by_baseline: bool = False  # the threshold falls with the baseline's count
+    # misses after this many in a row add nothing while within the absence
+    hold: int = 0
+    reserve: bool = False  # ... kept aside, released if the next run starts before
+    # kept touchpoints pay it off (a two-state away model in one number)
+    bound: float = 0.0  # a miss adds at most this many nats (0: no bound)
+    warm: int = 0  # the first this many touchpoints always build the baseline
+
+
+class Walker:
+    """
+    The shipped recursion (`_engine.Stepper`'s logs) with an `Absence` family's changes.
+
+    Pure Python, one member at a time, with the threshold left open so each
+    member's path can be judged against any (SLOPE, CALIBRATION): the
+    statistic's path before a member's first flag does not depend on the
+    threshold, so "ever flagged" is "the path's margin ever reached it".
+    """
+
+    def __init__(self, policy: DriftPolicy, family: Absence) -> None:
+        self.st = engine.stepper(policy)
+        self.policy = policy
+        self.family = family
+        self.budgets = silence.silence_budgets(policy)
+        self.hazard = -math.log1p(-policy.false_flags_per_100_members_per_year / 100)
+
+    def silent(self, m: engine.Member) -> bool:
+        """The silence rule, gated by the absence or not (as 0.2.0 shipped it)."""
+        run = m.miss_run
+        if run == 0 or m.n < self.policy.min_history:
+            return False
+        if self.family.gate and not silence.outlasts_absence(run, m.q):
+            return False
+        rate = (m.kept + self.st.prior) / (m.n - run + self.st.strength)
+        return silence.silence_alarm(run, rate, self.budgets[m.q])
+
+    def walk(  # noqa: C901, PLR0912, PLR0915 - the recursion, kept flat as shipped
+        self, track: Track
+    ) -> tuple[NDArray[np.float64], list[float]]:
+        """
+        The path of one member, never flagged.
+
+        Returns:
+            Rows (s, log ARL at the member's pace, the threshold's fall,
+            week) from `min_history` on, and the weeks silence held.
+        """
+        st, f = self.st, self.family
+        m = engine.Member()
+        held = 0.0
+        rows: list[tuple[float, float, float, float]] = []
+        quiet: list[float] = []
+        for kept, week in zip(track.xs, track.ts, strict=True):
+            at = round(week * engine.WEEK)
+            m.n += 1
+            if m.first == engine.NONE:
+                m.first = at
+            span = at - m.first
+            q = engine.DEFAULT_FREQ
+            if span > 0:
+                q = math.floor((m.n - 1) * engine.WEEK / span * FREQ_STEPS + 0.5)
+                q = min(max(q, 1), FREQ_MAX)
+            m.q = q
+            kb, nb, kr, nr = m.kb, m.nb, m.kr, m.nr
+            g = round((kb + st.prior) / (nb + st.strength) * RATE_GRID)
+            capped = kr >= st.rates[g] * nr
+            inc = st.increment(g, kept, kb=kb, nb=nb, kr=kr, nr=nr, capped=capped)
+            if not kept and f.bound:
+                inc = min(inc, f.bound)
+            run = m.miss_run + 1
+            within = run > f.hold and not silence.outlasts_absence(run, q)
+            if not kept and f.hold and within and inc > 0:
+                if f.reserve:
+                    held += inc
+                inc = 0.0
+            elif not kept and f.reserve:
+                inc, held = inc + held, 0.0
+            elif kept and held > 0:
+                held = max(held + inc, 0.0)
+            lo = st.log_onset
+            s = max(lo + engine.softplus(m.s - lo) + inc, engine.FLOOR)
+            if m.nb < f.warm:
+                s = 0.0
+            if s <= engine.FOLD:
+                m.kb += m.kr + kept
+                m.nb += m.nr + 1
+                m.kr = m.nr = 0
+            else:
+                m.kr += kept
+                m.nr += 1
+            m.s = s
+            if kept:
+                m.kept += 1
+                m.miss_run = 0
+            else:
+                m.miss_run += 1
+            if m.n >= self.policy.min_history:
+                arl = math.log(q / FREQ_STEPS * WEEKS_PER_YEAR / self.hazard)
+                fall = engine.BONUS[min(HISTORY_CAP, m.nb if f.by_baseline else m.n)]
+                rows.append((s, arl, fall, week))
+            if self.silent(m):
+                quiet.append(week)
+        return np.array(rows, np.float64).reshape(-1, 4), quiet
+
+
+Paths = dict[str, tuple["NDArray[np.float64]", list[float]]]
+
+
+def first_flag(
+    path: tuple[NDArray[np.float64], list[float]],
+    slope: float,
+    cal: float,
+    after: float = -math.inf,
+) -> float:
+    """A member's first flag at (SLOPE, CALIBRATION) from week *after* on, or inf."""
+    rows, quiet = path
+    first = next((w for w in quiet if w >= after - 1e-9), math.inf)
+    if len(rows):
+        over = rows[:, 0] - slope * rows[:, 1] + rows[:, 2] >= cal
+        hit = np.nonzero(over & (rows[:, 3] >= after - 1e-9))[0]
+        if len(hit):
+            first = min(first, float(rows[hit[0], 3]))
+    return first
+
+
+def flagged_share(paths: Paths, slope: float, cal: float) -> float:
+    """The share of *paths* ever flagged."""
+    return sum(first_flag(p, slope, cal) < math.inf for p in paths.values()) / max(
+        len(paths), 1
+    )
+
+
+def refit(calibration: list[Paths]) -> tuple[float, float]:
+    """
+    SLOPE and CALIBRATION putting the default budget at 5% on each calibration cohort.
+
+    For each SLOPE on a grid, the CALIBRATION flagging 5% of each cohort's
+    steady members (bisected); the SLOPE whose two agree best, their mean.
+    """
+    best = (math.inf, 0.0, 0.0)
+    for slope in np.arange(0.4, 2.41, 0.1):
+        cals = []
+        for paths in calibration:
+            lo, hi = -20.0, 20.0
+            for _ in range(24):
+                mid = (lo + hi) / 2
+                under = flagged_share(paths, slope, mid) <= TARGET_SHARE
+                lo, hi = (lo, mid) if under else (mid, hi)
+            cals.append(hi)
+        best = min(best, (max(cals) - min(cals), float(slope), sum(cals) / len(cals)))
+    return round(best[1], 2), round(best[2], 2)
+
+
+BUDGET_FAMILIES = {
+    "0.2.0 as shipped before (count-only silence)": Absence(),
+    "silence after a 3-week absence (shipped)": Absence(gate=True),
+    "+ threshold falls with the baseline's count": Absence(gate=True, by_baseline=True),
+    "+ warm-up: first 12 build the baseline": Absence(gate=True, warm=12),
+    "+ a miss adds at most 1 nat (bounded increments)": Absence(gate=True, bound=1.0),
+    "+ misses after 2 in a row add nothing within 3 weeks": Absence(gate=True, hold=2),
+    "+ the same, by the baseline's count": Absence(gate=True, hold=2, by_baseline=True),
+    "+ held evidence released if misses resume (away model)": Absence(
+        gate=True, hold=2, reserve=True, by_baseline=True
+    ),
+}
+
+
+def budget_cohorts(members: int) -> list[tuple[str, Cohort]]:
+    """The test cohorts: bench_drift's seeds, another seed each, and other bursts."""
+    out: list[tuple[str, Cohort]] = []
+    for pw in (1, 3, BURSTY):
+        out.extend(
+            (f"{pw}/wk s{seed}", cohort(members, pw, seed))
+            for seed in (2000 + pw, 3000 + pw, 4000 + pw)
+        )
+    for weeks in ((1, 1), (4, 4)):
+        record = simulate_attendance(members, seed=2002, burst_weeks=weeks)
+        label = f"bursty, {weeks[0]}-wk bursts s2002"
+        out.append((label, read_cohort(record.sim, record.burst_ids)))
+    return out
+
+
+def budget(members: int, names: list[str]) -> None:
+    """The default budget (refitted constants) on every cohort, family by family."""
+    policy = DriftPolicy()
+    calibration = [cohort(members, pw, 1000 + pw) for pw in (1, 3)]
+    tests = budget_cohorts(members)
+    print(
+        f"\n## The default budget on every cohort ({members:,} members each)\n\n"
+        "SLOPE and CALIBRATION refitted for each family on the calibration "
+        "cohorts (1/week seed 1001, 3/week seed 1003: 5% of steady members "
+        "flagged), then every test cohort judged at the default policy. Each "
+        "cell: steady members flagged (in the 5% +/- 2 SE band or OUT), then "
+        "drifters found by week 52 / within 8 weeks of onset, %.\n"
+    )
+    print("| family | SLOPE, CAL | " + " | ".join(lbl for lbl, _ in tests) + " |")
+    print("|---|---|" + "---:|" * len(tests))
+    for name in names:
+        family = BUDGET_FAMILIES[name]
+        walker = Walker(policy, family)
+        fitted = [{m: walker.walk(c.tracks[m]) for m in c.steady} for c in calibration]
+        slope, cal = refit(fitted)
+        cells = []
+        for _, c in tests:
+            paths = {m: walker.walk(c.tracks[m]) for m in c.truth}
+            steady = {m: paths[m] for m in c.steady}
+            share = flagged_share(steady, slope, cal)
+            se = math.sqrt(0.05 * 0.95 / len(c.steady))
+            mark = "" if abs(share - 0.05) <= 2 * se else " OUT"
+            found = within = 0
+            for m in c.drifters:
+                onset = c.truth[m].onset
+                week = first_flag(paths[m], slope, cal, onset)
+                found += onset <= week < math.inf
+                within += onset <= week <= onset + 8
+            nd = max(len(c.drifters), 1)
+            power = f"{100 * found / nd:.0f}/{100 * within / nd:.0f}"
+            cells.append(f"{100 * share:.1f}{mark}; {power}")
+        row = " | ".join(cells)
+        print(f"| {name} | {slope:g}, {cal:g} | {row} |", flush=True)
+
+
 def main() -> None:
     """Every family on the three cohorts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--members", type=int, default=2_000)
     parser.add_argument("--quick", action="store_true", help="100 members, for tests")
+    parser.add_argument(
+        "--budget", action="store_true", help="the default budget on every cohort"
+    )
+    parser.add_argument(
+        "--families",
+        default=None,
+        help="with --budget: comma-separated indices into BUDGET_FAMILIES",
+    )
     args = parser.parse_args()
     members = 100 if args.quick else args.members
+    if args.budget:
+        names = list(BUDGET_FAMILIES)
+        if args.families:
+            names = [names[int(i)] for i in args.families.split(",")]
+        budget(members, names)
+        return
     variants = FAMILIES
     for pw in (1, 3, 2):
         calib = cohort(members, pw, 1000 + pw)

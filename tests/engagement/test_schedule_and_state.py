@@ -28,7 +28,12 @@ from peerkit.engagement import (
     touchpoints_from_schedule,
 )
 from peerkit.engagement._schedule import match_done
-from peerkit.engagement._silence import silence_alarm, silence_budgets
+from peerkit.engagement._silence import (
+    ABSENCE_WEEKS,
+    outlasts_absence,
+    silence_alarm,
+    silence_budgets,
+)
 from peerkit.scheduling import Cadence, occurrences
 from peerkit.testing import drift_policies, touchpoints
 from threads import in_threads
@@ -265,6 +270,50 @@ def test_five_missed_in_a_row_reach_the_outreach_queue() -> None:
     assert maya.evidence[0].message.startswith(
         "Missed the last 5 check-ins, since 24 June"
     )
+
+
+@given(st.integers(0, 200), st.integers(1, 84))
+def test_outlasts_absence_is_the_runs_span_in_weeks(run: int, pace: int) -> None:
+    """For all runs and paces, a run outlasts the absence exactly when it spans more than ABSENCE_WEEKS, and a longer run never less."""
+    assert outlasts_absence(run, pace) == (run / (pace / 4) > ABSENCE_WEEKS)
+    if outlasts_absence(run, pace):
+        assert outlasts_absence(run + 1, pace)
+
+
+def _twice_weekly_absence(weeks: int) -> list[Touchpoint]:
+    """Nineteen of twenty kept twice a week for half a year, then *weeks* of misses."""
+    dues = [START.add(hours=84 * i) for i in range(52 + 2 * weeks)]
+    return [
+        Touchpoint(
+            "ada", due, "kept" if i < 52 and i % 20 != 7 else "missed", "checkin"
+        )
+        for i, due in enumerate(dues)
+    ]
+
+
+def test_a_three_week_absence_is_not_silence_but_four_weeks_are() -> None:
+    """A steady member's three-week illness (six misses at two a week) is not silence; four weeks (eight) are."""
+    policy = DriftPolicy()
+    step = peerkit.engagement._engine.stepper(policy)
+    budgets = silence_budgets(policy)
+    verdicts = {}
+    for weeks in (3, 4):
+        state = peerkit.engagement._engine.Member()
+        for t in _twice_weekly_absence(weeks):
+            step.step(state, int(t.outcome == "kept"), peerkit._instants.micros(t.due))
+        state.flagged = False  # the silence rule alone
+        assert state.miss_run == 2 * weeks
+        verdicts[weeks] = peerkit.engagement._silence.silent(
+            state,
+            prior=step.prior,
+            strength=step.strength,
+            min_history=policy.min_history,
+            budgets=budgets,
+        )
+        # Six misses in a row would be silence for this member's rate by count alone.
+        rate = (state.kept + step.prior) / (state.n - state.miss_run + step.strength)
+        assert silence_alarm(6, rate, budgets[state.q])
+    assert verdicts == {3: False, 4: True}
 
 
 @given(st.floats(0.05, 0.95), st.integers(1, 60), st.floats(1e-6, 0.1))

@@ -10,6 +10,13 @@ probability ``p * (1 - p) ** r`` (a kept one, then *r* misses). When that
 is at most the budget's share for silence, per decided touchpoint, the
 run is a flag of its own.
 
+A run is judged by the time it spans, not only by its count: an absence
+of up to `ABSENCE_WEEKS` (an illness, a trip nobody marked excused) is
+one event a steady member has now and then, so the rule flags a run only
+once it outlasts that, ``run_count / touchpoints a week > ABSENCE_WEEKS``
+(five weekly misses in a row do; six misses at two a week, three weeks,
+do not yet), and only if it is also too unlikely for the member's rate.
+
 The false flags it raises are counted in the same budget as the
 statistic's: `SILENCE_SHARE` of ``false_flags_per_100_members_per_year``
 is spent here (`_policy.CALIBRATION` is fitted with the rule on).
@@ -36,6 +43,11 @@ if TYPE_CHECKING:
 # to pass the rule has often raised the statistic already, so the rules'
 # false flags overlap (benchmarks/bench_drift.py prints each rule's share).
 SILENCE_SHARE = 0.2
+# The longest absence (in weeks) the silence rule takes for a steady
+# member's ordinary life rather than a drift: a run of misses must outlast
+# it. The budget assumes absences no longer than this (an illness of two
+# or three weeks); longer ones are flagged, which is the rule's purpose.
+ABSENCE_WEEKS = 3
 
 
 def silence_alarm(run_count: int, baseline_rate: float, budget: float) -> bool:
@@ -92,8 +104,9 @@ def silent(
 
     The one reading of the rule, for reports (batch and online) and the
     benchmark alike: a member not flagged by the statistic, with at least
-    *min_history* decided touchpoints, whose current run of misses is
-    `silence_alarm` for their own kept rate at their touchpoints a week.
+    *min_history* decided touchpoints, whose current run of misses
+    outlasts `ABSENCE_WEEKS` at their touchpoints a week (`outlasts_absence`)
+    and is `silence_alarm` for their own kept rate at that pace.
     The rate is read from every decided touchpoint before the current
     run of misses (shrunk toward the cohort's: *prior* kept of *strength*),
     not from the statistic's baseline: a member whose whole record sits
@@ -103,8 +116,26 @@ def silent(
     run = m.miss_run
     if m.flagged or run == 0 or m.n < min_history:
         return False
+    if not outlasts_absence(run, m.q):
+        return False
     rate = (m.kept + prior) / (m.n - run + strength)
     return silence_alarm(run, rate, budgets[m.q])
+
+
+def outlasts_absence(run_count: int, pace: int) -> bool:
+    """
+    Whether *run_count* misses in a row span more than `ABSENCE_WEEKS`.
+
+    Args:
+        run_count: Decided touchpoints missed in a row.
+        pace: The member's touchpoints a week, in steps of 1/`FREQ_STEPS`
+            (`Member.q`).
+
+    Returns:
+        True when ``run_count / (pace / FREQ_STEPS) > ABSENCE_WEEKS``,
+        compared in integers (exact).
+    """
+    return run_count * FREQ_STEPS > ABSENCE_WEEKS * pace
 
 
 def silence_onset(m: Member) -> int:
