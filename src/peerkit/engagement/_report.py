@@ -316,13 +316,18 @@ def status_of(
     """The status a member's state stands for (*flagged*: by either rule)."""
     if flagged:
         if m.miss_run >= disengaged_after and m.last_activity < m.miss_start:
-            return DriftStatus.DISENGAGED
-        return DriftStatus.DRIFTING
+            return _DISENGAGED
+        return _DRIFTING
     if m.n < min_history:
-        return DriftStatus.NEW
+        return _NEW
     if m.reeng > 0:
-        return DriftStatus.RE_ENGAGED
-    return DriftStatus.STEADY
+        return _RE_ENGAGED
+    return _STEADY
+
+
+# The statuses, read once (an enum member's attribute look-up is slow).
+_NEW, _STEADY, _RE_ENGAGED = DriftStatus.NEW, DriftStatus.STEADY, DriftStatus.RE_ENGAGED
+_DRIFTING, _DISENGAGED = DriftStatus.DRIFTING, DriftStatus.DISENGAGED
 
 
 def _when(us: int) -> pendulum.DateTime | None:
@@ -336,15 +341,28 @@ def _make_trusted() -> Callable[..., DriftReport]:
     The online monitor builds a report per observed event, and its values
     are already checked, so the field validators are not run again (the
     public constructor still runs them). Like attrs' own ``__init__``, the
-    function is generated, each slot set directly.
+    function is generated from the field names. A frozen class refuses
+    attribute assignment, and setting each slot through its descriptor
+    costs a call per field; so the report is made as an instance of a
+    private subclass with no fields of its own and plain assignment, its
+    slots set directly, and then given its class, `DriftReport` (the same
+    layout: Python allows the swap). Nothing else ever sees the subclass.
     """
-    names = [field.name for field in attrs.fields(DriftReport)]
-    scope: dict[str, Any] = {"new": object.__new__, "cls": DriftReport}
-    lines = [f"def trusted({', '.join(names)}):", "    r = new(cls)"]
-    for name in names:
-        scope[f"set_{name}"] = getattr(DriftReport, name).__set__
-        lines.append(f"    set_{name}(r, {name})")
-    lines.append("    return r")
+    cls = DriftReport
+    building = type(
+        "_DriftReportUnderConstruction",
+        (cls,),
+        {
+            "__slots__": (),
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+        },
+    )
+    names = [field.name for field in attrs.fields(cls)]
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "building": building}
+    lines = [f"def trusted({', '.join(names)}):", "    r = new(building)"]
+    lines.extend(f"    r.{name} = {name}" for name in names)
+    lines.extend(["    r.__class__ = cls", "    return r"])
     exec("\n".join(lines), scope)  # noqa: S102 - generated from our own field names
     trusted: Callable[..., DriftReport] = scope["trusted"]
     return trusted
@@ -352,6 +370,7 @@ def _make_trusted() -> Callable[..., DriftReport]:
 
 _trusted = _make_trusted()
 NONE_MOMENT = utc_moment(0)  # stands in for "no known instant" (never matched)
+INF = math.inf
 
 
 def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
@@ -378,11 +397,46 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     with the budget for their touchpoints a week). Silence is read from the
     state, not kept in it, so it holds exactly while the run lasts.
     """
+    known_us, moment = known
+    return build_report(
+        member_id,
+        m,
+        now,
+        known_us,
+        moment,
+        (prior, strength, disengaged_after, min_history, budgets),
+    )
+
+
+def build_report(  # noqa: PLR0913, PLR0917 - `report_of`, positional for speed
+    member_id: str,
+    m: Member,
+    now: pendulum.DateTime,
+    known_us: int,
+    moment: pendulum.DateTime,
+    policy: tuple[float, float, int, int, tuple[float, ...]],
+) -> DriftReport:
+    """
+    `report_of`, the policy's numbers in one tuple (the monitor's per-event call).
+
+    *known_us* and *moment* are `report_of`'s *known*.
+    """
+    prior, strength, disengaged_after, min_history, budgets = policy
     baseline = (m.kb + prior) / (m.nb + strength)
     miss_run = m.miss_run
     flagged = m.flagged
-    silent = is_silent(
-        m, prior=prior, strength=strength, min_history=min_history, budgets=budgets
+    # `silent` is False without a run of misses or with the statistic's
+    # flag: asked only when it can say otherwise.
+    silent = (
+        miss_run > 0
+        and not flagged
+        and is_silent(
+            m,
+            prior=prior,
+            strength=strength,
+            min_history=min_history,
+            budgets=budgets,
+        )
     )
     onset = NONE
     if flagged or silent:
@@ -398,32 +452,30 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
             kept, due = 0, miss_run
             onset = m.miss_start
     else:
-        status = (
-            DriftStatus.NEW
-            if m.n < min_history
-            else DriftStatus.RE_ENGAGED
-            if m.reeng > 0
-            else DriftStatus.STEADY
-        )
+        status = _NEW if m.n < min_history else _RE_ENGAGED if m.reeng > 0 else _STEADY
         kept, due = m.win.bit_count(), m.wn
     h, stat = m.h, m.s
     recent = kept / due if due else None
     # The share of the way from FOLD (no evidence: a perfect record sits
     # below it) to the threshold.
-    evidence = (
-        0.0 if h == math.inf or stat <= FOLD else min(1.0, (stat - FOLD) / (h - FOLD))
-    )
-    if evidence:
-        fall = 0.0 if recent is None else 1.0 - recent / baseline
-        fall = 0.0 if fall < 0 else min(fall, 1.0)
-        severity = min(1.0, evidence * (0.5 + 0.5 * fall))
-    else:
+    if h == INF or stat <= FOLD:
         severity = 0.0
+    else:
+        evidence = (stat - FOLD) / (h - FOLD)
+        if evidence > 1.0:  # noqa: PLR1730 - a comparison costs less than min()
+            evidence = 1.0
+        if evidence:
+            fall = 0.0 if recent is None else 1.0 - recent / baseline
+            fall = 0.0 if fall < 0 else 1.0 if fall > 1.0 else fall  # noqa: FURB136
+            severity = evidence * (0.5 + 0.5 * fall)
+            if severity > 1.0:  # noqa: PLR1730
+                severity = 1.0
+        else:
+            severity = 0.0
     if (flagged or silent) and severity < 0.5:
         severity = 0.5
     last_kept, last_activity = m.last_kept, m.last_activity
     kind = m.kind
-    known_us, moment = known
     return _trusted(
         member_id,
         status,
@@ -448,6 +500,6 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
         m.excused,
         None if kind == MIXED else kind,
         stat if stat > 0 else 0.0,
-        None if h == math.inf else h,
+        None if h == INF else h,
         now,
     )
