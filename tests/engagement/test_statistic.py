@@ -2,13 +2,20 @@
 
 import math
 
+import attrs
 import numpy as np
 import pendulum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import peerkit.engagement._engine as engine
-from peerkit.engagement import DriftMonitor, DriftPolicy, Touchpoint, detect_drift
+from peerkit.engagement import (
+    DriftMonitor,
+    DriftPolicy,
+    DriftReport,
+    Touchpoint,
+    detect_drift,
+)
 
 START = pendulum.datetime(2024, 1, 1, 18)
 HOUR_US = 3600 * 1_000_000
@@ -198,3 +205,22 @@ def test_batch_reports_equal_an_online_replay(
         monitor.observe(point)
     now = last.add(days=1)
     assert monitor.reports(now=now) == detect_drift(history, now=now, policy=policy)
+
+
+@settings(max_examples=30)
+@given(policies, tracks)
+def test_reports_built_for_speed_are_plain_valid_reports(
+    policy: DriftPolicy, track: list[tuple[int, int]]
+) -> None:
+    """The monitor's reports skip the validators: each is exactly a DriftReport, every field set, and the public constructor (validators on) accepts its values."""
+    monitor = DriftMonitor(policy)
+    at = START
+    for kept, gap in track:
+        at = at.add(hours=gap)
+        report = monitor.observe(Touchpoint("ada", at, "kept" if kept else "missed"))
+        assert type(report) is DriftReport
+        rebuilt = DriftReport(
+            **{f.name: getattr(report, f.name) for f in attrs.fields(DriftReport)}
+        )
+        assert rebuilt == report
+        assert hash(rebuilt) == hash(report)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import pendulum
@@ -16,9 +16,6 @@ from peerkit._validate import count, instance, instant, number, string, unit
 from peerkit.engagement._engine import FOLD, MIXED, NONE, Member
 from peerkit.engagement._silence import silent as is_silent
 from peerkit.engagement._touchpoint import utc_moment
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 
 class DriftStatus(enum.StrEnum):
@@ -334,41 +331,23 @@ def _when(us: int) -> pendulum.DateTime | None:
     return None if us == NONE else utc_moment(us)
 
 
-def _make_trusted() -> Callable[..., DriftReport]:
-    """
-    A constructor for DriftReports whose values are valid by construction.
-
-    The online monitor builds a report per observed event, and its values
-    are already checked, so the field validators are not run again (the
-    public constructor still runs them). Like attrs' own ``__init__``, the
-    function is generated from the field names. A frozen class refuses
-    attribute assignment, and setting each slot through its descriptor
-    costs a call per field; so the report is made as an instance of a
-    private subclass with no fields of its own and plain assignment, its
-    slots set directly, and then given its class, `DriftReport` (the same
-    layout: Python allows the swap). Nothing else ever sees the subclass.
-    """
-    cls = DriftReport
-    building = type(
-        "_DriftReportUnderConstruction",
-        (cls,),
-        {
-            "__slots__": (),
-            "__setattr__": object.__setattr__,
-            "__delattr__": object.__delattr__,
-        },
-    )
-    names = [field.name for field in attrs.fields(cls)]
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "building": building}
-    lines = [f"def trusted({', '.join(names)}):", "    r = new(building)"]
-    lines.extend(f"    r.{name} = {name}" for name in names)
-    lines.extend(["    r.__class__ = cls", "    return r"])
-    exec("\n".join(lines), scope)  # noqa: S102 - generated from our own field names
-    trusted: Callable[..., DriftReport] = scope["trusted"]
-    return trusted
-
-
-_trusted = _make_trusted()
+# A report under construction: `build_report` makes a DriftReport as an
+# instance of this private subclass (no fields of its own, plain
+# assignment), sets its slots directly, then gives it its class,
+# `DriftReport` (the same layout: Python allows the swap). A frozen class
+# refuses assignment, and setting each slot through its descriptor costs
+# a call per field: this is the monitor's per-event cost. The public
+# constructor still runs every validator; nothing else sees the subclass.
+_Building: Any = type(
+    "_DriftReportUnderConstruction",
+    (DriftReport,),
+    {
+        "__slots__": (),
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+    },
+)
+_new = object.__new__
 NONE_MOMENT = utc_moment(0)  # stands in for "no known instant" (never matched)
 INF = math.inf
 
@@ -408,7 +387,7 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     )
 
 
-def build_report(  # noqa: PLR0913, PLR0917 - `report_of`, positional for speed
+def build_report(  # noqa: PLR0913, PLR0915, PLR0917 - flat and positional for speed
     member_id: str,
     m: Member,
     now: pendulum.DateTime,
@@ -476,30 +455,38 @@ def build_report(  # noqa: PLR0913, PLR0917 - `report_of`, positional for speed
         severity = 0.5
     last_kept, last_activity = m.last_kept, m.last_activity
     kind = m.kind
-    return _trusted(
-        member_id,
-        status,
-        None if onset == NONE else moment if onset == known_us else utc_moment(onset),
-        severity,
-        baseline,
-        recent,
-        kept,
-        due,
-        miss_run,
+    r = _new(_Building)
+    r.member_id = member_id
+    r.status = status
+    r.onset = (
+        None if onset == NONE else moment if onset == known_us else utc_moment(onset)
+    )
+    r.severity = severity
+    r.baseline_rate = baseline
+    r.recent_rate = recent
+    r.recent_kept_count = kept
+    r.recent_due_count = due
+    r.missed_in_a_row = miss_run
+    r.last_kept = (
         None
         if last_kept == NONE
         else moment
         if last_kept == known_us
-        else utc_moment(last_kept),
+        else utc_moment(last_kept)
+    )
+    r.last_activity = (
         None
         if last_activity == NONE
         else moment
         if last_activity == known_us
-        else utc_moment(last_activity),
-        m.n,
-        m.excused,
-        None if kind == MIXED else kind,
-        stat if stat > 0 else 0.0,
-        None if h == INF else h,
-        now,
+        else utc_moment(last_activity)
     )
+    r.touchpoint_count = m.n
+    r.excused_count = m.excused
+    r.kind = None if kind == MIXED else kind
+    r.statistic = stat if stat > 0 else 0.0
+    r.threshold = None if h == INF else h
+    r.now = now
+    r.__class__ = DriftReport
+    report: DriftReport = r
+    return report
