@@ -38,6 +38,21 @@ def median_time(run: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
+def median_times(run: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """
+    Median wall and CPU (process) time of *run* over *repeats* runs, in seconds.
+
+    On a machine shared with other work the CPU time is the steadier figure.
+    """
+    walls, cpus = [], []
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), time.process_time()
+        run()
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def print_targets(targets: list[tuple[str, str, bool]], *, judged: bool) -> None:
     """The issue's targets beside what was measured (judged at full size only)."""
     print("\n## Targets\n")

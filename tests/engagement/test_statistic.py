@@ -2,13 +2,20 @@
 
 import math
 
+import attrs
 import numpy as np
 import pendulum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import peerkit.engagement._engine as engine
-from peerkit.engagement import DriftMonitor, DriftPolicy, Touchpoint, detect_drift
+from peerkit.engagement import (
+    DriftMonitor,
+    DriftPolicy,
+    DriftReport,
+    Touchpoint,
+    detect_drift,
+)
 
 START = pendulum.datetime(2024, 1, 1, 18)
 HOUR_US = 3600 * 1_000_000
@@ -96,6 +103,29 @@ def test_batch_equals_the_scalar_step_past_the_log_tables() -> None:
         ]
 
 
+@settings(max_examples=25)
+@given(
+    policies,
+    st.lists(tracks, min_size=2, max_size=9),
+    st.integers(1, 4),
+)
+def test_batch_in_blocks_equals_the_scalar_step_bit_for_bit(
+    policy: DriftPolicy, many: list[list[tuple[int, int]]], chunk: int
+) -> None:
+    """run_batch steps members in blocks of CHUNK: with blocks of 1-4 members, every member's state is still the scalar step's, exactly."""
+    saved = engine.CHUNK
+    engine.CHUNK = chunk
+    try:
+        blocked = batched(policy, many)
+    finally:
+        engine.CHUNK = saved
+    for track, batch in zip(many, blocked, strict=True):
+        online = stepped(policy, track)
+        assert [getattr(batch, f) for f in FIELDS] == [
+            getattr(online, f) for f in FIELDS
+        ]
+
+
 @given(st.lists(st.floats(-60.0, 60.0, allow_nan=False), min_size=1, max_size=50))
 def test_softplus_is_the_same_scalar_and_array(values: list[float]) -> None:
     """The table softplus gives the same float for a number alone and inside an array, within 0.01 of log(1 + e^s)."""
@@ -175,3 +205,22 @@ def test_batch_reports_equal_an_online_replay(
         monitor.observe(point)
     now = last.add(days=1)
     assert monitor.reports(now=now) == detect_drift(history, now=now, policy=policy)
+
+
+@settings(max_examples=30)
+@given(policies, tracks)
+def test_reports_built_for_speed_are_plain_valid_reports(
+    policy: DriftPolicy, track: list[tuple[int, int]]
+) -> None:
+    """The monitor's reports skip the validators: each is exactly a DriftReport, every field set, and the public constructor (validators on) accepts its values."""
+    monitor = DriftMonitor(policy)
+    at = START
+    for kept, gap in track:
+        at = at.add(hours=gap)
+        report = monitor.observe(Touchpoint("ada", at, "kept" if kept else "missed"))
+        assert type(report) is DriftReport
+        rebuilt = DriftReport(
+            **{f.name: getattr(report, f.name) for f in attrs.fields(DriftReport)}
+        )
+        assert rebuilt == report
+        assert hash(rebuilt) == hash(report)

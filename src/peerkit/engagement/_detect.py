@@ -43,9 +43,14 @@ def split_events(
     """*events* as touchpoints and activities; anything else is an error."""
     if isinstance(events, (str, bytes, Mapping)) or not isinstance(events, Iterable):
         raise InvalidInputError(path, events, "an iterable of Touchpoint or Activity")
-    listed: list[object] = list(events)
-    types = set(map(type, listed))
-    if types <= {Touchpoint}:
+    # A list or tuple is read as it is (nothing here changes it): copying
+    # millions of references costs more than the check below.
+    listed: list[object] = (
+        events  # type: ignore[assignment]  # read only, as a sequence
+        if type(events) in (list, tuple)
+        else list(events)
+    )
+    if set(map(type, listed)) <= {Touchpoint}:
         return listed, []  # type: ignore[return-value]  # checked just above
     touchpoints: list[Touchpoint] = []
     activities: list[Activity] = []
@@ -88,11 +93,16 @@ def _kinds(
 ) -> list[str | None]:
     """Each member's one kind of touchpoint, MIXED for several, None for none."""
     numbering = _numbering()
-    kind_codes = _codes(list(map(_KIND, touchpoints)), numbering)
+    kind_codes = np.fromiter(
+        map(numbering.__getitem__, map(_KIND, touchpoints)),
+        np.int64,
+        len(touchpoints),
+    )
     names = list(numbering)
     present = np.bincount(codes, minlength=members) > 0
     if len(names) == 1:
         return [names[0] if p else None for p in present.tolist()]
+    # Two kinds of one member differ iff their smallest and largest codes do.
     low = np.full(members, len(names), np.int64)
     high = np.full(members, -1, np.int64)
     np.minimum.at(low, codes, kind_codes)
@@ -104,10 +114,10 @@ def _kinds(
 
 
 def _in_order(codes: NDArray[np.int64], keys: NDArray[np.int64]) -> bool:
+    if not np.all(codes[1:] >= codes[:-1]):
+        return False
     same = codes[1:] == codes[:-1]
-    return bool(
-        np.all(codes[1:] >= codes[:-1]) and np.all(keys[1:][same] >= keys[:-1][same])
-    )
+    return bool(np.all((keys[1:] >= keys[:-1]) | ~same))
 
 
 def _by_member(
@@ -141,7 +151,11 @@ def member_states(
     )
     _late(activities, activity_at, now)
     numbering = _numbering()
-    first_seen = _codes(list(map(_ID, touchpoints)), numbering)
+    first_seen = np.fromiter(
+        map(numbering.__getitem__, map(_ID, touchpoints)),
+        np.int64,
+        len(touchpoints),
+    )
     activity_ids = list(map(_ID, activities))
     activity_first_seen = _codes(activity_ids, numbering)
     # Renumber in id order: reports come out sorted by member id.

@@ -160,6 +160,9 @@ def softplus_array(s: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
+# run_batch steps members in blocks this large (a block's columns fit the
+# CPU's cache, and numpy's per-call cost is still small beside the work).
+CHUNK = 8192
 INITIAL_SIZE = 128  # counts the log tables cover before they are first rebuilt
 # The most counts the tables ever cover (about 13 MB a policy); past it the
 # same logs are computed as they are needed, so memory stays bounded
@@ -246,6 +249,7 @@ class Stepper:
         "_tables",
         "dk",
         "dm",
+        "limits",
         "log_onset",
         "mask",
         "min_history",
@@ -261,6 +265,11 @@ class Stepper:
 
     def __init__(self, policy: DriftPolicy) -> None:
         self.rates, self.thresholds = tables(policy)
+        # The threshold at touchpoints-a-week step q after n decided
+        # touchpoints (n capped): limits[q][n], the batch's subtraction.
+        self.limits = tuple(
+            tuple(threshold - bonus for bonus in BONUS) for threshold in self.thresholds
+        )
         self.dk = tuple(math.log(r) for r in self.rates)
         self.dm = tuple(math.log(1 - r) for r in self.rates)
         # The weight of "the drift starts now" in the Shiryaev-Roberts sum,
@@ -328,17 +337,23 @@ class Stepper:
         self, m: Member, kept: int, at: int
     ) -> None:
         """Advance *m* by one decided touchpoint (*kept* 1 or 0) due *at*."""
+        # Written for the online monitor's speed (locals, no builtin calls
+        # where a comparison does), each float operation the batch's, in
+        # the batch's order.
         n = m.n + 1
         m.n = n
-        if m.first == NONE:
-            m.first = at
-        span = at - m.first
+        first = m.first
+        if first == NONE:
+            m.first = first = at
+        span = at - first
         if span > 0:
-            q = math.floor(float(n - 1) * WEEK / float(span) * FREQ_STEPS + 0.5)
-            q = min(max(q, 1), FREQ_MAX)
+            # floor of a positive float; int and float operands read as
+            # float(n - 1) and float(span) (exact conversions, as batch's).
+            q = int((n - 1) * WEEK / span * FREQ_STEPS + 0.5)
+            q = 1 if q < 1 else FREQ_MAX if q > FREQ_MAX else q  # noqa: FURB136
         else:
             q = DEFAULT_FREQ
-        h = self.thresholds[q] - BONUS[min(HISTORY_CAP, n)]
+        h = self.limits[q][n if n < HISTORY_CAP else HISTORY_CAP]  # noqa: FURB136
         m.h = h
         m.q = q
         # The log-likelihood ratio of this touchpoint. Drift: the run has its
@@ -348,10 +363,12 @@ class Stepper:
         kb, nb, kr, nr = m.kb, m.nb, m.kr, m.nr
         g = round((kb + self.prior) / (nb + self.strength) * RATE_GRID)
         t = self._tables
-        if nb + nr + 1 >= t.size and t.size < TABLE_CAP:
+        size = t.size
+        if nb + nr + 1 >= size and size < TABLE_CAP:
             t = self.tables_for(min(2 * (nb + nr + 1), TABLE_CAP))
+            size = t.size
         capped = kr >= self.rates[g] * nr
-        if nb + nr + 1 >= t.size:  # past the tables: the same logs, computed
+        if nb + nr + 1 >= size:  # past the tables: the same logs, computed
             inc = self.increment(g, kept, kb=kb, nb=nb, kr=kr, nr=nr, capped=capped)
         elif kept:
             drift = self.dk[g] if capped else t.a1[g][kr] - t.m1[nr]
@@ -364,13 +381,15 @@ class Stepper:
         # log(w + e^s) + inc, w = e^lo: `softplus`, inlined (the same floats).
         lo = self.log_onset
         x = m.s - lo
-        i = round(abs(x) * SOFT_STEPS)
+        i = round((x if x >= 0 else -x) * SOFT_STEPS)
         s = (
             lo + ((x if x > 0 else 0.0) + SOFT[i if i <= SOFT_TOP else SOFT_TOP + 1])
         ) + inc
-        s = max(s, FLOOR)
+        if s < FLOOR:  # noqa: PLR1730 - a comparison costs less than max()
+            s = FLOOR
         if m.flagged:
-            s = min(s, h)
+            if s > h:  # noqa: PLR1730
+                s = h
             if s <= self.release * h:
                 m.flagged = False
                 m.onset = m.run_start = NONE
@@ -378,28 +397,30 @@ class Stepper:
                 m.reeng = self.reengaged_for
                 s = 0.0
             else:
-                m.kr += kept
-                m.nr += 1
+                m.kr = kr + kept
+                m.nr = nr + 1
         else:
             if m.reeng > 0:
                 m.reeng -= 1
             if s <= FOLD:
-                m.kb += m.kr + kept
-                m.nb += m.nr + 1
+                m.kb = kb + kr + kept
+                m.nb = nb + nr + 1
                 m.kr = m.nr = 0
                 m.run_start = NONE
             else:
-                if m.nr == 0:
+                if nr == 0:
                     m.run_start = at
-                m.kr += kept
-                m.nr += 1
+                m.kr = kr + kept
+                m.nr = nr + 1
                 if s >= h and n >= self.min_history:
                     m.flagged = True
                     m.onset = m.run_start
                     m.reeng = 0
         m.s = s
         m.win = ((m.win << 1) | kept) & self.mask
-        m.wn = min(m.wn + 1, self.recent_count)
+        wn = m.wn
+        if wn < self.recent_count:
+            m.wn = wn + 1
         if kept:
             m.kept += 1
             m.miss_run = 0
@@ -466,7 +487,6 @@ def run_batch(  # noqa: PLR0913, PLR0915 - the same recursion as Stepper.step, v
     dk, dm = np.array(st.dk), np.array(st.dm)
     l0a, l0b, l0m = logs.l0a_array, logs.l0b_array, logs.l0m_array
     a1, b1, m1 = logs.a1_array, logs.b1_array, logs.m1_array
-    h_tab = np.array(st.thresholds)
     order = np.argsort(-lengths, kind="stable")
     begin = starts[order]
     size = lengths[order]
@@ -505,96 +525,119 @@ def run_batch(  # noqa: PLR0913, PLR0915 - the same recursion as Stepper.step, v
             n0 > 0, [m.first for m in (initial[i] for i in order.tolist())], first
         )
     tables_cover = int((n0 + size).max(initial=0)) + 1 < logs.size
-    # size is sorted descending: the members still going at step j are a prefix.
-    steps = int(size[0]) if k else 0
-    active = np.searchsorted(-size, -np.arange(steps), side="left").tolist()
-    for j in range(steps):
-        a = active[j]
-        idx = begin[:a] + j
-        x = outcome[idx]
-        t = at[idx]
-        n = n0[:a] + (j + 1)
-        span = t - first[:a]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            f = (n - 1).astype(np.float64) * WEEK / span.astype(np.float64)
-            f = f * FREQ_STEPS + 0.5
-        q = np.where(span > 0, np.clip(np.floor(f), 1, FREQ_MAX), DEFAULT_FREQ)
-        q = q.astype(i64)
-        hh = h_tab[q] - BONUS_ARRAY[np.minimum(n, HISTORY_CAP)]
-        h[:a] = hh
-        freq[:a] = q
-        kba, nba, kra, nra = kb[:a], nb[:a], kr[:a], nr[:a]
-        grid = np.rint((kba + st.prior) / (nba + st.strength) * RATE_GRID).astype(i64)
-        capped = kra >= rates[grid] * nra
-        kept_now = x == 1
-        if tables_cover:  # every count so far is in the tables
-            drift = np.where(
-                kept_now,
-                np.where(capped, dk[grid], a1[grid, kra] - m1[nra]),
-                np.where(capped, dm[grid], b1[grid, nra - kra] - m1[nra]),
+    # The log tables for kept (0) and missed (1) side by side, so that one
+    # gather reads each member's own: the same values, the same subtractions.
+    dkm = np.stack((dk, dm))
+    ab1 = np.stack((a1, b1))
+    l0ab = np.stack((l0a, l0b))
+    limits = np.array(st.limits)
+    lo = st.log_onset
+    release, min_history = st.release, st.min_history
+    # Members in blocks of CHUNK (each block's arrays stay in the CPU's
+    # cache through its steps); size is sorted descending, so the members of
+    # a block still going at step j are a prefix of it.
+    whole: tuple[Any, ...] = (
+        kb, nb, kr, nr, s, h, freq, run_start, onset, flagged, reeng, first,
+        win, kept_total, miss_run, miss_start, last_kept, begin, size, n0,
+    )  # fmt: skip
+    for block in range(0, k, CHUNK):
+        (kb, nb, kr, nr, s, h, freq, run_start, onset, flagged, reeng, first, win,
+         kept_total, miss_run, miss_start, last_kept, begin, size, n0) = (
+            column[block : block + CHUNK] for column in whole
+        )  # fmt: skip
+        steps = int(size[0])
+        active = np.searchsorted(-size, -np.arange(steps), side="left").tolist()
+        for j in range(steps):
+            a = active[j]
+            idx = begin[:a] + j
+            x = outcome[idx]
+            t = at[idx]
+            n = n0[:a] + (j + 1)
+            span = t - first[:a]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                f = (n - 1).astype(np.float64) * WEEK / span.astype(np.float64)
+                f = f * FREQ_STEPS + 0.5
+            q = np.where(span > 0, np.clip(np.floor(f), 1, FREQ_MAX), DEFAULT_FREQ)
+            q = q.astype(i64)
+            hh = limits[q, np.minimum(n, HISTORY_CAP)]
+            h[:a] = hh
+            freq[:a] = q
+            kba, nba, kra, nra = kb[:a], nb[:a], kr[:a], nr[:a]
+            grid = np.rint((kba + st.prior) / (nba + st.strength) * RATE_GRID).astype(
+                i64
             )
-            none = np.where(
-                kept_now,
-                l0a[4 * kba + 3 * kra] - l0m[4 * nba + 3 * nra],
-                l0b[4 * (nba - kba) + 3 * (nra - kra)] - l0m[4 * nba + 3 * nra],
-            )
-            inc = drift - none
-        else:  # past the tables: the same logs, computed
-            inc = np.array(
-                [
-                    st.increment(g_, x_, kb=kb_, nb=nb_, kr=kr_, nr=nr_, capped=c_)
-                    for g_, x_, kb_, nb_, kr_, nr_, c_ in zip(
-                        grid.tolist(), x.tolist(), kba.tolist(), nba.tolist(),
-                        kra.tolist(), nra.tolist(), capped.tolist(), strict=True,
-                    )
-                ],
-                np.float64,
-            )  # fmt: skip
-        lo = st.log_onset
-        sa = np.maximum(lo + softplus_array(s[:a] - lo) + inc, FLOOR)
-        fl = flagged[:a]
-        # flagged members
-        sa = np.where(fl, np.minimum(sa, hh), sa)
-        released = fl & (sa <= st.release * hh)
-        held = fl & ~released
-        # unflagged members
-        free = ~fl
-        reset = free & (sa <= FOLD)
-        going = free & ~reset
-        reeng_a = reeng[:a]
-        reeng_a[free & (reeng_a > 0)] -= 1
-        kba[reset] += kra[reset] + x[reset]
-        nba[reset] += nra[reset] + 1
-        starting = going & (nra == 0)
-        run_a = run_start[:a]
-        run_a[starting] = t[starting]
-        grow = held | going
-        kra[grow] += x[grow]
-        nra[grow] += 1
-        cleared = released | reset
-        kra[cleared] = 0
-        nra[cleared] = 0
-        run_a[cleared] = NONE
-        sa[released] = 0.0
-        flag_now = going & (sa >= hh) & (n >= st.min_history)
-        onset_a = onset[:a]
-        onset_a[flag_now] = run_a[flag_now]
-        onset_a[released] = NONE
-        reeng_a[flag_now] = 0
-        reeng_a[released] = st.reengaged_for
-        fl[flag_now] = True
-        fl[released] = False
-        s[:a] = sa
-        win[:a] = ((win[:a] << 1) | x) & st.mask
-        kept_total[:a] += x
-        ms = miss_start[:a]
-        mr = miss_run[:a]
-        newly = (x == 0) & (mr == 0)
-        ms[newly] = t[newly]
-        mr[x == 1] = 0
-        mr[x == 0] += 1
-        lk = last_kept[:a]
-        lk[x == 1] = t[x == 1]
+            capped = kra >= rates[grid] * nra
+            kept_now = x == 1
+            missed = 1 - x
+            if tables_cover:  # every count so far is in the tables
+                m1_nr = m1[nra]
+                drift = np.where(
+                    capped,
+                    dkm[missed, grid],
+                    ab1[missed, grid, np.where(kept_now, kra, nra - kra)] - m1_nr,
+                )
+                none = (
+                    l0ab[
+                        missed,
+                        np.where(
+                            kept_now,
+                            4 * kba + 3 * kra,
+                            4 * (nba - kba) + 3 * (nra - kra),
+                        ),
+                    ]
+                    - l0m[4 * nba + 3 * nra]
+                )
+                inc = drift - none
+            else:  # past the tables: the same logs, computed
+                inc = np.array(
+                    [
+                        st.increment(g_, x_, kb=kb_, nb=nb_, kr=kr_, nr=nr_, capped=c_)
+                        for g_, x_, kb_, nb_, kr_, nr_, c_ in zip(
+                            grid.tolist(), x.tolist(), kba.tolist(), nba.tolist(),
+                            kra.tolist(), nra.tolist(), capped.tolist(), strict=True,
+                        )
+                    ],
+                    np.float64,
+                )  # fmt: skip
+            sa = np.maximum(lo + softplus_array(s[:a] - lo) + inc, FLOOR)
+            fl = flagged[:a]
+            # flagged members: capped at the threshold, released at `release` of it
+            sa = np.where(fl, np.minimum(sa, hh), sa)
+            released = fl & (sa <= release * hh)
+            held = fl & ~released
+            # unflagged members: folded at FOLD or below, else the run goes on
+            free = ~fl
+            reset = free & (sa <= FOLD)
+            going = free & ~reset
+            reeng_a = reeng[:a]
+            reeng_a -= free & (reeng_a > 0)
+            kba += reset * (kra + x)
+            nba += reset * (nra + 1)
+            # grow (held or going) and cleared (released or reset) split everyone.
+            grow = held | going
+            run_a = np.where(going & (nra == 0), t, run_start[:a])
+            run_a[~grow] = NONE
+            run_start[:a] = run_a
+            kra += x
+            kra *= grow
+            nra += 1
+            nra *= grow
+            sa[released] = 0.0
+            flag_now = going & (sa >= hh) & (n >= min_history)
+            onset[:a] = np.where(flag_now, run_a, np.where(released, NONE, onset[:a]))
+            reeng_a[flag_now] = 0
+            reeng_a[released] = st.reengaged_for
+            flagged[:a] = held | flag_now
+            s[:a] = sa
+            win[:a] = ((win[:a] << 1) | x) & st.mask
+            kept_total[:a] += x
+            mr = miss_run[:a]
+            miss_start[:a] = np.where(~kept_now & (mr == 0), t, miss_start[:a])
+            mr += 1
+            mr *= missed
+            last_kept[:a] = np.where(kept_now, t, last_kept[:a])
+    (kb, nb, kr, nr, s, h, freq, run_start, onset, flagged, reeng, first, win,
+     kept_total, miss_run, miss_start, last_kept, begin, size, n0) = whole  # fmt: skip
     states: list[Member] = [Member() for _ in range(k)]
     back = np.empty(k, i64)
     back[order] = np.arange(k)

@@ -15,7 +15,12 @@ from peerkit._validate import check_instance, instance, integer, to_tuple
 from peerkit.engagement._detect import _codes, _numbering, roster_ids
 from peerkit.engagement._engine import MIXED, NONE, Member, run_batch, stepper
 from peerkit.engagement._policy import DriftPolicy
-from peerkit.engagement._report import NONE_MOMENT, DriftReport, report_of
+from peerkit.engagement._report import (
+    NONE_MOMENT,
+    DriftReport,
+    build_report,
+    report_of,
+)
 from peerkit.engagement._silence import silence_budgets
 from peerkit.engagement._state import decode
 from peerkit.engagement._touchpoint import (
@@ -133,13 +138,21 @@ class DriftMonitor:
     Added in 0.1.
     """
 
-    __slots__ = ("_budgets", "_members", "_policy", "_step")
+    __slots__ = ("_budgets", "_members", "_numbers", "_policy", "_step")
 
     def __init__(self, policy: DriftPolicy = DriftPolicy()) -> None:
         self._policy = check_instance("policy", policy, DriftPolicy, "a DriftPolicy")
         self._step = stepper(policy)
         self._budgets = silence_budgets(policy)
         self._members: dict[str, Member] = {}
+        # `report_of`'s policy numbers, for `build_report`.
+        self._numbers = (
+            self._step.prior,
+            policy.prior_strength,
+            policy.disengaged_after,
+            policy.min_history,
+            self._budgets,
+        )
 
     @property
     def policy(self) -> DriftPolicy:
@@ -208,14 +221,39 @@ class DriftMonitor:
             >>> report.status.value, report.touchpoint_count
             ('new', 1)
         """
-        ident, m = self._take(event)
-        # The event's own instant, already a UTC DateTime: reused, not rebuilt.
-        if type(event) is Touchpoint or isinstance(event, Touchpoint):
-            us, moment = event._key >> 2, event.due  # noqa: SLF001 - our own field
+        members = self._members
+        if type(event) is Touchpoint:  # the common case, `_take` inlined
+            ident = event.member_id
+            m = members.get(ident)
+            if m is None:
+                m = members[ident] = Member()
+            key = event._key  # noqa: SLF001 - our own cached field
+            at = key >> 2
+            if key & 3 == EXCUSED:  # excused ones never move the statistic
+                m.excused += 1
+            elif key < m.last_key:
+                raise _out_of_order(event, m.last_key)
+            else:
+                m.last_key = key
+                self._step.step(m, key & 1, at)
+            kind = event.kind
+            if m.kind != kind:
+                m.kind = kind if m.kind is None else MIXED
+            moment = event.due
         else:
-            us, moment = event._us, event.at  # noqa: SLF001
-        now = moment if m.last_seen == us else utc_moment(m.last_seen)
-        return self._report(ident, m, now, (us, moment))
+            ident, m = self._take(event)
+            # The event's own instant, already a UTC DateTime: reused, not rebuilt.
+            if isinstance(event, Touchpoint):
+                at, moment = event._key >> 2, event.due  # noqa: SLF001 - our own field
+            else:
+                at, moment = event._us, event.at  # noqa: SLF001
+        latest = m.last_seen
+        if at >= latest:
+            m.last_seen = at
+            now = moment
+        else:
+            now = utc_moment(latest)
+        return build_report(ident, m, now, at, moment, self._numbers)
 
     def observe_many(self, events: Iterable[Event]) -> None:
         """

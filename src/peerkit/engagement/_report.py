@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import pendulum
@@ -16,9 +16,6 @@ from peerkit._validate import count, instance, instant, number, string, unit
 from peerkit.engagement._engine import FOLD, MIXED, NONE, Member
 from peerkit.engagement._silence import silent as is_silent
 from peerkit.engagement._touchpoint import utc_moment
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 
 class DriftStatus(enum.StrEnum):
@@ -316,42 +313,43 @@ def status_of(
     """The status a member's state stands for (*flagged*: by either rule)."""
     if flagged:
         if m.miss_run >= disengaged_after and m.last_activity < m.miss_start:
-            return DriftStatus.DISENGAGED
-        return DriftStatus.DRIFTING
+            return _DISENGAGED
+        return _DRIFTING
     if m.n < min_history:
-        return DriftStatus.NEW
+        return _NEW
     if m.reeng > 0:
-        return DriftStatus.RE_ENGAGED
-    return DriftStatus.STEADY
+        return _RE_ENGAGED
+    return _STEADY
+
+
+# The statuses, read once (an enum member's attribute look-up is slow).
+_NEW, _STEADY, _RE_ENGAGED = DriftStatus.NEW, DriftStatus.STEADY, DriftStatus.RE_ENGAGED
+_DRIFTING, _DISENGAGED = DriftStatus.DRIFTING, DriftStatus.DISENGAGED
 
 
 def _when(us: int) -> pendulum.DateTime | None:
     return None if us == NONE else utc_moment(us)
 
 
-def _make_trusted() -> Callable[..., DriftReport]:
-    """
-    A constructor for DriftReports whose values are valid by construction.
-
-    The online monitor builds a report per observed event, and its values
-    are already checked, so the field validators are not run again (the
-    public constructor still runs them). Like attrs' own ``__init__``, the
-    function is generated, each slot set directly.
-    """
-    names = [field.name for field in attrs.fields(DriftReport)]
-    scope: dict[str, Any] = {"new": object.__new__, "cls": DriftReport}
-    lines = [f"def trusted({', '.join(names)}):", "    r = new(cls)"]
-    for name in names:
-        scope[f"set_{name}"] = getattr(DriftReport, name).__set__
-        lines.append(f"    set_{name}(r, {name})")
-    lines.append("    return r")
-    exec("\n".join(lines), scope)  # noqa: S102 - generated from our own field names
-    trusted: Callable[..., DriftReport] = scope["trusted"]
-    return trusted
-
-
-_trusted = _make_trusted()
+# A report under construction: `build_report` makes a DriftReport as an
+# instance of this private subclass (no fields of its own, plain
+# assignment), sets its slots directly, then gives it its class,
+# `DriftReport` (the same layout: Python allows the swap). A frozen class
+# refuses assignment, and setting each slot through its descriptor costs
+# a call per field: this is the monitor's per-event cost. The public
+# constructor still runs every validator; nothing else sees the subclass.
+_Building: Any = type(
+    "_DriftReportUnderConstruction",
+    (DriftReport,),
+    {
+        "__slots__": (),
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+    },
+)
+_new = object.__new__
 NONE_MOMENT = utc_moment(0)  # stands in for "no known instant" (never matched)
+INF = math.inf
 
 
 def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
@@ -378,11 +376,46 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
     with the budget for their touchpoints a week). Silence is read from the
     state, not kept in it, so it holds exactly while the run lasts.
     """
+    known_us, moment = known
+    return build_report(
+        member_id,
+        m,
+        now,
+        known_us,
+        moment,
+        (prior, strength, disengaged_after, min_history, budgets),
+    )
+
+
+def build_report(  # noqa: PLR0913, PLR0915, PLR0917 - flat and positional for speed
+    member_id: str,
+    m: Member,
+    now: pendulum.DateTime,
+    known_us: int,
+    moment: pendulum.DateTime,
+    policy: tuple[float, float, int, int, tuple[float, ...]],
+) -> DriftReport:
+    """
+    `report_of`, the policy's numbers in one tuple (the monitor's per-event call).
+
+    *known_us* and *moment* are `report_of`'s *known*.
+    """
+    prior, strength, disengaged_after, min_history, budgets = policy
     baseline = (m.kb + prior) / (m.nb + strength)
     miss_run = m.miss_run
     flagged = m.flagged
-    silent = is_silent(
-        m, prior=prior, strength=strength, min_history=min_history, budgets=budgets
+    # `silent` is False without a run of misses or with the statistic's
+    # flag: asked only when it can say otherwise.
+    silent = (
+        miss_run > 0
+        and not flagged
+        and is_silent(
+            m,
+            prior=prior,
+            strength=strength,
+            min_history=min_history,
+            budgets=budgets,
+        )
     )
     onset = NONE
     if flagged or silent:
@@ -398,56 +431,62 @@ def report_of(  # noqa: PLR0913 - the state and the policy's few numbers
             kept, due = 0, miss_run
             onset = m.miss_start
     else:
-        status = (
-            DriftStatus.NEW
-            if m.n < min_history
-            else DriftStatus.RE_ENGAGED
-            if m.reeng > 0
-            else DriftStatus.STEADY
-        )
+        status = _NEW if m.n < min_history else _RE_ENGAGED if m.reeng > 0 else _STEADY
         kept, due = m.win.bit_count(), m.wn
     h, stat = m.h, m.s
     recent = kept / due if due else None
     # The share of the way from FOLD (no evidence: a perfect record sits
     # below it) to the threshold.
-    evidence = (
-        0.0 if h == math.inf or stat <= FOLD else min(1.0, (stat - FOLD) / (h - FOLD))
-    )
-    if evidence:
-        fall = 0.0 if recent is None else 1.0 - recent / baseline
-        fall = 0.0 if fall < 0 else min(fall, 1.0)
-        severity = min(1.0, evidence * (0.5 + 0.5 * fall))
-    else:
+    if h == INF or stat <= FOLD:
         severity = 0.0
+    else:
+        evidence = (stat - FOLD) / (h - FOLD)
+        if evidence > 1.0:  # noqa: PLR1730 - a comparison costs less than min()
+            evidence = 1.0
+        if evidence:
+            fall = 0.0 if recent is None else 1.0 - recent / baseline
+            fall = 0.0 if fall < 0 else 1.0 if fall > 1.0 else fall  # noqa: FURB136
+            severity = evidence * (0.5 + 0.5 * fall)
+            if severity > 1.0:  # noqa: PLR1730
+                severity = 1.0
+        else:
+            severity = 0.0
     if (flagged or silent) and severity < 0.5:
         severity = 0.5
     last_kept, last_activity = m.last_kept, m.last_activity
     kind = m.kind
-    known_us, moment = known
-    return _trusted(
-        member_id,
-        status,
-        None if onset == NONE else moment if onset == known_us else utc_moment(onset),
-        severity,
-        baseline,
-        recent,
-        kept,
-        due,
-        miss_run,
+    r = _new(_Building)
+    r.member_id = member_id
+    r.status = status
+    r.onset = (
+        None if onset == NONE else moment if onset == known_us else utc_moment(onset)
+    )
+    r.severity = severity
+    r.baseline_rate = baseline
+    r.recent_rate = recent
+    r.recent_kept_count = kept
+    r.recent_due_count = due
+    r.missed_in_a_row = miss_run
+    r.last_kept = (
         None
         if last_kept == NONE
         else moment
         if last_kept == known_us
-        else utc_moment(last_kept),
+        else utc_moment(last_kept)
+    )
+    r.last_activity = (
         None
         if last_activity == NONE
         else moment
         if last_activity == known_us
-        else utc_moment(last_activity),
-        m.n,
-        m.excused,
-        None if kind == MIXED else kind,
-        stat if stat > 0 else 0.0,
-        None if h == math.inf else h,
-        now,
+        else utc_moment(last_activity)
     )
+    r.touchpoint_count = m.n
+    r.excused_count = m.excused
+    r.kind = None if kind == MIXED else kind
+    r.statistic = stat if stat > 0 else 0.0
+    r.threshold = None if h == INF else h
+    r.now = now
+    r.__class__ = DriftReport
+    report: DriftReport = r
+    return report
