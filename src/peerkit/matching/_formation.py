@@ -77,6 +77,7 @@ class _Job:
     frame: str  # the zone whose wall-clock week the meeting slots are in
     bounds: tuple[int, ...]  # the period's weeks in the frame's Mondays
     rules: GroupRules = NO_RULES  # keep apart / together, no lone member, history
+    never: frozenset[str] = frozenset()  # who no group can take (`_never_placed`)
 
 
 @attrs.frozen
@@ -816,7 +817,10 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
             refused, with the likely one suggested, since a typo would
             otherwise be a rule that never applies. With no members at
             all there is nothing to check against and nothing to group,
-            so any name is accepted.
+            so any name is accepted. Names and values are compared
+            exactly, case included (``"Woman"`` and ``"woman"`` are two
+            values). A member whose value no other member has can never
+            be placed, and is left out of the search from the start.
 
     Raises:
         peerkit.errors.InvalidInputError: If member ids repeat, a stage is
@@ -875,6 +879,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         repeat_weight=policy.repeat_weight,
         traits={t for m in whole for t in m.traits} if whole else None,
     )
+    never = _never_placed(cohort, rules)
     rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
     zones = Counter(m.timezone for m in cohort)
     frames = sorted(zones, key=lambda z: (-zones[z], z))
@@ -886,7 +891,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         if not any(m.timezone == frame for m in remaining):
             continue
         job = _frame_job(policy, (min_size, max_size), period, rng, frame)
-        job = attrs.evolve(job, rules=rules)
+        job = attrs.evolve(job, rules=rules, never=never)
         people, groups, left = _place(remaining, job)
         able.update((p.member.id, p.member.languages) for p in people if p.mask)
         formed.extend((language, group, job) for language, group in groups)
@@ -945,6 +950,8 @@ def _place(
         people.append(_Person(m, stage, mask, _phase(mask), size_range(policy, m)))
     able = [p for p in people if p.mask]
     counts: Counter[str] = Counter(lang for p in able for lang in p.member.languages)
+    hopeless = [p for p in able if p.member.id in job.never]
+    able = [p for p in able if p.member.id not in job.never]
     groups: list[tuple[str, list[_Person]]] = []
     leftover: list[_Person] = []
     whole = _solve_exact(_Block(able, job), job) if len(able) <= _EXACT_LIMIT else None
@@ -973,7 +980,38 @@ def _place(
                 leftover.extend(left_over)
     unplaced = _place_leftovers(groups, leftover, job)
     groups = _polish(groups, job)
-    return people, groups, unplaced + [p for p in people if not p.mask]
+    return people, groups, unplaced + hopeless + [p for p in people if not p.mask]
+
+
+def _never_placed(cohort: Sequence[Member], rules: GroupRules) -> frozenset[str]:
+    """
+    Who no group can take whatever the grouping: left out of every search.
+
+    The one member of the cohort with some value of a ``no_lone`` trait
+    would be the lone one of it in any group, and a set kept together with
+    them cannot be placed whole; taking them out can leave another value
+    with one member, so this repeats until it does not. Left in, they only
+    crowd the search: a cohort with many such members placed half the
+    others it could.
+    """
+    if not rules.no_lone:
+        return frozenset()
+    out: set[str] = set()
+    while True:
+        rest = [m for m in cohort if m.id not in out]
+        gone: set[str] = set()
+        for trait in rules.no_lone:
+            counts = Counter(m.traits.get(trait) for m in rest)
+            gone.update(
+                m.id
+                for m in rest
+                if m.traits.get(trait) is not None and counts[m.traits[trait]] == 1
+            )
+        for ident in list(gone):
+            gone |= rules.together.get(ident, frozenset())
+        if not gone:
+            return frozenset(out)
+        out |= gone
 
 
 def _leads(
@@ -1106,7 +1144,7 @@ def _regroup_passes(
             attrs.evolve(p, mask=_season_mask(p.member, minutes, job.bounds, frame))
             for p in left
         ]
-        pending = [p for p in pending if p.mask]
+        pending = [p for p in pending if p.mask and p.member.id not in job.never]
         still = _regroup(groups, pending, job)
         placed = {p.member.id for p in pending} - {p.member.id for p in still}
         waiting = {p.member.id for p in left}
@@ -1194,8 +1232,9 @@ def _regroup_tries(
 
     First as many as the exact solver takes, then each left out of that on
     their own (a keep-together set whole). Each member must share a
-    language with the group, and a meeting time with enough of the group
-    and of the others to be in a group at all; those who share a time with
+    language and a meeting time with the group, and a meeting time with
+    enough of the group and of the others to be in a group at all; those
+    who share a time with
     more of the group come first. Sets that cannot place more people than
     the group holds, whatever the rules, are not tried.
     """
@@ -1203,7 +1242,13 @@ def _regroup_tries(
     if room < 1:
         return
     languages = frozenset().union(*(q.member.languages for q in group))
-    near = [p for p in pending if p.member.languages & languages]
+    times = 0
+    for q in group:
+        times |= q.mask
+    # One who shares no meeting time with the group could only be placed in
+    # a group of unplaced members alone, which the passes already looked for;
+    # one cheap test per member keeps a sweep linear in those waiting.
+    near = [p for p in pending if p.mask & times and p.member.languages & languages]
     masks = [q.mask for q in group] + [p.mask for p in near]
     near = [p for p in near if _some_slot_shared(p.mask, masks, job.min_size)]
     with_group = {p.member.id: sum(1 for q in group if q.mask & p.mask) for p in near}
@@ -1235,7 +1280,9 @@ def _could_be_placed(
     Those of *chosen* who could be in a group of *group* and *chosen* at all.
 
     A member is kept while some slot of theirs is shared by enough of the
-    others who speak a language of theirs; a keep-together set goes whole.
+    others who speak a language of theirs, and while some other of them has
+    their value of each ``no_lone`` trait (else they would be the lone one
+    in any group of these people); a keep-together set goes whole.
     """
     while True:
         everyone = [*group, *chosen]
@@ -1252,11 +1299,28 @@ def _could_be_placed(
                 job.min_size - 1,
             )
         }
+        gone.update(m.id for m in _lone_among(everyone, chosen, job.rules))
         if not gone:
             return chosen
         for ident in list(gone):
             gone |= job.rules.together.get(ident, frozenset())
         chosen = [p for p in chosen if p.member.id not in gone]
+
+
+def _lone_among(
+    everyone: Sequence[_Person], chosen: Sequence[_Person], rules: GroupRules
+) -> list[Member]:
+    """Those of *chosen* whose value of a no_lone trait no other of *everyone* has."""
+    out: list[Member] = []
+    for trait in rules.no_lone:
+        values = Counter(p.member.traits.get(trait) for p in everyone)
+        out.extend(
+            p.member
+            for p in chosen
+            if p.member.traits.get(trait) is not None
+            and values[p.member.traits[trait]] == 1
+        )
+    return out
 
 
 def _some_slot_shared(mask: int, masks: Sequence[int], count: int) -> bool:
