@@ -59,6 +59,7 @@ _EXACT_LIMIT = 12  # blocks this small are solved exactly
 _EXACT_NODES = 200_000  # search nodes the exact solver may visit before giving up
 _POLISH_PER_MEMBER = 15  # the same, for the last pass over all groups
 _BUDGET_PER_MEMBER = 60  # candidate moves judged per member of a block, per restart
+_REGROUP_SOLVES = 64  # exact solves a regrouping may spend, plus one per 4 members
 
 
 # --- preparation ------------------------------------------------------------------
@@ -768,7 +769,13 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     again exactly together with unplaced members who could meet with it,
     and the result kept where it places more; in the end no group of
     fewer than twelve and one unplaced member (or set kept together) can
-    be regrouped, on that group's clock, to place more. *history* is the
+    be regrouped, on that group's clock, to place more. The regrouping's
+    time is bounded: it spends at most 64 exact solves plus one per four
+    members (each of at most twelve people and 200,000 search steps), and
+    tries a member only with a group they share a language and a meeting
+    time with; a cohort that would need more keeps what those placed.
+    A member whose value of a *no_lone* trait no other member has could
+    never be placed, and is left out of every search. *history* is the
     one soft rule: past groupmates are kept apart where that costs little
     fit (see ``FitPolicy.repeat_weight``). A member kept apart from someone is
     never told so: an unplaced member's reason reads the same whichever
@@ -899,7 +906,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         if not remaining:
             break
     if rules.hard and left:  # who a rule kept out may fit once a group is redone
-        formed, left = _regroup_passes(formed, left)
+        formed, left = _regroup_passes(formed, left, _REGROUP_SOLVES + len(cohort) // 4)
     if rules.hard:  # a net under every pass: no group is returned against a rule
         formed, taken_out = _final_repair(formed, rules, min_size)
         left = [*left, *taken_out]
@@ -1122,6 +1129,7 @@ def _place_leftovers(
 def _regroup_passes(
     formed: list[tuple[str, list[_Person], _Job]],
     left: list[_Person],
+    solves: int,
 ) -> tuple[list[tuple[str, list[_Person], _Job]], list[_Person]]:
     """
     After every pass: place who is still unplaced by regrouping, pass by pass.
@@ -1129,8 +1137,10 @@ def _regroup_passes(
     Run once the passes are done, so a member placed here was not wanted by
     a later pass. Each pass's groups are regrouped on that pass's clock
     (`_regroup`), the unplaced members' meeting times read on it again.
-    Returns the groups and who is still unplaced.
+    At most *solves* exact solves are spent in all, so the time is bounded
+    whatever the cohort. Returns the groups and who is still unplaced.
     """
+    budget = [solves]
     jobs: dict[str, _Job] = {}
     by_frame: dict[str, list[tuple[str, list[_Person]]]] = {}
     for language, group, job in formed:
@@ -1145,7 +1155,7 @@ def _regroup_passes(
             for p in left
         ]
         pending = [p for p in pending if p.mask and p.member.id not in job.never]
-        still = _regroup(groups, pending, job)
+        still = _regroup(groups, pending, job, budget)
         placed = {p.member.id for p in pending} - {p.member.id for p in still}
         waiting = {p.member.id for p in left}
         left = [p for p in left if p.member.id not in placed]
@@ -1155,7 +1165,10 @@ def _regroup_passes(
 
 
 def _regroup(
-    groups: list[tuple[str, list[_Person]]], pending: list[_Person], job: _Job
+    groups: list[tuple[str, list[_Person]]],
+    pending: list[_Person],
+    job: _Job,
+    budget: list[int],
 ) -> list[_Person]:
     """
     Place unplaced members by forming one group and a few of them again, exactly.
@@ -1172,8 +1185,9 @@ def _regroup(
     member of the group may be left out for two others to be placed, as the
     objective has it). Sweeps repeat until one places nobody more, so in
     the end no group and one unplaced member (or set) who could meet with
-    it can be regrouped to place more. Changes *groups*; returns who is
-    still unplaced.
+    it can be regrouped to place more, unless *budget* (exact solves left,
+    shared by every pass) runs out first. Changes *groups* and *budget*;
+    returns who is still unplaced.
     """
     left = list(pending)
     changed = True
@@ -1181,6 +1195,9 @@ def _regroup(
         changed = False
         for g in range(len(groups)):
             for chosen in _regroup_tries(groups[g][1], left, job):
+                if budget[0] <= 0:
+                    return left
+                budget[0] -= 1
                 still = _regroup_one(groups, g, chosen, left, job)
                 if still is not None:
                     left, changed = still, True
