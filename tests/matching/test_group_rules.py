@@ -654,3 +654,38 @@ def test_regrouping_never_solves_again_for_someone_lone_with_any_of_those_tried(
     assert sorted(u.member_id for u in grouping.unplaced) == ["x1", "x2"]
     assert grouping.placed_count == 8
     assert solves == []
+
+
+def test_the_regrouping_spends_no_more_exact_solves_than_its_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The regrouping after the passes solves at most _REGROUP_SOLVES plus one per four members exactly, and what it finds within a smaller budget still keeps every rule and every member once."""
+    import peerkit.matching._formation as formation
+
+    waiting = simulate_cohort(60, seed=3, with_groups=False).members
+    rng = random.Random(5)  # noqa: S311 - picks test members
+    friends = rng.sample(sorted(m.id for m in waiting), 24)
+    sets = [friends[k : k + 3] for k in range(0, 24, 3)]
+    solves: list[int] = []
+    real = formation._regroup_one
+
+    def counted(*args: Any) -> Any:
+        solves.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(formation, "_regroup_one", counted)
+    run = {"min_size": 4, "max_size": 6, "during": WEEK, "no_lone": ("gender",)}
+    run["keep_together"] = sets
+    free = form_groups(waiting, **run)  # type: ignore[arg-type]
+    unbounded = len(solves)
+    assert 2 < unbounded <= formation._REGROUP_SOLVES + len(waiting) // 4
+    solves.clear()
+    monkeypatch.setattr(formation, "_REGROUP_SOLVES", 2 - len(waiting) // 4)
+    held = form_groups(waiting, **run)  # type: ignore[arg-type]
+    assert len(solves) == 2
+    assert held.placed_count <= free.placed_count
+    placed = [m.id for fg in held.groups for m in fg.group.members]
+    unplaced = [u.member_id for u in held.unplaced]
+    assert sorted(placed + unplaced) == sorted(m.id for m in waiting)
+    rules = {"no_lone": ("gender",), "keep_together": sets}
+    assert _broken(held, list(waiting), rules) == 0
