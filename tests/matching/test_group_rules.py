@@ -689,3 +689,25 @@ def test_the_regrouping_spends_no_more_exact_solves_than_its_budget(
     assert sorted(placed + unplaced) == sorted(m.id for m in waiting)
     rules = {"no_lone": ("gender",), "keep_together": sets}
     assert _broken(held, list(waiting), rules) == 0
+
+
+def test_a_set_sharing_no_language_takes_nobody_else_down_with_it() -> None:
+    """A keep-together set whose members share no language can never be placed: it is all unplaced with unplaced.together, and everyone else is placed as if it were not there (it was formed into a group of the first member's language, which then failed as a whole, leaving three others out with unplaced.no_group)."""
+    evenings = WeeklyAvailability.parse("mon-fri 18:00-21:00")
+    english = [
+        Member(f"e{i:02d}", "action", availability=evenings, languages={"en"})
+        for i in range(13)
+    ]
+    spanish = [
+        Member(f"s{i:02d}", "action", availability=evenings, languages={"es"})
+        for i in range(3)
+    ]
+    people = english + spanish
+    grouping = form_groups(
+        people, min_size=3, max_size=5, during=WEEK, keep_together=[("e00", "s00")]
+    )
+    reasons = {u.member_id: u.reasons[0].code for u in grouping.unplaced}
+    assert reasons["e00"] == reasons["s00"] == "unplaced.together"
+    placed = sorted(m.id for fg in grouping.groups for m in fg.group.members)
+    assert placed == [m.id for m in english[1:]]
+    assert set(reasons) == {"e00", "s00", "s01", "s02"}  # two can't make a group of 3

@@ -994,16 +994,23 @@ def _never_placed(cohort: Sequence[Member], rules: GroupRules) -> frozenset[str]
     """
     Who no group can take whatever the grouping: left out of every search.
 
-    The one member of the cohort with some value of a ``no_lone`` trait
-    would be the lone one of it in any group, and a set kept together with
-    them cannot be placed whole; taking them out can leave another value
-    with one member, so this repeats until it does not. Left in, they only
-    crowd the search: a cohort with many such members placed half the
-    others it could.
+    A keep-together set whose members share no language (a group runs in
+    one). The one member of the cohort with some value of a ``no_lone``
+    trait would be the lone one of it in any group, and a set kept together
+    with them cannot be placed whole; taking them out can leave another
+    value with one member, so this repeats until it does not. Left in, they
+    only crowd the search (a cohort with many lone values placed half the
+    others it could), or worse: a set sharing no language was formed into a
+    group of one member's language, which then failed whole.
     """
+    by_id = {m.id: m for m in cohort}
+    out: set[str] = {
+        ident
+        for ident, whole in rules.together.items()
+        if not frozenset.intersection(*(by_id[i].languages for i in whole))
+    }
     if not rules.no_lone:
-        return frozenset()
-    out: set[str] = set()
+        return frozenset(out)
     while True:
         rest = [m for m in cohort if m.id not in out]
         gone: set[str] = set()
