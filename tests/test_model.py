@@ -1,6 +1,7 @@
 """The core domain model: journey scales, members, groups, cohorts."""
 
 import json
+import pickle
 
 import attrs
 import pytest
@@ -18,7 +19,9 @@ from peerkit import (
     Member,
     UnknownStageError,
     WeeklyAvailability,
+    Window,
 )
+from peerkit._availability import windows_key, windows_of_key
 from peerkit._model import member_from_plain
 from peerkit._serde import converter
 from peerkit.testing import cohorts, journey_scales, members, stages
@@ -476,3 +479,29 @@ def test_plain_member_reading_agrees_with_the_constructor(
         assert fast is None
     else:
         assert fast is None or (fast == expected and repr(fast) == repr(expected))
+
+
+_windows = st.lists(
+    st.builds(
+        lambda day, start, length: Window(day, start, min(1440, start + length)),
+        st.integers(0, 6),
+        st.integers(0, 1439),
+        st.integers(1, 600),
+    ),
+    max_size=6,
+)
+
+
+@given(_windows, _windows)
+def test_the_windows_key_is_equal_exactly_when_the_availabilities_are(
+    a: list[Window], b: list[Window]
+) -> None:
+    """For all pairs of window lists: the packed key (what a cold shortlist table hashes) is equal exactly when the availabilities are, reads back to the windows, and survives evolve and pickling."""
+    first, second = WeeklyAvailability(a), WeeklyAvailability(b)
+    assert (windows_key(first) == windows_key(second)) == (first == second)
+    assert windows_of_key(windows_key(first)) == first.windows
+    assert windows_key(attrs.evolve(first, windows=b)) == windows_key(second)
+    again = pickle.loads(pickle.dumps(first))  # noqa: S301 - our own value
+    assert again == first
+    assert windows_key(again) == windows_key(first)
+    assert windows_key(WeeklyAvailability(first.windows)) == windows_key(first)

@@ -7,6 +7,7 @@ time zone; a party's own zone turns them into concrete spans, week by week.
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import functools
 import re
@@ -285,6 +286,15 @@ class WeeklyAvailability:
     _specs: tuple[str, ...] | None = attrs.field(
         init=False, default=None, eq=False, repr=False
     )
+    # The windows packed as bytes, set once at construction (`windows_key`):
+    # equal exactly when the windows are, and hashed and compared in C, where
+    # the windows' own hashes are a Python call per window. Not compared.
+    _key: bytes = attrs.field(init=False, default=b"", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        key = _pack(self.windows)
+        hash(key)  # bytes keep their hash: worked out here, not in a cold table
+        object.__setattr__(self, "_key", key)
 
     @classmethod
     def parse(cls, specs: str | Iterable[str]) -> Self:
@@ -493,6 +503,32 @@ class WeeklyAvailability:
             )
         spans = materialize(self.windows, timezone, lo, hi)
         return tuple(interval_of(s, e) for s, e in spans)
+
+
+def _pack(windows: tuple[Window, ...]) -> bytes:
+    """*windows* as bytes, two per field: one value per distinct tuple."""
+    return array.array(
+        "H", [v for w in windows for v in (w.day, w.start, w.end)]
+    ).tobytes()
+
+
+def windows_key(availability: WeeklyAvailability) -> bytes:
+    """
+    A key equal for two availabilities exactly when their windows are.
+
+    Worked out once, when the value is built, so a table of thousands of
+    members' schedules keys each one with a C-level bytes hash rather than
+    a Python call per window (members loaded from a file each hold their
+    own, equal, availability objects).
+    """
+    return availability._key  # noqa: SLF001 - this module's own value
+
+
+def windows_of_key(key: bytes) -> tuple[Window, ...]:
+    """The windows a `windows_key` was packed from."""
+    v = array.array("H")
+    v.frombytes(key)
+    return tuple(Window(v[i], v[i + 1], v[i + 2]) for i in range(0, len(v), 3))
 
 
 # A cohort repeats a few dozen availability specs member after member: the

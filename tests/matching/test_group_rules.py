@@ -1,5 +1,6 @@
 """Grouping rules of form_groups: keep apart, keep together, no lone member, history."""
 
+import io
 import random
 import sys
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from peerkit.datasets import sample_cohort, simulate_cohort
 from peerkit.matching import FitPolicy, Grouping, form_groups, group_fit
 from peerkit.matching._formation import _Job, _join_in_twos, _Person
 from peerkit.matching._group_rules import read_rules
+from peerkit.tables import read_members
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from exhaustive import best_grouping, breaks_a_rule
@@ -524,3 +526,188 @@ def test_no_group_and_one_unplaced_member_could_be_regrouped_to_place_more(
                 some, min_size=low, max_size=high, policy=FitPolicy(), **rules
             )
             assert placed <= fg.group.size
+
+
+def _with_unique_values(n: int, unique: int) -> tuple[list[Member], list[Member]]:
+    """Members all free at one time; *unique* of them each of a gender nobody else has."""
+    always = WeeklyAvailability.always()
+    people = [
+        attrs.evolve(m, availability=always, timezone="UTC", languages={"en"})
+        for m in simulate_cohort(n, seed=3, with_groups=False).members
+    ]
+    rng = random.Random(5)  # noqa: S311 - picks test members
+    odd = set(rng.sample([m.id for m in people], unique))
+    marked = [
+        attrs.evolve(m, traits={**m.traits, "gender": f"only-{m.id}"})
+        if m.id in odd
+        else m
+        for m in people
+    ]
+    return marked, [m for m in marked if m.id not in odd]
+
+
+def test_members_no_group_can_take_do_not_crowd_out_the_others() -> None:
+    """Members whose no_lone value nobody else has are never placed, and the rest are placed as if they were not there (the review of issue 18 found 96 of 180 placed with 120 such members beside them)."""
+    everyone, others = _with_unique_values(300, 120)
+    alone = form_groups(
+        others, during=WEEK, min_size=6, max_size=8, no_lone=("gender",)
+    )
+    grouping = form_groups(
+        everyone, during=WEEK, min_size=6, max_size=8, no_lone=("gender",)
+    )
+    assert alone.placed_count == len(others)
+    assert grouping.placed_count == len(others)
+    assert _broken(grouping, everyone, {"no_lone": ("gender",)}) == 0
+    kept_out = {m.id for m in everyone} - {m.id for m in others}
+    assert {u.member_id for u in grouping.unplaced} == kept_out
+    assert {u.reasons[0].code for u in grouping.unplaced} == {"unplaced.no_group"}
+
+
+def test_a_set_kept_with_a_member_no_group_can_take_is_unplaced_whole() -> None:
+    """A set kept together with the one member of a value is all unplaced, both told unplaced.together, and no group breaks a rule."""
+    everyone, others = _with_unique_values(40, 1)
+    (odd,) = {m.id for m in everyone} - {m.id for m in others}
+    friend = others[0].id
+    grouping = form_groups(
+        everyone,
+        during=WEEK,
+        min_size=3,
+        max_size=5,
+        no_lone=("gender",),
+        keep_together=[(odd, friend)],
+    )
+    reasons = {u.member_id: u.reasons[0].code for u in grouping.unplaced}
+    assert reasons[odd] == reasons[friend] == "unplaced.together"
+    rules = {"no_lone": ("gender",), "keep_together": [(odd, friend)]}
+    assert _broken(grouping, everyone, rules) == 0
+
+
+def test_no_lone_names_and_values_are_compared_exactly_case_included() -> None:
+    """A no_lone name differing only in case is refused with the member's spelling suggested; values differing only in case are two values, so the one 'Woman' is never placed."""
+    people = [
+        Member(f"m{i}", "action", traits={"gender": "Woman" if i == 0 else "woman"})
+        for i in range(6)
+    ]
+    with pytest.raises(InvalidInputError) as caught:
+        form_groups(people, min_size=2, max_size=3, during=WEEK, no_lone=("Gender",))
+    assert caught.value.path == "no_lone[0]"
+    assert "did you mean 'gender'?" in caught.value.expected
+    ruled = form_groups(
+        people, min_size=2, max_size=3, during=WEEK, no_lone=("gender",)
+    )
+    assert [u.member_id for u in ruled.unplaced] == ["m0"]
+    assert ruled.placed_count == 5
+
+
+def test_a_trait_column_nobody_filled_in_is_no_trait() -> None:
+    """Members read from a table whose trait.gender cells are all blank have no gender, so no_lone=("gender",) is refused naming the traits they do have a value for; one filled-in cell is enough."""
+    header = "id,stage,timezone,availability,languages,trait.gender,trait.age_band\n"
+    rows = [f"m{i},action,UTC,mon-fri 18:00-21:00,en,,18-25\n" for i in range(4)]
+    blank = read_members(io.StringIO(header + "".join(rows)))
+    assert not any("gender" in m.traits for m in blank)
+    with pytest.raises(InvalidInputError) as caught:
+        form_groups(blank, min_size=2, max_size=3, during=WEEK, no_lone=("gender",))
+    assert caught.value.path == "no_lone[0]"
+    assert "some member has a value for (age_band)" in caught.value.expected
+    rows[0] = "m0,action,UTC,mon-fri 18:00-21:00,en,woman,18-25\n"
+    one = read_members(io.StringIO(header + "".join(rows)))
+    ruled = form_groups(one, min_size=2, max_size=3, during=WEEK, no_lone=("gender",))
+    assert [u.member_id for u in ruled.unplaced] == ["m0"]  # the one woman
+
+
+def test_regrouping_never_solves_again_for_someone_lone_with_any_of_those_tried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An unplaced member whose no_lone value nobody near a group has (their one peer of it never free when the group is) is not tried with that group: no exact solve is spent on a regrouping that cannot place them."""
+    import peerkit.matching._formation as formation
+
+    evenings = WeeklyAvailability.parse("mon-fri 18:00-21:00")
+    people = [
+        Member(f"m{i:02d}", "action", availability=evenings, traits={"gender": "woman"})
+        for i in range(8)
+    ]
+    people += [
+        Member(
+            "x1",
+            "action",
+            availability=WeeklyAvailability.parse("mon 18:00-21:00"),
+            traits={"gender": "x"},
+        ),
+        Member(
+            "x2",
+            "action",
+            availability=WeeklyAvailability.parse("sat 09:00-12:00"),
+            traits={"gender": "x"},
+        ),
+    ]
+    solves: list[int] = []
+    real = formation._regroup_one
+
+    def counted(*args: Any) -> Any:
+        solves.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(formation, "_regroup_one", counted)
+    grouping = form_groups(
+        people, min_size=3, max_size=5, during=WEEK, no_lone=("gender",)
+    )
+    assert sorted(u.member_id for u in grouping.unplaced) == ["x1", "x2"]
+    assert grouping.placed_count == 8
+    assert solves == []
+
+
+def test_the_regrouping_spends_no_more_exact_solves_than_its_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The regrouping after the passes solves at most _REGROUP_SOLVES plus one per four members exactly, and what it finds within a smaller budget still keeps every rule and every member once."""
+    import peerkit.matching._formation as formation
+
+    waiting = simulate_cohort(60, seed=3, with_groups=False).members
+    rng = random.Random(5)  # noqa: S311 - picks test members
+    friends = rng.sample(sorted(m.id for m in waiting), 24)
+    sets = [friends[k : k + 3] for k in range(0, 24, 3)]
+    solves: list[int] = []
+    real = formation._regroup_one
+
+    def counted(*args: Any) -> Any:
+        solves.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(formation, "_regroup_one", counted)
+    run = {"min_size": 4, "max_size": 6, "during": WEEK, "no_lone": ("gender",)}
+    run["keep_together"] = sets
+    free = form_groups(waiting, **run)  # type: ignore[arg-type]
+    unbounded = len(solves)
+    assert 2 < unbounded <= formation._REGROUP_SOLVES + len(waiting) // 4
+    solves.clear()
+    monkeypatch.setattr(formation, "_REGROUP_SOLVES", 2 - len(waiting) // 4)
+    held = form_groups(waiting, **run)  # type: ignore[arg-type]
+    assert len(solves) == 2
+    assert held.placed_count <= free.placed_count
+    placed = [m.id for fg in held.groups for m in fg.group.members]
+    unplaced = [u.member_id for u in held.unplaced]
+    assert sorted(placed + unplaced) == sorted(m.id for m in waiting)
+    rules = {"no_lone": ("gender",), "keep_together": sets}
+    assert _broken(held, list(waiting), rules) == 0
+
+
+def test_a_set_sharing_no_language_takes_nobody_else_down_with_it() -> None:
+    """A keep-together set whose members share no language can never be placed: it is all unplaced with unplaced.together, and everyone else is placed as if it were not there (it was formed into a group of the first member's language, which then failed as a whole, leaving three others out with unplaced.no_group)."""
+    evenings = WeeklyAvailability.parse("mon-fri 18:00-21:00")
+    english = [
+        Member(f"e{i:02d}", "action", availability=evenings, languages={"en"})
+        for i in range(13)
+    ]
+    spanish = [
+        Member(f"s{i:02d}", "action", availability=evenings, languages={"es"})
+        for i in range(3)
+    ]
+    people = english + spanish
+    grouping = form_groups(
+        people, min_size=3, max_size=5, during=WEEK, keep_together=[("e00", "s00")]
+    )
+    reasons = {u.member_id: u.reasons[0].code for u in grouping.unplaced}
+    assert reasons["e00"] == reasons["s00"] == "unplaced.together"
+    placed = sorted(m.id for fg in grouping.groups for m in fg.group.members)
+    assert placed == [m.id for m in english[1:]]
+    assert set(reasons) == {"e00", "s00", "s01", "s02"}  # two can't make a group of 3

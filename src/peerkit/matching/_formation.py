@@ -59,6 +59,7 @@ _EXACT_LIMIT = 12  # blocks this small are solved exactly
 _EXACT_NODES = 200_000  # search nodes the exact solver may visit before giving up
 _POLISH_PER_MEMBER = 15  # the same, for the last pass over all groups
 _BUDGET_PER_MEMBER = 60  # candidate moves judged per member of a block, per restart
+_REGROUP_SOLVES = 64  # exact solves a regrouping may spend, plus one per 4 members
 
 
 # --- preparation ------------------------------------------------------------------
@@ -77,6 +78,7 @@ class _Job:
     frame: str  # the zone whose wall-clock week the meeting slots are in
     bounds: tuple[int, ...]  # the period's weeks in the frame's Mondays
     rules: GroupRules = NO_RULES  # keep apart / together, no lone member, history
+    never: frozenset[str] = frozenset()  # who no group can take (`_never_placed`)
 
 
 @attrs.frozen
@@ -767,7 +769,13 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
     again exactly together with unplaced members who could meet with it,
     and the result kept where it places more; in the end no group of
     fewer than twelve and one unplaced member (or set kept together) can
-    be regrouped, on that group's clock, to place more. *history* is the
+    be regrouped, on that group's clock, to place more. The regrouping's
+    time is bounded: it spends at most 64 exact solves plus one per four
+    members (each of at most twelve people and 200,000 search steps), and
+    tries a member only with a group they share a language and a meeting
+    time with; a cohort that would need more keeps what those placed.
+    A member whose value of a *no_lone* trait no other member has could
+    never be placed, and is left out of every search. *history* is the
     one soft rule: past groupmates are kept apart where that costs little
     fit (see ``FitPolicy.repeat_weight``). A member kept apart from someone is
     never told so: an unplaced member's reason reads the same whichever
@@ -816,7 +824,10 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
             refused, with the likely one suggested, since a typo would
             otherwise be a rule that never applies. With no members at
             all there is nothing to check against and nothing to group,
-            so any name is accepted.
+            so any name is accepted. Names and values are compared
+            exactly, case included (``"Woman"`` and ``"woman"`` are two
+            values). A member whose value no other member has can never
+            be placed, and is left out of the search from the start.
 
     Raises:
         peerkit.errors.InvalidInputError: If member ids repeat, a stage is
@@ -875,6 +886,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         repeat_weight=policy.repeat_weight,
         traits={t for m in whole for t in m.traits} if whole else None,
     )
+    never = _never_placed(cohort, rules)
     rng = random.Random(f"peerkit-form-{seed}")  # noqa: S311 - tie-breaks, not secrets
     zones = Counter(m.timezone for m in cohort)
     frames = sorted(zones, key=lambda z: (-zones[z], z))
@@ -886,7 +898,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         if not any(m.timezone == frame for m in remaining):
             continue
         job = _frame_job(policy, (min_size, max_size), period, rng, frame)
-        job = attrs.evolve(job, rules=rules)
+        job = attrs.evolve(job, rules=rules, never=never)
         people, groups, left = _place(remaining, job)
         able.update((p.member.id, p.member.languages) for p in people if p.mask)
         formed.extend((language, group, job) for language, group in groups)
@@ -894,7 +906,7 @@ def form_groups(  # noqa: PLR0913 - the domain input plus keyword-only options
         if not remaining:
             break
     if rules.hard and left:  # who a rule kept out may fit once a group is redone
-        formed, left = _regroup_passes(formed, left)
+        formed, left = _regroup_passes(formed, left, _REGROUP_SOLVES + len(cohort) // 4)
     if rules.hard:  # a net under every pass: no group is returned against a rule
         formed, taken_out = _final_repair(formed, rules, min_size)
         left = [*left, *taken_out]
@@ -945,6 +957,8 @@ def _place(
         people.append(_Person(m, stage, mask, _phase(mask), size_range(policy, m)))
     able = [p for p in people if p.mask]
     counts: Counter[str] = Counter(lang for p in able for lang in p.member.languages)
+    hopeless = [p for p in able if p.member.id in job.never]
+    able = [p for p in able if p.member.id not in job.never]
     groups: list[tuple[str, list[_Person]]] = []
     leftover: list[_Person] = []
     whole = _solve_exact(_Block(able, job), job) if len(able) <= _EXACT_LIMIT else None
@@ -973,7 +987,45 @@ def _place(
                 leftover.extend(left_over)
     unplaced = _place_leftovers(groups, leftover, job)
     groups = _polish(groups, job)
-    return people, groups, unplaced + [p for p in people if not p.mask]
+    return people, groups, unplaced + hopeless + [p for p in people if not p.mask]
+
+
+def _never_placed(cohort: Sequence[Member], rules: GroupRules) -> frozenset[str]:
+    """
+    Who no group can take whatever the grouping: left out of every search.
+
+    A keep-together set whose members share no language (a group runs in
+    one). The one member of the cohort with some value of a ``no_lone``
+    trait would be the lone one of it in any group, and a set kept together
+    with them cannot be placed whole; taking them out can leave another
+    value with one member, so this repeats until it does not. Left in, they
+    only crowd the search (a cohort with many lone values placed half the
+    others it could), or worse: a set sharing no language was formed into a
+    group of one member's language, which then failed whole.
+    """
+    by_id = {m.id: m for m in cohort}
+    out: set[str] = {
+        ident
+        for ident, whole in rules.together.items()
+        if not frozenset.intersection(*(by_id[i].languages for i in whole))
+    }
+    if not rules.no_lone:
+        return frozenset(out)
+    while True:
+        rest = [m for m in cohort if m.id not in out]
+        gone: set[str] = set()
+        for trait in rules.no_lone:
+            counts = Counter(m.traits.get(trait) for m in rest)
+            gone.update(
+                m.id
+                for m in rest
+                if m.traits.get(trait) is not None and counts[m.traits[trait]] == 1
+            )
+        for ident in list(gone):
+            gone |= rules.together.get(ident, frozenset())
+        if not gone:
+            return frozenset(out)
+        out |= gone
 
 
 def _leads(
@@ -1084,6 +1136,7 @@ def _place_leftovers(
 def _regroup_passes(
     formed: list[tuple[str, list[_Person], _Job]],
     left: list[_Person],
+    solves: int,
 ) -> tuple[list[tuple[str, list[_Person], _Job]], list[_Person]]:
     """
     After every pass: place who is still unplaced by regrouping, pass by pass.
@@ -1091,8 +1144,10 @@ def _regroup_passes(
     Run once the passes are done, so a member placed here was not wanted by
     a later pass. Each pass's groups are regrouped on that pass's clock
     (`_regroup`), the unplaced members' meeting times read on it again.
-    Returns the groups and who is still unplaced.
+    At most *solves* exact solves are spent in all, so the time is bounded
+    whatever the cohort. Returns the groups and who is still unplaced.
     """
+    budget = [solves]
     jobs: dict[str, _Job] = {}
     by_frame: dict[str, list[tuple[str, list[_Person]]]] = {}
     for language, group, job in formed:
@@ -1106,8 +1161,8 @@ def _regroup_passes(
             attrs.evolve(p, mask=_season_mask(p.member, minutes, job.bounds, frame))
             for p in left
         ]
-        pending = [p for p in pending if p.mask]
-        still = _regroup(groups, pending, job)
+        pending = [p for p in pending if p.mask and p.member.id not in job.never]
+        still = _regroup(groups, pending, job, budget)
         placed = {p.member.id for p in pending} - {p.member.id for p in still}
         waiting = {p.member.id for p in left}
         left = [p for p in left if p.member.id not in placed]
@@ -1117,7 +1172,10 @@ def _regroup_passes(
 
 
 def _regroup(
-    groups: list[tuple[str, list[_Person]]], pending: list[_Person], job: _Job
+    groups: list[tuple[str, list[_Person]]],
+    pending: list[_Person],
+    job: _Job,
+    budget: list[int],
 ) -> list[_Person]:
     """
     Place unplaced members by forming one group and a few of them again, exactly.
@@ -1134,8 +1192,9 @@ def _regroup(
     member of the group may be left out for two others to be placed, as the
     objective has it). Sweeps repeat until one places nobody more, so in
     the end no group and one unplaced member (or set) who could meet with
-    it can be regrouped to place more. Changes *groups*; returns who is
-    still unplaced.
+    it can be regrouped to place more, unless *budget* (exact solves left,
+    shared by every pass) runs out first. Changes *groups* and *budget*;
+    returns who is still unplaced.
     """
     left = list(pending)
     changed = True
@@ -1143,6 +1202,9 @@ def _regroup(
         changed = False
         for g in range(len(groups)):
             for chosen in _regroup_tries(groups[g][1], left, job):
+                if budget[0] <= 0:
+                    return left
+                budget[0] -= 1
                 still = _regroup_one(groups, g, chosen, left, job)
                 if still is not None:
                     left, changed = still, True
@@ -1194,8 +1256,9 @@ def _regroup_tries(
 
     First as many as the exact solver takes, then each left out of that on
     their own (a keep-together set whole). Each member must share a
-    language with the group, and a meeting time with enough of the group
-    and of the others to be in a group at all; those who share a time with
+    language and a meeting time with the group, and a meeting time with
+    enough of the group and of the others to be in a group at all; those
+    who share a time with
     more of the group come first. Sets that cannot place more people than
     the group holds, whatever the rules, are not tried.
     """
@@ -1203,7 +1266,13 @@ def _regroup_tries(
     if room < 1:
         return
     languages = frozenset().union(*(q.member.languages for q in group))
-    near = [p for p in pending if p.member.languages & languages]
+    times = 0
+    for q in group:
+        times |= q.mask
+    # One who shares no meeting time with the group could only be placed in
+    # a group of unplaced members alone, which the passes already looked for;
+    # one cheap test per member keeps a sweep linear in those waiting.
+    near = [p for p in pending if p.mask & times and p.member.languages & languages]
     masks = [q.mask for q in group] + [p.mask for p in near]
     near = [p for p in near if _some_slot_shared(p.mask, masks, job.min_size)]
     with_group = {p.member.id: sum(1 for q in group if q.mask & p.mask) for p in near}
@@ -1235,7 +1304,9 @@ def _could_be_placed(
     Those of *chosen* who could be in a group of *group* and *chosen* at all.
 
     A member is kept while some slot of theirs is shared by enough of the
-    others who speak a language of theirs; a keep-together set goes whole.
+    others who speak a language of theirs, and while some other of them has
+    their value of each ``no_lone`` trait (else they would be the lone one
+    in any group of these people); a keep-together set goes whole.
     """
     while True:
         everyone = [*group, *chosen]
@@ -1252,11 +1323,28 @@ def _could_be_placed(
                 job.min_size - 1,
             )
         }
+        gone.update(m.id for m in _lone_among(everyone, chosen, job.rules))
         if not gone:
             return chosen
         for ident in list(gone):
             gone |= job.rules.together.get(ident, frozenset())
         chosen = [p for p in chosen if p.member.id not in gone]
+
+
+def _lone_among(
+    everyone: Sequence[_Person], chosen: Sequence[_Person], rules: GroupRules
+) -> list[Member]:
+    """Those of *chosen* whose value of a no_lone trait no other of *everyone* has."""
+    out: list[Member] = []
+    for trait in rules.no_lone:
+        values = Counter(p.member.traits.get(trait) for p in everyone)
+        out.extend(
+            p.member
+            for p in chosen
+            if p.member.traits.get(trait) is not None
+            and values[p.member.traits[trait]] == 1
+        )
+    return out
 
 
 def _some_slot_shared(mask: int, masks: Sequence[int], count: int) -> bool:

@@ -261,13 +261,13 @@ def _read_no_lone(no_lone: object, traits: Iterable[str] | None) -> tuple[str, .
 def _trait_expected(name: str, known: Sequence[str]) -> str:
     """What a no_lone name should be: a trait members have, the likely one named."""
     if not known:
-        return "a trait name some member has (no member has any trait)"
+        return "a trait name some member has a value for (no member has any trait)"
     folded = {k.casefold(): k for k in known}
     meant = folded.get(name.casefold()) or next(
         iter(difflib.get_close_matches(name, known, n=1, cutoff=0.6)), None
     )
     hint = f"; did you mean {meant!r}?" if meant else ""
-    return f"a trait name some member has ({', '.join(known)}){hint}"
+    return f"a trait name some member has a value for ({', '.join(known)}){hint}"
 
 
 def _read_history(history: object, present: set[str]) -> dict[str, frozenset[str]]:

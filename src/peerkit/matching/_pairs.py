@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from peerkit._availability import materialize
+from peerkit._availability import materialize, windows_key, windows_of_key
 from peerkit._explain import Reason
 from peerkit._frozendict import FrozenDict, frozen_sorted
 from peerkit._instants import MINUTES_PER_DAY
@@ -62,7 +62,6 @@ from peerkit.matching._seasons import (
 )
 
 if TYPE_CHECKING:
-    from peerkit._availability import Window
     from peerkit._intervals import Period
     from peerkit.matching._seasons import State
 
@@ -341,6 +340,12 @@ def _row_overlaps(rows: NDArray[np.uint64]) -> IntArray | None:
     return counts
 
 
+@functools.lru_cache(maxsize=16384)
+def _keyed_week_bits(key: bytes, timezone: str, lo: int) -> int:
+    """`_week_bits` of the windows packed in *key* (`windows_key`): a C-level hash."""
+    return _week_bits(windows_of_key(key), timezone, lo)
+
+
 def _shared(bits: NDArray[np.uint64], u: IntArray, v: IntArray) -> IntArray:
     counts: IntArray = np.bitwise_count(bits[u] & bits[v]).sum(axis=1, dtype=np.int64)
     return counts
@@ -414,24 +419,17 @@ def _patterns(
     Returns per member its pattern; per pattern its zone's timeline and its
     rows (one per state of the zone, padded to *width*); and the rows' bits.
     """
-    keys: dict[tuple[str, int], int] = {}
-    # A schedule's windows are hashed once per availability object, not
-    # once per member and zone: members often share one, and hashing
-    # tens of thousands of windows was most of the time of a cold table.
-    # Every member is alive for the loop, so no identity is reused in it.
-    schedule: dict[tuple[Window, ...], int] = {}
-    schedule_of: dict[int, int] = {}
+    # A schedule is keyed by its windows packed as bytes once, when the
+    # availability was built (`windows_key`): hashing tens of thousands of
+    # windows one Python call at a time was most of a cold table's time
+    # where members each hold their own availability objects.
+    keys: dict[tuple[str, bytes], int] = {}
     pattern: list[int] = []
     line: list[int] = []
     row_of: list[list[int]] = []
     rows: list[int] = []
     for m in members:
-        availability = m.availability
-        number = schedule_of.get(id(availability))
-        if number is None:
-            number = schedule.setdefault(availability.windows, len(schedule))
-            schedule_of[id(availability)] = number
-        key = (m.timezone, number)
+        key = (m.timezone, windows_key(m.availability))
         known = keys.get(key)
         if known is None:
             known = keys[key] = len(line)
@@ -440,7 +438,7 @@ def _patterns(
             own = []
             for week in firsts[t].values():
                 own.append(len(rows))
-                rows.append(_week_bits(m.availability.windows, m.timezone, weeks[week]))
+                rows.append(_keyed_week_bits(key[1], m.timezone, weeks[week]))
             row_of.append(own + [own[0]] * (width - len(own)))
         pattern.append(known)
     return pattern, line, row_of, rows
