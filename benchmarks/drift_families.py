@@ -5,6 +5,7 @@ The families tried for the drift statistic, on the three cohorts of bench_drift.
     python benchmarks/drift_families.py --members 1000
     python benchmarks/drift_families.py --quick    # 100 members
     python benchmarks/drift_families.py --budget   # the default budget, every cohort
+    python benchmarks/drift_families.py --levels   # ... by steady members' rate band
 
 A numpy re-implementation (floats, no tables: close to, not bit for bit,
 peerkit's) of the recursion with every knob exposed, so that each family
@@ -28,6 +29,17 @@ during an absence, an away model releasing them), SLOPE and CALIBRATION
 are refitted on the calibration seeds, and every test cohort is judged:
 bench_drift's seeds, two more seeds of each, and the bursty generator
 with 1-week and with 4-week bursts (cohorts nothing was tuned on).
+
+`--levels` asks why: steady members who keep less than 60% are flagged
+far more often than those who keep more than 80%, on every cohort. For
+each family tried to even that out (`LEVEL_FAMILIES`: a threshold moved
+by the baseline's log-odds, a weaker or stronger prior, a lower cohort
+rate, the cohort rate read from a past cohort) SLOPE and CALIBRATION
+(and the log-odds weight beta, where fitted: the one evening the lowest
+and highest bands on the calibration seeds) are refitted on the
+calibration seeds, and each test cohort's steady members flagged are
+shown by band of their simulated rate (`--band-by kept`: of their
+record's kept share), with the drifters found.
 """
 
 from __future__ import annotations
@@ -250,12 +262,13 @@ class Walker:
 
         Returns:
             Rows (s, log ARL at the member's pace, the threshold's fall,
-            week) from `min_history` on, and the weeks silence held.
+            week, the baseline's log-odds, the baseline's count) from
+            `min_history` on, and the weeks silence held.
         """
         st, f = self.st, self.family
         m = engine.Member()
         held = 0.0
-        rows: list[tuple[float, float, float, float]] = []
+        rows: list[tuple[float, ...]] = []
         quiet: list[float] = []
         for kept, week in zip(track.xs, track.ts, strict=True):
             at = round(week * engine.WEEK)
@@ -304,10 +317,12 @@ class Walker:
             if m.n >= self.policy.min_history:
                 arl = math.log(q / FREQ_STEPS * WEEKS_PER_YEAR / self.hazard)
                 fall = engine.BONUS[min(HISTORY_CAP, m.nb if f.by_baseline else m.n)]
-                rows.append((s, arl, fall, week))
+                # the baseline rate this step was judged against, as a log-odds
+                p = st.rates[g] / self.policy.drop
+                rows.append((s, arl, fall, week, math.log(p / (1 - p)), nb))
             if self.silent(m):
                 quiet.append(week)
-        return np.array(rows, np.float64).reshape(-1, 4), quiet
+        return np.array(rows, np.float64).reshape(-1, 6), quiet
 
 
 Paths = dict[str, tuple["NDArray[np.float64]", list[float]]]
@@ -427,6 +442,224 @@ def budget(members: int, names: list[str]) -> None:
         print(f"| {name} | {slope:g}, {cal:g} | {row} |", flush=True)
 
 
+# --- --levels: is the false-flag chance the same at every rate? -------------------
+
+BANDS = (0.6, 0.8)  # a steady member's own kept share: below 60%, 60-80%, 80% up
+BAND_LABELS = ("<60%", "60-80%", ">=80%")
+LOGIT_COHORT = math.log(0.8 / 0.2)  # the default cohort rate's log-odds
+# what a member's band is read from: "true" (the simulated rate, the
+# default) or "kept" (the record's kept share, which a burst of misses
+# lowers: a flagged steady member is more often in the low band by it)
+BAND_BY = ["true"]
+BETAS = tuple(np.round(np.arange(-6.0, 1.01, 0.5), 2))
+
+
+class Level(NamedTuple):
+    """A family tried for an even false-flag chance across members' rates."""
+
+    family: Absence = Absence(gate=True)
+    strength: float = 8.0  # the prior strength of the cohort rate
+    cohort_rate: float = 0.8  # the default cohort rate
+    # the threshold moves by beta (logit baseline - logit 0.8): fitted on the
+    # calibration cohorts (None) so the lowest and highest bands are flagged
+    # alike, or fixed
+    level: bool = False
+    beta: float | None = None
+    # the cohort rate read from a past cohort of the same kind (another seed),
+    # as `DriftPolicy.with_cohort_rate` is meant to be used
+    past_rate: bool = False
+    # the level term weighed by the prior's share of the baseline,
+    # 8 / (count + 8): the shrinkage's bias, largest while the record is short
+    decay: bool = False
+
+
+class Flat:
+    """One cohort's never-flagged paths, every member's rows in one array."""
+
+    def __init__(
+        self, c: Cohort, paths: Paths, members: list[str], *, decay: bool = False
+    ) -> None:
+        self.members = members
+        self.decay = decay
+        rows = [paths[m][0] for m in members]
+        lengths = np.array([len(r) for r in rows], np.int64)
+        self.rows = np.concatenate(rows) if rows else np.zeros((0, 6))
+        self.owner = np.repeat(np.arange(len(members)), lengths)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        self.full = lengths > 0
+        self.starts = starts[self.full]
+        self.onset = np.array([c.truth[m].onset for m in members])
+        self.quiet = [paths[m][1] for m in members]
+        own = [
+            float(np.mean(c.tracks[m].xs)) if c.tracks[m].xs else 1.0 for m in members
+        ]
+        if BAND_BY[0] == "true":  # the simulated rate, not the record's
+            own = [c.truth[m].p0 for m in members]
+        self.band = np.digitize(own, BANDS)
+
+    def margin(
+        self, slope: float, beta: float, window: float | None = None
+    ) -> NDArray[np.float64]:
+        """Each member's highest s - threshold + CALIBRATION (from the onset on)."""
+        r = self.rows
+        term = r[:, 4] - LOGIT_COHORT
+        if self.decay:
+            term = term * 8.0 / (r[:, 5] + 8.0)
+        v = r[:, 0] - slope * r[:, 1] + r[:, 2] - beta * term
+        if window is not None:
+            on = self.onset[self.owner]
+            v = np.where((r[:, 3] >= on - 1e-9) & (r[:, 3] <= on + window), v, -np.inf)
+        out = np.full(len(self.members), -np.inf)
+        if len(v):
+            out[self.full] = np.maximum.reduceat(v, self.starts)
+        return out
+
+    def silent(self, window: float | None = None) -> NDArray[np.bool_]:
+        """Whether the silence rule held (from the onset on, within *window*)."""
+        if window is None:
+            return np.array([bool(q) for q in self.quiet])
+        return np.array(
+            [
+                any(on - 1e-9 <= w <= on + window for w in q)
+                for q, on in zip(self.quiet, self.onset, strict=True)
+            ]
+        )
+
+    def flagged(self, slope: float, beta: float, cal: float) -> NDArray[np.bool_]:
+        """Steady members ever flagged."""
+        out: NDArray[np.bool_] = (self.margin(slope, beta) >= cal) | self.silent()
+        return out
+
+    def calibration(self, slope: float, beta: float) -> float:
+        """The CALIBRATION flagging at most 5% of these (steady) members."""
+        margin, silent = self.margin(slope, beta), self.silent()
+        allowed = math.floor(TARGET_SHARE * len(margin)) - int(silent.sum())
+        ranked = np.sort(margin[~silent])[::-1]
+        if allowed < 0:
+            return 20.0
+        if allowed >= len(ranked):
+            return -20.0
+        return float(np.nextafter(ranked[allowed], math.inf))
+
+
+def by_band(flat: Flat, flagged: NDArray[np.bool_]) -> list[float]:
+    """The share flagged in each rate band (nan for an empty band)."""
+    return [
+        float(flagged[flat.band == b].mean()) if (flat.band == b).any() else math.nan
+        for b in range(len(BANDS) + 1)
+    ]
+
+
+def level_refit(calibration: list[Flat], level: Level) -> tuple[float, float, float]:
+    """
+    SLOPE, CALIBRATION and beta, on the calibration cohorts only.
+
+    For each beta (0 unless the family moves the threshold by level), the
+    SLOPE whose two CALIBRATIONs agree best and their mean; then the beta
+    whose pooled flagged shares of the lowest and highest bands are closest.
+    """
+    betas: tuple[float, ...] = (0.0,)
+    if level.level:
+        betas = BETAS if level.beta is None else (level.beta,)
+    best = (math.inf, 0.0, 0.0, 0.0)
+    for beta in betas:
+        fit = (math.inf, 0.0, 0.0)
+        for slope in np.arange(0.4, 2.41, 0.1):
+            cals = [f.calibration(float(slope), beta) for f in calibration]
+            fit = min(fit, (max(cals) - min(cals), float(slope), sum(cals) / len(cals)))
+        _, slope, cal = fit
+        flags = np.concatenate([f.flagged(slope, beta, cal) for f in calibration])
+        bands = np.concatenate([f.band for f in calibration])
+        spread = abs(flags[bands == 0].mean() - flags[bands == len(BANDS)].mean())
+        best = min(best, (spread, slope, cal, beta))
+    return round(best[1], 2), round(best[2], 2), best[3]
+
+
+def levels(members: int, names: list[str]) -> None:
+    """Each LEVEL_FAMILIES row: steady members flagged by rate band, and power."""
+    calibration = [cohort(members, pw, 1000 + pw) for pw in (1, 3)]
+    tests = budget_cohorts(members)
+    kinds = (1, 1, 1, 3, 3, 3, BURSTY, BURSTY, BURSTY, BURSTY, BURSTY)
+    past = {pw: cohort(members, pw, 5000 + pw).touchpoints for pw in (1, 3, BURSTY)}
+    print(
+        f"\n## The false-flag chance by rate band ({members:,} members a cohort)\n\n"
+        "Constants (and beta) refitted on the calibration cohorts, then each test "
+        "cohort judged at the default budget. Each cell: steady members flagged, "
+        f"% (OUT: outside 5% +/- 2 SE) [by {BAND_BY[0]} rate <60% / 60-80% / >=80%]; "
+        "drifters found by week 52 / within 8 weeks, %.\n"
+    )
+    split: list[tuple[Cohort, Flat, NDArray[np.bool_]]] = []
+    print("| family | SLOPE, CAL, beta | " + " | ".join(lbl for lbl, _ in tests) + " |")
+    print("|---|---|" + "---:|" * len(tests))
+    for name in names:
+        level = LEVEL_FAMILIES[name]
+
+        def policy_for(pw: int, level: Level = level) -> DriftPolicy:
+            policy = DriftPolicy(
+                prior_strength=level.strength, cohort_rate=level.cohort_rate
+            )
+            return policy.with_cohort_rate(past[pw]) if level.past_rate else policy
+
+        cal_flats = []
+        for pw, c in zip((1, 3), calibration, strict=True):
+            walker = Walker(policy_for(pw), level.family)
+            paths = {m: walker.walk(c.tracks[m]) for m in c.steady}
+            cal_flats.append(Flat(c, paths, c.steady, decay=level.decay))
+        slope, cal, beta = level_refit(cal_flats, level)
+        cells = []
+        for pw, (_, c) in zip(kinds, tests, strict=True):
+            walker = Walker(policy_for(pw), level.family)
+            paths = {m: walker.walk(c.tracks[m]) for m in c.truth}
+            steady = Flat(c, paths, c.steady, decay=level.decay)
+            flags = steady.flagged(slope, beta, cal)
+            share = float(flags.mean())
+            se = math.sqrt(0.05 * 0.95 / len(c.steady))
+            mark = "" if abs(share - 0.05) <= 2 * se else " OUT"
+            bands = "/".join(f"{100 * b:.0f}" for b in by_band(steady, flags))
+            drift = Flat(c, paths, c.drifters, decay=level.decay)
+            found = (drift.margin(slope, beta, 1e9) >= cal) | drift.silent(1e9)
+            within = (drift.margin(slope, beta, 8.0) >= cal) | drift.silent(8.0)
+            power = f"{100 * found.mean():.0f}/{100 * within.mean():.0f}"
+            cells.append(f"{100 * share:.1f}{mark} [{bands}]; {power}")
+            if c.bursts and name == names[0]:
+                split.append((c, steady, flags))
+        row = " | ".join(cells)
+        print(f"| {name} | {slope:g}, {cal:g}, {beta:g} | {row} |", flush=True)
+    print(f"\nThe bursty cohorts' steady members, by illness, for {names[0]!r}:\n")
+    for (label, _), (c, steady, flags) in zip(tests[6:], split, strict=True):
+        ill = np.array([m in c.bursts for m in steady.members])
+        rest = [float(flags[~ill & (steady.band == b)].mean()) for b in range(3)]
+        print(
+            f"- {label}: without an illness {100 * flags[~ill].mean():.1f}% "
+            f"[{'/'.join(f'{100 * r:.0f}' for r in rest)}], "
+            f"{100 * (~ill & (steady.band == 0)).sum() / (~ill).sum():.0f}% of them "
+            f"below 60%; with one {100 * flags[ill].mean():.1f}% "
+            f"({100 * ill.mean():.0f}% of steady members)"
+        )
+
+
+LEVEL_FAMILIES = {
+    "shipped (silence after a 3-week absence)": Level(),
+    "(a) threshold moves with the baseline's log-odds, beta fitted": Level(level=True),
+    "(b) prior strength 2": Level(strength=2.0),
+    "(b) prior strength 4": Level(strength=4.0),
+    "(b) prior strength 16": Level(strength=16.0),
+    "(b) cohort rate from a past cohort of the same kind": Level(past_rate=True),
+    "(a)+(b) log-odds threshold, prior strength 4": Level(strength=4.0, level=True),
+    "(a) log-odds threshold, beta -0.5 fixed": Level(level=True, beta=-0.5),
+    "(a) log-odds threshold, beta -1 fixed": Level(level=True, beta=-1.0),
+    "(b) past cohort rate + (a) beta -0.5": Level(
+        past_rate=True, level=True, beta=-0.5
+    ),
+    "(b) past cohort rate, prior strength 4": Level(past_rate=True, strength=4.0),
+    "(b) default cohort rate 0.7": Level(cohort_rate=0.7),
+    "(b) default cohort rate 0.6": Level(cohort_rate=0.6),
+    "(a) log-odds threshold weighed by the prior's share, beta fitted": Level(
+        level=True, decay=True
+    ),
+}
+
+
 def main() -> None:
     """Every family on the three cohorts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
@@ -438,10 +671,28 @@ def main() -> None:
     parser.add_argument(
         "--families",
         default=None,
-        help="with --budget: comma-separated indices into BUDGET_FAMILIES",
+        help="with --budget or --levels: comma-separated indices into its families",
+    )
+    parser.add_argument(
+        "--levels",
+        action="store_true",
+        help="the false-flag chance by rate band, for each LEVEL_FAMILIES row",
+    )
+    parser.add_argument(
+        "--band-by",
+        choices=("true", "kept"),
+        default="true",
+        help="with --levels: band members by their simulated rate or kept share",
     )
     args = parser.parse_args()
     members = 100 if args.quick else args.members
+    BAND_BY[0] = args.band_by
+    if args.levels:
+        names = list(LEVEL_FAMILIES)
+        if args.families:
+            names = [names[int(i)] for i in args.families.split(",")]
+        levels(members, names)
+        return
     if args.budget:
         names = list(BUDGET_FAMILIES)
         if args.families:

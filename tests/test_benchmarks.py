@@ -36,3 +36,28 @@ def test_benchmark_runs_quick(script: pathlib.Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert "|---" in run.stdout
+
+
+@pytest.mark.slow  # a fresh interpreter, two families refitted
+def test_drift_families_levels_quick() -> None:
+    """drift_families --levels prints a row per family asked for, with the bands."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks/drift_families.py"),
+            "--levels",
+            "--quick",
+            "--families",
+            "0,1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| (a)")]
+    assert len(rows) == 1
+    assert "[" in rows[0]
+    assert "| shipped" in run.stdout
