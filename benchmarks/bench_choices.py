@@ -31,13 +31,12 @@ from __future__ import annotations
 
 import argparse
 import collections
-import statistics
-import time
 from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 import pendulum
+from _timing import median_times as timed
 from _timing import print_targets
 
 from peerkit import Member, WeeklyAvailability, Window
@@ -54,23 +53,12 @@ from peerkit.matching import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
     from peerkit.matching import MentorMatching, PairFit
 
 TERM = (pendulum.datetime(2026, 1, 12), pendulum.datetime(2026, 4, 6))  # twelve weeks
 TARGETS: list[tuple[str, str, bool]] = []
-
-
-def timed(run: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """Median wall and median CPU (process) time of *run*, in seconds."""
-    walls, cpus = [], []
-    for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
-        run()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus)
 
 
 def ones(n: int, seed: int) -> list[Member]:

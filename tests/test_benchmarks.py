@@ -26,8 +26,13 @@ def test_there_are_benchmarks() -> None:
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
 def test_benchmark_runs_quick(script: pathlib.Path) -> None:
     """The script runs with --quick, exits 0 and prints at least one table."""
+    assert "|---" in _run(script, "--quick")
+
+
+def _run(script: pathlib.Path, *args: str) -> str:
+    """Run a benchmark script in a fresh interpreter; its output (it must exit 0)."""
     run = subprocess.run(
-        [sys.executable, str(script), "--quick"],
+        [sys.executable, str(script), *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -35,29 +40,20 @@ def test_benchmark_runs_quick(script: pathlib.Path) -> None:
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    assert "|---" in run.stdout
+    return run.stdout
 
 
 @pytest.mark.slow  # a fresh interpreter, two families refitted
 def test_drift_families_levels_quick() -> None:
     """drift_families --levels prints a row per family asked for, with the bands."""
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks/drift_families.py"),
-            "--levels",
-            "--quick",
-            "--families",
-            "0,1",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-        check=False,
+    out = _run(
+        ROOT / "benchmarks/drift_families.py",
+        "--levels",
+        "--quick",
+        "--families",
+        "0,1",
     )
-    assert run.returncode == 0, run.stderr
-    rows = [line for line in run.stdout.splitlines() if line.startswith("| (a)")]
+    rows = [line for line in out.splitlines() if line.startswith("| (a)")]
     assert len(rows) == 1
     assert "[" in rows[0]
-    assert "| shipped" in run.stdout
+    assert "| shipped" in out
