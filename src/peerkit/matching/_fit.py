@@ -5,6 +5,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import math
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple, TypeVar
 
@@ -64,6 +66,9 @@ NEUTRAL = 0.5
 # --- policy ------------------------------------------------------------------
 
 
+_SMALLEST_TOTAL = sys.float_info.min  # the smallest normal float
+
+
 def weights_validator(
     components: tuple[str, ...],
 ) -> Callable[[object, attrs.Attribute[Any], object], None]:
@@ -76,8 +81,18 @@ def weights_validator(
             )
         for key in components:
             check_float(f"{attr.name}[{key!r}]", value[key], low=0.0)
-        if sum(value.values()) <= 0:
+        total = sum(value.values())
+        if total <= 0:
             raise InvalidInputError(attr.name, value, "weights that are not all zero")
+        # Scores divide by the total: one that overflows would make every
+        # eligible score 0 (inf / inf is NaN, clipped to 0), one below the
+        # smallest normal float loses the weighted parts to underflow.
+        if not _SMALLEST_TOTAL <= total < math.inf:
+            raise InvalidInputError(
+                attr.name,
+                value,
+                f"weights whose total is finite and at least {_SMALLEST_TOTAL!r}",
+            )
 
     return _check
 
@@ -254,7 +269,8 @@ class FitPolicy:
         scale: The journey scale members' stages are on.
         weights: Weight of each component in the score: ``stage``,
             ``experience``, ``goals``, ``schedule``, ``size``. Non-negative,
-            not all zero; they need not sum to 1.
+            not all zero, their total a finite normal float; they need not
+            sum to 1.
         stage_tolerance: Stage distance (0 to 1 on the scale) up to which
             two members count as at the same point. On a five-stage scale
             0.25 is one step.

@@ -105,7 +105,7 @@ class PartnerPolicy:
         scale: The journey scale members' stages are on.
         weights: Weight of each component in a pair's score: ``stage``,
             ``goals``, ``experience``, ``schedule``. Non-negative, not all
-            zero; they need not sum to 1.
+            zero, their total a finite normal float; they need not sum to 1.
         stage_tolerance: Stage distance (0 to 1 on the scale) up to which
             two members count as at the same point. On a five-stage scale
             0.25 is one step.

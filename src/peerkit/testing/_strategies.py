@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sys
 from typing import Any
 
 import attrs
@@ -502,9 +503,9 @@ def fit_policies(
 def _weights_and_tolerance(
     draw: st.DrawFn, components: tuple[str, ...]
 ) -> tuple[dict[str, float], float, float]:
-    """Weights (not all zero) and a stage tolerance with a limit above it."""
+    """Weights (a total policies take) and a stage tolerance with a limit above it."""
     weights = {k: draw(st.floats(0.0, 1.0, allow_nan=False)) for k in components}
-    if not sum(weights.values()):
+    if sum(weights.values()) < sys.float_info.min:  # zero, or too small a total
         weights["stage"] = 1.0
     tolerance = draw(st.floats(0.0, 0.9, allow_nan=False))
     limit = draw(st.floats(tolerance + 0.05, 1.0, allow_nan=False))
