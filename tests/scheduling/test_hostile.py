@@ -9,7 +9,7 @@ from typing import Any
 import icalendar
 import pendulum
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from peerkit import Cohort, InvalidInputError, Member, _zonerules
@@ -217,8 +217,12 @@ def _hhmm(minute: int) -> str:
     st.integers(1, 300),
     st.sampled_from(["daily", "mon", "sun"]),
     st.sampled_from([LONDON, "America/New_York", "Australia/Lord_Howe", "UTC"]),
-    st.sampled_from([LONDON, "Asia/Kathmandu", "UTC", "America/New_York"]),
+    st.sampled_from(
+        [LONDON, "Asia/Kathmandu", "UTC", "America/New_York", "Australia/Lord_Howe"]
+    ),
 )
+# A window end in the spring-forward gap (01:59 London is 02:59 that night).
+@example(120, 1, 1, "daily", LONDON, LONDON)
 def test_ruling_out_is_sound(  # noqa: PLR0917 - one argument per drawn part
     minute: int, before: int, after: int, day: str, zone: str, quiet_zone: str
 ) -> None:
@@ -681,3 +685,48 @@ def test_a_rare_monthly_rule_in_quiet_hours_reads_only_its_own_months(
     )
     assert got == []  # 09:00 London is always inside 00:00-12:00 New York
     assert seen[0] < 5_000
+
+
+@pytest.mark.parametrize(
+    ("zone", "time", "spec", "nights"),
+    [
+        (LONDON, "02:00", "daily 01:59-02:01", ["2024-03-31", "2025-03-30"]),
+        (
+            "America/New_York",
+            "03:00",
+            "daily 02:59-03:01",
+            ["2024-03-10", "2025-03-09"],
+        ),
+        # Lord Howe springs forward half an hour, 02:00 to 02:30.
+        (
+            "Australia/Lord_Howe",
+            "02:30",
+            "daily 02:15-02:40",
+            ["2024-10-06", "2025-10-05"],
+        ),
+    ],
+)
+def test_a_window_starting_in_the_gap_is_empty_that_night(
+    zone: str, time: str, spec: str, nights: list[str]
+) -> None:
+    """
+    A quiet window starting in the spring-forward gap lets that night's check-in through.
+
+    That night the window's start does not exist and is read, as every wall
+    time in a gap is, moved forward by the gap (London's 01:59 is 02:59 BST),
+    past the window's end: the window is empty, so the check-in is placed on
+    each spring-forward night and on no other. The closed form must not rule
+    the series out.
+    """
+    daily = Cadence.daily(time=time, timezone=zone)
+    quiet = Member("q", "action", timezone=zone, quiet_hours=spec)
+    start = pendulum.datetime(2024, 1, 1, tz=zone)
+    got = list(
+        occurrences(daily, start=start, quiet_hours=[quiet], quiet="skip", count=2)
+    )
+    assert [t.in_tz(zone).format("YYYY-MM-DD HH:mm") for t in got] == [
+        f"{night} {time}" for night in nights
+    ]
+    p = plan(daily)
+    sources = _quiet.quiet_sources([quiet], zone)
+    assert not _quiet.never_allowed(range(7), p.seconds, zone, sources, 0)

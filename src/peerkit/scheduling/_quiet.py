@@ -215,6 +215,38 @@ def _inside(
     )
 
 
+def _quiet_across_gap(
+    wall: int, spans: tuple[tuple[int, int], ...], gap: int, length: int
+) -> bool:
+    """
+    Whether week wall second *wall* is quiet when a gap starts at wall *gap*.
+
+    All are wall seconds on one line unrolled over three weeks (*spans* are
+    the windows, unmerged, in each). Each is read as the replay reads it, in
+    seconds at the offset from before the gap: a wall time up to the gap's
+    end is itself, a later one *length* less, so a wall time in the gap
+    lands after the gap, and each window is read end by end, as
+    `materialize` reads it.
+    """
+    cut = gap + length
+    here = wall if wall < cut else wall - length
+    return any(
+        (start if start < cut else start - length)
+        <= here
+        < (end if end < cut else end - length)
+        for start, end in spans
+    )
+
+
+def _unrolled(windows: tuple[Window, ...]) -> tuple[tuple[int, int], ...]:
+    """The windows as wall seconds ``[start, end)`` of last, this and next week."""
+    return tuple(
+        (week + w.day * _DAY + w.start * 60, week + w.day * _DAY + w.end * 60)
+        for week in (-_WEEK, 0, _WEEK)
+        for w in windows
+    )
+
+
 def _always_quiet(  # noqa: PLR0913 - one check-in against one source, from *since* on
     wall: int,
     *,
@@ -236,13 +268,26 @@ def _always_quiet(  # noqa: PLR0913 - one check-in against one source, from *sin
     windows, zone_name = source
     walls = _quiet_walls(windows)
     if zone_name == timezone:
-        # One zone, one reading: wall times that exist read in order, so the
-        # check-in is quiet where its wall time is inside a window; a wall
-        # time a gap skips is read as the wall time that far after it.
-        shown = {wall} | {
-            wall + length for start, length in gaps if (wall - start) % _DAY < length
-        }
-        return all(_inside(w, walls, 0, 0) for w in shown)
+        # One zone, one reading. Away from a gap, and across a fall-back
+        # (each wall time its first occurrence), wall times read in order, so
+        # the check-in is quiet where its wall time is inside a window. A gap
+        # breaks the order: each wall time it skips is read as far after it
+        # as it was into it, so a window end in it can move past the other
+        # end or past the check-in; the gap day is read as the replay reads it.
+        if not _inside(wall, walls, 0, 0):
+            return False
+        # Only a gap that skips the check-in's wall time or a window end can
+        # change the order of their readings.
+        ends = {wall} | {m * 60 for w in windows for m in (w.start, w.end)}
+        near = [(g, n) for g, n in gaps if any((x - g) % _DAY < n for x in ends)]
+        if not near:
+            return True
+        spans = _unrolled(windows)
+        return all(
+            _quiet_across_gap(wall, spans, (wall // _DAY + d) * _DAY + start, length)
+            for start, length in near
+            for d in range(-2, 3)
+        )
     theirs = offsets_from(zone_name, since)
     spread = max(theirs) - min(theirs)
     return all(
